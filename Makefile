@@ -1,0 +1,49 @@
+# One command to run, one to test. Both create .venv and install the pinned requirements first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench e2e-deps clean-data messages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt changes, so a second `make run` starts in seconds.
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m samverkan.devstack run
+
+# The browser tests drive Debian's Chromium; install it when it is missing.
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "[samverkan] installerar Chromium från Debians paket …"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(STAMP) e2e-deps
+	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=samverkan.settings.test $(PY) -m samverkan.devstack exec -- $(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(STAMP)
+	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest -m bench -p no:cacheprovider $(PYTEST_ARGS)
+
+clean-data:
+	rm -rf .data

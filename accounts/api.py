@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from .models import Area
+from .scoping import scope_for
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    agency = serializers.CharField()
+    areas = serializers.ListField(child=serializers.CharField())
+    case_access = serializers.BooleanField()
+    national_aggregates = serializers.BooleanField()
+
+
+@extend_schema(responses=MeSerializer, summary="Den inloggade användaren och dess behörighet")
+@api_view(["GET"])
+def me(request):
+    scope = scope_for(request.user)
+    data = {
+        "username": request.user.get_username(),
+        "name": request.user.get_full_name(),
+        "role": scope.role_name,
+        "agency": scope.agency_code,
+        "areas": list(Area.objects.filter(pk__in=scope.area_ids).values_list("code", flat=True)),
+        "case_access": scope.case_access,
+        "national_aggregates": scope.national_aggregates,
+    }
+    return Response(MeSerializer(data).data)

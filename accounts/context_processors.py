@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .scoping import scope_for
+
+
+def staff(request):
+    """Navigation by role and the user's name and areas for the base template."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    nav = []
+    if scope.case_access:
+        nav.append((reverse("home"), _("Ärenden")))
+        nav.append((reverse("cases:person_search"), _("Sök person")))
+    if scope.area_aggregates or scope.national_aggregates or scope.case_access:
+        nav.append((reverse("reporting:overview"), _("Statistik")))
+    if scope.reviews_access_log:
+        nav.append((reverse("audit:review"), _("Logguppföljning")))
+    if user.is_staff:
+        nav.append((reverse("admin:index"), _("Administration")))
+    from .models import Area
+
+    areas = Area.objects.filter(pk__in=scope.area_ids).values_list("name", flat=True)
+    return {
+        "nav_items": nav,
+        "staff_scope": scope,
+        "staff_areas": ", ".join(areas) if not scope.national_aggregates else _("Hela landet"),
+    }

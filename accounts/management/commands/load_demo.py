@@ -1,0 +1,130 @@
+"""Demo data for trying the product: a few areas, staff of every role, synthetic people.
+
+Idempotent: running it again creates only what is missing and never changes passwords (unless
+--reset-passwords). The password is printed once, when the demo users are created."""
+
+import datetime as dt
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from faker import Faker
+
+from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
+from cases.models import Case, Person
+from cases.services import case_open, person_create
+from cases.validators import parse_identity_number
+
+AREAS = [
+    ("sdt", "Södertörn", "AMO Södertörn", "LFC Huddinge"),
+    ("gno", "Göteborg Nordost", "AMO Göteborg", "LFC Göteborg"),
+    ("ume", "Umeå", "AMO Västerbotten", "LFC Umeå"),
+]
+# username prefix, role code, first name, last name, in team
+AREA_STAFF = [
+    ("fk", "fk_officer", "Frida", "Karlsson", True),
+    ("af", "af_officer", "Anders", "Forsberg", True),
+    ("samordnare", "coordinator", "Sara", "Ström", False),
+    ("ledning", "management", "Lars", "Ekman", False),
+]
+PEOPLE_PER_AREA = 10
+CASES_PER_AREA = 7
+
+
+class Command(BaseCommand):
+    help = "Skapar demodata (syntetiska personer). Kan köras flera gånger."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Ge alla demoanvändare ett nytt lösenord och skriv ut det.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        fake = Faker("sv_SE")
+        Faker.seed(2010)
+        agencies = {a.code: a for a in Agency.objects.all()}
+        roles = {r.code: r for r in Role.objects.all()}
+        User = get_user_model()
+        created_users = []
+
+        def user(username, first, last, role_code, areas=(), teams=(), agency=None, **flags):
+            account, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, **flags}
+            )
+            if created or options["reset_passwords"]:
+                account.set_password(password)
+                account.save(update_fields=["password"])
+                created_users.append(username)
+            profile, _ = StaffProfile.objects.get_or_create(
+                user=account,
+                defaults={"role": roles[role_code], "agency": agency or roles[role_code].agency},
+            )
+            profile.areas.add(*areas)
+            profile.teams.add(*teams)
+            return account
+
+        for code, name, amo, lfc in AREAS:
+            area, _ = Area.objects.get_or_create(code=code, defaults={"name": name})
+            OfficeUnit.objects.get_or_create(
+                code=f"{code}-amo", defaults={"area": area, "kind": "AMO", "name": amo}
+            )
+            OfficeUnit.objects.get_or_create(
+                code=f"{code}-lfc", defaults={"area": area, "kind": "LFC", "name": lfc}
+            )
+            team, _ = Team.objects.get_or_create(area=area, name="Team 1")
+            PreparationGroup.objects.get_or_create(area=area, name=f"Beredningsgrupp {name}")
+            staff = {}
+            for prefix, role_code, first, last, in_team in AREA_STAFF:
+                agency = roles[role_code].agency or agencies["FK" if prefix == "ledning" else "AF"]
+                staff[prefix] = user(
+                    f"{prefix}.{code}", first, last, role_code, areas=[area],
+                    teams=[team] if in_team else [], agency=agency,
+                )
+            self._people(fake, area, staff["fk"], staff["af"])
+
+        user("analytiker", "Nora", "Lind", "analyst", agency=agencies["FK"])
+        user("admin", "Ada", "Admin", "sysadmin", is_staff=True, is_superuser=True)
+
+        self.stdout.write(self.style.SUCCESS("Demodata klar."))
+        if created_users:
+            self.stdout.write(
+                "Demoanvändare: "
+                + ", ".join(sorted(created_users))
+                + f"\nLösenord för alla demoanvändare (visas bara nu): {password}"
+            )
+        else:
+            self.stdout.write(
+                "Demodata fanns redan; lösenorden är oförändrade "
+                "(nytt lösenord: python manage.py load_demo --reset-passwords)."
+            )
+
+    def _people(self, fake, area, fk_officer, af_officer):
+        today = dt.date.today()
+        for i in range(PEOPLE_PER_AREA):
+            number = parse_identity_number(
+                fake.ssn(min_age=20, max_age=63, long=True, dash=False)
+            ).number
+            first = fake.first_name()
+            last = fake.last_name()
+            person = Person.objects.filter(personnummer=number).first()
+            if person is None:
+                person = person_create(
+                    personnummer=number, first_name=first, last_name=last, area=area
+                )
+            # The last people have no case: opening them needs a stated reason.
+            if i < CASES_PER_AREA and not Case.objects.filter(person=person).exists():
+                start = today - dt.timedelta(days=20 + 37 * i)
+                case_open(
+                    person=person,
+                    fk_officer=fk_officer,
+                    af_officer=af_officer,
+                    referral_date=start - dt.timedelta(days=10),
+                    start_date=start,
+                    phase=Case.Phase.NEEDS_ANALYSIS,
+                )

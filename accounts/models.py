@@ -1,0 +1,217 @@
+"""Organisation (SPEC §2) and staff with their roles (SPEC §1).
+
+Roles are data: what a role may do is carried by its capability flags, so an administrator can
+assign roles and the code never tests a role's name."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Agency(models.Model):
+    """FK or AF. Seeded by migration; the two codes are fixed, the names editable."""
+
+    FK = "FK"
+    AF = "AF"
+    code = models.CharField(_("kod"), max_length=2, unique=True, choices=[(FK, "FK"), (AF, "AF")])
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("myndighet")
+        verbose_name_plural = _("myndigheter")
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """Samverkansområde: one AF labour-market area with the FK local centres inside it."""
+
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("aktivt"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("samverkansområde")
+        verbose_name_plural = _("samverkansområden")
+
+    def __str__(self):
+        return self.name
+
+
+class OfficeUnit(models.Model):
+    """An AF arbetsmarknadsområde (AMO) or an FK lokalt försäkringscenter (LFC) in one area."""
+
+    class Kind(models.TextChoices):
+        AMO = "AMO", _("Arbetsmarknadsområde (AF)")
+        LFC = "LFC", _("Lokalt försäkringscenter (FK)")
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="office_units", verbose_name=_("område")
+    )
+    kind = models.CharField(_("typ"), max_length=3, choices=Kind.choices)
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["area__name", "kind", "name"]
+        verbose_name = _("kontor")
+        verbose_name_plural = _("kontor")
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+    @property
+    def agency_code(self) -> str:
+        return Agency.AF if self.kind == self.Kind.AMO else Agency.FK
+
+
+class Team(models.Model):
+    """Samverkansteam: FK and AF officers sharing one caseload in one area."""
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="teams", verbose_name=_("område")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="team_unique_name_per_area")
+        ]
+        verbose_name = _("samverkansteam")
+        verbose_name_plural = _("samverkansteam")
+
+    def __str__(self):
+        return f"{self.name} – {self.area}"
+
+
+class PreparationGroup(models.Model):
+    """Beredningsgrupp: where FK presents people for rehabilitation in samverkan."""
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="preparation_groups", verbose_name=_("område")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="prepgroup_unique_name_per_area")
+        ]
+        verbose_name = _("beredningsgrupp")
+        verbose_name_plural = _("beredningsgrupper")
+
+    def __str__(self):
+        return f"{self.name} – {self.area}"
+
+
+class Role(models.Model):
+    """A role of SPEC §1. The flags decide access; see accounts.scoping."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("myndighet"),
+        help_text=_("Lämnas tom om rollen finns hos båda myndigheterna."),
+    )
+    case_access = models.BooleanField(
+        _("ser personer och ärenden"),
+        default=False,
+        help_text=_("Personuppgifter i de egna områdena (handläggare, samordnare)."),
+    )
+    area_wide = models.BooleanField(
+        _("ser hela områdets ärenden utan skäl"),
+        default=False,
+        help_text=_("Samordnare: hela områdets ärendebestånd räknas som eget."),
+    )
+    area_aggregates = models.BooleanField(
+        _("ser områdets statistik"), default=False
+    )
+    national_aggregates = models.BooleanField(_("ser nationell statistik"), default=False)
+    reviews_access_log = models.BooleanField(_("granskar loggen"), default=False)
+    is_officer = models.BooleanField(
+        _("har eget ärendebestånd"),
+        default=False,
+        help_text=_("Räknas mot normen för ärenden per handläggare."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+
+    def __str__(self):
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """A staff member: the Django user plus agency, role, areas and working-time share."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("användare"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("myndighet")
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, verbose_name=_("roll"))
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="staff", verbose_name=_("samverkansområden")
+    )
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="members", verbose_name=_("samverkansteam")
+    )
+    office_unit = models.ForeignKey(
+        OfficeUnit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("kontor")
+    )
+    working_time_share = models.DecimalField(
+        _("tjänstgöringsgrad"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("Heltid = 1,00. Används för normen för ärenden per handläggare."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(working_time_share__gt=0)
+                & models.Q(working_time_share__lte=1),
+                name="staff_working_time_share_between_0_and_1",
+            )
+        ]
+        verbose_name = _("personalprofil")
+        verbose_name_plural = _("personalprofiler")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    def clean(self):
+        role = getattr(self, "role", None)
+        if role is not None and role.agency_id and self.agency_id != role.agency_id:
+            raise ValidationError(
+                {"agency": _("Rollen %(role)s hör till %(agency)s.")
+                 % {"role": role.name, "agency": role.agency.name}}
+            )
+        if self.office_unit_id and self.agency_id:
+            if self.office_unit.agency_code != self.agency.code:
+                raise ValidationError({"office_unit": _("Kontoret hör till den andra myndigheten.")})

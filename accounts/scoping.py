@@ -1,0 +1,89 @@
+"""The one scoping mechanism (SPEC §1, §7).
+
+Every page, API endpoint and export asks `scope_for(user)` what the user may see and filters its
+queryset with `restrict_to_areas`, so the rule "an officer sees the people and cases of the
+collaboration areas they belong to; management and analysts see aggregates only" is written once.
+Models expose it as `Model.objects.visible_to(user)` (see cases.models)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    area_ids: frozenset[int]
+    case_access: bool = False
+    area_wide: bool = False
+    area_aggregates: bool = False
+    national_aggregates: bool = False
+    reviews_access_log: bool = False
+    is_officer: bool = False
+    team_ids: frozenset[int] = frozenset()
+    role_name: str = ""
+    agency_code: str = ""
+
+    @property
+    def has_any_access(self) -> bool:
+        return any(
+            (self.case_access, self.area_aggregates, self.national_aggregates)
+        )
+
+
+NO_SCOPE = Scope(user_id=None, area_ids=frozenset())
+
+
+def scope_for(user) -> Scope:
+    """What `user` may see. Cached on the user object for the length of one request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_samverkan_scope", None)
+    if cached is not None:
+        return cached
+    from .models import StaffProfile
+
+    profile = (
+        StaffProfile.objects.select_related("role", "agency")
+        .filter(user_id=user.pk)
+        .first()
+    )
+    if profile is None:
+        scope = Scope(user_id=user.pk, area_ids=frozenset())
+    else:
+        role = profile.role
+        scope = Scope(
+            user_id=user.pk,
+            area_ids=frozenset(profile.areas.filter(is_active=True).values_list("pk", flat=True)),
+            case_access=role.case_access,
+            area_wide=role.area_wide,
+            area_aggregates=role.area_aggregates,
+            national_aggregates=role.national_aggregates,
+            reviews_access_log=role.reviews_access_log,
+            is_officer=role.is_officer,
+            team_ids=frozenset(profile.teams.values_list("pk", flat=True)),
+            role_name=role.name,
+            agency_code=profile.agency.code if profile.agency_id else "",
+        )
+    user._samverkan_scope = scope
+    return scope
+
+
+def restrict_to_areas(queryset: QuerySet, user, area_path: str = "area") -> QuerySet:
+    """Personal data: only with case access, and only in the user's own areas."""
+    scope = scope_for(user)
+    if not scope.case_access or not scope.area_ids:
+        return queryset.none()
+    return queryset.filter(**{f"{area_path}__in": scope.area_ids})
+
+
+def aggregate_area_ids(user) -> frozenset[int] | None:
+    """Areas whose aggregates the user may see; None means every area (national view)."""
+    scope = scope_for(user)
+    if scope.national_aggregates:
+        return None
+    if scope.area_aggregates or scope.case_access:
+        return scope.area_ids
+    return frozenset()

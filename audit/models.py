@@ -1,0 +1,66 @@
+"""The access log (SPEC §7): who saw or changed which personal data, when and why.
+
+Append-only: migration 0002 installs a trigger so the database itself refuses UPDATE and DELETE
+on this table, whatever the application does. Persons are referred to by id without a foreign key,
+so the log outlives the retention purge of the person (it is kept at least five years)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visning")
+        SEARCH = "search", _("Sökning")
+        EXPORT = "export", _("Export")
+        CREATE = "create", _("Registrering")
+        UPDATE = "update", _("Ändring")
+        DELETE = "delete", _("Borttagning")
+        BREAK_GLASS = "break_glass", _("Skäl angivet för åtkomst")
+        DENIED = "denied", _("Nekad åtkomst")
+        LOG_REVIEW = "log_review", _("Logguppföljning")
+        LOGIN = "login", _("Inloggning")
+        LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        LOCKOUT = "lockout", _("Utelåst")
+        LOGOUT = "logout", _("Utloggning")
+
+    occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    username = models.CharField(_("användarnamn"), max_length=150, blank=True)
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("objekttyp"), max_length=50, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+    person_id = models.BigIntegerField(_("person-id"), null=True, blank=True, db_index=True)
+    area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("område"),
+    )
+    purpose = models.TextField(_("ändamål"), blank=True)
+    outside_caseload = models.BooleanField(_("utanför eget ärendebestånd"), default=False)
+    ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+    path = models.CharField(_("sökväg"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["area", "occurred_at"], name="accesslog_area_time"),
+            models.Index(fields=["user", "occurred_at"], name="accesslog_user_time"),
+        ]
+        verbose_name = _("loggpost")
+        verbose_name_plural = _("åtkomstlogg")
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -1,0 +1,93 @@
+"""Reads for the coordinator's log review (logguppföljning, SPEC §7). All set-based SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Min, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
+
+from accounts.scoping import scope_for
+
+from .models import AccessLog
+
+PERSON_ACTIONS = [
+    AccessLog.Action.VIEW,
+    AccessLog.Action.EXPORT,
+    AccessLog.Action.CREATE,
+    AccessLog.Action.UPDATE,
+    AccessLog.Action.DELETE,
+    AccessLog.Action.BREAK_GLASS,
+]
+
+
+def access_log_visible_to(*, user) -> QuerySet[AccessLog]:
+    """Entries about the reviewer's own areas; nothing for roles that do not review the log."""
+    scope = scope_for(user)
+    if not scope.reviews_access_log or not scope.area_ids:
+        return AccessLog.objects.none()
+    return AccessLog.objects.filter(area_id__in=scope.area_ids).select_related("user", "area")
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def _in_period(qs, start: dt.date, end: dt.date):
+    return qs.filter(occurred_at__date__gte=start, occurred_at__date__lt=end)
+
+
+def log_for_person(*, user, person_id: int) -> QuerySet[AccessLog]:
+    return access_log_visible_to(user=user).filter(person_id=person_id)
+
+
+def persons_opened_by(*, user, staff_user_id: int, start: dt.date, end: dt.date):
+    """One row per person the staff member opened in the period, with count and first/last."""
+    qs = _in_period(access_log_visible_to(user=user), start, end).filter(
+        user_id=staff_user_id, person_id__isnull=False, action__in=PERSON_ACTIONS
+    )
+    return (
+        qs.values("person_id")
+        .annotate(accesses=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("-accesses", "person_id")
+    )
+
+
+def log_sample(*, user, seed: str, size: int, start: dt.date, end: dt.date):
+    """A reproducible random sample: entries ordered by md5(seed || id). The same seed over the
+    same (append-only) period always gives the same entries."""
+    qs = _in_period(access_log_visible_to(user=user), start, end).filter(
+        person_id__isnull=False
+    )
+    return qs.annotate(
+        draw=RawSQL("md5(%s || audit_accesslog.id::text)", (seed,))
+    ).order_by("draw")[:size]
+
+
+def unusual_access(*, user, start: dt.date, end: dt.date, threshold: int):
+    """Users who on one day opened `threshold` or more distinct people outside their caseload."""
+    qs = _in_period(access_log_visible_to(user=user), start, end).filter(
+        outside_caseload=True, person_id__isnull=False
+    )
+    return (
+        qs.annotate(day=TruncDate("occurred_at"))
+        .values("user_id", "username", "day")
+        .annotate(persons=Count("person_id", distinct=True), accesses=Count("id"))
+        .filter(persons__gte=threshold)
+        .order_by("-persons", "day", "username")
+    )
+
+
+def break_glass_summary(*, user, start: dt.date, end: dt.date):
+    """Per user: how many reasons were stated and for how many people."""
+    qs = _in_period(access_log_visible_to(user=user), start, end).filter(
+        action=AccessLog.Action.BREAK_GLASS
+    )
+    return (
+        qs.values("user_id", "username")
+        .annotate(reasons=Count("id"), persons=Count("person_id", distinct=True))
+        .order_by("-reasons", "username")
+    )

@@ -1,0 +1,40 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
+from cases import selectors
+from samverkan.api import ScopedReadOnlyViewSet
+
+from .serializers import CaseSerializer, PersonDetailSerializer, PersonListSerializer
+
+REASON = OpenApiParameter(
+    "X-Access-Reason",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Skäl för åtkomst till en person utanför eget ärendebestånd (loggas).",
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[REASON]))
+class PersonViewSet(ScopedReadOnlyViewSet):
+    """Deltagare i användarens samverkansområden. Listan visar maskerat personnummer."""
+
+    object_type = "person"
+
+    def scoped_queryset(self, user):
+        return selectors.person_list_visible_to(user=user)
+
+    def get_serializer_class(self):
+        return PersonListSerializer if self.action == "list" else PersonDetailSerializer
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[REASON]))
+class CaseViewSet(ScopedReadOnlyViewSet):
+    """Ärenden i användarens samverkansområden."""
+
+    object_type = "case"
+    serializer_class = CaseSerializer
+
+    def scoped_queryset(self, user):
+        return selectors.case_list_visible_to(user=user)
+
+    def person_of(self, obj):
+        return obj.person

@@ -1,0 +1,1 @@
+# Joint mappings, meetings, plans and interventions (SPEC §4) live here.

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from cases import views as case_views
+
+admin.site.site_header = _("Samverkan – administration")
+admin.site.site_title = _("Samverkan")
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("konto/", include("accounts.urls")),
+    path("", include("cases.urls")),
+    path("", include("reporting.urls")),
+    path("", include("audit.urls")),
+    path("sprak/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", include("samverkan.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "samverkan.errors.permission_denied"
+handler404 = "samverkan.errors.page_not_found"
