@@ -2,40 +2,11 @@
 
 from django.db import migrations
 
-AGENCIES = [("FK", "Försäkringskassan"), ("AF", "Arbetsförmedlingen")]
-
-# code, name, agency, case_access, area_wide, area_aggregates, national, reviews_log, is_officer
-ROLES = [
-    ("fk_officer", "Personlig handläggare (FK)", "FK", True, False, True, False, False, True),
-    ("af_officer", "Arbetsförmedlare (AF)", "AF", True, False, True, False, False, True),
-    ("coordinator", "Samverkanssamordnare", None, True, True, True, False, True, False),
-    ("management", "Lokal samverkansgrupp", None, False, False, True, False, False, False),
-    ("analyst", "Nationell analytiker", None, False, False, False, True, False, False),
-    ("sysadmin", "Systemadministratör", None, False, False, False, False, False, False),
-    ("api_client", "API-klient (exportjobb)", None, False, False, False, False, False, False),
-]
+from accounts.reference_data import AGENCIES, ROLES, ensure_reference_data
 
 
 def seed(apps, schema_editor):
-    Agency = apps.get_model("accounts", "Agency")
-    Role = apps.get_model("accounts", "Role")
-    agencies = {}
-    for code, name in AGENCIES:
-        agencies[code], _ = Agency.objects.get_or_create(code=code, defaults={"name": name})
-    for code, name, agency, case, wide, area_agg, national, review, officer in ROLES:
-        Role.objects.get_or_create(
-            code=code,
-            defaults=dict(
-                name=name,
-                agency=agencies.get(agency),
-                case_access=case,
-                area_wide=wide,
-                area_aggregates=area_agg,
-                national_aggregates=national,
-                reviews_access_log=review,
-                is_officer=officer,
-            ),
-        )
+    ensure_reference_data(apps.get_model)
 
 
 def unseed(apps, schema_editor):

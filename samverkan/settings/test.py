@@ -10,3 +10,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Lets two test runs share one server (e.g. the browser tests beside the rest while developing).
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": env.str("TEST_DATABASE_NAME", default="test_samverkan")  # noqa: F405
+}

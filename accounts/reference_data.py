@@ -1,0 +1,39 @@
+"""Reference data every installation has: the two agencies and the roles of SPEC §1.
+
+Used by migration 0002 (with historical models) and by tests that flush the database."""
+
+AGENCIES = [("FK", "Försäkringskassan"), ("AF", "Arbetsförmedlingen")]
+
+# code, name, agency, case_access, area_wide, area_aggregates, national, reviews_log, is_officer
+ROLES = [
+    ("fk_officer", "Personlig handläggare (FK)", "FK", True, False, True, False, False, True),
+    ("af_officer", "Arbetsförmedlare (AF)", "AF", True, False, True, False, False, True),
+    ("coordinator", "Samverkanssamordnare", None, True, True, True, False, True, False),
+    ("management", "Lokal samverkansgrupp", None, False, False, True, False, False, False),
+    ("analyst", "Nationell analytiker", None, False, False, False, True, False, False),
+    ("sysadmin", "Systemadministratör", None, False, False, False, False, False, False),
+    ("api_client", "API-klient (exportjobb)", None, False, False, False, False, False, False),
+]
+
+
+def ensure_reference_data(get_model) -> None:
+    """Create what is missing; never overwrite what an administrator has changed."""
+    Agency = get_model("accounts", "Agency")
+    Role = get_model("accounts", "Role")
+    agencies = {}
+    for code, name in AGENCIES:
+        agencies[code], _ = Agency.objects.get_or_create(code=code, defaults={"name": name})
+    for code, name, agency, case, wide, area_agg, national, review, officer in ROLES:
+        Role.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                agency=agencies.get(agency),
+                case_access=case,
+                area_wide=wide,
+                area_aggregates=area_agg,
+                national_aggregates=national,
+                reviews_access_log=review,
+                is_officer=officer,
+            ),
+        )
