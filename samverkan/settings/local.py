@@ -19,3 +19,4 @@ def _local_secret_key() -> str:
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 # Serve static files straight from the app folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing is collected here; whitenoise serves from the app folders

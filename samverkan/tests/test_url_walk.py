@@ -1,0 +1,137 @@
+"""Walks every URL pattern of the project, so a new URL cannot be forgotten (SPEC §7).
+
+For each named pattern: an anonymous visitor is sent to the login page (the API, which also
+serves machine clients, answers 401/403 instead), and an officer of another area gets 404 for an
+object of this area, or, on pages without an object, sees none of this area's personal data.
+A pattern this test does not know fails the test until it is added to one of the tables below."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Patterns anyone may open.
+PUBLIC = {"accounts:login", "admin:login", "set_language"}
+# POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
+POST_ONLY = {"accounts:logout", "admin:logout"}
+
+# Which fixture object a URL with a `pk` shows. New object pages must be added here.
+OBJECT_OF = {
+    "cases:person_detail": "person",
+    "cases:person_reason": "person",
+    "cases:case_detail": "case",
+    "api:person-detail": "person",
+    "api:case-detail": "case",
+}
+
+# Values for other URL parameters.
+OTHER_PARAMS = {"format": "json"}
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if namespace and entry.namespace:
+                ns = f"{namespace}:{entry.namespace}"
+            yield from _walk(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            pattern = entry.pattern
+            params = set(getattr(pattern, "converters", {}) or {})
+            params |= set(pattern.regex.groupindex)
+            route = prefix + str(pattern)
+            name = entry.name or f"<unnamed {route}>"
+            yield (f"{namespace}:{name}" if namespace else name), params
+
+
+ALL_PATTERNS = sorted({(name, tuple(sorted(params))) for name, params in _walk(get_resolver().url_patterns)})
+
+
+def _unnamed_admin_path(name):
+    """The admin's own unnamed patterns (its catch-all and per-model object redirects)."""
+    route = name[len("admin:<unnamed ") : -1]
+    route = re.sub(r"<[^>]+>", "1", route).replace("(?P<url>.*)$", "no-such-page/")
+    return "/" + route
+
+
+def _admin_kwargs(name, params):
+    values = {"object_id": "1", "id": "1", "app_label": "accounts", "content_type_id": "1", "format": "json"}
+    return {p: values[p] for p in params}
+
+
+def test_every_pattern_is_named_and_known():
+    unknown = []
+    for name, params in ALL_PATTERNS:
+        if "<unnamed" in name and not name.startswith("admin:"):
+            unknown.append(name)
+            continue
+        if name.startswith("admin:") or name in PUBLIC or name in POST_ONLY:
+            continue
+        for p in params:
+            if p == "pk" and name not in OBJECT_OF:
+                unknown.append(f"{name} (add it to OBJECT_OF)")
+            elif p not in ("pk", "format"):
+                unknown.append(f"{name} has parameter {p!r} (teach this test about it)")
+    assert not unknown, unknown
+
+
+def _url_for(name, params, objects):
+    if name.startswith("admin:<unnamed"):
+        return _unnamed_admin_path(name)
+    if name.startswith("admin:"):
+        return reverse(name, kwargs=_admin_kwargs(name, params))
+    kwargs = {}
+    for p in params:
+        kwargs[p] = objects[OBJECT_OF[name]].pk if p == "pk" else OTHER_PARAMS[p]
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def objects(person, case):
+    return {"person": person, "case": case}
+
+
+ANONYMOUS_CASES = [p for p in ALL_PATTERNS if p[0] not in PUBLIC]
+OUTSIDER_CASES = [p for p in ALL_PATTERNS if p[0] not in PUBLIC | POST_ONLY]
+
+
+def test_public_patterns_are_only_login_and_language(client):
+    assert {name for name, _ in ALL_PATTERNS} >= PUBLIC
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("admin:login")).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "params"), ANONYMOUS_CASES, ids=[n for n, _ in ANONYMOUS_CASES])
+def test_anonymous_is_sent_to_login(client, objects, name, params):
+    url = _url_for(name, params, objects)
+    response = client.get(url)
+    if name.startswith("api:"):
+        assert response.status_code in (401, 403), url
+        return
+    if name in POST_ONLY and response.status_code == 405:
+        return
+    assert response.status_code == 302, url
+    # The admin's own views send visitors to the admin's login form (also guarded by axes).
+    logins = (reverse(settings.LOGIN_URL), reverse("admin:login"))
+    assert response["Location"].startswith(logins), (url, response["Location"])
+
+
+@pytest.mark.parametrize(("name", "params"), OUTSIDER_CASES, ids=[n for n, _ in OUTSIDER_CASES])
+def test_outsider_sees_nothing_of_this_area(login, outsider, objects, person, name, params):
+    client = login(outsider)
+    url = _url_for(name, params, objects)
+    response = client.get(url)
+    if name.startswith("admin:"):
+        # Officers are not staff: the admin sends them to its login page. (The admin holds no
+        # personal data: people and cases are deliberately not registered there.)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+        return
+    if "pk" in params:
+        assert response.status_code == 404, url
+        return
+    assert response.status_code in (200, 302, 403), url
+    body = response.content.decode()
+    for secret in (person.last_name, person.personnummer, person.personnummer[:8]):
+        assert not re.search(re.escape(secret), body), (url, secret)

@@ -1,0 +1,156 @@
+"""Browser end-to-end harness: Debian's Chromium driven by Playwright's sync API.
+
+- `browser` (session): one headless Chromium for the whole run. A missing Chromium FAILS the run
+  with a message saying how to install it; it never skips.
+- `context` / `page` (function): a fresh browser context per test (own cookies, Swedish locale).
+  When a test fails, a screenshot is saved to test-artifacts/ (gitignored).
+- `demo_data`: the reference data (agencies, roles; the flush between transactional tests removes
+  what the data migration seeded) and `load_demo` with a known password.
+- `login_as(page, live_server, username)`: logs in through the real login form.
+
+Playwright's sync API runs an asyncio event loop in this thread, so Django's "async unsafe" guard
+would refuse the ORM calls of the fixtures; it is switched off for this test process only."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Must be set before the database or the live server is touched (see module docstring).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEMO_PASSWORD = "Demo-lösenord-för-test-2026"
+LOGIN_PATH = "/konto/logga-in/"
+# Short timeouts: every page here renders in milliseconds; a wrong selector should fail fast.
+TIMEOUT_MS = 5_000
+
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Refuse to create (and so possibly drop) a test database under the wrong settings.
+
+    `python -m samverkan.devstack` imports the `samverkan` package, whose celery.py sets
+    DJANGO_SETTINGS_MODULE=samverkan.settings.local in the environment it hands to pytest, and
+    pytest-django prefers that variable over pytest.ini. Under the local settings TEST_DATABASE_NAME
+    is ignored and the test database is `test_samverkan`, which pytest-django drops and recreates:
+    another developer's running suite would lose its database. Fail before that can happen."""
+    from django.conf import settings
+
+    wanted = "samverkan.settings.test"
+    if settings.SETTINGS_MODULE != wanted:
+        pytest.fail(
+            f"E2E-testerna kör med inställningarna {settings.SETTINGS_MODULE!r}, inte {wanted!r}: "
+            "testdatabasen skulle bli test_samverkan oavsett TEST_DATABASE_NAME. "
+            f"Kör med DJANGO_SETTINGS_MODULE={wanted} (eller pytest --ds={wanted}).",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium saknas: {CHROMIUM} finns inte eller är inte körbar. "
+            "Installera Debians paket med `make e2e-deps` "
+            "(apt-get install chromium) eller peka ut en annan binär med E2E_CHROMIUM.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    args = list(CHROMIUM_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.insert(0, "--no-sandbox")  # Chromium refuses to start sandboxed as root
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=args
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    # Swedish, as the users' browsers are: LocaleMiddleware honours Accept-Language.
+    ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    ctx.set_default_timeout(TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context, request):
+    pg = context.new_page()
+    yield pg
+    from playwright.sync_api import Error as PlaywrightError
+
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and not pg.is_closed():
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+        try:
+            pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except PlaywrightError as exc:  # a screenshot must never hide the real failure
+            print(f"[e2e] kunde inte spara skärmbild: {exc}")
+    pg.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item so `page` can see whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def demo_data(transactional_db, monkeypatch):
+    """Reference data and the demo data set; returns the demo users' password."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from accounts.reference_data import ensure_reference_data
+
+    ensure_reference_data(apps.get_model)
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("load_demo", stdout=io.StringIO())
+    return DEMO_PASSWORD
+
+
+def _login_as(page, live_server, username, password=DEMO_PASSWORD):
+    """Log in through the real login form and wait until we have left the login page."""
+    page.goto(f"{live_server.url}{LOGIN_PATH}")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga in").click()
+    if LOGIN_PATH in page.url:
+        errors = page.locator(".error-summary").all_inner_texts()
+        raise AssertionError(f"inloggningen som {username} misslyckades: {errors}")
+    return page
+
+
+@pytest.fixture
+def login_as(demo_data):
+    """login_as(page, live_server, username) -> page, logged in via the login form."""
+    return _login_as
