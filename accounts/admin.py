@@ -59,8 +59,15 @@ class PreparationGroupAdmin(admin.ModelAdmin):
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "code", "agency", "case_access", "area_wide", "area_aggregates",
-        "national_aggregates", "reviews_access_log", "is_officer",
+        "name",
+        "code",
+        "agency",
+        "case_access",
+        "area_wide",
+        "area_aggregates",
+        "national_aggregates",
+        "reviews_access_log",
+        "is_officer",
     ]
 
 

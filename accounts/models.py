@@ -137,9 +137,7 @@ class Role(models.Model):
         default=False,
         help_text=_("Samordnare: hela områdets ärendebestånd räknas som eget."),
     )
-    area_aggregates = models.BooleanField(
-        _("ser områdets statistik"), default=False
-    )
+    area_aggregates = models.BooleanField(_("ser områdets statistik"), default=False)
     national_aggregates = models.BooleanField(_("ser nationell statistik"), default=False)
     reviews_access_log = models.BooleanField(_("granskar loggen"), default=False)
     is_officer = models.BooleanField(
@@ -194,8 +192,7 @@ class StaffProfile(models.Model):
         ordering = ["user__last_name", "user__first_name", "user__username"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(working_time_share__gt=0)
-                & models.Q(working_time_share__lte=1),
+                condition=models.Q(working_time_share__gt=0) & models.Q(working_time_share__lte=1),
                 name="staff_working_time_share_between_0_and_1",
             )
         ]
@@ -209,9 +206,13 @@ class StaffProfile(models.Model):
         role = getattr(self, "role", None)
         if role is not None and role.agency_id and self.agency_id != role.agency_id:
             raise ValidationError(
-                {"agency": _("Rollen %(role)s hör till %(agency)s.")
-                 % {"role": role.name, "agency": role.agency.name}}
+                {
+                    "agency": _("Rollen %(role)s hör till %(agency)s.")
+                    % {"role": role.name, "agency": role.agency.name}
+                }
             )
         if self.office_unit_id and self.agency_id:
             if self.office_unit.agency_code != self.agency.code:
-                raise ValidationError({"office_unit": _("Kontoret hör till den andra myndigheten.")})
+                raise ValidationError(
+                    {"office_unit": _("Kontoret hör till den andra myndigheten.")}
+                )

@@ -28,9 +28,7 @@ class Scope:
 
     @property
     def has_any_access(self) -> bool:
-        return any(
-            (self.case_access, self.area_aggregates, self.national_aggregates)
-        )
+        return any((self.case_access, self.area_aggregates, self.national_aggregates))
 
 
 NO_SCOPE = Scope(user_id=None, area_ids=frozenset())
@@ -45,11 +43,7 @@ def scope_for(user) -> Scope:
         return cached
     from .models import StaffProfile
 
-    profile = (
-        StaffProfile.objects.select_related("role", "agency")
-        .filter(user_id=user.pk)
-        .first()
-    )
+    profile = StaffProfile.objects.select_related("role", "agency").filter(user_id=user.pk).first()
     if profile is None:
         scope = Scope(user_id=user.pk, area_ids=frozenset())
     else:

@@ -34,7 +34,8 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
         action=AccessLog.Action.LOCKOUT,
         request=request,
         username=str(username or ""),
-        purpose=f"utelåst efter upprepade misslyckade inloggningar från {ip_address or 'okänd adress'}",
+        purpose="utelåst efter upprepade misslyckade inloggningar "
+        f"från {ip_address or 'okänd adress'}",
     )
 
 

@@ -19,7 +19,9 @@ class MonthField(forms.CharField):
 
 class ReviewFilterForm(forms.Form):
     month = MonthField(label=_("Månad"), required=False, help_text=_("ÅÅÅÅ-MM"))
-    staff = forms.TypedChoiceField(label=_("Användare"), required=False, coerce=int, empty_value=None)
+    staff = forms.TypedChoiceField(
+        label=_("Användare"), required=False, coerce=int, empty_value=None
+    )
     person = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     seed = forms.RegexField(
         label=_("Slumpfrö"),

@@ -59,12 +59,10 @@ def persons_opened_by(*, user, staff_user_id: int, start: dt.date, end: dt.date)
 def log_sample(*, user, seed: str, size: int, start: dt.date, end: dt.date):
     """A reproducible random sample: entries ordered by md5(seed || id). The same seed over the
     same (append-only) period always gives the same entries."""
-    qs = _in_period(access_log_visible_to(user=user), start, end).filter(
-        person_id__isnull=False
-    )
-    return qs.annotate(
-        draw=RawSQL("md5(%s || audit_accesslog.id::text)", (seed,))
-    ).order_by("draw")[:size]
+    qs = _in_period(access_log_visible_to(user=user), start, end).filter(person_id__isnull=False)
+    return qs.annotate(draw=RawSQL("md5(%s || audit_accesslog.id::text)", (seed,))).order_by(
+        "draw"
+    )[:size]
 
 
 def unusual_access(*, user, start: dt.date, end: dt.date, threshold: int):

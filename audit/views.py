@@ -86,7 +86,9 @@ def review(request):
         )
         context["unusual"] = list(
             selectors.unusual_access(
-                user=request.user, start=start, end=end,
+                user=request.user,
+                start=start,
+                end=end,
                 threshold=settings.AUDIT_UNUSUAL_PERSONS_PER_DAY,
             )
         )

@@ -118,9 +118,7 @@ class Case(models.Model):
         related_name="af_cases",
         verbose_name=_("arbetsförmedlare (AF)"),
     )
-    phase = models.CharField(
-        _("fas"), max_length=30, choices=Phase.choices, default=Phase.REFERRED
-    )
+    phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices, default=Phase.REFERRED)
     referral_date = models.DateField(_("anmäld till beredningsgrupp"), null=True, blank=True)
     start_date = models.DateField(_("registrerad i samverkan"), null=True, blank=True)
     end_date = models.DateField(_("avslutad"), null=True, blank=True)

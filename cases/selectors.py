@@ -22,7 +22,9 @@ def person_list_visible_to(*, user) -> QuerySet[Person]:
 
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:
-    return Case.objects.visible_to(user).select_related("person", "area", "fk_officer", "af_officer")
+    return Case.objects.visible_to(user).select_related(
+        "person", "area", "fk_officer", "af_officer"
+    )
 
 
 def _team_user_ids(user) -> set[int]:
@@ -41,9 +43,11 @@ def caseload_cases(*, user, team: bool = True) -> QuerySet[Case]:
     """The user's (and their teams') cases: open, or ended in the last 30 days."""
     officer_ids = _team_user_ids(user) if team else {user.pk}
     recent = timezone.localdate() - dt.timedelta(days=CASELOAD_AFTER_END_DAYS)
-    return case_list_visible_to(user=user).filter(
-        Q(fk_officer_id__in=officer_ids) | Q(af_officer_id__in=officer_ids)
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=recent))
+    return (
+        case_list_visible_to(user=user)
+        .filter(Q(fk_officer_id__in=officer_ids) | Q(af_officer_id__in=officer_ids))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=recent))
+    )
 
 
 def my_open_cases(*, user) -> QuerySet[Case]:

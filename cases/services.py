@@ -15,7 +15,13 @@ from .validators import parse_identity_number
 
 @transaction.atomic
 def person_create(
-    *, personnummer: str, first_name: str, last_name: str, area, request=None, user=None,
+    *,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    area,
+    request=None,
+    user=None,
     protected_identity: bool = False,
 ) -> Person:
     identity = parse_identity_number(personnummer)
@@ -35,7 +41,10 @@ def person_create(
     person.save()
     if request is not None or user is not None:
         access_log_record(
-            action=AccessLog.Action.CREATE, request=request, user=user, obj=person,
+            action=AccessLog.Action.CREATE,
+            request=request,
+            user=user,
+            obj=person,
             purpose="registrering",
         )
     return person
@@ -43,8 +52,16 @@ def person_create(
 
 @transaction.atomic
 def case_open(
-    *, person: Person, area=None, fk_officer=None, af_officer=None, referral_date=None,
-    start_date=None, phase=Case.Phase.REFERRED, request=None, user=None,
+    *,
+    person: Person,
+    area=None,
+    fk_officer=None,
+    af_officer=None,
+    referral_date=None,
+    start_date=None,
+    phase=Case.Phase.REFERRED,
+    request=None,
+    user=None,
 ) -> Case:
     case = Case(
         person=person,
@@ -63,7 +80,10 @@ def case_open(
         raise ValidationError(_("Personen har redan ett öppet ärende.")) from None
     if request is not None or user is not None:
         access_log_record(
-            action=AccessLog.Action.CREATE, request=request, user=user, obj=case,
+            action=AccessLog.Action.CREATE,
+            request=request,
+            user=user,
+            obj=case,
             purpose="registrering",
         )
     return case

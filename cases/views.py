@@ -51,7 +51,9 @@ def person_search(request):
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        results = list(selectors.person_search(user=request.user, query=form.cleaned_data["q"])[:50])
+        results = list(
+            selectors.person_search(user=request.user, query=form.cleaned_data["q"])[:50]
+        )
         access_log_record(
             action=AccessLog.Action.SEARCH,
             request=request,

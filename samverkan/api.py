@@ -23,7 +23,9 @@ REASON_HEADER = "HTTP_X_ACCESS_REASON"
 def exception_handler(exc, context):
     """Business-rule errors (Django ValidationError from services) become 400 with field names."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ReasonRequired):
         exc = exceptions.PermissionDenied(

@@ -109,12 +109,18 @@ class EmbeddedRedis:
         self.process = subprocess.Popen(
             [
                 REDIS_SERVER_PATH,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--unixsocketperm", "700",
-                "--dir", str(self.dir),
-                "--save", "60 1",
-                "--logfile", str(self.dir / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(self.dir),
+                "--save",
+                "60 1",
+                "--logfile",
+                str(self.dir / "redis.log"),
             ],
             start_new_session=True,
         )
@@ -195,7 +201,9 @@ def cmd_run() -> int:
         say("migrerar databasen …")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
-        say("startar webbserver (http://127.0.0.1:8000), Celery-worker och Celery beat; Ctrl-C stoppar allt")
+        say(
+            "startar webbserver (http://127.0.0.1:8000), Celery-worker och Celery beat; Ctrl-C stoppar allt"
+        )
         child = subprocess.Popen(
             [str(VENV_BIN / "honcho"), "start", "-f", "Procfile"], cwd=ROOT, env=env
         )

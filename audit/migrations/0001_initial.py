@@ -7,37 +7,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tidpunkt')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='användarnamn')),
-                ('action', models.CharField(choices=[('view', 'Visning'), ('search', 'Sökning'), ('export', 'Export'), ('create', 'Registrering'), ('update', 'Ändring'), ('delete', 'Borttagning'), ('break_glass', 'Skäl angivet för åtkomst'), ('denied', 'Nekad åtkomst'), ('log_review', 'Logguppföljning'), ('login', 'Inloggning'), ('login_failed', 'Misslyckad inloggning'), ('lockout', 'Utelåst'), ('logout', 'Utloggning')], max_length=20, verbose_name='händelse')),
-                ('object_type', models.CharField(blank=True, max_length=50, verbose_name='objekttyp')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='objekt-id')),
-                ('person_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='person-id')),
-                ('purpose', models.TextField(blank=True, verbose_name='ändamål')),
-                ('outside_caseload', models.BooleanField(default=False, verbose_name='utanför eget ärendebestånd')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adress')),
-                ('path', models.CharField(blank=True, max_length=300, verbose_name='sökväg')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.area', verbose_name='område')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='användare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="tidpunkt"
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(blank=True, max_length=150, verbose_name="användarnamn"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Visning"),
+                            ("search", "Sökning"),
+                            ("export", "Export"),
+                            ("create", "Registrering"),
+                            ("update", "Ändring"),
+                            ("delete", "Borttagning"),
+                            ("break_glass", "Skäl angivet för åtkomst"),
+                            ("denied", "Nekad åtkomst"),
+                            ("log_review", "Logguppföljning"),
+                            ("login", "Inloggning"),
+                            ("login_failed", "Misslyckad inloggning"),
+                            ("lockout", "Utelåst"),
+                            ("logout", "Utloggning"),
+                        ],
+                        max_length=20,
+                        verbose_name="händelse",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=50, verbose_name="objekttyp"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="objekt-id"),
+                ),
+                (
+                    "person_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="person-id"
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="ändamål")),
+                (
+                    "outside_caseload",
+                    models.BooleanField(default=False, verbose_name="utanför eget ärendebestånd"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP-adress"),
+                ),
+                ("path", models.CharField(blank=True, max_length=300, verbose_name="sökväg")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.area",
+                        verbose_name="område",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="användare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'loggpost',
-                'verbose_name_plural': 'åtkomstlogg',
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['area', 'occurred_at'], name='accesslog_area_time'), models.Index(fields=['user', 'occurred_at'], name='accesslog_user_time')],
+                "verbose_name": "loggpost",
+                "verbose_name_plural": "åtkomstlogg",
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["area", "occurred_at"], name="accesslog_area_time"),
+                    models.Index(fields=["user", "occurred_at"], name="accesslog_user_time"),
+                ],
             },
         ),
     ]

@@ -17,8 +17,17 @@ class PersonDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "personnummer", "is_coordination_number", "first_name", "last_name", "sex",
-            "birth_date", "area", "protected_identity", "created_at", "updated_at",
+            "id",
+            "personnummer",
+            "is_coordination_number",
+            "first_name",
+            "last_name",
+            "sex",
+            "birth_date",
+            "area",
+            "protected_identity",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -26,6 +35,15 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "person", "area", "phase", "fk_officer", "af_officer", "referral_date",
-            "start_date", "end_date", "created_at", "updated_at",
+            "id",
+            "person",
+            "area",
+            "phase",
+            "fk_officer",
+            "af_officer",
+            "referral_date",
+            "start_date",
+            "end_date",
+            "created_at",
+            "updated_at",
         ]

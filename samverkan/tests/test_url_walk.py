@@ -45,7 +45,9 @@ def _walk(patterns, namespace=None, prefix=""):
             yield (f"{namespace}:{name}" if namespace else name), params
 
 
-ALL_PATTERNS = sorted({(name, tuple(sorted(params))) for name, params in _walk(get_resolver().url_patterns)})
+ALL_PATTERNS = sorted(
+    {(name, tuple(sorted(params))) for name, params in _walk(get_resolver().url_patterns)}
+)
 
 
 def _unnamed_admin_path(name):
@@ -56,7 +58,13 @@ def _unnamed_admin_path(name):
 
 
 def _admin_kwargs(name, params):
-    values = {"object_id": "1", "id": "1", "app_label": "accounts", "content_type_id": "1", "format": "json"}
+    values = {
+        "object_id": "1",
+        "id": "1",
+        "app_label": "accounts",
+        "content_type_id": "1",
+        "format": "json",
+    }
     return {p: values[p] for p in params}
 
 

@@ -77,9 +77,7 @@ def browser():
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.insert(0, "--no-sandbox")  # Chromium refuses to start sandboxed as root
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=args
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         try:
             yield chromium
         finally:

@@ -104,9 +104,7 @@ def test_role_login_home_navigation_and_logout(page, live_server, login_as, role
     expect(page).to_have_url(f"{live_server.url}{role.path}")
     expect(page.get_by_role("heading", level=1)).to_have_text(role.heading)
     if role.landmark.startswith("link:"):
-        expect(
-            page.locator("main").get_by_role("link", name=role.landmark[5:])
-        ).to_be_visible()
+        expect(page.locator("main").get_by_role("link", name=role.landmark[5:])).to_be_visible()
     else:
         table = page.get_by_test_id(role.landmark)
         expect(table).to_be_visible()
@@ -138,9 +136,7 @@ def test_role_login_home_navigation_and_logout(page, live_server, login_as, role
     expect(page.get_by_test_id("user-name")).to_have_count(0)
 
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(
-        re.compile(re.escape(f"{live_server.url}{LOGIN_PATH}") + r"\?next=/$")
-    )
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}{LOGIN_PATH}") + r"\?next=/$"))
     expect(page.locator("input[name=username]")).to_be_visible()
 
 

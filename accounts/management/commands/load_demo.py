@@ -50,11 +50,11 @@ class Command(BaseCommand):
         Faker.seed(2010)
         agencies = {a.code: a for a in Agency.objects.all()}
         roles = {r.code: r for r in Role.objects.all()}
-        User = get_user_model()
+        user_model = get_user_model()
         created_users = []
 
         def user(username, first, last, role_code, areas=(), teams=(), agency=None, **flags):
-            account, created = User.objects.get_or_create(
+            account, created = user_model.objects.get_or_create(
                 username=username, defaults={"first_name": first, "last_name": last, **flags}
             )
             if created or options["reset_passwords"]:
@@ -83,8 +83,13 @@ class Command(BaseCommand):
             for prefix, role_code, first, last, in_team in AREA_STAFF:
                 agency = roles[role_code].agency or agencies["FK" if prefix == "ledning" else "AF"]
                 staff[prefix] = user(
-                    f"{prefix}.{code}", first, last, role_code, areas=[area],
-                    teams=[team] if in_team else [], agency=agency,
+                    f"{prefix}.{code}",
+                    first,
+                    last,
+                    role_code,
+                    areas=[area],
+                    teams=[team] if in_team else [],
+                    agency=agency,
                 )
             self._people(fake, area, staff["fk"], staff["af"])
 

@@ -1,0 +1,116 @@
+"""Login, lock-out, session lifetime and logout (SPEC §7)."""
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD
+from audit.models import AccessLog
+
+LOGIN = "/konto/logga-in/"
+
+
+def _post_login(client, username, password, ip="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_login_page_is_swedish(client, db):
+    response = client.get(LOGIN)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="sv">' in body
+    assert "Logga in" in body and "Användarnamn" in body
+
+
+def test_successful_login_is_logged_and_lands_on_home(fk_officer):
+    client = Client()
+    response = _post_login(client, "fk.sdt", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    entry = AccessLog.objects.get(action=AccessLog.Action.LOGIN)
+    assert entry.user == fk_officer and entry.ip_address == "10.0.0.1"
+
+
+def test_wrong_password_shows_swedish_error_and_is_logged(fk_officer):
+    response = _post_login(Client(), "fk.sdt", "fel-lösenord")
+    assert response.status_code == 200
+    assert "Fel användarnamn eller lösenord." in response.content.decode()
+    entry = AccessLog.objects.get(action=AccessLog.Action.LOGIN_FAILED)
+    assert entry.username == "fk.sdt" and entry.user is None
+
+
+def test_five_failures_lock_out_the_user_from_any_address(fk_officer):
+    # given five failed attempts on one user name, each from a different address
+    for i in range(5):
+        _post_login(Client(), "fk.sdt", "fel-lösenord", ip=f"10.0.1.{i}")
+    # when the right password is tried from yet another address
+    response = _post_login(Client(), "fk.sdt", PASSWORD, ip="10.0.2.1")
+    # then the account is locked and the lock-out is logged
+    assert response.status_code == 429
+    assert "tillfälligt låst" in response.content.decode()
+    assert AccessLog.objects.filter(action=AccessLog.Action.LOCKOUT).exists()
+    assert not AccessLog.objects.filter(action=AccessLog.Action.LOGIN).exists()
+
+
+def test_five_failures_from_one_address_lock_out_that_address(fk_officer, af_officer):
+    for i in range(5):
+        _post_login(Client(), f"okand{i}", "fel-lösenord", ip="10.0.3.3")
+    locked = _post_login(Client(), "af.sdt", PASSWORD, ip="10.0.3.3")
+    assert locked.status_code == 429
+    # the same user from another address is not locked
+    other = _post_login(Client(), "af.sdt", PASSWORD, ip="10.0.3.4")
+    assert other.status_code == 302
+
+
+def test_lockout_lifts_after_cooloff(fk_officer):
+    with time_machine.travel("2026-03-02 09:00 +01:00", tick=False) as traveller:
+        for i in range(5):
+            _post_login(Client(), "fk.sdt", "fel", ip=f"10.0.4.{i}")
+        assert _post_login(Client(), "fk.sdt", PASSWORD, ip="10.0.5.1").status_code == 429
+        traveller.shift(16 * 60)
+        assert _post_login(Client(), "fk.sdt", PASSWORD, ip="10.0.5.1").status_code == 302
+
+
+def test_session_expires_after_30_idle_minutes(fk_officer):
+    with time_machine.travel("2026-03-02 09:00 +01:00", tick=False) as traveller:
+        client = Client()
+        _post_login(client, "fk.sdt", PASSWORD)
+        traveller.shift(29 * 60)
+        assert client.get("/").status_code == 200  # activity renews the idle timer
+        traveller.shift(29 * 60)
+        assert client.get("/").status_code == 200
+        traveller.shift(31 * 60)
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_session_ends_12_hours_after_login_even_when_active(fk_officer):
+    with time_machine.travel("2026-03-02 07:00 +01:00", tick=False) as traveller:
+        client = Client()
+        _post_login(client, "fk.sdt", PASSWORD)
+        # active every 25 minutes (always within the idle limit) for 28 steps = 11 h 40 min
+        for _ in range(28):
+            traveller.shift(25 * 60)
+            assert client.get("/").status_code == 200
+        traveller.shift(25 * 60)  # 12 h 05 min after login
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+        assert "_auth_user_id" not in client.session
+
+
+def test_logout_invalidates_the_session_on_the_server(fk_officer):
+    client = Client()
+    _post_login(client, "fk.sdt", PASSWORD)
+    cookie = client.cookies["sessionid"].value
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert AccessLog.objects.filter(action=AccessLog.Action.LOGOUT, user=fk_officer).exists()
+    # replaying the old cookie does not log anyone in
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get("/").status_code == 302
+
+
+def test_logout_by_get_is_refused(login, fk_officer):
+    client = login(fk_officer)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.get("/").status_code == 200
