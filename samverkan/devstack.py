@@ -201,9 +201,7 @@ def cmd_run() -> int:
         say("migrerar databasen …")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
-        say(
-            "startar webbserver (http://127.0.0.1:8000), Celery-worker och Celery beat; Ctrl-C stoppar allt"
-        )
+        say("startar webb (http://127.0.0.1:8000), Celery-worker och beat; Ctrl-C stoppar allt")
         child = subprocess.Popen(
             [str(VENV_BIN / "honcho"), "start", "-f", "Procfile"], cwd=ROOT, env=env
         )
