@@ -5,7 +5,7 @@ import re
 
 # 10 or 12 digits, optionally with - or + before the last four: anything that could be a
 # personnummer or samordningsnummer. Over-masking an order number is the safe side.
-PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 
 
 def mask_personnummer(text: str) -> str:
@@ -13,10 +13,31 @@ def mask_personnummer(text: str) -> str:
 
 
 class MaskPersonnummerFilter(logging.Filter):
+    """Masks the message, its arguments and any traceback (a database error can quote a
+    unique key: `Key (personnummer)=(...) already exists`)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_personnummer(message)
         if masked != message:
             record.msg = masked
             record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personnummer(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personnummer(record.stack_info)
         return True
+
+
+def axes_username(request, credentials) -> str:
+    """The user name as django-axes stores it: a personnummer typed by mistake is masked."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "POST", {}).get(field)
+    return mask_personnummer(str(username or ""))

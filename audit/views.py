@@ -23,8 +23,7 @@ from .services import access_log_record
 
 def _require_reviewer(request):
     if not scope_for(request.user).reviews_access_log:
-        access_log_record(action=AccessLog.Action.DENIED, request=request, object_type="accesslog")
-        raise PermissionDenied
+        raise PermissionDenied  # logged as a failed authorisation by samverkan.errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,8 +51,9 @@ def review(request):
             else:
                 return redirect(f"{reverse('audit:review')}?person={person.pk}")
 
-    form = ReviewFilterForm(request.GET or None, staff_choices=staff_choices)
     today = timezone.localdate()
+    # With no choices made, the page opens on the current month's sample and unusual access.
+    form = ReviewFilterForm(request.GET or {"month": f"{today:%Y-%m}"}, staff_choices=staff_choices)
     context = {"form": form, "lookup": lookup, "threshold": settings.AUDIT_UNUSUAL_PERSONS_PER_DAY}
     month = today.replace(day=1)
     if form.is_valid():

@@ -58,7 +58,8 @@ def person_search(request):
             action=AccessLog.Action.SEARCH,
             request=request,
             object_type="person",
-            purpose=_("sökning, %(n)d träffar") % {"n": len(results)},
+            # The log is kept in Swedish whatever the user's language.
+            purpose=f"sökning, {len(results)} träff{'ar' if len(results) != 1 else ''}",
         )
     return render(request, "cases/person_search.html", {"form": form, "results": results})
 

@@ -79,6 +79,6 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             action=AccessLog.Action.VIEW,
             request=request,
             object_type=self.object_type,
-            purpose=_("lista via API"),
+            purpose="lista via API",
         )
         return response

@@ -2,8 +2,13 @@
 
 from django.shortcuts import render
 
+from audit.models import AccessLog
+from audit.services import access_log_record
+
 
 def permission_denied(request, exception=None):
+    # Every refused page is a failed authorisation and goes to the access log (SPEC §7).
+    access_log_record(action=AccessLog.Action.DENIED, request=request, purpose="sidan nekades")
     return render(request, "errors/403.html", status=403)
 
 
