@@ -114,3 +114,13 @@ def test_logout_by_get_is_refused(login, fk_officer):
     client = login(fk_officer)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.get("/").status_code == 200
+
+
+def test_axes_never_stores_a_personnummer_typed_as_user_name(db):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    _post_login(Client(), "19800101-1234", "fel-lösenord")
+    stored = list(AccessAttempt.objects.values_list("username", flat=True))
+    stored += list(AccessFailureLog.objects.values_list("username", flat=True))
+    assert stored and all("1234" not in name for name in stored)
+    assert "[personnummer]" in stored

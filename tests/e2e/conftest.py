@@ -86,7 +86,7 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    # Swedish, as the users' browsers are: LocaleMiddleware honours Accept-Language.
+    # Swedish, as the users' browsers are (the UI is Swedish whatever the browser asks for).
     ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.set_default_navigation_timeout(TIMEOUT_MS)
