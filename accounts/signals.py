@@ -3,6 +3,7 @@
 import time
 
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -16,6 +17,8 @@ from .middleware import SESSION_LOGIN_AT
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_LOGIN_AT] = time.time()
+    # Clear this user name's failures only; the address's failures stay (settings.base).
+    axes_reset(username=user.get_username())
     access_log_record(action=AccessLog.Action.LOGIN, request=request, user=user)
 
 

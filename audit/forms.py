@@ -12,9 +12,12 @@ class MonthField(forms.CharField):
         if not value:
             return None
         try:
-            return dt.datetime.strptime(value, "%Y-%m").date()
+            month = dt.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not 2000 <= month.year <= 2100:
+            raise forms.ValidationError(_("Ange en månad mellan år 2000 och 2100."), code="range")
+        return month
 
 
 class ReviewFilterForm(forms.Form):
@@ -22,7 +25,9 @@ class ReviewFilterForm(forms.Form):
     staff = forms.TypedChoiceField(
         label=_("Användare"), required=False, coerce=int, empty_value=None
     )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    person = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
     seed = forms.RegexField(
         label=_("Slumpfrö"),
         regex=r"^[A-Za-z0-9åäöÅÄÖ_-]{1,40}$",

@@ -4,6 +4,7 @@ Addresses end up in browser history, proxies and server logs, so the product nev
 personnummer there (SPEC §7): searches are POSTed and objects are addressed by their id. This
 middleware makes the rule hold even for a hand-typed or bookmarked address."""
 
+import re
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -21,7 +22,9 @@ class PersonnummerInUrlMiddleware:
         if request.path.startswith(settings.STATIC_URL):  # hashed file names are not people
             return self.get_response(request)
         address = unquote(request.path) + "?" + unquote(request.META.get("QUERY_STRING", ""))
-        if PERSONNUMMER_LIKE.search(address):
+        # Also with separators squeezed out: "1980 0101-1234" or "19800101/1234".
+        squeezed = re.sub(r"(?<=\d)[\s\-+./]+(?=\d)", "", address)
+        if PERSONNUMMER_LIKE.search(address) or PERSONNUMMER_LIKE.search(squeezed):
             return HttpResponseBadRequest(
                 _("Personnummer får inte stå i adressen. Sök via sökrutan i stället."),
                 content_type="text/plain; charset=utf-8",

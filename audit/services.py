@@ -10,15 +10,31 @@ from .models import AccessLog
 
 
 def _client_ip(request) -> str | None:
+    """The client's address resolved exactly as django-axes resolves it for lock-outs: the
+    forwarded header is trusted only when the deployment says it runs behind a proxy."""
     if request is None:
         return None
     try:
-        from ipware import get_client_ip
+        from axes.helpers import get_client_ip_address
 
-        ip, _routable = get_client_ip(request)
+        ip = get_client_ip_address(request)
     except Exception:  # a malformed header must never stop the request
         ip = None
     return ip or request.META.get("REMOTE_ADDR") or None
+
+
+def _clean(text, limit: int | None = None) -> str:
+    """Free text bound for the log: no personnummer, no NUL (PostgreSQL refuses it)."""
+    text = mask_personnummer(str(text or "").replace("\x00", ""))
+    return text[:limit] if limit else text
+
+
+def _default_area_id(user) -> int | None:
+    """For entries about no particular object: the user's area, so the coordinator sees it."""
+    from accounts.scoping import scope_for
+
+    areas = sorted(scope_for(user).area_ids) if user is not None else []
+    return areas[0] if areas else None
 
 
 def access_log_record(
@@ -47,17 +63,51 @@ def access_log_record(
             subject_person, subject_area = obj.audit_subject()
             person_id = person_id if person_id is not None else subject_person
             area_id = area_id if area_id is not None else subject_area
+    if area_id is None and person_id is None:
+        area_id = _default_area_id(user)
     return AccessLog.objects.create(
         occurred_at=timezone.now(),
         user=user,
-        username=mask_personnummer(username or (user.get_username() if user else ""))[:150],
+        username=_clean(username or (user.get_username() if user else ""), 150),
         action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
+        object_type=_clean(object_type, 50),
+        object_id=_clean(object_id, 64),
         person_id=person_id,
         area_id=area_id,
-        purpose=mask_personnummer(purpose),
+        purpose=_clean(purpose),
         outside_caseload=outside_caseload,
         ip_address=_client_ip(request),
-        path=(request.path[:300] if request is not None else ""),
+        path=_clean(request.path, 300) if request is not None else "",
     )
+
+
+def access_log_record_many(
+    *, action: str, request, objects, purpose: str, outside_ids=frozenset()
+) -> int:
+    """One entry per object shown in a list or search result (one INSERT for all of them).
+    `outside_ids` are the person ids shown although they are outside the user's caseload."""
+    user = request.user if request.user.is_authenticated else None
+    now = timezone.now()
+    ip = _client_ip(request)
+    path = _clean(request.path, 300)
+    entries = []
+    for obj in objects:
+        person_id, area_id = obj.audit_subject()
+        entries.append(
+            AccessLog(
+                occurred_at=now,
+                user=user,
+                username=_clean(user.get_username() if user else "", 150),
+                action=action,
+                object_type=obj._meta.model_name,
+                object_id=str(obj.pk),
+                person_id=person_id,
+                area_id=area_id,
+                purpose=_clean(purpose),
+                outside_caseload=person_id in outside_ids,
+                ip_address=ip,
+                path=path,
+            )
+        )
+    AccessLog.objects.bulk_create(entries)
+    return len(entries)

@@ -31,11 +31,17 @@ def get_visible_or_404(*, request, queryset, pk, object_type: str):
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
+        # The refusal is logged against the object's own area (if it exists), so that area's
+        # coordinator sees who tried; the user learns nothing either way.
+        target = None
+        if str(pk).isdigit() and len(str(pk)) <= 18:
+            target = queryset.model._base_manager.filter(pk=pk).first()
         access_log_record(
             action=AccessLog.Action.DENIED,
             request=request,
+            obj=target,
             object_type=object_type,
-            object_id=str(pk)[:64],
+            object_id=str(pk),
         )
         raise Http404 from None
 
@@ -81,6 +87,13 @@ def person_access_purpose(*, request, person: Person) -> tuple[str, bool]:
         return PURPOSE_LABELS[relation], False
     reason = break_glass_reason(request=request, person=person)
     if reason is None:
+        access_log_record(
+            action=AccessLog.Action.DENIED,
+            request=request,
+            obj=person,
+            purpose="skäl krävs (utanför ärendebeståndet)",
+            outside_caseload=True,
+        )
         raise ReasonRequired(person)
     return f"skäl: {reason}", True
 

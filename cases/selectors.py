@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -50,6 +51,21 @@ def caseload_cases(*, user, team: bool = True) -> QuerySet[Case]:
     )
 
 
+def case_list_on_caseload(*, user) -> QuerySet[Case]:
+    """What lists show: the whole area for area-wide roles, otherwise the own and team's
+    caseload. Anyone else of the area is reached one at a time, with a reason (SPEC §7)."""
+    if scope_for(user).area_wide:
+        return case_list_visible_to(user=user)
+    return caseload_cases(user=user)
+
+
+def person_list_on_caseload(*, user) -> QuerySet[Person]:
+    people = person_list_visible_to(user=user)
+    if scope_for(user).area_wide:
+        return people
+    return people.filter(pk__in=caseload_cases(user=user).values("person_id"))
+
+
 def my_open_cases(*, user) -> QuerySet[Case]:
     return caseload_cases(user=user, team=False).open().order_by("start_date", "id")
 
@@ -69,20 +85,29 @@ def person_relation(*, user, person: Person) -> str | None:
     return None
 
 
+class SearchError(ValueError):
+    """The query cannot be searched; the message says why, in Swedish."""
+
+
+MIN_NAME_PART = 2
+
+
 def person_search(*, user, query: str) -> QuerySet[Person]:
-    """Name or personnummer within the user's scope. A full number matches exactly."""
+    """Name or a complete personnummer within the user's areas.
+
+    A number matches only whole and valid: a partial number would let anyone work out the rest
+    digit by digit. Every name part must have at least two letters."""
     people = person_list_visible_to(user=user)
     query = (query or "").strip()
-    if not query:
-        return people.none()
-    digits = query.replace("-", "").replace("+", "").replace(" ", "")
-    if digits.isdigit():
-        if len(digits) in (10, 12):
-            try:
-                return people.filter(personnummer=parse_identity_number(query).number)
-            except Exception:
-                return people.none()
-        return people.filter(personnummer__contains=digits)
-    for word in query.split():
+    if any(ch.isdigit() for ch in query):
+        try:
+            number = parse_identity_number(query).number
+        except ValidationError:
+            raise SearchError("Sök på hela personnumret (ÅÅÅÅMMDD-NNNN) eller på namn.") from None
+        return people.filter(personnummer=number)
+    words = query.split()
+    if not words or any(len(word) < MIN_NAME_PART for word in words):
+        raise SearchError("Skriv minst två bokstäver i varje del av namnet.")
+    for word in words:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return people

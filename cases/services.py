@@ -63,9 +63,12 @@ def case_open(
     request=None,
     user=None,
 ) -> Case:
+    if area is not None and area.pk != person.area_id:
+        # A case is run in the person's area; moving a person moves their case (SPEC §3).
+        raise ValidationError({"area": _("Ärendet måste höra till personens samverkansområde.")})
     case = Case(
         person=person,
-        area=area or person.area,
+        area=person.area,
         fk_officer=fk_officer,
         af_officer=af_officer,
         referral_date=referral_date,

@@ -142,3 +142,13 @@ def test_insert_still_works_with_sql_and_with_the_orm(entry):
     assert AccessLog.objects.count() == before + 2
     assert AccessLog.objects.get(pk=sql_id).purpose == "export via SQL"
     assert AccessLog.objects.get(pk=orm_entry.pk).username == "orm"
+
+
+def test_truncate_is_refused_for_a_session_not_explicitly_allowed(db):
+    from django.db import connection, transaction
+
+    # given a connection that has not been allowed (production connections never are)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL samverkan.allow_audit_truncate = 'off'")
+        with pytest.raises(Exception, match="append-only"), transaction.atomic():
+            cursor.execute("TRUNCATE audit_accesslog CASCADE")

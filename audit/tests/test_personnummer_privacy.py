@@ -225,7 +225,8 @@ def test_search_by_full_personnummer_via_post_finds_the_person_and_logs_no_numbe
     entry = AccessLog.objects.get(action=AccessLog.Action.SEARCH)
     assert entry.user == fk_officer
     assert entry.object_type == "person"
-    assert entry.purpose == "sökning, 1 träff"
+    assert entry.person_id == person.pk and entry.area_id == person.area_id
+    assert entry.purpose == "sökträff"
     assert entry.path == reverse("cases:person_search")
     assert pnr not in _log_text(entry) and pnr[2:] not in _log_text(entry)
 
@@ -242,7 +243,8 @@ def test_search_finds_nobody_outside_the_users_areas(person, outsider, login):
     response = login(outsider).post(reverse("cases:person_search"), {"q": person.personnummer})
 
     assert response.context["results"] == []
-    assert AccessLog.objects.get(action=AccessLog.Action.SEARCH).purpose == "sökning, 0 träffar"
+    entry = AccessLog.objects.get(action=AccessLog.Action.SEARCH)
+    assert entry.purpose == "sökning utan träff" and entry.person_id is None
 
 
 # --- (d) login --------------------------------------------------------------------------------

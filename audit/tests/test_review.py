@@ -362,3 +362,19 @@ def test_coordinator_of_another_area_sees_none_of_this_areas_entries(
     assert sample.context["unusual"] == [] and sample.context["break_glass"] == []
     assert lookup.status_code == 200
     assert "Ingen person med det numret i dina områden." in lookup.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"month": "9999-12"},
+        {"month": "0001-01"},
+        {"person": str(2**64)},
+        {"size": "100000"},
+        {"staff": "abc"},
+    ],
+)
+def test_bad_filter_values_give_a_form_error_not_a_500(coordinator, login, params):
+    response = login(coordinator).get(REVIEW, params)
+    assert response.status_code == 200
+    assert response.context["form"].errors

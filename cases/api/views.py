@@ -22,6 +22,9 @@ class PersonViewSet(ScopedReadOnlyViewSet):
     def scoped_queryset(self, user):
         return selectors.person_list_visible_to(user=user)
 
+    def list_queryset(self, user):
+        return selectors.person_list_on_caseload(user=user)
+
     def get_serializer_class(self):
         return PersonListSerializer if self.action == "list" else PersonDetailSerializer
 
@@ -35,6 +38,9 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 
     def scoped_queryset(self, user):
         return selectors.case_list_visible_to(user=user)
+
+    def list_queryset(self, user):
+        return selectors.case_list_on_caseload(user=user)
 
     def person_of(self, obj):
         return obj.person

@@ -220,10 +220,12 @@ def test_colleague_needs_a_reason_for_case_detail_too(case, person, colleague, l
     before = client.get(case_url)
 
     assert before.status_code == 302
-    assert before["Location"] == _reason_url(person)
+    assert before["Location"] == f"{_reason_url(person)}?next={case_url.replace('/', '%2F')}"
     assert not _views().exists()
 
-    _break_glass(client, person)
+    # the reason form sends the officer back to the case they wanted
+    back = client.post(_reason_url(person), {"reason": REASON, "next": case_url})
+    assert back["Location"] == case_url
     after = client.get(case_url)
 
     assert after.status_code == 200

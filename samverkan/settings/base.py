@@ -120,9 +120,15 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# A successful login clears the failures of that user name only (accounts.signals), never of
+# the address: otherwise one valid account would let an address guess other users' passwords.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Lock-outs and the access log take the client's address the same way (samverkan.clientip).
+AXES_CLIENT_IP_CALLABLE = "samverkan.clientip.client_ip"
+BEHIND_TLS_PROXY = False
+PROXY_COUNT = 0
 # axes keeps what was typed as user name in its own tables; never a personnummer (SPEC §7).
 AXES_USERNAME_CALLABLE = "audit.logfilters.axes_username"
 
@@ -195,6 +201,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Keep Django's logging (with its personnummer mask) in workers and beat.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- logging: to stdout; personnummer-like digit runs are masked before any handler sees them
 LOGGING = {
@@ -210,6 +218,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own loggers (runserver's request lines among them) get the masked handler too.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- product settings

@@ -15,3 +15,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": env.str("TEST_DATABASE_NAME", default="test_samverkan")  # noqa: F405
 }
+# Django empties tables with TRUNCATE between browser tests; only test sessions may do that to
+# the access log (audit/migrations/0003).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+    "-c samverkan.allow_audit_truncate=on"
+)

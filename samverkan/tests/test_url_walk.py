@@ -125,9 +125,12 @@ def test_anonymous_is_sent_to_login(client, objects, name, params):
     assert response["Location"].startswith(logins), (url, response["Location"])
 
 
+@pytest.mark.parametrize("who", ["outsider", "management", "analyst"])
 @pytest.mark.parametrize(("name", "params"), OUTSIDER_CASES, ids=[n for n, _ in OUTSIDER_CASES])
-def test_outsider_sees_nothing_of_this_area(login, outsider, objects, person, name, params):
-    client = login(outsider)
+def test_outsider_sees_nothing_of_this_area(login, request, objects, person, name, params, who):
+    """An officer of another area, and roles without case access (this area's management
+    group, the national analyst), see no person of this area anywhere."""
+    client = login(request.getfixturevalue(who))
     url = _url_for(name, params, objects)
     response = client.get(url)
     if name.startswith("admin:"):

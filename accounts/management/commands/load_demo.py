@@ -112,10 +112,11 @@ class Command(BaseCommand):
     def _people(self, fake, area, fk_officer, af_officer):
         today = dt.date.today()
         for i in range(PEOPLE_PER_AREA):
-            number = parse_identity_number(
+            identity = parse_identity_number(
                 fake.ssn(min_age=20, max_age=63, long=True, dash=False)
-            ).number
-            first = fake.first_name()
+            )
+            number = identity.number
+            first = fake.first_name_female() if identity.sex == "K" else fake.first_name_male()
             last = fake.last_name()
             person = Person.objects.filter(personnummer=number).first()
             if person is None:
