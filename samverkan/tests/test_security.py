@@ -73,10 +73,22 @@ def test_post_without_csrf_token_is_refused(db, fk_officer):
     assert response.status_code == 403
 
 
-def test_debug_is_off_unless_asked():
-    from samverkan.settings import base
+def _production_debug(**extra):
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=_production_env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout.strip().splitlines()[-1]
 
-    assert base.DEBUG is False
+
+def test_debug_is_off_in_production_unless_asked():
+    assert _production_debug() == "False"
+    assert _production_debug(DJANGO_DEBUG="true") == "True"
 
 
 def test_unknown_page_gives_swedish_404(login, fk_officer):
