@@ -111,3 +111,101 @@ def person_search(*, user, query: str) -> QuerySet[Person]:
     for word in words:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return people
+
+
+# --- the worklist -----------------------------------------------------------------------------
+
+
+def last_follow_ups(case_ids) -> dict[int, dt.date]:
+    """The latest meeting date per case, in one query."""
+    from django.db.models import Max
+
+    from mapping.models import Meeting
+
+    rows = Meeting.objects.filter(case_id__in=case_ids).values("case_id").annotate(last=Max("date"))
+    return {row["case_id"]: row["last"] for row in rows}
+
+
+def worklist_rows(*, user, cases, today: dt.date):
+    """Each case with its flags, nearest deadline, days in samverkan and priority flags, sorted by
+    the nearest deadline (cases without a deadline last). Flags follow the secrecy rules."""
+    from .flags import benefit_ends_priority, case_flags, is_young, nearest_deadline, rules_for
+    from .secrecy import hidden_case_fields
+
+    cases = list(cases.select_related("person", "area").prefetch_related("plan_versions"))
+    follow_ups = last_follow_ups([c.pk for c in cases])
+    rows = []
+    for case in cases:
+        rules = rules_for(case)
+        hidden = hidden_case_fields(user=user, person=case.person, on=today)
+        flags = case_flags(
+            case,
+            today=today,
+            rules=rules,
+            has_plan=bool(case.plan_versions.all()),
+            last_follow_up=follow_ups.get(case.pk),
+            hidden=hidden,
+        )
+        rows.append(
+            {
+                "case": case,
+                "flags": flags,
+                "deadline": nearest_deadline(flags),
+                "days": (today - case.start_date).days if case.start_date else None,
+                "young": is_young(case, rules, today),
+                "benefit_ends": (
+                    None
+                    if "benefit_ends_priority" in hidden
+                    else benefit_ends_priority(case, rules)
+                ),
+            }
+        )
+    rows.sort(key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["case"].pk))
+    return rows
+
+
+def caseload_by_officer(*, area_ids, today: dt.date):
+    """Open cases per officer of the areas against the norm per full-time equivalent
+    (SPEC §5: 40 per AF officer, 70 per FK officer, from the rule set in force today)."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Q
+
+    from accounts.models import StaffProfile
+
+    from .models import RuleSet
+
+    rules = RuleSet.for_date(today)
+    profiles = (
+        StaffProfile.objects.filter(areas__in=area_ids, role__is_officer=True)
+        .select_related("user", "agency")
+        .distinct()
+        .annotate(
+            fk_open=Count(
+                "user__fk_cases", filter=~Q(user__fk_cases__phase="closed"), distinct=True
+            ),
+            af_open=Count(
+                "user__af_cases", filter=~Q(user__af_cases__phase="closed"), distinct=True
+            ),
+        )
+        .order_by("agency__code", "user__last_name", "user__first_name")
+    )
+    rows = []
+    for profile in profiles:
+        norm_full = (
+            rules.norm_fk if profile.agency and profile.agency.code == "FK" else rules.norm_af
+        )
+        norm = (Decimal(norm_full) * profile.working_time_share).quantize(Decimal("0.1"))
+        open_cases = profile.fk_open + profile.af_open
+        rows.append(
+            {
+                "profile": profile,
+                "open": open_cases,
+                "norm": norm,
+                "per_fte": (Decimal(open_cases) / profile.working_time_share).quantize(
+                    Decimal("0.1")
+                ),
+                "above": open_cases > norm,
+            }
+        )
+    return rows

@@ -46,3 +46,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     phase = Case.Phase.NEEDS_ANALYSIS
     start_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
     referral_date = factory.LazyAttribute(lambda o: o.start_date - dt.timedelta(days=7))
+    end_date = factory.LazyAttribute(
+        lambda o: o.start_date + dt.timedelta(days=20) if o.phase == Case.Phase.CLOSED else None
+    )
+    exit_reason = factory.LazyAttribute(
+        lambda o: "completed" if o.phase == Case.Phase.CLOSED else ""
+    )

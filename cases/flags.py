@@ -1,0 +1,190 @@
+"""The rules of SPEC §3 as flags on a case: the rule's wording, its deadline and how urgent it is.
+
+Flags are derived on read from the case, the rule set in force at its start (RuleSet.for_date)
+and today's date; nothing here is stored, so a changed rule set or a new day changes them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from samverkan.dates import add_days, add_months, age_on, days_between
+
+from .models import Case, Phase, RuleSet
+
+OVERDUE = "overdue"
+WARNING = "warning"
+INFO = "info"
+LEVEL_ORDER = {OVERDUE: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    wording: str
+    deadline: dt.date | None
+    level: str
+
+    @property
+    def css(self) -> str:
+        return f"flag-{self.level}"
+
+
+def rules_for(case: Case) -> RuleSet:
+    return RuleSet.for_date(case.start_date or case.referral_date or case.created_at.date())
+
+
+def is_young(case: Case, rules: RuleSet | None = None, today: dt.date | None = None) -> bool:
+    """Priority group "young": 29 years or younger at start (SPEC §3)."""
+    rules = rules or rules_for(case)
+    day = case.start_date or case.referral_date or today or dt.date.today()
+    return age_on(case.person.birth_date, day) <= rules.young_max_age
+
+
+def benefit_ends_priority(case: Case, rules: RuleSet | None = None) -> bool:
+    """Priority group "benefit ends": the benefit's end date within 12 months of start."""
+    rules = rules or rules_for(case)
+    start = case.start_date or case.referral_date
+    if not (start and case.benefit_end_date):
+        return False
+    return case.benefit_end_date <= add_months(start, rules.benefit_priority_months)
+
+
+def case_flags(
+    case: Case,
+    *,
+    today: dt.date,
+    rules: RuleSet | None = None,
+    has_plan: bool | None = None,
+    last_follow_up: dt.date | None = None,
+    hidden: frozenset[str] = frozenset(),
+) -> list[Flag]:
+    """Every rule that applies to the case today, most urgent first.
+
+    `hidden` are fields the reader may not see (cases.secrecy): rules built on them are left out,
+    since a flag would reveal the fact behind it."""
+    rules = rules or rules_for(case)
+    flags: list[Flag] = []
+    is_open = case.phase != Phase.CLOSED
+
+    # Rule 1: at most 14 days from the preparation group to the start of the needs analysis.
+    if case.referral_date:
+        deadline = add_days(case.referral_date, rules.prep_to_start_days)
+        if case.start_date is None and is_open:
+            flags.append(
+                Flag(
+                    "start_due",
+                    f"Behovsanalysen ska starta inom {rules.prep_to_start_days} dagar "
+                    "från beredningsgruppen.",
+                    deadline,
+                    OVERDUE if today > deadline else INFO,
+                )
+            )
+        elif case.start_date and case.start_date > deadline:
+            flags.append(
+                Flag(
+                    "started_late",
+                    f"Behovsanalysen startade {days_between(case.referral_date, case.start_date)} "
+                    f"dagar efter beredningsgruppen (högst {rules.prep_to_start_days}).",
+                    deadline,
+                    INFO,
+                )
+            )
+
+    # Rule 2: at most 365 days in samverkan, warned from day 300.
+    if is_open and case.start_date:
+        limit = add_days(case.start_date, rules.max_days)
+        day_number = days_between(case.start_date, today)
+        if today > limit:
+            flags.append(
+                Flag(
+                    "over_max_days",
+                    f"Längst {rules.max_days} dagar i samverkan: dag {day_number}. "
+                    "Ärendet ska avslutas.",
+                    limit,
+                    OVERDUE,
+                )
+            )
+        elif day_number >= rules.warn_day:
+            flags.append(
+                Flag(
+                    "near_max_days",
+                    f"Dag {day_number} av högst {rules.max_days} i samverkan.",
+                    limit,
+                    WARNING,
+                )
+            )
+
+    fk_visible = not (hidden & {"benefit_end_date"})
+    # Rule 3: at least 6 months of benefit left at registration.
+    start = case.start_date or case.referral_date
+    if fk_visible and start and case.benefit_end_date:
+        needed = add_months(start, rules.benefit_left_months)
+        if case.benefit_end_date < needed:
+            flags.append(
+                Flag(
+                    "benefit_left_short",
+                    f"Minst {rules.benefit_left_months} månaders ersättning ska återstå vid "
+                    "inskrivningen.",
+                    case.benefit_end_date,
+                    WARNING,
+                )
+            )
+
+    # Rule 6: when the benefit period has ended the case closes and AF offers ordinary support.
+    if fk_visible and is_open and case.benefit_end_date and case.benefit_end_date < today:
+        flags.append(
+            Flag(
+                "benefit_ended",
+                "Förmånstiden har tagit slut: ärendet ska avslutas och Arbetsförmedlingen "
+                "erbjuder ordinarie stöd.",
+                case.benefit_end_date,
+                OVERDUE,
+            )
+        )
+
+    # Rule 4: an individual plan before introduction and trial.
+    if case.phase == Phase.NEEDS_ANALYSIS and has_plan is False:
+        flags.append(
+            Flag(
+                "plan_missing",
+                "En individuell plan krävs före introduktion och prövning.",
+                None,
+                INFO,
+            )
+        )
+
+    # Rule 5: closing documentation within 21 days after the end date.
+    if case.end_date and not case.closing_doc_date:
+        deadline = add_days(case.end_date, rules.closing_doc_days)
+        flags.append(
+            Flag(
+                "closing_doc_due",
+                f"Slutdokumentation ska upprättas inom {rules.closing_doc_days} dagar efter "
+                "avslutet.",
+                deadline,
+                OVERDUE if today > deadline else WARNING,
+            )
+        )
+
+    # Follow-up cadence: a follow-up at least every 28 days during active support.
+    if is_open and case.start_date:
+        since = max(d for d in (case.start_date, last_follow_up) if d)
+        deadline = add_days(since, rules.follow_up_days)
+        flags.append(
+            Flag(
+                "follow_up_due",
+                f"Uppföljning minst var {rules.follow_up_days}:e dag.",
+                deadline,
+                OVERDUE if today > deadline else INFO,
+            )
+        )
+
+    flags.sort(key=lambda f: (LEVEL_ORDER[f.level], f.deadline or dt.date.max))
+    return flags
+
+
+def nearest_deadline(flags: list[Flag]) -> dt.date | None:
+    dates = [f.deadline for f in flags if f.deadline]
+    return min(dates) if dates else None

@@ -1,0 +1,281 @@
+"""Cases (ärenden i samverkan, SPEC §3): one participation period of one person in one area."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import restrict_to_areas
+
+
+class TargetGroup(models.TextChoices):
+    SICK_UNEMPLOYED = "sick_unemployed", _("Sjukskriven arbetslös")
+    UNEMPLOYED_SICKNESS_COMP = "unemployed_sickness_comp", _("Arbetslös med sjukersättning")
+    YOUNG_ACTIVITY_COMP = "young_activity_comp", _("Arbetslös ung med aktivitetsersättning")
+    EMPLOYED_CANNOT_RETURN = (
+        "employed_cannot_return",
+        _("Anställd som inte kan återgå till sin anställning"),
+    )
+    EXHAUSTED_INSURANCE = (
+        "exhausted_insurance",
+        _("Utan rätt till ersättning från sjukförsäkringen"),
+    )
+
+
+class Benefit(models.TextChoices):
+    SICKNESS_BENEFIT = "sjukpenning", _("Sjukpenning")
+    REHABILITATION_BENEFIT = "rehabiliteringspenning", _("Rehabiliteringspenning")
+    TEMPORARY_SICKNESS_COMP = "tidsbegransad_sjukersattning", _("Tidsbegränsad sjukersättning")
+    SICKNESS_COMP = "sjukersattning", _("Sjukersättning")
+    ACTIVITY_COMP = "aktivitetsersattning", _("Aktivitetsersättning")
+    NONE = "ingen", _("Ingen")
+
+
+class ExitReason(models.TextChoices):
+    COMPLETED = "completed", _("Avslutat samarbete enligt plan")
+    BENEFIT_ENDED = "benefit_ended", _("Ersättningen har upphört")
+    TOO_ILL = "too_ill", _("För sjuk för att fortsätta")
+    ABORTED_CONSENT_WITHDRAWN = "aborted_consent_withdrawn", _("Avbrutet: samtycket återkallat")
+    ABORTED_OWN_INITIATIVE = "aborted_own_initiative", _("Avbrutet på egen begäran")
+    MOVED = "moved", _("Flyttat")
+    DIED = "died", _("Avliden")
+    OTHER = "other", _("Annat")
+
+
+class Phase(models.TextChoices):
+    REFERRED = "referred", _("Anmäld till beredningsgrupp")
+    NEEDS_ANALYSIS = "needs_analysis", _("Behovsanalys")
+    INTRODUCTION_TRIAL = "introduction_trial", _("Introduktion och prövning")
+    WORK_ORIENTED = "work_oriented", _("Arbetslivsinriktade insatser")
+    CLOSED = "closed", _("Avslutad")
+
+
+# Faros process model (SPEC §3): forward only; closing is allowed from every open phase.
+ALLOWED_TRANSITIONS = {
+    Phase.REFERRED: {Phase.NEEDS_ANALYSIS, Phase.CLOSED},
+    Phase.NEEDS_ANALYSIS: {Phase.INTRODUCTION_TRIAL, Phase.CLOSED},
+    Phase.INTRODUCTION_TRIAL: {Phase.WORK_ORIENTED, Phase.CLOSED},
+    Phase.WORK_ORIENTED: {Phase.CLOSED},
+    Phase.CLOSED: set(),
+}
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict_to_areas(self, user, "area")
+
+    def open(self):
+        return self.exclude(phase=Phase.CLOSED)
+
+
+class Case(models.Model):
+    Phase = Phase
+
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("deltagare")
+    )
+    area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("samverkansområde"),
+    )
+    fk_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fk_cases",
+        verbose_name=_("personlig handläggare (FK)"),
+    )
+    af_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="af_cases",
+        verbose_name=_("arbetsförmedlare (AF)"),
+    )
+    target_group = models.CharField(
+        _("målgrupp"), max_length=30, choices=TargetGroup.choices, blank=True
+    )
+    # FK's benefit facts: shown to AF staff only under consent or legal basis (cases.secrecy).
+    benefit = models.CharField(
+        _("ersättning vid start"), max_length=30, choices=Benefit.choices, blank=True
+    )
+    benefit_end_date = models.DateField(_("förmånstidens slut"), null=True, blank=True)
+    sick_leave_start = models.DateField(_("sjukfallets första dag"), null=True, blank=True)
+    fk_notes = models.TextField(_("FK:s anteckningar"), blank=True)
+    af_notes = models.TextField(_("AF:s anteckningar"), blank=True)
+    phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices, default=Phase.REFERRED)
+    referral_date = models.DateField(_("anmäld till beredningsgrupp"), null=True, blank=True)
+    start_date = models.DateField(_("registrerad i samverkan"), null=True, blank=True)
+    end_date = models.DateField(_("avslutad"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("avslutsorsak"), max_length=30, choices=ExitReason.choices, blank=True
+    )
+    closing_doc_date = models.DateField(_("slutdokumentation upprättad"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # SPEC §3: one person can have several cases over time, never two open at once.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~models.Q(phase="closed"),
+                name="case_one_open_case_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="case_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(referral_date__isnull=True)
+                | models.Q(start_date__gte=models.F("referral_date")),
+                name="case_start_not_before_referral",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(phase="closed")
+                | (models.Q(end_date__isnull=False) & ~models.Q(exit_reason="")),
+                name="case_closed_has_end_and_reason",
+            ),
+        ]
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+
+    def __str__(self):
+        return _("Ärende %(id)s") % {"id": self.pk}
+
+    def audit_subject(self):
+        return self.person_id, self.area_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != Phase.CLOSED
+
+    def can_move_to(self, phase: str) -> bool:
+        return phase in ALLOWED_TRANSITIONS[Phase(self.phase)]
+
+
+class PhaseTransition(models.Model):
+    """One dated move between phases: when, by whom, from and to (kept as history)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("ärende")
+    )
+    from_phase = models.CharField(_("från fas"), max_length=30, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(_("till fas"), max_length=30, choices=Phase.choices)
+    date = models.DateField(_("datum"))
+    note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("fasbyte")
+        verbose_name_plural = _("fasbyten")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.from_phase} → {self.to_phase}"
+
+    def audit_subject(self):
+        return self.case.person_id, self.case.area_id
+
+
+class Situation(models.Model):
+    """The person's situation at start and at end (SPEC §3 "Registration points", as in SUS)."""
+
+    class Moment(models.TextChoices):
+        START = "start", _("Vid start")
+        END = "end", _("Vid avslut")
+
+    class Working(models.TextChoices):
+        NO = "no", _("Arbetar inte")
+        UNSUBSIDISED = "unsubsidised", _("Arbete utan stöd")
+        SUBSIDISED = "subsidised", _("Arbete med stöd")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="situations", verbose_name=_("ärende")
+    )
+    moment = models.CharField(_("tidpunkt"), max_length=5, choices=Moment.choices)
+    registered_with_af = models.BooleanField(
+        _("inskriven på Arbetsförmedlingen direkt före/efter"), null=True, blank=True
+    )
+    employed = models.BooleanField(_("anställd"), null=True, blank=True)
+    employer_orgnr = models.CharField(
+        _("arbetsgivarens organisationsnummer"), max_length=11, blank=True
+    )
+    own_business = models.BooleanField(_("eget företag"), null=True, blank=True)
+    working = models.CharField(
+        _("arbetar"), max_length=12, choices=Working.choices, default=Working.NO
+    )
+    work_share_percent = models.PositiveSmallIntegerField(
+        _("andel av heltid (%)"), null=True, blank=True, help_text=_("100 % = 40 timmar i veckan.")
+    )
+    studying = models.BooleanField(_("studerar"), null=True, blank=True)
+    public_support_months = models.PositiveSmallIntegerField(
+        _("månader med offentlig försörjning före start"), null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "moment"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "moment"], name="situation_one_per_moment"),
+            models.CheckConstraint(
+                condition=models.Q(work_share_percent__isnull=True)
+                | models.Q(work_share_percent__lte=100),
+                name="situation_share_at_most_100",
+            ),
+        ]
+        verbose_name = _("situation")
+        verbose_name_plural = _("situationer")
+
+    def __str__(self):
+        return f"{self.case} {self.get_moment_display()}"
+
+    def audit_subject(self):
+        return self.case.person_id, self.case.area_id
+
+
+class CaseAreaMove(models.Model):
+    """A case moved with its person to another area; the old area loses access that day."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="area_moves", verbose_name=_("ärende")
+    )
+    from_area = models.ForeignKey(
+        "accounts.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("från område")
+    )
+    to_area = models.ForeignKey(
+        "accounts.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("till område")
+    )
+    date = models.DateField(_("datum"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("flytt till annat område")
+        verbose_name_plural = _("flyttar till annat område")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.from_area} → {self.to_area}"

@@ -1,0 +1,172 @@
+"""People (SPEC §3) and their consent."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import restrict_to_areas
+from cases.validators import mask, validate_identity_number
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People of the user's areas, for roles with case access (accounts.scoping)."""
+        return restrict_to_areas(self, user, "area")
+
+
+class EducationLevel(models.TextChoices):
+    PRE_UPPER_SECONDARY = "forgymnasial", _("Förgymnasial")
+    UPPER_SECONDARY = "gymnasial", _("Gymnasial")
+    POST_SECONDARY = "eftergymnasial", _("Eftergymnasial")
+    UNKNOWN = "okand", _("Okänd")
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        WOMAN = "K", _("Kvinna")
+        MAN = "M", _("Man")
+
+    personnummer = models.CharField(
+        _("personnummer"),
+        max_length=12,
+        unique=True,
+        validators=[validate_identity_number],
+        help_text=_("Personnummer eller samordningsnummer, lagras med 12 siffror."),
+    )
+    is_coordination_number = models.BooleanField(_("samordningsnummer"), default=False)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("födelsedatum"), editable=False)
+    area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("samverkansområde"),
+    )
+    born_abroad = models.BooleanField(_("utrikes född"), null=True, blank=True)
+    education_level = models.CharField(
+        _("utbildningsnivå"),
+        max_length=20,
+        choices=EducationLevel.choices,
+        default=EducationLevel.UNKNOWN,
+    )
+    disability = models.BooleanField(
+        _("funktionsnedsättning som medför nedsatt arbetsförmåga"), null=True, blank=True
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(personnummer__regex=r"^[0-9]{12}$"),
+                name="person_personnummer_12_digits",
+            )
+        ]
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_personnummer(self) -> str:
+        return mask(self.personnummer)
+
+    @property
+    def formatted_personnummer(self) -> str:
+        return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
+
+    def audit_subject(self):
+        return self.pk, self.area_id
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    def consents_on(self, day: dt.date):
+        return self.consents.filter(given_on__lte=day).filter(
+            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day)
+        )
+
+    def shares_between_agencies_on(self, day: dt.date) -> bool:
+        """Consent or a recorded legal basis covers sharing between FK and AF (SPEC §7)."""
+        return self.consents_on(day).filter(covers_sharing=True).exists()
+
+    def is_anonymous_on(self, day: dt.date) -> bool:
+        """Anonymous participant (SPEC §3): protected identity, or no consent to follow-up
+        registration. Outside the officers' own pages only year of birth, sex and area show."""
+        if self.protected_identity:
+            return True
+        return not self.consents_on(day).filter(covers_follow_up=True).exists()
+
+
+class Consent(models.Model):
+    """A recorded consent (samtycke) or legal basis, with what it covers and when."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("deltagare")
+    )
+    given_on = models.DateField(_("gäller från"))
+    withdrawn_on = models.DateField(_("återkallat"), null=True, blank=True)
+    covers_sharing = models.BooleanField(_("uppgifter får lämnas mellan FK och AF"), default=False)
+    covers_follow_up = models.BooleanField(_("registrering för uppföljning"), default=False)
+    legal_basis = models.CharField(
+        _("rättslig grund"),
+        max_length=300,
+        blank=True,
+        help_text=_("Fyll i om uppgifterna lämnas med stöd av lag i stället för samtycke."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerat av"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(covers_sharing=True) | models.Q(covers_follow_up=True),
+                name="consent_covers_something",
+            ),
+        ]
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+
+    def __str__(self):
+        return f"{self.person} {self.given_on:%Y-%m-%d}"
+
+    def audit_subject(self):
+        return self.person_id, self.person.area_id

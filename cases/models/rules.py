@@ -1,0 +1,84 @@
+"""Rule parameters (SPEC §3 "Rule parameters are data"): each action plan set its own figures, so
+every limit is a dated, admin-editable parameter set. The set in force on a date is the one with
+the latest `valid_from` on or before it; a case follows the set in force on its referral or start.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleSet(models.Model):
+    name = models.CharField(_("namn"), max_length=100)
+    valid_from = models.DateField(_("gäller från"), unique=True)
+    prep_to_start_days = models.PositiveSmallIntegerField(
+        _("dagar från beredningsgrupp till start"), default=14
+    )
+    max_days = models.PositiveSmallIntegerField(_("längsta tid i samverkan (dagar)"), default=365)
+    warn_day = models.PositiveSmallIntegerField(_("varning från dag"), default=300)
+    benefit_left_months = models.PositiveSmallIntegerField(
+        _("minsta ersättningstid kvar vid inskrivning (månader)"), default=6
+    )
+    benefit_priority_months = models.PositiveSmallIntegerField(
+        _("prioritet: ersättningen slutar inom (månader)"), default=12
+    )
+    young_max_age = models.PositiveSmallIntegerField(
+        _("prioritet: ung till och med ålder"), default=29
+    )
+    closing_doc_days = models.PositiveSmallIntegerField(
+        _("dagar till slutdokumentation"), default=21
+    )
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("längsta tid utan uppföljningsmöte (dagar)"), default=28
+    )
+    contact_meeting_day = models.PositiveSmallIntegerField(
+        _("kontaktmöte om återgång osannolik före dag"), default=181
+    )
+    mapping_before_benefit_end_months = models.PositiveSmallIntegerField(
+        _("gemensam kartläggning senast (månader före ersättningens slut)"), default=6
+    )
+    norm_af = models.PositiveSmallIntegerField(_("norm ärenden per arbetsförmedlare"), default=40)
+    norm_fk = models.PositiveSmallIntegerField(
+        _("norm ärenden per personlig handläggare"), default=70
+    )
+    goal_share_percent = models.PositiveSmallIntegerField(
+        _("mål: andel i arbete eller utbildning dag 365 (%)"), default=40
+    )
+    goal_average_days = models.PositiveSmallIntegerField(
+        _("mål: genomsnittlig tid i samverkan (dagar)"), default=230
+    )
+    deviation_months = models.PositiveSmallIntegerField(
+        _("avvikelse: antal månader i rad"), default=3
+    )
+    deviation_tolerance_percent = models.PositiveSmallIntegerField(
+        _("avvikelse: tolerans under plan (%)"), default=10
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warn_day__lt=models.F("max_days")),
+                name="ruleset_warn_before_max",
+            )
+        ]
+        verbose_name = _("regelverk")
+        verbose_name_plural = _("regelverk")
+
+    def __str__(self):
+        return f"{self.name} (från {self.valid_from:%Y-%m-%d})"
+
+    @classmethod
+    def for_date(cls, day: dt.date | None) -> "RuleSet":
+        """The set in force on `day`; before the first set, the first set; with none stored,
+        the 2010 plan's defaults (unsaved)."""
+        day = day or dt.date.today()
+        found = cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+        return (
+            found
+            or cls.objects.order_by("valid_from").first()
+            or cls(name="Handlingsplan 2010", valid_from=dt.date(2010, 1, 1))
+        )

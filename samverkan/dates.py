@@ -1,0 +1,27 @@
+"""Day arithmetic used by every rule and report, so all of them count days the same way.
+
+Day counts are calendar days between two dates: the start date is day 0 and "day 365" is the
+date start + 365 days (so in a leap year it falls one calendar date earlier than the start's
+anniversary). Months are calendar months; adding a month to 31 January gives the last day of
+February, as dateutil's relativedelta does."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+
+def days_between(earlier: dt.date, later: dt.date) -> int:
+    return (later - earlier).days
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    return day + relativedelta(months=months)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years; someone born 29 February turns a year older on 1 March in common years."""
+    return relativedelta(day, birth).years
