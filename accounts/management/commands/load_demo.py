@@ -13,9 +13,19 @@ from django.db import transaction
 from faker import Faker
 
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
-from cases.models import Case, Person
-from cases.services import case_open, person_create
+from cases.models import Case, EducationLevel, Person, StatusCode, TargetGroup
+from cases.services import (
+    case_open,
+    case_transition,
+    consent_record,
+    person_create,
+    status_entry_save,
+)
 from cases.validators import parse_identity_number
+from mapping.services import meeting_create, plan_save
+from samverkan.dates import add_months
+
+EDUCATION = list(EducationLevel.values)
 
 AREAS = [
     ("sdt", "Södertörn", "AMO Södertörn", "LFC Huddinge"),
@@ -111,26 +121,86 @@ class Command(BaseCommand):
 
     def _people(self, fake, area, fk_officer, af_officer):
         today = dt.date.today()
+        codes = {c.code: c for c in StatusCode.objects.all()}
+        target_groups = list(TargetGroup.values)
+        benefits = [
+            "sjukpenning",
+            "rehabiliteringspenning",
+            "sjukersattning",
+            "aktivitetsersattning",
+            "tidsbegransad_sjukersattning",
+        ]
         for i in range(PEOPLE_PER_AREA):
             identity = parse_identity_number(
                 fake.ssn(min_age=20, max_age=63, long=True, dash=False)
             )
-            number = identity.number
             first = fake.first_name_female() if identity.sex == "K" else fake.first_name_male()
             last = fake.last_name()
-            person = Person.objects.filter(personnummer=number).first()
+            person = Person.objects.filter(personnummer=identity.number).first()
+            start = today - dt.timedelta(days=20 + 37 * i)
             if person is None:
                 person = person_create(
-                    personnummer=number, first_name=first, last_name=last, area=area
+                    personnummer=identity.number,
+                    first_name=first,
+                    last_name=last,
+                    area=area,
+                    born_abroad=i % 3 == 0,
+                    education_level=EDUCATION[i % len(EDUCATION)],
+                    disability=i % 4 == 0,
+                    city=area.name,
                 )
+                # Most people consent to sharing and follow-up; every fifth has not (yet).
+                if i % 5 != 4:
+                    consent_record(
+                        person=person,
+                        given_on=start - dt.timedelta(days=12),
+                        covers_sharing=True,
+                        covers_follow_up=True,
+                    )
             # The last people have no case: opening them needs a stated reason.
-            if i < CASES_PER_AREA and not Case.objects.filter(person=person).exists():
-                start = today - dt.timedelta(days=20 + 37 * i)
-                case_open(
+            if i >= CASES_PER_AREA or Case.objects.filter(person=person).exists():
+                continue
+            case = case_open(
+                person=person,
+                fk_officer=fk_officer,
+                af_officer=af_officer,
+                target_group=target_groups[i % len(target_groups)],
+                benefit=benefits[i % len(benefits)],
+                benefit_end_date=add_months(start, 5 + 2 * i),
+                sick_leave_start=start - dt.timedelta(days=150 + 30 * i),
+                referral_date=start - dt.timedelta(days=10 if i % 3 else 16),
+                start_date=start,
+                phase=Case.Phase.NEEDS_ANALYSIS,
+            )
+            status_entry_save(person=person, on=start, code=codes["openly_unemployed"])
+            if i % 2 == 1:
+                meeting_create(
                     person=person,
-                    fk_officer=fk_officer,
-                    af_officer=af_officer,
-                    referral_date=start - dt.timedelta(days=10),
-                    start_date=start,
-                    phase=Case.Phase.NEEDS_ANALYSIS,
+                    case=case,
+                    kind="follow_up",
+                    on=start + dt.timedelta(days=14),
+                    participants=["person", "FK", "AF"],
                 )
+            if i in (1, 2, 3, 6):
+                plan_save(
+                    case=case,
+                    goal="Arbete inom handel på deltid.",
+                    activities="Arbetsprövning, vägledning, hälsofrämjande insatser.",
+                    start_date=start,
+                    end_date=start + dt.timedelta(days=300),
+                )
+                case_transition(
+                    case=case,
+                    to_phase=Case.Phase.INTRODUCTION_TRIAL,
+                    on=start + dt.timedelta(days=15),
+                )
+            if i in (2, 6):
+                case_transition(
+                    case=case, to_phase=Case.Phase.WORK_ORIENTED, on=start + dt.timedelta(days=60)
+                )
+            if i == 6:
+                end = start + dt.timedelta(days=200)
+                case_transition(
+                    case=case, to_phase=Case.Phase.CLOSED, on=end, exit_reason="completed"
+                )
+                status_entry_save(person=person, on=end, code=codes["work_unsubsidised"])
