@@ -32,7 +32,9 @@ class Flag:
 
 
 def rules_for(case: Case) -> RuleSet:
-    return RuleSet.for_date(case.start_date or case.referral_date or case.created_at.date())
+    """The set in force when the case began (its preparation group, else its start): a case
+    keeps its rules when a new set comes into force while it runs."""
+    return RuleSet.for_date(case.referral_date or case.start_date or case.created_at.date())
 
 
 def is_young(case: Case, rules: RuleSet | None = None, today: dt.date | None = None) -> bool:

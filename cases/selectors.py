@@ -182,10 +182,14 @@ def caseload_by_officer(*, area_ids, today: dt.date):
         .distinct()
         .annotate(
             fk_open=Count(
-                "user__fk_cases", filter=~Q(user__fk_cases__phase="closed"), distinct=True
+                "user__fk_cases",
+                filter=~Q(user__fk_cases__phase="closed") & Q(user__fk_cases__area__in=area_ids),
+                distinct=True,
             ),
             af_open=Count(
-                "user__af_cases", filter=~Q(user__af_cases__phase="closed"), distinct=True
+                "user__af_cases",
+                filter=~Q(user__af_cases__phase="closed") & Q(user__af_cases__area__in=area_ids),
+                distinct=True,
             ),
         )
         .order_by("agency__code", "user__last_name", "user__first_name")

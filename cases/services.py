@@ -286,6 +286,25 @@ def case_open(
     _not_future("start_date", start_date, today)
     if referral_date and start_date and start_date < referral_date:
         raise ValidationError({"start_date": _("Starten kan inte ligga före beredningsgruppen.")})
+    previous_end = (
+        person.cases.filter(phase=Phase.CLOSED)
+        .order_by("-end_date")
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    first_day = referral_date or start_date
+    if previous_end and first_day < previous_end:
+        # Never two open cases at once, also back in time: a new case begins on or after the
+        # day the previous one ended.
+        field = "referral_date" if referral_date else "start_date"
+        raise ValidationError(
+            {
+                field: _(
+                    "Personens förra ärende avslutades %(d)s; det nya kan inte börja före det."
+                )
+                % {"d": previous_end}
+            }
+        )
     _check_officers(person.area, fk_officer, af_officer)
     case = Case(
         person=person,

@@ -23,5 +23,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
-    """Whole years; someone born 29 February turns a year older on 1 March in common years."""
-    return relativedelta(day, birth).years
+    """Whole years; someone born 29 February turns a year older on 1 March in common years
+    (relativedelta would say 28 February)."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years

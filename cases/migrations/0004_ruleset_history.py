@@ -7,47 +7,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_seed_rules_and_status_codes'),
+        ("cases", "0003_seed_rules_and_status_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalRuleSet',
+            name="HistoricalRuleSet",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('valid_from', models.DateField(db_index=True, verbose_name='gäller från')),
-                ('prep_to_start_days', models.PositiveSmallIntegerField(default=14, verbose_name='dagar från beredningsgrupp till start')),
-                ('max_days', models.PositiveSmallIntegerField(default=365, verbose_name='längsta tid i samverkan (dagar)')),
-                ('warn_day', models.PositiveSmallIntegerField(default=300, verbose_name='varning från dag')),
-                ('benefit_left_months', models.PositiveSmallIntegerField(default=6, verbose_name='minsta ersättningstid kvar vid inskrivning (månader)')),
-                ('benefit_priority_months', models.PositiveSmallIntegerField(default=12, verbose_name='prioritet: ersättningen slutar inom (månader)')),
-                ('young_max_age', models.PositiveSmallIntegerField(default=29, verbose_name='prioritet: ung till och med ålder')),
-                ('closing_doc_days', models.PositiveSmallIntegerField(default=21, verbose_name='dagar till slutdokumentation')),
-                ('follow_up_days', models.PositiveSmallIntegerField(default=28, verbose_name='längsta tid utan uppföljningsmöte (dagar)')),
-                ('contact_meeting_day', models.PositiveSmallIntegerField(default=181, verbose_name='kontaktmöte om återgång osannolik före dag')),
-                ('mapping_before_benefit_end_months', models.PositiveSmallIntegerField(default=6, verbose_name='gemensam kartläggning senast (månader före ersättningens slut)')),
-                ('norm_af', models.PositiveSmallIntegerField(default=40, verbose_name='norm ärenden per arbetsförmedlare')),
-                ('norm_fk', models.PositiveSmallIntegerField(default=70, verbose_name='norm ärenden per personlig handläggare')),
-                ('goal_share_percent', models.PositiveSmallIntegerField(default=40, verbose_name='mål: andel i arbete eller utbildning dag 365 (%)')),
-                ('goal_average_days', models.PositiveSmallIntegerField(default=230, verbose_name='mål: genomsnittlig tid i samverkan (dagar)')),
-                ('deviation_months', models.PositiveSmallIntegerField(default=3, verbose_name='avvikelse: antal månader i rad')),
-                ('deviation_tolerance_percent', models.PositiveSmallIntegerField(default=10, verbose_name='avvikelse: tolerans under plan (%)')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                ("valid_from", models.DateField(db_index=True, verbose_name="gäller från")),
+                (
+                    "prep_to_start_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="dagar från beredningsgrupp till start"
+                    ),
+                ),
+                (
+                    "max_days",
+                    models.PositiveSmallIntegerField(
+                        default=365, verbose_name="längsta tid i samverkan (dagar)"
+                    ),
+                ),
+                (
+                    "warn_day",
+                    models.PositiveSmallIntegerField(default=300, verbose_name="varning från dag"),
+                ),
+                (
+                    "benefit_left_months",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        verbose_name="minsta ersättningstid kvar vid inskrivning (månader)",
+                    ),
+                ),
+                (
+                    "benefit_priority_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="prioritet: ersättningen slutar inom (månader)"
+                    ),
+                ),
+                (
+                    "young_max_age",
+                    models.PositiveSmallIntegerField(
+                        default=29, verbose_name="prioritet: ung till och med ålder"
+                    ),
+                ),
+                (
+                    "closing_doc_days",
+                    models.PositiveSmallIntegerField(
+                        default=21, verbose_name="dagar till slutdokumentation"
+                    ),
+                ),
+                (
+                    "follow_up_days",
+                    models.PositiveSmallIntegerField(
+                        default=28, verbose_name="längsta tid utan uppföljningsmöte (dagar)"
+                    ),
+                ),
+                (
+                    "contact_meeting_day",
+                    models.PositiveSmallIntegerField(
+                        default=181, verbose_name="kontaktmöte om återgång osannolik före dag"
+                    ),
+                ),
+                (
+                    "mapping_before_benefit_end_months",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        verbose_name="gemensam kartläggning senast (månader före ersättningens slut)",
+                    ),
+                ),
+                (
+                    "norm_af",
+                    models.PositiveSmallIntegerField(
+                        default=40, verbose_name="norm ärenden per arbetsförmedlare"
+                    ),
+                ),
+                (
+                    "norm_fk",
+                    models.PositiveSmallIntegerField(
+                        default=70, verbose_name="norm ärenden per personlig handläggare"
+                    ),
+                ),
+                (
+                    "goal_share_percent",
+                    models.PositiveSmallIntegerField(
+                        default=40, verbose_name="mål: andel i arbete eller utbildning dag 365 (%)"
+                    ),
+                ),
+                (
+                    "goal_average_days",
+                    models.PositiveSmallIntegerField(
+                        default=230, verbose_name="mål: genomsnittlig tid i samverkan (dagar)"
+                    ),
+                ),
+                (
+                    "deviation_months",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="avvikelse: antal månader i rad"
+                    ),
+                ),
+                (
+                    "deviation_tolerance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="avvikelse: tolerans under plan (%)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical regelverk',
-                'verbose_name_plural': 'historical regelverk',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical regelverk",
+                "verbose_name_plural": "historical regelverk",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -1,6 +1,7 @@
 """Cases (ärenden i samverkan, SPEC §3): one participation period of one person in one area."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -226,7 +227,11 @@ class Situation(models.Model):
         _("arbetar"), max_length=12, choices=Working.choices, default=Working.NO
     )
     work_share_percent = models.PositiveSmallIntegerField(
-        _("andel av heltid (%)"), null=True, blank=True, help_text=_("100 % = 40 timmar i veckan.")
+        _("andel av heltid (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("100 % = 40 timmar i veckan."),
     )
     studying = models.BooleanField(_("studerar"), null=True, blank=True)
     public_support_months = models.PositiveSmallIntegerField(

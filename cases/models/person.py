@@ -100,10 +100,9 @@ class Person(models.Model):
         return self.pk, self.area_id
 
     def age_on(self, day: dt.date) -> int:
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        from samverkan.dates import age_on
+
+        return age_on(self.birth_date, day)
 
     def consents_on(self, day: dt.date):
         return self.consents.filter(given_on__lte=day).filter(

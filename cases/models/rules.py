@@ -1,6 +1,7 @@
 """Rule parameters (SPEC §3 "Rule parameters are data"): each action plan set its own figures, so
 every limit is a dated, admin-editable parameter set. The set in force on a date is the one with
-the latest `valid_from` on or before it; a case follows the set in force on its referral or start.
+the latest `valid_from` on or before it; a case follows the set in force on its referral (or, if it
+was opened directly in the needs analysis, its start).
 """
 
 import datetime as dt
