@@ -24,6 +24,7 @@ PURPOSE_LABELS = {
     "area_wide": "samordnare för området",
     "own_caseload": "eget ärendebestånd",
     "team_caseload": "teamets ärendebestånd",
+    "registered_by_user": "registrerade personen",
 }
 
 

@@ -82,6 +82,11 @@ def person_relation(*, user, person: Person) -> str | None:
         return "own_caseload"
     if cases.exists():
         return "team_caseload"
+    # The officer who registered a person works with them until a case is opened.
+    if not person.cases.exists():
+        first = person.history.order_by("history_date", "history_id").first()
+        if first is not None and first.history_user_id == user.pk:
+            return "registered_by_user"
     return None
 
 

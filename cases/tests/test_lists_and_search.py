@@ -119,3 +119,25 @@ def test_colleague_on_a_team_case_sees_it_in_lists(person, fk_officer, af_office
     CaseFactory(person=person, fk_officer=fk_officer)
     ids = {c["id"] for c in login(af_officer).get("/api/v1/cases/").json()["results"]}
     assert len(ids) == 1
+
+
+def test_officer_who_registered_a_person_opens_them_without_a_reason(
+    area, fk_officer, colleague, login
+):
+    from cases.services import person_create
+    from cases.tests.factories import make_personnummer
+
+    person = person_create(
+        personnummer=make_personnummer(),
+        first_name="Nya",
+        last_name="Personsson",
+        area=area,
+        user=fk_officer,
+    )
+    assert (
+        login(fk_officer).get(reverse("cases:person_detail", args=[person.pk])).status_code == 200
+    )
+    entry = AccessLog.objects.get(action=AccessLog.Action.VIEW, person_id=person.pk)
+    assert entry.purpose == "registrerade personen" and entry.outside_caseload is False
+    # a colleague of the area still has to state a reason
+    assert login(colleague).get(reverse("cases:person_detail", args=[person.pk])).status_code == 302

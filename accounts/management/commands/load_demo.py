@@ -7,13 +7,16 @@ import datetime as dt
 import os
 import secrets
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
 
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
+from accounts.reference_data import ensure_reference_data as ensure_accounts_reference
 from cases.models import Case, EducationLevel, Person, StatusCode, TargetGroup
+from cases.reference_data import ensure_reference_data as ensure_cases_reference
 from cases.services import (
     case_open,
     case_transition,
@@ -55,6 +58,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Reference data normally comes with the migrations; a flushed test database lacks it.
+        ensure_accounts_reference(apps.get_model)
+        ensure_cases_reference(apps.get_model)
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         fake = Faker("sv_SE")
         Faker.seed(2010)

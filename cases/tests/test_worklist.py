@@ -1,0 +1,182 @@
+"""The officer's worklist and the coordinator's caseload page (SPEC §3 "Worklist", §5 norms)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import StaffProfile
+from audit.models import AccessLog
+from cases.models import Phase, RuleSet
+from cases.services import case_open, case_transition
+from cases.tests.factories import PersonFactory
+
+TODAY = timezone.localdate
+
+
+def days_ago(n):
+    return TODAY() - dt.timedelta(days=n)
+
+
+def row_order(response):
+    """The case ids of the worklist rows, top to bottom."""
+    return [int(pk) for pk in re.findall(r'<tr data-case="(\d+)">', response.content.decode())]
+
+
+@pytest.fixture
+def cases(area, fk_officer, af_officer):
+    """Three cases of the FK officer with different nearest deadlines."""
+
+    def person(name):
+        return PersonFactory(area=area, last_name=name)
+
+    overdue = case_open(  # follow-up due 2 days ago
+        person=person("Försenadsson"),
+        phase=Phase.NEEDS_ANALYSIS,
+        start_date=days_ago(30),
+        fk_officer=fk_officer,
+        target_group="sick_unemployed",
+    )
+    later = case_open(  # follow-up due in 23 days
+        person=person("Senaresson"),
+        phase=Phase.NEEDS_ANALYSIS,
+        start_date=days_ago(5),
+        fk_officer=fk_officer,
+        af_officer=af_officer,
+        target_group="exhausted_insurance",
+    )
+    referred = case_open(  # needs analysis due to start in 11 days
+        person=person("Anmälddotter"),
+        referral_date=days_ago(3),
+        fk_officer=fk_officer,
+        target_group="sick_unemployed",
+    )
+    return {"overdue": overdue, "later": later, "referred": referred}
+
+
+def test_worklist_is_sorted_by_the_nearest_deadline(cases, fk_officer, login):
+    response = login(fk_officer).get(reverse("home"))
+    assert row_order(response) == [
+        cases["overdue"].pk,
+        cases["referred"].pk,
+        cases["later"].pk,
+    ]
+
+
+def test_worklist_shows_the_columns_of_each_case(cases, fk_officer, login):
+    body = login(fk_officer).get(reverse("home")).content.decode()
+    case = cases["overdue"]
+    row = re.search(rf'<tr data-case="{case.pk}">(.*?)</tr>', body, re.S).group(1)
+    assert case.person.masked_personnummer in row
+    assert case.person.personnummer not in body
+    assert reverse("cases:case_detail", args=[case.pk]) in row
+    assert "Behovsanalys" in row and ">30<" in row and "Sjukskriven arbetslös" in row
+    assert "Försenad" in row and "Uppföljning minst var 28:e dag." in row
+    # the flag's deadline and the nearest deadline
+    assert row.count(f'<time datetime="{days_ago(2).isoformat()}">') == 2
+
+
+def test_worklist_filters_by_phase_flag_and_target_group(cases, fk_officer, login):
+    client = login(fk_officer)
+    home = reverse("home")
+    assert row_order(client.get(home, {"phase": "referred"})) == [cases["referred"].pk]
+    assert row_order(client.get(home, {"flag": "start_due"})) == [cases["referred"].pk]
+    assert row_order(client.get(home, {"flag": "plan_missing"})) == [
+        cases["overdue"].pk,
+        cases["later"].pk,
+    ]
+    assert row_order(client.get(home, {"target_group": "exhausted_insurance"})) == [
+        cases["later"].pk
+    ]
+    assert row_order(client.get(home, {"phase": "needs_analysis", "flag": "start_due"})) == []
+    assert (
+        "Inga ärenden matchar filtren."
+        in client.get(home, {"flag": "benefit_ended"}).content.decode()
+    )
+
+
+def test_only_the_cases_shown_are_logged(cases, fk_officer, login):
+    login(fk_officer).get(reverse("home"), {"phase": "referred"})
+    logged = AccessLog.objects.filter(action=AccessLog.Action.VIEW, purpose="ärendelista")
+    assert [int(e.object_id) for e in logged] == [cases["referred"].pk]
+
+
+@pytest.mark.parametrize(
+    "params", [{"phase": "closed"}, {"flag": "x" * 500}, {"target_group": "?"}]
+)
+def test_a_bad_filter_is_shown_next_to_the_field_not_a_500(cases, fk_officer, login, params):
+    response = login(fk_officer).get(reverse("home"), params)
+    assert response.status_code == 200
+    field = next(iter(params))
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert len(row_order(response)) == 3  # the filter is not applied
+
+
+def test_officer_sees_own_cases_and_the_coordinator_the_whole_area(
+    cases, area, colleague, coordinator, login
+):
+    others = case_open(
+        person=PersonFactory(area=area), referral_date=days_ago(1), af_officer=colleague
+    )
+    officer_rows = row_order(login(colleague).get(reverse("home")))
+    assert officer_rows == [others.pk]
+
+    response = login(coordinator).get(reverse("home"))
+    assert set(row_order(response)) == {c.pk for c in cases.values()} | {others.pk}
+    body = response.content.decode()
+    assert "<h1>Områdets ärenden</h1>" in body
+    assert reverse("cases:caseload") in body
+
+
+def test_a_closed_case_stays_until_its_closing_documentation_is_written(cases, fk_officer, login):
+    case = cases["later"]
+    case_transition(case=case, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed")
+
+    response = login(fk_officer).get(reverse("home"), {"flag": "closing_doc_due"})
+
+    assert row_order(response) == [case.pk]
+    assert (TODAY() + dt.timedelta(days=21)).isoformat() in response.content.decode()
+
+
+def test_search_box_and_new_person_link_are_on_the_worklist(fk_officer, login):
+    body = login(fk_officer).get(reverse("home")).content.decode()
+    assert f'action="{reverse("cases:person_search")}"' in body and 'method="post"' in body
+    assert reverse("cases:person_create") in body
+
+
+# --- the coordinator's caseload page ----------------------------------------------------------
+
+
+def test_caseload_marks_officers_above_the_norm_in_words(
+    cases, coordinator, fk_officer, af_officer, login
+):
+    RuleSet.objects.update(norm_fk=4, norm_af=4)
+    StaffProfile.objects.filter(user=fk_officer).update(working_time_share="0.50")
+
+    body = login(coordinator).get(reverse("cases:caseload")).content.decode()
+
+    fk_row = re.search(r'data-officer="fk.sdt">(.*?)</tr>', body, re.S).group(1)
+    af_row = re.search(r'data-officer="af.sdt">(.*?)</tr>', body, re.S).group(1)
+    # FK: 3 open cases against a norm of 4 × 0,5 = 2,0 → 6,0 per full-time equivalent
+    assert re.findall(r'class="num">([^<]*)<', fk_row) == ["0,50", "3", "2,0", "6,0"]
+    assert "Över normen" in fk_row
+    assert "Inom normen" in af_row and "Över normen" not in af_row
+    assert 'class="warning"' in body.split('data-officer="fk.sdt"')[0].rsplit("<tr", 1)[1]
+
+
+def test_caseload_page_is_for_coordinators_only(cases, fk_officer, management, login):
+    assert login(fk_officer).get(reverse("cases:caseload")).status_code == 403
+    assert login(management).get(reverse("cases:caseload")).status_code == 403
+
+
+def test_coordinator_sees_only_their_areas_officers(cases, coordinator, outsider, login):
+    body = login(coordinator).get(reverse("cases:caseload")).content.decode()
+    assert 'data-officer="fk.sdt"' in body and 'data-officer="fk.ume"' not in body
+
+
+def test_the_worklist_links_to_the_caseload_for_coordinators_only(coordinator, fk_officer, login):
+    link = f'href="{reverse("cases:caseload")}"'
+    assert link in login(coordinator).get(reverse("home")).content.decode()
+    assert link not in login(fk_officer).get(reverse("home")).content.decode()
