@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_ruleset_history'),
+        ("cases", "0004_ruleset_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalsituation',
-            name='work_share_percent',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='100 % = 40 timmar i veckan.', null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='andel av heltid (%)'),
+            model_name="historicalsituation",
+            name="work_share_percent",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="100 % = 40 timmar i veckan.",
+                null=True,
+                validators=[django.core.validators.MaxValueValidator(100)],
+                verbose_name="andel av heltid (%)",
+            ),
         ),
         migrations.AlterField(
-            model_name='situation',
-            name='work_share_percent',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='100 % = 40 timmar i veckan.', null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='andel av heltid (%)'),
+            model_name="situation",
+            name="work_share_percent",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="100 % = 40 timmar i veckan.",
+                null=True,
+                validators=[django.core.validators.MaxValueValidator(100)],
+                verbose_name="andel av heltid (%)",
+            ),
         ),
     ]
