@@ -141,3 +141,15 @@ def test_officer_who_registered_a_person_opens_them_without_a_reason(
     assert entry.purpose == "registrerade personen" and entry.outside_caseload is False
     # a colleague of the area still has to state a reason
     assert login(colleague).get(reverse("cases:person_detail", args=[person.pk])).status_code == 302
+
+
+def test_protected_identity_outside_the_caseload_shows_only_year_sex_and_area(
+    area, fk_officer, login
+):
+    hidden = PersonFactory(
+        area=area, first_name="Hemlig", last_name="Skyddsson", protected_identity=True
+    )
+    response = login(fk_officer).post(reverse("cases:person_search"), {"q": hidden.personnummer})
+    table = response.content.decode().split('data-testid="search-results"')[1]
+    assert "Skyddsson" not in table and hidden.personnummer[:8] not in table
+    assert str(hidden.birth_date.year) in table and "Skyddad identitet" in table
