@@ -1,0 +1,289 @@
+"""Person pages: registration, facts, consent, status entries, opening a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.scoping import scope_for
+
+from .. import services
+from ..forms import (
+    CaseOpenForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PersonForm,
+    StatusEntryForm,
+    StatusOnForm,
+)
+from ..models import Person, StatusEntry
+from ._common import (
+    _add_service_errors,
+    _bound,
+    _form_page,
+    _label,
+    _person,
+    _reason_redirect,
+    _rebind_with_version,
+    _stored_rows,
+    display_value,
+)
+
+# --- people -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    scope = scope_for(request.user)
+    if not scope.case_access:
+        raise PermissionDenied
+    form = _bound(request, PersonCreateForm, area_ids=scope.area_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                personnummer=data["personnummer"],
+                area=data["area"],
+                request=request,
+                **form.service_data(),
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Personen är registrerad."))
+            return redirect("cases:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        {
+            "title": _("Registrera ny person"),
+            "form": form,
+            "submit_label": _("Registrera"),
+            "cancel_url": reverse("home"),
+        },
+    )
+
+
+@_reason_redirect
+def person_detail(request, pk):
+    person, purpose = _person(request, pk)
+    today = timezone.localdate()
+    cases = list(
+        person.cases.visible_to(request.user)
+        .select_related("fk_officer", "af_officer", "area")
+        .order_by("-created_at", "-id")
+    )
+    status_form = StatusOnForm(request.GET if "status_on" in request.GET else None)
+    status_on = None
+    if status_form.is_bound and status_form.is_valid() and status_form.cleaned_data["status_on"]:
+        day = status_form.cleaned_data["status_on"]
+        status_on = {"day": day, "entry": StatusEntry.status_on(person, day)}
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "purpose": purpose,
+            "cases": cases,
+            "has_open_case": any(c.is_open for c in cases),
+            "consents": list(person.consents.select_related("recorded_by")),
+            "entries": list(person.status_entries.select_related("code", "created_by")),
+            "status_form": status_form,
+            "status_on": status_on,
+            "anonymous": person.is_anonymous_on(today),
+            "facts": [
+                (
+                    _label(Person, name),
+                    display_value(Person._meta.get_field(name), getattr(person, name)),
+                )
+                for name in (
+                    "born_abroad",
+                    "education_level",
+                    "disability",
+                    "phone",
+                    "email",
+                    "street_address",
+                    "postal_code",
+                    "city",
+                    "protected_identity",
+                )
+            ],
+        },
+    )
+
+
+@_reason_redirect
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person, _purpose = _person(request, pk)
+    stored = None
+    if request.method == "POST":
+        form = PersonEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.person_update(
+                    person=person,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.service_data(),
+                    request=request,
+                )
+            except services.ConcurrentEditError as exc:
+                person.refresh_from_db()
+                stored = _stored_rows(person, form)
+                form = _rebind_with_version(form, person.version)
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Uppgifterna är sparade."))
+                return redirect("cases:person_detail", pk=person.pk)
+    else:
+        initial = {name: getattr(person, name) for name in PersonForm.base_fields}
+        form = PersonEditForm(initial={**initial, "version": person.version})
+    return _form_page(
+        request,
+        {
+            "title": _("Ändra uppgifter om %(name)s") % {"name": person.full_name},
+            "form": form,
+            "stored": stored,
+            "submit_label": _("Spara"),
+            "cancel_url": reverse("cases:person_detail", args=[person.pk]),
+        },
+    )
+
+
+@_reason_redirect
+@require_http_methods(["GET", "POST"])
+def consent_create(request, pk):
+    person, _purpose = _person(request, pk)
+    form = _bound(request, ConsentForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(person=person, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Samtycket är registrerat."))
+            return redirect("cases:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        {
+            "title": _("Registrera samtycke"),
+            "subject": person.full_name,
+            "intro": _(
+                "Samtycket eller den rättsliga grunden styr vilka uppgifter som får lämnas "
+                "mellan Försäkringskassan och Arbetsförmedlingen och om personen får ingå i "
+                "uppföljningen."
+            ),
+            "form": form,
+            "submit_label": _("Registrera samtycke"),
+            "cancel_url": reverse("cases:person_detail", args=[person.pk]),
+        },
+    )
+
+
+@_reason_redirect
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk):
+    """The consent is chosen in the form (preselected by ?samtycke=<id> from the person page)."""
+    person, _purpose = _person(request, pk)
+    initial = {}
+    chosen = request.GET.get("samtycke", "")
+    if chosen.isdigit() and len(chosen) < 10:
+        initial["consent"] = int(chosen)
+    form = _bound(request, ConsentWithdrawForm, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=form.cleaned_data["consent"],
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Samtycket är återkallat."))
+            return redirect("cases:person_detail", pk=person.pk)
+    no_consent = not form.fields["consent"].queryset.exists()
+    return _form_page(
+        request,
+        {
+            "title": _("Återkalla samtycke"),
+            "subject": person.full_name,
+            "intro": _("Personen har inget gällande samtycke.") if no_consent else "",
+            "form": None if no_consent else form,
+            "submit_label": _("Återkalla"),
+            "cancel_url": reverse("cases:person_detail", args=[person.pk]),
+        },
+    )
+
+
+@_reason_redirect
+@require_http_methods(["GET", "POST"])
+def status_entry_create(request, pk):
+    person, _purpose = _person(request, pk)
+    form = _bound(request, StatusEntryForm)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.status_entry_save(
+                person=person,
+                on=data["date"],
+                code=data["code"],
+                note=data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Statusposten är sparad."))
+            return redirect("cases:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        {
+            "title": _("Ny statuspost"),
+            "subject": person.full_name,
+            "form": form,
+            "submit_label": _("Spara"),
+            "cancel_url": reverse("cases:person_detail", args=[person.pk]),
+        },
+    )
+
+
+@_reason_redirect
+@require_http_methods(["GET", "POST"])
+def case_open(request, pk):
+    person, _purpose = _person(request, pk)
+    scope = scope_for(request.user)
+    initial = {}
+    if scope.is_officer and scope.agency_code in ("FK", "AF"):
+        initial[f"{scope.agency_code.lower()}_officer"] = request.user.pk
+    form = _bound(request, CaseOpenForm, person=person, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(person=person, request=request, **form.service_data())
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ärendet är öppnat."))
+            return redirect("cases:case_detail", pk=case.pk)
+    open_case = person.cases.open().first()
+    return _form_page(
+        request,
+        {
+            "title": _("Öppna ärende"),
+            "subject": person.full_name,
+            "intro": _("Personen har redan ett öppet ärende och kan inte ha två samtidigt.")
+            if open_case
+            else "",
+            "form": form,
+            "submit_label": _("Öppna ärendet"),
+            "cancel_url": reverse("cases:person_detail", args=[person.pk]),
+        },
+    )
