@@ -97,6 +97,22 @@ def _lock(model, pk, expected_version):
     return current
 
 
+def _save_new_version(current, changed, *, request, user):
+    """Save an edited Person or Case as its next version, with history and an access-log entry
+    naming the changed fields (never their values)."""
+    current.version += 1
+    current._history_user = _actor(request, user)
+    current.save()
+    _log(
+        action=AccessLog.Action.UPDATE,
+        obj=current,
+        request=request,
+        user=user,
+        purpose="ändrade: " + ", ".join(changed),
+    )
+    return current
+
+
 # --- people -----------------------------------------------------------------------------------
 
 
@@ -155,17 +171,7 @@ def person_update(
     if not changed:
         return current
     current.full_clean()
-    current.version += 1
-    current._history_user = _actor(request, user)
-    current.save()
-    _log(
-        action=AccessLog.Action.UPDATE,
-        obj=current,
-        request=request,
-        user=user,
-        purpose="ändrade: " + ", ".join(changed),
-    )
-    return current
+    return _save_new_version(current, changed, request=request, user=user)
 
 
 @transaction.atomic
@@ -388,17 +394,7 @@ def case_update(
         )
     _check_officers(current.area, current.fk_officer, current.af_officer)
     current.full_clean(validate_constraints=False)
-    current.version += 1
-    current._history_user = actor
-    current.save()
-    _log(
-        action=AccessLog.Action.UPDATE,
-        obj=current,
-        request=request,
-        user=user,
-        purpose="ändrade: " + ", ".join(changed),
-    )
-    return current
+    return _save_new_version(current, changed, request=request, user=user)
 
 
 def _has_plan(case: Case) -> bool:

@@ -123,13 +123,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def demo_data(transactional_db, monkeypatch):
-    """Reference data and the demo data set; returns the demo users' password."""
-    from django.apps import apps
+    """The demo data set (load_demo restores the reference data a flushed database lacks);
+    returns the demo users' password."""
     from django.core.management import call_command
 
-    from accounts.reference_data import ensure_reference_data
-
-    ensure_reference_data(apps.get_model)
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
     call_command("load_demo", stdout=io.StringIO())
     return DEMO_PASSWORD
