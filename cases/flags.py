@@ -13,6 +13,9 @@ from samverkan.dates import add_days, add_months, age_on, days_between
 
 from .models import Case, Phase, RuleSet
 
+# The benefits of a sick-leave case (sjukfall), where the day-181 rule applies.
+SICK_LEAVE_BENEFITS = ("sjukpenning", "rehabiliteringspenning")
+
 OVERDUE = "overdue"
 WARNING = "warning"
 INFO = "info"
@@ -61,6 +64,8 @@ def case_flags(
     has_plan: bool | None = None,
     last_follow_up: dt.date | None = None,
     hidden: frozenset[str] = frozenset(),
+    contact_meeting_held: bool | None = None,
+    mapping_considered: bool | None = None,
 ) -> list[Flag]:
     """Every rule that applies to the case today, most urgent first.
 
@@ -143,6 +148,45 @@ def case_flags(
                 "erbjuder ordinarie stöd.",
                 case.benefit_end_date,
                 OVERDUE,
+            )
+        )
+
+    # Rule 7: a kontaktmöte where return to the employer before day 181 of the sick-leave case
+    # is unlikely (its first day is day 1, so day 181 is sick_leave_start + 180 days) ...
+    if (
+        fk_visible
+        and is_open
+        and contact_meeting_held is False
+        and case.return_unlikely_before_181
+        and case.sick_leave_start
+        and case.benefit in SICK_LEAVE_BENEFITS
+    ):
+        deadline = add_days(case.sick_leave_start, rules.contact_meeting_day - 1)
+        flags.append(
+            Flag(
+                "contact_meeting_due",
+                f"Erbjud kontaktmöte: återgång till arbetsgivaren före dag "
+                f"{rules.contact_meeting_day} bedöms osannolik.",
+                deadline,
+                OVERDUE if today > deadline else WARNING,
+            )
+        )
+    # ... and a joint mapping considered at least 6 months before the benefit period ends.
+    if (
+        fk_visible
+        and is_open
+        and mapping_considered is False
+        and case.benefit_end_date
+        and today <= case.benefit_end_date
+        and today >= add_months(case.benefit_end_date, -rules.mapping_before_benefit_end_months)
+    ):
+        flags.append(
+            Flag(
+                "mapping_suggested",
+                f"Överväg gemensam kartläggning: förmånstiden slutar inom "
+                f"{rules.mapping_before_benefit_end_months} månader.",
+                case.benefit_end_date,
+                WARNING,
             )
         )
 

@@ -309,6 +309,7 @@ class CaseEditForm(BaseForm):
     benefit = model_field(Case, "benefit")
     benefit_end_date = model_field(Case, "benefit_end_date")
     sick_leave_start = model_field(Case, "sick_leave_start")
+    return_unlikely_before_181 = model_field(Case, "return_unlikely_before_181")
     fk_notes = model_field(Case, "fk_notes")
     af_notes = model_field(Case, "af_notes")
     closing_doc_date = model_field(
@@ -441,6 +442,8 @@ FLAG_LABELS = {
     "plan_missing": _("Plan saknas"),
     "closing_doc_due": _("Slutdokumentation"),
     "follow_up_due": _("Uppföljning"),
+    "contact_meeting_due": _("Kontaktmöte föreslås"),
+    "mapping_suggested": _("Kartläggning föreslås"),
 }
 
 

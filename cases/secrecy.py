@@ -10,7 +10,9 @@ import datetime as dt
 
 from accounts.scoping import scope_for
 
-FK_FIELDS = frozenset({"benefit", "benefit_end_date", "sick_leave_start", "fk_notes"})
+FK_FIELDS = frozenset(
+    {"benefit", "benefit_end_date", "sick_leave_start", "return_unlikely_before_181", "fk_notes"}
+)
 AF_FIELDS = frozenset({"af_notes"})
 # Derived from FK's facts, so hidden with them.
 FK_DERIVED = frozenset({"benefit_ends_priority"})

@@ -139,6 +139,9 @@ def worklist_rows(*, user, cases, today: dt.date):
 
     cases = list(cases.select_related("person", "area").prefetch_related("plan_versions"))
     follow_ups = last_follow_ups([c.pk for c in cases])
+    from mapping.selectors import suggestion_facts
+
+    suggestions = suggestion_facts(cases)
     rows = []
     for case in cases:
         rules = rules_for(case)
@@ -150,6 +153,7 @@ def worklist_rows(*, user, cases, today: dt.date):
             has_plan=bool(case.plan_versions.all()),
             last_follow_up=follow_ups.get(case.pk),
             hidden=hidden,
+            **suggestions[case.pk],
         )
         rows.append(
             {

@@ -52,6 +52,7 @@ CASE_FIELDS = (
     "benefit",
     "benefit_end_date",
     "sick_leave_start",
+    "return_unlikely_before_181",
     "fk_notes",
     "af_notes",
     "closing_doc_date",
@@ -472,6 +473,11 @@ def case_transition(
         note=note.strip(),
         by=_actor(request, user),
     )
+    if to_phase == Phase.CLOSED:
+        # Support ends with the case: running interventions end on its end date (SPEC §4).
+        from mapping.services import interventions_end_with_case
+
+        interventions_end_with_case(case=current, on=on, request=request, user=user)
     _log(
         action=AccessLog.Action.UPDATE,
         obj=current,

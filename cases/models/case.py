@@ -106,6 +106,10 @@ class Case(models.Model):
     )
     benefit_end_date = models.DateField(_("förmånstidens slut"), null=True, blank=True)
     sick_leave_start = models.DateField(_("sjukfallets första dag"), null=True, blank=True)
+    # FK's assessment behind the kontaktmöte suggestion (SPEC §3 rule 7).
+    return_unlikely_before_181 = models.BooleanField(
+        _("återgång till arbetsgivaren före dag 181 bedöms osannolik"), default=False
+    )
     fk_notes = models.TextField(_("FK:s anteckningar"), blank=True)
     af_notes = models.TextField(_("AF:s anteckningar"), blank=True)
     phase = models.CharField(_("fas"), max_length=30, choices=Phase.choices, default=Phase.REFERRED)

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from mapping.selectors import suggestion_facts
 from samverkan.dates import days_between
 
 from .. import selectors, services
@@ -41,6 +42,7 @@ CASE_FACTS = (
     "benefit",
     "benefit_end_date",
     "sick_leave_start",
+    "return_unlikely_before_181",
 )
 CASE_HISTORY_FIELDS = ("phase", "area", *CASE_FACTS, "fk_notes", "af_notes")
 PERSON_HISTORY_FIELDS = (
@@ -173,6 +175,7 @@ def case_detail(request, pk):
         has_plan=bool(plans),
         last_follow_up=selectors.last_follow_ups([case.pk]).get(case.pk),
         hidden=hidden,
+        **suggestion_facts([case])[case.pk],
     )
     facts = [
         (_label(Case, name), display_value(Case._meta.get_field(name), getattr(case, name)))

@@ -1,19 +1,16 @@
-"""Writes for plans and meetings (SPEC §4)."""
+"""Writes of individual plans (SPEC §4)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
-from audit.services import access_log_record
 
-from .models import Meeting, PlanVersion
+from ..models import PlanVersion
+from ._common import _actor, _log
 
 
 @transaction.atomic
@@ -33,7 +30,6 @@ def plan_save(
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("Slutdatum kan inte ligga före startdatum.")})
     latest = case.plan_versions.aggregate(v=Max("version"))["v"] or 0
-    actor = user or (request.user if request is not None else None)
     plan = PlanVersion.objects.create(
         case=case,
         version=latest + 1,
@@ -41,9 +37,9 @@ def plan_save(
         activities=activities.strip(),
         start_date=start_date,
         end_date=end_date,
-        created_by=actor,
+        created_by=_actor(request, user),
     )
-    access_log_record(
+    _log(
         action=AccessLog.Action.CREATE,
         request=request,
         user=user,
@@ -51,43 +47,3 @@ def plan_save(
         purpose=f"plan version {plan.version}",
     )
     return plan
-
-
-@transaction.atomic
-def meeting_create(
-    *,
-    person,
-    kind: str,
-    on: dt.date,
-    case=None,
-    participants=(),
-    notes="",
-    request=None,
-    user=None,
-    today=None,
-) -> Meeting:
-    today = today or timezone.localdate()
-    if kind not in Meeting.Kind.values:
-        raise ValidationError({"kind": _("Välj mötestyp.")})
-    if on > today:
-        raise ValidationError({"date": _("Registrera mötet när det har hållits.")})
-    if case is not None and case.person_id != person.pk:
-        raise ValidationError({"case": _("Ärendet hör till en annan person.")})
-    actor = user or (request.user if request is not None else None)
-    meeting = Meeting.objects.create(
-        person=person,
-        case=case,
-        kind=kind,
-        date=on,
-        participants=list(participants),
-        notes=notes.strip(),
-        created_by=actor,
-    )
-    access_log_record(
-        action=AccessLog.Action.CREATE,
-        request=request,
-        user=user,
-        obj=meeting,
-        purpose=f"möte {kind}",
-    )
-    return meeting

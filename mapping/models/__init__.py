@@ -1,0 +1,49 @@
+"""Joint mapping, meetings, individual plans and interventions (SPEC §4)."""
+
+from .common import AgencyCode, Participant, participants_in_order
+from .intervention import (
+    ORIENTED_KINDS,
+    PREPARATORY_KINDS,
+    Category,
+    Intervention,
+    Kind,
+    Outcome,
+    Provider,
+    State,
+    category_of,
+    kind_choices_grouped,
+)
+from .joint_mapping import (
+    BAND_EDGES,
+    Decision,
+    JointMapping,
+    SickLeaveBand,
+    sick_leave_band,
+    sick_leave_day,
+)
+from .meeting import Meeting
+from .plan import PlanVersion
+
+__all__ = [
+    "AgencyCode",
+    "BAND_EDGES",
+    "Category",
+    "Decision",
+    "Intervention",
+    "JointMapping",
+    "Kind",
+    "Meeting",
+    "ORIENTED_KINDS",
+    "Outcome",
+    "PREPARATORY_KINDS",
+    "Participant",
+    "PlanVersion",
+    "Provider",
+    "SickLeaveBand",
+    "State",
+    "category_of",
+    "kind_choices_grouped",
+    "participants_in_order",
+    "sick_leave_band",
+    "sick_leave_day",
+]

@@ -1,0 +1,108 @@
+"""Reads of SPEC §4 that depend on who asks or on a day: scoped lists, the facts behind the
+meeting suggestions (SPEC §3 rule 7), the support state of a case on a day, and a person's whole
+story in time order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Intervention, JointMapping, Meeting
+
+
+def mapping_list_visible_to(*, user) -> QuerySet[JointMapping]:
+    return JointMapping.objects.visible_to(user).select_related(
+        "person", "area", "fk_officer", "af_officer", "case"
+    )
+
+
+def meeting_list_visible_to(*, user) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user).select_related("person", "person__area")
+
+
+def intervention_list_visible_to(*, user) -> QuerySet[Intervention]:
+    return Intervention.objects.visible_to(user).select_related("case", "case__person")
+
+
+def suggestion_facts(cases) -> dict[int, dict[str, bool]]:
+    """Per case, in two queries: has the person had a kontaktmöte since the sick-leave case began,
+    and has a joint mapping been considered (the case came from one, or one was requested since
+    the case began)? `cases.flags.case_flags` turns the answers into suggestions."""
+    cases = list(cases)
+    person_ids = {c.person_id for c in cases}
+    contacts: dict[int, list[dt.date]] = {}
+    for person_id, day in Meeting.objects.filter(
+        person_id__in=person_ids, kind=Meeting.Kind.CONTACT
+    ).values_list("person_id", "date"):
+        contacts.setdefault(person_id, []).append(day)
+    mappings: dict[int, list[tuple]] = {}
+    for person_id, case_id, requested in JointMapping.objects.filter(
+        person_id__in=person_ids
+    ).values_list("person_id", "case_id", "requested_on"):
+        mappings.setdefault(person_id, []).append((case_id, requested))
+    facts = {}
+    for case in cases:
+        since = case.sick_leave_start or dt.date.min
+        first_day = case.referral_date or case.start_date or case.created_at.date()
+        facts[case.pk] = {
+            "contact_meeting_held": any(d >= since for d in contacts.get(case.person_id, [])),
+            "mapping_considered": any(
+                case_id == case.pk or (requested and requested >= first_day)
+                for case_id, requested in mappings.get(case.person_id, [])
+            ),
+        }
+    return facts
+
+
+# --- support state on a day ---------------------------------------------------------------------
+
+IN_MAPPING = "in_mapping"
+ACTIVE = "active"
+WAITING = "waiting"
+
+
+def cases_with_support_state(cases: QuerySet, day: dt.date) -> QuerySet:
+    """Annotate each case open on `day` with `support_state`:
+
+    - `active`: an intervention runs that day, or none is planned (the needs analysis and the
+      time between interventions are active support);
+    - `waiting`: no intervention runs that day but one is planned and has not started
+      (planned work-preparatory or planned work-oriented, SPEC §3 waiting states).
+
+    Set-based: two EXISTS subqueries, so a report can count by state in one query."""
+    from django.db.models import Case as SqlCase
+    from django.db.models import CharField, Value, When
+
+    running = Intervention.objects.filter(case=OuterRef("pk")).active_on(day)
+    planned = Intervention.objects.filter(case=OuterRef("pk")).planned_on(day)
+    return (
+        cases.filter(start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .annotate(
+            support_state=SqlCase(
+                When(Exists(running), then=Value(ACTIVE)),
+                When(Exists(planned), then=Value(WAITING)),
+                default=Value(ACTIVE),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def mappings_with_support_state(mappings: QuerySet, day: dt.date) -> QuerySet:
+    """Mappings open on `day`: `waiting` for the first meeting, or `in_mapping` once held."""
+    from django.db.models import Case as SqlCase
+    from django.db.models import CharField, Value, When
+
+    return (
+        mappings.filter(requested_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .annotate(
+            support_state=SqlCase(
+                When(first_meeting_on__lte=day, then=Value(IN_MAPPING)),
+                default=Value(WAITING),
+                output_field=CharField(),
+            )
+        )
+    )

@@ -1,0 +1,32 @@
+"""Writes of SPEC §4: joint mappings, meetings, individual plans and interventions. Views,
+forms, commands and the API call these, never `save()`."""
+
+from ._common import ConcurrentEditError
+from .interventions import (
+    intervention_create,
+    intervention_end,
+    intervention_move,
+    intervention_start,
+    intervention_update,
+    interventions_end_with_case,
+)
+from .mappings import mapping_create, mapping_decide, mapping_sign, mapping_update
+from .meetings import meeting_create, meeting_update
+from .plans import plan_save
+
+__all__ = [
+    "ConcurrentEditError",
+    "intervention_create",
+    "intervention_end",
+    "intervention_move",
+    "intervention_start",
+    "intervention_update",
+    "interventions_end_with_case",
+    "mapping_create",
+    "mapping_decide",
+    "mapping_sign",
+    "mapping_update",
+    "meeting_create",
+    "meeting_update",
+    "plan_save",
+]

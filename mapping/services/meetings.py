@@ -1,0 +1,150 @@
+"""Writes of meetings (SPEC §4). A meeting within a joint mapping dates the mapping's first
+meeting (a registration point, SPEC §3) and adds its participants to the mapping's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from audit.models import AccessLog
+
+from ..models import JointMapping, Meeting
+from ._common import _actor, _lock, _log, _save_new_version, _today, clean_participants
+
+MEETING_FIELDS = ("kind", "date", "participants", "notes")
+
+
+def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
+    if on is None:
+        raise ValidationError({"date": _("Ange datum.")})
+    if on > today:
+        raise ValidationError({"date": _("Registrera mötet när det har hållits.")})
+    if case is not None and case.person_id != person.pk:
+        raise ValidationError({"case": _("Ärendet hör till en annan person.")})
+    if mapping is not None:
+        if mapping.person_id != person.pk:
+            raise ValidationError({"mapping": _("Kartläggningen hör till en annan person.")})
+        if mapping.requested_on and on < mapping.requested_on:
+            raise ValidationError(
+                {
+                    "date": _("Mötet kan inte ligga före begäran om kartläggning (%(d)s).")
+                    % {"d": mapping.requested_on}
+                }
+            )
+
+
+def _sync_mapping(mapping: JointMapping, *, request, user):
+    """The mapping's first meeting is its earliest meeting; its participants include everyone
+    who took part in any of its meetings."""
+    current = JointMapping.objects.select_for_update().get(pk=mapping.pk)
+    meetings = current.meetings.all()
+    first = meetings.aggregate(first=Min("date"))["first"]
+    people = set(current.participants)
+    for codes in meetings.values_list("participants", flat=True):
+        people.update(codes)
+    participants = clean_participants("participants", people)
+    changed = []
+    if first != current.first_meeting_on:
+        current.first_meeting_on = first
+        changed.append("first_meeting_on")
+    if participants != current.participants:
+        current.participants = participants
+        changed.append("participants")
+    if changed:
+        _save_new_version(current, changed, request=request, user=user)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    person,
+    kind: str,
+    on: dt.date,
+    case=None,
+    mapping=None,
+    participants=(),
+    notes="",
+    request=None,
+    user=None,
+    today=None,
+) -> Meeting:
+    """Register a meeting that has been held."""
+    today = _today(today)
+    if kind not in Meeting.Kind.values:
+        raise ValidationError({"kind": _("Välj mötestyp.")})
+    if mapping is not None:
+        mapping = JointMapping.objects.select_for_update().get(pk=mapping.pk)
+        if not mapping.is_open:
+            raise ValidationError(
+                {"mapping": _("Kartläggningen är avslutad; registrera mötet på personen.")}
+            )
+    _check_links(person=person, case=case, mapping=mapping, on=on, today=today)
+    meeting = Meeting(
+        person=person,
+        case=case,
+        mapping=mapping,
+        kind=kind,
+        date=on,
+        participants=clean_participants("participants", participants),
+        notes=(notes or "").strip(),
+        created_by=_actor(request, user),
+    )
+    meeting._history_user = _actor(request, user)
+    meeting.save()
+    _log(
+        action=AccessLog.Action.CREATE,
+        request=request,
+        user=user,
+        obj=meeting,
+        purpose=f"möte {kind}",
+    )
+    if mapping is not None:
+        _sync_mapping(mapping, request=request, user=user)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    expected_version: int | None,
+    data: dict,
+    request=None,
+    user=None,
+    today=None,
+) -> Meeting:
+    """Correct a registered meeting (kind, date, participants, notes)."""
+    today = _today(today)
+    current = _lock(Meeting, meeting.pk, expected_version)
+    if current.mapping_id and current.mapping.ended_on:
+        raise ValidationError(_("Kartläggningen är avslutad; dess möten kan inte ändras."))
+    changed = []
+    for field, value in data.items():
+        if field not in MEETING_FIELDS:
+            raise ValueError(f"{field} cannot be changed here")
+        if field == "kind" and value not in Meeting.Kind.values:
+            raise ValidationError({"kind": _("Välj mötestyp.")})
+        if field == "participants":
+            value = clean_participants("participants", value)
+        if field == "notes":
+            value = (value or "").strip()
+        if getattr(current, field) != value:
+            setattr(current, field, value)
+            changed.append(field)
+    if not changed:
+        return current
+    _check_links(
+        person=current.person,
+        case=current.case,
+        mapping=current.mapping,
+        on=current.date,
+        today=today,
+    )
+    _save_new_version(current, changed, request=request, user=user)
+    if current.mapping_id:
+        _sync_mapping(current.mapping, request=request, user=user)
+    return current
