@@ -25,6 +25,7 @@ PURPOSE_LABELS = {
     "own_caseload": "eget ärendebestånd",
     "team_caseload": "teamets ärendebestånd",
     "registered_by_user": "registrerade personen",
+    "open_mapping": "pågående gemensam kartläggning",
 }
 
 

@@ -82,6 +82,15 @@ def person_relation(*, user, person: Person) -> str | None:
         return "own_caseload"
     if cases.exists():
         return "team_caseload"
+    # An open joint mapping is work in hand for its officers and their teams (SPEC §4).
+    from mapping.models import JointMapping
+
+    team = _team_user_ids(user)
+    open_mappings = JointMapping.objects.filter(person=person, ended_on__isnull=True)
+    if open_mappings.filter(
+        Q(fk_officer_id__in=team) | Q(af_officer_id__in=team) | Q(created_by_id__in=team)
+    ).exists():
+        return "open_mapping"
     # The officer who registered a person works with them until a case is opened.
     if not person.cases.exists():
         first = person.history.order_by("history_date", "history_id").first()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("konto/", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("", include("mapping.urls")),
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

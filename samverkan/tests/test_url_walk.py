@@ -34,6 +34,21 @@ OBJECT_OF = {
     "cases:situation_end": "case",
     "cases:plan_create": "case",
     "cases:meeting_create": "case",
+    "mapping:mapping_create": "person",
+    "mapping:mapping_detail": "mapping",
+    "mapping:mapping_edit": "mapping",
+    "mapping:mapping_decide": "mapping",
+    "mapping:mapping_sign": "mapping",
+    "mapping:mapping_meeting_create": "mapping",
+    "mapping:person_meeting_create": "person",
+    "mapping:meeting_edit": "meeting",
+    "mapping:intervention_create": "case",
+    "mapping:intervention_detail": "intervention",
+    "mapping:intervention_edit": "intervention",
+    "mapping:intervention_start": "intervention",
+    "mapping:intervention_move": "intervention",
+    "mapping:intervention_end": "intervention",
+    "mapping:person_overview": "person",
     "api:person-detail": "person",
     "api:case-detail": "case",
 }
@@ -115,7 +130,20 @@ def _url_for(name, params, objects):
 
 @pytest.fixture
 def objects(person, case):
-    return {"person": person, "case": case}
+    from mapping.tests.factories import (
+        InterventionFactory,
+        JointMappingFactory,
+        MeetingFactory,
+    )
+
+    mapping = JointMappingFactory(person=person)
+    return {
+        "person": person,
+        "case": case,
+        "mapping": mapping,
+        "meeting": MeetingFactory(person=person, mapping=mapping),
+        "intervention": InterventionFactory(case=case),
+    }
 
 
 ANONYMOUS_CASES = [p for p in ALL_PATTERNS if p[0] not in PUBLIC]

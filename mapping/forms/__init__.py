@@ -1,0 +1,1 @@
+"""Forms of SPEC §4, one module per page group."""

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mapping"
+
+urlpatterns = [
+    # joint mappings and meetings
+    path("personer/<int:pk>/kartlaggning/ny/", views.mapping_create, name="mapping_create"),
+    path("kartlaggningar/<int:pk>/", views.mapping_detail, name="mapping_detail"),
+    path("kartlaggningar/<int:pk>/andra/", views.mapping_edit, name="mapping_edit"),
+    path("kartlaggningar/<int:pk>/beslut/", views.mapping_decide, name="mapping_decide"),
+    path("kartlaggningar/<int:pk>/bekrafta/", views.mapping_sign, name="mapping_sign"),
+    path(
+        "kartlaggningar/<int:pk>/moten/nytt/",
+        views.mapping_meeting_create,
+        name="mapping_meeting_create",
+    ),
+    path(
+        "personer/<int:pk>/moten/nytt/", views.person_meeting_create, name="person_meeting_create"
+    ),
+    path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
+    # interventions
+    path("arenden/<int:pk>/insatser/ny/", views.intervention_create, name="intervention_create"),
+    path("insatser/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    path("insatser/<int:pk>/andra/", views.intervention_edit, name="intervention_edit"),
+    path("insatser/<int:pk>/starta/", views.intervention_start, name="intervention_start"),
+    path("insatser/<int:pk>/byt/", views.intervention_move, name="intervention_move"),
+    path("insatser/<int:pk>/avsluta/", views.intervention_end, name="intervention_end"),
+    # the person's whole story
+    path("personer/<int:pk>/oversikt/", views.person_overview, name="person_overview"),
+]

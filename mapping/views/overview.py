@@ -1,0 +1,2 @@
+def person_overview(request, pk):
+    raise NotImplementedError  # TODO: overview
