@@ -25,7 +25,14 @@ from cases.services import (
     status_entry_save,
 )
 from cases.validators import parse_identity_number
-from mapping.services import meeting_create, plan_save
+from mapping.services import (
+    intervention_create,
+    intervention_move,
+    mapping_create,
+    mapping_decide,
+    meeting_create,
+    plan_save,
+)
 from samverkan.dates import add_months
 
 EDUCATION = list(EducationLevel.values)
@@ -163,8 +170,14 @@ class Command(BaseCommand):
                         covers_sharing=True,
                         covers_follow_up=True,
                     )
-            # The last people have no case: opening them needs a stated reason.
-            if i >= CASES_PER_AREA or Case.objects.filter(person=person).exists():
+            # The last people have no case: opening them needs a stated reason. Two of them are
+            # in a joint mapping with no officer named yet: one waits for its first meeting, the
+            # other has had it and its decision waits for both agencies' confirmation.
+            if i >= CASES_PER_AREA:
+                if i >= PEOPLE_PER_AREA - 2 and not person.mappings.exists():
+                    self._mapping(person, today, decided=i == PEOPLE_PER_AREA - 1)
+                continue
+            if Case.objects.filter(person=person).exists():
                 continue
             case = case_open(
                 person=person,
@@ -200,9 +213,39 @@ class Command(BaseCommand):
                     to_phase=Case.Phase.INTRODUCTION_TRIAL,
                     on=start + dt.timedelta(days=15),
                 )
+            if i in (1, 2, 3, 6):
+                # Work-preparatory support from the day introduction and trial began.
+                prep = intervention_create(
+                    case=case,
+                    kind=["wellness", "computer_training", "ergonomics", "psychological_support"][
+                        i % 4
+                    ],
+                    provider="AF",
+                    hours_per_week=4 + i,
+                    goal="Orka en regelbunden vardag med aktivitet några timmar per dag.",
+                    start_date=start + dt.timedelta(days=15),
+                )
+            if i == 3:
+                # Waiting: a work trial is planned but has not started.
+                intervention_create(
+                    case=case,
+                    kind="work_trial",
+                    provider="employer",
+                    hours_per_week=10,
+                    goal="Pröva arbete i butik.",
+                    planned_start=today + dt.timedelta(days=14),
+                )
             if i in (2, 6):
-                case_transition(
-                    case=case, to_phase=Case.Phase.WORK_ORIENTED, on=start + dt.timedelta(days=60)
+                # The move to work-oriented support also moves the case to that phase.
+                intervention_move(
+                    intervention=prep,
+                    expected_version=None,
+                    on=start + dt.timedelta(days=60),
+                    outcome="goal_reached",
+                    kind="work_trial",
+                    provider="employer",
+                    hours_per_week=20,
+                    goal="Arbetsprövning på halvtid i handeln.",
                 )
             if i == 6:
                 end = start + dt.timedelta(days=200)
@@ -210,3 +253,36 @@ class Command(BaseCommand):
                     case=case, to_phase=Case.Phase.CLOSED, on=end, exit_reason="completed"
                 )
                 status_entry_save(person=person, on=end, code=codes["work_unsubsidised"])
+
+    def _mapping(self, person, today, *, decided: bool):
+        mapping = mapping_create(
+            person=person,
+            initiated_by="FK",
+            initiation_reason="Sjukpenningdagarna närmar sig sitt slut; pröva aktiva insatser.",
+            requested_on=today - dt.timedelta(days=30),
+            request_received_on=today - dt.timedelta(days=28),
+            benefit="sjukpenning",
+            sick_leave_start=today - dt.timedelta(days=300),
+            benefit_end_date=today + dt.timedelta(days=160),
+        )
+        if not decided:
+            return
+        meeting_create(
+            person=person,
+            mapping=mapping,
+            kind="avstamningsmote",
+            on=today - dt.timedelta(days=10),
+            participants=["person", "FK", "AF", "healthcare"],
+            notes="Gemensam genomgång av förutsättningar för arbete.",
+        )
+        mapping.refresh_from_db()
+        mapping_decide(
+            mapping=mapping,
+            expected_version=mapping.version,
+            decision="joint_active_support",
+            decision_reason="Motiverad till arbetsförberedande insatser.",
+            decision_date=today - dt.timedelta(days=3),
+            case_target_group="sick_unemployed",
+            case_phase="referred",
+            case_date=today - dt.timedelta(days=2),
+        )
