@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -458,6 +458,18 @@ def case_transition(
             raise ValidationError({"exit_reason": _("Välj avslutsorsak.")})
         if current.start_date and on < current.start_date:
             raise ValidationError({"on": _("Avslutet kan inte ligga före starten.")})
+        # Support ends with the case, never after it (SPEC §4).
+        latest = current.interventions.aggregate(
+            start=models.Max("start_date"), end=models.Max("end_date")
+        )
+        after = max((d for d in latest.values() if d and d > on), default=None)
+        if after:
+            raise ValidationError(
+                {
+                    "on": _("Avslutet kan inte ligga före en insats start eller slut (%(d)s).")
+                    % {"d": after}
+                }
+            )
         current.end_date = on
         current.exit_reason = exit_reason
     from_phase = current.phase

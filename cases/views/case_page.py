@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from mapping.models import JointMapping
 from mapping.selectors import suggestion_facts
 from samverkan.dates import days_between
 
@@ -150,6 +151,32 @@ def _history_rows(*, case: Case, hidden: frozenset[str]) -> list[dict]:
     return rows
 
 
+def _interventions(case: Case, today) -> list:
+    """The case's interventions in time order: by the day they started, else were planned to
+    start, else were registered. Each carries its state as the pages say it today."""
+    # Imported here: mapping.views imports cases.views, whose package imports this module.
+    from mapping.views.interventions import intervention_state
+
+    interventions = list(case.interventions.select_related("moved_from"))
+    for intervention in interventions:
+        intervention.state = intervention_state(intervention, today)
+    interventions.sort(
+        key=lambda i: (
+            i.start_date or i.planned_start or timezone.localdate(i.created_at),
+            i.created_at,
+            i.pk,
+        )
+    )
+    return interventions
+
+
+def _opened_by_mapping(case: Case) -> JointMapping | None:
+    try:
+        return case.mapping  # reverse one-to-one: most cases were not opened by a mapping
+    except JointMapping.DoesNotExist:
+        return None
+
+
 def _next_phases(case: Case) -> list[tuple[str, str]]:
     return [(p.value, p.label) for p in Phase if p != Phase.CLOSED and case.can_move_to(p)]
 
@@ -233,6 +260,8 @@ def case_detail(request, pk):
             "plan": plans[0] if plans else None,
             "older_plans": plans[1:],
             "meetings": meetings,
+            "interventions": _interventions(case, today),
+            "mapping": _opened_by_mapping(case),
             "history": _history_rows(case=case, hidden=hidden),
             "can_change_phase": case.is_open and bool(_next_phases(case)),
             "can_move": case.is_open and scope.area_wide,

@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from cases.flags import rules_for
 from cases.models import Case, Phase
+from samverkan.dates import add_days
 
 from ..models import Category, Intervention, Outcome, Provider, category_of
 from ..models import Kind as InterventionKind
@@ -41,7 +43,7 @@ def _hours(value) -> Decimal:
         hours = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError({"hours_per_week": _("Ange timmar per vecka.")}) from None
-    if not (Decimal("0.5") <= hours <= Decimal("40")):
+    if not hours.is_finite() or not (Decimal("0.5") <= hours <= Decimal("40")):
         raise ValidationError(
             {"hours_per_week": _("Ange mellan 0,5 och 40 timmar per vecka (heltid är 40).")}
         )
@@ -66,6 +68,31 @@ def _case_for_start(case: Case, category: str, on: dt.date, *, request, user, to
                 % {"d": case.start_date}
             }
         )
+    rules = rules_for(case)
+    if on > add_days(case.start_date, rules.max_days):
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Ärendet har passerat %(max)d dagar i samverkan; inga nya insatser kan starta."
+                )
+                % {"max": rules.max_days}
+            }
+        )
+    if case.phase in ACTIVE_PHASES:
+        began = (
+            case.transitions.filter(to_phase=Phase.INTRODUCTION_TRIAL)
+            .values_list("date", flat=True)
+            .first()
+        )
+        if began and on < began:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Insatsen kan inte starta före introduktion och prövning (%(d)s)."
+                    )
+                    % {"d": began}
+                }
+            )
     targets = []
     if case.phase == Phase.NEEDS_ANALYSIS:
         targets.append(Phase.INTRODUCTION_TRIAL)
@@ -294,7 +321,9 @@ def intervention_update(
             raise ValidationError({"outcome": _("Resultatet registreras när insatsen avslutas.")})
         if current.end_date is not None and current.outcome not in Outcome.values:
             raise ValidationError({"outcome": _("Välj resultat.")})
-    if "planned_start" in changed and current.start_date is None and current.planned_start:
+    if "planned_start" in changed and current.start_date is not None:
+        raise ValidationError({"planned_start": _("Insatsen har redan startat.")})
+    if "planned_start" in changed and current.planned_start:
         if current.planned_start < today:
             raise ValidationError(
                 {"planned_start": _("En planerad start ligger i dag eller senare.")}
@@ -313,7 +342,7 @@ def interventions_end_with_case(*, case: Case, on: dt.date, request=None, user=N
     )
     ended = 0
     for current in running:
-        current.end_date = max(on, current.start_date)
+        current.end_date = on  # case_transition refuses an end before any intervention date
         _save_new_version(current, ["end_date"], request=request, user=user)
         ended += 1
     return ended
