@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import ExtractDay
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,12 +92,14 @@ class JointMappingQuerySet(models.QuerySet):
         """`sick_leave_band` computed in the database, with the same edges as `sick_leave_band()`
         (a test holds the two together), so the reports can group by it."""
         qs = self.with_mapping_date()
-        # date - date is an integer number of days in PostgreSQL.
+        # Django turns date - date into an interval; its day count is the number of days.
         day = models.ExpressionWrapper(
-            models.F("mapping_date") - models.F("sick_leave_start") + 1,
+            ExtractDay(models.F("mapping_date") - models.F("sick_leave_start")) + 1,
             output_field=models.IntegerField(),
         )
         whens = [
+            # Unknown dates have no band (the CASE would otherwise fall through to its default).
+            models.When(sick_leave_day_number__isnull=True, then=models.Value(None)),
             models.When(sick_leave_day_number__lt=1, then=models.Value(None)),
             *[
                 models.When(sick_leave_day_number__lt=below, then=models.Value(band.value))

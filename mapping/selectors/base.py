@@ -1,14 +1,18 @@
-"""Reads of SPEC §4 that depend on who asks or on a day: scoped lists, the facts behind the
-meeting suggestions (SPEC §3 rule 7), the support state of a case on a day, and a person's whole
-story in time order."""
+"""Scoped lists, the facts behind the meeting suggestions (SPEC §3 rule 7) and the support state
+of a case on a day."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from .models import Intervention, JointMapping, Meeting
+from ..models import (
+    Intervention,
+    JointMapping,
+    Meeting,
+)
 
 
 def mapping_list_visible_to(*, user) -> QuerySet[JointMapping]:
@@ -44,7 +48,7 @@ def suggestion_facts(cases) -> dict[int, dict[str, bool]]:
     facts = {}
     for case in cases:
         since = case.sick_leave_start or dt.date.min
-        first_day = case.referral_date or case.start_date or case.created_at.date()
+        first_day = case.referral_date or case.start_date or timezone.localdate(case.created_at)
         facts[case.pk] = {
             "contact_meeting_held": any(d >= since for d in contacts.get(case.person_id, [])),
             "mapping_considered": any(
