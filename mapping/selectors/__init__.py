@@ -1,6 +1,6 @@
 """Reads of SPEC §4 that depend on who asks or on a day: scoped lists, the facts behind the
 meeting suggestions, the support state of a case on a day (`base`), and a person's whole story
-for the overview page (`timeline`)."""
+for the overview page (`records`, `timeline`, `deadlines`)."""
 
 from .base import (
     ACTIVE,
@@ -13,15 +13,9 @@ from .base import (
     meeting_list_visible_to,
     suggestion_facts,
 )
-from .timeline import (
-    Deadline,
-    TimelineEvent,
-    TimelineSpan,
-    person_next_deadlines,
-    person_records,
-    person_timeline,
-    person_timeline_spans,
-)
+from .deadlines import person_next_deadlines
+from .records import Deadline, TimelineEvent, TimelineSpan, person_records
+from .timeline import person_timeline, person_timeline_spans
 
 __all__ = [
     "ACTIVE",

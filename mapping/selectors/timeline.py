@@ -1,241 +1,46 @@
-"""A person's whole story in time order, for the overview page (SPEC §4)."""
+"""A person's whole story as dated events and spans (the overview's list and chart)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Prefetch
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cases.flags import INFO, LEVEL_ORDER, OVERDUE, case_flags, rules_for
 from cases.models import (
     WORK_OR_EDUCATION,
-    Case,
     ExitReason,
     Phase,
-    PhaseTransition,
-    StatusEntry,
     TargetGroup,
 )
-from cases.secrecy import hidden_case_fields
-from cases.selectors import last_follow_ups
-from samverkan.dates import add_days
 
 from ..models import (
     AgencyCode,
-    Intervention,
-    JointMapping,
-    Meeting,
     Outcome,
     Participant,
-    PlanVersion,
 )
-from .base import suggestion_facts
-
-# --- a person's whole story (the overview page) ----------------------------------------------
-#
-# Everything the overview shows is read here in a fixed number of queries (one per kind of
-# record, with prefetches), whatever the number of meetings, phases or status entries: the
-# builders below only walk lists already in memory. Secrecy (SPEC §7) is applied once, from
-# cases.secrecy.hidden_case_fields, and FK's/AF's free-text notes are never part of the story.
-
-# Within one day the events follow the order in which things happen: the mapping ends before the
-# case it opened, an intervention ends before the case that closed it, a status is read last.
-KIND_ORDER = (
-    "consent_given",
-    "sick_leave_start",
-    "mapping_requested",
-    "mapping_received",
-    "meeting",
-    "mapping_first_meeting",
-    "mapping_decision",
-    "mapping_confirmed",
-    "mapping_ended",
-    "case_opened",
-    "case_phase",
-    "plan_version",
-    "intervention_planned",
-    "intervention_started",
-    "intervention_moved",
-    "intervention_ended",
-    "case_closed",
-    "closing_doc",
-    "benefit_ended",
-    "status_entry",
-    "consent_withdrawn",
+from .records import (
+    LANE_BENEFIT,
+    LANE_CASE,
+    LANE_CONSENT,
+    LANE_INTERVENTION,
+    LANE_MAPPING,
+    LANE_MEETING,
+    LANE_PLAN,
+    LANE_STATUS,
+    PHASE_NUMBERS,
+    PersonRecords,
+    TimelineEvent,
+    TimelineSpan,
+    _agency_names,
+    _fk_facts,
+    _join,
+    _local_day,
+    _url,
+    _user_label,
+    person_records,
 )
-_KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
-
-# Lanes of the chart and the list's tags.
-LANE_MAPPING = "mapping"
-LANE_CASE = "case"
-LANE_PLAN = "plan"
-LANE_INTERVENTION = "intervention"
-LANE_MEETING = "meeting"
-LANE_STATUS = "status"
-LANE_CONSENT = "consent"
-LANE_BENEFIT = "benefit"
-
-# The case phases in process order (SPEC §3), numbered on the chart so that a phase reads
-# without its colour.
-PHASE_NUMBERS = {
-    "referred": 1,
-    "needs_analysis": 2,
-    "introduction_trial": 3,
-    "work_oriented": 4,
-}
-
-WAITING_LEVEL = "waiting"
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    date: dt.date
-    kind: str
-    title: str
-    detail: str
-    url: str
-    lane: str
-    css: str
-    seq: int = 0  # the record's id: a stable order for events of one kind on one day
-
-    @property
-    def sort_key(self):
-        return (self.date, _KIND_RANK[self.kind], self.seq)
-
-
-@dataclass(frozen=True)
-class TimelineSpan:
-    """A period on the chart: a mapping (waiting / held), a case phase, an intervention."""
-
-    lane: str
-    start: dt.date
-    end: dt.date  # the last day drawn; a running period is drawn up to today
-    label: str
-    short: str
-    css: str
-    url: str
-    running: bool = False
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """Something due: a rule's deadline (`date`), or work that waits without a rule-given date
-    (`date` None, waiting `since`)."""
-
-    date: dt.date | None
-    kind: str
-    wording: str
-    level: str
-    subject: str
-    url: str
-    days_left: int | None = None
-    since: dt.date | None = None
-
-    @property
-    def days_ago(self) -> int | None:
-        """Days since a passed deadline (the template has no absolute-value filter)."""
-        return -self.days_left if self.days_left is not None and self.days_left < 0 else None
-
-
-@dataclass
-class PersonRecords:
-    """The person's records the user may see, loaded once for the overview."""
-
-    person: object
-    today: dt.date
-    hidden: frozenset
-    mappings: list = field(default_factory=list)
-    cases: list = field(default_factory=list)
-    meetings: list = field(default_factory=list)
-    status_entries: list = field(default_factory=list)
-    consents: list = field(default_factory=list)
-
-    @property
-    def fk_hidden(self) -> bool:
-        return bool(self.hidden & {"benefit", "benefit_end_date", "sick_leave_start"})
-
-
-def person_records(*, person, user, today: dt.date) -> PersonRecords:
-    """Eight queries (plus the user's scope, cached per request) for any amount of history."""
-    cases = (
-        Case.objects.visible_to(user)
-        .filter(person=person)
-        .order_by("created_at", "id")
-        .prefetch_related(
-            Prefetch("transitions", queryset=PhaseTransition.objects.order_by("date", "id")),
-            Prefetch(
-                "plan_versions",
-                queryset=PlanVersion.objects.select_related("created_by").order_by("version"),
-            ),
-            Prefetch(
-                "interventions",
-                queryset=Intervention.objects.order_by("start_date", "planned_start", "id"),
-            ),
-        )
-    )
-    return PersonRecords(
-        person=person,
-        today=today,
-        hidden=hidden_case_fields(user=user, person=person, on=today),
-        mappings=list(
-            JointMapping.objects.visible_to(user)
-            .filter(person=person)
-            .select_related("fk_signed_by", "af_signed_by")
-            .order_by("requested_on", "id")
-        ),
-        cases=list(cases),
-        meetings=list(
-            Meeting.objects.visible_to(user).filter(person=person).order_by("date", "id")
-        ),
-        status_entries=list(
-            StatusEntry.objects.visible_to(user)
-            .filter(person=person)
-            .select_related("code")
-            .order_by("date", "id")
-        ),
-        consents=list(person.consents.order_by("given_on", "id")),
-    )
-
-
-def _local_day(moment) -> dt.date:
-    return timezone.localdate(moment)
-
-
-def _url(name: str, pk, anchor: str = "") -> str:
-    return reverse(name, args=[pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _join(*parts) -> str:
-    return "; ".join(str(p) for p in parts if p)
-
-
-def _user_label(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
-def _agency_names(agencies) -> str:
-    names = [str(a.label) for a in agencies]
-    if len(names) == 2:
-        return _("%(first)s och %(second)s") % {"first": names[0], "second": names[1]}
-    return ", ".join(names)
-
-
-def _fk_facts(obj, hidden: frozenset, *, band: str = "") -> list[str]:
-    """FK's benefit facts of a case or mapping, only for a reader who may see them."""
-
-    facts = []
-    if "benefit" not in hidden and obj.benefit:
-        facts.append(_("Ersättning: %(b)s") % {"b": obj.get_benefit_display()})
-    if "benefit_end_date" not in hidden and obj.benefit_end_date:
-        facts.append(_("förmånstidens slut %(d)s") % {"d": obj.benefit_end_date.isoformat()})
-    if "sick_leave_start" not in hidden and band:
-        facts.append(_("tid i sjukfallet: %(band)s") % {"band": band})
-    return facts
 
 
 def _mapping_events(records: PersonRecords) -> list[TimelineEvent]:
@@ -720,124 +525,3 @@ def person_timeline_spans(
 
 
 # Case flags that describe the past rather than something due.
-_NOT_DUE = frozenset({"started_late"})
-
-
-def person_next_deadlines(
-    *, person, user, today: dt.date, records: PersonRecords | None = None
-) -> list[Deadline]:
-    """What is due for the person, nearest first: the case flags (cases.flags.case_flags, with
-    the inputs of the case page), then work waiting without a rule-given date (a mapping
-    without its first meeting, a decision one agency has not confirmed, a planned intervention
-    without a planned start), longest waiting first."""
-    records = records or person_records(person=person, user=user, today=today)
-    items: list[Deadline] = []
-
-    def due(day, kind, wording, level, subject, url, since=None):
-        items.append(
-            Deadline(
-                date=day,
-                kind=kind,
-                wording=wording,
-                level=level,
-                subject=subject,
-                url=url,
-                days_left=(day - today).days if day else None,
-                since=since,
-            )
-        )
-
-    # The open case, and an ended case whose closing documentation is still missing (rule 5).
-    cases = [c for c in records.cases if c.is_open or (c.end_date and not c.closing_doc_date)]
-    facts = suggestion_facts(cases) if cases else {}
-    follow_ups = last_follow_ups([c.pk for c in cases]) if cases else {}
-    for case in cases:
-        rules = rules_for(case)
-        subject = str(case)
-        url = _url("cases:case_detail", case.pk)
-        flags = case_flags(
-            case,
-            today=today,
-            rules=rules,
-            has_plan=bool(case.plan_versions.all()),
-            last_follow_up=follow_ups.get(case.pk),
-            hidden=records.hidden,
-            **facts[case.pk],
-        )
-        for flag in flags:
-            if flag.code in _NOT_DUE or (not case.is_open and flag.code != "closing_doc_due"):
-                continue
-            due(flag.deadline, flag.code, flag.wording, flag.level, subject, url)
-        if not case.is_open:
-            continue
-        follow_up_meetings = [
-            m.date
-            for m in records.meetings
-            if m.case_id == case.pk and m.kind == Meeting.Kind.FOLLOW_UP
-        ]
-        for i in case.interventions.all():
-            i_url = _url("mapping:intervention_detail", i.pk)
-            if i.start_date is None:
-                late = i.planned_start is not None and i.planned_start < today
-                due(
-                    i.planned_start,
-                    "intervention_planned_start",
-                    _("Planerad start: %(kind)s (%(cat)s)")
-                    % {"kind": i.get_kind_display(), "cat": i.get_category_display().lower()},
-                    OVERDUE if late else (INFO if i.planned_start else WAITING_LEVEL),
-                    subject,
-                    i_url,
-                    since=_local_day(i.created_at),
-                )
-            elif i.end_date is None and not i.follow_up_notes.strip():
-                if any(d >= i.start_date for d in follow_up_meetings):
-                    continue
-                # SPEC §5 follow-up cadence: at least every four weeks of active support.
-                deadline = add_days(i.start_date, rules.follow_up_days)
-                due(
-                    deadline,
-                    "intervention_follow_up",
-                    _("Följ upp insatsen %(kind)s: ingen uppföljning sedan starten %(d)s.")
-                    % {"kind": i.get_kind_display(), "d": i.start_date.isoformat()},
-                    OVERDUE if today > deadline else INFO,
-                    subject,
-                    i_url,
-                )
-
-    for m in records.mappings:
-        if not m.is_open:
-            continue
-        subject = str(m)
-        url = _url("mapping:mapping_detail", m.pk)
-        if m.first_meeting_on is None:
-            due(
-                None,
-                "mapping_waiting",
-                _("Kartläggningen väntar på sitt första möte."),
-                WAITING_LEVEL,
-                subject,
-                url,
-                since=m.request_received_on or m.requested_on,
-            )
-        if m.decision:
-            waiting = [a for a in AgencyCode if not m.signed_by_agency(a.value)]
-            if waiting:
-                due(
-                    None,
-                    "decision_pending",
-                    _("Beslutet (%(decision)s) väntar på bekräftelse från %(agencies)s.")
-                    % {"decision": m.get_decision_display(), "agencies": _agency_names(waiting)},
-                    WAITING_LEVEL,
-                    subject,
-                    url,
-                    since=m.decision_date,
-                )
-
-    level_rank = {**LEVEL_ORDER, WAITING_LEVEL: 3}
-    dated = sorted(
-        (d for d in items if d.date), key=lambda d: (d.date, level_rank[d.level], d.kind)
-    )
-    waiting = sorted(
-        (d for d in items if not d.date), key=lambda d: (d.since or dt.date.max, d.kind)
-    )
-    return dated + waiting

@@ -19,8 +19,10 @@ from cases.flags import OVERDUE, WARNING
 from cases.models import Phase
 from cases.views._common import _person, _reason_redirect
 
-from ..selectors import timeline as selectors
 from ..models import Category
+from ..selectors import deadlines as deadline_reads
+from ..selectors import records as record_reads
+from ..selectors import timeline
 
 # Geometry of the chart, in SVG user units (the viewBox); the browser scales it to the page.
 CHART_WIDTH = 1000
@@ -39,14 +41,14 @@ NEXT_SHOWN = 4  # deadlines listed after the nearest one
 def _lane_labels() -> dict[str, str]:
     """Lane names for the list's tags (translated per request)."""
     return {
-        selectors.LANE_MAPPING: _("Kartläggning"),
-        selectors.LANE_CASE: _("Ärende"),
-        selectors.LANE_PLAN: _("Plan"),
-        selectors.LANE_INTERVENTION: _("Insats"),
-        selectors.LANE_MEETING: _("Möte"),
-        selectors.LANE_STATUS: _("Status AF"),
-        selectors.LANE_CONSENT: _("Samtycke"),
-        selectors.LANE_BENEFIT: _("Sjukfall och ersättning"),
+        record_reads.LANE_MAPPING: _("Kartläggning"),
+        record_reads.LANE_CASE: _("Ärende"),
+        record_reads.LANE_PLAN: _("Plan"),
+        record_reads.LANE_INTERVENTION: _("Insats"),
+        record_reads.LANE_MEETING: _("Möte"),
+        record_reads.LANE_STATUS: _("Status AF"),
+        record_reads.LANE_CONSENT: _("Samtycke"),
+        record_reads.LANE_BENEFIT: _("Sjukfall och ersättning"),
     }
 
 
@@ -97,7 +99,7 @@ def _fit(text: str, width: float) -> bool:
     return len(text) * CHAR_WIDTH + 8 <= width
 
 
-def _bar(span: selectors.TimelineSpan, scale: _Scale, y: float) -> dict:
+def _bar(span: record_reads.TimelineSpan, scale: _Scale, y: float) -> dict:
     x = scale.x(span.start)
     width = max(scale.x(span.end + dt.timedelta(days=1)) - x, 3)
     text = next((t for t in (span.label, span.short) if _fit(t, width)), "")
@@ -142,9 +144,9 @@ def _tick(scale: _Scale, day: dt.date, top: float, shape: str, css: str, title: 
     }
 
 
-def _pack(spans: list[selectors.TimelineSpan]) -> list[list[selectors.TimelineSpan]]:
+def _pack(spans: list[record_reads.TimelineSpan]) -> list[list[record_reads.TimelineSpan]]:
     """Overlapping interventions go on separate rows of their lane (first row with room)."""
-    rows: list[list[selectors.TimelineSpan]] = []
+    rows: list[list[record_reads.TimelineSpan]] = []
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         for row in rows:
             # A move hands over on one day: the new intervention may start the day the
@@ -196,12 +198,12 @@ def _chart(*, events, spans, deadlines, today: dt.date) -> dict | None:
     for span in spans:
         by_lane.setdefault(span.lane, []).append(span)
 
-    mapping = lane(selectors.LANE_MAPPING, _("Kartläggning"))
-    for span in by_lane.get(selectors.LANE_MAPPING, []):
+    mapping = lane(record_reads.LANE_MAPPING, _("Kartläggning"))
+    for span in by_lane.get(record_reads.LANE_MAPPING, []):
         mapping["bars"].append(_bar(span, scale, bar_y(0, mapping["y"])))
 
-    case = lane(selectors.LANE_CASE, _("Ärende och faser"))
-    for span in by_lane.get(selectors.LANE_CASE, []):
+    case = lane(record_reads.LANE_CASE, _("Ärende och faser"))
+    for span in by_lane.get(record_reads.LANE_CASE, []):
         case["bars"].append(_bar(span, scale, bar_y(0, case["y"])))
     for event in events:
         if event.kind == "plan_version":
@@ -210,8 +212,8 @@ def _chart(*, events, spans, deadlines, today: dt.date) -> dict | None:
         elif event.kind == "case_closed":
             tick(case, event, "bar", "tl-tick-closed")
 
-    rows = _pack(by_lane.get(selectors.LANE_INTERVENTION, []))
-    interventions = lane(selectors.LANE_INTERVENTION, _("Insatser"), len(rows))
+    rows = _pack(by_lane.get(record_reads.LANE_INTERVENTION, []))
+    interventions = lane(record_reads.LANE_INTERVENTION, _("Insatser"), len(rows))
     for n, row in enumerate(rows):
         for span in row:
             interventions["bars"].append(_bar(span, scale, bar_y(n, interventions["y"])))
@@ -227,8 +229,8 @@ def _chart(*, events, spans, deadlines, today: dt.date) -> dict | None:
             )
         )
 
-    meetings = lane(selectors.LANE_MEETING, _("Möten"))
-    status = lane(selectors.LANE_STATUS, _("Status hos AF"))
+    meetings = lane(record_reads.LANE_MEETING, _("Möten"))
+    status = lane(record_reads.LANE_STATUS, _("Status hos AF"))
     for event in events:
         if event.kind in ("meeting", "mapping_first_meeting"):
             tick(meetings, event, "circle", "tl-tick-meeting")
@@ -254,9 +256,9 @@ def _chart(*, events, spans, deadlines, today: dt.date) -> dict | None:
         "start": scale.start,
         "end": scale.end - dt.timedelta(days=1),
         "counts": {
-            "mappings": len({s.url for s in by_lane.get(selectors.LANE_MAPPING, [])}),
-            "cases": len({s.url for s in by_lane.get(selectors.LANE_CASE, [])}),
-            "interventions": len(by_lane.get(selectors.LANE_INTERVENTION, [])),
+            "mappings": len({s.url for s in by_lane.get(record_reads.LANE_MAPPING, [])}),
+            "cases": len({s.url for s in by_lane.get(record_reads.LANE_CASE, [])}),
+            "interventions": len(by_lane.get(record_reads.LANE_INTERVENTION, [])),
             "meetings": len(meetings["ticks"]),
             "status": len(status["ticks"]),
         },
@@ -281,11 +283,11 @@ def _legend() -> list[dict]:
     phases = [
         {
             "css": f"tl-phase-{p.value}",
-            "mark": str(selectors.PHASE_NUMBERS[p.value]),
+            "mark": str(record_reads.PHASE_NUMBERS[p.value]),
             "label": p.label,
         }
         for p in Phase
-        if p.value in selectors.PHASE_NUMBERS
+        if p.value in record_reads.PHASE_NUMBERS
     ]
     return [
         {"css": "tl-mapping-waiting", "shape": "bar", "label": _("Kartläggning: väntar på möte")},
@@ -327,14 +329,14 @@ def _legend() -> list[dict]:
 def person_overview(request, pk):
     person, purpose = _person(request, pk)
     today = timezone.localdate()
-    records = selectors.person_records(person=person, user=request.user, today=today)
-    events = selectors.person_timeline(
+    records = record_reads.person_records(person=person, user=request.user, today=today)
+    events = timeline.person_timeline(
         person=person, user=request.user, today=today, records=records
     )
-    spans = selectors.person_timeline_spans(
+    spans = timeline.person_timeline_spans(
         person=person, user=request.user, today=today, records=records
     )
-    deadlines = selectors.person_next_deadlines(
+    deadlines = deadline_reads.person_next_deadlines(
         person=person, user=request.user, today=today, records=records
     )
     dated = [d for d in deadlines if d.date]
