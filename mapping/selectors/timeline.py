@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -313,7 +314,7 @@ def _intervention_events(case) -> list[TimelineEvent]:
                 _join(
                     category,
                     provider,
-                    _("%(h)s tim/vecka") % {"h": f"{i.hours_per_week:g}".replace(".", ",")},
+                    _("%(h)s tim/vecka") % {"h": number_format(i.hours_per_week.normalize())},
                 ),
             )
         follower = moved_on.get(i.pk)
