@@ -79,6 +79,19 @@ def person_detail(request, pk):
         .select_related("fk_officer", "af_officer", "area")
         .order_by("-created_at", "-id")
     )
+    # Imported here: mapping.views imports cases.views._common, which loads this module.
+    from mapping.views.mappings import mapping_status_label, participant_labels
+
+    mappings = list(
+        person.mappings.visible_to(request.user)
+        .select_related("case")
+        .order_by("-requested_on", "-id")
+    )
+    for mapping in mappings:
+        mapping.status_label = mapping_status_label(mapping)
+    meetings = list(person.meetings.visible_to(request.user).select_related("mapping", "case"))
+    for meeting in meetings:
+        meeting.participant_labels = participant_labels(meeting.participants)
     status_form = StatusOnForm(request.GET if "status_on" in request.GET else None)
     status_on = None
     if status_form.is_bound and status_form.is_valid() and status_form.cleaned_data["status_on"]:
@@ -92,6 +105,10 @@ def person_detail(request, pk):
             "purpose": purpose,
             "cases": cases,
             "has_open_case": any(c.is_open for c in cases),
+            "mappings": mappings,
+            # One open mapping per person, in whichever area (a database constraint).
+            "has_open_mapping": person.mappings.open().exists(),
+            "meetings": meetings,
             "consents": list(person.consents.select_related("recorded_by")),
             "entries": list(person.status_entries.select_related("code", "created_by")),
             "status_form": status_form,

@@ -69,6 +69,13 @@ def _validate_facts(mapping: JointMapping, today: dt.date) -> None:
         raise ValidationError(
             {"request_received_on": _("Begäran kan inte tas emot innan den skickades.")}
         )
+    if mapping.first_meeting_on and mapping.requested_on > mapping.first_meeting_on:
+        raise ValidationError(
+            {
+                "requested_on": _("Begäran kan inte ligga efter första mötet (%(d)s).")
+                % {"d": mapping.first_meeting_on}
+            }
+        )
     if mapping.benefit and mapping.benefit not in Benefit.values:
         raise ValidationError({"benefit": _("Välj en ersättning i listan.")})
     mapping_day = mapping.first_meeting_on or mapping.requested_on

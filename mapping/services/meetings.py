@@ -14,6 +14,7 @@ from audit.models import AccessLog
 
 from ..models import JointMapping, Meeting
 from ._common import _actor, _lock, _log, _save_new_version, _today, clean_participants
+from .mappings import _clear_signatures
 
 MEETING_FIELDS = ("kind", "date", "participants", "notes")
 
@@ -54,8 +55,30 @@ def _sync_mapping(mapping: JointMapping, *, request, user):
     if participants != current.participants:
         current.participants = participants
         changed.append("participants")
-    if changed:
-        _save_new_version(current, changed, request=request, user=user)
+    if not changed:
+        return
+    day = current.first_meeting_on
+    if current.sick_leave_start and day and day < current.sick_leave_start:
+        raise ValidationError(
+            {
+                "date": _(
+                    "Kartläggningens första möte kan inte ligga före sjukfallets första dag "
+                    "(%(d)s)."
+                )
+                % {"d": current.sick_leave_start}
+            }
+        )
+    if current.decision_date and day and day > current.decision_date:
+        raise ValidationError(
+            {
+                "date": _("Kartläggningens första möte kan inte ligga efter beslutet (%(d)s).")
+                % {"d": current.decision_date}
+            }
+        )
+    if current.decision_pending:
+        # The confirmations covered the mapping as it was (ADR 0008).
+        changed += _clear_signatures(current)
+    _save_new_version(current, changed, request=request, user=user)
 
 
 @transaction.atomic

@@ -1,0 +1,227 @@
+"""Forms of the joint-mapping and meeting pages (SPEC §4). They only read and check input: every
+write goes through mapping.services, which validates again; the views put its errors next to the
+field they name."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import (
+    BaseForm,
+    MeetingForm,
+    OfficerChoiceField,
+    model_field,
+    officers_of,
+    version_field,
+)
+from cases.secrecy import editable_case_fields
+
+from ..models import AgencyCode, Decision, JointMapping, Participant, participants_in_order
+
+# FK's benefit facts (cases.secrecy): only FK staff record them.
+FK_BENEFIT_FIELDS = ("benefit", "benefit_end_date", "sick_leave_start")
+
+
+def _participants_field():
+    return forms.MultipleChoiceField(
+        label=capfirst(JointMapping._meta.get_field("participants").verbose_name),
+        choices=Participant.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class MappingFactsForm(BaseForm):
+    """The facts of a mapping that `mapping_update` may change; the user's agency decides
+    whether FK's benefit facts are among them."""
+
+    initiation_reason = model_field(JointMapping, "initiation_reason", required=True)
+    requested_on = model_field(
+        JointMapping,
+        "requested_on",
+        required=True,
+        help_text=_("Dagen då den initierande myndigheten skickade begäran."),
+    )
+    request_received_on = model_field(
+        JointMapping,
+        "request_received_on",
+        help_text=_("Dagen då den andra myndigheten tog emot begäran."),
+    )
+    fk_officer = OfficerChoiceField(
+        label=_("Personlig handläggare (FK)"), queryset=None, required=False
+    )
+    af_officer = OfficerChoiceField(label=_("Arbetsförmedlare (AF)"), queryset=None, required=False)
+    benefit = model_field(JointMapping, "benefit")
+    benefit_end_date = model_field(JointMapping, "benefit_end_date")
+    sick_leave_start = model_field(
+        JointMapping,
+        "sick_leave_start",
+        help_text=_("Tiden i sjukfallet vid kartläggningen räknas från denna dag (dag 1)."),
+    )
+    participants = _participants_field()
+    rough_plan = model_field(JointMapping, "rough_plan")
+
+    def __init__(self, *args, area, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fk_officer"].queryset = officers_of(area, "FK")
+        self.fields["af_officer"].queryset = officers_of(area, "AF")
+        own = editable_case_fields(user=user)
+        for name in FK_BENEFIT_FIELDS:
+            if name not in own:  # FK records the benefit facts (cases.secrecy)
+                del self.fields[name]
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class MappingCreateForm(MappingFactsForm):
+    initiated_by = model_field(
+        JointMapping,
+        "initiated_by",
+        choices=AgencyCode.choices,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["initiated_by", "initiation_reason", "requested_on", "request_received_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_on"].initial = timezone.localdate
+
+
+class MappingEditForm(MappingFactsForm):
+    version = version_field()
+
+    @staticmethod
+    def initial_for(mapping: JointMapping) -> dict:
+        return {
+            "initiation_reason": mapping.initiation_reason,
+            "requested_on": mapping.requested_on,
+            "request_received_on": mapping.request_received_on,
+            "fk_officer": mapping.fk_officer_id,
+            "af_officer": mapping.af_officer_id,
+            "benefit": mapping.benefit,
+            "benefit_end_date": mapping.benefit_end_date,
+            "sick_leave_start": mapping.sick_leave_start,
+            "participants": participants_in_order(mapping.participants or []),
+            "rough_plan": mapping.rough_plan,
+            "version": mapping.version,
+        }
+
+
+CASE_FIELDS_HELP = _(
+    "Fylls i bara vid beslutet aktiva insatser i samarbete: ärendet öppnas med dessa uppgifter "
+    "när båda myndigheterna har bekräftat beslutet."
+)
+
+
+class MappingDecideForm(BaseForm):
+    decision = model_field(
+        JointMapping, "decision", choices=Decision.choices, widget=forms.RadioSelect, required=True
+    )
+    decision_reason = model_field(JointMapping, "decision_reason", required=True)
+    decision_date = model_field(JointMapping, "decision_date", required=True)
+    case_target_group = model_field(JointMapping, "case_target_group", help_text=CASE_FIELDS_HELP)
+    case_phase = model_field(
+        JointMapping,
+        "case_phase",
+        widget=forms.RadioSelect,
+        choices=JointMapping._meta.get_field("case_phase").choices,
+    )
+    case_date = model_field(
+        JointMapping,
+        "case_date",
+        help_text=_(
+            "Datum för beredningsgruppen om ärendet börjar som anmält, annars dagen då "
+            "behovsanalysen startar."
+        ),
+    )
+    version = version_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_date"].initial = timezone.localdate
+        self.fields["case_phase"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") != Decision.JOINT_ACTIVE_SUPPORT:
+            # The case fields mean nothing for the other decisions (the service drops them too).
+            data["case_target_group"], data["case_phase"], data["case_date"] = "", "", None
+        return data
+
+    @staticmethod
+    def initial_for(mapping: JointMapping) -> dict:
+        initial = {"version": mapping.version}
+        if mapping.decision:
+            initial.update(
+                {
+                    name: getattr(mapping, name)
+                    for name in (
+                        "decision",
+                        "decision_reason",
+                        "decision_date",
+                        "case_target_group",
+                        "case_phase",
+                        "case_date",
+                    )
+                }
+            )
+        return initial
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class MappingSignForm(forms.Form):
+    """The confirmation carries the version the officer read (ADR 0008)."""
+
+    version = version_field()
+
+
+class MeetingCreateForm(MeetingForm):
+    """Kind, date, participants and notes of a held meeting (the case page's meeting form)."""
+
+    def __init__(self, *args, default_kind="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if default_kind:
+            self.fields["kind"].initial = default_kind
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "on": data["date"],
+            "participants": data["participants"],
+            "notes": data["notes"],
+        }
+
+
+class MeetingEditForm(MeetingForm):
+    version = version_field()
+
+    @staticmethod
+    def initial_for(meeting) -> dict:
+        return {
+            "kind": meeting.kind,
+            "date": meeting.date,
+            "participants": participants_in_order(meeting.participants or []),
+            "notes": meeting.notes,
+            "version": meeting.version,
+        }
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+__all__ = [
+    "MappingCreateForm",
+    "MappingDecideForm",
+    "MappingEditForm",
+    "MappingSignForm",
+    "MeetingCreateForm",
+    "MeetingEditForm",
+]
