@@ -27,7 +27,7 @@ from .models import (
 )
 from .secrecy import editable_case_fields
 from .services import SITUATION_FIELDS
-from .validators import parse_identity_number
+from .validators import parse_identity_number, validate_plausible_date
 
 BLANK_LABEL = _("— välj —")
 ALL_LABEL = _("Alla")
@@ -48,11 +48,18 @@ def model_field(model, name, **kwargs):
     field = model._meta.get_field(name)
     if isinstance(field, models.DateField):
         kwargs.setdefault("widget", DateInput)
+        kwargs.setdefault("validators", [validate_plausible_date])
     return field.formfield(**kwargs)
 
 
 def date_field(label, *, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DateInput, help_text=help_text)
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput,
+        help_text=help_text,
+        validators=[validate_plausible_date],
+    )
 
 
 def version_field():

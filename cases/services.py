@@ -29,7 +29,7 @@ from .models import (
     StatusEntry,
 )
 from .secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields
-from .validators import parse_identity_number
+from .validators import parse_identity_number, validate_plausible_date
 
 PERSON_FIELDS = (
     "first_name",
@@ -85,7 +85,19 @@ def _actor(request, user):
     return user or (request.user if request is not None and request.user.is_authenticated else None)
 
 
+def _plausible(**days):
+    """Every date a service stores lies within samverkan.dates' range (forms check it too; this
+    covers the API and imports)."""
+    for field, day in days.items():
+        if day is not None:
+            try:
+                validate_plausible_date(day)
+            except ValidationError as exc:
+                raise ValidationError({field: exc.messages}) from None
+
+
 def _not_future(field, day, today, message=None):
+    _plausible(**{field: day})
     if day and day > today:
         raise ValidationError({field: message or _("Datumet får inte ligga i framtiden.")})
 
@@ -290,6 +302,8 @@ def case_open(
     if phase == Phase.NEEDS_ANALYSIS and not start_date:
         raise ValidationError({"start_date": _("Ange dagen då behovsanalysen startar.")})
     _not_future("referral_date", referral_date, today)
+    _not_future("sick_leave_start", sick_leave_start, today)
+    _plausible(benefit_end_date=benefit_end_date)
     _not_future("start_date", start_date, today)
     if referral_date and start_date and start_date < referral_date:
         raise ValidationError({"start_date": _("Starten kan inte ligga före beredningsgruppen.")})
@@ -373,6 +387,8 @@ def case_update(
         return current
     _not_future("referral_date", current.referral_date, today)
     _not_future("closing_doc_date", current.closing_doc_date, today)
+    _not_future("sick_leave_start", current.sick_leave_start, today)
+    _plausible(benefit_end_date=current.benefit_end_date)
     if current.closing_doc_date and not current.end_date:
         raise ValidationError(
             {
@@ -538,6 +554,11 @@ def case_move_area(
     current.version += 1
     current._history_user = actor
     current.save()
+    # The person's open joint mapping goes with them; its officers and any confirmations were
+    # the old area's (ADR 0008).
+    from mapping.services import mapping_move_area
+
+    mapping_move_area(person=person, to_area=to_area, request=request, user=user)
     return current
 
 

@@ -67,3 +67,15 @@ def parse_identity_number(value: str, *, today: dt.date | None = None) -> Identi
 
 def validate_identity_number(value: str) -> None:
     parse_identity_number(value)
+
+
+def validate_plausible_date(value):
+    """Every date field: 1900-01-01 to 2100-12-31 (samverkan.dates)."""
+    from samverkan.dates import EARLIEST_DAY, LATEST_DAY, is_plausible
+
+    if value is not None and not is_plausible(value):
+        raise ValidationError(
+            _("Ange ett datum mellan %(first)s och %(last)s.")
+            % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+            code="implausible_date",
+        )

@@ -9,6 +9,15 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
+# The dates the product accepts anywhere (forms, API, imports): wide enough for every real
+# person and case, narrow enough that day arithmetic (day 365, six months on) never overflows.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def is_plausible(day: dt.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
 
 def days_between(earlier: dt.date, later: dt.date) -> int:
     return (later - earlier).days

@@ -8,240 +8,1044 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_seed_agencies_and_roles'),
-        ('cases', '0006_case_return_unlikely_before_181'),
-        ('mapping', '0001_initial'),
+        ("accounts", "0002_seed_agencies_and_roles"),
+        ("cases", "0006_case_return_unlikely_before_181"),
+        ("mapping", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='updated_at',
+            model_name="meeting",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='version',
+            model_name="meeting",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="meeting",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalJointMapping',
+            name="HistoricalJointMapping",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('initiated_by', models.CharField(choices=[('FK', 'Försäkringskassan'), ('AF', 'Arbetsförmedlingen')], max_length=2, verbose_name='initierad av')),
-                ('initiation_reason', models.TextField(blank=True, verbose_name='skäl till kartläggningen')),
-                ('requested_on', models.DateField(blank=True, null=True, verbose_name='begäran skickad')),
-                ('request_received_on', models.DateField(blank=True, null=True, verbose_name='begäran mottagen')),
-                ('first_meeting_on', models.DateField(blank=True, null=True, verbose_name='första kartläggningsmötet')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='kartläggningen avslutad')),
-                ('benefit', models.CharField(blank=True, choices=[('sjukpenning', 'Sjukpenning'), ('rehabiliteringspenning', 'Rehabiliteringspenning'), ('tidsbegransad_sjukersattning', 'Tidsbegränsad sjukersättning'), ('sjukersattning', 'Sjukersättning'), ('aktivitetsersattning', 'Aktivitetsersättning'), ('ingen', 'Ingen')], max_length=30, verbose_name='ersättning vid kartläggningen')),
-                ('benefit_end_date', models.DateField(blank=True, null=True, verbose_name='förmånstidens slut')),
-                ('sick_leave_start', models.DateField(blank=True, null=True, verbose_name='sjukfallets första dag')),
-                ('participants', models.JSONField(blank=True, default=list, verbose_name='deltog i kartläggningen')),
-                ('rough_plan', models.TextField(blank=True, verbose_name='grov planering')),
-                ('decision', models.CharField(blank=True, choices=[('joint_active_support', 'Aktiva insatser i samarbete'), ('job_seeker_without_joint_support', 'Arbetssökande utan gemensamt stöd'), ('employer_and_fk_support_only', 'Enbart stöd från arbetsgivare och Försäkringskassan'), ('no_action', 'Ingen åtgärd')], max_length=40, verbose_name='beslut')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='motivering')),
-                ('decision_date', models.DateField(blank=True, null=True, verbose_name='beslutsdatum')),
-                ('case_target_group', models.CharField(blank=True, choices=[('sick_unemployed', 'Sjukskriven arbetslös'), ('unemployed_sickness_comp', 'Arbetslös med sjukersättning'), ('young_activity_comp', 'Arbetslös ung med aktivitetsersättning'), ('employed_cannot_return', 'Anställd som inte kan återgå till sin anställning'), ('exhausted_insurance', 'Utan rätt till ersättning från sjukförsäkringen')], max_length=30, verbose_name='målgrupp')),
-                ('case_phase', models.CharField(blank=True, choices=[('referred', 'Anmäld till beredningsgrupp'), ('needs_analysis', 'Behovsanalys')], max_length=30, verbose_name='ärendet börjar i fas')),
-                ('case_date', models.DateField(blank=True, null=True, verbose_name='ärendets datum')),
-                ('fk_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='bekräftat för FK')),
-                ('af_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='bekräftat för AF')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('af_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='arbetsförmedlare (AF)')),
-                ('af_signed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='bekräftat för AF av')),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.area', verbose_name='samverkansområde')),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case', verbose_name='ärende')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fk_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='personlig handläggare (FK)')),
-                ('fk_signed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='bekräftat för FK av')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.person', verbose_name='deltagare')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "initiated_by",
+                    models.CharField(
+                        choices=[("FK", "Försäkringskassan"), ("AF", "Arbetsförmedlingen")],
+                        max_length=2,
+                        verbose_name="initierad av",
+                    ),
+                ),
+                (
+                    "initiation_reason",
+                    models.TextField(blank=True, verbose_name="skäl till kartläggningen"),
+                ),
+                (
+                    "requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="begäran skickad"),
+                ),
+                (
+                    "request_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="begäran mottagen"),
+                ),
+                (
+                    "first_meeting_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="första kartläggningsmötet"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, null=True, verbose_name="kartläggningen avslutad"),
+                ),
+                (
+                    "benefit",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sjukpenning", "Sjukpenning"),
+                            ("rehabiliteringspenning", "Rehabiliteringspenning"),
+                            ("tidsbegransad_sjukersattning", "Tidsbegränsad sjukersättning"),
+                            ("sjukersattning", "Sjukersättning"),
+                            ("aktivitetsersattning", "Aktivitetsersättning"),
+                            ("ingen", "Ingen"),
+                        ],
+                        max_length=30,
+                        verbose_name="ersättning vid kartläggningen",
+                    ),
+                ),
+                (
+                    "benefit_end_date",
+                    models.DateField(blank=True, null=True, verbose_name="förmånstidens slut"),
+                ),
+                (
+                    "sick_leave_start",
+                    models.DateField(blank=True, null=True, verbose_name="sjukfallets första dag"),
+                ),
+                (
+                    "participants",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="deltog i kartläggningen"
+                    ),
+                ),
+                ("rough_plan", models.TextField(blank=True, verbose_name="grov planering")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("joint_active_support", "Aktiva insatser i samarbete"),
+                            (
+                                "job_seeker_without_joint_support",
+                                "Arbetssökande utan gemensamt stöd",
+                            ),
+                            (
+                                "employer_and_fk_support_only",
+                                "Enbart stöd från arbetsgivare och Försäkringskassan",
+                            ),
+                            ("no_action", "Ingen åtgärd"),
+                        ],
+                        max_length=40,
+                        verbose_name="beslut",
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="motivering")),
+                (
+                    "decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="beslutsdatum"),
+                ),
+                (
+                    "case_target_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sick_unemployed", "Sjukskriven arbetslös"),
+                            ("unemployed_sickness_comp", "Arbetslös med sjukersättning"),
+                            ("young_activity_comp", "Arbetslös ung med aktivitetsersättning"),
+                            (
+                                "employed_cannot_return",
+                                "Anställd som inte kan återgå till sin anställning",
+                            ),
+                            (
+                                "exhausted_insurance",
+                                "Utan rätt till ersättning från sjukförsäkringen",
+                            ),
+                        ],
+                        max_length=30,
+                        verbose_name="målgrupp",
+                    ),
+                ),
+                (
+                    "case_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("referred", "Anmäld till beredningsgrupp"),
+                            ("needs_analysis", "Behovsanalys"),
+                        ],
+                        max_length=30,
+                        verbose_name="ärendet börjar i fas",
+                    ),
+                ),
+                (
+                    "case_date",
+                    models.DateField(blank=True, null=True, verbose_name="ärendets datum"),
+                ),
+                (
+                    "fk_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="bekräftat för FK"),
+                ),
+                (
+                    "af_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="bekräftat för AF"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "af_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="arbetsförmedlare (AF)",
+                    ),
+                ),
+                (
+                    "af_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bekräftat för AF av",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.area",
+                        verbose_name="samverkansområde",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="ärende",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fk_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="personlig handläggare (FK)",
+                    ),
+                ),
+                (
+                    "fk_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bekräftat för FK av",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="deltagare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical gemensam kartläggning',
-                'verbose_name_plural': 'historical gemensamma kartläggningar',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical gemensam kartläggning",
+                "verbose_name_plural": "historical gemensamma kartläggningar",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('work_preparatory', 'Arbetsförberedande insats'), ('work_oriented', 'Arbetslivsinriktad insats')], max_length=20, verbose_name='slag')),
-                ('kind', models.CharField(choices=[('computer_training', 'Datorträning'), ('wellness', 'Friskvård och hälsa'), ('ergonomics', 'Ergonomi'), ('psychological_support', 'Psykologiskt stöd och bearbetning'), ('other_preparatory', 'Annan arbetsförberedande insats'), ('guidance', 'Vägledning'), ('work_trial', 'Arbetsprövning'), ('job_search', 'Jobbsökaraktiviteter'), ('matching', 'Matchning'), ('work_life_introduction', 'Arbetslivsintroduktion'), ('labour_market_training', 'Arbetsmarknadsutbildning'), ('other_oriented', 'Annan arbetslivsinriktad insats')], max_length=30, verbose_name='insats')),
-                ('provider', models.CharField(choices=[('AF', 'Arbetsförmedlingen'), ('FK', 'Försäkringskassan'), ('healthcare', 'Hälso- och sjukvården'), ('employer', 'Arbetsgivaren'), ('purchased', 'Köpt från annan aktör')], max_length=20, verbose_name='anordnare')),
-                ('provider_name', models.CharField(blank=True, max_length=200, verbose_name='anordnarens namn')),
-                ('hours_per_week', models.DecimalField(decimal_places=1, help_text='Under 10 timmar i veckan går bra. Heltid är 40 timmar.', max_digits=3, validators=[django.core.validators.MinValueValidator(0.5), django.core.validators.MaxValueValidator(40)], verbose_name='planerade timmar per vecka')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planerad start')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='startade')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='avslutades')),
-                ('goal', models.TextField(verbose_name='mål med insatsen')),
-                ('follow_up_notes', models.TextField(blank=True, verbose_name='uppföljning')),
-                ('outcome', models.CharField(blank=True, choices=[('goal_reached', 'Målet nått'), ('partly_reached', 'Målet delvis nått'), ('not_reached', 'Målet inte nått'), ('aborted', 'Avbruten')], max_length=20, verbose_name='resultat')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='cases.case', verbose_name='ärende')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('moved_from', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='moved_to', to='mapping.intervention', verbose_name='bytt från insats')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("work_preparatory", "Arbetsförberedande insats"),
+                            ("work_oriented", "Arbetslivsinriktad insats"),
+                        ],
+                        max_length=20,
+                        verbose_name="slag",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("computer_training", "Datorträning"),
+                            ("wellness", "Friskvård och hälsa"),
+                            ("ergonomics", "Ergonomi"),
+                            ("psychological_support", "Psykologiskt stöd och bearbetning"),
+                            ("other_preparatory", "Annan arbetsförberedande insats"),
+                            ("guidance", "Vägledning"),
+                            ("work_trial", "Arbetsprövning"),
+                            ("job_search", "Jobbsökaraktiviteter"),
+                            ("matching", "Matchning"),
+                            ("work_life_introduction", "Arbetslivsintroduktion"),
+                            ("labour_market_training", "Arbetsmarknadsutbildning"),
+                            ("other_oriented", "Annan arbetslivsinriktad insats"),
+                        ],
+                        max_length=30,
+                        verbose_name="insats",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("AF", "Arbetsförmedlingen"),
+                            ("FK", "Försäkringskassan"),
+                            ("healthcare", "Hälso- och sjukvården"),
+                            ("employer", "Arbetsgivaren"),
+                            ("purchased", "Köpt från annan aktör"),
+                        ],
+                        max_length=20,
+                        verbose_name="anordnare",
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="anordnarens namn"),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=1,
+                        help_text="Under 10 timmar i veckan går bra. Heltid är 40 timmar.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.5),
+                            django.core.validators.MaxValueValidator(40),
+                        ],
+                        verbose_name="planerade timmar per vecka",
+                    ),
+                ),
+                (
+                    "planned_start",
+                    models.DateField(blank=True, null=True, verbose_name="planerad start"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="startade")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="avslutades")),
+                ("goal", models.TextField(verbose_name="mål med insatsen")),
+                ("follow_up_notes", models.TextField(blank=True, verbose_name="uppföljning")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("goal_reached", "Målet nått"),
+                            ("partly_reached", "Målet delvis nått"),
+                            ("not_reached", "Målet inte nått"),
+                            ("aborted", "Avbruten"),
+                        ],
+                        max_length=20,
+                        verbose_name="resultat",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="cases.case",
+                        verbose_name="ärende",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moved_from",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moved_to",
+                        to="mapping.intervention",
+                        verbose_name="bytt från insats",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'insats',
-                'verbose_name_plural': 'insatser',
-                'ordering': ['case', 'start_date', 'planned_start', 'id'],
+                "verbose_name": "insats",
+                "verbose_name_plural": "insatser",
+                "ordering": ["case", "start_date", "planned_start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalIntervention',
+            name="HistoricalIntervention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('category', models.CharField(choices=[('work_preparatory', 'Arbetsförberedande insats'), ('work_oriented', 'Arbetslivsinriktad insats')], max_length=20, verbose_name='slag')),
-                ('kind', models.CharField(choices=[('computer_training', 'Datorträning'), ('wellness', 'Friskvård och hälsa'), ('ergonomics', 'Ergonomi'), ('psychological_support', 'Psykologiskt stöd och bearbetning'), ('other_preparatory', 'Annan arbetsförberedande insats'), ('guidance', 'Vägledning'), ('work_trial', 'Arbetsprövning'), ('job_search', 'Jobbsökaraktiviteter'), ('matching', 'Matchning'), ('work_life_introduction', 'Arbetslivsintroduktion'), ('labour_market_training', 'Arbetsmarknadsutbildning'), ('other_oriented', 'Annan arbetslivsinriktad insats')], max_length=30, verbose_name='insats')),
-                ('provider', models.CharField(choices=[('AF', 'Arbetsförmedlingen'), ('FK', 'Försäkringskassan'), ('healthcare', 'Hälso- och sjukvården'), ('employer', 'Arbetsgivaren'), ('purchased', 'Köpt från annan aktör')], max_length=20, verbose_name='anordnare')),
-                ('provider_name', models.CharField(blank=True, max_length=200, verbose_name='anordnarens namn')),
-                ('hours_per_week', models.DecimalField(decimal_places=1, help_text='Under 10 timmar i veckan går bra. Heltid är 40 timmar.', max_digits=3, validators=[django.core.validators.MinValueValidator(0.5), django.core.validators.MaxValueValidator(40)], verbose_name='planerade timmar per vecka')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planerad start')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='startade')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='avslutades')),
-                ('goal', models.TextField(verbose_name='mål med insatsen')),
-                ('follow_up_notes', models.TextField(blank=True, verbose_name='uppföljning')),
-                ('outcome', models.CharField(blank=True, choices=[('goal_reached', 'Målet nått'), ('partly_reached', 'Målet delvis nått'), ('not_reached', 'Målet inte nått'), ('aborted', 'Avbruten')], max_length=20, verbose_name='resultat')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case', verbose_name='ärende')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('moved_from', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='mapping.intervention', verbose_name='bytt från insats')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("work_preparatory", "Arbetsförberedande insats"),
+                            ("work_oriented", "Arbetslivsinriktad insats"),
+                        ],
+                        max_length=20,
+                        verbose_name="slag",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("computer_training", "Datorträning"),
+                            ("wellness", "Friskvård och hälsa"),
+                            ("ergonomics", "Ergonomi"),
+                            ("psychological_support", "Psykologiskt stöd och bearbetning"),
+                            ("other_preparatory", "Annan arbetsförberedande insats"),
+                            ("guidance", "Vägledning"),
+                            ("work_trial", "Arbetsprövning"),
+                            ("job_search", "Jobbsökaraktiviteter"),
+                            ("matching", "Matchning"),
+                            ("work_life_introduction", "Arbetslivsintroduktion"),
+                            ("labour_market_training", "Arbetsmarknadsutbildning"),
+                            ("other_oriented", "Annan arbetslivsinriktad insats"),
+                        ],
+                        max_length=30,
+                        verbose_name="insats",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("AF", "Arbetsförmedlingen"),
+                            ("FK", "Försäkringskassan"),
+                            ("healthcare", "Hälso- och sjukvården"),
+                            ("employer", "Arbetsgivaren"),
+                            ("purchased", "Köpt från annan aktör"),
+                        ],
+                        max_length=20,
+                        verbose_name="anordnare",
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="anordnarens namn"),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=1,
+                        help_text="Under 10 timmar i veckan går bra. Heltid är 40 timmar.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.5),
+                            django.core.validators.MaxValueValidator(40),
+                        ],
+                        verbose_name="planerade timmar per vecka",
+                    ),
+                ),
+                (
+                    "planned_start",
+                    models.DateField(blank=True, null=True, verbose_name="planerad start"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="startade")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="avslutades")),
+                ("goal", models.TextField(verbose_name="mål med insatsen")),
+                ("follow_up_notes", models.TextField(blank=True, verbose_name="uppföljning")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("goal_reached", "Målet nått"),
+                            ("partly_reached", "Målet delvis nått"),
+                            ("not_reached", "Målet inte nått"),
+                            ("aborted", "Avbruten"),
+                        ],
+                        max_length=20,
+                        verbose_name="resultat",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="ärende",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moved_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="mapping.intervention",
+                        verbose_name="bytt från insats",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical insats',
-                'verbose_name_plural': 'historical insatser',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical insats",
+                "verbose_name_plural": "historical insatser",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='JointMapping',
+            name="JointMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('initiated_by', models.CharField(choices=[('FK', 'Försäkringskassan'), ('AF', 'Arbetsförmedlingen')], max_length=2, verbose_name='initierad av')),
-                ('initiation_reason', models.TextField(blank=True, verbose_name='skäl till kartläggningen')),
-                ('requested_on', models.DateField(blank=True, null=True, verbose_name='begäran skickad')),
-                ('request_received_on', models.DateField(blank=True, null=True, verbose_name='begäran mottagen')),
-                ('first_meeting_on', models.DateField(blank=True, null=True, verbose_name='första kartläggningsmötet')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='kartläggningen avslutad')),
-                ('benefit', models.CharField(blank=True, choices=[('sjukpenning', 'Sjukpenning'), ('rehabiliteringspenning', 'Rehabiliteringspenning'), ('tidsbegransad_sjukersattning', 'Tidsbegränsad sjukersättning'), ('sjukersattning', 'Sjukersättning'), ('aktivitetsersattning', 'Aktivitetsersättning'), ('ingen', 'Ingen')], max_length=30, verbose_name='ersättning vid kartläggningen')),
-                ('benefit_end_date', models.DateField(blank=True, null=True, verbose_name='förmånstidens slut')),
-                ('sick_leave_start', models.DateField(blank=True, null=True, verbose_name='sjukfallets första dag')),
-                ('participants', models.JSONField(blank=True, default=list, verbose_name='deltog i kartläggningen')),
-                ('rough_plan', models.TextField(blank=True, verbose_name='grov planering')),
-                ('decision', models.CharField(blank=True, choices=[('joint_active_support', 'Aktiva insatser i samarbete'), ('job_seeker_without_joint_support', 'Arbetssökande utan gemensamt stöd'), ('employer_and_fk_support_only', 'Enbart stöd från arbetsgivare och Försäkringskassan'), ('no_action', 'Ingen åtgärd')], max_length=40, verbose_name='beslut')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='motivering')),
-                ('decision_date', models.DateField(blank=True, null=True, verbose_name='beslutsdatum')),
-                ('case_target_group', models.CharField(blank=True, choices=[('sick_unemployed', 'Sjukskriven arbetslös'), ('unemployed_sickness_comp', 'Arbetslös med sjukersättning'), ('young_activity_comp', 'Arbetslös ung med aktivitetsersättning'), ('employed_cannot_return', 'Anställd som inte kan återgå till sin anställning'), ('exhausted_insurance', 'Utan rätt till ersättning från sjukförsäkringen')], max_length=30, verbose_name='målgrupp')),
-                ('case_phase', models.CharField(blank=True, choices=[('referred', 'Anmäld till beredningsgrupp'), ('needs_analysis', 'Behovsanalys')], max_length=30, verbose_name='ärendet börjar i fas')),
-                ('case_date', models.DateField(blank=True, null=True, verbose_name='ärendets datum')),
-                ('fk_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='bekräftat för FK')),
-                ('af_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='bekräftat för AF')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('af_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='af_mappings', to=settings.AUTH_USER_MODEL, verbose_name='arbetsförmedlare (AF)')),
-                ('af_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='bekräftat för AF av')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mappings', to='accounts.area', verbose_name='samverkansområde')),
-                ('case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mapping', to='cases.case', verbose_name='ärende')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fk_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fk_mappings', to=settings.AUTH_USER_MODEL, verbose_name='personlig handläggare (FK)')),
-                ('fk_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='bekräftat för FK av')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mappings', to='cases.person', verbose_name='deltagare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "initiated_by",
+                    models.CharField(
+                        choices=[("FK", "Försäkringskassan"), ("AF", "Arbetsförmedlingen")],
+                        max_length=2,
+                        verbose_name="initierad av",
+                    ),
+                ),
+                (
+                    "initiation_reason",
+                    models.TextField(blank=True, verbose_name="skäl till kartläggningen"),
+                ),
+                (
+                    "requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="begäran skickad"),
+                ),
+                (
+                    "request_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="begäran mottagen"),
+                ),
+                (
+                    "first_meeting_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="första kartläggningsmötet"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, null=True, verbose_name="kartläggningen avslutad"),
+                ),
+                (
+                    "benefit",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sjukpenning", "Sjukpenning"),
+                            ("rehabiliteringspenning", "Rehabiliteringspenning"),
+                            ("tidsbegransad_sjukersattning", "Tidsbegränsad sjukersättning"),
+                            ("sjukersattning", "Sjukersättning"),
+                            ("aktivitetsersattning", "Aktivitetsersättning"),
+                            ("ingen", "Ingen"),
+                        ],
+                        max_length=30,
+                        verbose_name="ersättning vid kartläggningen",
+                    ),
+                ),
+                (
+                    "benefit_end_date",
+                    models.DateField(blank=True, null=True, verbose_name="förmånstidens slut"),
+                ),
+                (
+                    "sick_leave_start",
+                    models.DateField(blank=True, null=True, verbose_name="sjukfallets första dag"),
+                ),
+                (
+                    "participants",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="deltog i kartläggningen"
+                    ),
+                ),
+                ("rough_plan", models.TextField(blank=True, verbose_name="grov planering")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("joint_active_support", "Aktiva insatser i samarbete"),
+                            (
+                                "job_seeker_without_joint_support",
+                                "Arbetssökande utan gemensamt stöd",
+                            ),
+                            (
+                                "employer_and_fk_support_only",
+                                "Enbart stöd från arbetsgivare och Försäkringskassan",
+                            ),
+                            ("no_action", "Ingen åtgärd"),
+                        ],
+                        max_length=40,
+                        verbose_name="beslut",
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="motivering")),
+                (
+                    "decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="beslutsdatum"),
+                ),
+                (
+                    "case_target_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sick_unemployed", "Sjukskriven arbetslös"),
+                            ("unemployed_sickness_comp", "Arbetslös med sjukersättning"),
+                            ("young_activity_comp", "Arbetslös ung med aktivitetsersättning"),
+                            (
+                                "employed_cannot_return",
+                                "Anställd som inte kan återgå till sin anställning",
+                            ),
+                            (
+                                "exhausted_insurance",
+                                "Utan rätt till ersättning från sjukförsäkringen",
+                            ),
+                        ],
+                        max_length=30,
+                        verbose_name="målgrupp",
+                    ),
+                ),
+                (
+                    "case_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("referred", "Anmäld till beredningsgrupp"),
+                            ("needs_analysis", "Behovsanalys"),
+                        ],
+                        max_length=30,
+                        verbose_name="ärendet börjar i fas",
+                    ),
+                ),
+                (
+                    "case_date",
+                    models.DateField(blank=True, null=True, verbose_name="ärendets datum"),
+                ),
+                (
+                    "fk_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="bekräftat för FK"),
+                ),
+                (
+                    "af_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="bekräftat för AF"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "af_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="af_mappings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="arbetsförmedlare (AF)",
+                    ),
+                ),
+                (
+                    "af_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bekräftat för AF av",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings",
+                        to="accounts.area",
+                        verbose_name="samverkansområde",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mapping",
+                        to="cases.case",
+                        verbose_name="ärende",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fk_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fk_mappings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="personlig handläggare (FK)",
+                    ),
+                ),
+                (
+                    "fk_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="bekräftat för FK av",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings",
+                        to="cases.person",
+                        verbose_name="deltagare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gemensam kartläggning',
-                'verbose_name_plural': 'gemensamma kartläggningar',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "gemensam kartläggning",
+                "verbose_name_plural": "gemensamma kartläggningar",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMeeting',
+            name="HistoricalMeeting",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('avstamningsmote', 'Avstämningsmöte'), ('kontaktmote', 'Kontaktmöte'), ('overlamningsmote', 'Överlämningsmöte'), ('beredningsgrupp', 'Beredningsgrupp'), ('employer_consultation', 'Konsultativt stöd till arbetsgivare'), ('follow_up', 'Uppföljning')], max_length=30, verbose_name='typ')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('participants', models.JSONField(blank=True, default=list, verbose_name='deltagare i mötet')),
-                ('notes', models.TextField(blank=True, verbose_name='anteckningar')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case', verbose_name='ärende')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.person', verbose_name='deltagare')),
-                ('mapping', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='mapping.jointmapping', verbose_name='kartläggning')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("avstamningsmote", "Avstämningsmöte"),
+                            ("kontaktmote", "Kontaktmöte"),
+                            ("overlamningsmote", "Överlämningsmöte"),
+                            ("beredningsgrupp", "Beredningsgrupp"),
+                            ("employer_consultation", "Konsultativt stöd till arbetsgivare"),
+                            ("follow_up", "Uppföljning"),
+                        ],
+                        max_length=30,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="datum")),
+                (
+                    "participants",
+                    models.JSONField(blank=True, default=list, verbose_name="deltagare i mötet"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="anteckningar")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="ärende",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="deltagare",
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="mapping.jointmapping",
+                        verbose_name="kartläggning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical möte',
-                'verbose_name_plural': 'historical möten',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical möte",
+                "verbose_name_plural": "historical möten",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='mapping',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='mapping.jointmapping', verbose_name='kartläggning'),
+            model_name="meeting",
+            name="mapping",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="meetings",
+                to="mapping.jointmapping",
+                verbose_name="kartläggning",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'work_preparatory'), ('kind__in', ['computer_training', 'wellness', 'ergonomics', 'psychological_support', 'other_preparatory'])), models.Q(('category', 'work_oriented'), ('kind__in', ['guidance', 'work_trial', 'job_search', 'matching', 'work_life_introduction', 'labour_market_training', 'other_oriented'])), _connector='OR'), name='intervention_kind_in_category'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("category", "work_preparatory"),
+                        (
+                            "kind__in",
+                            [
+                                "computer_training",
+                                "wellness",
+                                "ergonomics",
+                                "psychological_support",
+                                "other_preparatory",
+                            ],
+                        ),
+                    ),
+                    models.Q(
+                        ("category", "work_oriented"),
+                        (
+                            "kind__in",
+                            [
+                                "guidance",
+                                "work_trial",
+                                "job_search",
+                                "matching",
+                                "work_life_introduction",
+                                "labour_market_training",
+                                "other_oriented",
+                            ],
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="intervention_kind_in_category",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0), ('hours_per_week__lte', 40)), name='intervention_hours_within_full_time'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours_per_week__gt", 0), ("hours_per_week__lte", 40)),
+                name="intervention_hours_within_full_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), models.Q(('start_date__isnull', False), ('end_date__gte', models.F('start_date'))), _connector='OR'), name='intervention_end_after_start'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    models.Q(
+                        ("start_date__isnull", False), ("end_date__gte", models.F("start_date"))
+                    ),
+                    _connector="OR",
+                ),
+                name="intervention_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', ''), ('end_date__isnull', False), _connector='OR'), name='intervention_outcome_when_ended'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome", ""), ("end_date__isnull", False), _connector="OR"),
+                name="intervention_outcome_when_ended",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointmapping',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('person',), name='mapping_one_open_per_person'),
+            model_name="jointmapping",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("person",),
+                name="mapping_one_open_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointmapping',
-            constraint=models.CheckConstraint(condition=models.Q(('request_received_on__isnull', True), ('requested_on__isnull', True), ('request_received_on__gte', models.F('requested_on')), _connector='OR'), name='mapping_received_not_before_sent'),
+            model_name="jointmapping",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("request_received_on__isnull", True),
+                    ("requested_on__isnull", True),
+                    ("request_received_on__gte", models.F("requested_on")),
+                    _connector="OR",
+                ),
+                name="mapping_received_not_before_sent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointmapping',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), models.Q(('decision', ''), _negated=True), _connector='OR'), name='mapping_ended_has_decision'),
+            model_name="jointmapping",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    models.Q(("decision", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="mapping_ended_has_decision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointmapping',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'joint_active_support'), _negated=True), ('ended_on__isnull', True), ('case__isnull', False), _connector='OR'), name='mapping_active_support_has_case'),
+            model_name="jointmapping",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "joint_active_support"), _negated=True),
+                    ("ended_on__isnull", True),
+                    ("case__isnull", False),
+                    _connector="OR",
+                ),
+                name="mapping_active_support_has_case",
+            ),
         ),
     ]

@@ -10,7 +10,13 @@ from .interventions import (
     intervention_update,
     interventions_end_with_case,
 )
-from .mappings import mapping_create, mapping_decide, mapping_sign, mapping_update
+from .mappings import (
+    mapping_create,
+    mapping_decide,
+    mapping_move_area,
+    mapping_sign,
+    mapping_update,
+)
 from .meetings import meeting_create, meeting_update
 from .plans import plan_save
 
@@ -24,6 +30,7 @@ __all__ = [
     "interventions_end_with_case",
     "mapping_create",
     "mapping_decide",
+    "mapping_move_area",
     "mapping_sign",
     "mapping_update",
     "meeting_create",

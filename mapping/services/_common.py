@@ -11,6 +11,7 @@ from cases.services import (  # noqa: F401  (re-exported for the mapping service
     _lock,
     _log,
     _not_future,
+    _plausible,
     _save_new_version,
     _today,
 )

@@ -24,7 +24,16 @@ from samverkan.dates import add_days
 
 from ..models import Category, Intervention, Outcome, Provider, category_of
 from ..models import Kind as InterventionKind
-from ._common import _actor, _lock, _log, _not_future, _save_new_version, _today, require_text
+from ._common import (
+    _actor,
+    _lock,
+    _log,
+    _not_future,
+    _plausible,
+    _save_new_version,
+    _today,
+    require_text,
+)
 
 INTERVENTION_FIELDS = (
     "provider",
@@ -79,18 +88,21 @@ def _case_for_start(case: Case, category: str, on: dt.date, *, request, user, to
             }
         )
     if case.phase in ACTIVE_PHASES:
+        # Phase and support never disagree: nothing starts before its phase began (a
+        # work-oriented intervention not before work-oriented support, if the case is there).
+        phase_of_start = (
+            Phase.WORK_ORIENTED
+            if category == Category.WORK_ORIENTED and case.phase == Phase.WORK_ORIENTED
+            else Phase.INTRODUCTION_TRIAL
+        )
         began = (
-            case.transitions.filter(to_phase=Phase.INTRODUCTION_TRIAL)
-            .values_list("date", flat=True)
-            .first()
+            case.transitions.filter(to_phase=phase_of_start).values_list("date", flat=True).first()
         )
         if began and on < began:
             raise ValidationError(
                 {
-                    "start_date": _(
-                        "Insatsen kan inte starta före introduktion och prövning (%(d)s)."
-                    )
-                    % {"d": began}
+                    "start_date": _("Insatsen kan inte starta före fasen %(phase)s (%(d)s).")
+                    % {"phase": Phase(phase_of_start).label, "d": began}
                 }
             )
     targets = []
@@ -107,6 +119,14 @@ def _case_for_start(case: Case, category: str, on: dt.date, *, request, user, to
             messages = exc.messages
             raise ValidationError({"start_date": messages}) from None
     return case
+
+
+def _lock_intervention(intervention: Intervention, expected_version: int | None) -> Intervention:
+    """Row locks always in one order, the case first and then the intervention, as closing a
+    case does (cases.services.case_transition → interventions_end_with_case): two writers can
+    never wait for each other."""
+    Case.objects.select_for_update().filter(pk=intervention.case_id).first()
+    return _lock(Intervention, intervention.pk, expected_version)
 
 
 def _log_write(intervention, action, purpose, request, user):
@@ -144,6 +164,20 @@ def intervention_create(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise ValidationError(_("Ärendet är avslutat."))
+    _plausible(planned_start=planned_start)
+    if locked.start_date and start_date is None:
+        # A planned intervention must be able to start while the case may still run.
+        limit = add_days(locked.start_date, rules_for(locked).max_days)
+        if max(today, planned_start or today) > limit:
+            raise ValidationError(
+                {
+                    "planned_start": _(
+                        "Ärendet får vara i samverkan till och med %(d)s; planera insatsen "
+                        "före det."
+                    )
+                    % {"d": limit}
+                }
+            )
     if planned_start and start_date is None and planned_start < today:
         raise ValidationError(
             {
@@ -190,7 +224,7 @@ def intervention_start(
 ) -> Intervention:
     """A planned intervention starts (registration point: start of an active intervention)."""
     today = _today(today)
-    current = _lock(Intervention, intervention.pk, expected_version)
+    current = _lock_intervention(intervention, expected_version)
     if current.start_date is not None:
         raise ValidationError(_("Insatsen har redan startat."))
     if on is None:
@@ -230,7 +264,7 @@ def intervention_end(
     today=None,
 ) -> Intervention:
     today = _today(today)
-    current = _lock(Intervention, intervention.pk, expected_version)
+    current = _lock_intervention(intervention, expected_version)
     _end(current, on, outcome, today)
     changed = ["end_date", "outcome"]
     if follow_up_notes is not None and follow_up_notes.strip() != current.follow_up_notes:
@@ -258,7 +292,7 @@ def intervention_move(
     """Move from a running work-preparatory intervention to a work-oriented one on `on`: the
     first ends that day with its outcome, the second starts that day and points back at it."""
     today = _today(today)
-    current = _lock(Intervention, intervention.pk, expected_version)
+    current = _lock_intervention(intervention, expected_version)
     if current.category != Category.WORK_PREPARATORY:
         raise ValidationError(
             _("Bara en arbetsförberedande insats kan bytas mot en arbetslivsinriktad.")
@@ -295,7 +329,7 @@ def intervention_update(
     """Change an intervention's description, hours, planned start and follow-up notes; the
     outcome only once it has ended. Start and end go through their own actions."""
     today = _today(today)
-    current = _lock(Intervention, intervention.pk, expected_version)
+    current = _lock_intervention(intervention, expected_version)
     if not current.case.is_open and current.end_date is None:
         raise ValidationError(_("Ärendet är avslutat."))
     changed = []
@@ -324,6 +358,7 @@ def intervention_update(
     if "planned_start" in changed and current.start_date is not None:
         raise ValidationError({"planned_start": _("Insatsen har redan startat.")})
     if "planned_start" in changed and current.planned_start:
+        _plausible(planned_start=current.planned_start)
         if current.planned_start < today:
             raise ValidationError(
                 {"planned_start": _("En planerad start ligger i dag eller senare.")}

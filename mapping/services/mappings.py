@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from ._common import (
     _lock,
     _log,
     _not_future,
+    _plausible,
     _save_new_version,
     _today,
     clean_participants,
@@ -57,7 +59,12 @@ DECISION_FIELDS = (
 SIGNATURE_FIELDS = ("fk_signed_by", "fk_signed_at", "af_signed_by", "af_signed_at")
 
 
-def _validate_facts(mapping: JointMapping, today: dt.date) -> None:
+def _validate_facts(
+    mapping: JointMapping, today: dt.date, *, check_sick_leave: bool = True
+) -> None:
+    """`check_sick_leave`: compare FK's sick-leave start with the mapping's date only when the
+    sick-leave start is what is being written. An AF officer who may not see it must never learn
+    it from an error message (SPEC §7); an inconsistent pair just has no band."""
     if mapping.initiated_by not in AgencyCode.values:
         raise ValidationError({"initiated_by": _("Välj vilken myndighet som initierade.")})
     if not mapping.requested_on:
@@ -65,6 +72,7 @@ def _validate_facts(mapping: JointMapping, today: dt.date) -> None:
     _not_future("requested_on", mapping.requested_on, today)
     _not_future("request_received_on", mapping.request_received_on, today)
     _not_future("sick_leave_start", mapping.sick_leave_start, today)
+    _plausible(benefit_end_date=mapping.benefit_end_date)
     if mapping.request_received_on and mapping.request_received_on < mapping.requested_on:
         raise ValidationError(
             {"request_received_on": _("Begäran kan inte tas emot innan den skickades.")}
@@ -79,7 +87,7 @@ def _validate_facts(mapping: JointMapping, today: dt.date) -> None:
     if mapping.benefit and mapping.benefit not in Benefit.values:
         raise ValidationError({"benefit": _("Välj en ersättning i listan.")})
     mapping_day = mapping.first_meeting_on or mapping.requested_on
-    if mapping.sick_leave_start and mapping.sick_leave_start > mapping_day:
+    if check_sick_leave and mapping.sick_leave_start and mapping.sick_leave_start > mapping_day:
         raise ValidationError(
             {
                 "sick_leave_start": _(
@@ -210,7 +218,7 @@ def mapping_update(
     _own_fields_only(_actor(request, user), changed)
     if "initiation_reason" in changed and not current.initiation_reason:
         raise ValidationError({"initiation_reason": _("Beskriv varför kartläggningen behövs.")})
-    _validate_facts(current, today)
+    _validate_facts(current, today, check_sick_leave="sick_leave_start" in changed)
     current.full_clean(validate_constraints=False)
     changed += _clear_signatures(current)
     return _save_new_version(current, changed, request=request, user=user)
@@ -235,6 +243,14 @@ def _validate_decision(current: JointMapping, today: dt.date) -> None:
                 % {"d": current.first_meeting_on}
             }
         )
+    last_meeting = current.meetings.aggregate(last=Max("date"))["last"]
+    if last_meeting and current.decision_date < last_meeting:
+        raise ValidationError(
+            {
+                "decision_date": _("Beslutet kan inte ligga före det senaste mötet (%(d)s).")
+                % {"d": last_meeting}
+            }
+        )
     if current.decision != Decision.JOINT_ACTIVE_SUPPORT:
         return
     if current.case_target_group not in TargetGroup.values:
@@ -251,6 +267,23 @@ def _validate_decision(current: JointMapping, today: dt.date) -> None:
     if current.person.cases.exclude(phase=Phase.CLOSED).exists():
         raise ValidationError(
             {"decision": _("Personen har redan ett öppet ärende; aktiva insatser pågår.")}
+        )
+    previous_end = (
+        current.person.cases.filter(phase=Phase.CLOSED)
+        .order_by("-end_date")
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    if previous_end and current.case_date < previous_end:
+        # The same rule case_open applies, checked now so that a decision that could never
+        # take effect is not confirmed by anyone.
+        raise ValidationError(
+            {
+                "case_date": _(
+                    "Personens förra ärende avslutades %(d)s; det nya kan inte börja före det."
+                )
+                % {"d": previous_end}
+            }
         )
 
 
@@ -354,6 +387,9 @@ def mapping_sign(
     agency = _signer_agency(actor, current)
     if current.signed_by_agency(agency):
         raise ValidationError(_("Beslutet är redan bekräftat för din myndighet."))
+    if actor.pk in (current.fk_signed_by_id, current.af_signed_by_id):
+        # One person never confirms for both agencies, whatever their profile says now.
+        raise ValidationError(_("Du har redan bekräftat beslutet för den andra myndigheten."))
     _validate_decision(current, today)  # still valid today (e.g. no case opened meanwhile)
     _sign(current, agency, actor, now or timezone.now())
     changed = [f"{agency.lower()}_signed_at"]
@@ -390,6 +426,22 @@ __all__ = [
     "MAPPING_FIELDS",
     "mapping_create",
     "mapping_decide",
+    "mapping_move_area",
     "mapping_sign",
     "mapping_update",
 ]
+
+
+@transaction.atomic
+def mapping_move_area(*, person, to_area, request=None, user=None) -> JointMapping | None:
+    """The person moved to another area (cases.services.case_move_area): their open mapping
+    goes with them. Its officers and confirmations were the old area's, so they are cleared and
+    the new area's officers take it on."""
+    current = JointMapping.objects.select_for_update().filter(person=person).open().first()
+    if current is None or current.area_id == to_area.pk:
+        return current
+    current.area = to_area
+    current.fk_officer = None
+    current.af_officer = None
+    changed = ["area", "fk_officer", "af_officer", *_clear_signatures(current)]
+    return _save_new_version(current, changed, request=request, user=user)

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from audit.models import AccessLog
 
 from ..models import JointMapping, Meeting
-from ._common import _actor, _lock, _log, _save_new_version, _today, clean_participants
+from ._common import (
+    _actor,
+    _lock,
+    _log,
+    _not_future,
+    _save_new_version,
+    _today,
+    clean_participants,
+)
 from .mappings import _clear_signatures
 
 MEETING_FIELDS = ("kind", "date", "participants", "notes")
@@ -22,8 +30,7 @@ MEETING_FIELDS = ("kind", "date", "participants", "notes")
 def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
     if on is None:
         raise ValidationError({"date": _("Ange datum.")})
-    if on > today:
-        raise ValidationError({"date": _("Registrera mötet när det har hållits.")})
+    _not_future("date", on, today, _("Registrera mötet när det har hållits."))
     if case is not None and case.person_id != person.pk:
         raise ValidationError({"case": _("Ärendet hör till en annan person.")})
     if mapping is not None:
@@ -36,17 +43,33 @@ def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
                     % {"d": mapping.requested_on}
                 }
             )
+        if mapping.decision_date and on > mapping.decision_date:
+            # The mapping ends on its decision date: later meetings belong to the person or
+            # the case.
+            raise ValidationError(
+                {
+                    "date": _(
+                        "Kartläggningens beslut är daterat %(d)s; registrera senare möten på "
+                        "personen eller ärendet."
+                    )
+                    % {"d": mapping.decision_date}
+                }
+            )
 
 
-def _sync_mapping(mapping: JointMapping, *, request, user):
+def _sync_mapping(mapping: JointMapping, *, dropped=(), request, user):
     """The mapping's first meeting is its earliest meeting; its participants include everyone
-    who took part in any of its meetings."""
+    who took part in any of its meetings (`dropped`: codes just removed from a meeting, which
+    leave the mapping unless another meeting still has them). While a decision is pending, any
+    meeting write clears the confirmations and makes a new version of the mapping, so nobody
+    confirms a mapping whose meetings changed after they read it (ADR 0008)."""
     current = JointMapping.objects.select_for_update().get(pk=mapping.pk)
     meetings = current.meetings.all()
     first = meetings.aggregate(first=Min("date"))["first"]
-    people = set(current.participants)
+    in_meetings = set()
     for codes in meetings.values_list("participants", flat=True):
-        people.update(codes)
+        in_meetings.update(codes)
+    people = (set(current.participants) - set(dropped)) | in_meetings
     participants = clean_participants("participants", people)
     changed = []
     if first != current.first_meeting_on:
@@ -55,30 +78,10 @@ def _sync_mapping(mapping: JointMapping, *, request, user):
     if participants != current.participants:
         current.participants = participants
         changed.append("participants")
-    if not changed:
-        return
-    day = current.first_meeting_on
-    if current.sick_leave_start and day and day < current.sick_leave_start:
-        raise ValidationError(
-            {
-                "date": _(
-                    "Kartläggningens första möte kan inte ligga före sjukfallets första dag "
-                    "(%(d)s)."
-                )
-                % {"d": current.sick_leave_start}
-            }
-        )
-    if current.decision_date and day and day > current.decision_date:
-        raise ValidationError(
-            {
-                "date": _("Kartläggningens första möte kan inte ligga efter beslutet (%(d)s).")
-                % {"d": current.decision_date}
-            }
-        )
     if current.decision_pending:
-        # The confirmations covered the mapping as it was (ADR 0008).
-        changed += _clear_signatures(current)
-    _save_new_version(current, changed, request=request, user=user)
+        changed += _clear_signatures(current) or ["meetings"]
+    if changed:
+        _save_new_version(current, changed, request=request, user=user)
 
 
 @transaction.atomic
@@ -146,6 +149,7 @@ def meeting_update(
     if current.mapping_id and current.mapping.ended_on:
         raise ValidationError(_("Kartläggningen är avslutad; dess möten kan inte ändras."))
     changed = []
+    before = set(current.participants)
     for field, value in data.items():
         if field not in MEETING_FIELDS:
             raise ValueError(f"{field} cannot be changed here")
@@ -169,5 +173,10 @@ def meeting_update(
     )
     _save_new_version(current, changed, request=request, user=user)
     if current.mapping_id:
-        _sync_mapping(current.mapping, request=request, user=user)
+        _sync_mapping(
+            current.mapping,
+            dropped=before - set(current.participants),
+            request=request,
+            user=user,
+        )
     return current

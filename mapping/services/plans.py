@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from audit.models import AccessLog
 
 from ..models import PlanVersion
-from ._common import _actor, _log
+from ._common import _actor, _log, _plausible
 
 
 @transaction.atomic
@@ -27,6 +27,7 @@ def plan_save(
         raise ValidationError({"goal": _("Beskriv målet.")})
     if not activities.strip():
         raise ValidationError({"activities": _("Beskriv aktiviteterna.")})
+    _plausible(start_date=start_date, end_date=end_date)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("Slutdatum kan inte ligga före startdatum.")})
     latest = case.plan_versions.aggregate(v=Max("version"))["v"] or 0

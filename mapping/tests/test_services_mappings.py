@@ -552,8 +552,9 @@ def test_a_case_that_would_begin_before_the_previous_one_ended_rolls_everything_
     with pytest.raises(ValidationError) as exc:
         mapping_sign(mapping=pending, expected_version=None, user=af_officer)
 
-    # then
-    assert exc.value.messages[0] == "Ärendet kunde inte öppnas:"
+    # then the rule of case_open is applied before anything is written
+    assert "case_date" in exc.value.message_dict
+    assert "avslutades" in exc.value.message_dict["case_date"][0]
     mapping = stored(pending)
     assert mapping.af_signed_at is None and mapping.is_open and mapping.case is None
     assert Case.objects.count() == 1
