@@ -1,1 +1,0 @@
-# Work plans, monthly snapshots and deviation reports (SPEC §5) live here.
