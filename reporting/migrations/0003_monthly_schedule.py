@@ -1,0 +1,38 @@
+"""The monthly job's schedule (SPEC §5): 02:00 Swedish time on the first day of each month, as
+a django-celery-beat entry that administrators see and can change in the admin."""
+
+from django.db import migrations
+
+TASK = "reporting.tasks.monthly_report"
+NAME = "Månadsuppföljning: alla områden och riket"
+
+
+def add_schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute="0",
+        hour="2",
+        day_of_month="1",
+        month_of_year="*",
+        day_of_week="*",
+        timezone="Europe/Stockholm",
+    )
+    PeriodicTask.objects.get_or_create(
+        name=NAME,
+        defaults={"task": TASK, "crontab": schedule, "enabled": True},
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reporting", "0002_snapshots_are_immutable"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(add_schedule, remove_schedule)]

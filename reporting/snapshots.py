@@ -1,0 +1,111 @@
+"""The monthly follow-up's writes (SPEC §5): one immutable, versioned snapshot per area and
+month, and the national roll-up.
+
+- **One transaction per snapshot.** A worker that dies mid-run leaves nothing behind, and the
+  task runs again (acks_late) from the start.
+- **Never twice at once.** A PostgreSQL advisory lock, taken inside that transaction and keyed
+  on the area and the month, makes a second run for the same area and month wait for the first.
+- **Idempotent.** The figures are hashed; when the newest stored version has the same digest,
+  nothing is written. Changed data (for example status entries registered late) makes the next
+  version; earlier versions stay as they were (the table refuses UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Area
+
+from .models import MonthlySnapshot
+
+NATIONAL_KEY = 0
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(today: dt.date) -> dt.date:
+    """The month just ended, as its first day."""
+    return month_start(month_start(today) - dt.timedelta(days=1))
+
+
+def parse_month(text: str) -> dt.date:
+    """'YYYY-MM' → the month's first day; a clear Swedish error otherwise."""
+    try:
+        day = dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError(_("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-04.")) from None
+    if not (2000 <= day.year <= 2100):
+        raise ValidationError(_("Ange en månad mellan år 2000 och 2100."))
+    return day
+
+
+def _figures(*, month: dt.date, area_ids: list[int] | None) -> dict:
+    from .metrics import month_figures
+
+    return month_figures(month=month, area_ids=area_ids)
+
+
+def figures_digest(figures: dict) -> str:
+    canonical = json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _lock(area_id: int | None, month: dt.date) -> None:
+    """Serialise runs for one area (0 = the nation) and month until the transaction ends."""
+    key = (area_id or NATIONAL_KEY) * 1_000_000 + month.year * 100 + month.month
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [hash_namespace(), key])
+
+
+def hash_namespace() -> int:
+    # A fixed 32-bit namespace so these locks never collide with another feature's.
+    return 0x53_4E_41_50  # "SNAP"
+
+
+@transaction.atomic
+def snapshot_compute(
+    *, area: Area | None, month: dt.date, task_id: str = ""
+) -> tuple[MonthlySnapshot, bool]:
+    """Compute the figures of `area` (None: the nation) for the report month `month` and store
+    them, unless the newest version already holds exactly these figures. Returns the snapshot
+    in force and whether a new version was written."""
+    month = month_start(month)
+    if month >= month_start(timezone.localdate()):
+        raise ValidationError(_("Bara avslutade månader kan sammanställas."))
+    area_id = area.pk if area is not None else None
+    _lock(area_id, month)
+    figures = _figures(month=month, area_ids=[area_id] if area_id else None)
+    digest = figures_digest(figures)
+    latest = (
+        MonthlySnapshot.objects.filter(area_id=area_id, month=month).order_by("-version").first()
+    )
+    if latest is not None and latest.digest == digest:
+        return latest, False
+    snapshot = MonthlySnapshot.objects.create(
+        area_id=area_id,
+        month=month,
+        version=(latest.version + 1) if latest else 1,
+        figures=figures,
+        digest=digest,
+        task_id=task_id or "",
+    )
+    return snapshot, True
+
+
+def areas_for_report(code: str | None = None):
+    """The active areas, or the one named by `code` (a clear Swedish error if unknown)."""
+    areas = Area.objects.filter(is_active=True).order_by("code")
+    if code:
+        areas = areas.filter(code=code)
+        if not areas.exists():
+            raise ValidationError(_("Okänt samverkansområde: %(code)s.") % {"code": code})
+    return list(areas)
