@@ -1,6 +1,7 @@
 """Work plans, monthly snapshots and deviation reports (SPEC §5)."""
 
+from .deviation import DeviationAction, DeviationReport
 from .snapshot import MonthlySnapshot
 from .work_plan import WorkPlan
 
-__all__ = ["MonthlySnapshot", "WorkPlan"]
+__all__ = ["DeviationAction", "DeviationReport", "MonthlySnapshot", "WorkPlan"]

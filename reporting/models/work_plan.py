@@ -95,5 +95,8 @@ class WorkPlan(models.Model):
     def __str__(self):
         return f"{self.area} {self.year}"
 
+    def audit_subject(self):
+        return None, self.area_id
+
     def planned_for_month(self, month: int) -> int:
         return self.planned_inflow[month - 1]

@@ -1,0 +1,181 @@
+"""Deviation reports (SPEC §5): detection by the monthly job, and the management group's work
+on them. Writes go through these services, never `save()` from a view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from audit.models import AccessLog
+from cases.services import _actor, _lock, _log, _not_future, _plausible, _save_new_version
+
+from .models import DeviationAction, DeviationReport
+
+REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
+
+
+def may_work_on(user, report: DeviationReport) -> bool:
+    """The area's management group and its coordinators work on the area's reports."""
+    scope = scope_for(user)
+    in_area = report.area_id in scope.area_ids
+    management_group = scope.area_aggregates and not scope.is_officer
+    coordinator = scope.case_access and scope.area_wide
+    return in_area and (management_group or coordinator)
+
+
+def _require(user, report):
+    if user is None or not may_work_on(user, report):
+        raise PermissionDenied(_("Avvikelserapporten hanteras av områdets ledningsgrupp."))
+
+
+@transaction.atomic
+def deviation_update(
+    *,
+    report: DeviationReport,
+    expected_version: int | None,
+    data: dict,
+    request=None,
+    user=None,
+    today=None,
+) -> DeviationReport:
+    """Record the analysis and the dialogue held (date, with whom); open → in dialogue once a
+    dialogue is recorded. Closing goes through `deviation_close`."""
+    actor = _actor(request, user)
+    _require(actor, report)
+    today = today or timezone.localdate()
+    current = _lock(DeviationReport, report.pk, expected_version)
+    if current.status == DeviationReport.Status.CLOSED:
+        raise ValidationError(_("Rapporten är stängd."))
+    changed = []
+    for field, value in data.items():
+        if field not in REPORT_FIELDS or field == "status":
+            raise ValueError(f"{field} cannot be changed here")
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(current, field) != value:
+            setattr(current, field, value)
+            changed.append(field)
+    _not_future("dialogue_on", current.dialogue_on, today)
+    if current.dialogue_on and not current.dialogue_with:
+        raise ValidationError({"dialogue_with": _("Ange vilka som deltog i dialogen.")})
+    if current.dialogue_on and current.dialogue_on < current.opened_for:
+        raise ValidationError(
+            {"dialogue_on": _("Dialogen kan inte ligga före den avvikande månaden.")}
+        )
+    if current.dialogue_on and current.status == DeviationReport.Status.OPEN:
+        current.status = DeviationReport.Status.IN_DIALOGUE
+        changed.append("status")
+    if not changed:
+        return current
+    return _save_new_version(current, changed, request=request, user=user)
+
+
+@transaction.atomic
+def deviation_action_add(
+    *,
+    report: DeviationReport,
+    description: str,
+    owner: str,
+    due_on: dt.date,
+    owner_user=None,
+    request=None,
+    user=None,
+) -> DeviationAction:
+    actor = _actor(request, user)
+    _require(actor, report)
+    current = DeviationReport.objects.select_for_update().get(pk=report.pk)
+    if current.status == DeviationReport.Status.CLOSED:
+        raise ValidationError(_("Rapporten är stängd."))
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Beskriv åtgärden.")})
+    if not (owner or "").strip():
+        raise ValidationError({"owner": _("Ange vem som ansvarar för åtgärden.")})
+    if due_on is None:
+        raise ValidationError({"due_on": _("Ange när åtgärden ska vara klar.")})
+    _plausible(due_on=due_on)
+    action = DeviationAction(
+        report=current,
+        description=description.strip(),
+        owner=owner.strip(),
+        owner_user=owner_user,
+        due_on=due_on,
+    )
+    action.full_clean()
+    action._history_user = actor
+    action.save()
+    _log(
+        action=AccessLog.Action.CREATE,
+        obj=action,
+        request=request,
+        user=user,
+        purpose="avvikelse: åtgärd",
+    )
+    return action
+
+
+@transaction.atomic
+def deviation_action_done(
+    *,
+    action: DeviationAction,
+    expected_version: int | None,
+    done_on: dt.date,
+    follow_up: str = "",
+    request=None,
+    user=None,
+    today=None,
+) -> DeviationAction:
+    actor = _actor(request, user)
+    _require(actor, action.report)
+    today = today or timezone.localdate()
+    current = _lock(DeviationAction, action.pk, expected_version)
+    if current.done_on is not None:
+        raise ValidationError(_("Åtgärden är redan klar."))
+    if done_on is None:
+        raise ValidationError({"done_on": _("Ange när åtgärden blev klar.")})
+    _not_future("done_on", done_on, today)
+    current.done_on = done_on
+    current.follow_up = (follow_up or "").strip()
+    return _save_new_version(current, ["done_on", "follow_up"], request=request, user=user)
+
+
+@transaction.atomic
+def deviation_close(
+    *,
+    report: DeviationReport,
+    expected_version: int | None,
+    request=None,
+    user=None,
+    today=None,
+) -> DeviationReport:
+    """A report is closed when its analysis and dialogue are recorded and every agreed action
+    is done (SPEC §5)."""
+    actor = _actor(request, user)
+    _require(actor, report)
+    today = today or timezone.localdate()
+    current = _lock(DeviationReport, report.pk, expected_version)
+    if current.status == DeviationReport.Status.CLOSED:
+        raise ValidationError(_("Rapporten är redan stängd."))
+    if not current.analysis:
+        raise ValidationError(_("Skriv analysen innan rapporten stängs."))
+    if not current.dialogue_on:
+        raise ValidationError(_("Registrera dialogen innan rapporten stängs."))
+    actions = list(current.actions.all())
+    if not actions:
+        raise ValidationError(_("Minst en åtgärd ska vara beslutad innan rapporten stängs."))
+    if any(a.done_on is None for a in actions):
+        raise ValidationError(_("Alla åtgärder ska vara klara innan rapporten stängs."))
+    current.status = DeviationReport.Status.CLOSED
+    current.closed_on = today
+    return _save_new_version(current, ["status", "closed_on"], request=request, user=user)
+
+
+def overdue_actions(*, reports, today: dt.date):
+    """Actions past their due date and not done, for the flagged list on the dashboard."""
+    return DeviationAction.objects.filter(
+        report__in=reports, done_on__isnull=True, due_on__lt=today
+    ).select_related("report", "report__area")
