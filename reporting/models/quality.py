@@ -1,0 +1,88 @@
+"""Quality review (SPEC §5, as in the Danish follow-up): a coordinator draws N random active cases
+of a quarter, records the findings and sees which were reviewed. The draw is reproducible: the
+cases are ordered by md5(seed || case id) and the first N taken, and the seed is stored."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import restrict_to_areas
+
+
+class QualityReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return restrict_to_areas(self, user, "area")
+
+
+class QualityReview(models.Model):
+    area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        related_name="quality_reviews",
+        verbose_name=_("samverkansområde"),
+    )
+    quarter = models.DateField(_("kvartal"), help_text=_("Kvartalets första dag."))
+    size = models.PositiveSmallIntegerField(_("antal ärenden"))
+    seed = models.CharField(_("slumpfrö"), max_length=64)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dragen av"),
+    )
+    drawn_at = models.DateTimeField(_("dragen"), auto_now_add=True)
+
+    objects = QualityReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-quarter", "-drawn_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__day=1) & models.Q(quarter__month__in=[1, 4, 7, 10]),
+                name="quality_review_quarter_start",
+            ),
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="quality_review_size"),
+        ]
+        verbose_name = _("kvalitetsgranskning")
+        verbose_name_plural = _("kvalitetsgranskningar")
+
+    def __str__(self):
+        return f"{self.area} {self.quarter:%Y}-K{(self.quarter.month - 1) // 3 + 1}"
+
+    def audit_subject(self):
+        return None, self.area_id
+
+
+class QualityReviewItem(models.Model):
+    review = models.ForeignKey(
+        QualityReview, on_delete=models.CASCADE, related_name="items", verbose_name=_("granskning")
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("ärende")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    reviewed_on = models.DateField(_("granskad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    findings = models.TextField(_("iakttagelser"), blank=True)
+
+    class Meta:
+        ordering = ["review", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "case"], name="quality_item_once"),
+            models.UniqueConstraint(fields=["review", "position"], name="quality_item_position"),
+        ]
+        verbose_name = _("granskat ärende")
+        verbose_name_plural = _("granskade ärenden")
+
+    def __str__(self):
+        return f"{self.review} #{self.position}"
+
+    def audit_subject(self):
+        return self.case.person_id, self.review.area_id

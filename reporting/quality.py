@@ -1,0 +1,135 @@
+"""Quality review (SPEC §5): a reproducible random draw of a quarter's active cases, recorded,
+and the findings per case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from audit.models import AccessLog
+from cases.models import Case
+from cases.services import _actor, _log, _not_future
+
+from .models import QualityReview, QualityReviewItem
+
+MAX_SIZE = 100
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(start: dt.date) -> dt.date:
+    month = start.month + 3
+    year = start.year + (month > 12)
+    return dt.date(year, (month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def active_cases_in_quarter(*, area, quarter: dt.date):
+    """Cases of the area in samverkan at some day of the quarter: registered on or before its
+    last day and not ended before its first."""
+    last = quarter_end(quarter)
+    return Case.objects.filter(area=area, start_date__isnull=False, start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=quarter)
+    )
+
+
+def draw_order(cases, seed: str):
+    """Ordered by md5(seed || id): the same seed gives the same order, in the database."""
+    key = Func(
+        Concat(Value(seed), Cast(F("pk"), TextField())), function="md5", output_field=TextField()
+    )
+    return cases.annotate(draw_key=key).order_by("draw_key", "pk")
+
+
+def _require_coordinator(user, area):
+    scope = scope_for(user)
+    if not (scope.case_access and scope.area_wide and area.pk in scope.area_ids):
+        raise PermissionDenied(_("Kvalitetsgranskningen görs av områdets samordnare."))
+
+
+@transaction.atomic
+def quality_review_draw(
+    *,
+    area,
+    quarter: dt.date,
+    size: int,
+    seed: str | None = None,
+    request=None,
+    user=None,
+    today=None,
+) -> QualityReview:
+    """Draw `size` random active cases of the quarter and record the draw (seed included), so
+    that anyone can redo it and get the same cases."""
+    actor = _actor(request, user)
+    _require_coordinator(actor, area)
+    today = today or timezone.localdate()
+    if quarter is None or quarter != quarter_start(quarter):
+        raise ValidationError({"quarter": _("Välj ett kvartal.")})
+    _not_future("quarter", quarter, today, _("Kvartalet har inte börjat än."))
+    if not isinstance(size, int) or not (1 <= size <= MAX_SIZE):
+        raise ValidationError({"size": _("Dra mellan 1 och %(max)d ärenden.") % {"max": MAX_SIZE}})
+    seed = (seed or secrets.token_hex(8)).strip()
+    cases = list(
+        draw_order(active_cases_in_quarter(area=area, quarter=quarter), seed).values_list(
+            "pk", flat=True
+        )[:size]
+    )
+    if not cases:
+        raise ValidationError(_("Inga aktiva ärenden i området det kvartalet."))
+    review = QualityReview.objects.create(
+        area=area, quarter=quarter, size=size, seed=seed, drawn_by=actor
+    )
+    QualityReviewItem.objects.bulk_create(
+        QualityReviewItem(review=review, case_id=case_id, position=n)
+        for n, case_id in enumerate(cases, start=1)
+    )
+    _log(
+        action=AccessLog.Action.CREATE,
+        obj=review,
+        request=request,
+        user=user,
+        purpose=f"kvalitetsgranskning: {len(cases)} ärenden dragna",
+    )
+    return review
+
+
+@transaction.atomic
+def quality_review_record(
+    *,
+    item: QualityReviewItem,
+    findings: str,
+    reviewed_on: dt.date,
+    request=None,
+    user=None,
+    today=None,
+) -> QualityReviewItem:
+    actor = _actor(request, user)
+    current = QualityReviewItem.objects.select_for_update().select_related("review").get(pk=item.pk)
+    _require_coordinator(actor, current.review.area)
+    today = today or timezone.localdate()
+    if not (findings or "").strip():
+        raise ValidationError({"findings": _("Skriv vad granskningen visade.")})
+    if reviewed_on is None:
+        raise ValidationError({"reviewed_on": _("Ange granskningsdatum.")})
+    _not_future("reviewed_on", reviewed_on, today)
+    current.findings = findings.strip()
+    current.reviewed_on = reviewed_on
+    current.reviewed_by = actor
+    current.save(update_fields=["findings", "reviewed_on", "reviewed_by"])
+    _log(
+        action=AccessLog.Action.UPDATE,
+        obj=current,
+        request=request,
+        user=user,
+        purpose="kvalitetsgranskning: iakttagelser",
+    )
+    return current
