@@ -179,3 +179,100 @@ def overdue_actions(*, reports, today: dt.date):
     return DeviationAction.objects.filter(
         report__in=reports, done_on__isnull=True, due_on__lt=today
     ).select_related("report", "report__area")
+
+
+# --- detection by the monthly job ---------------------------------------------------------------
+
+LOOK_BACK_MONTHS = 36
+
+
+def _month_back(month: dt.date, n: int) -> dt.date:
+    from samverkan.dates import add_months
+
+    return add_months(month, -n)
+
+
+def _inflow_count(figures: dict) -> int:
+    return figures["inflow"]["period"]["all"]["count"]
+
+
+def _outcome_share(figures: dict) -> tuple[int, int]:
+    """(in work or education, measured) of the month's day-365 cohort."""
+    total_row = figures["outcomes"]["rows"]["total"]["total"]
+    return total_row["counts"]["work_or_education"], total_row["total"]
+
+
+def _month_deviation(kind: str, figures: dict, plan) -> dict | None:
+    """The month's figures against the plan when they deviate, else None. Exact integer
+    comparisons: inflow below plan beyond the tolerance means actual × 100 < planned × (100 −
+    tolerance); the share below goal means in_work × 100 < goal × measured."""
+    month = dt.date.fromisoformat(figures["month"] + "-01")
+    if kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
+        planned = plan.planned_for_month(month.month)
+        actual = _inflow_count(figures)
+        tolerance = plan.deviation_tolerance_percent
+        if planned > 0 and actual * 100 < planned * (100 - tolerance):
+            return {
+                "month": figures["month"],
+                "actual": actual,
+                "planned": planned,
+                "tolerance_percent": tolerance,
+            }
+        return None
+    in_work, measured = _outcome_share(figures)
+    goal = plan.goal_share_percent
+    if measured > 0 and in_work * 100 < goal * measured:
+        return {
+            "month": figures["month"],
+            "in_work_or_education": in_work,
+            "measured": measured,
+            "goal_percent": goal,
+        }
+    return None
+
+
+def _latest_figures(area, month: dt.date) -> dict | None:
+    from .models import MonthlySnapshot
+
+    snapshot = MonthlySnapshot.objects.filter(area=area, month=month).order_by("-version").first()
+    return snapshot.figures if snapshot else None
+
+
+@transaction.atomic
+def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
+    """Open a deviation report when the area's inflow has been below plan beyond the tolerance,
+    or its day-365 share below the goal, for the rule set's number of months in a row (3 by
+    default), ending with `month`. The months are read from the area's newest snapshots and the
+    plan of each month's year; a month without a snapshot or a plan breaks the run. The run is
+    identified by its first month, so a run that goes on opens no second report, and a new run
+    after a good month opens a new one."""
+    from cases.models import RuleSet
+
+    from .models import WorkPlan
+
+    needed = RuleSet.for_date(month).deviation_months
+    plans = {p.year: p for p in WorkPlan.objects.filter(area=area)}
+    opened = []
+    for kind in DeviationReport.Kind.values:
+        run = []
+        for back in range(LOOK_BACK_MONTHS):
+            day = _month_back(month, back)
+            figures = _latest_figures(area, day)
+            plan = plans.get(day.year)
+            found = _month_deviation(kind, figures, plan) if figures and plan else None
+            if found is None:
+                break
+            run.append(found)
+        if len(run) < needed:
+            continue
+        run.reverse()
+        run_start = dt.date.fromisoformat(run[0]["month"] + "-01")
+        report, created = DeviationReport.objects.get_or_create(
+            area=area,
+            kind=kind,
+            run_start=run_start,
+            defaults={"opened_for": month, "figures": {"months": run[:needed]}},
+        )
+        if created:
+            opened.append(report)
+    return opened

@@ -109,3 +109,14 @@ def areas_for_report(code: str | None = None):
         if not areas.exists():
             raise ValidationError(_("Okänt samverkansområde: %(code)s.") % {"code": code})
     return list(areas)
+
+
+@transaction.atomic
+def area_month_run(*, area: Area | None, month: dt.date, task_id: str = ""):
+    """What the monthly job does for one area (None: the nation): the snapshot, then for an
+    area the deviation check on its newest snapshots, in one transaction."""
+    from .deviations import deviations_detect
+
+    snapshot, created = snapshot_compute(area=area, month=month, task_id=task_id)
+    opened = deviations_detect(area=area, month=snapshot.month) if area is not None else []
+    return snapshot, created, opened

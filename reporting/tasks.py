@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Area
 
-from .snapshots import parse_month, previous_month, snapshot_compute
+from .snapshots import area_month_run, parse_month, previous_month
 
 SAFE_TO_REPEAT = {
     "acks_late": True,
@@ -27,15 +27,20 @@ SAFE_TO_REPEAT = {
 @shared_task(bind=True, **SAFE_TO_REPEAT)
 def area_snapshot(self, area_id: int, month: str) -> dict:
     area = Area.objects.get(pk=area_id)
-    snapshot, created = snapshot_compute(
+    snapshot, created, opened = area_month_run(
         area=area, month=parse_month(month), task_id=self.request.id or ""
     )
-    return {"snapshot": snapshot.pk, "version": snapshot.version, "created": created}
+    return {
+        "snapshot": snapshot.pk,
+        "version": snapshot.version,
+        "created": created,
+        "deviations_opened": [report.pk for report in opened],
+    }
 
 
 @shared_task(bind=True, **SAFE_TO_REPEAT)
 def national_snapshot(self, month: str) -> dict:
-    snapshot, created = snapshot_compute(
+    snapshot, created, _opened = area_month_run(
         area=None, month=parse_month(month), task_id=self.request.id or ""
     )
     return {"snapshot": snapshot.pk, "version": snapshot.version, "created": created}

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reporting.snapshots import areas_for_report, parse_month, snapshot_compute
+from reporting.snapshots import area_month_run, areas_for_report, parse_month
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         targets = list(areas) + ([] if options.get("area") else [None])
-        written = 0
+        written = deviations = 0
         with tqdm(
             total=len(targets),
             desc=f"{month:%Y-%m}",
@@ -33,16 +33,18 @@ class Command(BaseCommand):
         ) as bar:
             for area in targets:
                 try:
-                    snapshot, created = snapshot_compute(area=area, month=month)
+                    snapshot, created, opened = area_month_run(area=area, month=month)
                 except ValidationError as exc:
                     raise CommandError(" ".join(exc.messages)) from None
                 written += created
+                deviations += len(opened)
                 where = area.code if area else "riket"
                 state = "ny version" if created else "oförändrad"
                 bar.set_postfix_str(f"{where}: v{snapshot.version} ({state})")
                 bar.update(1)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{month:%Y-%m}: {len(targets)} sammanställningar, {written} nya versioner."
+                f"{month:%Y-%m}: {len(targets)} sammanställningar, {written} nya versioner, "
+                f"{deviations} nya avvikelserapporter."
             )
         )
