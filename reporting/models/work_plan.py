@@ -26,6 +26,10 @@ class WorkPlanQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Coordinators (area-wide case access) of the plan's area."""
+        from accounts.scoping import scope_for
+
+        if not scope_for(user).area_wide:
+            return self.none()
         return restrict_to_areas(self, user, "area")
 
 

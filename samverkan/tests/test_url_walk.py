@@ -49,6 +49,7 @@ OBJECT_OF = {
     "mapping:intervention_move": "intervention",
     "mapping:intervention_end": "intervention",
     "mapping:person_overview": "person",
+    "reporting:work_plan_edit": "work_plan",
     "api:person-detail": "person",
     "api:case-detail": "case",
 }
@@ -135,6 +136,7 @@ def objects(person, case):
         JointMappingFactory,
         MeetingFactory,
     )
+    from reporting.models import WorkPlan
 
     mapping = JointMappingFactory(person=person)
     return {
@@ -143,6 +145,7 @@ def objects(person, case):
         "mapping": mapping,
         "meeting": MeetingFactory(person=person, mapping=mapping),
         "intervention": InterventionFactory(case=case),
+        "work_plan": WorkPlan.objects.create(area=person.area, year=2026),
     }
 
 

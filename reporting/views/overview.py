@@ -1,8 +1,10 @@
+"""The statistics overview: aggregates only, scoped, small cells suppressed (SPEC §5, §7)."""
+
 from django.shortcuts import render
 
 from accounts.scoping import scope_for
 
-from .selectors import SMALL_CELL, area_case_counts, suppress
+from ..selectors import SMALL_CELL, area_case_counts, suppress
 
 
 def overview(request):

@@ -1,0 +1,183 @@
+"""Writes of the area's work plan (arbetsplan, SPEC §5). Views, forms and commands call these,
+never `save()`. Like cases.services: everything is checked before anything is written, one
+transaction, an access-log entry per write, and the model's history keeps old → new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from audit.models import AccessLog
+from cases.models import RuleSet
+from cases.services import ConcurrentEditError, _actor, _lock, _log, _save_new_version
+
+from .models import WorkPlan
+
+WORK_PLAN_FIELDS = (
+    "planned_inflow",
+    "goal_share_percent",
+    "goal_average_days",
+    "planned_af_fte",
+    "planned_fk_fte",
+    "deviation_tolerance_percent",
+)
+# Taken from the rule set in force on 1 January when a plan is created without them.
+RULE_SET_DEFAULTS = ("goal_share_percent", "goal_average_days", "deviation_tolerance_percent")
+
+YEAR_RANGE = (2000, 2100)
+# SPEC §5: the area's goal for the share in work or education at day 365 is at least 40 %.
+GOAL_SHARE_RANGE = (40, 100)
+GOAL_AVERAGE_DAYS_RANGE = (1, 365)
+TOLERANCE_RANGE = (0, 100)
+FTE_MAX = Decimal("999.9")
+# No area plans more than this many new participants a month; the bound keeps a typing slip
+# (an extra zero or three) from becoming a plan that no deviation could ever be measured against.
+MONTHLY_INFLOW_MAX = 100_000
+
+
+def may_edit_work_plans(user, area) -> bool:
+    """The area's coordinators (area-wide case access) keep its work plan."""
+    scope = scope_for(user)
+    return bool(scope.case_access and scope.area_wide and area.pk in scope.area_ids)
+
+
+def _whole_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_range(errors, field, value, low, high, message):
+    if not _whole_number(value) or not low <= value <= high:
+        errors[field] = [message]
+
+
+def _check_inflow(errors, inflow):
+    if not isinstance(inflow, list | tuple) or len(inflow) != 12:
+        errors["planned_inflow"] = [_("Ange planerat inflöde för årets tolv månader.")]
+        return
+    if not all(_whole_number(n) and 0 <= n <= MONTHLY_INFLOW_MAX for n in inflow):
+        errors["planned_inflow"] = [
+            _("Planerat inflöde anges i hela personer, 0–%(max)s per månad.")
+            % {"max": f"{MONTHLY_INFLOW_MAX:,}".replace(",", "\u00a0")}
+        ]
+
+
+def _fte(errors, field, value):
+    """Full-time equivalents: 0–999.9 with at most one decimal. Returns the Decimal to store."""
+    try:
+        number = None if isinstance(value, bool) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        number = None
+    if (
+        number is None
+        or not number.is_finite()
+        or not Decimal(0) <= number <= FTE_MAX
+        or number != number.quantize(Decimal("0.1"))
+    ):
+        errors[field] = [_("Ange årsarbetskrafter mellan 0 och 999,9 med högst en decimal.")]
+        return value
+    return number.quantize(Decimal("0.1"))
+
+
+def _validated(values: dict) -> dict:
+    """Every field of the plan checked at once, so a form shows every mistake in one go."""
+    errors: dict[str, list] = {}
+    values = dict(values)
+    _check_inflow(errors, values["planned_inflow"])
+    _check_range(
+        errors,
+        "goal_share_percent",
+        values["goal_share_percent"],
+        *GOAL_SHARE_RANGE,
+        _("Målet för andelen i arbete eller utbildning ska vara minst 40 och högst 100 %."),
+    )
+    _check_range(
+        errors,
+        "goal_average_days",
+        values["goal_average_days"],
+        *GOAL_AVERAGE_DAYS_RANGE,
+        _("Målet för genomsnittlig tid i samverkan ska vara mellan 1 och 365 dagar."),
+    )
+    _check_range(
+        errors,
+        "deviation_tolerance_percent",
+        values["deviation_tolerance_percent"],
+        *TOLERANCE_RANGE,
+        _("Toleransen ska vara mellan 0 och 100 %."),
+    )
+    for field in ("planned_af_fte", "planned_fk_fte"):
+        values[field] = _fte(errors, field, values[field])
+    if errors:
+        raise ValidationError(errors)
+    values["planned_inflow"] = list(values["planned_inflow"])
+    return values
+
+
+@transaction.atomic
+def work_plan_save(
+    *, area, year: int, data: dict, expected_version: int | None, request=None, user=None
+) -> WorkPlan:
+    """Create the area's plan for `year`, or change it.
+
+    `expected_version` is the version the form was opened on: None skips the optimistic check,
+    0 means the caller expects no plan yet (a create form), so a plan someone else created
+    meanwhile is a conflict rather than silently overwritten (SPEC §7). A new plan takes the
+    goals and the tolerance the caller leaves out from the rule set in force on 1 January."""
+    unknown = set(data) - set(WORK_PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown work plan fields: {sorted(unknown)}")
+    actor = _actor(request, user)
+    if actor is None or not may_edit_work_plans(actor, area):
+        raise PermissionDenied(_("Arbetsplanen upprättas av områdets samordnare."))
+    if not _whole_number(year) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ValidationError({"year": _("Året ska ligga mellan 2000 och 2100.")})
+
+    existing = WorkPlan.objects.filter(area=area, year=year).values_list("pk", flat=True).first()
+    if existing is None:
+        if expected_version:
+            raise ConcurrentEditError()  # the plan the form was opened on is gone
+        return _create(area=area, year=year, data=data, request=request, actor=actor)
+
+    current = _lock(WorkPlan, existing, expected_version)
+    values = _validated({name: data.get(name, getattr(current, name)) for name in WORK_PLAN_FIELDS})
+    changed = [name for name in WORK_PLAN_FIELDS if getattr(current, name) != values[name]]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, values[name])
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    return _save_new_version(current, changed, request=request, user=actor)
+
+
+def _create(*, area, year, data, request, actor) -> WorkPlan:
+    rules = RuleSet.for_date(dt.date(year, 1, 1))
+    defaults = {name: getattr(rules, name) for name in RULE_SET_DEFAULTS}
+    blank = WorkPlan()
+    values = _validated(
+        {
+            name: data.get(name, defaults.get(name, getattr(blank, name)))
+            for name in WORK_PLAN_FIELDS
+        }
+    )
+    plan = WorkPlan(area=area, year=year, created_by=actor, **values)
+    plan.full_clean(validate_unique=False, validate_constraints=False)
+    plan._history_user = actor
+    try:
+        # Two coordinators creating the same plan at once: the unique constraint stops the
+        # second, who is told, as for any concurrent edit, rather than overwriting the first.
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise ConcurrentEditError() from None
+    _log(
+        action=AccessLog.Action.CREATE,
+        obj=plan,
+        request=request,
+        user=actor,
+        purpose="arbetsplan upprättad",
+    )
+    return plan

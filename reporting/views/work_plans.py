@@ -1,0 +1,294 @@
+"""The areas' work plans (SPEC §5): listed for everyone who sees the area's aggregates (a plan
+holds no personal data), kept by the area's coordinators. Another area's plan, or a plan the
+user may not keep, answers 404 on its edit page, as every object page does (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Area
+from accounts.scoping import scope_for
+from cases.access import get_visible_or_404
+from cases.forms import user_label
+from cases.models import RuleSet
+from cases.views._common import _add_service_errors
+
+from ..forms import (
+    GOAL_FIELDS,
+    MONTH_FIELDS,
+    MONTHS,
+    WorkPlanChooseForm,
+    WorkPlanCreateForm,
+    WorkPlanForm,
+)
+from ..models import WorkPlan
+from ..services import RULE_SET_DEFAULTS, ConcurrentEditError, work_plan_save
+
+HISTORY_KINDS = {
+    "+": gettext_lazy("Upprättad"),
+    "~": gettext_lazy("Ändrad"),
+    "-": gettext_lazy("Borttagen"),
+}
+
+
+def _coordinated_areas(user):
+    """The areas whose plans the user keeps: a coordinator's (area-wide case access) own."""
+    scope = scope_for(user)
+    if not (scope.case_access and scope.area_wide):
+        return Area.objects.none()
+    return Area.objects.filter(pk__in=scope.area_ids, is_active=True)
+
+
+def _editable_plans(user):
+    # Keeping the plan is the coordinators' task: an officer gets the same 404 as an outsider.
+    return WorkPlan.objects.editable_by(user)
+
+
+def _label(name):
+    return capfirst(WorkPlan._meta.get_field(name).verbose_name)
+
+
+def _show(value) -> str:
+    return "–" if value is None else formats.localize(value)
+
+
+def _stored_rows(plan: WorkPlan, form) -> list[dict]:
+    """The "Nu sparat" panel: the stored plan, marked where it differs from what was typed."""
+    typed = getattr(form, "cleaned_data", {})
+    stored = {
+        **dict(zip(MONTH_FIELDS, plan.planned_inflow, strict=True)),
+        **{name: getattr(plan, name) for name in GOAL_FIELDS},
+    }
+    labels = {**dict(zip(MONTH_FIELDS, MONTHS, strict=True)), **{n: _label(n) for n in GOAL_FIELDS}}
+    return [
+        {
+            "label": labels[name],
+            "value": _show(value),
+            "differs": name in typed and typed[name] != value,
+        }
+        for name, value in stored.items()
+    ]
+
+
+def _changes(before, record) -> list[tuple[str, str, str]]:
+    """One history record as (what, old, new). A new plan's months on one line; a change of
+    the months month by month, so the reader sees which month moved."""
+    if before is None:
+        changes = [
+            (
+                capfirst(WorkPlan._meta.get_field("planned_inflow").verbose_name),
+                "–",
+                ", ".join(_show(n) for n in record.planned_inflow),
+            )
+        ]
+    else:
+        changes = [
+            (
+                _("Planerat inflöde %(month)s") % {"month": str(month).lower()},
+                _show(old),
+                _show(new),
+            )
+            for month, old, new in zip(
+                MONTHS, before.planned_inflow, record.planned_inflow, strict=True
+            )
+            if old != new
+        ]
+    for name in GOAL_FIELDS:
+        old = getattr(before, name) if before is not None else None
+        new = getattr(record, name)
+        if old != new:
+            changes.append((_label(name), _show(old), _show(new)))
+    return changes
+
+
+def _history_rows(plan: WorkPlan) -> list[dict]:
+    """Who changed what in the plan, old → new, newest first (SPEC §7)."""
+    rows = []
+    before = None
+    for record in plan.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    ):
+        changes = _changes(before if record.history_type != "+" else None, record)
+        before = record
+        if record.history_type == "~" and not changes:
+            continue  # a save that changed nothing shown here
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": user_label(record.history_user) if record.history_user else "–",
+                "kind": HISTORY_KINDS.get(record.history_type, record.history_type),
+                "changes": changes,
+            }
+        )
+    rows.reverse()
+    return rows
+
+
+def _form_page(request, *, plan=None, area=None, year=None, form, stored=None, action=""):
+    """The plan form, for a new plan or an existing one (then with its change history)."""
+    if plan is not None:
+        area, year = plan.area, plan.year
+    return render(
+        request,
+        "reporting/work_plan_form.html",
+        {
+            "title": _("Ändra arbetsplan") if plan else _("Ny arbetsplan"),
+            "subject": _("%(area)s, %(year)s") % {"area": area, "year": year}
+            if area is not None and year is not None
+            else "",
+            "plan": plan,
+            "form": form,
+            "stored": stored,
+            "action": action,
+            "history": _history_rows(plan) if plan is not None else None,
+            "cancel_url": reverse("reporting:work_plan_list"),
+        },
+    )
+
+
+@require_GET
+def work_plan_list(request):
+    editable = set(_coordinated_areas(request.user).values_list("pk", flat=True))
+    rows = [
+        {"plan": plan, "total": sum(plan.planned_inflow), "editable": plan.area_id in editable}
+        for plan in WorkPlan.objects.visible_to(request.user).select_related("area")
+    ]
+    return render(
+        request,
+        "reporting/work_plan_list.html",
+        {"rows": rows, "may_create": bool(editable)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def work_plan_edit(request, pk):
+    plan = get_visible_or_404(
+        request=request,
+        queryset=_editable_plans(request.user).select_related("area"),
+        pk=pk,
+        object_type="workplan",
+    )
+    stored = None
+    if request.method == "POST":
+        form = WorkPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                work_plan_save(
+                    area=plan.area,
+                    year=plan.year,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+            except ConcurrentEditError as exc:
+                plan.refresh_from_db()
+                stored = _stored_rows(plan, form)
+                form = _rebound(form, plan.version)
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Arbetsplanen är sparad."))
+                return redirect("reporting:work_plan_list")
+    else:
+        form = WorkPlanForm(initial=WorkPlanForm.initial_from(plan))
+    return _form_page(request, plan=plan, form=form, stored=stored)
+
+
+def _rebound(form, version: int) -> WorkPlanForm:
+    """After a conflict: the user's typed values as an edit of the stored version, so a second
+    save (after comparing) goes through. Always an edit form: also after a create that found
+    the plan already made by someone else."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    rebound = WorkPlanForm(data)
+    rebound.is_valid()
+    return rebound
+
+
+def _new_plan_initial(area, year) -> dict:
+    """No months planned yet; the goals and tolerance of the rule set in force on 1 January."""
+    rules = RuleSet.for_date(dt.date(year, 1, 1))
+    blank = WorkPlan()
+    return {
+        "area": area.pk,
+        "year": year,
+        "version": 0,
+        **dict.fromkeys(MONTH_FIELDS, 0),
+        **{name: getattr(blank, name) for name in GOAL_FIELDS},
+        **{name: getattr(rules, name) for name in RULE_SET_DEFAULTS},
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def work_plan_create(request):
+    """First the area and year (GET); a plan that exists opens for editing, otherwise the
+    form, filled with the goals of the rule set of that year."""
+    areas = _coordinated_areas(request.user)
+    if not areas.exists():
+        raise PermissionDenied(_("Arbetsplanen upprättas av områdets samordnare."))
+    if request.method == "POST":
+        form = WorkPlanCreateForm(request.POST, areas=areas)
+        valid = form.is_valid()
+        area, year = form.cleaned_data.get("area"), form.cleaned_data.get("year")
+        if valid:
+            try:
+                plan = work_plan_save(
+                    area=area,
+                    year=year,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+            except ConcurrentEditError as exc:
+                existing = WorkPlan.objects.filter(area=area, year=year).first()
+                if existing is None:
+                    form.add_error(None, exc)
+                else:
+                    # Someone else made the plan meanwhile: compare, then save as an edit of it.
+                    stored = _stored_rows(existing, form)
+                    rebound = _rebound(form, existing.version)
+                    rebound.add_error(None, exc)
+                    return _form_page(
+                        request,
+                        plan=existing,
+                        form=rebound,
+                        stored=stored,
+                        action=reverse("reporting:work_plan_edit", args=[existing.pk]),
+                    )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Arbetsplanen för %(area)s %(year)s är upprättad.")
+                    % {"area": plan.area, "year": plan.year},
+                )
+                return redirect("reporting:work_plan_list")
+        return _form_page(request, area=area, year=year, form=form)
+
+    choose = WorkPlanChooseForm(
+        request.GET if {"area", "year"} & set(request.GET) else None, areas=areas
+    )
+    if choose.is_valid():
+        area, year = choose.cleaned_data["area"], choose.cleaned_data["year"]
+        existing = WorkPlan.objects.filter(area=area, year=year).first()
+        if existing is not None:
+            return redirect("reporting:work_plan_edit", pk=existing.pk)
+        form = WorkPlanCreateForm(areas=areas, initial=_new_plan_initial(area, year))
+        return _form_page(request, area=area, year=year, form=form)
+    return render(
+        request,
+        "reporting/work_plan_choose.html",
+        {"form": choose, "cancel_url": reverse("reporting:work_plan_list")},
+    )
