@@ -3,10 +3,11 @@
 import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
-import reporting.models.work_plan
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import reporting.models.work_plan
 
 
 class Migration(migrations.Migration):
