@@ -1,0 +1,119 @@
+"""Inflow of new participants (SPEC §5 "Inflow"; the 2012 report's Tabell 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from cases.models import Case
+
+from .base import (
+    SEX_LEVELS,
+    TARGET_GROUP_LEVELS,
+    AgeOn,
+    blank_as_unknown,
+    grouped,
+    in_areas,
+    in_months,
+    month_ranges,
+    person_dimensions,
+    young_max_age_of_case,
+)
+from .printing import printed_share
+
+
+def new_cases(*, months: list[dt.date], area_ids: list[int] | None):
+    """Cases that started (start_date, the registration day) in a month of the period, annotated
+    with `age` at start and `young_max` (the young_max_age of the rule set the case follows)."""
+    month_ranges(months)
+    cases = in_areas(Case.objects.filter(in_months("start_date", months)), area_ids)
+    return (
+        cases.annotate(
+            rules_day=Coalesce(F("referral_date"), F("start_date")),
+            age=AgeOn(F("person__birth_date"), F("start_date")),
+        )
+        .annotate(young_max=young_max_age_of_case())
+        .order_by()
+    )
+
+
+def _young_row(count: int, young: int) -> dict:
+    return {"count": count, "young": young, "young_share": printed_share(young, count)}
+
+
+def inflow(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+    """New participants (SPEC §5 "Inflow"), anonymous participants included (SPEC §3).
+
+    Definition:
+    - population: every case whose start_date (registration in samverkan) lies in a month of
+      the period, in the given areas (the case's current area; None: the nation). A person with
+      two cases starting in the period counts twice (two participation periods);
+    - young: age at start_date (samverkan.dates.age_on) at most the rule set's young_max_age,
+      from the set the case follows (cases.flags.rules_for: the set in force on the referral
+      date, else the start date, chosen as RuleSet.for_date chooses it), so the figure agrees
+      with the young flag on the worklist;
+    - `months`: per month of the period and `period` for the whole of it, each as all / K / M
+      side by side: the count, the young count and the young share (printed, of that count);
+    - `rows` (as Tabell 2): per background variable (total, sex, age_band at start,
+      born_abroad, disability, education_level) and level, the count per target group (unknown for
+      blank), the row total, and each cell's printed share of the row total.
+
+    Two kinds of grouped query: one for the months by sex, one per background variable."""
+    started = new_cases(months=months, area_ids=area_ids)
+    young = Q(age__lte=F("young_max"))
+
+    month_keys = [f"{month:%Y-%m}" for month in sorted(set(months))]
+    # (count, young) per month and sex: one grouped query.
+    cells = {
+        (f"{group['level']:%Y-%m}", group["person__sex"]): (group["n"], group["young"])
+        for group in grouped(
+            started,
+            TruncMonth("start_date"),
+            "person__sex",
+            n=Count("pk"),
+            young=Count("pk", filter=young),
+        )
+    }
+
+    def side_by_side(keys: list[str]) -> dict:
+        """all, K and M over the months `keys`."""
+        rows = {}
+        for sex in SEX_LEVELS:
+            found = [cells.get((key, sex), (0, 0)) for key in keys]
+            rows[sex] = _young_row(sum(n for n, _ in found), sum(y for _, y in found))
+        rows["all"] = _young_row(
+            sum(row["count"] for row in rows.values()), sum(row["young"] for row in rows.values())
+        )
+        return rows
+
+    started = started.annotate(target=blank_as_unknown("target_group"))
+    dimensions = {"total": (Value("total"), ["total"])}
+    dimensions.update(person_dimensions("person__", F("start_date")))
+    rows: dict[str, dict[str, dict]] = {}
+    levels: dict[str, list[str]] = {}
+    for name, (expression, known_levels) in dimensions.items():
+        counts: dict[str, dict[str, int]] = {level: {} for level in known_levels}
+        for group in grouped(started, expression, "target", n=Count("pk")):
+            counts.setdefault(group["level"], {})[group["target"]] = group["n"]
+        rows[name] = {level: _target_group_row(cells) for level, cells in counts.items()}
+        levels[name] = list(counts)
+    return {
+        "months": {key: side_by_side([key]) for key in month_keys},
+        "period": side_by_side(month_keys),
+        "target_groups": TARGET_GROUP_LEVELS,
+        "levels": levels,
+        "rows": rows,
+    }
+
+
+def _target_group_row(cells: dict[str, int]) -> dict:
+    keys = [*TARGET_GROUP_LEVELS, *(k for k in cells if k not in TARGET_GROUP_LEVELS)]
+    total = sum(cells.values())
+    return {
+        "total": total,
+        "total_share": printed_share(total, total),
+        "counts": {key: cells.get(key, 0) for key in keys},
+        "shares": {key: printed_share(cells.get(key, 0), total) for key in keys},
+    }

@@ -1,0 +1,73 @@
+"""Joint mapping statistics (SPEC §5; the 2012 report's Tabell 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce
+
+from cases.models import Benefit
+from mapping.models import AgencyCode, JointMapping, SickLeaveBand
+
+from .base import (
+    AGE_BAND_LEVELS,
+    SEX_LEVELS,
+    UNKNOWN,
+    AgeOn,
+    age_band,
+    blank_as_unknown,
+    grouped,
+    in_areas,
+    in_months,
+)
+from .printing import printed_share
+
+
+def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+    """Joint mappings held in the period (SPEC §5 "Joint mapping statistics", as Tabell 1).
+
+    Definition:
+    - population: every joint mapping whose first meeting (first_meeting_on, the day it was held)
+      lies in a month of the period, in the given areas (the mapping's area; None: the nation).
+      Mappings requested but not held are not counted; anonymous participants are counted (a
+      count, not a rate);
+    - rows: total; sex; age_band on the first meeting's day (ages as samverkan.dates.age_on);
+      sick_leave_band on that day (JointMapping.objects.with_sick_leave_band(): under_90, 90_180,
+      180_365, over_365; unknown when the sick-leave start is not recorded or lies after the
+      meeting); benefit at the mapping (unknown for blank); initiated_by (FK/AF);
+    - each row: its count and its printed share of all mappings held in the period (Tabell 1's
+      "Andel").
+
+    One grouped query per dimension."""
+    held = in_areas(
+        JointMapping.objects.filter(in_months("first_meeting_on", months)), area_ids
+    ).with_sick_leave_band()
+    dimensions = {
+        "total": (Value("total"), ["total"]),
+        "sex": (F("person__sex"), SEX_LEVELS),
+        "age_band": (
+            age_band(AgeOn(F("person__birth_date"), F("first_meeting_on"))),
+            AGE_BAND_LEVELS,
+        ),
+        "sick_leave_band": (
+            Coalesce(F("sick_leave_band"), Value(UNKNOWN)),
+            [*SickLeaveBand.values, UNKNOWN],
+        ),
+        "benefit": (blank_as_unknown("benefit"), [*Benefit.values, UNKNOWN]),
+        "initiated_by": (F("initiated_by"), list(AgencyCode.values)),
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for name, (expression, known_levels) in dimensions.items():
+        found = {g["level"]: g["n"] for g in grouped(held, expression, n=Count("pk"))}
+        counts[name] = {level: found.pop(level, 0) for level in known_levels} | found
+    total = counts["total"]["total"]
+    return {
+        "levels": {name: list(levels) for name, levels in counts.items()},
+        "rows": {
+            name: {
+                level: {"count": n, "share": printed_share(n, total)} for level, n in levels.items()
+            }
+            for name, levels in counts.items()
+        },
+    }

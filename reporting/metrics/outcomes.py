@@ -1,0 +1,176 @@
+"""The day-365 outcome and the average days in samverkan (SPEC §5, Tabell 3–6 and 9.1.3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, OuterRef, Q, Sum, Value
+
+from cases.models import Case
+from samverkan.dates import add_months
+
+from .base import (
+    CATEGORY_KEYS,
+    COARSE_CATEGORIES,
+    FINE_CATEGORIES,
+    OUTCOME_DAY,
+    SEX_LEVELS,
+    TARGET_GROUP_LEVELS,
+    WORK_OR_EDUCATION_CATEGORIES,
+    WORK_OR_EDUCATION_KEY,
+    DaysBetween,
+    PlusDays,
+    blank_as_unknown,
+    follow_up_consent_on,
+    grouped,
+    half_up_mean,
+    in_areas,
+    in_months,
+    month_ranges,
+    person_dimensions,
+    status_category_on,
+)
+from .printing import printed_share
+
+
+def outcome_row(fine_counts: dict[str, int]) -> dict:
+    """One table row from counts per fine category: the count of every fine category and of
+    work_or_education, the row total, and every cell's printed share of the row total (the
+    work-or-education sub-split too: shares of the whole row, as Tabell 4 and 6)."""
+    counts = {category: int(fine_counts.get(category, 0)) for category in FINE_CATEGORIES}
+    counts[WORK_OR_EDUCATION_KEY] = sum(counts[c] for c in WORK_OR_EDUCATION_CATEGORIES)
+    total = sum(int(n) for n in fine_counts.values())
+    return {
+        "total": total,
+        "total_share": printed_share(total, total),
+        "counts": {key: counts[key] for key in CATEGORY_KEYS},
+        "shares": {key: printed_share(counts[key], total) for key in CATEGORY_KEYS},
+    }
+
+
+def outcome_cohort(*, months: list[dt.date], area_ids: list[int] | None):
+    """The measured cases of the report months, each annotated with `day_365` and `outcome`.
+
+    Population: every case whose start_date lies in month M−12 of a report month M, in the given
+    areas (the case's current area), except anonymous participants on day 365 (protected identity,
+    or no consent covering follow-up registration in force on start + 365)."""
+    month_ranges(months)  # validates the report months
+    cohort_months = [add_months(month, -12) for month in months]
+    cases = in_areas(Case.objects.filter(in_months("start_date", cohort_months)), area_ids)
+    return (
+        cases.annotate(day_365=PlusDays(F("start_date"), OUTCOME_DAY))
+        .filter(person__protected_identity=False)
+        .filter(follow_up_consent_on(OuterRef("day_365")))
+        .annotate(outcome=status_category_on(OuterRef("day_365")))
+        .order_by()
+    )
+
+
+def outcome_dimensions() -> dict:
+    dimensions = {"total": (Value("total"), ["total"])}
+    dimensions.update(person_dimensions("person__", F("start_date")))
+    dimensions["target_group"] = (blank_as_unknown("target_group"), TARGET_GROUP_LEVELS)
+    return dimensions
+
+
+def outcomes(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+    """Status at day 365 (SPEC §5 "Outcome at day 365"; Tabell 3–6).
+
+    Definition:
+    - report months `months` (first days); the period is the union of its months. For report
+      month M the population is every case with start_date in month M−12, so a period of report
+      months covers the start cohorts twelve months earlier;
+    - areas: the case's current area (a moved case counts where it is now); None is the nation;
+    - left out: anonymous participants, i.e. protected identity, or no consent covering follow-up
+      registration in force on day 365 (given_on <= day 365 < withdrawn_on);
+    - day 365 is start_date + 365 days (start is day 0): after a 29 February it falls on the last
+      day of the month before the anniversary; the case stays in its start month's cohort;
+    - the outcome is the outcome category of the person's latest status entry dated on or before
+      day 365; later entries never count; no entry at all is `other`;
+    - fine categories: work_unsubsidised, work_subsidised, education, self_employed,
+      labour_market_programme, openly_unemployed, other; coarse: work_or_education (the sum of
+      the first four), labour_market_programme, openly_unemployed, other.
+
+    Rows by dimension: total, sex (K/M), age_band at start (under_18, 18_24 … 55_64, 65_plus,
+    ages as samverkan.dates.age_on), born_abroad (sweden/abroad/unknown), disability
+    (yes/no/unknown), education_level, target_group (unknown for blank). Each row holds the count
+    of every category, the row total and the printed share of every cell of the row total (the
+    work-or-education sub-split included, as Tabell 4 and 6).
+
+    One grouped query per dimension: the number of queries does not depend on the population."""
+    cohort = outcome_cohort(months=months, area_ids=area_ids)
+    rows: dict[str, dict[str, dict]] = {}
+    levels: dict[str, list[str]] = {}
+    for name, (expression, known_levels) in outcome_dimensions().items():
+        counts: dict[str, dict[str, int]] = {level: {} for level in known_levels}
+        for group in grouped(cohort, expression, "outcome", n=Count("pk")):
+            counts.setdefault(group["level"], {})[group["outcome"]] = group["n"]
+        rows[name] = {level: outcome_row(fine) for level, fine in counts.items()}
+        levels[name] = list(counts)
+    return {
+        "cohort_months": [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))],
+        "categories": {"fine": FINE_CATEGORIES, "coarse": COARSE_CATEGORIES},
+        "levels": levels,
+        "rows": rows,
+    }
+
+
+def average_days(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+    """Average days in samverkan (SPEC §5; the 2012 report's 9.1.3).
+
+    Definition:
+    - population: every case whose end_date lies in a month of the period and that has a
+      start_date (a case closed before registration never was in samverkan), in the given areas
+      (current area); anonymous participants are included (a mean of days, not a rate);
+    - days = end_date − start_date in calendar days (start is day 0, samverkan.dates);
+    - "ended in work or education": the outcome category of the person's latest status entry
+      dated on or before the end date is one of work_unsubsidised, work_subsidised, education,
+      self_employed (no entry: not work or education);
+    - per row, for all and for those in work or education: the count, the sum of days (so areas
+      and months can be added up exactly) and the mean printed as whole days, halves rounded up
+      (266.5 → 267); None when nobody ended.
+
+    Rows: total, sex, target_group."""
+    month_ranges(months)
+    ended = in_areas(
+        Case.objects.filter(in_months("end_date", months), start_date__isnull=False), area_ids
+    )
+    ended = ended.annotate(
+        days_in_samverkan=DaysBetween(F("start_date"), F("end_date")),
+        occupation=status_category_on(OuterRef("end_date")),
+    ).order_by()
+    to_work = Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES)
+    dimensions = {
+        "total": (Value("total"), ["total"]),
+        "sex": (F("person__sex"), SEX_LEVELS),
+        "target_group": (blank_as_unknown("target_group"), TARGET_GROUP_LEVELS),
+    }
+    rows: dict[str, dict[str, dict]] = {}
+    for name, (expression, known_levels) in dimensions.items():
+        found = {
+            group["level"]: group
+            for group in grouped(
+                ended,
+                expression,
+                count=Count("pk"),
+                days=Sum("days_in_samverkan"),
+                woe_count=Count("pk", filter=to_work),
+                woe_days=Sum("days_in_samverkan", filter=to_work),
+            )
+        }
+        rows[name] = {
+            level: _days_row(found.get(level, {}))
+            for level in [*known_levels, *(k for k in found if k not in known_levels)]
+        }
+    return {"rows": rows}
+
+
+def _days_row(group: dict) -> dict:
+    def part(count, days):
+        count, days = int(count or 0), int(days or 0)
+        return {"count": count, "days_total": days, "mean_days": half_up_mean(days, count)}
+
+    return {
+        "all": part(group.get("count"), group.get("days")),
+        WORK_OR_EDUCATION_KEY: part(group.get("woe_count"), group.get("woe_days")),
+    }
