@@ -71,7 +71,7 @@ class WorkPlanForm(BaseForm):
     goal_share_percent = _whole(
         "goal_share_percent",
         *GOAL_SHARE_RANGE,
-        help_text=_("Minst 40 % enligt den gemensamma målsättningen."),
+        help_text=_("Minst 40 procent enligt den gemensamma målsättningen."),
     )
     goal_average_days = _whole("goal_average_days", *GOAL_AVERAGE_DAYS_RANGE)
     planned_af_fte = _fte("planned_af_fte")
