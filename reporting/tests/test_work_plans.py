@@ -414,8 +414,8 @@ def test_coordinator_edits_the_plan_and_sees_its_history(login, coordinator, pla
     assert snapshot(plan)[:3] == (2, [10, 12, 30, *INFLOW[3:]], 52)
     history = client.get(edit_url(plan)).content.decode()
     table = history[history.index('data-testid="history"') :]
-    assert "Planerat inflöde mars: 14 → 30" in table
-    assert "Planerat inflöde januari" not in table  # only the months that moved
+    assert "Planerat inflöde: Mars: 14 → 30" in table
+    assert "Planerat inflöde: Januari" not in table  # only the months that moved
     assert "Planerat inflöde per månad: – → 10, 12, 14, 9," in table  # as upprättad
     assert "Mål: andel i arbete eller utbildning dag 365 (%): 45 → 52" in table
 

@@ -94,7 +94,7 @@ def _changes(before, record) -> list[tuple[str, str, str]]:
     else:
         changes = [
             (
-                _("Planerat inflöde %(month)s") % {"month": str(month).lower()},
+                _("Planerat inflöde: %(month)s") % {"month": month},
                 _show(old),
                 _show(new),
             )
