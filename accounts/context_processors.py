@@ -17,6 +17,7 @@ def staff(request):
     if scope.area_aggregates or scope.national_aggregates or scope.case_access:
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))
+        nav.append((reverse("reporting:deviation_list"), _("Avvikelser")))
     if scope.reviews_access_log:
         nav.append((reverse("audit:review"), _("Logguppföljning")))
     if user.is_staff:

@@ -5,6 +5,7 @@ serves machine clients, answers 401/403 instead), and an officer of another area
 object of this area, or, on pages without an object, sees none of this area's personal data.
 A pattern this test does not know fails the test until it is added to one of the tables below."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -50,8 +51,23 @@ OBJECT_OF = {
     "mapping:intervention_end": "intervention",
     "mapping:person_overview": "person",
     "reporting:work_plan_edit": "work_plan",
+    "reporting:deviation_detail": "deviation",
+    "reporting:deviation_edit": "deviation",
+    "reporting:deviation_action_create": "deviation",
+    "reporting:deviation_close": "deviation",
+    "reporting:deviation_action_done": "deviation_action",
     "api:person-detail": "person",
     "api:case-detail": "case",
+}
+
+# Pages about an area's aggregates (no personal data): the area's management group and the
+# national analyst may open them; an officer of another area still gets 404.
+AGGREGATE_PAGES = {
+    "reporting:deviation_detail",
+    "reporting:deviation_edit",
+    "reporting:deviation_action_create",
+    "reporting:deviation_close",
+    "reporting:deviation_action_done",
 }
 
 # Values for other URL parameters.
@@ -136,9 +152,16 @@ def objects(person, case):
         JointMappingFactory,
         MeetingFactory,
     )
-    from reporting.models import WorkPlan
+    from reporting.models import DeviationAction, DeviationReport, WorkPlan
 
     mapping = JointMappingFactory(person=person)
+    deviation = DeviationReport.objects.create(
+        area=person.area,
+        kind=DeviationReport.Kind.INFLOW_BELOW_PLAN,
+        run_start=dt.date(2026, 1, 1),
+        opened_for=dt.date(2026, 3, 1),
+        figures={"months": []},
+    )
     return {
         "person": person,
         "case": case,
@@ -146,6 +169,10 @@ def objects(person, case):
         "meeting": MeetingFactory(person=person, mapping=mapping),
         "intervention": InterventionFactory(case=case),
         "work_plan": WorkPlan.objects.create(area=person.area, year=2026),
+        "deviation": deviation,
+        "deviation_action": DeviationAction.objects.create(
+            report=deviation, description="Åtgärd", owner="Ledningen", due_on=dt.date(2026, 6, 1)
+        ),
     }
 
 
@@ -187,6 +214,14 @@ def test_outsider_sees_nothing_of_this_area(login, request, objects, person, nam
         # personal data: people and cases are deliberately not registered there.)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("admin:login")), url
+        return
+    if "pk" in params and name in AGGREGATE_PAGES and who != "outsider":
+        # The management group works on its area's reports; the analyst reads every area's.
+        # Either may be refused an action (403/404), but a page never shows a person.
+        assert response.status_code in (200, 302, 403, 404), url
+        body = response.content.decode()
+        for secret in (person.last_name, person.personnummer, person.personnummer[:8]):
+            assert not re.search(re.escape(secret), body), (url, secret)
         return
     if "pk" in params:
         assert response.status_code == 404, url

@@ -13,8 +13,9 @@ from .conftest import LOGIN_PATH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ALL_NAV = ("Ärenden", "Sök person", "Statistik", "Logguppföljning", "Administration")
-OFFICER_NAV = ("Ärenden", "Sök person", "Statistik")
+FOLLOW_UP_NAV = ("Statistik", "Arbetsplaner", "Avvikelser")
+ALL_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV, "Logguppföljning", "Administration")
+OFFICER_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ ROLES = [
         path="/statistik/",
         heading="Områdesöversikt",
         landmark="area-overview",
-        nav=("Statistik",),
+        nav=FOLLOW_UP_NAV,
     ),
     Role(
         username="analytiker",
@@ -81,7 +82,7 @@ ROLES = [
         path="/statistik/",
         heading="Nationell översikt",
         landmark="area-overview",
-        nav=("Statistik",),
+        nav=FOLLOW_UP_NAV,
     ),
     Role(
         username="admin",

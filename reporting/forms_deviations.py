@@ -1,0 +1,70 @@
+"""Forms for the management group's work on a deviation report (SPEC §5). They only read and
+check input; reporting.deviations checks again and writes, and the views put its errors next
+to the field they name."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import BaseForm, model_field, version_field
+
+from .models import DeviationAction, DeviationReport
+
+
+class DeviationEditForm(BaseForm):
+    """The analysis and the dialogue held; recording a dialogue moves the report into dialogue."""
+
+    analysis = model_field(
+        DeviationReport,
+        "analysis",
+        help_text=_("Varför avviker utvecklingen från arbetsplanen?"),
+    )
+    dialogue_on = model_field(DeviationReport, "dialogue_on")
+    dialogue_with = model_field(
+        DeviationReport,
+        "dialogue_with",
+        help_text=_("Vilka deltog i dialogen, t.ex. ledningsgruppen och vårdcentralerna."),
+    )
+    version = version_field()
+
+    @staticmethod
+    def initial_from(report: DeviationReport) -> dict:
+        return {
+            "analysis": report.analysis,
+            "dialogue_on": report.dialogue_on,
+            "dialogue_with": report.dialogue_with,
+            "version": report.version,
+        }
+
+    def service_data(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("analysis", "dialogue_on", "dialogue_with")
+        }
+
+
+class DeviationActionForm(BaseForm):
+    """A new agreed action: what, who owns it (free text: a person, a group or an
+    organisation), by when."""
+
+    description = model_field(DeviationAction, "description")
+    owner = model_field(DeviationAction, "owner")
+    due_on = model_field(DeviationAction, "due_on")
+
+
+class DeviationActionDoneForm(BaseForm):
+    done_on = model_field(DeviationAction, "done_on", required=True)
+    follow_up = model_field(
+        DeviationAction,
+        "follow_up",
+        help_text=_("Hur blev det? Vad visade uppföljningen?"),
+    )
+    version = version_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].initial = timezone.localdate
+
+
+class DeviationCloseForm(BaseForm):
+    """Only the version: closing checks the analysis, the dialogue and the actions itself."""
+
+    version = version_field()
