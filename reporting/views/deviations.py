@@ -33,7 +33,7 @@ from cases.views._common import (
 )
 
 from .. import deviations as services
-from ..forms_deviations import (
+from ..forms.deviations import (
     DeviationActionDoneForm,
     DeviationActionForm,
     DeviationCloseForm,

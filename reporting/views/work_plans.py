@@ -23,7 +23,7 @@ from cases.forms import user_label
 from cases.models import RuleSet
 from cases.views._common import _add_service_errors
 
-from ..forms import (
+from ..forms.work_plans import (
     GOAL_FIELDS,
     MONTH_FIELDS,
     MONTHS,

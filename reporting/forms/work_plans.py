@@ -10,8 +10,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Area
 from cases.forms import MAX_VERSION, BaseForm, version_field
 
-from .models import WorkPlan
-from .services import (
+from ..models import WorkPlan
+from ..services import (
     FTE_MAX,
     GOAL_AVERAGE_DAYS_RANGE,
     GOAL_SHARE_RANGE,

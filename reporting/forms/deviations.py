@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import BaseForm, model_field, version_field
 
-from .models import DeviationAction, DeviationReport
+from ..models import DeviationAction, DeviationReport
 
 
 class DeviationEditForm(BaseForm):
