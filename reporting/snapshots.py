@@ -60,15 +60,16 @@ def figures_digest(figures: dict) -> str:
 
 
 def _lock(area_id: int | None, month: dt.date) -> None:
-    """Serialise runs for one area (0 = the nation) and month until the transaction ends."""
-    key = (area_id or NATIONAL_KEY) * 1_000_000 + month.year * 100 + month.month
+    """Serialise runs for one area (0 = the nation) and month until the transaction ends. The
+    key is hashed into PostgreSQL's 32-bit lock space; a collision only makes an unrelated run
+    wait a moment, never run twice."""
+    key = f"{area_id or NATIONAL_KEY}:{month:%Y-%m}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [hash_namespace(), key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, key])
 
 
-def hash_namespace() -> int:
-    # A fixed 32-bit namespace so these locks never collide with another feature's.
-    return 0x53_4E_41_50  # "SNAP"
+# A fixed namespace so these locks never collide with another feature's advisory locks.
+LOCK_NAMESPACE = 0x534E4150  # "SNAP"
 
 
 @transaction.atomic
