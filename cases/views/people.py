@@ -80,7 +80,7 @@ def person_detail(request, pk):
         .order_by("-created_at", "-id")
     )
     # Imported here: mapping.views imports cases.views._common, which loads this module.
-    from mapping.views.mappings import mapping_status_label, participant_labels
+    from mapping.views.mapping_common import mapping_status_label, participant_labels
 
     mappings = list(
         person.mappings.visible_to(request.user)

@@ -14,11 +14,9 @@ from .mappings import (
     mapping_decide,
     mapping_detail,
     mapping_edit,
-    mapping_meeting_create,
     mapping_sign,
-    meeting_edit,
-    person_meeting_create,
 )
+from .meetings import mapping_meeting_create, meeting_edit, person_meeting_create
 from .overview import person_overview
 
 __all__ = [

@@ -1,0 +1,288 @@
+"""Helpers of the joint-mapping and meeting pages: lookups with access logging, labels, the
+decision summary and the change history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from cases.access import get_visible_or_404, log_person_access
+from cases.forms import user_label
+from cases.views._common import (
+    _stored_rows,
+    display_value,
+)
+
+from ..models import (
+    AgencyCode,
+    Decision,
+    JointMapping,
+    Meeting,
+    Participant,
+    participants_in_order,
+)
+from ..selectors import mapping_list_visible_to, meeting_list_visible_to
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def participant_labels(codes) -> list[str]:
+    return [str(Participant(code).label) for code in participants_in_order(codes or [])]
+
+
+def mapping_status_label(mapping: JointMapping) -> str:
+    """Where the mapping stands: the waiting state and registration points of SPEC §3."""
+    if not mapping.is_open:
+        return _("Avslutad")
+    if mapping.decision_pending:
+        return _("Beslut väntar på bekräftelse")
+    if mapping.waiting_for_first_meeting:
+        return _("Väntar på första möte")
+    return _("Pågår")
+
+
+def _mapping(request, pk) -> tuple[JointMapping, str]:
+    mapping = get_visible_or_404(
+        request=request,
+        queryset=mapping_list_visible_to(user=request.user),
+        pk=pk,
+        object_type="jointmapping",
+    )
+    purpose = log_person_access(request=request, obj=mapping, person=mapping.person)
+    return mapping, purpose
+
+
+def _meeting(request, pk) -> tuple[Meeting, str]:
+    meeting = get_visible_or_404(
+        request=request,
+        queryset=meeting_list_visible_to(user=request.user).select_related("mapping", "case"),
+        pk=pk,
+        object_type="meeting",
+    )
+    purpose = log_person_access(request=request, obj=meeting, person=meeting.person)
+    return meeting, purpose
+
+
+def _mapping_page_context(mapping: JointMapping, **extra) -> dict:
+    return {
+        "subject": _("%(mapping)s – %(name)s, %(status)s")
+        % {
+            "mapping": mapping,
+            "name": mapping.person.full_name,
+            "status": mapping_status_label(mapping).lower(),
+        },
+        "cancel_url": reverse("mapping:mapping_detail", args=[mapping.pk]),
+        **extra,
+    }
+
+
+def _value(field, value) -> str:
+    """A stored value as the mapping pages show it (participants as words, times local)."""
+    if field.name == "participants":
+        return ", ".join(participant_labels(value)) or "–"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return display_value(field, value)
+
+
+def _stored(obj, form) -> list[dict]:
+    """The "Nu sparat" panel (cases' `_stored_rows`), with participants compared as a set."""
+    rows = _stored_rows(obj, form)
+    typed = getattr(form, "cleaned_data", {})
+    names = [name for name in form.fields if name != "version"]
+    for name, row in zip(names, rows, strict=True):
+        if name == "participants":
+            stored = participants_in_order(obj.participants or [])
+            row["value"] = ", ".join(participant_labels(stored)) or "–"
+            row["differs"] = name in typed and participants_in_order(typed[name]) != stored
+    return rows
+
+
+def _agency_label(code: str) -> str:
+    return str(AgencyCode(code).label)
+
+
+def _sign_refusal(user, mapping: JointMapping) -> str | None:
+    """Why this user cannot confirm the decision now, or None. For the page only: the rule is
+    `mapping_sign`'s, which refuses on its own whatever the page showed."""
+    if not mapping.decision_pending:
+        return (
+            _("Kartläggningen är avslutad.")
+            if not mapping.is_open
+            else _("Det finns inget beslut att bekräfta.")
+        )
+    scope = scope_for(user)
+    agency = scope.agency_code
+    if not (scope.is_officer and scope.case_access and agency in AgencyCode.values):
+        return _(
+            "Beslutet bekräftas av en handläggare på Försäkringskassan och en på "
+            "Arbetsförmedlingen i kartläggningens område."
+        )
+    if mapping.signed_by_agency(agency):
+        return _("Beslutet är redan bekräftat för din myndighet.")
+    named = mapping.fk_officer_id if agency == AgencyCode.FK else mapping.af_officer_id
+    if named is not None and named != user.pk:
+        return _("Kartläggningens handläggare på din myndighet bekräftar beslutet.")
+    return None
+
+
+def _confirmations(mapping: JointMapping) -> list[dict]:
+    rows = []
+    for agency, officer, signer, signed_at in (
+        (AgencyCode.FK, mapping.fk_officer, mapping.fk_signed_by, mapping.fk_signed_at),
+        (AgencyCode.AF, mapping.af_officer, mapping.af_signed_by, mapping.af_signed_at),
+    ):
+        rows.append(
+            {
+                "agency": agency.label,
+                "signed": signed_at is not None,
+                "by": user_label(signer) if signer else "",
+                "at": signed_at,
+                "officer": user_label(officer) if officer else "",
+            }
+        )
+    return rows
+
+
+def _decision_summary(mapping: JointMapping) -> dict | None:
+    if not mapping.decision:
+        return None
+    active = mapping.decision == Decision.JOINT_ACTIVE_SUPPORT
+    return {
+        "label": mapping.get_decision_display(),
+        "reason": mapping.decision_reason,
+        "date": mapping.decision_date,
+        "active": active,
+        "target_group": mapping.get_case_target_group_display() if active else "",
+        "phase": mapping.get_case_phase_display() if active else "",
+        "case_date": mapping.case_date if active else None,
+        "pending": mapping.decision_pending,
+        "confirmations": _confirmations(mapping),
+    }
+
+
+# --- change history ---------------------------------------------------------------------------
+
+MAPPING_HISTORY_FIELDS = (
+    "initiated_by",
+    "initiation_reason",
+    "requested_on",
+    "request_received_on",
+    "first_meeting_on",
+    "ended_on",
+    "fk_officer",
+    "af_officer",
+    "benefit",
+    "benefit_end_date",
+    "sick_leave_start",
+    "participants",
+    "rough_plan",
+    "decision",
+    "decision_reason",
+    "decision_date",
+    "case_target_group",
+    "case_phase",
+    "case_date",
+    "fk_signed_by",
+    "fk_signed_at",
+    "af_signed_by",
+    "af_signed_at",
+    "case",
+)
+MEETING_HISTORY_FIELDS = ("kind", "date", "participants", "notes")
+
+
+def _history_value(field, record) -> str:
+    if isinstance(field, models.ForeignKey):
+        try:
+            value = getattr(record, field.name)
+        except field.related_model.DoesNotExist:
+            return "–"
+    else:
+        value = getattr(record, field.attname)
+    return _value(field, value)
+
+
+def _is_empty(field, record) -> bool:
+    value = getattr(record, field.attname)
+    if isinstance(field, models.BooleanField) and not field.null:
+        return not value
+    return value in (None, "", [])
+
+
+def history_rows(sources) -> list[dict]:
+    """Who changed what, old → new, newest first (SPEC §7), from django-simple-history.
+
+    `sources` are (historical queryset, model, field names, label of a record). Leave out the
+    fields the reader may not see: a change of only such fields is then left out altogether,
+    since its date alone would reveal it (as on the case page)."""
+    kinds = {"+": _("Registrerad"), "~": _("Ändrad"), "-": _("Borttagen")}
+    rows = []
+    for queryset, model, names, object_label in sources:
+        fields = [model._meta.get_field(name) for name in names]
+        previous = {}
+        for record in queryset.order_by("history_date", "history_id"):
+            before = previous.get(record.id)
+            previous[record.id] = record
+            if record.history_type == "~" and before is not None:
+                delta = record.diff_against(before, included_fields=list(names))
+                changed = {change.field for change in delta.changes}
+                changes = [
+                    (capfirst(f.verbose_name), _history_value(f, before), _history_value(f, record))
+                    for f in fields
+                    if f.name in changed
+                ]
+                if not changes:
+                    continue
+            elif record.history_type == "+":
+                # What it was registered with; empty values say nothing.
+                changes = [
+                    (capfirst(f.verbose_name), "–", _history_value(f, record))
+                    for f in fields
+                    if not _is_empty(f, record)
+                ]
+            else:
+                changes = []
+            rows.append(
+                {
+                    "when": record.history_date,
+                    "who": user_label(record.history_user) if record.history_user else "–",
+                    "object": object_label(record),
+                    "kind": kinds.get(record.history_type, record.history_type),
+                    "changes": changes,
+                }
+            )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows
+
+
+def _mapping_history(mapping: JointMapping, hidden: frozenset[str]) -> list[dict]:
+    return history_rows(
+        [
+            (
+                mapping.history.select_related(
+                    "history_user",
+                    "fk_officer",
+                    "af_officer",
+                    "fk_signed_by",
+                    "af_signed_by",
+                    "case",
+                ),
+                JointMapping,
+                [f for f in MAPPING_HISTORY_FIELDS if f not in hidden],
+                lambda r: _("Kartläggning"),
+            ),
+            (
+                Meeting.history.filter(mapping_id=mapping.pk).select_related("history_user"),
+                Meeting,
+                list(MEETING_HISTORY_FIELDS),
+                lambda r: _("Möte %(day)s") % {"day": r.date.isoformat()},
+            ),
+        ]
+    )
