@@ -18,6 +18,8 @@ def staff(request):
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))
         nav.append((reverse("reporting:deviation_list"), _("Avvikelser")))
+    if scope.case_access and scope.area_wide:
+        nav.append((reverse("reporting:quality_review_list"), _("Kvalitetsgranskning")))
     if scope.reviews_access_log:
         nav.append((reverse("audit:review"), _("Logguppföljning")))
     if user.is_staff:

@@ -23,4 +23,15 @@ urlpatterns = [
         name="deviation_action_done",
     ),
     path("avvikelser/<int:pk>/stang/", views.deviation_close, name="deviation_close"),
+    path("kvalitetsgranskning/", views.quality_review_list, name="quality_review_list"),
+    path(
+        "kvalitetsgranskning/<int:pk>/",
+        views.quality_review_detail,
+        name="quality_review_detail",
+    ),
+    path(
+        "kvalitetsgranskning/arenden/<int:pk>/",
+        views.quality_review_item,
+        name="quality_review_item",
+    ),
 ]

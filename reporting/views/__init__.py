@@ -10,6 +10,7 @@ from .deviations import (
     deviation_list,
 )
 from .overview import overview
+from .quality import quality_review_detail, quality_review_item, quality_review_list
 from .work_plans import work_plan_create, work_plan_edit, work_plan_list
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "deviation_edit",
     "deviation_list",
     "overview",
+    "quality_review_detail",
+    "quality_review_item",
+    "quality_review_list",
     "work_plan_create",
     "work_plan_edit",
     "work_plan_list",

@@ -56,6 +56,8 @@ OBJECT_OF = {
     "reporting:deviation_action_create": "deviation",
     "reporting:deviation_close": "deviation",
     "reporting:deviation_action_done": "deviation_action",
+    "reporting:quality_review_detail": "quality_review",
+    "reporting:quality_review_item": "quality_item",
     "api:person-detail": "person",
     "api:case-detail": "case",
 }
@@ -152,7 +154,13 @@ def objects(person, case):
         JointMappingFactory,
         MeetingFactory,
     )
-    from reporting.models import DeviationAction, DeviationReport, WorkPlan
+    from reporting.models import (
+        DeviationAction,
+        DeviationReport,
+        QualityReview,
+        QualityReviewItem,
+        WorkPlan,
+    )
 
     mapping = JointMappingFactory(person=person)
     deviation = DeviationReport.objects.create(
@@ -162,7 +170,12 @@ def objects(person, case):
         opened_for=dt.date(2026, 3, 1),
         figures={"months": []},
     )
+    review = QualityReview.objects.create(
+        area=person.area, quarter=dt.date(2026, 1, 1), size=1, seed="s", drawn_by=case.fk_officer
+    )
     return {
+        "quality_review": review,
+        "quality_item": QualityReviewItem.objects.create(review=review, case=case, position=1),
         "person": person,
         "case": case,
         "mapping": mapping,

@@ -14,7 +14,14 @@ from .conftest import LOGIN_PATH
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FOLLOW_UP_NAV = ("Statistik", "Arbetsplaner", "Avvikelser")
-ALL_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV, "Logguppföljning", "Administration")
+ALL_NAV = (
+    "Ärenden",
+    "Sök person",
+    *FOLLOW_UP_NAV,
+    "Kvalitetsgranskning",
+    "Logguppföljning",
+    "Administration",
+)
 OFFICER_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV)
 
 
@@ -62,7 +69,7 @@ ROLES = [
         path="/",
         heading="Områdets ärenden",
         landmark="worklist",
-        nav=(*OFFICER_NAV, "Logguppföljning"),
+        nav=(*OFFICER_NAV, "Kvalitetsgranskning", "Logguppföljning"),
     ),
     Role(
         username="ledning.sdt",

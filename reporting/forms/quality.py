@@ -1,0 +1,95 @@
+"""Forms for the quality review pages (kvalitetsgranskning, SPEC §5). They only read and check
+input; reporting.quality checks again (who may draw, which quarter, how many) and writes, and
+the views put its errors next to the field they name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Area
+from cases.forms import BaseForm, model_field
+
+from ..models import QualityReviewItem
+from ..quality import MAX_SIZE, quarter_start
+
+QUARTERS_OFFERED = 8
+
+
+def quarter_label(quarter: dt.date) -> str:
+    """ "2026 kvartal 2": how the pages name a quarter."""
+    return gettext("%(year)d kvartal %(number)d") % {
+        "year": quarter.year,
+        "number": (quarter.month - 1) // 3 + 1,
+    }
+
+
+def recent_quarters(today: dt.date, count: int = QUARTERS_OFFERED) -> list[dt.date]:
+    """The quarter `today` is in and the ones before it, newest first: only quarters that have
+    begun can be drawn (reporting.quality refuses a future quarter)."""
+    quarters = [quarter_start(today)]
+    while len(quarters) < count:
+        quarters.append(quarter_start(quarters[-1] - dt.timedelta(days=1)))
+    return quarters
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class QualityReviewDrawForm(BaseForm):
+    area = AreaChoiceField(label=_("Samverkansområde"), queryset=Area.objects.none())
+    quarter = forms.TypedChoiceField(label=_("Kvartal"), coerce=dt.date.fromisoformat, choices=())
+    # The limits are reporting.quality's rule; its error is shown next to this field. The
+    # attributes only let the browser help.
+    size = forms.IntegerField(
+        label=_("Antal ärenden"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_SIZE}),
+        help_text=_("Mellan 1 och %(max)d aktiva ärenden under kvartalet.") % {"max": MAX_SIZE},
+    )
+    seed = forms.CharField(
+        label=_("Slumpfrö"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "Frivilligt. Samma slumpfrö drar samma ärenden; lämna tomt för att dra ett nytt."
+        ),
+    )
+
+    def __init__(self, *args, area_ids, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.filter(pk__in=area_ids, is_active=True).order_by("name")
+        self.fields["area"].queryset = areas
+        if len(area_ids) == 1:
+            self.fields["area"].initial = next(iter(area_ids))
+        quarters = recent_quarters(today or timezone.localdate())
+        self.fields["quarter"].choices = [(q.isoformat(), quarter_label(q)) for q in quarters]
+        self.fields["quarter"].initial = quarters[0].isoformat()
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "area": data["area"],
+            "quarter": data["quarter"],
+            "size": data["size"],
+            "seed": data["seed"] or None,
+        }
+
+
+class QualityReviewRecordForm(BaseForm):
+    findings = model_field(
+        QualityReviewItem,
+        "findings",
+        required=True,
+        help_text=_("Vad visade granskningen av ärendet?"),
+    )
+    reviewed_on = model_field(QualityReviewItem, "reviewed_on", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate
