@@ -1,0 +1,438 @@
+"""Small-cell suppression (reporting.suppression): no count of 1–4 is shown, and no hidden count
+can be worked out from the shown counts and the sums that tie them.
+
+Two independent checks of "cannot be worked out": a brute-force search over every filling of the
+hidden cells of small tables (the possible values a reader could find), and a rank test written
+here in rational arithmetic on equations written here from the reports' meaning (not taken from
+the module)."""
+
+import itertools
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reporting.metrics.base import CATEGORY_KEYS, FINE_CATEGORIES, WORK_OR_EDUCATION_CATEGORIES
+from reporting.metrics.outcomes import outcome_row
+from reporting.suppression import Table, hidden_counts, suppress_report
+
+
+def grid_table(cells: list[list[int]]) -> Table:
+    """A two-way table with its row, column and grand totals ("T")."""
+    table = Table()
+    rows, cols = len(cells), len(cells[0])
+    for r, c in itertools.product(range(rows), range(cols)):
+        table.count((r, c), cells[r][c])
+    for r in range(rows):
+        table.count((r, "T"), sum(cells[r]))
+        table.add_sum((r, "T"), [(r, c) for c in range(cols)])
+    for c in range(cols):
+        table.count(("T", c), sum(cells[r][c] for r in range(rows)))
+    table.count(("T", "T"), sum(map(sum, cells)))
+    for c in [*range(cols), "T"]:
+        table.add_sum(("T", c), [(r, c) for r in range(rows)])
+    return table
+
+
+def possible_values(cells: list[list[int]], hidden: set) -> dict:
+    """Every value each hidden cell can take in some filling of the hidden cells (non-negative
+    whole numbers) that agrees with every shown cell: what a reader can find out. A depth-first
+    search cell by cell; in the last row a shown column total forces the cell."""
+    rows, cols = len(cells), len(cells[0])
+    grand = sum(map(sum, cells))
+    row_total = {r: sum(cells[r]) for r in range(rows)}
+    col_total = {c: sum(cells[r][c] for r in range(rows)) for c in range(cols)}
+    order = list(itertools.product(range(rows), range(cols)))
+    found = {k: set() for k in hidden}
+    trial = [[0] * cols for _ in range(rows)]
+    truth = grid_table(cells).values
+
+    class Enough(Exception):
+        """Every hidden count of people has two possible values: nothing more to learn."""
+
+    def finish():
+        values = {(r, c): trial[r][c] for r in range(rows) for c in range(cols)}
+        values.update({(r, "T"): sum(trial[r]) for r in range(rows)})
+        values.update({("T", c): sum(trial[r][c] for r in range(rows)) for c in range(cols)})
+        values[("T", "T")] = sum(map(sum, trial))
+        if values[("T", "T")] == grand or ("T", "T") in hidden:
+            for k in hidden:
+                found[k].add(values[k])
+            if all(len(found[k]) > 1 for k in hidden if truth[k] > 0):
+                raise Enough
+
+    def place(i):
+        if i == len(order):
+            finish()
+            return
+        r, c = order[i]
+        above = sum(trial[q][c] for q in range(r))
+        if (r, c) not in hidden:
+            options = [cells[r][c]]
+        elif r == rows - 1 and ("T", c) not in hidden:
+            options = [col_total[c] - above]
+        else:
+            options = range(grand + 1)
+        for v in options:
+            if v < 0:
+                continue
+            trial[r][c] = v
+            if ("T", c) not in hidden and above + v > col_total[c]:
+                continue
+            if r == rows - 1 and ("T", c) not in hidden and above + v != col_total[c]:
+                continue
+            if (r, "T") not in hidden and sum(trial[r][: c + 1]) > row_total[r]:
+                continue
+            if c == cols - 1 and (r, "T") not in hidden and sum(trial[r]) != row_total[r]:
+                continue
+            place(i + 1)
+        trial[r][c] = 0
+
+    try:
+        place(0)
+    except Enough:
+        pass
+    return found
+
+
+def test_one_small_cell_in_a_two_by_two_table_hides_the_whole_inside():
+    # 3 | 10 ; 7 | 12. Hiding the 3 alone: 13 − 10 gives it back. Hiding its row neighbour (10)
+    # too: column y's 22 − 12 gives the 10, then 13 − 10 the 3. Only the four inner cells hidden
+    # together leave the margins unable to tell them apart (3+k, 10−k, 7−k, 12+k all fit).
+    hidden = hidden_counts(grid_table([[3, 10], [7, 12]]))
+    assert hidden == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+def test_nothing_is_hidden_without_a_small_cell():
+    assert hidden_counts(grid_table([[5, 10], [0, 12]])) == set()
+
+
+def test_a_zero_is_shown():
+    table = grid_table([[0, 9], [6, 12]])
+    assert hidden_counts(table) == set()
+
+
+def test_equations_that_pin_a_count_together_are_caught():
+    # a + b = 8, a + c = 9, b + c = 13: each equation has two hidden counts, yet
+    # a = (8 + 9 − 13) / 2 = 2. The "never one alone" rule is satisfied; the exact check is not.
+    table = Table()
+    for key, value in {"a": 2, "b": 6, "c": 7, "ab": 8, "ac": 9, "bc": 13}.items():
+        table.count((key,), value)
+    table.add_sum(("ab",), [("a",), ("b",)])
+    table.add_sum(("ac",), [("a",), ("c",)])
+    table.add_sum(("bc",), [("b",), ("c",)])
+    hidden = hidden_counts(table)
+    assert {("a",), ("b",), ("c",)} <= hidden
+    assert hidden & {("ab",), ("ac",), ("bc",)}, "one of the sums must go too"
+
+
+small_tables = st.integers(min_value=2, max_value=3).flatmap(
+    lambda cols: st.lists(
+        st.lists(st.integers(min_value=0, max_value=7), min_size=cols, max_size=cols),
+        min_size=2,
+        max_size=2,
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_tables)
+def test_no_hidden_cell_of_a_small_table_can_be_found_by_trying_every_filling(cells):
+    hidden = hidden_counts(grid_table(cells))
+    shown_small = [
+        v
+        for (r, row) in enumerate(cells)
+        for (c, v) in enumerate(row)
+        if (r, c) not in hidden and 0 < v < 5
+    ]
+    assert shown_small == []
+    # A hidden 0 may be pinned (a row total of 0 says every cell in it is 0): that tells no more
+    # than a shown 0. A hidden count of people must have more than one possible value.
+    table = grid_table(cells)
+    for key, values in possible_values(cells, hidden).items():
+        if table.values[key] > 0:
+            assert len(values) > 1, f"{key} can only be {values}"
+
+
+# --- the reports ----------------------------------------------------------------------------------
+
+
+def rank(rows: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in rows]
+    rank = 0
+    for column in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][column] != 0:
+                f = rows[i][column] / rows[rank][column]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def pinned(equations: list[tuple[str, list[str]]], hidden: set[str]) -> list[str]:
+    """Hidden counts fixed by the equations (total = sum of members): e_k in the row space of the
+    equations restricted to the hidden counts, i.e. adding e_k does not raise the rank."""
+    columns = sorted(hidden)
+    matrix = []
+    for total, members in equations:
+        row = [Fraction(0)] * len(columns)
+        for k, sign in [(total, 1), *((m, -1) for m in members)]:
+            if k in hidden:
+                row[columns.index(k)] += sign
+        if any(row):
+            matrix.append(row)
+    if not matrix:
+        return []
+    base = rank(matrix)
+    return [
+        k
+        for i, k in enumerate(columns)
+        if rank([*matrix, [Fraction(int(j == i)) for j in range(len(columns))]]) == base
+    ]
+
+
+levels_of = {"sex": ["K", "M"], "born_abroad": ["sweden", "abroad", "unknown"]}
+
+
+def outcome_report(fine: dict[str, dict[str, dict[str, int]]]) -> dict:
+    """An outcome report as reporting.metrics.outcomes returns it, from fine counts per
+    (dimension, level); the total row is the sum of the sex rows."""
+    rows = {
+        dim: {level: outcome_row(fine[dim][level]) for level in levels}
+        for dim, levels in levels_of.items()
+    }
+    total = {c: sum(fine["sex"][s].get(c, 0) for s in levels_of["sex"]) for c in FINE_CATEGORIES}
+    rows["total"] = {"total": outcome_row(total)}
+    return {"rows": rows}
+
+
+def outcome_equations(report: dict) -> tuple[dict[str, int], list[tuple[str, list[str]]]]:
+    """Every count of the report by a flat name, and every sum a reader knows."""
+    values, equations = {}, []
+    for dim, levels in report["rows"].items():
+        for level, row in levels.items():
+            values[f"{dim}.{level}.total"] = row["total"]
+            for c in CATEGORY_KEYS:
+                values[f"{dim}.{level}.{c}"] = row["counts"][c]
+            equations.append(
+                (f"{dim}.{level}.total", [f"{dim}.{level}.{c}" for c in FINE_CATEGORIES])
+            )
+            equations.append(
+                (
+                    f"{dim}.{level}.work_or_education",
+                    [f"{dim}.{level}.{c}" for c in WORK_OR_EDUCATION_CATEGORIES],
+                )
+            )
+    for dim, levels in levels_of.items():
+        for c in ["total", *CATEGORY_KEYS]:
+            equations.append((f"total.total.{c}", [f"{dim}.{level}.{c}" for level in levels]))
+    return values, equations
+
+
+def fine_counts():
+    return st.dictionaries(
+        st.sampled_from(FINE_CATEGORIES), st.integers(min_value=0, max_value=12), max_size=4
+    )
+
+
+@st.composite
+def outcome_populations(draw):
+    by_sex = {s: draw(fine_counts()) for s in levels_of["sex"]}
+    total = {c: sum(by_sex[s].get(c, 0) for s in by_sex) for c in FINE_CATEGORIES}
+    # Split the same people by birth country: each category's total over three levels.
+    born = {level: {} for level in levels_of["born_abroad"]}
+    for c, n in total.items():
+        a = draw(st.integers(min_value=0, max_value=n))
+        b = draw(st.integers(min_value=0, max_value=n - a))
+        for level, k in zip(levels_of["born_abroad"], (a, b, n - a - b), strict=True):
+            if k:
+                born[level][c] = k
+    return {"sex": by_sex, "born_abroad": born}
+
+
+@settings(max_examples=25, deadline=None)
+@given(outcome_populations())
+def test_an_outcome_report_shows_no_small_count_and_no_count_can_be_worked_out(fine):
+    report = outcome_report(fine)
+    shown = suppress_report("outcomes", report)
+    values, equations = outcome_equations(report)
+    flat_shown, _ = outcome_equations(shown)
+    hidden = {k for k, v in flat_shown.items() if v is None}
+    assert not [k for k, v in flat_shown.items() if v is not None and 0 < v < 5]
+    assert all(flat_shown[k] == values[k] for k in values if k not in hidden)
+    assert pinned(equations, hidden) == []
+    # A hidden count takes its printed share with it; a hidden total takes every share.
+    for levels in shown["rows"].values():
+        for row in levels.values():
+            for c in CATEGORY_KEYS:
+                if row["counts"][c] is None or row["total"] is None:
+                    assert row["shares"][c] is None
+
+
+def test_the_input_report_is_left_as_it_was():
+    report = outcome_report(
+        {
+            "sex": {"K": {"education": 3, "other": 9}, "M": {"other": 8}},
+            "born_abroad": {"sweden": {"education": 3, "other": 17}, "abroad": {}, "unknown": {}},
+        }
+    )
+    before = repr(report)
+    suppress_report("outcomes", report)
+    assert repr(report) == before
+
+
+def mapping_report(counts: dict[str, dict[str, int]]) -> dict:
+    total = sum(counts["sex"].values())
+    rows = {"total": {"total": {"count": total, "share": "100%"}}}
+    for dim, levels in counts.items():
+        rows[dim] = {level: {"count": n, "share": "x"} for level, n in levels.items()}
+    return {"levels": {d: list(v) for d, v in rows.items()}, "rows": rows}
+
+
+def test_mappings_three_women_hide_the_men_too_but_not_the_total():
+    # K 3, M 10, total 13: the 3 is hidden, and so is the 10 (13 − 10 = 3).
+    shown = suppress_report("mappings", mapping_report({"sex": {"K": 3, "M": 10}}))
+    assert shown["rows"]["sex"]["K"] == {"count": None, "share": None}
+    assert shown["rows"]["sex"]["M"] == {"count": None, "share": None}
+    assert shown["rows"]["total"]["total"]["count"] == 13
+
+
+def test_mappings_the_second_hidden_cell_is_the_smallest_other_level():
+    # FK 2, AF 40, unknown 6 of 48: hiding 2 and the 6 (the smaller neighbour) is enough.
+    shown = suppress_report(
+        "mappings",
+        mapping_report({"sex": {"K": 20, "M": 28}, "initiated_by": {"FK": 2, "AF": 40, "x": 6}}),
+    )
+    counts = {k: v["count"] for k, v in shown["rows"]["initiated_by"].items()}
+    assert counts == {"FK": None, "AF": 40, "x": None}
+    assert shown["rows"]["sex"]["K"]["count"] == 20
+
+
+def days_row(count, days, woe_count, woe_days):
+    def part(n, d):
+        return {"count": n, "days_total": d, "mean_days": round(d / n) if n else None}
+
+    return {"all": part(count, days), "work_or_education": part(woe_count, woe_days)}
+
+
+def test_average_days_of_few_people_hide_their_days_and_mean():
+    # Women: 2 ended (days 300 and 340), men 12. Total 14. Women hidden, so men hidden too,
+    # else 14 − 12 and the day sums give the two women away.
+    report = {
+        "rows": {
+            "total": {"total": days_row(14, 4040, 6, 1500)},
+            "sex": {"K": days_row(2, 640, 0, 0), "M": days_row(12, 3400, 6, 1500)},
+        }
+    }
+    shown = suppress_report("average_days", report)
+    hidden_part = {"count": None, "days_total": None, "mean_days": None}
+    assert shown["rows"]["sex"]["K"]["all"] == hidden_part
+    assert shown["rows"]["sex"]["M"]["all"] == hidden_part
+    assert shown["rows"]["total"]["total"]["all"]["mean_days"] == 289  # 4040 / 14 = 288.6
+    # In work or education: 0 women and 6 men, nothing small, all shown.
+    assert shown["rows"]["sex"]["K"]["work_or_education"]["count"] == 0
+    assert shown["rows"]["sex"]["M"]["work_or_education"]["mean_days"] == 250
+
+
+def young(count, n_young):
+    return {"count": count, "young": n_young, "young_share": f"{n_young}/{count}"}
+
+
+def test_inflow_months_add_up_to_the_period_so_a_small_month_hides_another():
+    # January: 4 women, 9 men. February: 8 women, 7 men. The period: 12 women, 16 men, 28.
+    # January's 4 women are hidden; January's men (all 13 − 4) and February's women (12 − 4)
+    # must go too, and then February's men (15 − 8) as well.
+    report = {
+        "months": {
+            "2025-01": {"K": young(4, 0), "M": young(9, 5), "all": young(13, 5)},
+            "2025-02": {"K": young(8, 6), "M": young(7, 5), "all": young(15, 11)},
+        },
+        "period": {"K": young(12, 6), "M": young(16, 10), "all": young(28, 16)},
+        "rows": {},
+    }
+    shown = suppress_report("inflow", report)
+    assert shown["months"]["2025-01"]["K"]["count"] is None
+    assert shown["months"]["2025-01"]["K"]["young_share"] is None
+    assert shown["months"]["2025-01"]["all"]["count"] == 13
+    assert shown["period"]["all"] == young(28, 16)
+    hidden = {
+        (month, sex)
+        for month, sides in shown["months"].items()
+        for sex, row in sides.items()
+        if row["count"] is None
+    }
+    assert hidden == {
+        ("2025-01", "K"),
+        ("2025-01", "M"),
+        ("2025-02", "K"),
+        ("2025-02", "M"),
+    }
+
+
+def status_row(**counts):
+    row = {
+        "in_mapping": 0,
+        "waiting_for_mapping": 0,
+        "active": 0,
+        "waiting_for_intervention": 0,
+        "waiting": 0,
+        "ended": 0,
+        "ended_occupation": {k: 0 for k in CATEGORY_KEYS},
+    }
+    row.update(counts)
+    return row
+
+
+def test_status_report_hides_a_small_state_and_its_partner():
+    # Area 7: 30 active (14 women, 16 men), 2 women waiting for an intervention.
+    report = {
+        "day": "2025-03-31",
+        "total": {
+            "all": status_row(active=30, waiting_for_intervention=2, waiting=2),
+            "K": status_row(active=14, waiting_for_intervention=2, waiting=2),
+            "M": status_row(active=16),
+        },
+        "areas": {
+            "7": {
+                "all": status_row(active=30, waiting_for_intervention=2, waiting=2),
+                "K": status_row(active=14, waiting_for_intervention=2, waiting=2),
+                "M": status_row(active=16),
+            }
+        },
+    }
+    shown = suppress_report("status", report)
+    for block in (shown["total"], shown["areas"]["7"]):
+        assert block["K"]["waiting_for_intervention"] is None
+        assert block["K"]["waiting"] is None
+        assert block["all"]["waiting"] is None
+        assert block["all"]["waiting_for_intervention"] is None
+        assert block["all"]["active"] == 30
+        assert block["K"]["active"] == 14
+
+
+def test_caseload_hides_an_officer_with_few_cases_and_the_next_smallest():
+    report = {
+        "open_cases": 50,
+        "norm_fk": 70,
+        "norm_af": 40,
+        "fk": {"11": 3, "12": 47},
+        "af": {"21": 20, "22": 30},
+        "without_fk_officer": 0,
+        "without_af_officer": 0,
+    }
+    shown = suppress_report("caseload", report)
+    assert shown["fk"]["11"] is None
+    # 50 − 47 − 0 would give the 3 back: the smallest non-zero neighbour, 47, goes.
+    assert shown["fk"]["12"] is None
+    assert shown["af"] == {"21": 20, "22": 30}
+    assert shown["open_cases"] == 50
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        suppress_report("salaries", {})
