@@ -15,5 +15,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("me/", me, name="me"),
+    path("reports/", include("reporting.api.urls")),
     path("", include(router.urls)),
 ]

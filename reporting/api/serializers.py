@@ -1,0 +1,242 @@
+"""The report API's JSON shapes, for the OpenAPI schema (drf-spectacular). The views return the
+metrics' own dicts (reporting.metrics) unchanged but for suppression; these serializers only
+describe them. Every figure may be null: a value hidden by small-cell suppression (SPEC §7)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from reporting.metrics.base import CATEGORY_KEYS, WORK_OR_EDUCATION_KEY
+from reporting.metrics.status import STATES
+from reporting.suppression import SMALL_CELL
+
+REPORTS = ("outcomes", "average_days", "mappings", "inflow", "status")
+
+
+def _count(**kwargs):
+    return serializers.IntegerField(allow_null=True, min_value=0, **kwargs)
+
+
+def _share(**kwargs):
+    return serializers.CharField(
+        allow_null=True,
+        help_text="Andel som i de publicerade tabellerna: hela procent, en decimal under 1 % "
+        '(t.ex. "26%", "0,3%"); "–" för en tom rad.',
+        **kwargs,
+    )
+
+
+def _levels():
+    return serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Nivåerna för varje dimension, i tabellens ordning.",
+    )
+
+
+def _by_dimension_and_level(row, help_text: str):
+    return serializers.DictField(
+        child=serializers.DictField(child=row), help_text=f"dimension → nivå → rad. {help_text}"
+    )
+
+
+def _fixed_keys(name: str, keys, make_field):
+    """A serializer with one field per key (named after the key), for objects whose keys are
+    a fixed code list."""
+    return type(name, (serializers.Serializer,), {key: make_field() for key in keys})
+
+
+class ReportEnvelopeSerializer(serializers.Serializer):
+    """What every report answers, around its `data`."""
+
+    report = serializers.ChoiceField(choices=REPORTS)
+    # `from` is a Python keyword, so the fields are named in get_fields.
+    area = serializers.CharField(
+        allow_null=True, help_text="Områdeskoden som efterfrågades, null utan `area`."
+    )
+    areas = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Koderna för de områden som summeras (alla områden för riket).",
+    )
+    national = serializers.BooleanField(help_text="Sant när siffrorna gäller hela riket.")
+    suppressed = serializers.BooleanField(
+        help_text="Sant när små tal är dolda (roller utan ärendeåtkomst); dolda värden är null."
+    )
+    small_cell = serializers.IntegerField(
+        help_text=f"Gränsen för små tal: antal under {SMALL_CELL} personer döljs."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        period = {
+            "from": serializers.CharField(
+                allow_null=True, help_text="Första månaden, ÅÅÅÅ-MM (null för en dag)."
+            ),
+            "to": serializers.CharField(
+                allow_null=True, help_text="Sista månaden, ÅÅÅÅ-MM (null för en dag)."
+            ),
+        }
+        return {"report": fields.pop("report"), **period, **fields}
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+OutcomeCountsSerializer = _fixed_keys("ReportOutcomeCounts", CATEGORY_KEYS, _count)
+OutcomeSharesSerializer = _fixed_keys("ReportOutcomeShares", CATEGORY_KEYS, _share)
+
+
+class OutcomeRowSerializer(serializers.Serializer):
+    total = _count(help_text="Radens totala antal.")
+    total_share = _share()
+    counts = OutcomeCountsSerializer(help_text="Antal per utfallskategori.")
+    shares = OutcomeSharesSerializer(help_text="Andel av radens total per kategori.")
+
+
+class OutcomeCategoriesSerializer(serializers.Serializer):
+    fine = serializers.ListField(child=serializers.CharField())
+    coarse = serializers.ListField(child=serializers.CharField())
+
+
+class OutcomesDataSerializer(serializers.Serializer):
+    cohort_months = serializers.ListField(
+        child=serializers.CharField(), help_text="Startmånaderna som mäts (ÅÅÅÅ-MM), M−12."
+    )
+    categories = OutcomeCategoriesSerializer()
+    levels = _levels()
+    rows = _by_dimension_and_level(
+        OutcomeRowSerializer(),
+        "Dimensioner: total, sex, age_band, born_abroad, disability, education_level, "
+        "target_group.",
+    )
+
+
+class OutcomesReportSerializer(ReportEnvelopeSerializer):
+    data = OutcomesDataSerializer()
+
+
+# --- average days ---------------------------------------------------------------------------
+
+
+class AverageDaysPartSerializer(serializers.Serializer):
+    count = _count()
+    days_total = _count(help_text="Summan av dagarna, så att områden och månader kan läggas ihop.")
+    mean_days = _count(help_text="Medeltal i hela dagar, halvor avrundade uppåt; null om ingen.")
+
+
+class AverageDaysRowSerializer(serializers.Serializer):
+    all = AverageDaysPartSerializer(help_text="Alla som avslutades under perioden.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields[WORK_OR_EDUCATION_KEY] = AverageDaysPartSerializer(
+            help_text="De som avslutades till arbete eller utbildning."
+        )
+        return fields
+
+
+class AverageDaysDataSerializer(serializers.Serializer):
+    rows = _by_dimension_and_level(
+        AverageDaysRowSerializer(), "Dimensioner: total, sex, target_group."
+    )
+
+
+class AverageDaysReportSerializer(ReportEnvelopeSerializer):
+    data = AverageDaysDataSerializer()
+
+
+# --- joint mappings -------------------------------------------------------------------------
+
+
+class MappingRowSerializer(serializers.Serializer):
+    count = _count()
+    share = _share()
+
+
+class MappingsDataSerializer(serializers.Serializer):
+    levels = _levels()
+    rows = _by_dimension_and_level(
+        MappingRowSerializer(),
+        "Dimensioner: total, sex, age_band, sick_leave_band, benefit, initiated_by; andelen är "
+        "av alla kartläggningar som hölls under perioden.",
+    )
+
+
+class MappingsReportSerializer(ReportEnvelopeSerializer):
+    data = MappingsDataSerializer()
+
+
+# --- inflow ---------------------------------------------------------------------------------
+
+
+class InflowCellSerializer(serializers.Serializer):
+    count = _count()
+    young = _count(help_text="Unga (ålder vid start högst regelverkets gräns).")
+    young_share = _share()
+
+
+class InflowBySexSerializer(serializers.Serializer):
+    all = InflowCellSerializer()
+    K = InflowCellSerializer()
+    M = InflowCellSerializer()
+
+
+class InflowRowSerializer(serializers.Serializer):
+    total = _count()
+    total_share = _share()
+    counts = serializers.DictField(child=_count(), help_text="Antal per målgrupp.")
+    shares = serializers.DictField(child=_share(), help_text="Andel av radens total.")
+
+
+class InflowDataSerializer(serializers.Serializer):
+    months = serializers.DictField(
+        child=InflowBySexSerializer(), help_text="Per månad (ÅÅÅÅ-MM): alla, kvinnor och män."
+    )
+    period = InflowBySexSerializer(help_text="Hela perioden.")
+    target_groups = serializers.ListField(child=serializers.CharField())
+    levels = _levels()
+    rows = _by_dimension_and_level(
+        InflowRowSerializer(),
+        "Som Tabell 2: dimensioner total, sex, age_band, born_abroad, disability, "
+        "education_level; antal per målgrupp.",
+    )
+
+
+class InflowReportSerializer(ReportEnvelopeSerializer):
+    data = InflowDataSerializer()
+
+
+# --- status ---------------------------------------------------------------------------------
+
+EndedOccupationSerializer = _fixed_keys("ReportEndedOccupation", CATEGORY_KEYS, _count)
+StatusStatesSerializer = _fixed_keys("ReportStatusStates", STATES, _count)
+
+
+class StatusRowSerializer(StatusStatesSerializer):
+    ended_occupation = EndedOccupationSerializer(
+        help_text="De avslutade efter sysselsättning efteråt."
+    )
+
+
+class StatusBySexSerializer(serializers.Serializer):
+    all = StatusRowSerializer()
+    K = StatusRowSerializer()
+    M = StatusRowSerializer()
+
+
+class StatusDataSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="Dagen som tillstånden avser (periodens sista dag).")
+    months = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Periodens månader (ej för day)."
+    )
+    total = StatusBySexSerializer(help_text="Summan av de redovisade områdena.")
+    areas = serializers.DictField(child=StatusBySexSerializer(), help_text="Per områdeskod.")
+
+
+class StatusReportSerializer(ReportEnvelopeSerializer):
+    day = serializers.DateField(allow_null=True, help_text="Dagen, när `day` efterfrågades.")
+    data = StatusDataSerializer()
+
+
+class ReportErrorSerializer(serializers.Serializer):
+    """400: {fältnamn: [meddelanden]}; 403 och 404: {"detail": meddelande}."""
+
+    detail = serializers.CharField(required=False)

@@ -1,0 +1,345 @@
+"""The report endpoints (SPEC §5, §6): each computes its metric live from reporting.metrics for
+the period and areas asked for, so a freshly loaded population is reported at once (the monthly
+snapshots are the published record; this is the working view).
+
+Every answer: scoped to the user's aggregates (reporting.api.params), small cells suppressed for
+roles without case access (SPEC §7, reporting.suppression), one access-log entry, JSON or, with
+`?format=csv`, CSV (reporting.api.renderers)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from accounts.models import Area
+from accounts.scoping import scope_for
+from audit.models import AccessLog
+from audit.services import access_log_record
+from reporting import metrics, suppression
+
+from . import serializers as s
+from .params import (
+    MAX_MONTHS,
+    Period,
+    ReportAreas,
+    aggregate_areas_or_403,
+    period_from_query,
+    report_areas_for,
+)
+from .renderers import ReportCSVRenderer
+
+# --- the OpenAPI description shared by the endpoints -----------------------------------------
+
+FROM = OpenApiParameter(
+    "from",
+    str,
+    OpenApiParameter.QUERY,
+    pattern=r"^[0-9]{4}-[0-9]{2}$",
+    description="Första månaden, ÅÅÅÅ-MM (1900-01 till 2100-12). Saknas den är den lika med "
+    "`to`; saknas båda gäller den senaste hela månaden.",
+)
+TO = OpenApiParameter(
+    "to",
+    str,
+    OpenApiParameter.QUERY,
+    pattern=r"^[0-9]{4}-[0-9]{2}$",
+    description="Sista månaden, ÅÅÅÅ-MM, hela månaden medräknad. Saknas den gäller den senaste "
+    f"hela månaden. Högst {MAX_MONTHS} månader från `from`.",
+)
+AREA = OpenApiParameter(
+    "area",
+    str,
+    OpenApiParameter.QUERY,
+    description="Ett samverkansområdes kod. Utan den: riket för nationella roller, summan av "
+    "de egna områdena för övriga. Ett område utanför behörigheten ger 404, som en okänd kod.",
+)
+DAY = OpenApiParameter(
+    "day",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="En dag, ÅÅÅÅ-MM-DD, i stället för `from`/`to`: tillstånden den dagen och de "
+    "som avslutades den dagen.",
+)
+FORMAT = OpenApiParameter(
+    "format",
+    str,
+    OpenApiParameter.QUERY,
+    enum=["json", "csv"],
+    description="`csv` ger rapporten som CSV (UTF-8 med BOM, semikolonseparerad, en "
+    "rubrikrad, andelar som i tabellerna, tom cell för dolt värde).",
+)
+DISPOSITION = OpenApiParameter(
+    "Content-Disposition",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='Vid CSV: attachment; filename="samverkan-<rapport>-<period>-<område>.csv".',
+)
+
+# Errors are JSON whatever format was asked for (ReportView.finalize_response).
+ERRORS = {
+    (400, "application/json"): OpenApiResponse(
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        description="Felaktig parameter: {fältnamn: [meddelanden]}, t.ex. "
+        '{"to": ["Slutmånaden (to) får inte ligga före startmånaden (from)."]}.',
+    ),
+    (403, "application/json"): OpenApiResponse(
+        s.ReportErrorSerializer, description="Inte inloggad, eller rollen ser ingen statistik."
+    ),
+    (404, "application/json"): OpenApiResponse(
+        s.ReportErrorSerializer, description="Området finns inte eller ligger utanför behörigheten."
+    ),
+}
+
+
+def report_schema(*, report: str, summary: str, description: str, serializer, csv: str, day=False):
+    parameters = [FROM, TO, *([DAY] if day else []), AREA, FORMAT, DISPOSITION]
+    operation = extend_schema(
+        operation_id=f"reports_{report}",
+        tags=["reports"],
+        summary=summary,
+        description=description,
+        parameters=parameters,
+        responses={
+            (200, "application/json"): serializer,
+            (200, "text/csv"): OpenApiResponse(
+                {"type": "string", "description": csv}, description=csv
+            ),
+            **ERRORS,
+        },
+    )
+    # On the view's (inherited) get, isolated per view by extend_schema_view.
+    return extend_schema_view(get=operation)
+
+
+# --- the views --------------------------------------------------------------------------------
+
+
+class ReportView(APIView):
+    """One report: `compute` is the metric; everything around it is shared."""
+
+    report: str = ""
+    allow_day = False
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ReportCSVRenderer]
+
+    def compute(self, *, period: Period, areas: ReportAreas) -> dict:  # pragma: no cover
+        raise NotImplementedError
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (400, 403, 404) are JSON even when CSV was asked for: a CSV table of an
+        # error message would be read as an empty report.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", None) == "csv":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get(self, request):
+        # Order of refusals: no statistics at all (403), then the parameters (400), then the
+        # area (404, logged): nothing is computed for a request that will be refused.
+        allowed = aggregate_areas_or_403(request.user)
+        period = period_from_query(request.query_params, allow_day=self.allow_day)
+        areas = report_areas_for(
+            request=request,
+            allowed=allowed,
+            code=request.query_params.get("area") or None,
+            report=self.report,
+        )
+
+        data = self.compute(period=period, areas=areas)
+        suppressed = not scope_for(request.user).case_access
+        if suppressed:
+            # Looked up on the module when called, so the algorithm can change underneath.
+            data = suppression.suppress_report(self.report, data)
+        data = self.finish(data)
+
+        as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
+        access_log_record(
+            action=AccessLog.Action.VIEW,
+            request=request,
+            object_type="report",
+            object_id=self.report,
+            area_id=areas.area.pk if areas.area else None,
+            purpose=f"rapport {self.report} {period.describe()}, {areas.describe()}"
+            + (" (CSV)" if as_csv else ""),
+        )
+        response = Response(self.envelope(period, areas, suppressed, data))
+        if as_csv:
+            name = self.filename(period, areas)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def finish(self, data: dict) -> dict:
+        """The data after suppression, as answered."""
+        return data
+
+    def envelope(self, period: Period, areas: ReportAreas, suppressed: bool, data: dict) -> dict:
+        return {
+            "report": self.report,
+            "from": f"{period.first:%Y-%m}" if period.first else None,
+            "to": f"{period.last:%Y-%m}" if period.last else None,
+            "area": areas.area.code if areas.area else None,
+            "areas": areas.codes,
+            "national": areas.national,
+            "suppressed": suppressed,
+            "small_cell": suppression.SMALL_CELL,
+            "data": data,
+        }
+
+    def filename(self, period: Period, areas: ReportAreas) -> str:
+        if period.day:
+            when = period.day.isoformat()
+        elif period.first == period.last:
+            when = f"{period.first:%Y-%m}"
+        else:
+            when = f"{period.first:%Y-%m}_{period.last:%Y-%m}"
+        if areas.area:
+            where = areas.area.code
+        elif areas.national:
+            where = "riket"
+        else:
+            # Area codes are slugs, safe in a file name; a long list is left out.
+            where = "-".join(areas.codes) if len(areas.codes) <= 3 else "omraden"
+        return f"samverkan-{self.report.replace('_', '-')}-{when}-{where}.csv"
+
+
+OUTCOMES_CSV = (
+    "Kolumner: dimension;dimension_label;level;level_label;category;category_label;count;share. "
+    "En rad per dimension, nivå och kategori; radens total först som kategori `total`."
+)
+
+
+@report_schema(
+    report="outcomes",
+    summary="Status dag 365",
+    description="Utfallet dag 365 för dem som började i samverkan tolv månader före varje "
+    "månad i perioden (reporting.metrics.outcomes): antal per kategori, radens total och "
+    "andelen som i de publicerade tabellerna, per bakgrundsvariabel och målgrupp.",
+    serializer=s.OutcomesReportSerializer,
+    csv=OUTCOMES_CSV,
+)
+class OutcomesReportView(ReportView):
+    report = "outcomes"
+
+    def compute(self, *, period, areas):
+        return metrics.outcomes(months=period.months, area_ids=areas.area_ids)
+
+
+AVERAGE_DAYS_CSV = (
+    "Kolumner: dimension;dimension_label;level;level_label;group;group_label;count;days_total;"
+    "mean_days. En rad per dimension, nivå och grupp (all, work_or_education)."
+)
+
+
+@report_schema(
+    report="average_days",
+    summary="Genomsnittlig tid i samverkan",
+    description="Medeltalet dagar (slut − start) för dem vars ärende avslutades under "
+    "perioden, för alla och för dem som gick till arbete eller utbildning, per kön och "
+    "målgrupp (reporting.metrics.average_days).",
+    serializer=s.AverageDaysReportSerializer,
+    csv=AVERAGE_DAYS_CSV,
+)
+class AverageDaysReportView(ReportView):
+    report = "average_days"
+
+    def compute(self, *, period, areas):
+        return metrics.average_days(months=period.months, area_ids=areas.area_ids)
+
+
+MAPPINGS_CSV = (
+    "Kolumner: dimension;dimension_label;level;level_label;count;share. En rad per dimension "
+    "och nivå."
+)
+
+
+@report_schema(
+    report="mappings",
+    summary="Gemensamma kartläggningar",
+    description="Kartläggningar vars första möte hölls under perioden, som Tabell 1: per kön, "
+    "ålder, tid i sjukfallet, ersättning och initierande myndighet "
+    "(reporting.metrics.mapping_stats).",
+    serializer=s.MappingsReportSerializer,
+    csv=MAPPINGS_CSV,
+)
+class MappingsReportView(ReportView):
+    report = "mappings"
+
+    def compute(self, *, period, areas):
+        return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids)
+
+
+INFLOW_CSV = (
+    "Kolumner: section;month;dimension;dimension_label;level;level_label;target_group;"
+    "target_group_label;count;share;young;young_share. Avsnittet `months`: per månad (och "
+    "`period`) och kön (all, K, M) antal, unga och ungas andel. Avsnittet `target_groups` "
+    "(hela perioden, som Tabell 2): per dimension, nivå och målgrupp (radens total först som "
+    "`total`) antal och andel. Kolumner som inte hör till avsnittet är tomma."
+)
+
+
+@report_schema(
+    report="inflow",
+    summary="Inflöde av nya deltagare",
+    description="Nya deltagare per månad, unga och kön sida vid sida, och per målgrupp och "
+    "bakgrundsvariabel som Tabell 2 (reporting.metrics.inflow).",
+    serializer=s.InflowReportSerializer,
+    csv=INFLOW_CSV,
+)
+class InflowReportView(ReportView):
+    report = "inflow"
+
+    def compute(self, *, period, areas):
+        return metrics.inflow(months=period.months, area_ids=areas.area_ids)
+
+
+STATUS_CSV = (
+    "Kolumner: area;sex;sex_label;state;state_label;occupation;occupation_label;count. En rad "
+    "per område (`total` för summan, sedan varje områdeskod), kön (all, K, M) och tillstånd; "
+    "efter `ended` en rad per sysselsättning efteråt."
+)
+
+
+@report_schema(
+    report="status",
+    summary="Statusrapport",
+    description="Hur många som är i kartläggning, i aktiva insatser, väntar och har avslutats "
+    "(med sysselsättning efteråt), per område och kön, som SUS standardrapport. För en period "
+    "gäller tillstånden periodens sista dag och de avslutade hela perioden "
+    "(reporting.metrics.status_report_period); med `day` den dagen "
+    "(reporting.metrics.status_report).",
+    serializer=s.StatusReportSerializer,
+    csv=STATUS_CSV,
+    day=True,
+)
+class StatusReportView(ReportView):
+    report = "status"
+    allow_day = True
+
+    def compute(self, *, period, areas):
+        if period.day:
+            return metrics.status_report(day=period.day, area_ids=areas.area_ids)
+        return metrics.status_report_period(months=period.months, area_ids=areas.area_ids)
+
+    def finish(self, data):
+        # The metric keys areas by id; the API speaks area codes.
+        codes = dict(
+            Area.objects.filter(pk__in=[int(key) for key in data["areas"]]).values_list(
+                "pk", "code"
+            )
+        )
+        return {**data, "areas": {codes[int(key)]: rows for key, rows in data["areas"].items()}}
+
+    def envelope(self, period, areas, suppressed, data):
+        envelope = super().envelope(period, areas, suppressed, data)
+        envelope["day"] = period.day.isoformat() if period.day else None
+        return envelope
