@@ -14,8 +14,8 @@ system moves it). The algorithm:
 2. while some equation has exactly one hidden count, hide the smallest other count in it (a
    member before the total; a non-zero count before a zero), the classic "never one alone" rule;
 3. check exactly, by Gaussian elimination modulo a large prime, that no hidden count is fixed by
-   the equations together (two equations can pin a count that neither pins alone); if one is,
-   hide the smallest shown count of the equations nearest to it, and go back to 2.
+   the equations together (two equations can pin a count that neither pins alone); for each one
+   that is, hide the smallest shown count of the equations nearest to it, and go back to 2.
 
 It ends because every round hides one more count. What is hidden goes with the figures computed
 from it: a share, a mean, a sum of days. Counts are never perturbed or rounded; a shown figure
@@ -138,17 +138,16 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
         fixed = _determined(hidden, table)
         if not fixed:
             return hidden
-        choice = None
-        for target in sorted(fixed, key=repr):
-            choice = _nearest_shown(target, hidden, table)
-            if choice is not None:
-                break
-        if choice is None:
+        # One more count for every fixed one at once (each elimination costs more than a count
+        # hidden a little too eagerly).
+        choices = {_nearest_shown(target, hidden, table) for target in sorted(fixed, key=repr)}
+        choices.discard(None)
+        if not choices:
             # Every equation linked to a fixed count is hidden whole. Then the real values solve
             # the hidden system with nothing shown, and so does any multiple of them: only a
             # count of 0 can be fixed, and a 0 is shown anyway.
             return hidden
-        hidden.add(choice)
+        hidden.update(choices)
 
 
 def _nearest_shown(target: Key, hidden: set[Key], table: Table) -> Key | None:
