@@ -13,6 +13,10 @@ from django.urls import reverse
 
 from .test_metrics_given import case, mapping, person, status
 
+# Every test here needs the database, some through fixtures looked up at run time: marked, so
+# pytest-django runs them before the transactional tests that flush the reference data.
+pytestmark = pytest.mark.django_db
+
 PERIOD = {"from": "2025-01", "to": "2025-02"}
 JANUARY = {"from": "2025-01", "to": "2025-01"}
 FEBRUARY = {"from": "2025-02", "to": "2025-02"}

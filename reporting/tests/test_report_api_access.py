@@ -14,6 +14,10 @@ from . import test_report_api
 from .test_metrics_given import mapping, person
 from .test_report_api import PERIOD, get
 
+# Every test here needs the database, some through fixtures looked up at run time: marked, so
+# pytest-django runs them before the transactional tests that flush the reference data.
+pytestmark = pytest.mark.django_db
+
 # The population of test_report_api.py, shared as a fixture of this module too.
 population = test_report_api.population
 

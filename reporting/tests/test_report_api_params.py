@@ -11,6 +11,10 @@ import time_machine
 
 from .test_report_api import get
 
+# Every test here needs the database, some through fixtures looked up at run time: marked, so
+# pytest-django runs them before the transactional tests that flush the reference data.
+pytestmark = pytest.mark.django_db
+
 NAMES = ["outcomes", "average-days", "mappings", "inflow", "status"]
 FORMAT = "Ange månaden som ÅÅÅÅ-MM, till exempel 2026-04."
 RANGE = "Ange en månad mellan 1900-01 och 2100-12."

@@ -5,6 +5,10 @@ import pytest
 import yaml
 from django.urls import reverse
 
+# Every test here needs the database, some through fixtures looked up at run time: marked, so
+# pytest-django runs them before the transactional tests that flush the reference data.
+pytestmark = pytest.mark.django_db
+
 PATHS = {
     "/api/v1/reports/outcomes/": "OutcomesReport",
     "/api/v1/reports/average-days/": "AverageDaysReport",

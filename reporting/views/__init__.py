@@ -1,5 +1,5 @@
-"""Reporting pages: the statistics overview, the areas' work plans and deviation reports
-(SPEC §5)."""
+"""Reporting pages: the statistics page with the follow-up dashboard, the areas' work plans and
+deviation reports, the quality review (SPEC §5)."""
 
 from .deviations import (
     deviation_action_create,

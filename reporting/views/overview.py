@@ -1,24 +1,166 @@
-"""The statistics overview: aggregates only, scoped, small cells suppressed (SPEC §5, §7)."""
+"""The statistics page (/statistik/): the follow-up dashboard of one area or of the nation
+(SPEC §5 "Dashboards"), and the areas the user may see, each linking to its dashboard.
 
+- `?omrade=<code>` chooses an area, `?omrade=riket` the nation (roles with national aggregates
+  only); without it national roles see the nation and everyone else their first area. An area
+  outside the user's aggregate scope answers 404, as every object page does (SPEC §7), and the
+  refusal is logged.
+- `&csv=<table>` downloads one of the page's tables as CSV: the same scoping, the same small-cell
+  suppression (the CSV is built from the very table the page shows) and its own log entry.
+- Aggregates only, no personal data; small cells hidden for roles without case access.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from accounts.scoping import scope_for
+from accounts.models import Area
+from accounts.scoping import aggregate_area_ids, scope_for
+from audit.models import AccessLog
+from audit.services import access_log_record
 
 from ..selectors import SMALL_CELL, area_case_counts, suppress
+from .dashboard import NATION, dashboard_load
+from .dashboard_sections import computed, dashboard_sections
+from .dashboard_tables import Cell, Column, Row, Table, count_cell, csv_response
+
+PURPOSE = "uppföljning: statistik"
+NO_AREA = object()  # the user sees no area's aggregates at all
 
 
+def _url(**params) -> str:
+    return f"{reverse('reporting:overview')}?{urlencode(params)}"
+
+
+def _denied(request, code: str, area: Area | None):
+    access_log_record(
+        action=AccessLog.Action.DENIED,
+        request=request,
+        object_type="dashboard",
+        object_id=code[:64],
+        area_id=area.pk if area else None,
+        purpose=PURPOSE,
+    )
+    raise Http404
+
+
+def _chosen_area(request):
+    """The area asked for (None: the nation), or NO_AREA; 404 outside the user's scope."""
+    code = request.GET.get("omrade", "").strip()
+    area_ids = aggregate_area_ids(request.user)
+    if not code:
+        if area_ids is None:
+            return None
+        first = Area.objects.filter(pk__in=area_ids, is_active=True).order_by("name").first()
+        return first or NO_AREA
+    if code == NATION:
+        if area_ids is not None:
+            _denied(request, code, None)
+        return None
+    area = Area.objects.filter(code=code).first()
+    if area is None or (area_ids is not None and area.pk not in area_ids):
+        _denied(request, code, area)
+    return area
+
+
+def _area_table(user, shown: Area | None) -> Table:
+    case_access = scope_for(user).case_access
+    table = Table(
+        key="omraden",
+        caption=_("Ärenden per samverkansområde"),
+        columns=[
+            Column(_("Område"), num=False),
+            Column(_("Öppna")),
+            Column(_("Avslutade")),
+        ],
+        empty_text=_("Inga områden att visa."),
+        testid="area-overview",
+    )
+    for area in area_case_counts(user=user):
+        table.rows.append(
+            Row(
+                header=Cell(area.name, href="" if area == shown else _url(omrade=area.code)),
+                cells=[
+                    count_cell(suppress(area.open_cases, case_access=case_access)),
+                    count_cell(suppress(area.closed_cases, case_access=case_access)),
+                ],
+            )
+        )
+    return table
+
+
+@require_GET
 def overview(request):
     scope = scope_for(request.user)
-    rows = [
-        {
-            "area": area,
-            "open": suppress(area.open_cases, case_access=scope.case_access),
-            "closed": suppress(area.closed_cases, case_access=scope.case_access),
-        }
-        for area in area_case_counts(user=request.user)
-    ]
+    area = _chosen_area(request)
+    wanted_csv = request.GET.get("csv")
+    board = None if area is NO_AREA else dashboard_load(user=request.user, area=area)
+    area = None if area is NO_AREA else area
+    code = board.code if board else ""
+
+    def csv_url(key: str) -> str:
+        return _url(omrade=code, csv=key)
+
+    sections = dashboard_sections(board, csv_url) if board else []
+    if board and not board.months:
+        sections = [s for s in sections if s.key == "avvikelser"]
+    area_table = _area_table(request.user, area)
+    if code:
+        area_table.csv_url = csv_url(area_table.key)
+    tables = {table.key: table for section in sections for table in section.tables}
+    tables[area_table.key] = area_table
+
+    if wanted_csv is not None:
+        table = tables.get(wanted_csv)
+        if table is None:
+            return render(
+                request,
+                "reporting/dashboard_unknown_table.html",
+                {"wanted": wanted_csv, "tables": tables.values()},
+                status=400,
+            )
+        access_log_record(
+            action=AccessLog.Action.EXPORT,
+            request=request,
+            object_type="dashboard",
+            object_id=f"{code or '-'}:{table.key}"[:64],
+            area_id=area.pk if area else None,
+            purpose=f"{PURPOSE}: CSV {table.key}",
+        )
+        newest = board.newest.label if board and board.newest else "utan-data"
+        return csv_response(
+            table, filename=f"statistik-{code or 'omraden'}-{table.key}-{newest}.csv"
+        )
+
+    access_log_record(
+        action=AccessLog.Action.VIEW,
+        request=request,
+        object_type="dashboard",
+        object_id=code or "-",
+        area_id=area.pk if area else None,
+        purpose=PURPOSE,
+    )
+    newest = board.newest if board else None
     return render(
         request,
         "reporting/overview.html",
-        {"rows": rows, "small_cell": SMALL_CELL, "national": scope.national_aggregates},
+        {
+            "national": board is not None and board.area is None,
+            "may_see_nation": scope.national_aggregates,
+            "nation_url": _url(omrade=NATION),
+            "board": board,
+            "place": (area.name if area else _("Hela riket")) if board else "",
+            "newest": newest,
+            "newest_computed": computed(newest) if newest and not newest.gap else "",
+            "gaps": [m.label for m in board.gaps] if board else [],
+            "sections": sections,
+            "area_table": area_table,
+            "small_cell": SMALL_CELL,
+        },
     )

@@ -1,0 +1,229 @@
+"""The follow-up dashboard's figures (SPEC §5 "Dashboards"): the newest snapshot version of each
+of the last 24 report months of one area (or the nation), each month's plan and goals, the open
+deviation reports and the officers behind the caseload.
+
+Read from the stored snapshots only, never recomputed, so the dashboard shows the figures the
+monthly job published and says which version (ADR 0009). A fixed number of queries whatever the
+number of months: the snapshots in one query (the JSON parts the dashboard uses, not the whole
+figures), the plans, rule sets, deviations and officers in one each.
+
+Small cells: for roles without case access each month's figures go through
+reporting.suppression.suppress_report before anything reads them (SPEC §5, §7), so no table,
+chart, alt text or CSV can show a hidden count or a figure computed from one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
+from django.db.models.fields.json import KeyTransform
+from django.utils import timezone
+
+from accounts.models import Area
+from accounts.scoping import scope_for
+from cases.models import RuleSet
+from samverkan.dates import add_months
+
+from ..models import DeviationReport, MonthlySnapshot, WorkPlan
+from ..suppression import suppress_report
+
+WINDOW_MONTHS = 24
+NATION = "riket"  # ?omrade=riket; area codes are slugs of real areas, never this word
+
+# The parts of a snapshot the dashboard reads, with the suppression kind of each.
+PARTS = {"inflow": "inflow", "outcomes": "outcomes", "average_days": "average_days"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One month's plan and goals: the area's work plan of the month's year, or for the nation
+    the sum of the areas' plans and the rule set's goals. None: there is none."""
+
+    planned_inflow: int | None = None
+    tolerance_percent: int | None = None
+    goal_share_percent: int | None = None
+    goal_average_days: int | None = None
+
+
+@dataclass
+class Month:
+    day: dt.date
+    version: int | None = None  # None: no snapshot for the month (a gap)
+    computed_at: dt.datetime | None = None
+    inflow: dict | None = None  # suppressed metrics results, as reporting.metrics returns them
+    outcomes: dict | None = None
+    average_days: dict | None = None
+    target: Target = field(default_factory=Target)
+
+    @property
+    def label(self) -> str:
+        return f"{self.day:%Y-%m}"
+
+    @property
+    def gap(self) -> bool:
+        return self.version is None
+
+
+@dataclass
+class Dashboard:
+    area: Area | None  # None: the nation
+    hide_small_cells: bool
+    months: list[Month]  # oldest first, gaps included
+    caseload: dict | None  # the newest month's, suppressed
+    deviations: list[DeviationReport]
+    officers: dict[str, object]  # user id (as in the snapshot) -> user, with staff_profile
+    national_plan_areas: int = 0  # active areas (the national plan needs all of their plans)
+
+    @property
+    def code(self) -> str:
+        return self.area.code if self.area else NATION
+
+    @property
+    def newest(self) -> Month | None:
+        return self.months[-1] if self.months else None
+
+    @property
+    def gaps(self) -> list[Month]:
+        return [month for month in self.months if month.gap]
+
+
+def _stored(area: Area | None):
+    return MonthlySnapshot.objects.filter(**({"area": area} if area else {"area__isnull": True}))
+
+
+def _snapshots(area: Area | None) -> list[dict]:
+    """The newest version of each month in the 24 months up to the newest month stored."""
+    stored = _stored(area)
+    newest = stored.aggregate(newest=Max("month"))["newest"]
+    if newest is None:
+        return []
+    parts = {f"part_{name}": KeyTransform(name, "figures") for name in PARTS}
+    parts["part_caseload"] = KeyTransform("caseload", "figures")
+    return list(
+        stored.filter(month__gte=add_months(newest, -(WINDOW_MONTHS - 1)))
+        .latest_versions()
+        .values("month", "version", "computed_at", **parts)
+    )
+
+
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, day = [], first
+    while day <= last:
+        months.append(day)
+        day = add_months(day, 1)
+    return months
+
+
+def _rules_on(rule_sets: list[RuleSet], day: dt.date) -> RuleSet:
+    """RuleSet.for_date without a query per month: the set in force on `day`, before the first
+    set the first one, with none stored the 2010 plan's defaults."""
+    in_force = [rules for rules in rule_sets if rules.valid_from <= day]
+    if in_force:
+        return in_force[-1]
+    return rule_sets[0] if rule_sets else RuleSet(valid_from=dt.date(2010, 1, 1))
+
+
+def _targets(area: Area | None, days: list[dt.date]) -> tuple[dict[dt.date, Target], int]:
+    years = sorted({day.year for day in days})
+    if area is not None:
+        plans = {plan.year: plan for plan in WorkPlan.objects.filter(area=area, year__in=years)}
+        targets = {}
+        for day in days:
+            plan = plans.get(day.year)
+            targets[day] = (
+                Target(
+                    planned_inflow=plan.planned_for_month(day.month),
+                    tolerance_percent=plan.deviation_tolerance_percent,
+                    goal_share_percent=plan.goal_share_percent,
+                    goal_average_days=plan.goal_average_days,
+                )
+                if plan
+                else Target()
+            )
+        return targets, 0
+    # The nation has no work plan of its own: its plan is the areas' plans added up, shown only
+    # when every active area has one for the year (a partial sum would look like a shortfall),
+    # and its goals are the national goals of the rule set in force.
+    active = Area.objects.filter(is_active=True).count()
+    by_year: dict[int, list[list[int]]] = {}
+    for year, planned in WorkPlan.objects.filter(year__in=years, area__is_active=True).values_list(
+        "year", "planned_inflow"
+    ):
+        by_year.setdefault(year, []).append(planned)
+    rule_sets = list(RuleSet.objects.order_by("valid_from"))
+    targets = {}
+    for day in days:
+        plans = by_year.get(day.year, [])
+        rules = _rules_on(rule_sets, day)
+        complete = active > 0 and len(plans) == active
+        targets[day] = Target(
+            planned_inflow=sum(p[day.month - 1] for p in plans) if complete else None,
+            tolerance_percent=rules.deviation_tolerance_percent,
+            goal_share_percent=rules.goal_share_percent,
+            goal_average_days=rules.goal_average_days,
+        )
+    return targets, active
+
+
+def _open_deviations(user, area: Area | None) -> list[DeviationReport]:
+    today = timezone.localdate()
+    reports = DeviationReport.objects.visible_to(user).open()
+    if area is not None:
+        reports = reports.filter(area=area)
+    return list(
+        reports.select_related("area")
+        .annotate(
+            overdue_count=Count(
+                "actions", filter=Q(actions__done_on__isnull=True, actions__due_on__lt=today)
+            )
+        )
+        .order_by("-opened_for", "area__name", "kind")
+    )
+
+
+def _officers(caseload: dict | None) -> dict[str, object]:
+    if not caseload:
+        return {}
+    ids = {key for agency in ("fk", "af") for key in (caseload.get(agency) or {})}
+    ids = [int(key) for key in ids if str(key).isdigit()]
+    users = get_user_model().objects.filter(pk__in=ids).select_related("staff_profile")
+    return {str(user.pk): user for user in users}
+
+
+def dashboard_load(*, user, area: Area | None) -> Dashboard:
+    """Everything the dashboard of `area` (None: the nation) shows to `user`, who the caller
+    has already checked may see it."""
+    hide = not scope_for(user).case_access
+
+    def shown(kind: str, data):
+        if data is None:
+            return None
+        return suppress_report(kind, data) if hide else data
+
+    stored = {row["month"]: row for row in _snapshots(area)}
+    days = _months_between(min(stored), max(stored)) if stored else []
+    targets, active = _targets(area, days) if days else ({}, 0)
+    months = []
+    for day in days:
+        row = stored.get(day)
+        month = Month(day=day, target=targets[day])
+        if row is not None:
+            month.version = row["version"]
+            month.computed_at = row["computed_at"]
+            for name, kind in PARTS.items():
+                setattr(month, name, shown(kind, row[f"part_{name}"]))
+        months.append(month)
+    newest = stored[max(stored)] if stored else None
+    caseload = shown("caseload", newest["part_caseload"]) if newest else None
+    return Dashboard(
+        area=area,
+        hide_small_cells=hide,
+        months=months,
+        caseload=caseload,
+        deviations=_open_deviations(user, area),
+        officers=_officers(caseload),
+        national_plan_areas=active,
+    )

@@ -1,0 +1,289 @@
+"""The dashboard's goal sections (SPEC §5 "Outcome at day 365", "Average days", "Dashboards"):
+the share in work or education at day 365 for women and men against the goal, and the average
+days in samverkan against the goal, over the last 24 report months. "Under målet" is the
+deviation rule's own test (reporting.deviations: in work × 100 < goal × measured)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from samverkan.dates import add_months
+
+from .. import charts
+from ..metrics.printing import printed_share
+from .dashboard import Dashboard, Month
+from .dashboard_tables import (
+    ABSENT,
+    WORK,
+    Cell,
+    Column,
+    Row,
+    Section,
+    Table,
+    count_cell,
+    dig,
+    gap_row,
+    hidden_count,
+    hidden_derived,
+    missing,
+    span,
+    spoken,
+    text_cell,
+    version_cell,
+)
+
+# --- day-365 share vs goal --------------------------------------------------------------------
+
+GROUPS = (("K", "sex", "K"), ("M", "sex", "M"), ("all", "total", "total"))
+
+
+def _share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
+    """(in work or education, measured, share) cells, the share as a number for the chart, and
+    the goal state: 'hidden', 'none' (nobody measured) or 'ok'."""
+    counted, total = dig(row, "counts", WORK), dig(row, "total")
+    stored_share = dig(row, "shares", WORK)
+    if counted is ABSENT or total is ABSENT:
+        return missing(), missing(), missing(), None, "none"
+    if counted is None or total is None or stored_share is None:
+        share = hidden_derived()
+        return count_cell(counted), count_cell(total), share, None, "hidden"
+    if total == 0:
+        return Cell("0"), Cell("0"), missing(), None, "none"
+    number = round(100 * counted / total, 1)
+    return Cell(str(counted)), Cell(str(total)), Cell(printed_share(counted, total)), number, "ok"
+
+
+def _below_goal(row, goal) -> bool:
+    counted, total = dig(row, "counts", WORK), dig(row, "total")
+    return counted * 100 < goal * total
+
+
+def outcome_section(board: Dashboard, csv_url) -> Section:
+    names = {"K": _("Kvinnor"), "M": _("Män"), "all": _("Alla")}
+    columns = [Column(_("Rapportmånad"), num=False), Column(_("Startkohort"), num=False)]
+    for key, _dim, _level in GROUPS:
+        columns += [
+            Column(_("%(group)s i arbete/utbildning") % {"group": names[key]}),
+            Column(_("%(group)s mätta") % {"group": names[key]}),
+            Column(_("Andel %(group)s") % {"group": names[key].lower()}),
+        ]
+    columns += [
+        Column(_("Mål")),
+        Column(_("Jämfört med målet"), num=False),
+        Column(_("Version")),
+    ]
+    table = Table(
+        key="dag365",
+        caption=_("Andel i arbete eller utbildning dag 365, kvinnor och män, jämfört med målet"),
+        columns=columns,
+        empty_text=_("Inga månader att visa."),
+        csv_url=csv_url("dag365"),
+    )
+    series = {key: [] for key, _dim, _level in GROUPS}
+    goals = []
+    for month in board.months:
+        goal = month.target.goal_share_percent
+        goals.append(goal)
+        cohort = Cell(f"{_cohort(month):%Y-%m}")
+        if month.gap:
+            row = gap_row(month, len(columns) - 1)
+            row.cells.insert(0, cohort)
+            table.rows.append(row)
+            for values in series.values():
+                values.append(None)
+            continue
+        cells, below, hidden = [cohort], [], False
+        for key, dim, level in GROUPS:
+            row = dig(month.outcomes, "rows", dim, level)
+            counted, total, share, number, state = _share_parts(row)
+            cells += [counted, total, share]
+            series[key].append(number)
+            if key == "all":
+                continue
+            hidden = hidden or state == "hidden"
+            if state == "ok" and goal is not None and _below_goal(row, goal):
+                below.append(names[key].lower())
+        if goal is None:
+            verdict = missing()
+        elif below:
+            verdict = text_cell(
+                _("Under målet: %(groups)s") % {"groups": ", ".join(below)}, flag=True
+            )
+        elif hidden:
+            verdict = hidden_derived()
+        elif series["K"][-1] is not None and series["M"][-1] is not None:
+            verdict = text_cell(_("Når målet"))
+        else:
+            verdict = missing()
+        cells += [missing() if goal is None else Cell(f"{goal}%"), verdict, version_cell(month)]
+        table.rows.append(Row(header=Cell(month.label), cells=cells, warning=verdict.flag))
+    section = Section(
+        key="dag365",
+        title=_("I arbete eller utbildning dag 365, jämfört med målet"),
+        lead=_(
+            "Rapportmånaden visar de deltagare som började i samverkan tolv månader tidigare "
+            "(startkohorten), med sin status dag 365. Målet gäller kvinnor och män var för sig."
+        ),
+        tables=[table],
+    )
+    if board.months:
+        newest = board.newest
+        parts = {}
+        for key, dim, level in GROUPS:
+            shown = _share_parts(dig(newest.outcomes, "rows", dim, level))[2]
+            parts[key] = shown.text
+        alt = _(
+            "Linjediagram: andel i arbete eller utbildning dag 365 för kvinnor, män och alla, "
+            "och målet (streckad linje), %(span)s. %(month)s: kvinnor %(K)s, män %(M)s, "
+            "alla %(all)s, mål %(goal)s."
+        ) % {
+            "span": span(board.months),
+            "month": newest.label,
+            "goal": f"{newest.target.goal_share_percent}%"
+            if newest.target.goal_share_percent is not None
+            else _("saknas"),
+            **parts,
+        }
+        section.charts.append(
+            charts.line_chart(
+                labels=[m.label for m in board.months],
+                series=[
+                    charts.Series(_("Kvinnor"), series["K"], "women"),
+                    charts.Series(_("Män"), series["M"], "men"),
+                    charts.Series(_("Alla"), series["all"], "all"),
+                    charts.Series(_("Mål (streckad)"), goals, "goal"),
+                ],
+                alt=alt,
+                percent=True,
+                y_title=_("Andel i arbete eller utbildning"),
+            )
+        )
+    return section
+
+
+def _cohort(month: Month):
+    return add_months(month.day, -12)
+
+
+# --- average days vs goal ---------------------------------------------------------------------
+
+
+def _mean_cell(part) -> tuple[Cell, Cell, int | None]:
+    """(ended, mean days) cells and the mean for the chart."""
+    count, mean = dig(part, "count"), dig(part, "mean_days")
+    if count is ABSENT:
+        return missing(), missing(), None
+    if count is None:
+        return hidden_count(), hidden_derived(), None
+    if count == 0:
+        return Cell("0"), missing(), None
+    if mean is None or mean is ABSENT:
+        return Cell(str(count)), hidden_derived(), None
+    return Cell(str(count)), Cell(str(mean)), mean
+
+
+def days_section(board: Dashboard, csv_url) -> Section:
+    columns = [
+        Column(_("Månad"), num=False),
+        Column(_("Avslutade")),
+        Column(_("Genomsnitt, dagar")),
+        Column(_("Kvinnor, dagar")),
+        Column(_("Män, dagar")),
+        Column(_("Avslutade till arbete eller utbildning")),
+        Column(_("Deras genomsnitt, dagar")),
+        Column(_("Mål, högst dagar")),
+        Column(_("Jämfört med målet"), num=False),
+        Column(_("Version")),
+    ]
+    table = Table(
+        key="tid",
+        caption=_("Genomsnittlig tid i samverkan för dem som avslutades, jämfört med målet"),
+        columns=columns,
+        empty_text=_("Inga månader att visa."),
+        csv_url=csv_url("tid"),
+    )
+    series = {"all": [], "K": [], "M": []}
+    goals = []
+    for month in board.months:
+        goal = month.target.goal_average_days
+        goals.append(goal)
+        if month.gap:
+            table.rows.append(gap_row(month, len(columns)))
+            for values in series.values():
+                values.append(None)
+            continue
+        rows = dig(month.average_days, "rows")
+        ended, mean, mean_value = _mean_cell(dig(rows, "total", "total", "all"))
+        _n, women, women_value = _mean_cell(dig(rows, "sex", "K", "all"))
+        _n, men, men_value = _mean_cell(dig(rows, "sex", "M", "all"))
+        to_work, to_work_mean, _v = _mean_cell(dig(rows, "total", "total", WORK))
+        series["all"].append(mean_value)
+        series["K"].append(women_value)
+        series["M"].append(men_value)
+        if goal is None:
+            verdict = missing()
+        elif mean.hidden:
+            verdict = hidden_derived()
+        elif mean_value is None:
+            verdict = missing()
+        elif mean_value > goal:
+            verdict = text_cell(_("Över målet"), flag=True)
+        else:
+            verdict = text_cell(_("Inom målet"))
+        table.rows.append(
+            Row(
+                header=Cell(month.label),
+                cells=[
+                    ended,
+                    mean,
+                    women,
+                    men,
+                    to_work,
+                    to_work_mean,
+                    missing() if goal is None else Cell(str(goal)),
+                    verdict,
+                    version_cell(month),
+                ],
+                warning=verdict.flag,
+            )
+        )
+    section = Section(
+        key="tid",
+        title=_("Genomsnittlig tid i samverkan, jämfört med målet"),
+        lead=_(
+            "Medelvärdet av dagarna från start till avslut för dem som avslutades under "
+            "månaden. Målet är ett högsta antal dagar."
+        ),
+        tables=[table],
+    )
+    if board.months:
+        newest = board.newest
+        newest_mean = _mean_cell(dig(newest.average_days, "rows", "total", "total", "all"))[1]
+        alt = _(
+            "Linjediagram: genomsnittlig tid i samverkan i dagar för alla, kvinnor och män, och "
+            "målet (streckad linje), %(span)s. %(month)s: genomsnitt %(mean)s dagar, mål "
+            "högst %(goal)s."
+        ) % {
+            "span": span(board.months),
+            "month": newest.label,
+            "mean": newest_mean.text,
+            "goal": spoken(
+                ABSENT
+                if newest.target.goal_average_days is None
+                else newest.target.goal_average_days
+            ),
+        }
+        section.charts.append(
+            charts.line_chart(
+                labels=[m.label for m in board.months],
+                series=[
+                    charts.Series(_("Alla"), series["all"], "all"),
+                    charts.Series(_("Kvinnor"), series["K"], "women"),
+                    charts.Series(_("Män"), series["M"], "men"),
+                    charts.Series(_("Mål, högst (streckad)"), goals, "goal"),
+                ],
+                alt=alt,
+                y_title=_("Dagar"),
+            )
+        )
+    return section

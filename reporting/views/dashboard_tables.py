@@ -1,0 +1,185 @@
+"""The dashboard's tables (SPEC §5 "Dashboards"): one structure rendered twice, as an HTML table
+under its chart and as a CSV download, so the page and the file cannot drift apart.
+
+A cell's text is what both show. A suppressed small cell (reporting.suppression: the value came
+back as None) is a `hidden` cell: its text is "<5" for a count, "dolt" for a share or mean
+computed from one; the page explains both. A missing value (no snapshot, no work plan) is "–".
+
+Also the helpers every section shares for reading the stored figures: `dig` tells a key the
+figures lack (ABSENT: shown "–") from a value suppression hid (None: shown "<5" or "dolt").
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from ..selectors import SMALL_CELL
+
+if TYPE_CHECKING:
+    from ..charts import Chart
+    from .dashboard import Month
+
+MISSING = "–"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    hidden: bool = False  # suppressed: shown with the explanation
+    flag: bool = False  # off plan, goal or norm; the text itself says so too
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    num: bool = True
+
+
+@dataclass
+class Row:
+    header: Cell
+    cells: list[Cell]
+    warning: bool = False  # the row deviates (highlighted, and a cell says how)
+    gap: bool = False  # the month has no snapshot
+
+
+@dataclass
+class Table:
+    key: str  # the CSV name: ?csv=<key>
+    caption: str
+    columns: list[Column]  # the first is the row headers' column
+    rows: list[Row] = field(default_factory=list)
+    empty_text: str = ""
+    testid: str = ""
+    csv_url: str = ""
+
+    def __post_init__(self):
+        self.testid = self.testid or f"table-{self.key}"
+
+    def body(self) -> list[tuple[Row, list[tuple[Cell, bool]]]]:
+        """Each row with its cells paired with their column's `num` (for the template)."""
+        nums = [column.num for column in self.columns[1:]]
+        return [(row, list(zip(row.cells, nums, strict=False))) for row in self.rows]
+
+    def csv_lines(self) -> list[list[str]]:
+        lines = [[column.label for column in self.columns]]
+        lines.extend([row.header.text, *(cell.text for cell in row.cells)] for row in self.rows)
+        return lines
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def hidden_count() -> Cell:
+    return Cell(f"<{SMALL_CELL}", hidden=True)
+
+
+def hidden_derived() -> Cell:
+    return Cell(_("dolt"), hidden=True)
+
+
+def missing() -> Cell:
+    return Cell(MISSING)
+
+
+def count_cell(value) -> Cell:
+    """A count from the (suppressed) figures: None is a hidden small cell."""
+    return hidden_count() if value is None else Cell(str(value))
+
+
+def text_cell(text: str, *, flag: bool = False, href: str = "") -> Cell:
+    return Cell(text, flag=flag, href=href)
+
+
+# --- reading the stored figures -------------------------------------------------------------
+
+ABSENT = object()  # a key the stored figures do not have (distinct from None: hidden)
+WORK = "work_or_education"
+
+
+@dataclass
+class Section:
+    """One subject of the dashboard: its charts and the tables behind them."""
+
+    key: str
+    title: str
+    lead: str = ""
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def dig(data, *keys):
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return ABSENT
+        data = data[key]
+    return data
+
+
+def value_cell(value) -> Cell:
+    if value is ABSENT:
+        return missing()
+    return count_cell(value)
+
+
+def chart_value(value):
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def half_up_percent(count: int, total: int) -> int:
+    return (2 * count * 100 + total) // (2 * total)
+
+
+def version_cell(month: Month) -> Cell:
+    return text_cell(_("saknas"), flag=True) if month.gap else Cell(str(month.version))
+
+
+def gap_row(month: Month, width: int) -> Row:
+    """A month without a snapshot: dashes, and the version column says it is missing."""
+    return Row(
+        header=Cell(month.label),
+        cells=[missing() for _ in range(width - 2)] + [version_cell(month)],
+        gap=True,
+    )
+
+
+def span(months: list[Month]) -> str:
+    return f"{months[0].label}–{months[-1].label}" if months else ""
+
+
+def spoken(value) -> str:
+    """A value for an alt text."""
+    if value is None:
+        return _("dolt")
+    if value is ABSENT:
+        return _("saknas")
+    return str(value)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection); names come
+# from user records, so they are defused with a leading apostrophe as OWASP advises.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(table: Table, *, filename: str) -> HttpResponse:
+    """UTF-8 with a byte-order mark (Excel, which the agencies use, needs it to read å, ä, ö),
+    semicolon-separated (Excel's separator in the Swedish locale), a header row first."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    for line in table.csv_lines():
+        writer.writerow([_defused(text) for text in line])
+    return response
