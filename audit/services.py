@@ -111,3 +111,37 @@ def access_log_record_many(
         )
     AccessLog.objects.bulk_create(entries)
     return len(entries)
+
+
+def access_log_record_subjects(
+    *, action: str, subjects, request=None, user=None, username: str = ""
+) -> int:
+    """One entry per subject in one INSERT, for writes of many records at once (the imports).
+    `subjects` yields (object_type, object_id, person_id, area_id, purpose); without a request
+    (the command line) `username` says who ran it."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    now = timezone.now()
+    ip = _client_ip(request)
+    path = _clean(request.path, 300) if request is not None else ""
+    name = _clean(username or (user.get_username() if user else ""), 150)
+    entries = [
+        AccessLog(
+            occurred_at=now,
+            user=user,
+            username=name,
+            action=action,
+            object_type=_clean(object_type, 50),
+            object_id=_clean(object_id, 64),
+            person_id=person_id,
+            area_id=area_id,
+            purpose=_clean(purpose),
+            ip_address=ip,
+            path=path,
+        )
+        for object_type, object_id, person_id, area_id, purpose in subjects
+    ]
+    AccessLog.objects.bulk_create(entries)
+    return len(entries)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("me/", me, name="me"),
     path("reports/", include("reporting.api.urls")),
+    path("imports/", include("imports.api_urls")),
     path("", include(router.urls)),
 ]

@@ -124,6 +124,12 @@ class Person(models.Model):
 class Consent(models.Model):
     """A recorded consent (samtycke) or legal basis, with what it covers and when."""
 
+    class Source(models.TextChoices):
+        RECORDED = "recorded", _("Registrerat i Samverkan")
+        # A person imported by personnummer is registered in follow-up (SPEC §3, §6): the
+        # persons import records that as a consent covering follow-up (see imports/).
+        IMPORT = "import", _("Import")
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("deltagare")
     )
@@ -144,6 +150,9 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("registrerat av"),
+    )
+    source = models.CharField(
+        _("källa"), max_length=10, choices=Source.choices, default=Source.RECORDED
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

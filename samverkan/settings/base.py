@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cases",
     "mapping",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -73,7 +73,7 @@ AGGREGATE_PAGES = {
 }
 
 # Values for other URL parameters.
-OTHER_PARAMS = {"format": "json"}
+OTHER_PARAMS = {"format": "json", "kind": "status"}
 
 
 def _walk(patterns, namespace=None, prefix=""):
@@ -127,7 +127,7 @@ def test_every_pattern_is_named_and_known():
         for p in params:
             if p == "pk" and name not in OBJECT_OF:
                 unknown.append(f"{name} (add it to OBJECT_OF)")
-            elif p not in ("pk", "format"):
+            elif p not in ("pk", *OTHER_PARAMS):
                 unknown.append(f"{name} has parameter {p!r} (teach this test about it)")
     assert not unknown, unknown
 

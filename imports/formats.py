@@ -1,0 +1,86 @@
+"""The import formats as the upload page describes them, built from the same column lists and
+code lists the import checks, so the page cannot drift from the code (README "Import" has the
+same in prose)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Benefit, EducationLevel, ExitReason, TargetGroup
+from mapping.models import AgencyCode, Decision
+
+from .kinds import IMPORTERS
+
+DATE = _("datum ÅÅÅÅ-MM-DD")
+
+
+def _codes(choices) -> str:
+    return ", ".join(choices.values)
+
+
+def _status_codes() -> str:
+    from cases.models import StatusCode
+
+    return ", ".join(StatusCode.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: object
+    required: bool = False
+
+
+COLUMNS = {
+    "persons": [
+        Column("personnummer", _("personnummer eller samordningsnummer"), True),
+        Column("first_name", _("förnamn"), True),
+        Column("last_name", _("efternamn"), True),
+        Column("born_abroad", _("utrikes född: 1 = ja, 0 = nej")),
+        Column("education_level", _codes(EducationLevel)),
+        Column(
+            "disability",
+            _("funktionsnedsättning som medför nedsatt arbetsförmåga: 1 = ja, 0 = nej"),
+        ),
+    ],
+    "cases": [
+        Column("personnummer", _("personen, redan registrerad"), True),
+        Column("area_code", _("samverkansområdets kod, personens område"), True),
+        Column("target_group", _codes(TargetGroup)),
+        Column("benefit", _codes(Benefit)),
+        Column("benefit_end_date", DATE),
+        Column("sick_leave_start", DATE),
+        Column(
+            "referral_date",
+            _("beredningsgruppen, datum ÅÅÅÅ-MM-DD; referral_date eller start_date krävs"),
+        ),
+        Column(
+            "start_date",
+            _("registrering i samverkan, datum ÅÅÅÅ-MM-DD; referral_date eller start_date krävs"),
+        ),
+        Column("end_date", _("avslut, datum ÅÅÅÅ-MM-DD")),
+        Column("exit_reason", _codes(ExitReason)),
+    ],
+    "status": [
+        Column("personnummer", _("personen, redan registrerad"), True),
+        Column("date", DATE, True),
+        Column("status_code", lazy(_status_codes, str)(), True),
+    ],
+    "mappings": [
+        Column("personnummer", _("personen, redan registrerad"), True),
+        Column("area_code", _("samverkansområdets kod, personens område"), True),
+        Column("initiated_by", _codes(AgencyCode), True),
+        Column("date", _("dagen kartläggningen hölls (första mötet), datum ÅÅÅÅ-MM-DD"), True),
+        Column("benefit", _codes(Benefit)),
+        Column("sick_leave_start", DATE),
+        Column("decision", _codes(Decision)),
+    ],
+}
+
+FORMATS = [
+    {"kind": kind, "header": ";".join(c.name for c in COLUMNS[kind]), "columns": COLUMNS[kind]}
+    for kind in IMPORTERS
+]

@@ -1,0 +1,123 @@
+"""The one way in for every import (SPEC §6): the command, the upload page and the API all call
+`import_file`. It checks who may import, reads and checks the whole file, and writes it in one
+transaction or not at all."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Area
+from accounts.scoping import scope_for
+
+from .base import Actor
+from .kinds import IMPORTERS
+from .reading import read_rows
+from .results import ImportRejected, ImportResult
+
+logger = logging.getLogger(__name__)
+
+# One import at a time (a transaction-level advisory lock): the second waits, then finds what
+# the first wrote, so two uploads of the same file cannot both insert it.
+IMPORT_LOCK_KEY = 0x5AE1_1A0B
+
+
+def user_may_import(user) -> bool:
+    """Coordinators (area-wide case access) import, for their own areas only (SPEC §1, §6)."""
+    scope = scope_for(user)
+    return bool(scope.case_access and scope.area_wide and scope.area_ids)
+
+
+def import_areas_for(user):
+    """The areas a user's imports may touch."""
+    return Area.objects.filter(pk__in=scope_for(user).area_ids).order_by("name")
+
+
+def _actor(user, request, username: str) -> Actor:
+    if user is None:
+        # The command line: whoever runs manage.py on the server has every area.
+        return Actor(user=None, request=None, username=username, area_ids=None)
+    if not user_may_import(user):
+        raise PermissionDenied(_("Bara samordnare kan importera filer."))
+    return Actor(
+        user=user,
+        request=request,
+        username=username or user.get_username(),
+        area_ids=frozenset(scope_for(user).area_ids),
+    )
+
+
+def _persons_area(kind: str, actor: Actor, area):
+    """The area a persons file is registered in: the one chosen, or the importer's only one."""
+    if area is None and actor.area_ids is not None and len(actor.area_ids) == 1:
+        area = Area.objects.get(pk=next(iter(actor.area_ids)))
+    if area is None:
+        raise ImportRejected(
+            kind=kind,
+            file_error=_("Välj vilket samverkansområde personerna ska registreras i."),
+        )
+    if not actor.may_use(area.pk):
+        raise ImportRejected(
+            kind=kind,
+            file_error=_("Du kan inte importera till samverkansområdet %(a)s.") % {"a": area},
+        )
+    return area
+
+
+def import_file(
+    *,
+    kind: str,
+    data: bytes,
+    user=None,
+    request=None,
+    username: str = "",
+    area=None,
+    filename: str = "",
+    today=None,
+    progress=None,
+) -> ImportResult:
+    """Import one file of `kind`. Raises ImportRejected (nothing written) with the file-level
+    reason or one RowError per bad row, PermissionDenied for a user who may not import."""
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    actor = _actor(user, request, username)
+    importer = IMPORTERS[kind](
+        actor=actor,
+        today=today or timezone.localdate(),
+        filename=filename,
+        area=_persons_area(kind, actor, area) if kind == "persons" else None,
+        progress=progress,
+    )
+    try:
+        rows = read_rows(kind, data, importer.columns)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            result = importer.run_rows(rows)
+    except ImportRejected as rejected:
+        logger.info("import %s av %s avvisad: %s", kind, actor.username or "?", rejected.summary)
+        raise
+    except IntegrityError:
+        # Someone saved a conflicting record between our check and our insert (a form in the
+        # app, say). Nothing is written; the next attempt sees their record.
+        logger.warning("import %s av %s: krock med samtidig ändring", kind, actor.username)
+        raise ImportRejected(
+            kind=kind,
+            file_error=_(
+                "Uppgifterna ändrades samtidigt av någon annan. Inget är sparat; importera "
+                "filen igen."
+            ),
+        ) from None
+    logger.info(
+        "import %s av %s: %d rader, %d nya, %d fanns redan",
+        kind,
+        actor.username or "?",
+        result.rows,
+        result.created,
+        result.existing,
+    )
+    return result
