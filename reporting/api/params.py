@@ -176,26 +176,37 @@ def report_areas_for(
     *, request, allowed: frozenset[int] | None, code: str | None, report: str
 ) -> ReportAreas:
     """The areas of a report for `code` (None or empty: everything in `allowed`, the user's
-    aggregate areas from aggregate_areas_or_403).
+    aggregate areas from aggregate_areas_or_403; "a,b": the sum of those areas).
 
     A code of an area outside `allowed`, or no such code, is the same 404, logged as a refusal
     against the area asked for (when it exists) so that area's coordinator sees who tried, as
     cases.access.get_visible_or_404 does for objects."""
-    if code:
-        # Codes are slugs of at most 20 characters; anything else cannot exist (and a NUL
-        # character must not reach PostgreSQL).
-        area = Area.objects.filter(code=code).first() if AREA_CODE.match(code) else None
-        if area is None or (allowed is not None and area.pk not in allowed):
-            access_log_record(
-                action=AccessLog.Action.DENIED,
-                request=request,
-                object_type="report",
-                object_id=code[:64],
-                area_id=area.pk if area is not None else None,
-                purpose=f"rapport {report}, område utanför behörigheten",
-            )
-            raise exceptions.NotFound()
-        return ReportAreas(area_ids=[area.pk], area=area, codes=[area.code])
+    codes = sorted({part.strip() for part in (code or "").split(",") if part.strip()})
+    if codes:
+        # One code, or several separated by commas: a list of areas is summed.
+        found = []
+        for wanted in codes:
+            # Codes are slugs of at most 20 characters; anything else cannot exist (and a NUL
+            # character must not reach PostgreSQL).
+            area = Area.objects.filter(code=wanted).first() if AREA_CODE.match(wanted) else None
+            if area is None or (allowed is not None and area.pk not in allowed):
+                access_log_record(
+                    action=AccessLog.Action.DENIED,
+                    request=request,
+                    object_type="report",
+                    object_id=wanted[:64],
+                    area_id=area.pk if area is not None else None,
+                    purpose=f"rapport {report}, område utanför behörigheten",
+                )
+                raise exceptions.NotFound()
+            found.append(area)
+        if len(found) == 1:
+            return ReportAreas(area_ids=[found[0].pk], area=found[0], codes=[found[0].code])
+        return ReportAreas(
+            area_ids=sorted(area.pk for area in found),
+            area=None,
+            codes=[area.code for area in found],
+        )
 
     if allowed is None:
         return ReportAreas(

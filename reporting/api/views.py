@@ -59,8 +59,9 @@ AREA = OpenApiParameter(
     "area",
     str,
     OpenApiParameter.QUERY,
-    description="Ett samverkansområdes kod. Utan den: riket för nationella roller, summan av "
-    "de egna områdena för övriga. Ett område utanför behörigheten ger 404, som en okänd kod.",
+    description="Ett samverkansområdes kod, eller flera koder med kommatecken emellan (deras "
+    "summa). Utan den: riket för nationella roller, summan av de egna områdena för övriga. Ett "
+    "område utanför behörigheten ger 404, som en okänd kod.",
 )
 DAY = OpenApiParameter(
     "day",

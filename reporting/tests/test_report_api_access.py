@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import staff
+from accounts.tests.factories import AreaFactory, staff
 from audit.models import AccessLog
 
 from . import test_report_api
@@ -72,6 +72,32 @@ def test_a_coordinator_of_two_areas_gets_both_summed(login, area, other_area, po
     assert outcome_total(both) == 5
     assert (only_ume.json()["area"], only_ume.json()["areas"]) == ("ume", ["ume"])
     assert outcome_total(only_ume) == 1
+
+
+@pytest.fixture
+def third_area(db):
+    return AreaFactory(code="gno", name="Göteborg Nordost")
+
+
+def test_a_list_of_areas_is_their_sum_and_one_outside_refuses_the_whole(
+    login, analyst, fk_officer, no_suppression, population, third_area
+):
+    # The population: 4 measured in sdt, 1 in ume, none in the third area.
+    analyst_client = login(analyst)
+    listed = get(analyst_client, "outcomes", area="ume,sdt", **PERIOD)
+    with_empty = get(analyst_client, "outcomes", area=f"ume,{third_area.code}", **PERIOD)
+
+    assert (listed.json()["areas"], listed.json()["area"], listed.json()["national"]) == (
+        ["sdt", "ume"],
+        None,
+        False,
+    )
+    assert outcome_total(listed) == 5
+    assert outcome_total(with_empty) == 1
+    # An officer of sdt may not add ume to the list: the whole request is the area 404.
+    officer = login(fk_officer)
+    assert get(officer, "outcomes", area="sdt,ume", **PERIOD).status_code == 404
+    assert get(officer, "outcomes", area="sdt,", **PERIOD).json()["area"] == "sdt"
 
 
 def test_the_analyst_gets_the_nation_and_any_area(login, analyst, no_suppression, population):
