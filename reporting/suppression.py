@@ -12,14 +12,18 @@ system moves it). The algorithm:
 
 1. hide every count of 1–4 (a 0 is shown: nobody is not somebody);
 2. while some equation has exactly one hidden count, hide the smallest other count in it (a
-   member before the total; a non-zero count before a zero), the classic "never one alone" rule;
+   member before the total), the classic "never one alone" rule; likewise when the hidden
+   counts of a sum with a shown total add up to exactly as many as there are of them (each
+   would be 1). A 0 is never hidden, so every hidden count is at least 1 and a reader's bound
+   "no count is negative" never pins one;
 3. check exactly, by Gaussian elimination modulo a large prime, that no hidden count is fixed by
    the equations together (two equations can pin a count that neither pins alone); for each one
    that is, hide the smallest shown count of the equations nearest to it, and go back to 2.
 
 It ends because every round hides one more count. What is hidden goes with the figures computed
 from it: a share, a mean, a sum of days. Counts are never perturbed or rounded; a shown figure
-is always the exact figure.
+is always the exact figure. Remainders a reader gets by subtraction (all who ended minus those
+in work or education; new participants minus the young) are checked as counts too.
 
 Not covered (noted for the steering group): differencing between separately requested tables,
 e.g. an area's period minus the same period one month shorter, or the nation minus every other
@@ -43,15 +47,27 @@ Key = tuple
 
 
 class Table:
-    """Counts keyed by their path in the report and the sums that tie them together."""
+    """Counts keyed by their path in the report and the sums that tie them together.
+
+    A *derived* count is one the report does not print but a reader gets by subtraction (all
+    who ended minus those who ended in work: the others). It is checked like any count, but
+    hiding it hides nothing, so it is never chosen as a secondary cell."""
 
     def __init__(self) -> None:
         self.values: dict[Key, int] = {}
         self.sums: list[tuple[Key, list[Key]]] = []
+        self.derived: set[Key] = set()
 
     def count(self, key: Key, value) -> None:
         if value is not None:
             self.values[key] = int(value)
+
+    def derive(self, key: Key, total: Key, part: Key) -> None:
+        """`key` is `total` − `part`, a count nobody prints but anybody can work out."""
+        if total in self.values and part in self.values:
+            self.values[key] = self.values[total] - self.values[part]
+            self.derived.add(key)
+            self.add_sum(total, [part, key])
 
     def add_sum(self, total: Key, members: Iterable[Key]) -> None:
         """`total` equals the sum of `members` (only keys holding a count take part)."""
@@ -60,21 +76,32 @@ class Table:
             self.sums.append((total, members))
 
 
-def _smallest(keys: Iterable[Key], values: dict[Key, int]) -> Key | None:
-    """The count to hide next: the smallest non-zero, else a zero; ties by key."""
-    keys = list(keys)
+def _smallest(keys: Iterable[Key], table: Table) -> Key | None:
+    """The count to hide next: the smallest printed count above 0 (ties by key). A 0 is never
+    hidden: every hidden count is then at least 1, which the checks below rely on."""
+    keys = [k for k in keys if table.values[k] > 0 and k not in table.derived]
     if not keys:
         return None
-    return min(keys, key=lambda k: (values[k] == 0, values[k], repr(k)))
+    return min(keys, key=lambda k: (table.values[k], repr(k)))
 
 
-def _pick_in(equation: tuple[Key, list[Key]], hidden: set[Key], values) -> Key | None:
+def _pick_in(equation: tuple[Key, list[Key]], hidden: set[Key], table: Table) -> Key | None:
     total, members = equation
-    shown_members = [m for m in members if m not in hidden]
-    choice = _smallest(shown_members, values)
+    choice = _smallest([m for m in members if m not in hidden], table)
     if choice is None and total not in hidden:
-        choice = total
+        choice = _smallest([total], table)
     return choice
+
+
+def _pinned_by_bounds(equation: tuple[Key, list[Key]], hidden: set[Key], values) -> bool:
+    """A shown total whose hidden members add up to exactly as many as there are of them: a
+    reader who knows that a hidden count is never 0 finds every one of them is 1."""
+    total, members = equation
+    if total in hidden:
+        return False
+    in_it = [m for m in members if m in hidden]
+    rest = values[total] - sum(values[m] for m in members if m not in hidden)
+    return len(in_it) >= 2 and rest == len(in_it)
 
 
 def _determined(hidden: set[Key], table: Table) -> list[Key]:
@@ -116,38 +143,52 @@ def _determined(hidden: set[Key], table: Table) -> list[Key]:
 
 
 def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
-    """The keys of the counts to hide: primary and secondary suppression (module docstring)."""
+    """The keys of the printed counts to hide: primary and secondary suppression (module
+    docstring).
+
+    `unknown` is what a reader does not see: the hidden counts and the derived ones above 0
+    (a derived count is known only when what it is derived from is shown, which the equations
+    tell). `protect` is every count of 1 to small_cell − 1, printed or derived: none of them
+    may be fixed. Every unknown is at least 1."""
     values = table.values
-    hidden = {key for key, value in values.items() if 0 < value < small_cell}
-    if not hidden:
-        return hidden
+    protect = {key for key, value in values.items() if 0 < value < small_cell}
+    if not protect:
+        return set()
+    unknown = protect | {key for key in table.derived if values[key] > 0}
     while True:
-        # Step 2: never one hidden count alone in an equation.
+        # Step 2: never one hidden count alone in an equation, and never protected counts that
+        # could only all be 1.
         changed = True
         while changed:
             changed = False
             for equation in table.sums:
                 total, members = equation
-                in_it = [k for k in (total, *members) if k in hidden]
-                if len(in_it) == 1:
-                    choice = _pick_in(equation, hidden, values)
+                in_it = [k for k in (total, *members) if k in unknown]
+                # A lone hidden count (a derived count above the limit may stand alone: it is
+                # only a difference of shown counts).
+                lone = len(in_it) == 1 and (in_it[0] in protect or in_it[0] not in table.derived)
+                exposed = lone or (
+                    _pinned_by_bounds(equation, unknown, values) and protect & set(in_it)
+                )
+                if exposed:
+                    choice = _pick_in(equation, unknown, table)
                     if choice is not None:
-                        hidden.add(choice)
+                        unknown.add(choice)
                         changed = True
         # Step 3: exactly, over all equations together.
-        fixed = _determined(hidden, table)
+        fixed = [key for key in _determined(unknown, table) if key in protect]
         if not fixed:
-            return hidden
+            return unknown - table.derived
         # One more count for every fixed one at once (each elimination costs more than a count
         # hidden a little too eagerly).
-        choices = {_nearest_shown(target, hidden, table) for target in sorted(fixed, key=repr)}
+        choices = {_nearest_shown(target, unknown, table) for target in sorted(fixed, key=repr)}
         choices.discard(None)
         if not choices:
-            # Every equation linked to a fixed count is hidden whole. Then the real values solve
-            # the hidden system with nothing shown, and so does any multiple of them: only a
-            # count of 0 can be fixed, and a 0 is shown anyway.
-            return hidden
-        hidden.update(choices)
+            # No printed count above 0 is left to hide near the fixed ones: everything linked
+            # to them is unknown already (then the real values, all at least 1, and any
+            # multiple of them solve the unknown system, so nothing is fixed) or is a 0.
+            return unknown - table.derived
+        unknown.update(choices)
 
 
 def _nearest_shown(target: Key, hidden: set[Key], table: Table) -> Key | None:
@@ -165,11 +206,9 @@ def _nearest_shown(target: Key, hidden: set[Key], table: Table) -> Key | None:
         if not equations:
             return None
         seen_equations.update(i for i, _ in equations)
-        choices = [
-            c for _, eq in equations if (c := _pick_in(eq, hidden, table.values)) is not None
-        ]
+        choices = [c for _, eq in equations if (c := _pick_in(eq, hidden, table)) is not None]
         if choices:
-            return _smallest(choices, table.values)
+            return _smallest(choices, table)
         frontier = {
             k for _, eq in equations for k in (eq[0], *eq[1]) if k in hidden and k not in reached
         }
@@ -257,6 +296,7 @@ def _inflow(data: dict) -> dict:
         for sex, row in side.items():
             table.count((*base, sex, "count"), row["count"])
             table.count((*base, sex, "young"), row["young"])
+            table.derive((*base, sex, "older"), (*base, sex, "count"), (*base, sex, "young"))
         for measure in ("count", "young"):
             table.add_sum(
                 (*base, "all", measure), [(*base, sex, measure) for sex in side if sex != "all"]
@@ -316,6 +356,12 @@ def _average_days(data: dict) -> dict:
         for level, row in levels.items():
             for part in parts:
                 table.count(("rows", dimension, level, part), row[part]["count"])
+            # The others, who ended in neither work nor education: all minus the shown part.
+            table.derive(
+                ("rows", dimension, level, "others"),
+                ("rows", dimension, level, "all"),
+                ("rows", dimension, level, "work_or_education"),
+            )
     for dimension, levels in rows.items():
         if dimension == "total":
             continue

@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.metrics.base import CATEGORY_KEYS, FINE_CATEGORIES, WORK_OR_EDUCATION_CATEGORIES
+from reporting.metrics.inflow import _young_row
 from reporting.metrics.outcomes import outcome_row
+from reporting.metrics.status import _empty_row
 from reporting.suppression import Table, hidden_counts, suppress_report
 
 
@@ -36,8 +38,8 @@ def grid_table(cells: list[list[int]]) -> Table:
 
 
 def possible_values(cells: list[list[int]], hidden: set) -> dict:
-    """Every value each hidden cell can take in some filling of the hidden cells (non-negative
-    whole numbers) that agrees with every shown cell: what a reader can find out. A depth-first
+    """Every value each hidden cell can take in some filling of the hidden cells (whole numbers,
+    not negative) that agrees with every shown cell: what a reader can find out. A depth-first
     search cell by cell; in the last row a shown column total forces the cell."""
     rows, cols = len(cells), len(cells[0])
     grand = sum(map(sum, cells))
@@ -73,7 +75,8 @@ def possible_values(cells: list[list[int]], hidden: set) -> dict:
         elif r == rows - 1 and ("T", c) not in hidden:
             options = [col_total[c] - above]
         else:
-            options = range(grand + 1)
+            # A hidden total does not bound its cells for the reader: a little beyond it.
+            options = range((grand if ("T", "T") not in hidden else grand + 3) + 1)
         for v in options:
             if v < 0:
                 continue
@@ -147,11 +150,11 @@ def test_no_hidden_cell_of_a_small_table_can_be_found_by_trying_every_filling(ce
         if (r, c) not in hidden and 0 < v < 5
     ]
     assert shown_small == []
-    # A hidden 0 may be pinned (a row total of 0 says every cell in it is 0): that tells no more
-    # than a shown 0. A hidden count of people must have more than one possible value.
+    # Every small count (1-4, in a cell or a total) must have more than one possible value. A
+    # secondary count may be pinned: it is then as good as shown, which is no harm.
     table = grid_table(cells)
     for key, values in possible_values(cells, hidden).items():
-        if table.values[key] > 0:
+        if 0 < table.values[key] < 5:
             assert len(values) > 1, f"{key} can only be {values}"
 
 
@@ -265,7 +268,9 @@ def test_an_outcome_report_shows_no_small_count_and_no_count_can_be_worked_out(f
     hidden = {k for k, v in flat_shown.items() if v is None}
     assert not [k for k, v in flat_shown.items() if v is not None and 0 < v < 5]
     assert all(flat_shown[k] == values[k] for k in values if k not in hidden)
-    assert pinned(equations, hidden) == []
+    # Only the small counts must stay loose: a secondary count may be fixed (it is then as good
+    # as shown, and the small ones are still loose with it).
+    assert [k for k in pinned(equations, hidden) if 0 < values[k] < 5] == []
     # A hidden count takes its printed share with it; a hidden total takes every share.
     for levels in shown["rows"].values():
         for row in levels.values():
@@ -436,3 +441,116 @@ def test_caseload_hides_an_officer_with_few_cases_and_the_next_smallest():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         suppress_report("salaries", {})
+
+
+# --- what a reader could work out (found in review) ------------------------------------------
+# A reader's arithmetic: a difference of shown counts; None when any of them is hidden.
+
+
+def minus(first, *others):
+    if first is None or None in others:
+        return None
+    return first - sum(others)
+
+
+# A shown 0 in a total would pin hidden 0s (no count is negative), and the rest would follow.
+
+WOMEN = {"work_unsubsidised": 7, "labour_market_programme": 2, "openly_unemployed": 4, "other": 5}
+MEN = {
+    "work_unsubsidised": 4,  # a primary small cell: 4 men
+    "work_subsidised": 3,
+    "self_employed": 2,
+    "labour_market_programme": 5,
+    "openly_unemployed": 2,
+    "other": 5,
+}
+BOTH = {c: WOMEN.get(c, 0) + MEN.get(c, 0) for c in {*WOMEN, *MEN}}
+
+
+def test_outcomes_a_hidden_count_is_pinned_by_a_shown_zero_total():
+    data = {
+        "rows": {
+            "total": {"total": outcome_row(BOTH)},
+            "sex": {"K": outcome_row(WOMEN), "M": outcome_row(MEN)},
+        }
+    }
+    shown = suppress_report("outcomes", data)["rows"]
+    total, women, men = shown["total"]["total"], shown["sex"]["K"], shown["sex"]["M"]
+    assert men["counts"]["work_unsubsidised"] is None  # hidden as a small cell
+
+    # The reader: education is 0 in the total row, so the hidden education cells of women and
+    # men (both >= 0) are 0; women's work_or_education (shown) minus their shown parts is then
+    # their work_unsubsidised; the total row's work_unsubsidised minus that is the men's.
+    assert total["counts"]["education"] == 0
+    assert women["counts"]["education"] == men["counts"]["education"] == 0  # never hidden
+    women_parts = [
+        women["counts"][c] for c in WORK_OR_EDUCATION_CATEGORIES if c != "work_unsubsidised"
+    ]
+    women_unsubsidised = minus(women["counts"]["work_or_education"], *women_parts)
+    men_unsubsidised = minus(total["counts"]["work_unsubsidised"], women_unsubsidised or 0)
+    assert women_unsubsidised is None or men_unsubsidised is None
+
+
+def _status_row(occupations, active):
+    row = _empty_row()
+    row["active"] = active
+    for category, n in occupations.items():
+        row["ended"] += n
+        row["ended_occupation"][category] += n
+        if category in WORK_OR_EDUCATION_CATEGORIES:
+            row["ended_occupation"]["work_or_education"] += n
+    return row
+
+
+def test_status_report_a_hidden_count_is_pinned_by_a_shown_zero_total():
+    def block():
+        return {
+            "all": _status_row(BOTH, 40),
+            "K": _status_row(WOMEN, 20),
+            "M": _status_row(MEN, 20),
+        }
+
+    data = {"day": "2025-03-31", "total": block(), "areas": {"1": block()}}
+    area = suppress_report("status", data)["areas"]["1"]
+    assert area["M"]["ended_occupation"]["work_unsubsidised"] is None
+
+    everyone, women = area["all"]["ended_occupation"], area["K"]["ended_occupation"]
+    assert everyone["education"] == 0
+    women_unsubsidised = minus(
+        women["work_or_education"], women["work_subsidised"], women["self_employed"]
+    )
+    men_unsubsidised = minus(everyone["work_unsubsidised"], women_unsubsidised or 0)
+    assert women_unsubsidised is None or men_unsubsidised is None
+
+
+# --- 2. implicit complements: "all" minus a shown subset is a cell nobody checks ---------------
+
+
+def _days(count, days):
+    mean = (2 * days + count) // (2 * count) if count else None
+    return {"count": count, "days_total": days, "mean_days": mean}
+
+
+def test_average_days_all_minus_work_or_education_gives_one_persons_exact_days():
+    row = {"all": _days(6, 1200), "work_or_education": _days(5, 950)}
+    data = {
+        "rows": {
+            "total": {"total": row},
+            "sex": {"K": row, "M": {"all": _days(0, 0), "work_or_education": _days(0, 0)}},
+        }
+    }
+    shown = suppress_report("average_days", data)["rows"]["total"]["total"]
+
+    # One person ended in neither work nor education: all − work or education must not give
+    # their count, nor their days.
+    assert minus(shown["all"]["count"], shown["work_or_education"]["count"]) is None
+    assert minus(shown["all"]["days_total"], shown["work_or_education"]["days_total"]) is None
+
+
+def test_inflow_count_minus_young_gives_a_small_cell():
+    side = {"K": _young_row(6, 5), "M": _young_row(0, 0), "all": _young_row(6, 5)}
+    data = {"months": {"2025-03": side}, "period": side, "rows": {}}
+    shown = suppress_report("inflow", data)["period"]["K"]
+
+    # One woman older than the young age limit started: count − young must not give her away.
+    assert minus(shown["count"], shown["young"]) is None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.access import get_visible_or_404
@@ -41,6 +42,7 @@ from ..forms.deviations import (
 )
 from ..metrics.printing import printed_share
 from ..models import DeviationAction, DeviationReport
+from ..suppression import SMALL_CELL, Table, hidden_counts
 
 PURPOSE = "avvikelserapport"
 HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on")
@@ -118,33 +120,58 @@ def _month_span(report: DeviationReport) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _figure_table(report: DeviationReport) -> dict:
+def _small(value):
+    """A count hidden for a role without case access, as the dashboard shows it."""
+    return _("<%(n)s (dolt)") % {"n": SMALL_CELL} if value is None else value
+
+
+def _figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
     """The months' figures as the detection stored them (reporting.deviations._month_deviation):
-    inflow against plan and tolerance, or the day-365 share against the goal."""
+    inflow against plan and tolerance, or the day-365 share against the goal.
+
+    For roles without case access, small counts are hidden as on the dashboard
+    (reporting.suppression): a month's inflow of 1–4, and in the day-365 table the counts of
+    those in work, of those measured and of the others (measured − in work), with the share."""
     months = report.figures.get("months", [])
     if report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
-        return {
-            "caption": _("Inflöde av nya deltagare mot arbetsplanen"),
-            "headers": [_("Månad"), _("Utfall"), _("Planerat"), _("Tolerans")],
-            "rows": [
+        rows = []
+        for m in months:
+            actual = m.get("actual")
+            if hide_small and isinstance(actual, int) and 0 < actual < SMALL_CELL:
+                actual = None
+            rows.append(
                 [
                     m.get("month"),
-                    m.get("actual"),
+                    _small(actual),
                     m.get("planned"),
                     f"{m.get('tolerance_percent')} %",
                 ]
-                for m in months
-            ],
+            )
+        return {
+            "caption": _("Inflöde av nya deltagare mot arbetsplanen"),
+            "headers": [_("Månad"), _("Utfall"), _("Planerat"), _("Tolerans")],
+            "rows": rows,
         }
     rows = []
     for m in months:
         in_work, measured = m.get("in_work_or_education"), m.get("measured")
-        share = (
-            printed_share(in_work, measured)
-            if isinstance(in_work, int) and isinstance(measured, int) and 0 <= in_work <= measured
-            else "–"
+        valid = isinstance(in_work, int) and isinstance(measured, int) and 0 <= in_work <= measured
+        share = printed_share(in_work, measured) if valid else "–"
+        if hide_small and valid:
+            table = Table()
+            table.count(("measured",), measured)
+            table.count(("in_work",), in_work)
+            table.derive(("others",), ("measured",), ("in_work",))
+            hidden = hidden_counts(table)
+            if ("measured",) in hidden:
+                measured = None
+            if ("in_work",) in hidden:
+                in_work = None
+            if in_work is None or measured is None:
+                share = _("dolt")
+        rows.append(
+            [m.get("month"), _small(in_work), _small(measured), share, f"{m.get('goal_percent')} %"]
         )
-        rows.append([m.get("month"), in_work, measured, share, f"{m.get('goal_percent')} %"])
     return {
         "caption": _("Andel i arbete eller utbildning dag 365 mot målet"),
         "headers": [
@@ -266,7 +293,7 @@ def deviation_detail(request, pk):
         {
             "report": report,
             "months": _month_span(report),
-            "figures": _figure_table(report),
+            "figures": _figure_table(report, hide_small=not scope_for(request.user).case_access),
             "actions": actions,
             "history": _history_rows(report),
             "may_work": workable and is_open,

@@ -24,6 +24,7 @@ from accounts.models import Area
 from accounts.scoping import aggregate_area_ids, scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
+from reporting.api.params import AREA_CODE
 
 from ..selectors import SMALL_CELL, area_case_counts, suppress
 from .dashboard import NATION, dashboard_load
@@ -63,7 +64,8 @@ def _chosen_area(request):
         if area_ids is not None:
             _denied(request, code, None)
         return None
-    area = Area.objects.filter(code=code).first()
+    # Codes are slugs; anything else cannot exist (and a NUL must not reach PostgreSQL).
+    area = Area.objects.filter(code=code).first() if AREA_CODE.match(code) else None
     if area is None or (area_ids is not None and area.pk not in area_ids):
         _denied(request, code, area)
     return area
