@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Area
+from reporting.api.params import AREA_CODE
 
 from .kinds import KINDS
 from .reading import MAX_FILE_BYTES
@@ -111,7 +112,8 @@ class ImportView(APIView):
                 )
             code = (request.data.get("area") or "").strip()
             if code:
-                area = Area.objects.filter(code=code[:20]).first()
+                # Codes are slugs; anything else (a NUL, say) cannot exist.
+                area = Area.objects.filter(code=code).first() if AREA_CODE.match(code) else None
                 if area is None:
                     raise ImportRejected(
                         kind=kind,

@@ -85,6 +85,9 @@ class Importer:
         self.identities = IdentityCache()
         self.areas_by_code: dict[str, Area] = {}
         self.persons: dict[str, dict] = {}
+        # (person id, area id) of people of other areas a row was about: a rejected import logs
+        # them, so that area's coordinator sees the attempt (SPEC §7).
+        self.refused_persons: list[tuple[int, int]] = []
 
     # --- what a kind provides -----------------------------------------------------------------
 
@@ -128,6 +131,8 @@ class Importer:
         if identity is None:
             return None
         person = self.persons.get(identity.number)
+        if person is not None and not self.actor.may_use(person["area_id"]):
+            self.refused_persons.append((person["id"], person["area_id"]))
         if person is None or not self.actor.may_use(person["area_id"]):
             problems.add(
                 "personnummer",

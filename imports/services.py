@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Area
 from accounts.scoping import scope_for
+from audit.models import AccessLog
+from audit.services import access_log_record_subjects
 
 from .base import Actor
 from .kinds import IMPORTERS
@@ -100,6 +102,7 @@ def import_file(
             result = importer.run_rows(rows)
     except ImportRejected as rejected:
         logger.info("import %s av %s avvisad: %s", kind, actor.username or "?", rejected.summary)
+        _log_rejected(importer, rejected)
         raise
     except IntegrityError:
         # Someone saved a conflicting record between our check and our insert (a form in the
@@ -121,3 +124,24 @@ def import_file(
         result.existing,
     )
     return result
+
+
+def _log_rejected(importer, rejected: ImportRejected) -> None:
+    """A rejected import writes nothing but is logged (SPEC §7): one refusal for the file, and
+    one for each person of another area a row was about, against that person and area, so
+    that area's coordinator sees who tried. Outside the failed transaction, so it stays."""
+    actor = importer.actor
+    rows = len(rejected.rows) if not rejected.file_error else 0
+    detail = "filen avvisad" if rejected.file_error else f"{rows} rader avvisade"
+    subjects = [("import", importer.kind, None, None, f"import {importer.kind}: {detail}")]
+    subjects += [
+        ("person", person_id, person_id, area_id, f"import {importer.kind}: annat område")
+        for person_id, area_id in sorted(set(importer.refused_persons))
+    ]
+    access_log_record_subjects(
+        action=AccessLog.Action.DENIED,
+        subjects=subjects,
+        request=actor.request,
+        user=actor.user,
+        username=actor.username,
+    )

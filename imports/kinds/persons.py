@@ -77,10 +77,9 @@ class PersonsImport(Importer):
         )
         if stored is not None:
             if stored["area_id"] != self.area.pk:
-                problems.add(
-                    "personnummer",
-                    _("Personen är redan registrerad i ett annat samverkansområde."),
-                )
+                # The same answer as the registration form: nothing about which area.
+                self.refused_persons.append((stored["id"], stored["area_id"]))
+                problems.add("personnummer", _("Personen finns redan registrerad."))
                 return None
             differing = self.differing(stored, values, COMPARED)
             if differing:
