@@ -11,7 +11,8 @@ from cases.validators import parse_identity_number
 def _load(monkeypatch, password="Demo-lösenord-för-test-2026"):
     monkeypatch.setenv("DEMO_PASSWORD", password)
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    # The follow-up history has its own tests (test_demo_history); these are about the rest.
+    call_command("load_demo", "--without-history", stdout=out)
     return out.getvalue()
 
 
@@ -57,6 +58,6 @@ def test_reset_passwords_prints_a_new_one(db, monkeypatch):
     _load(monkeypatch)
     monkeypatch.setenv("DEMO_PASSWORD", "Nytt-demolösenord-2026")
     out = StringIO()
-    call_command("load_demo", "--reset-passwords", stdout=out)
+    call_command("load_demo", "--reset-passwords", "--without-history", stdout=out)
     assert "Nytt-demolösenord-2026" in out.getvalue()
     assert get_user_model().objects.get(username="admin").check_password("Nytt-demolösenord-2026")

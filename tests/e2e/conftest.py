@@ -124,11 +124,15 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def demo_data(transactional_db, monkeypatch):
     """The demo data set (load_demo restores the reference data a flushed database lacks);
-    returns the demo users' password."""
+    returns the demo users' password.
+
+    Without the follow-up history (three years of cases and the monthly snapshots): no browser
+    test needs it, and it would add seconds to every test. A test that does can call
+    `call_command("load_demo")` again, which adds just the history."""
     from django.core.management import call_command
 
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--without-history", stdout=io.StringIO())
     return DEMO_PASSWORD
 
 

@@ -1,4 +1,6 @@
-"""Demo data for trying the product: a few areas, staff of every role, synthetic people.
+"""Demo data for trying the product: a few areas, staff of every role, synthetic people, and
+(unless --without-history) three years of follow-up history with work plans and the monthly
+snapshots of the last 24 months (accounts.demo_history).
 
 Idempotent: running it again creates only what is missing and never changes passwords (unless
 --reset-passwords). The password is printed once, when the demo users are created."""
@@ -13,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
 
+from accounts.demo_history import history_load
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
 from accounts.reference_data import ensure_reference_data as ensure_accounts_reference
 from cases.models import Case, EducationLevel, Person, StatusCode, TargetGroup
@@ -62,6 +65,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Ge alla demoanvändare ett nytt lösenord och skriv ut det.",
         )
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Hoppa över historiken (tre års ärenden, arbetsplaner, månadsuppföljning).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -75,6 +83,7 @@ class Command(BaseCommand):
         roles = {r.code: r for r in Role.objects.all()}
         user_model = get_user_model()
         created_users = []
+        demo_areas = []
 
         def user(username, first, last, role_code, areas=(), teams=(), agency=None, **flags):
             account, created = user_model.objects.get_or_create(
@@ -94,6 +103,7 @@ class Command(BaseCommand):
 
         for code, name, amo, lfc in AREAS:
             area, _ = Area.objects.get_or_create(code=code, defaults={"name": name})
+            demo_areas.append(area)
             OfficeUnit.objects.get_or_create(
                 code=f"{code}-amo", defaults={"area": area, "kind": "AMO", "name": amo}
             )
@@ -118,6 +128,8 @@ class Command(BaseCommand):
 
         user("analytiker", "Nora", "Lind", "analyst", agency=agencies["FK"])
         user("admin", "Ada", "Admin", "sysadmin", is_staff=True, is_superuser=True)
+        if not options["without_history"]:
+            history_load(areas=demo_areas, stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demodata klar."))
         if created_users:
