@@ -1,8 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
+from .models import (
+    Agency,
+    ApiToken,
+    Area,
+    OfficeUnit,
+    PreparationGroup,
+    Role,
+    StaffProfile,
+    Team,
+)
+from .tokens import api_token_create, api_token_revoke
 
 
 @admin.register(Agency)
@@ -91,3 +105,91 @@ admin.site.unregister(User)
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for machine clients (ADR 0012): created here, shown once, revoked, never deleted."""
+
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "user__username"]
+    fields = ["user", "name", "expires_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return [
+            *self.fields,
+            "prefix",
+            "created_at",
+            "created_by",
+            "last_used_at",
+            "revoked_at",
+            "revoked_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nothing changes after creation: a token for another user or purpose is a new token.
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, staff_profile__isnull=False
+            ).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead, so the record of who held which key stays
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, secret = api_token_create(
+            user=obj.user,
+            name=obj.name,
+            expires_at=obj.expires_at,
+            created_by=request.user,
+            request=request,
+        )
+        obj.pk = token.pk
+        obj.refresh_from_db()
+        request._api_token_secret = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The secret goes straight into this response, not into a message: messages may travel
+        # in a (signed, not encrypted) cookie or the session until shown. Never stored, shown once.
+        return TemplateResponse(
+            request,
+            "admin/accounts/apitoken/secret.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Ny API-nyckel"),
+                "token": obj,
+                "secret": request._api_token_secret,
+                "changelist_url": reverse("admin:accounts_apitoken_changelist"),
+            },
+        )
+
+    @admin.action(description=_("Återkalla"), permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = sum(
+            api_token_revoke(token=token, revoked_by=request.user, request=request)
+            for token in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%d API-nyckel återkallad.", "%d API-nycklar återkallade.", revoked) % revoked,
+            messages.SUCCESS,
+        )

@@ -216,3 +216,63 @@ class StaffProfile(models.Model):
                 raise ValidationError(
                     {"office_unit": _("Kontoret hör till den andra myndigheten.")}
                 )
+
+
+class ApiToken(models.Model):
+    """A machine client's key to the API (SPEC §6, ADR 0012).
+
+    Created and revoked by an administrator (admin or `manage.py api_token`), bound to one user
+    with a staff profile: the client acts with exactly that user's scope. Only the SHA-256 digest
+    of the secret is stored; the secret is shown once, when the token is created. A revoked token
+    is kept (not deleted) so the record of who held which key stays."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("användare"),
+    )
+    name = models.CharField(
+        _("namn"), max_length=100, help_text=_("Vilken klient nyckeln är till och varför.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("skapad av"),
+    )
+    expires_at = models.DateTimeField(_("giltig till"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("återkallad av"),
+    )
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    def is_usable(self, at) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+    def clean(self):
+        # The token carries its user's scope (SPEC §1): a user without a staff profile has none.
+        user_id = getattr(self, "user_id", None)
+        if user_id and not StaffProfile.objects.filter(user_id=user_id).exists():
+            raise ValidationError({"user": _("Användaren har ingen personalprofil.")})

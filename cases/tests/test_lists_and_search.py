@@ -103,7 +103,7 @@ def test_malformed_api_ids_give_404_not_500(fk_officer, login, pk):
 
 
 def test_anonymous_api_call_is_logged_as_refused(db, client):
-    assert client.get("/api/v1/persons/").status_code == 403
+    assert client.get("/api/v1/persons/").status_code == 401  # not authenticated (ADR 0012)
     assert AccessLog.objects.filter(action=AccessLog.Action.DENIED, user=None).exists()
 
 

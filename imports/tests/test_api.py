@@ -114,8 +114,8 @@ def test_everyone_but_a_coordinator_gets_403(login, request, who, imported_perso
     assert not StatusEntry.objects.exists()
 
 
-def test_anonymous_gets_403(db):
-    assert post(Client(), "status", b"x").status_code == 403
+def test_anonymous_gets_401(db):
+    assert post(Client(), "status", b"x").status_code == 401
 
 
 def test_an_unknown_kind_is_404(login, coordinator):

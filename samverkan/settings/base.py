@@ -173,7 +173,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- API
 REST_FRAMEWORK = {
+    # The token first: the first class names the challenge, so an unauthenticated call answers
+    # 401 with `WWW-Authenticate: Token` (session first would make it a bare 403). A request
+    # without an Authorization header falls through to the browser's session (ADR 0012).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
