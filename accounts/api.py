@@ -3,6 +3,8 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from samverkan.api import error_responses
+
 from .models import Area
 from .scoping import scope_for
 
@@ -17,7 +19,10 @@ class MeSerializer(serializers.Serializer):
     national_aggregates = serializers.BooleanField()
 
 
-@extend_schema(responses=MeSerializer, summary="Den inloggade användaren och dess behörighet")
+@extend_schema(
+    responses={200: MeSerializer, **error_responses(401)},
+    summary="Den inloggade användaren och dess behörighet",
+)
 @api_view(["GET"])
 def me(request):
     scope = scope_for(request.user)

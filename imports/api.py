@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Area
 from reporting.api.params import AREA_CODE
+from samverkan.api import ErrorDetailSerializer, error_responses
 
 from .kinds import KINDS
 from .reading import MAX_FILE_BYTES
@@ -95,10 +96,14 @@ class ImportView(APIView):
         responses={
             200: ImportResultSerializer,
             400: ImportRejectedSerializer,
-            403: OpenApiTypes.OBJECT,
+            **error_responses(401, 403),
+            404: OpenApiResponse(ErrorDetailSerializer, description="Okänd filtyp."),
         },
     )
     def post(self, request, kind):
+        if kind not in KINDS:
+            # DRF's own (translated) "not found"; the schema names the kinds in its enum.
+            raise exceptions.NotFound()
         upload = request.FILES.get("file")
         area = None
         try:

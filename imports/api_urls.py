@@ -5,5 +5,6 @@ from django.urls import re_path
 from .api import ImportView
 
 urlpatterns = [
-    re_path(r"^(?P<kind>persons|cases|status|mappings)/$", ImportView.as_view(), name="import"),
+    # Any kind reaches the view, so an unknown one is a JSON 404 like the rest of the API.
+    re_path(r"^(?P<kind>[^/]+)/$", ImportView.as_view(), name="import"),
 ]

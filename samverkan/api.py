@@ -7,10 +7,13 @@ cannot drift from the pages' access rules."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, viewsets
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,6 +22,29 @@ from audit.services import access_log_record, access_log_record_many
 from cases.access import ReasonRequired, break_glass_grant, get_visible_or_404, log_person_access
 
 REASON_HEADER = "HTTP_X_ACCESS_REASON"
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """The body of DRF's refusals (401, 403, 404, 405): one message in Swedish."""
+
+    detail = serializers.CharField(help_text="Skälet, på svenska.")
+
+
+_ERROR_DESCRIPTIONS = {
+    401: "API-nyckeln saknas, är fel, återkallad eller har gått ut.",
+    403: "Åtkomsten nekas: rollen får inte, eller skäl (X-Access-Reason) saknas för en person "
+    "utanför ärendebeståndet.",
+    404: "Finns inte, ligger utanför behörigheten, eller sidan (page) finns inte.",
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """The documented refusals of an operation, for `extend_schema(responses=...)`, so the
+    schema lists every status code the API answers with (checked by the API fuzzing test)."""
+    return {
+        code: OpenApiResponse(ErrorDetailSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }
 
 
 def exception_handler(exc, context):
@@ -61,7 +87,10 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     user's areas outside it needs a stated reason (header X-Access-Reason), as on the pages."""
 
     object_type: str = ""
-    lookup_value_regex = r"[0-9]{1,18}"
+    # Any id reaches the view, which answers a malformed one with the API's JSON 404 (the URL
+    # resolver's would be the HTML page); ids beyond 18 digits cannot exist in a bigint.
+    lookup_value_regex = r"[^/]+"
+    valid_pk = re.compile(r"[0-9]{1,18}")
 
     def scoped_queryset(self, user):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
@@ -78,10 +107,13 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.scoped_queryset(self.request.user)
 
     def get_object(self):
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if not self.valid_pk.fullmatch(pk):
+            raise exceptions.NotFound()
         obj = get_visible_or_404(
             request=self.request,
             queryset=self.get_queryset(),
-            pk=self.kwargs.get(self.lookup_url_kwarg or self.lookup_field),
+            pk=pk,
             object_type=self.object_type,
         )
         person = self.person_of(obj)

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from cases import selectors
-from samverkan.api import ScopedReadOnlyViewSet
+from samverkan.api import ScopedReadOnlyViewSet, error_responses
 
 from .serializers import CaseSerializer, PersonDetailSerializer, PersonListSerializer
 
@@ -13,7 +13,18 @@ REASON = OpenApiParameter(
 )
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[REASON]))
+# Lists answer 404 for a page that does not exist; a single object also 403 when a reason is
+# needed. 401 for both when the token is wrong.
+LIST_ERRORS = error_responses(401, 404)
+DETAIL_ERRORS = error_responses(401, 403, 404)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PersonListSerializer, **LIST_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[REASON], responses={200: PersonDetailSerializer, **DETAIL_ERRORS}
+    ),
+)
 class PersonViewSet(ScopedReadOnlyViewSet):
     """Deltagare i användarens samverkansområden. Listan visar maskerat personnummer."""
 
@@ -29,7 +40,10 @@ class PersonViewSet(ScopedReadOnlyViewSet):
         return PersonListSerializer if self.action == "list" else PersonDetailSerializer
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[REASON]))
+@extend_schema_view(
+    list=extend_schema(responses={200: CaseSerializer, **LIST_ERRORS}),
+    retrieve=extend_schema(parameters=[REASON], responses={200: CaseSerializer, **DETAIL_ERRORS}),
+)
 class CaseViewSet(ScopedReadOnlyViewSet):
     """Ärenden i användarens samverkansområden."""
 

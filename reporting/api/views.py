@@ -93,8 +93,11 @@ ERRORS = {
         description="Felaktig parameter: {fältnamn: [meddelanden]}, t.ex. "
         '{"to": ["Slutmånaden (to) får inte ligga före startmånaden (from)."]}.',
     ),
+    (401, "application/json"): OpenApiResponse(
+        s.ReportErrorSerializer, description="Inte inloggad, eller API-nyckeln är fel."
+    ),
     (403, "application/json"): OpenApiResponse(
-        s.ReportErrorSerializer, description="Inte inloggad, eller rollen ser ingen statistik."
+        s.ReportErrorSerializer, description="Rollen ser ingen statistik."
     ),
     (404, "application/json"): OpenApiResponse(
         s.ReportErrorSerializer, description="Området finns inte eller ligger utanför behörigheten."
@@ -136,10 +139,13 @@ class ReportView(APIView):
         raise NotImplementedError
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors (400, 403, 404) are JSON even when CSV was asked for: a CSV table of an
+        # Errors (400, 401, 403, 404) are JSON even when CSV was asked for: a CSV table of an
         # error message would be read as an empty report.
+        # OPTIONS answers with the view's description, not a report: JSON too (CSV of it was a
+        # server error, found by the API fuzzing test).
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and getattr(renderer, "format", None) == "csv":
+        not_a_report = response.status_code >= 400 or request.method == "OPTIONS"
+        if not_a_report and getattr(renderer, "format", None) == "csv":
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
