@@ -47,6 +47,24 @@ def error_responses(*codes: int) -> dict:
     }
 
 
+def document_address_refusal(result, generator, request, public):
+    """drf-spectacular hook: every operation documents the 400 that audit.middleware answers,
+    as plain text, when a personnummer stands in the address (path or query)."""
+    refusal = {
+        "schema": {"type": "string"},
+        "example": "Personnummer får inte stå i adressen. Sök via sökrutan i stället.",
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            response = operation["responses"].setdefault(
+                "400", {"description": "Ett personnummer i adressen avvisas (text)."}
+            )
+            response.setdefault("content", {})["text/plain"] = refusal
+    return result
+
+
 def exception_handler(exc, context):
     """Business-rule errors (Django ValidationError from services) become 400 with field names."""
     reason_required = isinstance(exc, ReasonRequired)

@@ -197,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation may answer the personnummer-in-address refusal (audit.middleware).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "samverkan.api.document_address_refusal",
+    ],
 }
 
 # --- Celery (broker and results in Redis; the schedule in the database, editable in the admin)
