@@ -3,6 +3,7 @@
 Roles are data: what a role may do is carried by its capability flags, so an administrator can
 assign roles and the code never tests a role's name."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,12 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# What an area code can look like (a slug of at most 20 characters, as Area.code): a code from a
+# query string or a file is matched against it before it reaches the database, so that odd input
+# (a NUL character, say) is "no such area" and never a database error.
+AREA_CODE = re.compile(r"\A[-a-zA-Z0-9_]{1,20}\Z")
 
 
 class Area(models.Model):

@@ -13,8 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Area
-from reporting.api.params import AREA_CODE
+from accounts.models import AREA_CODE, Area
 from samverkan.api import ErrorDetailSerializer, error_responses
 
 from .kinds import KINDS

@@ -5,8 +5,11 @@ from django.db.models import Count, Q
 from accounts.models import Area
 from accounts.scoping import aggregate_area_ids
 
-# Cells smaller than this are not shown to roles without case access (SPEC §5).
-SMALL_CELL = 5
+# Cells smaller than this are not shown to roles without case access (SPEC §5): one limit for
+# every page, the one reporting.suppression applies.
+from .suppression import SMALL_CELL
+
+__all__ = ["SMALL_CELL", "area_case_counts", "suppress"]
 
 
 def area_case_counts(*, user):

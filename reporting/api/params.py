@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from accounts.models import Area
+from accounts.models import AREA_CODE, Area
 from accounts.scoping import aggregate_area_ids, scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
@@ -27,7 +27,6 @@ MAX_MONTHS = 36
 
 MONTH_FORMAT = re.compile(r"\A([0-9]{4})-([0-9]{2})\Z")
 DAY_FORMAT = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-AREA_CODE = re.compile(r"\A[-a-zA-Z0-9_]{1,20}\Z")
 
 
 @dataclass(frozen=True)

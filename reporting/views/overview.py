@@ -20,11 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import Area
+from accounts.models import AREA_CODE, Area
 from accounts.scoping import aggregate_area_ids, scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
-from reporting.api.params import AREA_CODE
 
 from ..selectors import SMALL_CELL, area_case_counts, suppress
 from .dashboard import NATION, dashboard_load
