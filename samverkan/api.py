@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.models import AREA_CODE
+from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
 from cases.access import ReasonRequired, break_glass_grant, get_visible_or_404, log_person_access
@@ -35,7 +39,27 @@ _ERROR_DESCRIPTIONS = {
     403: "Åtkomsten nekas: rollen får inte, eller skäl (X-Access-Reason) saknas för en person "
     "utanför ärendebeståndet.",
     404: "Finns inte, ligger utanför behörigheten, eller sidan (page) finns inte.",
+    409: "Någon annan har ändrat posten sedan den hämtades (version stämmer inte). Inget är "
+    "sparat: hämta posten igen och gör om ändringen.",
 }
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400: every field in error with its messages, in Swedish; errors that concern no single
+    field under `non_field_errors`."""
+
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Fel som gäller hela posten."
+    )
+
+
+def validation_error_response() -> dict:
+    return {
+        400: OpenApiResponse(
+            ValidationErrorSerializer,
+            description="Felaktiga uppgifter: fältnamn med meddelanden på svenska. Inget sparas.",
+        )
+    }
 
 
 def error_responses(*codes: int) -> dict:
@@ -68,6 +92,10 @@ def document_address_refusal(result, generator, request, public):
 def exception_handler(exc, context):
     """Business-rule errors (Django ValidationError from services) become 400 with field names."""
     reason_required = isinstance(exc, ReasonRequired)
+    if getattr(exc, "code", None) == "concurrent_edit" and isinstance(exc, DjangoValidationError):
+        # SPEC §7: concurrent edits never silently overwrite each other; a client sends the
+        # version it read and gets 409 when someone saved in between.
+        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -161,3 +189,128 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             )
         data = self.get_serializer(objects, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+# --- writes, filters and pages shared by every resource --------------------------------------
+
+
+class ScopedViewSet(ScopedReadOnlyViewSet):
+    """List and detail as ScopedReadOnlyViewSet, plus create (POST) and update (PATCH) where the
+    role may. Writes always go through a service (CONVENTIONS: never a `save()` from a view):
+
+    - `write_serializer_class` validates the request body (shared validators, field names in the
+      errors); `create_object(data)` / `update_object(obj, data)` call the service, whose
+      `ValidationError`s become 400 with field names (exception_handler above);
+    - an update must send the `version` it read; a stale one is 409 (no silent overwrite);
+    - the object to update is fetched like a detail read: scoped, logged, another area's is 404;
+    - `may_write(user)` is the role check (case access by default): others get 403.
+    """
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    write_serializer_class: type[serializers.Serializer] | None = None
+    update_serializer_class: type[serializers.Serializer] | None = None
+    write_denied_message = gettext_lazy("Din roll får inte ändra detta.")
+
+    def may_write(self, user) -> bool:
+        return scope_for(user).case_access
+
+    def create_object(self, data: dict):  # pragma: no cover - subclasses that allow POST
+        raise exceptions.MethodNotAllowed("POST")
+
+    def update_object(self, obj, data: dict, *, expected_version: int | None):  # pragma: no cover
+        raise exceptions.MethodNotAllowed("PATCH")
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.write_serializer_class is not None:
+            return self.write_serializer_class
+        if self.action == "partial_update":
+            return self.update_serializer_class or self.write_serializer_class
+        return super().get_serializer_class()
+
+    def output(self, obj):
+        """The object as a detail read shows it."""
+        action, self.action = self.action, "retrieve"
+        try:
+            return self.get_serializer(obj).data
+        finally:
+            self.action = action
+
+    def _require_write(self):
+        if not self.may_write(self.request.user):
+            raise exceptions.PermissionDenied(self.write_denied_message)
+
+    def create(self, request, *args, **kwargs):
+        self._require_write()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.create_object(dict(serializer.validated_data))
+        return Response(self.output(obj), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        self._require_write()
+        obj = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None)
+        obj = self.update_object(obj, data, expected_version=expected)
+        return Response(self.output(obj))
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH changes fields
+        raise exceptions.MethodNotAllowed(request.method)
+
+
+class VersionField(serializers.IntegerField):
+    """The version the client read (GET); required on PATCH so no edit overwrites another."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "help_text",
+            "Versionen som hämtades (fältet version i GET). Har någon sparat sedan dess svarar "
+            "API:t 409 och inget sparas.",
+        )
+        super().__init__(**kwargs)
+
+
+class AreaCodeFilter(django_filters.CharFilter):
+    """`area=CODE`: one of the user's areas (others simply match nothing: the list is scoped)."""
+
+    def __init__(self, field_name="area__code", **kwargs):
+        kwargs.setdefault("label", "Samverkansområdets kod")
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        if value and not AREA_CODE.fullmatch(value):
+            raise serializers.ValidationError({"area": [_("Okänd områdeskod.")]})
+        return super().filter(qs, value)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Filters shared by the resources: `area` (code); add the period with `@with_period`.
+    Invalid values answer 400 naming the parameter (django-filter's backend)."""
+
+    area = AreaCodeFilter()
+
+
+def period_filters(field: str, what: str):
+    """The `from`/`to` filters of a FilterSet, on the date field `field`."""
+    return {
+        "from": django_filters.DateFilter(
+            field_name=field, lookup_expr="gte", label=f"{what} från och med (ÅÅÅÅ-MM-DD)"
+        ),
+        "to": django_filters.DateFilter(
+            field_name=field, lookup_expr="lte", label=f"{what} till och med (ÅÅÅÅ-MM-DD)"
+        ),
+    }
+
+
+def with_period(field: str, what: str):
+    """Class decorator adding `from`/`to` (see period_filters) to a FilterSet: `from` is a
+    Python keyword, so it cannot be declared as a class attribute."""
+
+    def decorate(cls):
+        cls.base_filters.update(period_filters(field, what))
+        return cls
+
+    return decorate

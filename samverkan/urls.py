@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
     path("", include("imports.urls")),
+    path("", include("exports.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("samverkan.api_urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mapping",
     "reporting",
     "imports",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +184,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "samverkan.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "samverkan.api.exception_handler",
 }
