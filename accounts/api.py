@@ -10,13 +10,17 @@ from .scoping import scope_for
 
 
 class MeSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    name = serializers.CharField()
-    role = serializers.CharField()
-    agency = serializers.CharField()
-    areas = serializers.ListField(child=serializers.CharField())
-    case_access = serializers.BooleanField()
-    national_aggregates = serializers.BooleanField()
+    username = serializers.CharField(help_text="Användarnamnet.")
+    name = serializers.CharField(help_text="För- och efternamn.")
+    role = serializers.CharField(help_text="Rollens namn.")
+    agency = serializers.CharField(help_text="Myndighetens kod (FK, AF) eller tomt.")
+    areas = serializers.ListField(
+        child=serializers.CharField(), help_text="Koderna för användarens samverkansområden."
+    )
+    case_access = serializers.BooleanField(help_text="Sant om rollen ser personer och ärenden.")
+    national_aggregates = serializers.BooleanField(
+        help_text="Sant om rollen ser hela rikets statistik."
+    )
 
 
 @extend_schema(

@@ -52,7 +52,7 @@ class RejectedRowSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Radnumret i filen; rubrikraden är rad 1.")
     column = serializers.CharField(help_text="Kolumnerna med fel, kommaseparerade.")
     message = serializers.CharField(help_text="Alla radens fel i ett meddelande.")
-    problems = ProblemSerializer(many=True)
+    problems = ProblemSerializer(many=True, help_text="Radens fel, ett per kolumn.")
 
 
 class ImportRejectedSerializer(serializers.Serializer):

@@ -89,6 +89,41 @@ def document_address_refusal(result, generator, request, public):
     return result
 
 
+# Fields and parameters that mean the same on every resource, described once.
+_COMMON_FIELDS = {
+    "id": "Postens id.",
+    "version": "Postens version; ökar vid varje ändring. Skickas med vid PATCH.",
+    "created_at": "När posten skapades.",
+    "updated_at": "När posten senast ändrades.",
+}
+_PAGE_FIELDS = {
+    "count": "Antal poster i hela listan.",
+    "next": "Adressen till nästa sida, null på sista sidan.",
+    "previous": "Adressen till föregående sida, null på första sidan.",
+    "results": "Postens sida av listan.",
+}
+
+
+def describe_common_fields(result, generator, request, public):
+    """drf-spectacular hook: every field and parameter has a description (issue 6: "every
+    endpoint and field described"). Resource-specific fields carry their own help_text; the
+    ones every resource shares (ids, versions, timestamps, page envelopes, the `id` in the
+    path) are described here so the texts stay the same everywhere."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        common = {**_COMMON_FIELDS, **(_PAGE_FIELDS if name.startswith("Paginated") else {})}
+        for field, spec in component.get("properties", {}).items():
+            if field in common and "description" not in spec:
+                spec["description"] = common[field]
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["name"] == "id":
+                    parameter.setdefault("description", "Postens id (ett heltal).")
+    return result
+
+
 def exception_handler(exc, context):
     """Business-rule errors (Django ValidationError from services) become 400 with field names."""
     reason_required = isinstance(exc, ReasonRequired)

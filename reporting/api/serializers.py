@@ -4,9 +4,12 @@ describe them. Every figure may be null: a value hidden by small-cell suppressio
 
 from __future__ import annotations
 
+from django.utils.translation import override
 from rest_framework import serializers
 
 from reporting.metrics.base import CATEGORY_KEYS, WORK_OR_EDUCATION_KEY
+from reporting.metrics.labels import CATEGORIES
+from reporting.metrics.labels import STATES as STATE_LABELS
 from reporting.metrics.status import STATES
 from reporting.suppression import SMALL_CELL
 
@@ -17,13 +20,15 @@ def _count(**kwargs):
     return serializers.IntegerField(allow_null=True, min_value=0, **kwargs)
 
 
-def _share(**kwargs):
-    return serializers.CharField(
-        allow_null=True,
-        help_text="Andel som i de publicerade tabellerna: hela procent, en decimal under 1 % "
-        '(t.ex. "26%", "0,3%"); "–" för en tom rad.',
-        **kwargs,
-    )
+SHARE_HELP = (
+    "Andel som i de publicerade tabellerna: hela procent, en decimal under 1 % "
+    '(t.ex. "26%", "0,3%"); "–" för en tom rad.'
+)
+
+
+def _share(help_text: str = "", **kwargs):
+    text = f"{help_text} {SHARE_HELP}" if help_text else SHARE_HELP
+    return serializers.CharField(allow_null=True, help_text=text, **kwargs)
 
 
 def _levels():
@@ -39,16 +44,25 @@ def _by_dimension_and_level(row, help_text: str):
     )
 
 
-def _fixed_keys(name: str, keys, make_field):
+def _label(labels: dict, key: str) -> str:
+    with override("sv"):
+        return str(labels[key])
+
+
+def _fixed_keys(name: str, keys, make_field, labels: dict, what: str):
     """A serializer with one field per key (named after the key), for objects whose keys are
-    a fixed code list."""
-    return type(name, (serializers.Serializer,), {key: make_field() for key in keys})
+    a fixed code list; each field is described by the code's Swedish label."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {key: make_field(help_text=f"{what}: {_label(labels, key)}.") for key in keys},
+    )
 
 
 class ReportEnvelopeSerializer(serializers.Serializer):
     """What every report answers, around its `data`."""
 
-    report = serializers.ChoiceField(choices=REPORTS)
+    report = serializers.ChoiceField(choices=REPORTS, help_text="Rapportens namn.")
     # `from` is a Python keyword, so the fields are named in get_fields.
     area = serializers.CharField(
         allow_null=True, help_text="Områdeskoden som efterfrågades, null utan `area`."
@@ -80,8 +94,12 @@ class ReportEnvelopeSerializer(serializers.Serializer):
 
 # --- outcomes -------------------------------------------------------------------------------
 
-OutcomeCountsSerializer = _fixed_keys("ReportOutcomeCounts", CATEGORY_KEYS, _count)
-OutcomeSharesSerializer = _fixed_keys("ReportOutcomeShares", CATEGORY_KEYS, _share)
+OutcomeCountsSerializer = _fixed_keys(
+    "ReportOutcomeCounts", CATEGORY_KEYS, _count, CATEGORIES, "Antal"
+)
+OutcomeSharesSerializer = _fixed_keys(
+    "ReportOutcomeShares", CATEGORY_KEYS, _share, CATEGORIES, "Andel"
+)
 
 
 class OutcomeRowSerializer(serializers.Serializer):
@@ -92,15 +110,21 @@ class OutcomeRowSerializer(serializers.Serializer):
 
 
 class OutcomeCategoriesSerializer(serializers.Serializer):
-    fine = serializers.ListField(child=serializers.CharField())
-    coarse = serializers.ListField(child=serializers.CharField())
+    fine = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="De detaljerade utfallskategorierna (arbete och utbildning uppdelade).",
+    )
+    coarse = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="De grova kategorierna, med arbete och utbildning sammanslagna.",
+    )
 
 
 class OutcomesDataSerializer(serializers.Serializer):
     cohort_months = serializers.ListField(
         child=serializers.CharField(), help_text="Startmånaderna som mäts (ÅÅÅÅ-MM), M−12."
     )
-    categories = OutcomeCategoriesSerializer()
+    categories = OutcomeCategoriesSerializer(help_text="Kategoriernas koder i tabellens ordning.")
     levels = _levels()
     rows = _by_dimension_and_level(
         OutcomeRowSerializer(),
@@ -110,14 +134,14 @@ class OutcomesDataSerializer(serializers.Serializer):
 
 
 class OutcomesReportSerializer(ReportEnvelopeSerializer):
-    data = OutcomesDataSerializer()
+    data = OutcomesDataSerializer(help_text="Status dag 365 för dem som startade månaderna M−12.")
 
 
 # --- average days ---------------------------------------------------------------------------
 
 
 class AverageDaysPartSerializer(serializers.Serializer):
-    count = _count()
+    count = _count(help_text="Antal avslutade.")
     days_total = _count(help_text="Summan av dagarna, så att områden och månader kan läggas ihop.")
     mean_days = _count(help_text="Medeltal i hela dagar, halvor avrundade uppåt; null om ingen.")
 
@@ -140,14 +164,14 @@ class AverageDaysDataSerializer(serializers.Serializer):
 
 
 class AverageDaysReportSerializer(ReportEnvelopeSerializer):
-    data = AverageDaysDataSerializer()
+    data = AverageDaysDataSerializer(help_text="Genomsnittlig tid i samverkan för de avslutade.")
 
 
 # --- joint mappings -------------------------------------------------------------------------
 
 
 class MappingRowSerializer(serializers.Serializer):
-    count = _count()
+    count = _count(help_text="Antal gemensamma kartläggningar.")
     share = _share()
 
 
@@ -161,26 +185,26 @@ class MappingsDataSerializer(serializers.Serializer):
 
 
 class MappingsReportSerializer(ReportEnvelopeSerializer):
-    data = MappingsDataSerializer()
+    data = MappingsDataSerializer(help_text="Gemensamma kartläggningar som Tabell 1.")
 
 
 # --- inflow ---------------------------------------------------------------------------------
 
 
 class InflowCellSerializer(serializers.Serializer):
-    count = _count()
+    count = _count(help_text="Antal nya deltagare.")
     young = _count(help_text="Unga (ålder vid start högst regelverkets gräns).")
     young_share = _share()
 
 
 class InflowBySexSerializer(serializers.Serializer):
-    all = InflowCellSerializer()
-    K = InflowCellSerializer()
-    M = InflowCellSerializer()
+    all = InflowCellSerializer(help_text="Alla.")
+    K = InflowCellSerializer(help_text="Kvinnor.")
+    M = InflowCellSerializer(help_text="Män.")
 
 
 class InflowRowSerializer(serializers.Serializer):
-    total = _count()
+    total = _count(help_text="Radens totala antal.")
     total_share = _share()
     counts = serializers.DictField(child=_count(), help_text="Antal per målgrupp.")
     shares = serializers.DictField(child=_share(), help_text="Andel av radens total.")
@@ -191,7 +215,9 @@ class InflowDataSerializer(serializers.Serializer):
         child=InflowBySexSerializer(), help_text="Per månad (ÅÅÅÅ-MM): alla, kvinnor och män."
     )
     period = InflowBySexSerializer(help_text="Hela perioden.")
-    target_groups = serializers.ListField(child=serializers.CharField())
+    target_groups = serializers.ListField(
+        child=serializers.CharField(), help_text="Målgruppernas koder i tabellens ordning."
+    )
     levels = _levels()
     rows = _by_dimension_and_level(
         InflowRowSerializer(),
@@ -201,13 +227,15 @@ class InflowDataSerializer(serializers.Serializer):
 
 
 class InflowReportSerializer(ReportEnvelopeSerializer):
-    data = InflowDataSerializer()
+    data = InflowDataSerializer(help_text="Nya deltagare (inflöde) som Tabell 2.")
 
 
 # --- status ---------------------------------------------------------------------------------
 
-EndedOccupationSerializer = _fixed_keys("ReportEndedOccupation", CATEGORY_KEYS, _count)
-StatusStatesSerializer = _fixed_keys("ReportStatusStates", STATES, _count)
+EndedOccupationSerializer = _fixed_keys(
+    "ReportEndedOccupation", CATEGORY_KEYS, _count, CATEGORIES, "Avslutade till"
+)
+StatusStatesSerializer = _fixed_keys("ReportStatusStates", STATES, _count, STATE_LABELS, "Antal")
 
 
 class StatusRowSerializer(StatusStatesSerializer):
@@ -217,9 +245,9 @@ class StatusRowSerializer(StatusStatesSerializer):
 
 
 class StatusBySexSerializer(serializers.Serializer):
-    all = StatusRowSerializer()
-    K = StatusRowSerializer()
-    M = StatusRowSerializer()
+    all = StatusRowSerializer(help_text="Alla.")
+    K = StatusRowSerializer(help_text="Kvinnor.")
+    M = StatusRowSerializer(help_text="Män.")
 
 
 class StatusDataSerializer(serializers.Serializer):
@@ -233,10 +261,10 @@ class StatusDataSerializer(serializers.Serializer):
 
 class StatusReportSerializer(ReportEnvelopeSerializer):
     day = serializers.DateField(allow_null=True, help_text="Dagen, när `day` efterfrågades.")
-    data = StatusDataSerializer()
+    data = StatusDataSerializer(help_text="Statusrapporten som SUS standardrapport.")
 
 
 class ReportErrorSerializer(serializers.Serializer):
     """400: {fältnamn: [meddelanden]}; 403 och 404: {"detail": meddelande}."""
 
-    detail = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False, help_text="Skälet, på svenska.")

@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samverkan.api.document_address_refusal",
+        "samverkan.api.describe_common_fields",
     ],
 }
 
