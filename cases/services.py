@@ -580,6 +580,10 @@ def status_entry_save(
     _not_future("date", on, _today(today))
     if not code.is_active:
         raise ValidationError({"code": _("Statuskoden används inte längre.")})
+    # Lock the person first: with no entry for the day yet there is no row to lock, and two
+    # first saves at once would both insert (the second a unique-constraint error, not a
+    # replacement).
+    Person.objects.select_for_update().filter(pk=person.pk).first()
     entry = StatusEntry.objects.select_for_update().filter(person=person, date=on).first()
     actor = _actor(request, user)
     action = AccessLog.Action.UPDATE if entry else AccessLog.Action.CREATE

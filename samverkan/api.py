@@ -288,6 +288,12 @@ class ScopedViewSet(ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = data.pop("version", None)
+        if expected is None and "version" in serializer.fields:
+            # A partial serializer lets required fields be left out; without the version the
+            # service could not tell a stale edit from a fresh one (SPEC §7).
+            raise exceptions.ValidationError(
+                {"version": [_("Ange versionen som hämtades (fältet version i GET).")]}
+            )
         obj = self.update_object(obj, data, expected_version=expected)
         return Response(self.output(obj))
 

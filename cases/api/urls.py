@@ -2,10 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import CaseViewSet, PersonViewSet
+from .views import CaseViewSet, PersonViewSet, PhaseTransitionViewSet, StatusEntryViewSet
 
 router = SimpleRouter()
 router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
+router.register("phase-transitions", PhaseTransitionViewSet, basename="phase-transition")
+router.register("status-entries", StatusEntryViewSet, basename="status-entry")
 
 urlpatterns = router.urls
