@@ -3,6 +3,11 @@ samverkan/api_urls.py in the `api` namespace. The computed reports are in report
 
 from rest_framework.routers import SimpleRouter
 
+from .resources import DeviationReportViewSet, SnapshotViewSet, WorkPlanViewSet
+
 router = SimpleRouter()
+router.register("work-plans", WorkPlanViewSet, basename="work-plan")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
+router.register("deviation-reports", DeviationReportViewSet, basename="deviation-report")
 
 urlpatterns = router.urls

@@ -50,3 +50,6 @@ class MonthlySnapshot(models.Model):
     def __str__(self):
         where = self.area.code if self.area_id else "riket"
         return f"{where} {self.month:%Y-%m} v{self.version}"
+
+    def audit_subject(self):
+        return None, self.area_id
