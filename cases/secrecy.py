@@ -18,10 +18,34 @@ AF_FIELDS = frozenset({"af_notes"})
 FK_DERIVED = frozenset({"benefit_ends_priority"})
 
 
-def hidden_case_fields(*, user, person, on: dt.date | None = None) -> frozenset[str]:
+def shares_today_annotation(person: str = "person"):
+    """`Exists` of a consent or legal basis covering sharing today, for lists: annotate it as
+    `shares_today` and `hidden_case_fields` reads it instead of one query per row."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Consent
+
+    today = dt.date.today()
+    return Exists(
+        Consent.objects.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today),
+            person_id=OuterRef(f"{person}_id" if person else "pk"),
+            given_on__lte=today,
+            covers_sharing=True,
+        )
+    )
+
+
+def hidden_case_fields(
+    *, user, person, on: dt.date | None = None, shares: bool | None = None
+) -> frozenset[str]:
+    """`shares`: whether sharing is covered on `on`, when the caller already knows it (a list
+    annotated with `shares_today_annotation`); otherwise it is looked up."""
     on = on or dt.date.today()
     agency = scope_for(user).agency_code
-    if person.pk and person.shares_between_agencies_on(on):
+    if shares is None:
+        shares = bool(person.pk) and person.shares_between_agencies_on(on)
+    if shares:
         return frozenset()
     hidden = set()
     if agency != "FK":

@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 from samverkan.dates import add_days
@@ -129,7 +130,6 @@ def _save_new_version(current, changed, *, request, user):
 # --- people -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def person_create(
     *,
     personnummer: str,
@@ -141,6 +141,34 @@ def person_create(
     **fields,
 ) -> Person:
     identity = parse_identity_number(personnummer)
+    existing = Person.objects.filter(personnummer=identity.number).first()
+    if existing is not None:
+        # The answer tells the user the person is registered, perhaps in another area; that
+        # area's coordinator sees who asked (logged outside the transaction, which the refusal
+        # would roll back).
+        actor = _actor(request, user)
+        if existing.area_id not in scope_for(actor).area_ids:
+            access_log_record(
+                action=AccessLog.Action.DENIED,
+                request=request,
+                user=user,
+                obj=existing,
+                purpose="registrering: personen finns i ett annat område",
+            )
+        raise ValidationError({"personnummer": _("Personen finns redan registrerad.")})
+    return _person_insert(
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        area=area,
+        request=request,
+        user=user,
+        **fields,
+    )
+
+
+@transaction.atomic
+def _person_insert(*, identity, first_name, last_name, area, request, user, **fields) -> Person:
     if Person.objects.filter(personnummer=identity.number).exists():
         raise ValidationError({"personnummer": _("Personen finns redan registrerad.")})
     unknown = set(fields) - set(PERSON_FIELDS)

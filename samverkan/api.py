@@ -23,7 +23,12 @@ from accounts.models import AREA_CODE
 from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
-from cases.access import ReasonRequired, break_glass_grant, get_visible_or_404, log_person_access
+from cases.access import (
+    ReasonRequired,
+    get_visible_or_404,
+    grant_stated_reason,
+    log_person_access,
+)
 
 REASON_HEADER = "HTTP_X_ACCESS_REASON"
 
@@ -161,6 +166,11 @@ def _header_text(value: str) -> str:
         return value
 
 
+def stated_reason(request) -> str:
+    """The reason in X-Access-Reason for opening a person outside one's caseload (SPEC §7)."""
+    return _header_text(request.META.get(REASON_HEADER) or "").strip()
+
+
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """List and detail through the scoping selectors, every object shown in the access log.
 
@@ -198,14 +208,8 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             object_type=self.object_type,
         )
         person = self.person_of(obj)
-        reason = _header_text(self.request.META.get(REASON_HEADER) or "").strip()
-        try:
-            log_person_access(request=self.request, obj=obj, person=person)
-        except ReasonRequired:
-            if len(reason) < 10:
-                raise
-            break_glass_grant(request=self.request, person=person, reason=reason[:500])
-            log_person_access(request=self.request, obj=obj, person=person)
+        grant_stated_reason(request=self.request, person=person, reason=stated_reason(self.request))
+        log_person_access(request=self.request, obj=obj, person=person)
         return obj
 
     def list(self, request, *args, **kwargs):

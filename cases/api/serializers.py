@@ -178,7 +178,12 @@ class CaseSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         request = self.context.get("request")
         if request is not None:
-            for field in hidden_case_fields(user=request.user, person=instance.person):
+            hidden = hidden_case_fields(
+                user=request.user,
+                person=instance.person,
+                shares=getattr(instance, "shares_today", None),
+            )
+            for field in hidden:
                 data.pop(field, None)
         return data
 

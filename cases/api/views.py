@@ -17,14 +17,13 @@ from rest_framework import status
 
 from accounts.scoping import restrict_to_areas
 from cases import selectors, services
-from cases.access import ReasonRequired, break_glass_grant, person_access_purpose
+from cases.access import grant_stated_reason, person_access_purpose
 from cases.models import Phase, PhaseTransition, StatusEntry
-from cases.secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields
+from cases.secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields, shares_today_annotation
 from samverkan.api import (
-    REASON_HEADER,
     ScopedViewSet,
-    _header_text,
     error_responses,
+    stated_reason,
     validation_error_response,
 )
 
@@ -64,13 +63,8 @@ def require_person_access(request, person) -> None:
     get_object, the pages' `_person`/`_case`): outside the caller's caseload it needs a reason
     of at least 10 characters in X-Access-Reason, logged as break-the-glass; without one the
     answer is 403 and the refusal is logged. The write itself is logged by the service."""
-    try:
-        person_access_purpose(request=request, person=person)
-    except ReasonRequired:
-        reason = _header_text(request.META.get(REASON_HEADER) or "").strip()
-        if len(reason) < 10:
-            raise
-        break_glass_grant(request=request, person=person, reason=reason[:500])
+    grant_stated_reason(request=request, person=person, reason=stated_reason(request))
+    person_access_purpose(request=request, person=person)
 
 
 def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -184,7 +178,11 @@ class CaseViewSet(ScopedViewSet):
         return selectors.case_list_visible_to(user=user)
 
     def list_queryset(self, user):
-        return selectors.case_list_on_caseload(user=user)
+        # Whether each person shares between the agencies today, in the list's one query
+        # (CaseSerializer hides FK's and AF's fields by it).
+        return selectors.case_list_on_caseload(user=user).annotate(
+            shares_today=shares_today_annotation()
+        )
 
     def person_of(self, obj):
         return obj.person
