@@ -2,6 +2,15 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .interventions import InterventionViewSet
+from .mappings import JointMappingViewSet
+from .meetings import MeetingViewSet
+from .plans import PlanVersionViewSet
+
 router = SimpleRouter()
+router.register("mappings", JointMappingViewSet, basename="mapping")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("plans", PlanVersionViewSet, basename="plan")
+router.register("interventions", InterventionViewSet, basename="intervention")
 
 urlpatterns = router.urls

@@ -15,7 +15,18 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 # Patterns anyone may open.
 PUBLIC = {"accounts:login", "admin:login", "set_language"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
-POST_ONLY = {"accounts:logout", "admin:logout"}
+POST_ONLY = {
+    "accounts:logout",
+    "admin:logout",
+    "api:deviation-report-actions",
+    "api:deviation-report-action-done",
+    "api:deviation-report-close",
+    "api:mapping-decide",
+    "api:mapping-sign",
+    "api:intervention-start",
+    "api:intervention-end",
+    "api:intervention-move",
+}
 
 # Which fixture object a URL with a `pk` shows. New object pages must be added here.
 OBJECT_OF = {
@@ -60,6 +71,23 @@ OBJECT_OF = {
     "reporting:quality_review_item": "quality_item",
     "api:person-detail": "person",
     "api:case-detail": "case",
+    "api:phase-transition-detail": "phase_transition",
+    "api:status-entry-detail": "status_entry",
+    "api:mapping-detail": "mapping",
+    "api:mapping-decide": "mapping",
+    "api:mapping-sign": "mapping",
+    "api:meeting-detail": "meeting",
+    "api:plan-detail": "plan",
+    "api:intervention-detail": "intervention",
+    "api:intervention-start": "intervention",
+    "api:intervention-end": "intervention",
+    "api:intervention-move": "intervention",
+    "api:work-plan-detail": "work_plan",
+    "api:snapshot-detail": "snapshot",
+    "api:deviation-report-detail": "deviation",
+    "api:deviation-report-actions": "deviation",
+    "api:deviation-report-action-done": "deviation",
+    "api:deviation-report-close": "deviation",
 }
 
 # Pages about an area's aggregates (no personal data): the area's management group and the
@@ -70,6 +98,9 @@ AGGREGATE_PAGES = {
     "reporting:deviation_action_create",
     "reporting:deviation_close",
     "reporting:deviation_action_done",
+    "api:work-plan-detail",
+    "api:snapshot-detail",
+    "api:deviation-report-detail",
 }
 
 # Values for other URL parameters.
@@ -149,6 +180,9 @@ def _url_for(name, params, objects):
 
 @pytest.fixture
 def objects(person, case):
+    from cases.models import PhaseTransition, StatusCode
+    from cases.services import status_entry_save
+    from mapping.models import PlanVersion
     from mapping.tests.factories import (
         InterventionFactory,
         JointMappingFactory,
@@ -157,6 +191,7 @@ def objects(person, case):
     from reporting.models import (
         DeviationAction,
         DeviationReport,
+        MonthlySnapshot,
         QualityReview,
         QualityReviewItem,
         WorkPlan,
@@ -178,10 +213,24 @@ def objects(person, case):
         "quality_item": QualityReviewItem.objects.create(review=review, case=case, position=1),
         "person": person,
         "case": case,
+        "phase_transition": PhaseTransition.objects.create(
+            case=case, to_phase="needs_analysis", date=case.start_date or dt.date(2026, 1, 1)
+        ),
+        "status_entry": status_entry_save(
+            person=person,
+            on=dt.date(2026, 1, 1),
+            code=StatusCode.objects.get(code="openly_unemployed"),
+        ),
         "mapping": mapping,
         "meeting": MeetingFactory(person=person, mapping=mapping),
         "intervention": InterventionFactory(case=case),
+        "plan": PlanVersion.objects.create(
+            case=case, version=1, goal="Mål", activities="Aktiviteter"
+        ),
         "work_plan": WorkPlan.objects.create(area=person.area, year=2026),
+        "snapshot": MonthlySnapshot.objects.create(
+            area=person.area, month=dt.date(2026, 1, 1), version=1, figures={}, digest="-"
+        ),
         "deviation": deviation,
         "deviation_action": DeviationAction.objects.create(
             report=deviation, description="Åtgärd", owner="Ledningen", due_on=dt.date(2026, 6, 1)
