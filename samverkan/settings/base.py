@@ -208,6 +208,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every operation may answer the personnummer-in-address refusal (audit.middleware).
+    # One name per code list, whichever serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "cases.models.Phase",
+        "OpeningPhaseEnum": "cases.api.serializers.OPENING_PHASES",
+        "TargetGroupEnum": "cases.models.TargetGroup",
+        "MeetingKindEnum": "mapping.models.Meeting.Kind",
+        "InterventionKindEnum": "mapping.models.intervention.Kind",
+        "DeviationKindEnum": "reporting.models.DeviationReport.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samverkan.api.document_address_refusal",
