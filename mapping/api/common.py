@@ -9,6 +9,8 @@ and that area's coordinator sees who tried."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter
@@ -96,13 +98,16 @@ class ScopedIdField(fields.ScopedIdField):
         request = self.context.get("request")
         if request is None or model is get_user_model():
             return  # staff are no personal data of the register
-        target = model._base_manager.filter(pk=pk).first()
+        # The id as DRF read it: "12.0" and " 12 " are 12 too.
+        text = re.sub(r"\.0*\Z", "", str(pk).strip())[:40]
+        number = int(text) if text.isdigit() and len(text) <= 18 else None
+        target = model._base_manager.filter(pk=number).first() if number is not None else None
         access_log_record(
             action=AccessLog.Action.DENIED,
             request=request,
             obj=target,
             object_type=model._meta.model_name,
-            object_id=str(pk),
+            object_id=text,
             purpose="id i API-anrop",
         )
 

@@ -26,6 +26,7 @@ from reporting import suppression
 from reporting.api import serializers as reports
 from reporting.deviations import may_work_on
 from reporting.models import DeviationAction, DeviationReport, MonthlySnapshot, WorkPlan
+from reporting.secrecy import fk_dimensions_hidden, mapping_stats_without_fk_facts
 from reporting.services import (
     FTE_MAX,
     GOAL_AVERAGE_DAYS_RANGE,
@@ -240,12 +241,16 @@ class SnapshotFiguresSerializer(serializers.Serializer):
         allow_null=True, help_text="Genomsnittlig tid i samverkan för dem som avslutades."
     )
     mapping_stats = reports.MappingsDataSerializer(
-        allow_null=True, help_text="Gemensamma kartläggningar som hölls under månaden."
+        allow_null=True,
+        help_text="Gemensamma kartläggningar som hölls under månaden. Handläggare som inte är "
+        "FK-personal och samordnare får tabellen utan FK:s uppgifter (benefit, "
+        "sick_leave_band).",
     )
     inflow = reports.InflowDataSerializer(allow_null=True, help_text="Nya deltagare under månaden.")
     status_report = reports.StatusDataSerializer(
         allow_null=True,
-        help_text="Statusrapporten månadens sista dag; `areas` per områdeskod.",
+        help_text="Statusrapporten månadens sista dag; `areas` per områdeskod. null för roller "
+        "utan ärendeåtkomst (den hänger ihop med ärendebeståndet genom summor).",
     )
     caseload = CaseloadSerializer(
         allow_null=True, help_text="Ärendebeståndet per handläggare månadens sista dag."
@@ -320,7 +325,16 @@ class SnapshotSerializer(SnapshotListSerializer):
 
     @extend_schema_field(SnapshotFiguresSerializer)
     def get_figures(self, snapshot):
-        shown = suppressed_figures(snapshot.figures, hide=_hides_small_cells(self))
+        hide = _hides_small_cells(self)
+        shown = suppressed_figures(snapshot.figures, hide=hide)
+        user = _user(self)
+        if user is not None and fk_dimensions_hidden(user):
+            shown["mapping_stats"] = mapping_stats_without_fk_facts(shown.get("mapping_stats"))
+        if hide:
+            # The status report's counts are tied to the caseload's open cases by sums that
+            # the per-part suppression does not see (open = active + waiting + …); the
+            # dashboard does not show it, and the live status report suppresses it alone.
+            shown["status_report"] = None
         status = shown.get("status_report")
         if status and isinstance(status.get("areas"), dict):
             # The metric keys areas by id; the API speaks area codes (as the report API does).

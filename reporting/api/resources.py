@@ -370,18 +370,24 @@ def snapshots_visible_to(user):
     newer = MonthlySnapshot.objects.annotate(area_key=Coalesce("area_id", 0)).filter(
         area_key=OuterRef("area_key"), month=OuterRef("month"), version__gt=OuterRef("version")
     )
-    return (
+    snapshots = (
         snapshots.annotate(area_key=Coalesce("area_id", 0))
         .annotate(is_latest=~Exists(newer))
         .select_related("area")
     )
+    if not scope_for(user).case_access:
+        # Two versions of one month, each suppressed, differ by the late changes: a reader
+        # without case access sees the published (newest) version only, as on the dashboard.
+        snapshots = snapshots.filter(is_latest=True)
+    return snapshots
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Månadsögonblicksbilder",
         description="Områdenas (och för nationella roller rikets) sparade månadssiffror, alla "
-        "versioner; `latest=true` ger bara den senaste versionen av varje månad. Listan visar "
+        "versioner (roller utan ärendeåtkomst: bara den senaste); `latest=true` ger bara den "
+        "senaste versionen av varje månad. Listan visar "
         "inte siffrorna: hämta en ögonblicksbild (GET .../{id}/) för dem. Ögonblicksbilderna "
         "är oföränderliga: de skrivs bara av månadskörningen (Celery), aldrig via API:t.",
         responses={200: s.SnapshotListSerializer, **LIST_ERRORS},

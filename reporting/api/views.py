@@ -25,6 +25,7 @@ from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 from reporting import metrics, suppression
+from reporting.secrecy import fk_dimensions_hidden, mapping_stats_without_fk_facts
 
 from . import serializers as s
 from .params import (
@@ -167,7 +168,7 @@ class ReportView(APIView):
         if suppressed:
             # Looked up on the module when called, so the algorithm can change underneath.
             data = suppression.suppress_report(self.report, data)
-        data = self.finish(data)
+        data = self.finish(self.for_reader(data, request.user))
 
         as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
         access_log_record(
@@ -184,6 +185,10 @@ class ReportView(APIView):
             name = self.filename(period, areas)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def for_reader(self, data: dict, user) -> dict:
+        """What the reader may see of the data beyond suppression (reporting.secrecy)."""
+        return data
 
     def finish(self, data: dict) -> dict:
         """The data after suppression, as answered."""
@@ -283,6 +288,11 @@ class MappingsReportView(ReportView):
 
     def compute(self, *, period, areas):
         return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids)
+
+    def for_reader(self, data, user):
+        if fk_dimensions_hidden(user):
+            return mapping_stats_without_fk_facts(data)
+        return data
 
 
 INFLOW_CSV = (

@@ -42,14 +42,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reports(tmp_path, login):
     """Import the population through the command, as the files would be imported, and read the
-    three reports as a coordinator of its area (case access: nothing suppressed)."""
+    three reports as an FK officer of its area (case access: nothing suppressed; FK staff see
+    the tables by FK's benefit and sick-leave time, reporting.secrecy)."""
     area = AreaFactory(code=AREA_CODE, name="Tabellområdet")
     for kind, text in import_files().items():
         path = tmp_path / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
         options = {"area": AREA_CODE} if kind == "persons" else {}
         call_command("import_data", kind, str(path), stdout=io.StringIO(), **options)
-    client = login(staff("coordinator", areas=[area], username="samordnare.tabell"))
+    client = login(staff("fk_officer", areas=[area], username="fk.tabell"))
 
     def get(name, period):
         response = client.get(
