@@ -80,6 +80,7 @@ class RoleAdmin(admin.ModelAdmin):
         "area_wide",
         "area_aggregates",
         "national_aggregates",
+        "exports_pseudonymised",
         "reviews_access_log",
         "is_officer",
     ]

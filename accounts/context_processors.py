@@ -18,6 +18,11 @@ def staff(request):
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))
         nav.append((reverse("reporting:deviation_list"), _("Avvikelser")))
+    if scope.case_access or (
+        scope.exports_pseudonymised and (scope.area_ids or scope.national_aggregates)
+    ):
+        # exports.selectors.export_mode_for: case access, or the pseudonymised exports.
+        nav.append((reverse("exports:start"), _("Export")))
     if scope.case_access and scope.area_wide:
         nav.append((reverse("reporting:quality_review_list"), _("Kvalitetsgranskning")))
     if scope.reviews_access_log:

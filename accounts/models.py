@@ -147,6 +147,15 @@ class Role(models.Model):
     area_aggregates = models.BooleanField(_("ser områdets statistik"), default=False)
     national_aggregates = models.BooleanField(_("ser nationell statistik"), default=False)
     reviews_access_log = models.BooleanField(_("granskar loggen"), default=False)
+    exports_pseudonymised = models.BooleanField(
+        _("exporterar deltagaruppgifter pseudonymiserat"),
+        default=False,
+        help_text=_(
+            "Exportjobb och analytiker: alla ärenden i de egna områdena (hela landet med "
+            "nationell statistik), utan namn och med personnumret ersatt av en nyckel som är "
+            "ny för varje export."
+        ),
+    )
     is_officer = models.BooleanField(
         _("har eget ärendebestånd"),
         default=False,

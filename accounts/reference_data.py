@@ -15,25 +15,31 @@ ROLES = [
     ("api_client", "API-klient (exportjobb)", None, False, False, False, False, False, False),
 ]
 
+# Roles that export participants pseudonymised (SPEC §6: "a national export leaves out names and
+# masks personnummer"; exports/, ADR 0013). Kept apart from ROLES because the flag came later:
+# migration 0002 runs with a Role that does not have it yet; migration 0005 sets it there.
+EXPORTS_PSEUDONYMISED = frozenset({"analyst", "api_client"})
+
 
 def ensure_reference_data(get_model) -> None:
     """Create what is missing; never overwrite what an administrator has changed."""
     Agency = get_model("accounts", "Agency")
     Role = get_model("accounts", "Role")
+    has_export_flag = any(f.name == "exports_pseudonymised" for f in Role._meta.get_fields())
     agencies = {}
     for code, name in AGENCIES:
         agencies[code], _ = Agency.objects.get_or_create(code=code, defaults={"name": name})
     for code, name, agency, case, wide, area_agg, national, review, officer in ROLES:
-        Role.objects.get_or_create(
-            code=code,
-            defaults=dict(
-                name=name,
-                agency=agencies.get(agency),
-                case_access=case,
-                area_wide=wide,
-                area_aggregates=area_agg,
-                national_aggregates=national,
-                reviews_access_log=review,
-                is_officer=officer,
-            ),
+        defaults = dict(
+            name=name,
+            agency=agencies.get(agency),
+            case_access=case,
+            area_wide=wide,
+            area_aggregates=area_agg,
+            national_aggregates=national,
+            reviews_access_log=review,
+            is_officer=officer,
         )
+        if has_export_flag:
+            defaults["exports_pseudonymised"] = code in EXPORTS_PSEUDONYMISED
+        Role.objects.get_or_create(code=code, defaults=defaults)

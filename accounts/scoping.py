@@ -21,6 +21,7 @@ class Scope:
     area_aggregates: bool = False
     national_aggregates: bool = False
     reviews_access_log: bool = False
+    exports_pseudonymised: bool = False
     is_officer: bool = False
     team_ids: frozenset[int] = frozenset()
     role_name: str = ""
@@ -56,6 +57,7 @@ def scope_for(user) -> Scope:
             area_aggregates=role.area_aggregates,
             national_aggregates=role.national_aggregates,
             reviews_access_log=role.reviews_access_log,
+            exports_pseudonymised=role.exports_pseudonymised,
             is_officer=role.is_officer,
             team_ids=frozenset(profile.teams.values_list("pk", flat=True)),
             role_name=role.name,

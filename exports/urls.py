@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("export/", views.start, name="start"),
+    path("export/<int:pk>/", views.job, name="job"),
+    path("export/<int:pk>/status/", views.job_status, name="job_status"),
+    path("export/<int:pk>/fil/", views.download, name="download"),
+]

@@ -226,6 +226,13 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery (broker and results in Redis; the schedule in the database, editable in the admin)
 REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
+# Browser exports (exports app, ADR 0013): files written by the Celery worker and served to
+# their owner; in production a directory the web process and the worker share.
+EXPORT_DIR = env.path("EXPORT_DIR", default=str(BASE_DIR / ".data" / "exports"))
+# The key of the exports' pseudonyms (HMAC); empty: derived from SECRET_KEY. Production sets its
+# own, so that rotating one does not change the other.
+EXPORT_PSEUDONYM_KEY = env_secret("EXPORT_PSEUDONYM_KEY", default="")
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TIMEZONE = TIME_ZONE

@@ -22,7 +22,7 @@ ALL_NAV = (
     "Logguppföljning",
     "Administration",
 )
-OFFICER_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV)
+OFFICER_NAV = ("Ärenden", "Sök person", *FOLLOW_UP_NAV, "Export")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ ROLES = [
         path="/statistik/",
         heading="Nationell översikt",
         landmark="area-overview",
-        nav=FOLLOW_UP_NAV,
+        nav=(*FOLLOW_UP_NAV, "Export"),
     ),
     Role(
         username="admin",

@@ -1,0 +1,279 @@
+"""The columns of each export kind (SPEC §6), in file order: the product's export interface.
+
+Names are English snake_case and stable: a client may rely on them (docs/exports.md documents
+them, and a test keeps that document and this list together). Descriptions are Swedish, as the
+API's help texts; they also describe the JSON rows in the OpenAPI schema.
+
+`identity` columns appear only in full-identity exports (users with case access); the others
+appear in every export. `kept_for_anonymous` columns keep their value for an anonymous
+participant in a pseudonymised export (SPEC §3: outside the officers' own pages only year of
+birth, sex and area); every other column is empty for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "integer", "string", "date", "boolean", "number" (the JSON Schema type)
+    description: str
+    identity: bool = False
+    kept_for_anonymous: bool = False
+
+
+def _situation(moment: str, when: str) -> list[Column]:
+    prefix = f"{moment}_"
+    return [
+        Column(
+            f"{prefix}registered_with_af",
+            "boolean",
+            f"Inskriven på Arbetsförmedlingen direkt {when} (1/0, tomt = okänt).",
+        ),
+        Column(f"{prefix}employed", "boolean", f"Anställd {when} (1/0, tomt = okänt)."),
+        Column(
+            f"{prefix}employer_orgnr",
+            "string",
+            f"Arbetsgivarens organisationsnummer {when} (bara med full identitet: en enskild "
+            "firmas nummer är ägarens personnummer).",
+            identity=True,
+        ),
+        Column(f"{prefix}own_business", "boolean", f"Eget företag {when} (1/0)."),
+        Column(
+            f"{prefix}working",
+            "string",
+            f"Arbetar {when}: no, unsubsidised (utan stöd) eller subsidised (med stöd).",
+        ),
+        Column(
+            f"{prefix}work_share_percent",
+            "integer",
+            f"Andel av heltid i procent {when} (100 = 40 timmar i veckan).",
+        ),
+        Column(f"{prefix}studying", "boolean", f"Studerar {when} (1/0)."),
+        Column(
+            f"{prefix}public_support_months",
+            "integer",
+            f"Månader med offentlig försörjning före start (registrerat {when}).",
+        ),
+    ]
+
+
+PERSON_KEY = Column(
+    "person_key",
+    "string",
+    "Personens nyckel: HMAC-SHA256 av personnumret med exportens egen nyckel, 20 hexadecimala "
+    "tecken. Samma person har samma nyckel i alla filer från samma export (export_id) och en "
+    "annan nyckel i nästa export. Tom för anonyma deltagare i pseudonymiserade exporter.",
+)
+IDENTITY = [
+    Column("personnummer", "string", "Personnummer, 12 siffror.", identity=True),
+    Column("first_name", "string", "Förnamn.", identity=True),
+    Column("last_name", "string", "Efternamn.", identity=True),
+]
+SEX = Column("sex", "string", "Kön: K eller M.", kept_for_anonymous=True)
+BIRTH_YEAR = Column("birth_year", "integer", "Födelseår.", kept_for_anonymous=True)
+AREA_CODE = Column(
+    "area_code", "string", "Samverkansområdets kod (där posten finns nu).", kept_for_anonymous=True
+)
+ANONYMOUS = Column(
+    "anonymous",
+    "boolean",
+    "Anonym deltagare i dag (skyddad identitet eller inget samtycke till registrering för "
+    "uppföljning, SPEC §3): 1/0. I pseudonymiserade exporter är då bara födelseår, kön, område, "
+    "id och datum ifyllda.",
+    kept_for_anonymous=True,
+)
+FK_FACTS_HIDDEN = Column(
+    "fk_facts_hidden",
+    "boolean",
+    "1 när Försäkringskassans uppgifter (ersättning, förmånstidens slut, sjukfallets första "
+    "dag) är dolda för den som exporterar (sekretessen mellan myndigheterna, SPEC §7); tomma "
+    "celler betyder då dolt, inte okänt.",
+)
+
+
+def _benefit_facts(what: str) -> list[Column]:
+    return [
+        Column(
+            "benefit",
+            "string",
+            f"Ersättning {what} (sjukpenning, rehabiliteringspenning, "
+            "tidsbegransad_sjukersattning, sjukersattning, aktivitetsersattning, ingen). "
+            "Försäkringskassans uppgift: dold enligt fk_facts_hidden.",
+        ),
+        Column(
+            "benefit_end_date",
+            "date",
+            "Förmånstidens slut. Försäkringskassans uppgift: dold enligt fk_facts_hidden.",
+        ),
+        Column(
+            "sick_leave_start",
+            "date",
+            "Sjukfallets första dag. Försäkringskassans uppgift: dold enligt fk_facts_hidden.",
+        ),
+    ]
+
+
+PARTICIPANTS = [
+    Column("case_id", "integer", "Ärendets id i Samverkan.", kept_for_anonymous=True),
+    PERSON_KEY,
+    *IDENTITY,
+    Column("birth_date", "date", "Födelsedatum.", identity=True),
+    SEX,
+    BIRTH_YEAR,
+    Column("age_at_start", "integer", "Ålder i hela år på registreringsdagen."),
+    AREA_CODE,
+    ANONYMOUS,
+    Column(
+        "target_group",
+        "string",
+        "Målgrupp: sick_unemployed, unemployed_sickness_comp, young_activity_comp, "
+        "employed_cannot_return, exhausted_insurance (tomt = okänt).",
+    ),
+    *_benefit_facts("vid start"),
+    FK_FACTS_HIDDEN,
+    Column(
+        "referral_date", "date", "Anmäld till beredningsgrupp (datum).", kept_for_anonymous=True
+    ),
+    Column(
+        "start_date",
+        "date",
+        "Registrerad i samverkan: behovsanalysen startar (dag 0).",
+        kept_for_anonymous=True,
+    ),
+    Column("end_date", "date", "Avslutad i samverkan (datum).", kept_for_anonymous=True),
+    Column(
+        "exit_reason",
+        "string",
+        "Avslutsorsak: completed, benefit_ended, too_ill, aborted_consent_withdrawn, "
+        "aborted_own_initiative, moved, died, other.",
+    ),
+    Column(
+        "phase",
+        "string",
+        "Fas: referred, needs_analysis, introduction_trial, work_oriented, closed.",
+    ),
+    Column("born_abroad", "boolean", "Utrikes född (1/0, tomt = okänt)."),
+    Column(
+        "education_level",
+        "string",
+        "Utbildningsnivå: forgymnasial, gymnasial, eftergymnasial, okand.",
+    ),
+    Column(
+        "disability",
+        "boolean",
+        "Funktionsnedsättning som medför nedsatt arbetsförmåga (1/0, tomt = okänt).",
+    ),
+    *_situation("start", "före start"),
+    *_situation("end", "efter avslut"),
+    Column(
+        "day_365",
+        "date",
+        "Dag 365: registreringsdagen + 365 dagar (SPEC §5). Tom utan registreringsdag.",
+    ),
+    Column(
+        "status_day_365",
+        "string",
+        "Utfallskategori dag 365 enligt AF:s senaste status den dagen eller före: "
+        "work_unsubsidised, work_subsidised, education, self_employed, labour_market_programme, "
+        "openly_unemployed, other. Tom så länge dag 365 inte har kommit.",
+    ),
+    Column(
+        "outcome_counted",
+        "boolean",
+        "Räknas i utfallet dag 365 (1/0): ingen skyddad identitet och samtycke till "
+        "registrering för uppföljning som gäller dag 365. Tom så länge dag 365 inte har kommit.",
+    ),
+]
+
+INTERVENTIONS = [
+    Column("intervention_id", "integer", "Insatsens id i Samverkan.", kept_for_anonymous=True),
+    Column("case_id", "integer", "Ärendets id (participants.case_id).", kept_for_anonymous=True),
+    PERSON_KEY,
+    *IDENTITY,
+    AREA_CODE,
+    ANONYMOUS,
+    Column("category", "string", "Slag: work_preparatory eller work_oriented."),
+    Column(
+        "kind",
+        "string",
+        "Insats: computer_training, wellness, ergonomics, psychological_support, "
+        "other_preparatory, guidance, work_trial, job_search, matching, work_life_introduction, "
+        "labour_market_training, other_oriented.",
+    ),
+    Column("provider", "string", "Anordnare: AF, FK, healthcare, employer, purchased."),
+    Column("hours_per_week", "number", "Planerade timmar per vecka."),
+    Column("planned_start", "date", "Planerad start."),
+    Column("start_date", "date", "Startade (datum).", kept_for_anonymous=True),
+    Column("end_date", "date", "Avslutades (datum).", kept_for_anonymous=True),
+    Column(
+        "outcome",
+        "string",
+        "Resultat: goal_reached, partly_reached, not_reached, aborted (tomt medan den pågår).",
+    ),
+    Column(
+        "moved_from_intervention_id",
+        "integer",
+        "Insatsen som den här följde efter vid byte från arbetsförberedande till "
+        "arbetslivsinriktad (intervention_id).",
+    ),
+]
+
+MAPPINGS = [
+    Column("mapping_id", "integer", "Kartläggningens id i Samverkan.", kept_for_anonymous=True),
+    PERSON_KEY,
+    *IDENTITY,
+    SEX,
+    BIRTH_YEAR,
+    Column("age_at_mapping", "integer", "Ålder i hela år på kartläggningens datum."),
+    AREA_CODE,
+    ANONYMOUS,
+    Column(
+        "case_id",
+        "integer",
+        "Ärendet som kartläggningen ledde till (participants.case_id), annars tomt.",
+    ),
+    Column("initiated_by", "string", "Initierad av: FK eller AF."),
+    Column("requested_on", "date", "Begäran skickad (datum)."),
+    Column("request_received_on", "date", "Begäran mottagen (datum)."),
+    Column("first_meeting_on", "date", "Första kartläggningsmötet (datum)."),
+    Column(
+        "mapping_date",
+        "date",
+        "Kartläggningens datum: första mötet, annars begäran (exportens period gäller den).",
+        kept_for_anonymous=True,
+    ),
+    Column("ended_on", "date", "Kartläggningen avslutad (datum)."),
+    *_benefit_facts("vid kartläggningen"),
+    Column(
+        "sick_leave_band",
+        "string",
+        "Tid i sjukfallet vid kartläggningen: under_90, 90_180, 180_365, over_365. Härleds ur "
+        "Försäkringskassans uppgift: dold enligt fk_facts_hidden.",
+    ),
+    FK_FACTS_HIDDEN,
+    Column(
+        "participants",
+        "string",
+        "Vilka som deltog, koder åtskilda med | (person, FK, AF, employer, healthcare, other).",
+    ),
+    Column(
+        "decision",
+        "string",
+        "Beslut: joint_active_support, job_seeker_without_joint_support, "
+        "employer_and_fk_support_only, no_action (tomt medan kartläggningen pågår).",
+    ),
+    Column("decision_date", "date", "Beslutsdatum."),
+]
+
+KINDS: dict[str, list[Column]] = {
+    "participants": PARTICIPANTS,
+    "interventions": INTERVENTIONS,
+    "mappings": MAPPINGS,
+}
+
+
+def columns_for(kind: str, *, full_identity: bool) -> list[Column]:
+    """The kind's columns in file order for the export's identity mode."""
+    return [c for c in KINDS[kind] if full_identity or not c.identity]

@@ -1,0 +1,72 @@
+"""A browser export (issue 6 point 4): asked for on the export page, written by a Celery task
+to a file under EXPORT_DIR, downloaded by the user who asked, removed after 24 hours."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportJob(models.Model):
+    class Kind(models.TextChoices):
+        PARTICIPANTS = "participants", _("Deltagare")
+        INTERVENTIONS = "interventions", _("Insatser")
+        MAPPINGS = "mappings", _("Gemensamma kartläggningar")
+
+    class FileFormat(models.TextChoices):
+        CSV_SEMICOLON = "csv_semicolon", _("CSV, semikolon (Excel på svenska)")
+        CSV_COMMA = "csv_comma", _("CSV, kommatecken")
+        XLSX = "xlsx", _("Excel (XLSX)")
+        JSON = "json", _("JSON")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Väntar")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+        EXPIRED = "expired", _("Borttagen")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("användare"),
+    )
+    # Several jobs share an id when the user asks for another file of the same export (same
+    # pseudonyms, exports.services.export_continuable).
+    export_id = models.CharField(_("export-id"), max_length=32, db_index=True, editable=False)
+    kind = models.CharField(_("innehåll"), max_length=20, choices=Kind.choices)
+    file_format = models.CharField(_("filformat"), max_length=20, choices=FileFormat.choices)
+    # The codes as asked for; empty is every area the user may export. Checked again by the task.
+    area_codes = models.CharField(_("områden"), max_length=500, blank=True)
+    date_from = models.DateField(_("från och med"), null=True, blank=True)
+    date_to = models.DateField(_("till och med"), null=True, blank=True)
+    state = models.CharField(_("läge"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rader totalt"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rader klara"), default=0)
+    file_name = models.CharField(_("filnamn"), max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("filstorlek"), null=True, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("startade"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "finished_at"], name="exportjob_state_finished")]
+        verbose_name = _("export")
+        verbose_name_plural = _("exporter")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return 100 if self.state == self.State.DONE else None
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED, self.State.EXPIRED}
