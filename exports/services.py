@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -201,13 +202,23 @@ def export_continuable(*, user, export_id: str) -> bool:
     Someone else's export id is refused like an unknown one."""
     if not EXPORT_ID_FORMAT.match(export_id):
         return False
-    return AccessLog.objects.filter(
-        action=AccessLog.Action.EXPORT,
-        object_type="export",
-        object_id=export_id,
-        user=user,
-        occurred_at__gte=timezone.now() - FILE_LIFETIME,
-    ).exists()
+    # The 24 hours count from the export's first file: each continuation is logged too, and
+    # counting from the latest would let one key live for ever (a long-lived pseudonym). The
+    # mode must be the same: a full-identity file beside its keys would be a lookup table for
+    # a later pseudonymised one.
+    first = (
+        AccessLog.objects.filter(
+            action=AccessLog.Action.EXPORT, object_type="export", object_id=export_id
+        )
+        .order_by("occurred_at", "id")
+        .first()
+    )
+    if first is None or first.user_id != user.pk:
+        return False
+    if first.occurred_at < timezone.now() - FILE_LIFETIME:
+        return False
+    mode = "full identitet" if export_mode_for(user) == FULL else "pseudonymiserad"
+    return f", {mode}, export-id " in first.purpose
 
 
 # --- one export -------------------------------------------------------------------------------
@@ -421,26 +432,37 @@ def export_job_path(job: ExportJob) -> Path:
     return _export_dir() / f"{job.pk}-{job.export_id}.{extension}"
 
 
-def _job_update(job: ExportJob, **fields) -> None:
+def _job_update(job: ExportJob, *, started: dt.datetime | None = None, **fields) -> None:
+    """Save `fields` of the job; with `started`, only while the job's run is still that one."""
     for name, value in fields.items():
         setattr(job, name, value)
-    ExportJob.objects.filter(pk=job.pk).update(**fields)
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    if started is not None:
+        jobs = jobs.filter(started_at=started)
+    jobs.update(**fields)
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
     """Write the job's file. Idempotent: a finished job is left as it is; a job found running
     (its worker died, the message came back) starts again from the first row, with the same
     export id, so the same pseudonyms. The user's scope is checked again now: rights lost
-    between the order and the run fail the job."""
+    between the order and the run fail the job.
+
+    A message delivered twice (acks_late) can start a second run while the first still writes:
+    each run writes its own `.part` file and changes the job only while the job's `started_at`
+    is still its own, so the later run wins and the earlier one leaves no trace."""
+    started = timezone.now()
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("user").get(pk=job_id)
         if job.is_finished:
             return job
-        _job_update(
-            job, state=ExportJob.State.RUNNING, started_at=timezone.now(), rows_done=0, error=""
-        )
+        _job_update(job, state=ExportJob.State.RUNNING, started_at=started, rows_done=0, error="")
     path = export_job_path(job)
-    partial = path.with_suffix(path.suffix + ".part")
+    partial = path.with_suffix(f"{path.suffix}.{secrets.token_hex(4)}.part")
+
+    def _own_update(job, **fields):  # this run's changes, only while the job is still its own
+        _job_update(job, started=started, **fields)
+
     try:
         file_format, delimiter = FORMAT_OF_JOB[job.file_format]
         try:
@@ -456,30 +478,35 @@ def export_job_run(*, job_id: int) -> ExportJob:
             date_to=job.date_to,
         )
         run = ExportRun(user=job.user, spec=spec, export_id=job.export_id)
-        _job_update(job, rows_total=run.count())
+        _own_update(job, rows_total=run.count())
         run.log_start()
 
         def progress(done: int) -> None:
-            _job_update(job, rows_done=done)
+            _own_update(job, rows_done=done)
 
         if file_format == "xlsx":
             run.write(str(partial), on_progress=progress, tmpdir=str(_export_dir()))
         else:
             with open(partial, "wb") as target:
                 run.write(target, on_progress=progress)
-        os.replace(partial, path)
-        _job_update(
-            job,
-            state=ExportJob.State.DONE,
-            rows_done=run.rows_done,
-            rows_total=run.rows_done,
-            file_name=run.filename(),
-            file_size=path.stat().st_size,
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            current = ExportJob.objects.select_for_update().get(pk=job.pk)
+            if current.started_at != started:
+                partial.unlink(missing_ok=True)  # a later run of the same job owns it now
+                return current
+            os.replace(partial, path)
+            _own_update(
+                job,
+                state=ExportJob.State.DONE,
+                rows_done=run.rows_done,
+                rows_total=run.rows_done,
+                file_name=run.filename(),
+                file_size=path.stat().st_size,
+                finished_at=timezone.now(),
+            )
     except ExportNotAllowed:
         partial.unlink(missing_ok=True)
-        _job_update(
+        _own_update(
             job,
             state=ExportJob.State.FAILED,
             error=_("Du har inte längre behörighet till den här exporten."),
@@ -488,12 +515,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
     except OperationalError:
         # The database went away: the task retries (exports.tasks), starting again.
         partial.unlink(missing_ok=True)
-        _job_update(job, state=ExportJob.State.QUEUED)
+        _own_update(job, state=ExportJob.State.QUEUED)
         raise
     except Exception:
         logger.exception("Export %s misslyckades", job.pk)
         partial.unlink(missing_ok=True)
-        _job_update(
+        _own_update(
             job,
             state=ExportJob.State.FAILED,
             error=_("Exporten misslyckades. Försök igen eller kontakta förvaltningen."),
@@ -503,10 +530,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def export_job_download_logged(*, job: ExportJob, request) -> None:
+    # Its own object type: a download is no new file of the export and must not extend the
+    # export id's 24 hours (export_continuable).
     access_log_record(
         action=AccessLog.Action.EXPORT,
         request=request,
-        object_type="export",
+        object_type="export_download",
         object_id=job.export_id,
         purpose=f"nedladdning av export {job.kind}, export-id {job.export_id}",
     )

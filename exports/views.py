@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -142,7 +143,9 @@ def download(request, pk: int):
     export = _own_job_or_404(request, pk)
     _require_export_right(request)
     path = export_job_path(export)
-    if export.state != ExportJob.State.DONE or not path.exists():
+    # The file's 24 hours hold even if the hourly purge has not run yet.
+    fresh = export.finished_at is not None and export.finished_at >= timezone.now() - FILE_LIFETIME
+    if export.state != ExportJob.State.DONE or not fresh or not path.exists():
         raise Http404
     export_job_download_logged(job=export, request=request)
     file_format = FORMATS[FORMAT_OF_JOB[export.file_format][0]]

@@ -239,6 +239,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged task (acks_late) after this long: well above the longest
+# export or monthly run, so a task still running is not started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Keep Django's logging (with its personnummer mask) in workers and beat.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
