@@ -80,8 +80,8 @@ ANONYMOUS = Column(
     "anonymous",
     "boolean",
     "Anonym deltagare i dag (skyddad identitet eller inget samtycke till registrering för "
-    "uppföljning, SPEC §3): 1/0. I pseudonymiserade exporter är då bara födelseår, kön, område, "
-    "id och datum ifyllda.",
+    "uppföljning, SPEC §3): 1/0. I pseudonymiserade exporter är då bara födelseår, kön och "
+    "område ifyllda (inga id, inga datum).",
     kept_for_anonymous=True,
 )
 FK_FACTS_HIDDEN = Column(
@@ -116,7 +116,7 @@ def _benefit_facts(what: str) -> list[Column]:
 
 
 PARTICIPANTS = [
-    Column("case_id", "integer", "Ärendets id i Samverkan.", kept_for_anonymous=True),
+    Column("case_id", "integer", "Ärendets id i Samverkan."),
     PERSON_KEY,
     *IDENTITY,
     Column("birth_date", "date", "Födelsedatum.", identity=True),
@@ -133,16 +133,13 @@ PARTICIPANTS = [
     ),
     *_benefit_facts("vid start"),
     FK_FACTS_HIDDEN,
-    Column(
-        "referral_date", "date", "Anmäld till beredningsgrupp (datum).", kept_for_anonymous=True
-    ),
+    Column("referral_date", "date", "Anmäld till beredningsgrupp (datum)."),
     Column(
         "start_date",
         "date",
         "Registrerad i samverkan: behovsanalysen startar (dag 0).",
-        kept_for_anonymous=True,
     ),
-    Column("end_date", "date", "Avslutad i samverkan (datum).", kept_for_anonymous=True),
+    Column("end_date", "date", "Avslutad i samverkan (datum)."),
     Column(
         "exit_reason",
         "string",
@@ -188,8 +185,8 @@ PARTICIPANTS = [
 ]
 
 INTERVENTIONS = [
-    Column("intervention_id", "integer", "Insatsens id i Samverkan.", kept_for_anonymous=True),
-    Column("case_id", "integer", "Ärendets id (participants.case_id).", kept_for_anonymous=True),
+    Column("intervention_id", "integer", "Insatsens id i Samverkan."),
+    Column("case_id", "integer", "Ärendets id (participants.case_id)."),
     PERSON_KEY,
     *IDENTITY,
     AREA_CODE,
@@ -205,8 +202,8 @@ INTERVENTIONS = [
     Column("provider", "string", "Anordnare: AF, FK, healthcare, employer, purchased."),
     Column("hours_per_week", "number", "Planerade timmar per vecka."),
     Column("planned_start", "date", "Planerad start."),
-    Column("start_date", "date", "Startade (datum).", kept_for_anonymous=True),
-    Column("end_date", "date", "Avslutades (datum).", kept_for_anonymous=True),
+    Column("start_date", "date", "Startade (datum)."),
+    Column("end_date", "date", "Avslutades (datum)."),
     Column(
         "outcome",
         "string",
@@ -221,7 +218,7 @@ INTERVENTIONS = [
 ]
 
 MAPPINGS = [
-    Column("mapping_id", "integer", "Kartläggningens id i Samverkan.", kept_for_anonymous=True),
+    Column("mapping_id", "integer", "Kartläggningens id i Samverkan."),
     PERSON_KEY,
     *IDENTITY,
     SEX,
@@ -242,7 +239,6 @@ MAPPINGS = [
         "mapping_date",
         "date",
         "Kartläggningens datum: första mötet, annars begäran (exportens period gäller den).",
-        kept_for_anonymous=True,
     ),
     Column("ended_on", "date", "Kartläggningen avslutad (datum)."),
     *_benefit_facts("vid kartläggningen"),

@@ -15,6 +15,7 @@ from exports.columns import columns_for
 from mapping.tests.factories import InterventionFactory, JointMappingFactory
 
 from .conftest import body, csv_rows, ids, json_rows, xlsx_rows
+from .test_rows import follow_up_consent
 from .xlsx import read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,8 @@ def test_area_filter_takes_one_or_several_codes(
 ):
     here = CaseFactory(person=PersonFactory(area=area))
     there = CaseFactory(person=PersonFactory(area=other_area))
+    for case in (here, there):  # not anonymous: their rows keep the case id
+        follow_up_consent(case.person)
     # the national analyst exports every area, pseudonymised
     client = login(analyst)
 
