@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench e2e-deps clean-data messages
+.PHONY: run test lint format bench fuzz e2e-deps clean-data messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest -m bench -p no:cacheprovider $(PYTEST_ARGS)
+
+# The API fuzzing with schemathesis's coverage phase too (boundary values, undocumented methods).
+fuzz: $(STAMP)
+	FUZZ_COVERAGE=1 $(PY) -m samverkan.devstack exec -- $(PY) -m pytest -s -p no:cacheprovider samverkan/tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 clean-data:
 	rm -rf .data

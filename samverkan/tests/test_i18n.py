@@ -79,12 +79,26 @@ def test_english_choice_wins_over_a_swedish_browser(client, db):
 def test_logged_in_officer_gets_english_navigation(fk_officer, login):
     client = login(fk_officer)
     _response, body = _page(client, "/")
-    assert _main_nav(body) == ["Ärenden", "Sök person", "Statistik", "Arbetsplaner", "Avvikelser"]
+    assert _main_nav(body) == [
+        "Ärenden",
+        "Sök person",
+        "Statistik",
+        "Arbetsplaner",
+        "Avvikelser",
+        "Export",
+    ]
 
     _choose(client, "en", next_url="/")
     _response, body = _page(client, "/")
     assert '<html lang="en">' in body
-    assert _main_nav(body) == ["Cases", "Find a person", "Statistics", "Work plans", "Deviations"]
+    assert _main_nav(body) == [
+        "Cases",
+        "Find a person",
+        "Statistics",
+        "Work plans",
+        "Deviations",
+        "Export",
+    ]
     assert '<nav aria-label="Main menu"' in body
     assert "<h1>My cases</h1>" in body and "Log out" in body
     assert "Logga ut" not in body and "Mina ärenden" not in body
