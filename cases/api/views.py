@@ -8,7 +8,6 @@ secret fields, and a PATCH carries the version it read."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -21,6 +20,11 @@ from cases.access import grant_stated_reason, person_access_purpose
 from cases.models import Phase, PhaseTransition, StatusEntry
 from cases.secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields, shares_today_annotation
 from samverkan.api import (
+    CREATE_ERRORS,
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    REASON,
+    UPDATE_ERRORS,
     ScopedViewSet,
     error_responses,
     stated_reason,
@@ -41,21 +45,6 @@ from .serializers import (
     StatusEntryCreateSerializer,
     StatusEntrySerializer,
 )
-
-REASON = OpenApiParameter(
-    "X-Access-Reason",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Skäl för åtkomst till en person utanför eget ärendebestånd (loggas).",
-)
-
-
-# Lists answer 404 for a page that does not exist; a single object also 403 when a reason is
-# needed. 401 for both when the token is wrong.
-LIST_ERRORS = {**validation_error_response(), **error_responses(401, 404)}
-DETAIL_ERRORS = error_responses(401, 403, 404)
-CREATE_ERRORS = {**validation_error_response(), **error_responses(401, 403)}
-UPDATE_ERRORS = {**validation_error_response(), **error_responses(401, 403, 404, 409)}
 
 
 def require_person_access(request, person) -> None:

@@ -13,7 +13,6 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from accounts.scoping import scope_for
@@ -31,28 +30,11 @@ from cases.selectors import (
 )
 from samverkan.api import (
     ScopedViewSet,
-    error_responses,
     stated_reason,
-    validation_error_response,
 )
 
 from ..models import JointMapping, Participant
 from ..selectors import mapping_list_visible_to
-
-REASON = OpenApiParameter(
-    "X-Access-Reason",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Skäl för åtkomst till en person utanför eget ärendebestånd (minst 10 tecken, "
-    "loggas).",
-)
-
-# The documented answers of each kind of operation (the API fuzzing checks them).
-LIST_ERRORS = {**validation_error_response(), **error_responses(401, 404)}
-DETAIL_ERRORS = error_responses(401, 403, 404)
-CREATE_ERRORS = {**validation_error_response(), **error_responses(401, 403)}
-UPDATE_ERRORS = {**validation_error_response(), **error_responses(401, 403, 404, 409)}
-
 
 # --- the caseload -----------------------------------------------------------------------------
 

@@ -19,18 +19,23 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.models import Phase, TargetGroup
-from samverkan.api import AreaCodeFilter, ScopedFilterSet, VersionField, with_period
+from samverkan.api import (
+    CREATE_ERRORS,
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    REASON,
+    UPDATE_ERRORS,
+    AreaCodeFilter,
+    ScopedFilterSet,
+    VersionField,
+    with_period,
+)
 
 from .. import services
 from ..models import ORIENTED_KINDS, Category, Intervention, Kind, Outcome, Provider, State
 from ..selectors import intervention_list_visible_to
 from ..views.interventions import intervention_state
 from .common import (
-    CREATE_ERRORS,
-    DETAIL_ERRORS,
-    LIST_ERRORS,
-    REASON,
-    UPDATE_ERRORS,
     IdFilter,
     PersonRecordViewSet,
     ScopedIdField,

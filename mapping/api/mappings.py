@@ -18,18 +18,23 @@ from rest_framework.response import Response
 from accounts.scoping import scope_for
 from cases.models import Benefit, Phase, TargetGroup
 from cases.secrecy import editable_case_fields, hidden_case_fields, shares_today_annotation
-from samverkan.api import AreaCodeFilter, ScopedFilterSet, VersionField, with_period
+from samverkan.api import (
+    CREATE_ERRORS,
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    REASON,
+    UPDATE_ERRORS,
+    AreaCodeFilter,
+    ScopedFilterSet,
+    VersionField,
+    with_period,
+)
 
 from .. import services
 from ..models import AgencyCode, Decision, JointMapping, SickLeaveBand
 from ..selectors import mapping_list_visible_to
 from ..services.mappings import MAPPING_FK_FIELDS
 from .common import (
-    CREATE_ERRORS,
-    DETAIL_ERRORS,
-    LIST_ERRORS,
-    REASON,
-    UPDATE_ERRORS,
     IdFilter,
     PersonRecordViewSet,
     ScopedIdField,

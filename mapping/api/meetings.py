@@ -10,17 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from samverkan.api import AreaCodeFilter, ScopedFilterSet, VersionField, with_period
-
-from .. import services
-from ..models import Meeting
-from ..selectors import meeting_list_visible_to
-from .common import (
+from samverkan.api import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
     REASON,
     UPDATE_ERRORS,
+    AreaCodeFilter,
+    ScopedFilterSet,
+    VersionField,
+    with_period,
+)
+
+from .. import services
+from ..models import Meeting
+from ..selectors import meeting_list_visible_to
+from .common import (
     IdFilter,
     PersonRecordViewSet,
     ScopedIdField,

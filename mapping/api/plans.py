@@ -11,15 +11,19 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from cases.models import Phase, TargetGroup
-from samverkan.api import AreaCodeFilter, ScopedFilterSet, with_period
-
-from .. import services
-from ..models import PlanVersion
-from .common import (
+from samverkan.api import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
     REASON,
+    AreaCodeFilter,
+    ScopedFilterSet,
+    with_period,
+)
+
+from .. import services
+from ..models import PlanVersion
+from .common import (
     IdFilter,
     PersonRecordViewSet,
     ScopedIdField,
