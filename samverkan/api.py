@@ -122,7 +122,7 @@ _PAGE_FIELDS = {
     "count": "Antal poster i hela listan.",
     "next": "Adressen till nästa sida, null på sista sidan.",
     "previous": "Adressen till föregående sida, null på första sidan.",
-    "results": "Postens sida av listan.",
+    "results": "Posterna på den här sidan av listan.",
 }
 
 
