@@ -58,6 +58,9 @@ def api_token_create(
         raise ValidationError({"user": _("Användaren är inaktiv.")})
     while True:
         secret = secrets.token_urlsafe(32)
+        if secret.startswith("-"):
+            # `api_token revoke PREFIX` would read a leading "-" as an option (1 in 64).
+            continue
         if not ApiToken.objects.filter(prefix=secret[:PREFIX_LENGTH]).exists():
             break
     token = ApiToken(

@@ -227,3 +227,17 @@ def test_the_schema_lists_the_token_scheme(login, fk_officer):
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
     assert {"tokenAuth": []} in schema["paths"]["/api/v1/cases/"]["get"]["security"]
+
+
+def test_no_secret_begins_with_a_dash_that_the_revoke_command_would_read_as_an_option(
+    fk_officer, monkeypatch
+):
+    # given the random source's first answer begins with "-" (1 in 64 of all secrets)
+    answers = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr("accounts.tokens.secrets.token_urlsafe", lambda _n: next(answers))
+    out = StringIO()
+    call_command("api_token", "create", "fk.sdt", "--name", "Test", stdout=out)
+    # then the token issued is the next one, and its prefix can be revoked by the command
+    token = ApiToken.objects.get()
+    assert token.prefix == "b" * 8
+    call_command("api_token", "revoke", token.prefix, stdout=StringIO())
