@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "exports",
+    "demo",
 ]
 
 MIDDLEWARE = [

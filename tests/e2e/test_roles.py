@@ -1,7 +1,7 @@
 """Every demo role through the real login form: landing page, navigation, header, logout.
 
 The expectations come from cases.views.home, accounts.context_processors.staff,
-accounts.reference_data.ROLES and the demo data of accounts/management/commands/load_demo.py."""
+accounts.reference_data.ROLES and the demo data of demo/management/commands/load_demo.py."""
 
 import re
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""The demo's follow-up history (accounts.demo_history, via load_demo): three years of cases,
+"""The demo's follow-up history (demo.history, via load_demo): three years of cases,
 work plans, and the monthly job's snapshots of the last 24 months with the deviation reports they
 open, so the dashboard shows something real.
 
@@ -114,7 +114,7 @@ def test_the_history_rows_keep_the_rules_the_services_check(db, monkeypatch):
     """bulk_create skips the services, so the rows must keep their rules themselves (SPEC §3–§4).
     The snapshots are left out here: they are not what is checked, and take the most time. The
     history is added to a demo loaded without it, as on a database from before it existed."""
-    from accounts import demo_history
+    from demo import history as demo_history
 
     monkeypatch.setattr(demo_history, "snapshots_compute", lambda history, areas: None)
     # given a demo loaded before it had a history (as on an older `make run` database)
@@ -173,7 +173,7 @@ def test_the_history_rows_keep_the_rules_the_services_check(db, monkeypatch):
 
 
 def test_the_history_is_the_same_every_time(db):
-    from accounts.demo_history.plan import PROFILES, History
+    from demo.history.plan import PROFILES, History
 
     area = Area(code="gno", name="Göteborg Nordost")
     today = dt.date(2026, 3, 9)

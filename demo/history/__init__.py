@@ -32,6 +32,7 @@ from accounts.models import Area, StaffProfile
 from reporting.models import WorkPlan
 from reporting.services import work_plan_save
 from reporting.snapshots import area_month_run
+from samverkan.services import AccessContext
 
 from .plan import PROFILES, History, Profile
 from .rows import rows_write
@@ -103,7 +104,7 @@ def work_plans_save(history: History, area: Area, profile: Profile) -> None:
                 "planned_af_fte": staffing["af_officer"],
             },
             expected_version=0,
-            user=coordinator.user,
+            context=AccessContext.for_user(coordinator.user),
         )
 
 

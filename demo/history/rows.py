@@ -1,6 +1,6 @@
 """The planned demo history written as rows, with bulk_create: people, consents, cases with
 their phase transitions, plans, situations, interventions and meetings, and AF status entries
-(the joint mappings: accounts.demo_history.mappings).
+(the joint mappings: demo.history.mappings).
 
 Each row is built to pass the checks the services make (SPEC §3–§4), since bulk_create skips
 them: nothing after today, a plan before introduction and trial, interventions within the case,

@@ -1,6 +1,6 @@
 """The demo history planned in memory: who starts when, how each case runs and ends, who is in
 work or education on day 365, and which officer holds each case. Nothing is written here except
-the officers a caseload needs (accounts.demo_history.rows writes the rest)."""
+the officers a caseload needs (demo.history.rows writes the rest)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo history's joint mappings (SPEC §4), as rows for accounts.demo_history.rows: the
+"""The demo history's joint mappings (SPEC §4), as rows for demo.history.rows: the
 mappings whose decision, active support, opened a case, and those that ended otherwise or are
 still under way. Built to pass the services' checks: received after the request, held after it,
 decided on or after the first meeting, both agencies' confirmations on the decision day."""

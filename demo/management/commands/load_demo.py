@@ -1,6 +1,6 @@
 """Demo data for trying the product: a few areas, staff of every role, synthetic people, and
 (unless --without-history) three years of follow-up history with work plans and the monthly
-snapshots of the last 24 months (accounts.demo_history).
+snapshots of the last 24 months (demo.history).
 
 Idempotent: running it again creates only what is missing and never changes passwords (unless
 --reset-passwords). The password is printed once, when the demo users are created."""
@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
 
-from accounts.demo_history import history_load
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
 from accounts.reference_data import ensure_reference_data as ensure_accounts_reference
 from cases.models import Case, EducationLevel, Person, StatusCode, TargetGroup
@@ -28,6 +27,7 @@ from cases.services import (
     status_entry_save,
 )
 from cases.validators import parse_identity_number
+from demo.history import history_load
 from mapping.services import (
     intervention_create,
     intervention_move,
@@ -37,6 +37,7 @@ from mapping.services import (
     plan_save,
 )
 from samverkan.dates import add_months
+from samverkan.services import AccessContext
 
 EDUCATION = list(EducationLevel.values)
 
@@ -173,6 +174,7 @@ class Command(BaseCommand):
                     education_level=EDUCATION[i % len(EDUCATION)],
                     disability=i % 4 == 0,
                     city=area.name,
+                    context=AccessContext.system("demodata"),
                 )
                 # Most people consent to sharing and follow-up; every fifth has not (yet).
                 if i % 5 != 4:
@@ -181,6 +183,7 @@ class Command(BaseCommand):
                         given_on=start - dt.timedelta(days=12),
                         covers_sharing=True,
                         covers_follow_up=True,
+                        context=AccessContext.system("demodata"),
                     )
             # The last people have no case: opening them needs a stated reason. Two of them are
             # in a joint mapping with no officer named yet: one waits for its first meeting, the
@@ -202,8 +205,14 @@ class Command(BaseCommand):
                 referral_date=start - dt.timedelta(days=10 if i % 3 else 16),
                 start_date=start,
                 phase=Case.Phase.NEEDS_ANALYSIS,
+                context=AccessContext.system("demodata"),
             )
-            status_entry_save(person=person, on=start, code=codes["openly_unemployed"])
+            status_entry_save(
+                person=person,
+                on=start,
+                code=codes["openly_unemployed"],
+                context=AccessContext.system("demodata"),
+            )
             if i % 2 == 1:
                 meeting_create(
                     person=person,
@@ -211,6 +220,7 @@ class Command(BaseCommand):
                     kind="follow_up",
                     on=start + dt.timedelta(days=14),
                     participants=["person", "FK", "AF"],
+                    context=AccessContext.system("demodata"),
                 )
             if i in (1, 2, 3, 6):
                 plan_save(
@@ -219,11 +229,13 @@ class Command(BaseCommand):
                     activities="Arbetsprövning, vägledning, hälsofrämjande insatser.",
                     start_date=start,
                     end_date=start + dt.timedelta(days=300),
+                    context=AccessContext.system("demodata"),
                 )
                 case_transition(
                     case=case,
                     to_phase=Case.Phase.INTRODUCTION_TRIAL,
                     on=start + dt.timedelta(days=15),
+                    context=AccessContext.system("demodata"),
                 )
             if i in (1, 2, 3, 6):
                 # Work-preparatory support from the day introduction and trial began.
@@ -236,6 +248,7 @@ class Command(BaseCommand):
                     hours_per_week=4 + i,
                     goal="Orka en regelbunden vardag med aktivitet några timmar per dag.",
                     start_date=start + dt.timedelta(days=15),
+                    context=AccessContext.system("demodata"),
                 )
             if i == 3:
                 # Waiting: a work trial is planned but has not started.
@@ -246,6 +259,7 @@ class Command(BaseCommand):
                     hours_per_week=10,
                     goal="Pröva arbete i butik.",
                     planned_start=today + dt.timedelta(days=14),
+                    context=AccessContext.system("demodata"),
                 )
             if i in (2, 6):
                 # The move to work-oriented support also moves the case to that phase.
@@ -258,13 +272,23 @@ class Command(BaseCommand):
                     provider="employer",
                     hours_per_week=20,
                     goal="Arbetsprövning på halvtid i handeln.",
+                    context=AccessContext.system("demodata"),
                 )
             if i == 6:
                 end = start + dt.timedelta(days=200)
                 case_transition(
-                    case=case, to_phase=Case.Phase.CLOSED, on=end, exit_reason="completed"
+                    case=case,
+                    to_phase=Case.Phase.CLOSED,
+                    on=end,
+                    exit_reason="completed",
+                    context=AccessContext.system("demodata"),
                 )
-                status_entry_save(person=person, on=end, code=codes["work_unsubsidised"])
+                status_entry_save(
+                    person=person,
+                    on=end,
+                    code=codes["work_unsubsidised"],
+                    context=AccessContext.system("demodata"),
+                )
 
     def _mapping(self, person, today, *, decided: bool):
         mapping = mapping_create(
@@ -276,6 +300,7 @@ class Command(BaseCommand):
             benefit="sjukpenning",
             sick_leave_start=today - dt.timedelta(days=300),
             benefit_end_date=today + dt.timedelta(days=160),
+            context=AccessContext.system("demodata"),
         )
         if not decided:
             return
@@ -286,6 +311,7 @@ class Command(BaseCommand):
             on=today - dt.timedelta(days=10),
             participants=["person", "FK", "AF", "healthcare"],
             notes="Gemensam genomgång av förutsättningar för arbete.",
+            context=AccessContext.system("demodata"),
         )
         mapping.refresh_from_db()
         mapping_decide(
@@ -297,4 +323,5 @@ class Command(BaseCommand):
             case_target_group="sick_unemployed",
             case_phase="referred",
             case_date=today - dt.timedelta(days=2),
+            context=AccessContext.system("demodata"),
         )
