@@ -67,6 +67,12 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def first_area_id(user) -> int | None:
+    """The user's first area (by id): where the access log files entries about no object."""
+    areas = sorted(scope_for(user).area_ids)
+    return areas[0] if areas else None
+
+
 def restrict_to_areas(queryset: QuerySet, user, area_path: str = "area") -> QuerySet:
     """Personal data: only with case access, and only in the user's own areas."""
     scope = scope_for(user)

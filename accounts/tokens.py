@@ -29,7 +29,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 
 from .models import ApiToken, StaffProfile
-from .scoping import scope_for
+from .scoping import first_area_id
 
 PREFIX_LENGTH = 8
 # token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-]; anything else is refused before it
@@ -45,8 +45,7 @@ def token_digest(secret: str) -> str:
 
 def _area_of(user) -> int | None:
     """The token holder's area, so the access log entry reaches that area's coordinator."""
-    areas = sorted(scope_for(user).area_ids)
-    return areas[0] if areas else None
+    return first_area_id(user)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from .logfilters import mask_personnummer
 from .models import AccessLog
 
 
-def _client_ip(request) -> str | None:
+def client_address(request) -> str | None:
     """The client's address resolved exactly as django-axes resolves it for lock-outs: the
     forwarded header is trusted only when the deployment says it runs behind a proxy."""
     if request is None:
@@ -29,12 +29,22 @@ def _clean(text, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
+# The log sits below the organisation: which area a user belongs to is the organisation's to
+# say, and accounts registers the answer here (accounts.apps).
+_user_area_resolver = None
+
+
+def resolve_user_area_with(resolver) -> None:
+    """Register `resolver(user) -> area id or None`, the area of entries about no object."""
+    global _user_area_resolver
+    _user_area_resolver = resolver
+
+
 def _default_area_id(user) -> int | None:
     """For entries about no particular object: the user's area, so the coordinator sees it."""
-    from accounts.scoping import scope_for
-
-    areas = sorted(scope_for(user).area_ids) if user is not None else []
-    return areas[0] if areas else None
+    if user is None or _user_area_resolver is None:
+        return None
+    return _user_area_resolver(user)
 
 
 def access_log_record(
@@ -50,8 +60,11 @@ def access_log_record(
     purpose: str = "",
     outside_caseload: bool = False,
     username: str = "",
+    client_ip: str | None = None,
+    path: str = "",
 ) -> AccessLog:
-    """Append one entry. `obj` may provide `audit_subject()` -> (person_id, area_id)."""
+    """Append one entry. `obj` may provide `audit_subject()` -> (person_id, area_id). The
+    address and path come from `request`, or are given (a service's AccessContext)."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
@@ -76,8 +89,8 @@ def access_log_record(
         area_id=area_id,
         purpose=_clean(purpose),
         outside_caseload=outside_caseload,
-        ip_address=_client_ip(request),
-        path=_clean(request.path, 300) if request is not None else "",
+        ip_address=client_address(request) if request is not None else client_ip,
+        path=_clean(request.path if request is not None else path, 300),
     )
 
 
@@ -88,7 +101,7 @@ def access_log_record_many(
     `outside_ids` are the person ids shown although they are outside the user's caseload."""
     user = request.user if request.user.is_authenticated else None
     now = timezone.now()
-    ip = _client_ip(request)
+    ip = client_address(request)
     path = _clean(request.path, 300)
     entries = []
     for obj in objects:
@@ -114,7 +127,14 @@ def access_log_record_many(
 
 
 def access_log_record_subjects(
-    *, action: str, subjects, request=None, user=None, username: str = ""
+    *,
+    action: str,
+    subjects,
+    request=None,
+    user=None,
+    username: str = "",
+    client_ip: str | None = None,
+    path: str = "",
 ) -> int:
     """One entry per subject in one INSERT, for writes of many records at once (the imports).
     `subjects` yields (object_type, object_id, person_id, area_id, purpose); without a request
@@ -124,8 +144,8 @@ def access_log_record_subjects(
     if user is not None and not user.is_authenticated:
         user = None
     now = timezone.now()
-    ip = _client_ip(request)
-    path = _clean(request.path, 300) if request is not None else ""
+    ip = client_address(request) if request is not None else client_ip
+    path = _clean(request.path if request is not None else path, 300)
     name = _clean(username or (user.get_username() if user else ""), 150)
     entries = [
         AccessLog(

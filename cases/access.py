@@ -1,24 +1,20 @@
-"""Object access for pages and API alike: scoping, the access log and break-the-glass (SPEC §7).
-
-`get_visible_or_404` is how every view fetches one object: if the object is outside the user's
-scope (or does not exist) the answer is 404 and the failed authorisation is logged. Opening a
-person who is not on the user's own or team's caseload needs a stated reason, kept in the session
-for a while and written to the log with every access it covers."""
+"""Opening a person, for pages and API alike (SPEC §7): the purpose logged with every access to a
+person's records, from the caseload's rule (cases.selectors.person_relation), or the reason
+stated to break the glass (audit.access keeps the grant)."""
 
 from __future__ import annotations
 
-import time
-
-from django.conf import settings
-from django.http import Http404
-
+from audit.access import (  # noqa: F401  (the pages' and API's way to fetch one object)
+    ReasonRequired,
+    break_glass_grant,
+    break_glass_reason,
+    get_visible_or_404,
+)
 from audit.models import AccessLog
 from audit.services import access_log_record
 
 from .models import Person
 from .selectors import person_relation
-
-SESSION_KEY = "break_glass"
 
 PURPOSE_LABELS = {
     "area_wide": "samordnare för området",
@@ -27,65 +23,6 @@ PURPOSE_LABELS = {
     "registered_by_user": "registrerade personen",
     "open_mapping": "pågående gemensam kartläggning",
 }
-
-
-def get_visible_or_404(*, request, queryset, pk, object_type: str):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        # The refusal is logged against the object's own area (if it exists), so that area's
-        # coordinator sees who tried; the user learns nothing either way.
-        target = None
-        if str(pk).isdigit() and len(str(pk)) <= 18:
-            target = queryset.model._base_manager.filter(pk=pk).first()
-        access_log_record(
-            action=AccessLog.Action.DENIED,
-            request=request,
-            obj=target,
-            object_type=object_type,
-            object_id=str(pk),
-        )
-        raise Http404 from None
-
-
-def _grants(request) -> dict:
-    return request.session.get(SESSION_KEY, {}) if hasattr(request, "session") else {}
-
-
-def _grant_key(request, person: Person) -> str:
-    # Keyed by user as well: a session cookie sent along with another user's API token must
-    # not carry the first user's reason.
-    return f"{request.user.pk}:{person.pk}"
-
-
-def break_glass_reason(*, request, person: Person) -> str | None:
-    grant = _grants(request).get(_grant_key(request, person))
-    if not grant:
-        return None
-    if time.time() - grant["at"] > settings.BREAK_GLASS_VALID_SECONDS:
-        return None
-    return grant["reason"]
-
-
-def break_glass_grant(*, request, person: Person, reason: str) -> None:
-    """Record the stated reason; later accesses to the person in this session carry it."""
-    access_log_record(
-        action=AccessLog.Action.BREAK_GLASS,
-        request=request,
-        obj=person,
-        purpose=reason,
-        outside_caseload=True,
-    )
-    if hasattr(request, "session"):
-        grants = dict(_grants(request))
-        grants[_grant_key(request, person)] = {"reason": reason, "at": time.time()}
-        request.session[SESSION_KEY] = grants
-
-
-class ReasonRequired(Exception):
-    def __init__(self, person):
-        super().__init__(person)
-        self.person = person
 
 
 def person_access_purpose(*, request, person: Person) -> tuple[str, bool]:

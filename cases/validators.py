@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -57,7 +58,7 @@ def parse_identity_number(value: str, *, today: dt.date | None = None) -> Identi
         birth = stdnum_personnummer.get_birth_date(probe)
     except StdnumError:
         raise ValidationError(_("Datumdelen är inte ett giltigt datum."), code="date") from None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth > today:
         raise ValidationError(_("Födelsedatumet ligger i framtiden."), code="future")
     number = f"{birth.year:04d}" + date_part[2:] + tail
@@ -67,15 +68,3 @@ def parse_identity_number(value: str, *, today: dt.date | None = None) -> Identi
 
 def validate_identity_number(value: str) -> None:
     parse_identity_number(value)
-
-
-def validate_plausible_date(value):
-    """Every date field: 1900-01-01 to 2100-12-31 (samverkan.dates)."""
-    from samverkan.dates import EARLIEST_DAY, LATEST_DAY, is_plausible
-
-    if value is not None and not is_plausible(value):
-        raise ValidationError(
-            _("Ange ett datum mellan %(first)s och %(last)s.")
-            % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
-            code="implausible_date",
-        )

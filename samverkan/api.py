@@ -1,9 +1,10 @@
 """API plumbing shared by every resource: the error handler and the scoped, logged base views.
 
 A resource declares how to get its queryset for a user (always through a `visible_to` selector)
-and which person an object belongs to; the base class fetches objects with the same
-`get_visible_or_404` and logs them with the same `log_person_access` as the pages, so the API
-cannot drift from the pages' access rules."""
+and how one object's access is checked and logged (`log_object_access`: for a person's records
+`cases.api.base.PersonAccessMixin`, the pages' own `log_person_access`); the base class fetches
+objects with the same `get_visible_or_404` as the pages, so the API cannot drift from the pages'
+access rules."""
 
 from __future__ import annotations
 
@@ -21,14 +22,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.models import AREA_CODE
 from accounts.scoping import scope_for
+from audit.access import ReasonRequired, get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
-from cases.access import (
-    ReasonRequired,
-    get_visible_or_404,
-    grant_stated_reason,
-    log_person_access,
-)
 
 REASON_HEADER = "HTTP_X_ACCESS_REASON"
 
@@ -206,8 +202,9 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def list_queryset(self, user):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def person_of(self, obj):
-        return obj
+    def log_object_access(self, obj) -> None:  # pragma: no cover - every resource defines it
+        """Check and log the access to one object (for a person's records: break the glass)."""
+        raise NotImplementedError
 
     def get_queryset(self):
         if self.action == "list":
@@ -224,9 +221,7 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             pk=pk,
             object_type=self.object_type,
         )
-        person = self.person_of(obj)
-        grant_stated_reason(request=self.request, person=person, reason=stated_reason(self.request))
-        log_person_access(request=self.request, obj=obj, person=person)
+        self.log_object_access(obj)
         return obj
 
     def list(self, request, *args, **kwargs):

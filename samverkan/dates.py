@@ -8,6 +8,8 @@ February, as dateutil's relativedelta does."""
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # The dates the product accepts anywhere (forms, API, imports): wide enough for every real
 # person and case, narrow enough that day arithmetic (day 365, six months on) never overflows.
@@ -17,6 +19,16 @@ LATEST_DAY = dt.date(2100, 12, 31)
 
 def is_plausible(day: dt.date) -> bool:
     return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def validate_plausible_date(value) -> None:
+    """The validator of every date field, in forms, serializers, imports and services."""
+    if value is not None and not is_plausible(value):
+        raise ValidationError(
+            _("Ange ett datum mellan %(first)s och %(last)s.")
+            % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+            code="implausible_date",
+        )
 
 
 def days_between(earlier: dt.date, later: dt.date) -> int:

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("mapping.urls")),
     path("", include("reporting.urls")),
-    path("", include("audit.urls")),
+    path("", include("cases.log_review.urls")),
     path("", include("imports.urls")),
     path("", include("exports.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -1,12 +1,14 @@
+"""`/api/v1/me/`: who the caller is in the organisation and what the role may see."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from samverkan.api import error_responses
+from accounts.models import Area
+from accounts.scoping import scope_for
 
-from .models import Area
-from .scoping import scope_for
+from .api import error_responses
 
 
 class MeSerializer(serializers.Serializer):

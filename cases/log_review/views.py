@@ -12,13 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import StaffProfile
 from accounts.scoping import scope_for
-from cases.models import Person
-from cases.validators import parse_identity_number
+from audit import selectors
+from audit.models import AccessLog
+from audit.services import access_log_record
 
-from . import selectors
+from ..models import Person
+from ..validators import parse_identity_number
 from .forms import PersonLookupForm, ReviewFilterForm
-from .models import AccessLog
-from .services import access_log_record
 
 
 def _require_reviewer(request):
@@ -62,7 +62,7 @@ def review(request):
         data = form.cleaned_data
         if data["person"]:
             context["person_entries"] = list(
-                selectors.log_for_person(user=request.user, person_id=data["person"])[:500]
+                selectors.log_for_person(area_ids=scope.area_ids, person_id=data["person"])[:500]
             )
             context["person_label"] = _person_labels(scope, [data["person"]]).get(
                 data["person"], _("(ej i dina områden)")
@@ -70,7 +70,7 @@ def review(request):
         if data["staff"]:
             rows = list(
                 selectors.persons_opened_by(
-                    user=request.user, staff_user_id=data["staff"], start=start, end=end
+                    area_ids=scope.area_ids, staff_user_id=data["staff"], start=start, end=end
                 )
             )
             labels = _person_labels(scope, [r["person_id"] for r in rows])
@@ -82,18 +82,20 @@ def review(request):
         size = data["size"] or 10
         context["seed"], context["size"] = seed, size
         context["sample"] = list(
-            selectors.log_sample(user=request.user, seed=seed, size=size, start=start, end=end)
+            selectors.log_sample(
+                area_ids=scope.area_ids, seed=seed, size=size, start=start, end=end
+            )
         )
         context["unusual"] = list(
             selectors.unusual_access(
-                user=request.user,
+                area_ids=scope.area_ids,
                 start=start,
                 end=end,
                 threshold=settings.AUDIT_UNUSUAL_PERSONS_PER_DAY,
             )
         )
         context["break_glass"] = list(
-            selectors.break_glass_summary(user=request.user, start=start, end=end)
+            selectors.break_glass_summary(area_ids=scope.area_ids, start=start, end=end)
         )
         context["month"] = month
     access_log_record(
