@@ -7,7 +7,12 @@ and today's date; nothing here is stored, so a changed rule set or a new day cha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from samverkan.dates import add_days, add_months, age_on, days_between
 
@@ -34,6 +39,49 @@ class Flag:
         return f"flag-{self.level}"
 
 
+# The flags' codes as the worklist names them in its filter and legend.
+FLAG_LABELS = {
+    "start_due": gettext_lazy("Behovsanalysen ska starta"),
+    "started_late": gettext_lazy("Sen start"),
+    "over_max_days": gettext_lazy("Över längsta tid"),
+    "near_max_days": gettext_lazy("Nära längsta tid"),
+    "benefit_left_short": gettext_lazy("Kort ersättningstid kvar"),
+    "benefit_ended": gettext_lazy("Förmånstiden slut"),
+    "plan_missing": gettext_lazy("Plan saknas"),
+    "closing_doc_due": gettext_lazy("Slutdokumentation"),
+    "follow_up_due": gettext_lazy("Uppföljning"),
+    "contact_meeting_due": gettext_lazy("Kontaktmöte föreslås"),
+    "mapping_suggested": gettext_lazy("Kartläggning föreslås"),
+}
+
+
+# --- the inputs of case_flags -------------------------------------------------------------------
+#
+# Beyond the case itself, the rules read facts kept by the layer above (the individual plan, the
+# follow-up meetings, the meetings held and mappings considered: mapping.selectors). That layer
+# registers one provider in mapping.apps; every page asks `case_flag_inputs` for all its cases at
+# once, so the worklist, the case page and the overview's deadlines flag alike, in a fixed
+# number of queries.
+CaseFactsProvider = Callable[[list[Case]], dict[int, dict[str, Any]]]
+_fact_providers: list[CaseFactsProvider] = []
+
+
+def provide_case_facts(provider: CaseFactsProvider) -> None:
+    if provider not in _fact_providers:
+        _fact_providers.append(provider)
+
+
+def case_flag_inputs(cases: Iterable[Case]) -> dict[int, dict[str, Any]]:
+    """Per case id, the keyword arguments of `case_flags` beyond the case, today and hidden."""
+    cases = list(cases)
+    inputs: dict[int, dict[str, Any]] = {case.pk: {} for case in cases}
+    if cases:
+        for provider in _fact_providers:
+            for pk, facts in provider(cases).items():
+                inputs[pk].update(facts)
+    return inputs
+
+
 def rules_for(case: Case) -> RuleSet:
     """The set in force when the case began (its preparation group, else its start): a case
     keeps its rules when a new set comes into force while it runs."""
@@ -43,7 +91,7 @@ def rules_for(case: Case) -> RuleSet:
 def is_young(case: Case, rules: RuleSet | None = None, today: dt.date | None = None) -> bool:
     """Priority group "young": 29 years or younger at start (SPEC §3)."""
     rules = rules or rules_for(case)
-    day = case.start_date or case.referral_date or today or dt.date.today()
+    day = case.start_date or case.referral_date or today or timezone.localdate()
     return age_on(case.person.birth_date, day) <= rules.young_max_age
 
 

@@ -1,20 +1,29 @@
 """Forms for people and cases. They only read and check input: every write goes through
-cases.services (or mapping.services), which validate again and raise ValidationError; the views
-put those errors next to the field they name.
+cases.services, which validate again and raise ValidationError; the views put those errors next
+to the field they name.
 
 Fields are taken from the models where one exists, so labels, choices and limits are written
-once (the model's Swedish verbose_name)."""
+once (the model's Swedish verbose_name). The building blocks every app's forms share (the date
+field, the hidden version, Swedish blank choices) are samverkan.forms'."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
-from mapping.models import Meeting, PlanVersion
+from samverkan.display import user_label
+from samverkan.forms import (
+    ALL_LABEL,
+    BLANK_LABEL,
+    BaseForm,
+    date_field,
+    model_field,
+    version_field,
+)
 
+from .flags import FLAG_LABELS
 from .models import (
     Case,
     Consent,
@@ -27,47 +36,7 @@ from .models import (
 )
 from .secrecy import editable_case_fields
 from .services import SITUATION_FIELDS
-from .validators import parse_identity_number, validate_plausible_date
-
-BLANK_LABEL = _("— välj —")
-ALL_LABEL = _("Alla")
-MAX_VERSION = 2**31 - 1
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker (no script needed); the value is sent as ÅÅÅÅ-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def model_field(model, name, **kwargs):
-    """The model field's own form field: its Swedish label, choices and limits."""
-    field = model._meta.get_field(name)
-    if isinstance(field, models.DateField):
-        kwargs.setdefault("widget", DateInput)
-        kwargs.setdefault("validators", [validate_plausible_date])
-    return field.formfield(**kwargs)
-
-
-def date_field(label, *, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput,
-        help_text=help_text,
-        validators=[validate_plausible_date],
-    )
-
-
-def version_field():
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
-
-
-def user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
+from .validators import parse_identity_number
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -88,23 +57,6 @@ def officers_of(area, agency_code):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-
-
-class BaseForm(forms.Form):
-    """Swedish blank choices instead of Django's dashes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label is not None:
-                    field.empty_label = BLANK_LABEL
-            elif isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.MultipleChoiceField
-            ):
-                choices = list(field.choices)
-                if choices and choices[0][0] == "" and choices[0][1] == "---------":
-                    field.choices = [("", BLANK_LABEL), *choices[1:]]
 
 
 # --- search and break the glass ---------------------------------------------------------------
@@ -402,56 +354,7 @@ class SituationForm(BaseForm):
         return {name: self.cleaned_data[name] for name in SITUATION_FIELDS if name in self.fields}
 
 
-class PlanForm(BaseForm):
-    goal = model_field(PlanVersion, "goal")
-    activities = model_field(PlanVersion, "activities")
-    start_date = model_field(PlanVersion, "start_date")
-    end_date = model_field(PlanVersion, "end_date")
-
-
-MEETING_PARTICIPANTS = [
-    ("person", _("Deltagaren")),
-    ("FK", _("Försäkringskassan")),
-    ("AF", _("Arbetsförmedlingen")),
-    ("employer", _("Arbetsgivare")),
-    ("healthcare", _("Hälso- och sjukvården")),
-    ("other", _("Annan")),
-]
-
-
-class MeetingForm(BaseForm):
-    kind = forms.ChoiceField(
-        label=_("Typ av möte"), choices=[("", BLANK_LABEL), *Meeting.Kind.choices]
-    )
-    date = date_field(_("Datum"))
-    participants = forms.MultipleChoiceField(
-        label=_("Deltog i mötet"),
-        choices=MEETING_PARTICIPANTS,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    notes = model_field(Meeting, "notes")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate
-
-
 # --- the worklist -----------------------------------------------------------------------------
-
-FLAG_LABELS = {
-    "start_due": _("Behovsanalysen ska starta"),
-    "started_late": _("Sen start"),
-    "over_max_days": _("Över längsta tid"),
-    "near_max_days": _("Nära längsta tid"),
-    "benefit_left_short": _("Kort ersättningstid kvar"),
-    "benefit_ended": _("Förmånstiden slut"),
-    "plan_missing": _("Plan saknas"),
-    "closing_doc_due": _("Slutdokumentation"),
-    "follow_up_due": _("Uppföljning"),
-    "contact_meeting_due": _("Kontaktmöte föreslås"),
-    "mapping_suggested": _("Kartläggning föreslås"),
-}
 
 
 class WorklistFilterForm(forms.Form):

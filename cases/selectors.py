@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scope_for
@@ -28,7 +28,8 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
     )
 
 
-def _team_user_ids(user) -> set[int]:
+def team_user_ids(user) -> set[int]:
+    """The user and the members of the user's teams (SPEC §2: a team shares its caseload)."""
     from accounts.models import StaffProfile
 
     scope = scope_for(user)
@@ -42,7 +43,7 @@ def _team_user_ids(user) -> set[int]:
 
 def caseload_cases(*, user, team: bool = True) -> QuerySet[Case]:
     """The user's (and their teams') cases: open, or ended in the last 30 days."""
-    officer_ids = _team_user_ids(user) if team else {user.pk}
+    officer_ids = team_user_ids(user) if team else {user.pk}
     recent = timezone.localdate() - dt.timedelta(days=CASELOAD_AFTER_END_DAYS)
     return (
         case_list_visible_to(user=user)
@@ -59,44 +60,81 @@ def case_list_on_caseload(*, user) -> QuerySet[Case]:
     return caseload_cases(user=user)
 
 
+# --- the caseload: who may be opened without a stated reason (SPEC §7) -------------------------
+#
+# The one definition. The worklist's search, the person list of the pages and the API, the
+# mapping API's lists, every export, break-the-glass (`person_relation`) and the access log's
+# "outside caseload" mark all read it, so a list shows exactly the people whose details open
+# without a reason. In order of precedence, the reasons are:
+
+
+def _caseload_reasons(user) -> list[tuple[str, Q]]:
+    """(reason, condition on Person) for an officer; the first that holds names the access."""
+    team = team_user_ids(user)
+    # An open joint mapping is work in hand for its officers and their teams, and for whoever
+    # requested it (SPEC §4). Read through the mapping's relation to the person, in one filter
+    # so that "open" and "the team's" hold for the same mapping.
+    open_mapping = Person.objects.filter(
+        Q(mappings__ended_on__isnull=True)
+        & (
+            Q(mappings__fk_officer_id__in=team)
+            | Q(mappings__af_officer_id__in=team)
+            | Q(mappings__created_by_id__in=team)
+        )
+    )
+    return [
+        ("own_caseload", Q(pk__in=caseload_cases(user=user, team=False).values("person_id"))),
+        ("team_caseload", Q(pk__in=caseload_cases(user=user).values("person_id"))),
+        ("open_mapping", Q(pk__in=open_mapping.values("pk"))),
+        # The officer who registered a person works with them until a case is opened.
+        (
+            "registered_by_user",
+            Q(registered_by_id=user.pk) & ~Q(pk__in=Case.objects.values("person_id")),
+        ),
+    ]
+
+
 def person_list_on_caseload(*, user) -> QuerySet[Person]:
+    """The people `user` opens without stating a reason: the whole area for area-wide roles;
+    for officers their own and their team's cases (open or ended in the last 30 days), the
+    people of open joint mappings their team handles or requested, and the people they
+    registered who have no case yet."""
     people = person_list_visible_to(user=user)
     if scope_for(user).area_wide:
         return people
-    return people.filter(pk__in=caseload_cases(user=user).values("person_id"))
-
-
-def my_open_cases(*, user) -> QuerySet[Case]:
-    return caseload_cases(user=user, team=False).open().order_by("start_date", "id")
+    condition = Q()
+    for _reason, reason_condition in _caseload_reasons(user):
+        condition |= reason_condition
+    return people.filter(condition)
 
 
 def person_relation(*, user, person: Person) -> str | None:
-    """Why the user may open this person without stating a reason, or None (break the glass)."""
+    """Why the user may open this person without stating a reason, or None (break the glass):
+    the first reason of the caseload that holds, asked in one query."""
     scope = scope_for(user)
     if not scope.case_access or person.area_id not in scope.area_ids:
         return None
     if scope.area_wide:
         return "area_wide"
-    cases = caseload_cases(user=user).filter(person=person)
-    if cases.filter(Q(fk_officer=user) | Q(af_officer=user)).exists():
-        return "own_caseload"
-    if cases.exists():
-        return "team_caseload"
-    # An open joint mapping is work in hand for its officers and their teams (SPEC §4).
-    from mapping.models import JointMapping
+    reasons = _caseload_reasons(user)
+    found = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            **{
+                reason: ExpressionWrapper(condition, output_field=BooleanField())
+                for reason, condition in reasons
+            }
+        )
+        .values(*[reason for reason, _condition in reasons])
+        .first()
+    )
+    if found is None:
+        return None
+    return next((reason for reason, _condition in reasons if found[reason]), None)
 
-    team = _team_user_ids(user)
-    open_mappings = JointMapping.objects.filter(person=person, ended_on__isnull=True)
-    if open_mappings.filter(
-        Q(fk_officer_id__in=team) | Q(af_officer_id__in=team) | Q(created_by_id__in=team)
-    ).exists():
-        return "open_mapping"
-    # The officer who registered a person works with them until a case is opened.
-    if not person.cases.exists():
-        first = person.history.order_by("history_date", "history_id").first()
-        if first is not None and first.history_user_id == user.pk:
-            return "registered_by_user"
-    return None
+
+def my_open_cases(*, user) -> QuerySet[Case]:
+    return caseload_cases(user=user, team=False).open().order_by("start_date", "id")
 
 
 class SearchError(ValueError):
@@ -130,40 +168,26 @@ def person_search(*, user, query: str) -> QuerySet[Person]:
 # --- the worklist -----------------------------------------------------------------------------
 
 
-def last_follow_ups(case_ids) -> dict[int, dt.date]:
-    """The latest meeting date per case, in one query."""
-    from django.db.models import Max
-
-    from mapping.models import Meeting
-
-    rows = Meeting.objects.filter(case_id__in=case_ids).values("case_id").annotate(last=Max("date"))
-    return {row["case_id"]: row["last"] for row in rows}
-
-
 def worklist_rows(*, user, cases, today: dt.date):
     """Each case with its flags, nearest deadline, days in samverkan and priority flags, sorted by
     the nearest deadline (cases without a deadline last). Flags follow the secrecy rules."""
-    from .flags import benefit_ends_priority, case_flags, is_young, nearest_deadline, rules_for
+    from .flags import (
+        benefit_ends_priority,
+        case_flag_inputs,
+        case_flags,
+        is_young,
+        nearest_deadline,
+        rules_for,
+    )
     from .secrecy import hidden_case_fields
 
-    cases = list(cases.select_related("person", "area").prefetch_related("plan_versions"))
-    follow_ups = last_follow_ups([c.pk for c in cases])
-    from mapping.selectors import suggestion_facts
-
-    suggestions = suggestion_facts(cases)
+    cases = list(cases.select_related("person", "area"))
+    inputs = case_flag_inputs(cases)
     rows = []
     for case in cases:
         rules = rules_for(case)
         hidden = hidden_case_fields(user=user, person=case.person, on=today)
-        flags = case_flags(
-            case,
-            today=today,
-            rules=rules,
-            has_plan=bool(case.plan_versions.all()),
-            last_follow_up=follow_ups.get(case.pk),
-            hidden=hidden,
-            **suggestions[case.pk],
-        )
+        flags = case_flags(case, today=today, rules=rules, hidden=hidden, **inputs[case.pk])
         rows.append(
             {
                 "case": case,

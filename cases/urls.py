@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 
 # Objects are addressed by their integer id only: no personnummer ever appears in an address.
+# A case's plan and meetings are the mapping app's pages (mapping.urls), under arenden/ too.
 urlpatterns = [
     path("personer/sok/", views.person_search, name="person_search"),
     path("personer/ny/", views.person_create, name="person_create"),
@@ -32,7 +33,5 @@ urlpatterns = [
         {"moment": "end"},
         name="situation_end",
     ),
-    path("arenden/<int:pk>/plan/ny/", views.plan_create, name="plan_create"),
-    path("arenden/<int:pk>/moten/nytt/", views.meeting_new, name="meeting_create"),
     path("samordnare/arendebestand/", views.caseload, name="caseload"),
 ]

@@ -17,6 +17,7 @@ from rest_framework import status
 from accounts.scoping import restrict_to_areas
 from cases import selectors, services
 from cases.access import grant_stated_reason, person_access_purpose
+from cases.api.base import PersonScopedViewSet
 from cases.models import Phase, PhaseTransition, StatusEntry
 from cases.secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields, shares_today_annotation
 from samverkan.api import (
@@ -25,11 +26,11 @@ from samverkan.api import (
     LIST_ERRORS,
     REASON,
     UPDATE_ERRORS,
-    ScopedViewSet,
     error_responses,
     stated_reason,
     validation_error_response,
 )
+from samverkan.services import AccessContext
 
 from .filters import CaseFilter, PersonFilter, PhaseTransitionFilter, StatusEntryFilter
 from .serializers import (
@@ -90,7 +91,7 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
         summary="Ändra en deltagares uppgifter",
     ),
 )
-class PersonViewSet(ScopedViewSet):
+class PersonViewSet(PersonScopedViewSet):
     """Deltagare i användarens samverkansområden. Listan visar maskerat personnummer och
     användarens (och teamets) ärendebestånd; samordnare ser hela området."""
 
@@ -100,11 +101,14 @@ class PersonViewSet(ScopedViewSet):
     update_serializer_class = PersonUpdateSerializer
 
     def create_object(self, data):
-        return services.person_create(request=self.request, **data)
+        return services.person_create(context=AccessContext.from_request(self.request), **data)
 
     def update_object(self, obj, data, *, expected_version):
         return services.person_update(
-            person=obj, expected_version=expected_version, data=data, request=self.request
+            person=obj,
+            expected_version=expected_version,
+            data=data,
+            context=AccessContext.from_request(self.request),
         )
 
     def scoped_queryset(self, user):
@@ -153,7 +157,7 @@ class PersonViewSet(ScopedViewSet):
         responses={200: CaseSerializer, **UPDATE_ERRORS},
     ),
 )
-class CaseViewSet(ScopedViewSet):
+class CaseViewSet(PersonScopedViewSet):
     """Ärenden i användarens samverkansområden. Uppgifter som läsaren inte får se enligt
     sekretessen mellan myndigheterna saknas i svaret (nycklarna utelämnas)."""
 
@@ -196,7 +200,9 @@ class CaseViewSet(ScopedViewSet):
                     )
                 }
             )
-        return services.case_open(person=person, request=self.request, **data)
+        return services.case_open(
+            person=person, context=AccessContext.from_request(self.request), **data
+        )
 
     def update_object(self, obj, data, *, expected_version):
         if obj.phase == Phase.REFERRED and "referral_date" in data and not data["referral_date"]:
@@ -204,7 +210,10 @@ class CaseViewSet(ScopedViewSet):
             # page's form requires.
             raise ValidationError({"referral_date": _("Ange datum för beredningsgruppen.")})
         return services.case_update(
-            case=obj, expected_version=expected_version, data=data, request=self.request
+            case=obj,
+            expected_version=expected_version,
+            data=data,
+            context=AccessContext.from_request(self.request),
         )
 
 
@@ -238,7 +247,7 @@ class CaseViewSet(ScopedViewSet):
         },
     ),
 )
-class PhaseTransitionViewSet(ScopedViewSet):
+class PhaseTransitionViewSet(PersonScopedViewSet):
     """Ärendenas daterade fasbyten (historik). Ett fasbyte registreras med POST och ändras
     aldrig efteråt: det finns ingen PATCH."""
 
@@ -271,7 +280,7 @@ class PhaseTransitionViewSet(ScopedViewSet):
                 exit_reason=data.get("exit_reason", ""),
                 note=data.get("note", ""),
                 expected_version=data["version"],
-                request=self.request,
+                context=AccessContext.from_request(self.request),
             )
         except ValidationError as exc:
             raise _renamed(exc, {"on": "date"}) from None
@@ -307,7 +316,7 @@ class PhaseTransitionViewSet(ScopedViewSet):
         },
     ),
 )
-class StatusEntryViewSet(ScopedViewSet):
+class StatusEntryViewSet(PersonScopedViewSet):
     """Deltagarnas statustidslinje hos Arbetsförmedlingen (sökandestatus), källan till utfallet
     dag 365. Statusen en dag är den senaste posten på eller före dagen. En post rättas genom en
     ny post samma dag (POST), som ersätter den: det finns ingen PATCH."""
@@ -338,7 +347,7 @@ class StatusEntryViewSet(ScopedViewSet):
             on=data["date"],
             code=data["code"],
             note=data.get("note", ""),
-            request=self.request,
+            context=AccessContext.from_request(self.request),
         )
 
     def create(self, request, *args, **kwargs):

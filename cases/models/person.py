@@ -63,6 +63,18 @@ class Person(models.Model):
     postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
     city = models.CharField(_("ort"), max_length=100, blank=True)
     protected_identity = models.BooleanField(_("skyddad identitet"), default=False)
+    # Who registered the person: they may open the person until a case is opened (SPEC §7,
+    # cases.selectors caseload). Kept on the row, not read from the history, which retention
+    # purges.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,13 +117,8 @@ class Person(models.Model):
         return age_on(self.birth_date, day)
 
     def consents_on(self, day: dt.date):
-        return self.consents.filter(given_on__lte=day).filter(
-            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day)
-        )
-
-    def shares_between_agencies_on(self, day: dt.date) -> bool:
-        """Consent or a recorded legal basis covers sharing between FK and AF (SPEC §7)."""
-        return self.consents_on(day).filter(covers_sharing=True).exists()
+        """The person's consents in force on `day` (ConsentQuerySet.in_force_on)."""
+        return self.consents.in_force_on(day)
 
     def is_anonymous_on(self, day: dt.date) -> bool:
         """Anonymous participant (SPEC §3): protected identity, or no consent to follow-up
@@ -119,6 +126,35 @@ class Person(models.Model):
         if self.protected_identity:
             return True
         return not self.consents_on(day).filter(covers_follow_up=True).exists()
+
+
+class ConsentQuerySet(models.QuerySet):
+    """The rule "a consent in force on a day" (SPEC §3, §7), once: secrecy between the agencies
+    (cases.secrecy), anonymous participants and the outcome's population (reporting.metrics),
+    the exports and Person's own questions all read it from here, in Python and in SQL."""
+
+    def in_force_on(self, day):
+        """Consents in force on `day`: given on or before it, not withdrawn on or before it (a
+        consent withdrawn on a day no longer covers that day). `day` is a date or an expression
+        (e.g. `OuterRef("day_365")`), so the same rule runs per row inside a query."""
+        return self.filter(
+            models.Q(given_on__lte=day)
+            & (models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day))
+        )
+
+    def covering_sharing(self):
+        """Consents, or recorded legal bases, that let FK and AF share details (SPEC §7)."""
+        return self.filter(covers_sharing=True)
+
+    def covering_follow_up(self):
+        """Consents to registration for follow-up (SPEC §3: without one, anonymous)."""
+        return self.filter(covers_follow_up=True)
+
+    def exists_for(self, person: str = "person_id") -> models.Exists:
+        """`EXISTS` of these consents for the outer row's person (`person`: the outer row's
+        person id field, e.g. "person_id", "case__person_id" or "pk"), for annotations and
+        filters that ask every row at once."""
+        return models.Exists(self.filter(person_id=models.OuterRef(person)))
 
 
 class Consent(models.Model):
@@ -156,6 +192,8 @@ class Consent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_on", "-id"]

@@ -7,6 +7,7 @@ was opened directly in the needs analysis, its start).
 import datetime as dt
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -78,7 +79,7 @@ class RuleSet(models.Model):
     def for_date(cls, day: dt.date | None) -> "RuleSet":
         """The set in force on `day`; before the first set, the first set; with none stored,
         the 2010 plan's defaults (unsaved)."""
-        day = day or dt.date.today()
+        day = day or timezone.localdate()
         found = cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
         return (
             found

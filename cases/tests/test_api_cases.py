@@ -13,6 +13,7 @@ from audit.models import AccessLog
 from cases.models import Case, PhaseTransition
 from cases.services import consent_record, person_create
 from cases.tests.factories import CaseFactory, PersonFactory, make_personnummer
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 REASON = "Handläggning efter telefonsamtal med deltagaren"
@@ -44,7 +45,7 @@ def _registered_by(user, area):
         first_name="Nils",
         last_name="Nyberg",
         area=area,
-        user=user,
+        context=AccessContext.for_user(user),
     )
 
 
@@ -408,7 +409,13 @@ def test_fk_officer_may_not_change_afs_notes(case, fk_officer, login):
 
 
 def test_consent_shows_both_sides_after_a_change(case, person, af_officer, login):
-    consent_record(person=person, given_on=TODAY, covers_sharing=True, covers_follow_up=True)
+    consent_record(
+        person=person,
+        given_on=TODAY,
+        covers_sharing=True,
+        covers_follow_up=True,
+        context=AccessContext.system("test"),
+    )
 
     response = _patch(login(af_officer), case, {"version": 1, "af_notes": "Praktik"})
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from cases.services import consent_record
+from samverkan.services import AccessContext
 
 FK_KEYS = {"benefit", "benefit_end_date", "sick_leave_start", "fk_notes"}
 
@@ -37,7 +38,11 @@ def test_fk_officer_without_consent_gets_no_af_notes(case, fk_officer, login):
 def test_consent_covering_sharing_opens_both_sides(case, person, af_officer, fk_officer, login):
     _with_secrets(case)
     consent_record(
-        person=person, given_on=dt.date.today(), covers_sharing=True, covers_follow_up=False
+        person=person,
+        given_on=dt.date.today(),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
     assert _case_json(login(af_officer), case)["benefit_end_date"] == "2027-03-01"
     assert _case_json(login(fk_officer), case)["af_notes"] == "Intresserad av lager"
@@ -46,6 +51,10 @@ def test_consent_covering_sharing_opens_both_sides(case, person, af_officer, fk_
 def test_consent_for_follow_up_only_does_not_open_sharing(case, person, af_officer, login):
     _with_secrets(case)
     consent_record(
-        person=person, given_on=dt.date.today(), covers_sharing=False, covers_follow_up=True
+        person=person,
+        given_on=dt.date.today(),
+        covers_sharing=False,
+        covers_follow_up=True,
+        context=AccessContext.system("test"),
     )
     assert "fk_notes" not in _case_json(login(af_officer), case)

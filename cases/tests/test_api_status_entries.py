@@ -13,6 +13,7 @@ from audit.models import AccessLog
 from cases.models import StatusCode, StatusEntry
 from cases.services import status_entry_save
 from cases.tests.factories import PersonFactory
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 REASON = "Handläggning efter telefonsamtal med deltagaren"
@@ -33,7 +34,12 @@ def _post(client, data, **headers):
 
 
 def _entry(person, day, code="openly_unemployed"):
-    return status_entry_save(person=person, on=day, code=StatusCode.objects.get(code=code))
+    return status_entry_save(
+        person=person,
+        on=day,
+        code=StatusCode.objects.get(code=code),
+        context=AccessContext.system("test"),
+    )
 
 
 def _new(person, **fields):

@@ -13,6 +13,7 @@ from audit.models import AccessLog
 from cases.models import Case, PhaseTransition
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.services import plan_save
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 REASON = "Handläggning efter telefonsamtal med deltagaren"
@@ -211,7 +212,12 @@ def test_introduction_and_trial_needs_a_plan_first(case, fk_officer, login):
     client = login(fk_officer)
 
     refused = _post(client, _move(case, "introduction_trial"))
-    plan_save(case=case, goal="Arbete i handeln", activities="Arbetsprövning")
+    plan_save(
+        case=case,
+        goal="Arbete i handeln",
+        activities="Arbetsprövning",
+        context=AccessContext.system("test"),
+    )
     moved = _post(client, _move(case, "introduction_trial"))
 
     assert refused.status_code == 400

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 
 from accounts.tests.factories import staff
 from cases.models import ALLOWED_TRANSITIONS, Case, ExitReason, Phase, PhaseTransition
-from cases.services import ConcurrentEditError, case_open, case_transition, case_update
+from cases.services import case_open, case_transition, case_update
 from mapping.services import plan_save
+from samverkan.services import AccessContext, ConcurrentEditError
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = dt.timedelta(days=1)
@@ -39,24 +40,33 @@ def noon(day: dt.date) -> dt.datetime:
 
 
 def a_plan(case):
-    return plan_save(case=case, goal="Arbete inom vården", activities="Praktik två dagar i veckan")
+    return plan_save(
+        case=case,
+        goal="Arbete inom vården",
+        activities="Praktik två dagar i veckan",
+        context=AccessContext.system("test"),
+    )
 
 
 def case_in(phase, person, user) -> Case:
     """A case walked through the services to `phase` (a plan saved on the way); a closed one is
     closed from the needs analysis."""
-    case = case_open(person=person, referral_date=REFERRAL, user=user, today=TODAY)
+    case = case_open(
+        person=person, referral_date=REFERRAL, context=AccessContext.for_user(user), today=TODAY
+    )
     a_plan(case)
     target = Phase.NEEDS_ANALYSIS if phase == Phase.CLOSED else phase
     for step in FORWARD[1 : FORWARD.index(target) + 1]:
-        case = case_transition(case=case, to_phase=step, on=ON[step], user=user, today=TODAY)
+        case = case_transition(
+            case=case, to_phase=step, on=ON[step], context=AccessContext.for_user(user), today=TODAY
+        )
     if phase == Phase.CLOSED:
         case = case_transition(
             case=case,
             to_phase=Phase.CLOSED,
             on=ON[Phase.NEEDS_ANALYSIS] + DAY,
             exit_reason="completed",
-            user=user,
+            context=AccessContext.for_user(user),
             today=TODAY,
         )
     return case
@@ -86,7 +96,12 @@ def test_the_transition_table_is_the_faros_model_forward_only():
 
 
 def test_opening_a_case_records_the_first_dated_transition_by_whom(person, fk_officer):
-    case = case_open(person=person, referral_date=REFERRAL, user=fk_officer, today=REFERRAL)
+    case = case_open(
+        person=person,
+        referral_date=REFERRAL,
+        context=AccessContext.for_user(fk_officer),
+        today=REFERRAL,
+    )
 
     (first,) = case.transitions.all()
     assert (first.from_phase, first.to_phase, first.date, first.by) == (
@@ -111,7 +126,7 @@ def test_every_allowed_transition_is_dated_by_whom_and_kept_as_history(
         on=NEXT,
         exit_reason="completed" if to_phase == Phase.CLOSED else "",
         note="  Överens vid avstämningsmöte  ",
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
         today=TODAY,
     )
 
@@ -140,7 +155,7 @@ def test_walking_the_whole_path_keeps_every_move_in_order(person, fk_officer):
         to_phase=Phase.CLOSED,
         on=NEXT,
         exit_reason="completed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
 
@@ -167,7 +182,7 @@ def test_every_illegal_transition_is_refused_in_swedish_and_changes_nothing(
             to_phase=to_phase,
             on=NEXT,
             exit_reason="completed",
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -192,7 +207,7 @@ def test_closing_from_every_open_phase_needs_a_valid_reason_and_sets_the_end_dat
                 to_phase=Phase.CLOSED,
                 on=NEXT,
                 exit_reason=reason,
-                user=fk_officer,
+                context=AccessContext.for_user(fk_officer),
                 today=TODAY,
             )
         assert refused.value.message_dict["exit_reason"] == ["Välj avslutsorsak."]
@@ -203,7 +218,7 @@ def test_closing_from_every_open_phase_needs_a_valid_reason_and_sets_the_end_dat
         to_phase=Phase.CLOSED,
         on=NEXT,
         exit_reason="too_ill",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
     closed.refresh_from_db()
@@ -226,7 +241,12 @@ def test_each_exit_reason_of_the_spec_closes_a_case(person, fk_officer, reason):
     case = case_in(Phase.NEEDS_ANALYSIS, person, fk_officer)
 
     closed = case_transition(
-        case=case, to_phase=Phase.CLOSED, on=NEXT, exit_reason=reason, user=fk_officer, today=TODAY
+        case=case,
+        to_phase=Phase.CLOSED,
+        on=NEXT,
+        exit_reason=reason,
+        context=AccessContext.for_user(fk_officer),
+        today=TODAY,
     )
 
     assert closed.exit_reason == reason and closed.end_date == NEXT
@@ -236,16 +256,31 @@ def test_each_exit_reason_of_the_spec_closes_a_case(person, fk_officer, reason):
 
 
 def test_a_transition_dated_in_the_future_is_refused_and_today_is_allowed(person, fk_officer):
-    case = case_open(person=person, referral_date=REFERRAL, user=fk_officer, today=REFERRAL)
+    case = case_open(
+        person=person,
+        referral_date=REFERRAL,
+        context=AccessContext.for_user(fk_officer),
+        today=REFERRAL,
+    )
     day = REFERRAL + dt.timedelta(days=3)
 
     with time_machine.travel(noon(day), tick=False):
         with pytest.raises(ValidationError) as refused:
-            case_transition(case=case, to_phase=Phase.NEEDS_ANALYSIS, on=day + DAY, user=fk_officer)
+            case_transition(
+                case=case,
+                to_phase=Phase.NEEDS_ANALYSIS,
+                on=day + DAY,
+                context=AccessContext.for_user(fk_officer),
+            )
         assert refused.value.message_dict["on"] == ["Datumet får inte ligga i framtiden."]
         assert snapshot(case)[:3] == (Phase.REFERRED, 1, None)
 
-        moved = case_transition(case=case, to_phase=Phase.NEEDS_ANALYSIS, on=day, user=fk_officer)
+        moved = case_transition(
+            case=case,
+            to_phase=Phase.NEEDS_ANALYSIS,
+            on=day,
+            context=AccessContext.for_user(fk_officer),
+        )
     assert moved.start_date == day
 
 
@@ -261,14 +296,18 @@ def test_a_transition_before_the_previous_one_is_refused_and_the_same_day_is_all
             case=case,
             to_phase=Phase.WORK_ORIENTED,
             on=previous - DAY,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
     assert "kan inte ligga före förra fasbytet" in refused.value.message_dict["on"][0]
     assert snapshot(case) == before
 
     moved = case_transition(
-        case=case, to_phase=Phase.WORK_ORIENTED, on=previous, user=fk_officer, today=TODAY
+        case=case,
+        to_phase=Phase.WORK_ORIENTED,
+        on=previous,
+        context=AccessContext.for_user(fk_officer),
+        today=TODAY,
     )
     assert moved.phase == Phase.WORK_ORIENTED
 
@@ -283,7 +322,7 @@ def test_closing_before_the_previous_move_is_refused(person, fk_officer):
             to_phase=Phase.CLOSED,
             on=ON[Phase.NEEDS_ANALYSIS] - DAY,
             exit_reason="completed",
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -298,6 +337,7 @@ def test_a_start_before_the_preparation_group_is_refused_when_opening(area, pers
             referral_date=REFERRAL,
             start_date=REFERRAL - DAY,
             today=TODAY,
+            context=AccessContext.system("test"),
         )
 
     assert refused.value.message_dict["start_date"] == [
@@ -310,12 +350,18 @@ def test_a_start_before_the_preparation_group_is_refused_when_opening(area, pers
         referral_date=REFERRAL,
         start_date=REFERRAL,
         today=TODAY,
+        context=AccessContext.system("test"),
     )
     assert same_day.start_date == REFERRAL
 
 
 def test_a_start_before_the_preparation_group_is_refused_when_moving(person, fk_officer):
-    case = case_open(person=person, referral_date=REFERRAL, user=fk_officer, today=TODAY)
+    case = case_open(
+        person=person,
+        referral_date=REFERRAL,
+        context=AccessContext.for_user(fk_officer),
+        today=TODAY,
+    )
     before = snapshot(case)
 
     with pytest.raises(ValidationError):
@@ -323,7 +369,7 @@ def test_a_start_before_the_preparation_group_is_refused_when_moving(person, fk_
             case=case,
             to_phase=Phase.NEEDS_ANALYSIS,
             on=REFERRAL - DAY,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -338,7 +384,7 @@ def test_moving_the_preparation_group_after_the_start_is_refused(person, fk_offi
             case=case,
             expected_version=case.version,
             data={"referral_date": ON[Phase.NEEDS_ANALYSIS] + DAY},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -350,18 +396,30 @@ def test_moving_the_preparation_group_after_the_start_is_refused(person, fk_offi
 def test_opening_with_a_future_referral_date_is_refused(person):
     with time_machine.travel(noon(REFERRAL), tick=False):
         with pytest.raises(ValidationError) as refused:
-            case_open(person=person, referral_date=REFERRAL + DAY)
+            case_open(
+                person=person, referral_date=REFERRAL + DAY, context=AccessContext.system("test")
+            )
         assert refused.value.message_dict["referral_date"] == [
             "Datumet får inte ligga i framtiden."
         ]
-        assert case_open(person=person, referral_date=REFERRAL).referral_date == REFERRAL
+        assert (
+            case_open(
+                person=person, referral_date=REFERRAL, context=AccessContext.system("test")
+            ).referral_date
+            == REFERRAL
+        )
 
 
 @pytest.mark.parametrize("phase", [Phase.INTRODUCTION_TRIAL, Phase.WORK_ORIENTED, Phase.CLOSED])
 def test_a_case_cannot_be_opened_in_a_later_phase(person, phase):
     with pytest.raises(ValidationError) as refused:
         case_open(
-            person=person, phase=phase, referral_date=REFERRAL, start_date=REFERRAL, today=TODAY
+            person=person,
+            phase=phase,
+            referral_date=REFERRAL,
+            start_date=REFERRAL,
+            today=TODAY,
+            context=AccessContext.system("test"),
         )
 
     assert "börjar som anmält eller i behovsanalys" in str(refused.value)
@@ -380,7 +438,7 @@ def test_stale_version_on_a_transition_is_refused(person, fk_officer):
             on=NEXT,
             exit_reason="completed",
             expected_version=stale,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -391,10 +449,17 @@ def test_stale_version_on_a_transition_is_refused(person, fk_officer):
 
 
 def test_a_person_never_has_two_open_cases_but_may_have_a_new_one_after_closing(person, fk_officer):
-    first = case_open(person=person, referral_date=REFERRAL, today=TODAY)
+    first = case_open(
+        person=person, referral_date=REFERRAL, today=TODAY, context=AccessContext.system("test")
+    )
 
     with pytest.raises(ValidationError) as refused:
-        case_open(person=person, referral_date=REFERRAL + DAY, today=TODAY)
+        case_open(
+            person=person,
+            referral_date=REFERRAL + DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
     assert "Personen har redan ett öppet ärende." in refused.value.messages
     assert person.cases.count() == 1
 
@@ -403,10 +468,15 @@ def test_a_person_never_has_two_open_cases_but_may_have_a_new_one_after_closing(
         to_phase=Phase.CLOSED,
         on=REFERRAL + dt.timedelta(days=10),
         exit_reason="moved",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
-    second = case_open(person=person, referral_date=REFERRAL + dt.timedelta(days=20), today=TODAY)
+    second = case_open(
+        person=person,
+        referral_date=REFERRAL + dt.timedelta(days=20),
+        today=TODAY,
+        context=AccessContext.system("test"),
+    )
 
     assert person.cases.count() == 2
     assert list(person.cases.open()) == [second]
@@ -415,19 +485,26 @@ def test_a_person_never_has_two_open_cases_but_may_have_a_new_one_after_closing(
 def test_a_new_case_cannot_start_while_the_previous_one_was_still_open(person, fk_officer):
     """Never two open cases at once (SPEC §3) holds over time too: a case referred before the
     previous case's end date would make both open on the days in between."""
-    first = case_open(person=person, referral_date=REFERRAL, today=TODAY)
+    first = case_open(
+        person=person, referral_date=REFERRAL, today=TODAY, context=AccessContext.system("test")
+    )
     end = REFERRAL + dt.timedelta(days=10)
     case_transition(
         case=first,
         to_phase=Phase.CLOSED,
         on=end,
         exit_reason="moved",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
 
     with pytest.raises(ValidationError):
-        case_open(person=person, referral_date=end - DAY, today=TODAY)
+        case_open(
+            person=person,
+            referral_date=end - DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
 
     assert person.cases.count() == 1
 
@@ -444,6 +521,7 @@ def test_a_case_opens_with_an_fk_and_an_af_officer_of_the_persons_area(
         fk_officer=fk_officer,
         af_officer=colleague,
         today=TODAY,
+        context=AccessContext.system("test"),
     )
 
     assert (case.fk_officer, case.af_officer, case.area) == (fk_officer, colleague, person.area)
@@ -466,7 +544,13 @@ def test_officers_of_the_wrong_agency_or_area_are_refused(request, person, other
         officer = request.getfixturevalue(who)
 
     with pytest.raises(ValidationError) as refused:
-        case_open(person=person, referral_date=REFERRAL, today=TODAY, **{field: officer})
+        case_open(
+            person=person,
+            referral_date=REFERRAL,
+            today=TODAY,
+            context=AccessContext.system("test"),
+            **{field: officer},
+        )
 
     assert refused.value.message_dict[field] == [
         "Välj en handläggare från rätt myndighet i ärendets område."
@@ -477,7 +561,13 @@ def test_officers_of_the_wrong_agency_or_area_are_refused(request, person, other
 
 def test_a_case_is_opened_in_the_persons_own_area_only(person, other_area):
     with pytest.raises(ValidationError) as refused:
-        case_open(person=person, area=other_area, referral_date=REFERRAL, today=TODAY)
+        case_open(
+            person=person,
+            area=other_area,
+            referral_date=REFERRAL,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
 
     assert "area" in refused.value.message_dict
     assert not Case.objects.exists()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from audit.models import AccessLog
 from cases.services import case_open
 from cases.tests.factories import CaseFactory, PersonFactory
+from samverkan.services import AccessContext
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_case_cannot_be_opened_in_another_area_than_the_persons(person, other_ar
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as excinfo:
-        case_open(person=person, area=other_area)
+        case_open(person=person, area=other_area, context=AccessContext.system("test"))
     assert "area" in excinfo.value.message_dict
 
 
@@ -132,7 +133,7 @@ def test_officer_who_registered_a_person_opens_them_without_a_reason(
         first_name="Nya",
         last_name="Personsson",
         area=area,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     assert (
         login(fk_officer).get(reverse("cases:person_detail", args=[person.pk])).status_code == 200

@@ -11,7 +11,6 @@ from stdnum.se import orgnr
 
 from cases.models import Consent, Person, Phase, Situation
 from cases.services import (
-    ConcurrentEditError,
     case_open,
     consent_record,
     consent_withdraw,
@@ -20,6 +19,7 @@ from cases.services import (
     situation_save,
 )
 from cases.tests.factories import make_personnummer
+from samverkan.services import AccessContext, ConcurrentEditError
 
 TODAY = dt.date(2026, 6, 1)
 DAY = dt.timedelta(days=1)
@@ -36,7 +36,9 @@ def coordination_number(birth: dt.date, serial: int) -> str:
 def create(area, number, **fields):
     fields.setdefault("first_name", "Anna")
     fields.setdefault("last_name", "Andersson")
-    return person_create(personnummer=number, area=area, **fields)
+    user = fields.pop("user", None)
+    context = AccessContext.for_user(user) if user else AccessContext.system("test")
+    return person_create(personnummer=number, area=area, context=context, **fields)
 
 
 # --- person_create -----------------------------------------------------------------------------
@@ -129,7 +131,7 @@ def test_a_stale_person_edit_is_refused_and_the_row_is_unchanged(area, fk_office
         person=person,
         expected_version=opened_at,
         data={"phone": "070-111 22 33"},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     after_first = _stored(person)
 
@@ -138,7 +140,7 @@ def test_a_stale_person_edit_is_refused_and_the_row_is_unchanged(area, fk_office
             person=person,
             expected_version=opened_at,
             data={"phone": "070-999 88 77", "city": "Huddinge"},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
 
     assert _stored(person) == after_first
@@ -154,7 +156,7 @@ def test_person_history_records_old_and_new_values_with_the_user(area, fk_office
         person=person,
         expected_version=person.version,
         data={"city": "Huddinge", "education_level": "gymnasial"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     latest = person.history.first()
@@ -172,7 +174,10 @@ def test_an_unchanged_person_save_writes_no_version_or_history(area, fk_officer)
     before = _stored(person)
 
     person_update(
-        person=person, expected_version=person.version, data={"city": "Nykvarn"}, user=fk_officer
+        person=person,
+        expected_version=person.version,
+        data={"city": "Nykvarn"},
+        context=AccessContext.for_user(fk_officer),
     )
 
     assert _stored(person) == before
@@ -181,7 +186,10 @@ def test_an_unchanged_person_save_writes_no_version_or_history(area, fk_officer)
 def test_the_number_and_derived_facts_cannot_be_changed_through_person_update(person):
     with pytest.raises(ValueError):
         person_update(
-            person=person, expected_version=person.version, data={"personnummer": "197001010000"}
+            person=person,
+            expected_version=person.version,
+            data={"personnummer": "197001010000"},
+            context=AccessContext.system("test"),
         )
 
 
@@ -195,7 +203,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
             given_on=TODAY,
             covers_sharing=False,
             covers_follow_up=False,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
     assert "Ange vad samtycket" in nothing.value.messages[0]
@@ -205,7 +213,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
             given_on=TODAY + DAY,
             covers_sharing=True,
             covers_follow_up=True,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
     assert "given_on" in ahead.value.message_dict
@@ -216,7 +224,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
         given_on=TODAY,
         covers_sharing=True,
         covers_follow_up=True,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
     assert consent.recorded_by == fk_officer
@@ -225,11 +233,21 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
 def test_a_withdrawal_before_the_consent_was_given_is_refused(person):
     given = dt.date(2026, 3, 10)
     consent = consent_record(
-        person=person, given_on=given, covers_sharing=True, covers_follow_up=False, today=TODAY
+        person=person,
+        given_on=given,
+        covers_sharing=True,
+        covers_follow_up=False,
+        today=TODAY,
+        context=AccessContext.system("test"),
     )
 
     with pytest.raises(ValidationError) as refused:
-        consent_withdraw(consent=consent, withdrawn_on=given - DAY, today=TODAY)
+        consent_withdraw(
+            consent=consent,
+            withdrawn_on=given - DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
 
     assert refused.value.message_dict["withdrawn_on"] == [
         "Återkallandet kan inte ligga före samtycket."
@@ -237,7 +255,12 @@ def test_a_withdrawal_before_the_consent_was_given_is_refused(person):
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
     # The day it was given is the earliest allowed.
-    assert consent_withdraw(consent=consent, withdrawn_on=given, today=TODAY).withdrawn_on == given
+    assert (
+        consent_withdraw(
+            consent=consent, withdrawn_on=given, today=TODAY, context=AccessContext.system("test")
+        ).withdrawn_on
+        == given
+    )
 
 
 def test_a_consent_is_withdrawn_once_and_never_ahead(person, af_officer):
@@ -247,15 +270,28 @@ def test_a_consent_is_withdrawn_once_and_never_ahead(person, af_officer):
         covers_sharing=True,
         covers_follow_up=True,
         today=TODAY,
+        context=AccessContext.system("test"),
     )
     with pytest.raises(ValidationError) as ahead:
-        consent_withdraw(consent=consent, withdrawn_on=TODAY + DAY, today=TODAY)
+        consent_withdraw(
+            consent=consent,
+            withdrawn_on=TODAY + DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
     assert "withdrawn_on" in ahead.value.message_dict
 
     first = dt.date(2026, 4, 1)
-    consent_withdraw(consent=consent, withdrawn_on=first, user=af_officer, today=TODAY)
+    consent_withdraw(
+        consent=consent, withdrawn_on=first, context=AccessContext.for_user(af_officer), today=TODAY
+    )
     with pytest.raises(ValidationError) as twice:
-        consent_withdraw(consent=consent, withdrawn_on=dt.date(2026, 5, 1), today=TODAY)
+        consent_withdraw(
+            consent=consent,
+            withdrawn_on=dt.date(2026, 5, 1),
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
 
     assert twice.value.message_dict["withdrawn_on"] == ["Samtycket är redan återkallat."]
     consent.refresh_from_db()
@@ -275,6 +311,7 @@ def open_case(person):
         phase=Phase.NEEDS_ANALYSIS,
         start_date=dt.date(2026, 2, 2),
         today=dt.date(2026, 2, 2),
+        context=AccessContext.system("test"),
     )
 
 
@@ -283,7 +320,7 @@ def test_a_valid_organisation_number_is_stored_in_its_standard_form(open_case, f
         case=open_case,
         moment=Situation.Moment.START,
         data={"employed": True, "employer_orgnr": "5560360793", "working": "unsubsidised"},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     assert situation.employer_orgnr == VALID_ORGNR
@@ -297,6 +334,7 @@ def test_an_invalid_organisation_number_is_refused_and_nothing_is_saved(open_cas
             case=open_case,
             moment=Situation.Moment.START,
             data={"employed": True, "employer_orgnr": "556036-0794"},
+            context=AccessContext.system("test"),
         )
 
     assert refused.value.message_dict["employer_orgnr"] == [
@@ -313,6 +351,7 @@ def test_a_work_share_is_refused_for_someone_not_working_and_kept_for_someone_wo
             case=open_case,
             moment=Situation.Moment.START,
             data={"working": Situation.Working.NO, "work_share_percent": 50},
+            context=AccessContext.system("test"),
         )
     assert "work_share_percent" in refused.value.message_dict
     assert not Situation.objects.exists()
@@ -321,6 +360,7 @@ def test_a_work_share_is_refused_for_someone_not_working_and_kept_for_someone_wo
         case=open_case,
         moment=Situation.Moment.START,
         data={"working": Situation.Working.SUBSIDISED, "work_share_percent": 50},
+        context=AccessContext.system("test"),
     )
     assert situation.work_share_percent == 50
 
@@ -333,6 +373,7 @@ def test_a_work_share_above_full_time_is_refused_with_a_message(open_case):
             case=open_case,
             moment=Situation.Moment.START,
             data={"working": Situation.Working.UNSUBSIDISED, "work_share_percent": 150},
+            context=AccessContext.system("test"),
         )
 
     assert "work_share_percent" in refused.value.message_dict
@@ -342,20 +383,34 @@ def test_a_work_share_above_full_time_is_refused_with_a_message(open_case):
 def test_months_of_public_support_are_recorded_at_start_only(open_case):
     with pytest.raises(ValidationError) as refused:
         situation_save(
-            case=open_case, moment=Situation.Moment.END, data={"public_support_months": 6}
+            case=open_case,
+            moment=Situation.Moment.END,
+            data={"public_support_months": 6},
+            context=AccessContext.system("test"),
         )
     assert "public_support_months" in refused.value.message_dict
 
     start = situation_save(
-        case=open_case, moment=Situation.Moment.START, data={"public_support_months": 6}
+        case=open_case,
+        moment=Situation.Moment.START,
+        data={"public_support_months": 6},
+        context=AccessContext.system("test"),
     )
     assert start.public_support_months == 6
 
 
 def test_a_second_save_of_the_same_moment_updates_it_with_history(open_case, fk_officer):
-    situation_save(case=open_case, moment="start", data={"studying": False}, user=fk_officer)
+    situation_save(
+        case=open_case,
+        moment="start",
+        data={"studying": False},
+        context=AccessContext.for_user(fk_officer),
+    )
     situation = situation_save(
-        case=open_case, moment="start", data={"studying": True}, user=fk_officer
+        case=open_case,
+        moment="start",
+        data={"studying": True},
+        context=AccessContext.for_user(fk_officer),
     )
 
     assert Situation.objects.filter(case=open_case).count() == 1

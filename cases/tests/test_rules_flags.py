@@ -20,6 +20,7 @@ from cases.selectors import caseload_by_officer, worklist_rows
 from cases.services import case_open, case_transition, case_update
 from cases.tests.factories import CaseFactory, PersonFactory, make_personnummer
 from mapping.services import meeting_create, plan_save
+from samverkan.services import AccessContext
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = dt.timedelta(days=1)
@@ -38,7 +39,9 @@ def person_born(area, birth: dt.date, serial: int):
 
 
 def referred(person, on: dt.date, **fields) -> Case:
-    return case_open(person=person, referral_date=on, today=on, **fields)
+    return case_open(
+        person=person, referral_date=on, today=on, context=AccessContext.system("test"), **fields
+    )
 
 
 def started(person, start: dt.date, referral: dt.date | None = None, **fields) -> Case:
@@ -48,6 +51,7 @@ def started(person, start: dt.date, referral: dt.date | None = None, **fields) -
         referral_date=referral,
         start_date=start,
         today=start,
+        context=AccessContext.system("test"),
         **fields,
     )
 
@@ -57,7 +61,12 @@ def flags_on(case: Case, today: dt.date, **kwargs) -> dict:
 
 
 def a_plan(case):
-    return plan_save(case=case, goal="Arbete inom handel", activities="Arbetsträning tre dagar")
+    return plan_save(
+        case=case,
+        goal="Arbete inom handel",
+        activities="Arbetsträning tre dagar",
+        context=AccessContext.system("test"),
+    )
 
 
 def worklist_flags(user, case, today):
@@ -76,11 +85,17 @@ def test_a_start_on_day_14_is_on_time_and_on_day_15_is_flagged_started_late(area
 
     with time_machine.travel(noon(REFERRAL + days(14)), tick=False):
         on_time = case_transition(
-            case=on_time, to_phase=Phase.NEEDS_ANALYSIS, on=REFERRAL + days(14), user=fk_officer
+            case=on_time,
+            to_phase=Phase.NEEDS_ANALYSIS,
+            on=REFERRAL + days(14),
+            context=AccessContext.for_user(fk_officer),
         )
     with time_machine.travel(noon(REFERRAL + days(15)), tick=False):
         late = case_transition(
-            case=late, to_phase=Phase.NEEDS_ANALYSIS, on=REFERRAL + days(15), user=fk_officer
+            case=late,
+            to_phase=Phase.NEEDS_ANALYSIS,
+            on=REFERRAL + days(15),
+            context=AccessContext.for_user(fk_officer),
         )
 
     assert on_time.start_date == REFERRAL + days(14)
@@ -111,7 +126,7 @@ def test_a_closed_referred_case_is_no_longer_due_to_start(person, fk_officer):
         to_phase=Phase.CLOSED,
         on=REFERRAL + days(3),
         exit_reason="aborted_own_initiative",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=REFERRAL + days(3),
     )
 
@@ -164,7 +179,7 @@ def test_the_day_limit_flags_only_open_cases(person, fk_officer):
         to_phase=Phase.CLOSED,
         on=start + days(200),
         exit_reason="completed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=start + days(400),
     )
 
@@ -181,7 +196,10 @@ def test_a_phase_move_after_day_365_is_refused_in_swedish_and_day_365_is_allowed
     with time_machine.travel(noon(start + days(366)), tick=False):
         with pytest.raises(ValidationError) as refused:
             case_transition(
-                case=case, to_phase=Phase.INTRODUCTION_TRIAL, on=start + days(366), user=fk_officer
+                case=case,
+                to_phase=Phase.INTRODUCTION_TRIAL,
+                on=start + days(366),
+                context=AccessContext.for_user(fk_officer),
             )
         assert "passerat 365 dagar i samverkan och kan bara avslutas" in str(refused.value)
         case.refresh_from_db()
@@ -189,7 +207,10 @@ def test_a_phase_move_after_day_365_is_refused_in_swedish_and_day_365_is_allowed
         assert case.transitions.count() == 1
 
         moved = case_transition(
-            case=case, to_phase=Phase.INTRODUCTION_TRIAL, on=start + days(365), user=fk_officer
+            case=case,
+            to_phase=Phase.INTRODUCTION_TRIAL,
+            on=start + days(365),
+            context=AccessContext.for_user(fk_officer),
         )
     assert moved.phase == Phase.INTRODUCTION_TRIAL
 
@@ -202,14 +223,18 @@ def test_closing_after_day_365_is_allowed_on_the_day_a_move_is_refused(person, f
 
     with pytest.raises(ValidationError):
         case_transition(
-            case=case, to_phase=Phase.INTRODUCTION_TRIAL, on=late, user=fk_officer, today=late
+            case=case,
+            to_phase=Phase.INTRODUCTION_TRIAL,
+            on=late,
+            context=AccessContext.for_user(fk_officer),
+            today=late,
         )
     closed = case_transition(
         case=case,
         to_phase=Phase.CLOSED,
         on=late,
         exit_reason="completed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=late,
     )
 
@@ -240,7 +265,7 @@ def test_exactly_six_months_of_benefit_left_is_enough_and_a_day_less_is_flagged(
         case=case,
         expected_version=case.version,
         data={"benefit_end_date": exactly_six_months - DAY},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=start,
     )
 
@@ -302,7 +327,7 @@ def test_benefit_ends_priority_holds_up_to_12_months_after_start_and_not_a_day_l
         case=case,
         expected_version=case.version,
         data={"benefit_end_date": twelve_months + DAY},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=start,
     )
     assert benefit_ends_priority(case) is False
@@ -320,7 +345,7 @@ def test_introduction_without_a_plan_is_refused_in_swedish_and_nothing_changes(p
             case=case,
             to_phase=Phase.INTRODUCTION_TRIAL,
             on=start + days(10),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=start + days(10),
         )
 
@@ -334,7 +359,7 @@ def test_introduction_without_a_plan_is_refused_in_swedish_and_nothing_changes(p
         case=case,
         to_phase=Phase.INTRODUCTION_TRIAL,
         on=start + days(10),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=start + days(10),
     )
     assert moved.phase == Phase.INTRODUCTION_TRIAL
@@ -357,7 +382,12 @@ def test_the_worklist_flags_a_missing_plan_until_one_is_saved(person, fk_officer
 def closed_case(person, user, start, end):
     case = started(person, start)
     return case_transition(
-        case=case, to_phase=Phase.CLOSED, on=end, exit_reason="completed", user=user, today=end
+        case=case,
+        to_phase=Phase.CLOSED,
+        on=end,
+        exit_reason="completed",
+        context=AccessContext.for_user(user),
+        today=end,
     )
 
 
@@ -382,7 +412,7 @@ def test_recording_the_closing_documentation_removes_the_flag(person, fk_officer
             case=case,
             expected_version=case.version,
             data={"closing_doc_date": end + days(22)},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
 
     assert case.closing_doc_date == end + days(22)
@@ -398,7 +428,7 @@ def test_closing_documentation_before_the_end_date_is_refused(person, fk_officer
             case=case,
             expected_version=case.version,
             data={"closing_doc_date": end - DAY},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=end + days(5),
         )
 
@@ -410,7 +440,7 @@ def test_closing_documentation_before_the_end_date_is_refused(person, fk_officer
         case=case,
         expected_version=case.version,
         data={"closing_doc_date": end},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=end + days(5),
     )
     assert case.closing_doc_date == end
@@ -425,7 +455,7 @@ def test_closing_documentation_on_an_open_case_is_refused(person, fk_officer):
             case=case,
             expected_version=case.version,
             data={"closing_doc_date": start + days(3)},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=start + days(3),
         )
 
@@ -451,7 +481,7 @@ def test_an_open_case_is_overdue_the_day_after_its_benefit_ended(person, fk_offi
         to_phase=Phase.CLOSED,
         on=benefit_end,
         exit_reason="benefit_ended",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=benefit_end + DAY,
     )
     assert "benefit_ended" not in flags_on(case, benefit_end + DAY)
@@ -480,7 +510,7 @@ def test_a_meeting_resets_the_follow_up_cadence(person, fk_officer):
         case=case,
         kind="avstamningsmote",
         on=meeting_day,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=meeting_day,
     )
 
@@ -563,7 +593,7 @@ def test_the_phase_move_limit_comes_from_the_case_rule_set(person, fk_officer, p
             case=case,
             to_phase=Phase.INTRODUCTION_TRIAL,
             on=day_201,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=day_201,
         )
     assert "passerat 200 dagar" in str(refused.value)
@@ -582,7 +612,7 @@ def test_a_case_referred_under_the_old_rules_keeps_its_start_deadline_when_it_st
         case=case,
         to_phase=Phase.NEEDS_ANALYSIS,
         on=referral + days(11),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=referral + days(11),
     )
 

@@ -21,7 +21,6 @@ from cases.secrecy import (
 )
 from cases.selectors import worklist_rows
 from cases.services import (
-    ConcurrentEditError,
     case_move_area,
     case_open,
     case_transition,
@@ -29,6 +28,7 @@ from cases.services import (
     consent_record,
     consent_withdraw,
 )
+from samverkan.services import AccessContext, ConcurrentEditError
 
 DAY = dt.timedelta(days=1)
 D = dt.date(2026, 5, 4)
@@ -61,6 +61,7 @@ def sharing(person, given_on, **kwargs):
         covers_sharing=True,
         covers_follow_up=False,
         today=TODAY,
+        context=AccessContext.system("test"),
         **kwargs,
     )
 
@@ -97,24 +98,34 @@ CONSENT_STATES = {
             covers_sharing=False,
             covers_follow_up=True,
             today=TODAY,
+            context=AccessContext.system("test"),
         ),
         False,
     ),
     "withdrawn-that-day": (
         lambda p: consent_withdraw(
-            consent=sharing(p, D - dt.timedelta(days=30)), withdrawn_on=D, today=TODAY
+            consent=sharing(p, D - dt.timedelta(days=30)),
+            withdrawn_on=D,
+            today=TODAY,
+            context=AccessContext.system("test"),
         ),
         False,
     ),
     "withdrawn-before": (
         lambda p: consent_withdraw(
-            consent=sharing(p, D - dt.timedelta(days=30)), withdrawn_on=D - DAY, today=TODAY
+            consent=sharing(p, D - dt.timedelta(days=30)),
+            withdrawn_on=D - DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
         ),
         False,
     ),
     "withdrawn-after": (
         lambda p: consent_withdraw(
-            consent=sharing(p, D - dt.timedelta(days=30)), withdrawn_on=D + DAY, today=TODAY
+            consent=sharing(p, D - dt.timedelta(days=30)),
+            withdrawn_on=D + DAY,
+            today=TODAY,
+            context=AccessContext.system("test"),
         ),
         True,
     ),
@@ -169,7 +180,7 @@ def open_case(person, fk_officer, af_officer):
         af_officer=af_officer,
         benefit="sjukpenning",
         benefit_end_date=dt.date(2026, 4, 30),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=dt.date(2026, 1, 12),
     )
 
@@ -196,7 +207,7 @@ def test_an_af_officer_cannot_set_the_benefit_end_date_even_with_consent(
             case=open_case,
             expected_version=open_case.version,
             data={"benefit_end_date": dt.date(2026, 12, 31)},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
             today=TODAY,
         )
 
@@ -230,7 +241,7 @@ def test_case_update_lets_each_agency_write_only_its_own_fields(
             case=open_case,
             expected_version=open_case.version,
             data={field: value},
-            user=user,
+            context=AccessContext.for_user(user),
             today=TODAY,
         )
         assert getattr(updated, field) == value and updated.version == before[3] + 1
@@ -240,7 +251,7 @@ def test_case_update_lets_each_agency_write_only_its_own_fields(
                 case=open_case,
                 expected_version=open_case.version,
                 data={field: value},
-                user=user,
+                context=AccessContext.for_user(user),
                 today=TODAY,
             )
         assert field in refused.value.message_dict
@@ -285,7 +296,9 @@ def test_the_worklist_hides_them_again_from_the_day_consent_is_withdrawn(
     open_case, person, af_officer
 ):
     consent = sharing(person, dt.date(2026, 1, 12))
-    consent_withdraw(consent=consent, withdrawn_on=D, today=TODAY)
+    consent_withdraw(
+        consent=consent, withdrawn_on=D, today=TODAY, context=AccessContext.system("test")
+    )
 
     before = _worklist_row(af_officer, open_case, D - DAY)
     on_the_day = _worklist_row(af_officer, open_case, D)
@@ -304,7 +317,7 @@ def test_a_stale_case_edit_is_refused_and_the_first_save_stands(open_case, fk_of
         case=open_case,
         expected_version=opened_at,
         data={"af_notes": "Första versionen"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
         today=TODAY,
     )
     after_first = _row(open_case)
@@ -314,7 +327,7 @@ def test_a_stale_case_edit_is_refused_and_the_first_save_stands(open_case, fk_of
             case=open_case,
             expected_version=opened_at,
             data={"target_group": "exhausted_insurance", "fk_notes": "Andra versionen"},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
 
@@ -328,7 +341,7 @@ def test_case_history_records_who_changed_what_from_old_to_new(open_case, fk_off
         case=open_case,
         expected_version=open_case.version,
         data={"target_group": "sick_unemployed", "benefit_end_date": dt.date(2026, 10, 1)},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )
 
@@ -348,7 +361,7 @@ def test_case_history_records_phase_moves_by_whom(open_case, af_officer):
         to_phase=Phase.CLOSED,
         on=dt.date(2026, 3, 1),
         exit_reason="completed",
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
         today=TODAY,
     )
 
@@ -376,7 +389,13 @@ def test_moving_a_case_moves_person_and_case_and_the_old_area_loses_access(
     assert list(Case.objects.visible_to(fk_officer)) == [open_case]
     day = dt.date(2026, 3, 16)
 
-    moved = case_move_area(case=open_case, to_area=other_area, on=day, user=coordinator, today=day)
+    moved = case_move_area(
+        case=open_case,
+        to_area=other_area,
+        on=day,
+        context=AccessContext.for_user(coordinator),
+        today=day,
+    )
 
     moved.refresh_from_db()
     person.refresh_from_db()
@@ -405,11 +424,21 @@ def test_a_move_cannot_be_dated_ahead_or_go_to_the_same_area_or_move_a_closed_ca
 ):
     with pytest.raises(ValidationError) as ahead:
         case_move_area(
-            case=open_case, to_area=other_area, on=TODAY + DAY, user=coordinator, today=TODAY
+            case=open_case,
+            to_area=other_area,
+            on=TODAY + DAY,
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
         )
     assert "inte i förväg" in str(ahead.value)
     with pytest.raises(ValidationError):
-        case_move_area(case=open_case, to_area=area, on=TODAY, user=coordinator, today=TODAY)
+        case_move_area(
+            case=open_case,
+            to_area=area,
+            on=TODAY,
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
+        )
     assert Case.objects.get(pk=open_case.pk).area == area
 
     case_transition(
@@ -417,10 +446,16 @@ def test_a_move_cannot_be_dated_ahead_or_go_to_the_same_area_or_move_a_closed_ca
         to_phase=Phase.CLOSED,
         on=dt.date(2026, 3, 1),
         exit_reason="moved",
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
         today=TODAY,
     )
     with pytest.raises(ValidationError) as closed:
-        case_move_area(case=open_case, to_area=other_area, on=TODAY, user=coordinator, today=TODAY)
+        case_move_area(
+            case=open_case,
+            to_area=other_area,
+            on=TODAY,
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
+        )
     assert "avslutat ärende flyttas inte" in str(closed.value)
     assert not CaseAreaMove.objects.exists()

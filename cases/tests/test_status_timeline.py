@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from cases.models import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
 from cases.services import status_entry_save
 from cases.tests.factories import PersonFactory
+from samverkan.services import AccessContext
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = dt.timedelta(days=1)
@@ -27,7 +28,12 @@ def code(value: str) -> StatusCode:
 
 def save(person, on, value, user=None, **kwargs):
     return status_entry_save(
-        person=person, on=on, code=code(value), user=user, today=TODAY, **kwargs
+        person=person,
+        on=on,
+        code=code(value),
+        context=AccessContext.for_user(user),
+        today=TODAY,
+        **kwargs,
     )
 
 
@@ -101,7 +107,13 @@ def test_an_inactive_code_is_refused_and_nothing_is_saved(person, af_officer):
     retired.save()
 
     with pytest.raises(ValidationError) as refused:
-        status_entry_save(person=person, on=dt.date(2026, 3, 1), code=retired, today=TODAY)
+        status_entry_save(
+            person=person,
+            on=dt.date(2026, 3, 1),
+            code=retired,
+            today=TODAY,
+            context=AccessContext.system("test"),
+        )
 
     assert refused.value.message_dict["code"] == ["Statuskoden används inte längre."]
     assert not StatusEntry.objects.exists()
@@ -113,10 +125,18 @@ def test_a_future_status_date_is_refused_and_today_is_allowed(person, af_officer
     with time_machine.travel(noon(TODAY), tick=False):
         with pytest.raises(ValidationError) as refused:
             status_entry_save(
-                person=person, on=TODAY + DAY, code=code("education"), user=af_officer
+                person=person,
+                on=TODAY + DAY,
+                code=code("education"),
+                context=AccessContext.for_user(af_officer),
             )
         assert refused.value.message_dict["date"] == ["Datumet får inte ligga i framtiden."]
         assert not StatusEntry.objects.exists()
 
-        entry = status_entry_save(person=person, on=TODAY, code=code("education"), user=af_officer)
+        entry = status_entry_save(
+            person=person,
+            on=TODAY,
+            code=code("education"),
+            context=AccessContext.for_user(af_officer),
+        )
     assert entry.date == TODAY and entry.created_by == af_officer

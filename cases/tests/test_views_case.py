@@ -16,6 +16,7 @@ from cases.services import case_open, case_transition, case_update, consent_reco
 from cases.tests.factories import PersonFactory, make_personnummer
 from mapping.models import Meeting, PlanVersion
 from mapping.services import meeting_create, plan_save
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 CASE_PAGES = [
@@ -26,8 +27,8 @@ CASE_PAGES = [
     "cases:case_move",
     "cases:situation_start",
     "cases:situation_end",
-    "cases:plan_create",
-    "cases:meeting_create",
+    "mapping:plan_create",
+    "mapping:case_meeting_create",
 ]
 BENEFIT_NOTE = "Läkarintyg visar nedsatt arbetsförmåga i ryggen"
 
@@ -56,7 +57,7 @@ def open_needs_analysis(person, fk_officer, af_officer, *, started=30, **fields)
         fk_officer=fk_officer,
         af_officer=af_officer,
         target_group="sick_unemployed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
         **fields,
     )
 
@@ -69,12 +70,17 @@ def started(person, fk_officer, af_officer):
         case=case,
         expected_version=None,
         data={"benefit_end_date": TODAY() + dt.timedelta(days=250), "fk_notes": BENEFIT_NOTE},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
 
 def add_plan(case, user):
-    return plan_save(case=case, goal="Arbete inom handeln", activities="Arbetsprövning", user=user)
+    return plan_save(
+        case=case,
+        goal="Arbete inom handeln",
+        activities="Arbetsprövning",
+        context=AccessContext.for_user(user),
+    )
 
 
 # --- outsiders --------------------------------------------------------------------------------
@@ -118,7 +124,7 @@ def test_case_page_shows_flags_with_wording_deadline_and_overdue_in_words(
 def test_a_meeting_counts_as_follow_up(started, fk_officer, login):
     client = login(fk_officer)
     client.post(
-        url("cases:meeting_create", started),
+        url("mapping:case_meeting_create", started),
         {"kind": "follow_up", "date": TODAY().isoformat(), "participants": ["person", "AF"]},
     )
 
@@ -136,7 +142,7 @@ def test_priority_flags_are_shown_as_tags(area, fk_officer, af_officer, login):
         case=case,
         expected_version=None,
         data={"benefit_end_date": TODAY() + dt.timedelta(days=200)},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     body = login(fk_officer).get(url("cases:case_detail", case)).content.decode()
     priority = re.search(r'data-testid="priority">(.*?)</dd>', body, re.S).group(1)
@@ -145,9 +151,18 @@ def test_priority_flags_are_shown_as_tags(area, fk_officer, af_officer, login):
 
 def test_phase_timeline_situations_plans_and_meetings_are_shown(started, fk_officer, login):
     add_plan(started, fk_officer)
-    plan_save(case=started, goal="Nytt mål: lager", activities="Praktik", user=fk_officer)
+    plan_save(
+        case=started,
+        goal="Nytt mål: lager",
+        activities="Praktik",
+        context=AccessContext.for_user(fk_officer),
+    )
     meeting_create(
-        person=started.person, case=started, kind="avstamningsmote", on=TODAY(), user=fk_officer
+        person=started.person,
+        case=started,
+        kind="avstamningsmote",
+        on=TODAY(),
+        context=AccessContext.for_user(fk_officer),
     )
 
     body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
@@ -195,6 +210,7 @@ def test_af_officer_sees_fk_facts_while_a_consent_covers_sharing(started, af_off
         given_on=days_ago(40),
         covers_sharing=True,
         covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
     body = login(af_officer).get(url("cases:case_detail", started)).content.decode()
 
@@ -211,7 +227,7 @@ def test_fk_officer_without_consent_does_not_see_afs_notes(started, af_officer, 
         case=started,
         expected_version=None,
         data={"af_notes": "Motiverad till arbetsprövning"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
     body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
     assert "Motiverad till arbetsprövning" not in body and "AF:s anteckningar:" not in body
@@ -224,7 +240,7 @@ def test_history_shows_who_changed_what_old_and_new(started, fk_officer, login):
         case=started,
         expected_version=None,
         data={"target_group": "exhausted_insurance"},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
     history = body[body.index('data-testid="history"') :]
@@ -393,7 +409,10 @@ def test_a_phase_not_offered_is_refused_and_a_start_before_the_referral_too(
     person, fk_officer, af_officer, login
 ):
     case = case_open(
-        person=person, referral_date=days_ago(10), fk_officer=fk_officer, user=fk_officer
+        person=person,
+        referral_date=days_ago(10),
+        fk_officer=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     client = login(fk_officer)
     skip = client.post(
@@ -422,7 +441,12 @@ def test_a_phase_not_offered_is_refused_and_a_start_before_the_referral_too(
 def test_a_stale_phase_form_is_a_conflict(started, fk_officer, af_officer, login):
     add_plan(started, fk_officer)
     stale = Case.objects.get(pk=started.pk).version
-    case_update(case=started, expected_version=None, data={"af_notes": "Ändrat"}, user=af_officer)
+    case_update(
+        case=started,
+        expected_version=None,
+        data={"af_notes": "Ändrat"},
+        context=AccessContext.for_user(af_officer),
+    )
     response = login(fk_officer).post(
         url("cases:case_transition", started),
         {"to_phase": "introduction_trial", "on": TODAY().isoformat(), "version": stale},
@@ -583,14 +607,14 @@ def test_situation_at_end_has_no_public_support_months(started, af_officer, logi
 
 def test_officer_saves_plan_versions(started, fk_officer, login):
     client = login(fk_officer)
-    empty = client.post(url("cases:plan_create", started), {"goal": " ", "activities": "x"})
+    empty = client.post(url("mapping:plan_create", started), {"goal": " ", "activities": "x"})
     assert field_error(empty, "goal")
     assert not PlanVersion.objects.exists()
 
-    client.post(url("cases:plan_create", started), {"goal": "Mål ett", "activities": "A"})
-    form = client.get(url("cases:plan_create", started)).content.decode()
+    client.post(url("mapping:plan_create", started), {"goal": "Mål ett", "activities": "A"})
+    form = client.get(url("mapping:plan_create", started)).content.decode()
     assert "Mål ett" in form  # the new version starts from the latest
-    client.post(url("cases:plan_create", started), {"goal": "Mål två", "activities": "B"})
+    client.post(url("mapping:plan_create", started), {"goal": "Mål två", "activities": "B"})
 
     assert list(started.plan_versions.values_list("version", "goal")) == [
         (2, "Mål två"),
@@ -601,16 +625,18 @@ def test_officer_saves_plan_versions(started, fk_officer, login):
 def test_officer_registers_a_meeting(started, fk_officer, login):
     client = login(fk_officer)
     future = client.post(
-        url("cases:meeting_create", started),
+        url("mapping:case_meeting_create", started),
         {"kind": "kontaktmote", "date": (TODAY() + dt.timedelta(days=1)).isoformat()},
     )
     assert field_error(future, "date") == "Registrera mötet när det har hållits."
-    no_kind = client.post(url("cases:meeting_create", started), {"date": TODAY().isoformat()})
+    no_kind = client.post(
+        url("mapping:case_meeting_create", started), {"date": TODAY().isoformat()}
+    )
     assert field_error(no_kind, "kind")
     assert not Meeting.objects.exists()
 
     client.post(
-        url("cases:meeting_create", started),
+        url("mapping:case_meeting_create", started),
         {
             "kind": "kontaktmote",
             "date": TODAY().isoformat(),
@@ -628,7 +654,11 @@ def test_officer_registers_a_meeting(started, fk_officer, login):
 
 def test_closing_a_case_through_the_service_shows_on_the_page(started, fk_officer, login):
     case_transition(
-        case=started, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="too_ill", user=fk_officer
+        case=started,
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="too_ill",
+        context=AccessContext.for_user(fk_officer),
     )
     body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
     assert "För sjuk för att fortsätta" in body
@@ -650,8 +680,11 @@ HUGE = "9" * 25
         ("cases:case_close", {"on": "0000-00-00", "exit_reason": "\x00", "version": HUGE}),
         ("cases:case_move", {"to_area": HUGE, "on": "igår"}),
         ("cases:situation_start", {"working": "ja", "work_share_percent": HUGE}),
-        ("cases:plan_create", {"goal": "x" * 100_000, "activities": "\x00"}),
-        ("cases:meeting_create", {"kind": "fest", "date": "2024-13-01", "participants": [HUGE]}),
+        ("mapping:plan_create", {"goal": "x" * 100_000, "activities": "\x00"}),
+        (
+            "mapping:case_meeting_create",
+            {"kind": "fest", "date": "2024-13-01", "participants": [HUGE]},
+        ),
     ],
 )
 def test_bad_input_is_a_message_not_a_500(started, coordinator, login, name, data):

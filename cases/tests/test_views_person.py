@@ -14,6 +14,7 @@ from audit.models import AccessLog
 from cases.models import Case, Consent, Person, Phase, StatusCode, StatusEntry
 from cases.services import consent_record, status_entry_save
 from cases.tests.factories import CaseFactory, PersonFactory, make_personnummer
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 PERSON_PAGES = [
@@ -179,15 +180,20 @@ def test_person_page_shows_the_facts_consents_timeline_and_cases(case, person, f
         given_on=TODAY() - dt.timedelta(days=10),
         covers_sharing=True,
         covers_follow_up=False,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     code = StatusCode.objects.get(code="openly_unemployed")
-    status_entry_save(person=person, on=TODAY() - dt.timedelta(days=20), code=code, user=fk_officer)
+    status_entry_save(
+        person=person,
+        on=TODAY() - dt.timedelta(days=20),
+        code=code,
+        context=AccessContext.for_user(fk_officer),
+    )
     status_entry_save(
         person=person,
         on=TODAY() - dt.timedelta(days=5),
         code=StatusCode.objects.get(code="education"),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     body = login(fk_officer).get(url("cases:person_detail", person)).content.decode()
@@ -203,12 +209,16 @@ def test_person_page_shows_the_facts_consents_timeline_and_cases(case, person, f
 def test_status_on_a_date_is_the_latest_entry_on_or_before_it(person, case, fk_officer, login):
     start = TODAY() - dt.timedelta(days=30)
     status_entry_save(
-        person=person, on=start, code=StatusCode.objects.get(code="openly_unemployed")
+        person=person,
+        on=start,
+        code=StatusCode.objects.get(code="openly_unemployed"),
+        context=AccessContext.system("test"),
     )
     status_entry_save(
         person=person,
         on=start + dt.timedelta(days=10),
         code=StatusCode.objects.get(code="work_subsidised"),
+        context=AccessContext.system("test"),
     )
     client = login(fk_officer)
 
@@ -331,6 +341,7 @@ def test_officer_withdraws_a_consent(case, person, fk_officer, login):
         given_on=TODAY() - dt.timedelta(days=30),
         covers_sharing=True,
         covers_follow_up=True,
+        context=AccessContext.system("test"),
     )
     client = login(fk_officer)
     person_page = client.get(url("cases:person_detail", person)).content.decode()
@@ -351,7 +362,11 @@ def test_officer_withdraws_a_consent(case, person, fk_officer, login):
 
 def test_withdrawing_before_the_consent_was_given_is_refused(case, person, fk_officer, login):
     consent = consent_record(
-        person=person, given_on=TODAY(), covers_sharing=True, covers_follow_up=False
+        person=person,
+        given_on=TODAY(),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
     response = login(fk_officer).post(
         url("cases:consent_withdraw", person),
@@ -363,10 +378,20 @@ def test_withdrawing_before_the_consent_was_given_is_refused(case, person, fk_of
 
 
 def test_another_persons_consent_cannot_be_withdrawn_here(case, person, area, fk_officer, login):
-    consent_record(person=person, given_on=TODAY(), covers_sharing=True, covers_follow_up=False)
+    consent_record(
+        person=person,
+        given_on=TODAY(),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
     other = PersonFactory(area=area)
     consent = consent_record(
-        person=other, given_on=TODAY(), covers_sharing=True, covers_follow_up=False
+        person=other,
+        given_on=TODAY(),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
     response = login(fk_officer).post(
         url("cases:consent_withdraw", person),
@@ -516,7 +541,13 @@ def test_a_second_open_case_is_refused(case, person, coordinator, login):
     ],
 )
 def test_bad_person_input_is_a_message_not_a_500(case, person, fk_officer, login, name, data):
-    consent_record(person=person, given_on=TODAY(), covers_sharing=True, covers_follow_up=False)
+    consent_record(
+        person=person,
+        given_on=TODAY(),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
 
     response = login(fk_officer).post(url(name, person), data)
 

@@ -12,6 +12,7 @@ from audit.models import AccessLog
 from cases.models import Phase, RuleSet
 from cases.services import case_open, case_transition
 from cases.tests.factories import PersonFactory
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 
@@ -38,6 +39,7 @@ def cases(area, fk_officer, af_officer):
         start_date=days_ago(30),
         fk_officer=fk_officer,
         target_group="sick_unemployed",
+        context=AccessContext.system("test"),
     )
     later = case_open(  # follow-up due in 23 days
         person=person("Senaresson"),
@@ -46,12 +48,14 @@ def cases(area, fk_officer, af_officer):
         fk_officer=fk_officer,
         af_officer=af_officer,
         target_group="exhausted_insurance",
+        context=AccessContext.system("test"),
     )
     referred = case_open(  # needs analysis due to start in 11 days
         person=person("Anmälddotter"),
         referral_date=days_ago(3),
         fk_officer=fk_officer,
         target_group="sick_unemployed",
+        context=AccessContext.system("test"),
     )
     return {"overdue": overdue, "later": later, "referred": referred}
 
@@ -118,7 +122,10 @@ def test_officer_sees_own_cases_and_the_coordinator_the_whole_area(
     cases, area, colleague, coordinator, login
 ):
     others = case_open(
-        person=PersonFactory(area=area), referral_date=days_ago(1), af_officer=colleague
+        person=PersonFactory(area=area),
+        referral_date=days_ago(1),
+        af_officer=colleague,
+        context=AccessContext.system("test"),
     )
     officer_rows = row_order(login(colleague).get(reverse("home")))
     assert officer_rows == [others.pk]
@@ -132,7 +139,13 @@ def test_officer_sees_own_cases_and_the_coordinator_the_whole_area(
 
 def test_a_closed_case_stays_until_its_closing_documentation_is_written(cases, fk_officer, login):
     case = cases["later"]
-    case_transition(case=case, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed")
+    case_transition(
+        case=case,
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="completed",
+        context=AccessContext.system("test"),
+    )
 
     response = login(fk_officer).get(reverse("home"), {"flag": "closing_doc_due"})
 

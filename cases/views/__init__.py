@@ -2,10 +2,40 @@
 
 Every object is fetched through cases.access (another area's object answers 404) and every read
 of a person's data is logged with its purpose; every write goes through a service with the
-request, which validates, saves atomically and logs the change. A service's ValidationError is
-shown next to the field it names, so bad input changes nothing and never gives a 500."""
+request's AccessContext, which validates, saves atomically and logs the change. A service's
+ValidationError is shown next to the field it names, so bad input changes nothing and never gives
+a 500. The apps above cases add their parts to these pages through cases.views.parts."""
 
-from .case_actions import *  # noqa: F403
-from .case_page import *  # noqa: F403
-from .people import *  # noqa: F403
-from .worklist import *  # noqa: F403
+from .case_actions import case_close, case_edit, case_move, case_transition, situation_edit
+from .case_page import case_detail
+from .people import (
+    case_open,
+    consent_create,
+    consent_withdraw,
+    person_create,
+    person_detail,
+    person_edit,
+    status_entry_create,
+)
+from .worklist import caseload, home, person_reason, person_search, worklist
+
+__all__ = [
+    "case_close",
+    "case_detail",
+    "case_edit",
+    "case_move",
+    "case_open",
+    "case_transition",
+    "caseload",
+    "consent_create",
+    "consent_withdraw",
+    "home",
+    "person_create",
+    "person_detail",
+    "person_edit",
+    "person_reason",
+    "person_search",
+    "situation_edit",
+    "status_entry_create",
+    "worklist",
+]

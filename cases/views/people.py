@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
+from samverkan.display import display_value
+from samverkan.forms import add_service_errors
+from samverkan.services import AccessContext
+from samverkan.views import bound_form, record_initial, stored_rows, versioned_edit
 
 from .. import services
 from ..forms import (
@@ -19,24 +23,24 @@ from ..forms import (
     ConsentWithdrawForm,
     PersonCreateForm,
     PersonEditForm,
-    PersonForm,
     StatusEntryForm,
     StatusOnForm,
 )
 from ..models import Person, StatusEntry
-from ._common import (
-    _add_service_errors,
-    _bound,
-    _form_page,
-    _label,
-    _person,
-    _reason_redirect,
-    _rebind_with_version,
-    _stored_rows,
-    display_value,
-)
+from .pages import field_label, form_page, person_for_page, reason_required
+from .parts import person_page_parts
 
-# --- people -----------------------------------------------------------------------------------
+PERSON_FACTS = (
+    "born_abroad",
+    "education_level",
+    "disability",
+    "phone",
+    "email",
+    "street_address",
+    "postal_code",
+    "city",
+    "protected_identity",
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,22 +48,22 @@ def person_create(request):
     scope = scope_for(request.user)
     if not scope.case_access:
         raise PermissionDenied
-    form = _bound(request, PersonCreateForm, area_ids=scope.area_ids)
+    form = bound_form(request, PersonCreateForm, area_ids=scope.area_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             person = services.person_create(
                 personnummer=data["personnummer"],
                 area=data["area"],
-                request=request,
+                context=AccessContext.from_request(request),
                 **form.service_data(),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Personen är registrerad."))
             return redirect("cases:person_detail", pk=person.pk)
-    return _form_page(
+    return form_page(
         request,
         {
             "title": _("Registrera ny person"),
@@ -70,28 +74,15 @@ def person_create(request):
     )
 
 
-@_reason_redirect
+@reason_required
 def person_detail(request, pk):
-    person, purpose = _person(request, pk)
+    person, purpose = person_for_page(request, pk)
     today = timezone.localdate()
     cases = list(
         person.cases.visible_to(request.user)
         .select_related("fk_officer", "af_officer", "area")
         .order_by("-created_at", "-id")
     )
-    # Imported here: mapping.views imports cases.views._common, which loads this module.
-    from mapping.views.mapping_common import mapping_status_label, participant_labels
-
-    mappings = list(
-        person.mappings.visible_to(request.user)
-        .select_related("case")
-        .order_by("-requested_on", "-id")
-    )
-    for mapping in mappings:
-        mapping.status_label = mapping_status_label(mapping)
-    meetings = list(person.meetings.visible_to(request.user).select_related("mapping", "case"))
-    for meeting in meetings:
-        meeting.participant_labels = participant_labels(meeting.participants)
     status_form = StatusOnForm(request.GET if "status_on" in request.GET else None)
     status_on = None
     if status_form.is_bound and status_form.is_valid() and status_form.cleaned_data["status_on"]:
@@ -105,10 +96,7 @@ def person_detail(request, pk):
             "purpose": purpose,
             "cases": cases,
             "has_open_case": any(c.is_open for c in cases),
-            "mappings": mappings,
-            # One open mapping per person, in whichever area (a database constraint).
-            "has_open_mapping": person.mappings.open().exists(),
-            "meetings": meetings,
+            "parts": person_page_parts(request=request, person=person, today=today),
             "consents": list(person.consents.select_related("recorded_by")),
             "entries": list(person.status_entries.select_related("code", "created_by")),
             "status_form": status_form,
@@ -116,79 +104,66 @@ def person_detail(request, pk):
             "anonymous": person.is_anonymous_on(today),
             "facts": [
                 (
-                    _label(Person, name),
+                    field_label(Person, name),
                     display_value(Person._meta.get_field(name), getattr(person, name)),
                 )
-                for name in (
-                    "born_abroad",
-                    "education_level",
-                    "disability",
-                    "phone",
-                    "email",
-                    "street_address",
-                    "postal_code",
-                    "city",
-                    "protected_identity",
-                )
+                for name in PERSON_FACTS
             ],
         },
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    person, _purpose = _person(request, pk)
-    stored = None
-    if request.method == "POST":
-        form = PersonEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.person_update(
-                    person=person,
-                    expected_version=form.cleaned_data["version"],
-                    data=form.service_data(),
-                    request=request,
-                )
-            except services.ConcurrentEditError as exc:
-                person.refresh_from_db()
-                stored = _stored_rows(person, form)
-                form = _rebind_with_version(form, person.version)
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Uppgifterna är sparade."))
-                return redirect("cases:person_detail", pk=person.pk)
-    else:
-        initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-        form = PersonEditForm(initial={**initial, "version": person.version})
-    return _form_page(
+    person, _purpose = person_for_page(request, pk)
+    form = bound_form(request, PersonEditForm)
+    if not form.is_bound:
+        form.initial = record_initial(person, form)
+    edit = versioned_edit(
+        request,
+        form,
+        record=person,
+        save=lambda form: services.person_update(
+            person=person,
+            expected_version=form.cleaned_data["version"],
+            data=form.service_data(),
+            context=AccessContext.from_request(request),
+        ),
+        message=_("Uppgifterna är sparade."),
+        success_url=reverse("cases:person_detail", args=[person.pk]),
+        stored=stored_rows,
+    )
+    if edit.response:
+        return edit.response
+    return form_page(
         request,
         {
             "title": _("Ändra uppgifter om %(name)s") % {"name": person.full_name},
-            "form": form,
-            "stored": stored,
+            "form": edit.form,
+            "stored": edit.stored,
             "submit_label": _("Spara"),
             "cancel_url": reverse("cases:person_detail", args=[person.pk]),
         },
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def consent_create(request, pk):
-    person, _purpose = _person(request, pk)
-    form = _bound(request, ConsentForm)
+    person, _purpose = person_for_page(request, pk)
+    form = bound_form(request, ConsentForm)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(person=person, request=request, **form.cleaned_data)
+            services.consent_record(
+                person=person, context=AccessContext.from_request(request), **form.cleaned_data
+            )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Samtycket är registrerat."))
             return redirect("cases:person_detail", pk=person.pk)
-    return _form_page(
+    return form_page(
         request,
         {
             "title": _("Registrera samtycke"),
@@ -205,30 +180,30 @@ def consent_create(request, pk):
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, pk):
     """The consent is chosen in the form (preselected by ?samtycke=<id> from the person page)."""
-    person, _purpose = _person(request, pk)
+    person, _purpose = person_for_page(request, pk)
     initial = {}
     chosen = request.GET.get("samtycke", "")
     if chosen.isdigit() and len(chosen) < 10:
         initial["consent"] = int(chosen)
-    form = _bound(request, ConsentWithdrawForm, person=person, initial=initial)
+    form = bound_form(request, ConsentWithdrawForm, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
                 consent=form.cleaned_data["consent"],
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
-                request=request,
+                context=AccessContext.from_request(request),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Samtycket är återkallat."))
             return redirect("cases:person_detail", pk=person.pk)
     no_consent = not form.fields["consent"].queryset.exists()
-    return _form_page(
+    return form_page(
         request,
         {
             "title": _("Återkalla samtycke"),
@@ -241,11 +216,11 @@ def consent_withdraw(request, pk):
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def status_entry_create(request, pk):
-    person, _purpose = _person(request, pk)
-    form = _bound(request, StatusEntryForm)
+    person, _purpose = person_for_page(request, pk)
+    form = bound_form(request, StatusEntryForm)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -254,14 +229,14 @@ def status_entry_create(request, pk):
                 on=data["date"],
                 code=data["code"],
                 note=data["note"],
-                request=request,
+                context=AccessContext.from_request(request),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Statusposten är sparad."))
             return redirect("cases:person_detail", pk=person.pk)
-    return _form_page(
+    return form_page(
         request,
         {
             "title": _("Ny statuspost"),
@@ -273,25 +248,27 @@ def status_entry_create(request, pk):
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def case_open(request, pk):
-    person, _purpose = _person(request, pk)
+    person, _purpose = person_for_page(request, pk)
     scope = scope_for(request.user)
     initial = {}
     if scope.is_officer and scope.agency_code in ("FK", "AF"):
         initial[f"{scope.agency_code.lower()}_officer"] = request.user.pk
-    form = _bound(request, CaseOpenForm, person=person, user=request.user, initial=initial)
+    form = bound_form(request, CaseOpenForm, person=person, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(person=person, request=request, **form.service_data())
+            case = services.case_open(
+                person=person, context=AccessContext.from_request(request), **form.service_data()
+            )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ärendet är öppnat."))
             return redirect("cases:case_detail", pk=case.pk)
     open_case = person.cases.open().first()
-    return _form_page(
+    return form_page(
         request,
         {
             "title": _("Öppna ärende"),

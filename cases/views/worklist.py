@@ -22,17 +22,11 @@ from ..access import (
     break_glass_grant,
     get_visible_or_404,
 )
-from ..flags import OVERDUE, WARNING
-from ..forms import (
-    FLAG_LABELS,
-    BreakGlassForm,
-    PersonSearchForm,
-    WorklistFilterForm,
-)
+from ..flags import FLAG_LABELS, OVERDUE, WARNING
+from ..forms import BreakGlassForm, PersonSearchForm, WorklistFilterForm
 from ..models import Phase, RuleSet
-from ._common import (
-    WORKLIST_LIMIT,
-)
+
+WORKLIST_LIMIT = 500
 
 # --- home and the worklist --------------------------------------------------------------------
 

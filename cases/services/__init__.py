@@ -1,0 +1,37 @@
+"""Writes of people, cases and status entries (SPEC §3). Views, forms, commands and tasks call
+these, never `save()`. Each service validates everything before it writes anything, runs in one
+transaction, records the change in the access log, and the models' history keeps old → new.
+The helpers they share with every other app's services are in `samverkan.services`."""
+
+from .cases import (
+    CASE_FIELDS,
+    case_move_area,
+    case_open,
+    case_transition,
+    case_update,
+    officers_check,
+    on_case_closed,
+    on_case_moved,
+)
+from .people import PERSON_FIELDS, consent_record, consent_withdraw, person_create, person_update
+from .situations import SITUATION_FIELDS, situation_save
+from .status import status_entry_save
+
+__all__ = [
+    "CASE_FIELDS",
+    "PERSON_FIELDS",
+    "SITUATION_FIELDS",
+    "case_move_area",
+    "case_open",
+    "case_transition",
+    "case_update",
+    "consent_record",
+    "consent_withdraw",
+    "officers_check",
+    "on_case_closed",
+    "on_case_moved",
+    "person_create",
+    "person_update",
+    "situation_save",
+    "status_entry_save",
+]
