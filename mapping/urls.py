@@ -20,6 +20,9 @@ urlpatterns = [
         "personer/<int:pk>/moten/nytt/", views.person_meeting_create, name="person_meeting_create"
     ),
     path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
+    # a case's plan and meetings (shown on the case page)
+    path("arenden/<int:pk>/plan/ny/", views.plan_create, name="plan_create"),
+    path("arenden/<int:pk>/moten/nytt/", views.case_meeting_create, name="case_meeting_create"),
     # interventions
     path("arenden/<int:pk>/insatser/ny/", views.intervention_create, name="intervention_create"),
     path("insatser/<int:pk>/", views.intervention_detail, name="intervention_detail"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
 from accounts.scoping import scope_for
@@ -20,45 +19,19 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.access import grant_stated_reason, log_person_access
 from cases.api import fields
+from cases.api.base import PersonScopedViewSet
 from cases.api.filters import IdFilter  # noqa: F401  (re-exported for the resources)
-from cases.models import Case, Person
 from cases.selectors import (
-    _team_user_ids,
     case_list_visible_to,
-    caseload_cases,
+    person_list_on_caseload,
     person_list_visible_to,
 )
 from samverkan.api import (
-    ScopedViewSet,
     stated_reason,
 )
 
-from ..models import JointMapping, Participant
+from ..models import Participant
 from ..selectors import mapping_list_visible_to
-
-# --- the caseload -----------------------------------------------------------------------------
-
-
-def people_on_caseload(*, user) -> QuerySet[Person]:
-    """The people `user` opens without stating a reason, as one queryset: the same answers as
-    `cases.selectors.person_relation`, so a list shows exactly the records its details show
-    without break-the-glass. Area-wide roles: the whole area; officers: their own and their
-    team's cases, the people of open mappings their team handles or requested, and the people
-    they registered who have no case yet."""
-    people = person_list_visible_to(user=user)
-    if scope_for(user).area_wide:
-        return people
-    team = _team_user_ids(user)
-    open_mappings = JointMapping.objects.filter(ended_on__isnull=True).filter(
-        Q(fk_officer_id__in=team) | Q(af_officer_id__in=team) | Q(created_by_id__in=team)
-    )
-    registered = Person.history.filter(history_type="+", history_user_id=user.pk)
-    return people.filter(
-        Q(pk__in=caseload_cases(user=user).values("person_id"))
-        | Q(pk__in=open_mappings.values("person_id"))
-        | (Q(pk__in=registered.values("id")) & ~Q(pk__in=Case.objects.values("person_id")))
-    )
-
 
 # --- request bodies ---------------------------------------------------------------------------
 
@@ -136,14 +109,14 @@ class WriteSerializer(fields.KnownFieldsMixin, fields.VersionRequiredMixin, seri
 # --- views ------------------------------------------------------------------------------------
 
 
-class PersonRecordViewSet(ScopedViewSet):
+class PersonRecordViewSet(PersonScopedViewSet):
     """A resource whose records hang off a person (directly or through a case). Lists hold the
     records of the people on the caller's caseload; a write names its person or case in the
     body, and that person is opened as the page that writes would open it: the purpose logged,
     and outside the caseload only with a stated reason (header X-Access-Reason)."""
 
     def caseload_filter(self, queryset, user, person_path: str):
-        return queryset.filter(**{f"{person_path}__in": people_on_caseload(user=user)})
+        return queryset.filter(**{f"{person_path}__in": person_list_on_caseload(user=user)})
 
     def open_person(self, *, obj, person) -> None:
         """As `ScopedReadOnlyViewSet.get_object` does for the object in the address."""

@@ -16,8 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_for
-from cases.models import Benefit, Phase, TargetGroup
-from cases.secrecy import editable_case_fields, hidden_case_fields, shares_today_annotation
+from cases.secrecy import hidden_case_fields, shares_today_annotation
 from samverkan.api import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
@@ -26,27 +25,24 @@ from samverkan.api import (
     UPDATE_ERRORS,
     AreaCodeFilter,
     ScopedFilterSet,
-    VersionField,
     with_period,
 )
+from samverkan.services import AccessContext
 
 from .. import services
 from ..models import AgencyCode, Decision, JointMapping, SickLeaveBand
 from ..selectors import mapping_list_visible_to
-from ..services.mappings import MAPPING_FK_FIELDS
 from .common import (
     IdFilter,
     PersonRecordViewSet,
-    ScopedIdField,
-    WriteSerializer,
-    officers_in_scope,
     participants_field,
-    people_in_scope,
 )
-
-OTHER_AGENCYS = _("Uppgiften registreras av den andra myndigheten.")
-OPENING_PHASES = [(p.value, p.label) for p in (Phase.REFERRED, Phase.NEEDS_ANALYSIS)]
-
+from .mapping_requests import (
+    MappingCreateSerializer,
+    MappingDecideSerializer,
+    MappingSignSerializer,
+    MappingUpdateSerializer,
+)
 
 # --- responses --------------------------------------------------------------------------------
 
@@ -166,125 +162,6 @@ class JointMappingSerializer(serializers.ModelSerializer):
         return data
 
 
-# --- requests ---------------------------------------------------------------------------------
-
-
-def _officer_field(agency: str):
-    return ScopedIdField(
-        scope=officers_in_scope,
-        required=False,
-        allow_null=True,
-        help_text=f"Användar-id för kartläggningens handläggare på {agency}, i personens område.",
-    )
-
-
-BENEFIT_HELP = " Registreras bara av Försäkringskassans personal (sekretess)."
-
-
-class MappingFactsSerializer(WriteSerializer):
-    """Kartläggningens uppgifter."""
-
-    initiation_reason = serializers.CharField(help_text="Varför kartläggningen behövs.")
-    requested_on = serializers.DateField(
-        help_text="Dagen då den initierande myndigheten skickade begäran (ÅÅÅÅ-MM-DD)."
-    )
-    request_received_on = serializers.DateField(
-        required=False,
-        allow_null=True,
-        help_text="Dagen då den andra myndigheten tog emot begäran, inte före den skickades.",
-    )
-    fk_officer = _officer_field("Försäkringskassan")
-    af_officer = _officer_field("Arbetsförmedlingen")
-    benefit = serializers.ChoiceField(
-        choices=Benefit.choices,
-        required=False,
-        allow_blank=True,
-        help_text="Ersättning vid kartläggningen." + BENEFIT_HELP,
-    )
-    benefit_end_date = serializers.DateField(
-        required=False, allow_null=True, help_text="Förmånstidens slut." + BENEFIT_HELP
-    )
-    sick_leave_start = serializers.DateField(
-        required=False,
-        allow_null=True,
-        help_text="Sjukfallets första dag (dag 1), inte efter kartläggningen." + BENEFIT_HELP,
-    )
-    participants = participants_field(help_text="Vilka som deltog i kartläggningen.")
-    rough_plan = serializers.CharField(
-        required=False, allow_blank=True, help_text="Grov planering."
-    )
-
-    def validate(self, attrs):
-        """FK's benefit facts are refused from anyone else whatever the value. The service
-        refuses only a change, so a value equal to the stored one would pass: a reader who may
-        not see the fact could then find it by trying values (SPEC §7)."""
-        attrs = super().validate(attrs)
-        request = self.context.get("request")
-        own = editable_case_fields(user=request.user if request is not None else None)
-        refused = sorted(name for name in MAPPING_FK_FIELDS & set(attrs) if name not in own)
-        if refused:
-            raise serializers.ValidationError({name: [OTHER_AGENCYS] for name in refused})
-        return attrs
-
-
-class MappingCreateSerializer(MappingFactsSerializer):
-    """Begäran (POST) om gemensam kartläggning för en deltagare i ett av användarens områden;
-    kartläggningen hör till personens område. En person har högst en pågående kartläggning.
-    Uppgifterna om ersättning och sjukfall registreras bara av Försäkringskassan."""
-
-    person = ScopedIdField(scope=people_in_scope, help_text="Deltagarens id.")
-    initiated_by = serializers.ChoiceField(
-        choices=AgencyCode.choices, help_text="Myndigheten som initierade kartläggningen."
-    )
-
-
-class MappingUpdateSerializer(MappingFactsSerializer):
-    """Ändring (PATCH) av en pågående kartläggnings uppgifter. Väntar ett beslut på
-    bekräftelse tas bekräftelserna bort, och båda myndigheterna bekräftar det på nytt."""
-
-    version = VersionField()
-
-
-class MappingDecideSerializer(WriteSerializer):
-    """Beslutet efter kartläggningen. Fälten för ärendet anges bara vid aktiva insatser i
-    samarbete."""
-
-    decision = serializers.ChoiceField(choices=Decision.choices, help_text="Beslutet.")
-    decision_reason = serializers.CharField(help_text="Motiveringen till beslutet.")
-    decision_date = serializers.DateField(
-        help_text="Beslutsdatum: inte i framtiden, inte före kartläggningens senaste möte."
-    )
-    case_target_group = serializers.ChoiceField(
-        choices=TargetGroup.choices,
-        required=False,
-        allow_blank=True,
-        help_text="Bara vid aktiva insatser i samarbete: målgrupp för ärendet som öppnas.",
-    )
-    case_phase = serializers.ChoiceField(
-        choices=OPENING_PHASES,
-        required=False,
-        allow_blank=True,
-        help_text="Bara vid aktiva insatser i samarbete: ärendet börjar anmält till "
-        "beredningsgruppen eller i behovsanalys.",
-    )
-    case_date = serializers.DateField(
-        required=False,
-        allow_null=True,
-        help_text="Bara vid aktiva insatser i samarbete: beredningsgruppens datum, eller dagen "
-        "då behovsanalysen startar; inte före beslutet.",
-    )
-    version = VersionField()
-
-
-class MappingSignSerializer(WriteSerializer):
-    """Bekräftelse av beslutet för användarens myndighet."""
-
-    version = VersionField(
-        help_text="Versionen som lästes. Har beslutet ändrats sedan dess svarar API:t 409 och "
-        "inget bekräftas."
-    )
-
-
 # --- filters ----------------------------------------------------------------------------------
 
 
@@ -363,11 +240,16 @@ class JointMappingViewSet(PersonRecordViewSet):
     def create_object(self, data):
         person = data.pop("person")
         self.open_person(obj=person, person=person)
-        return services.mapping_create(person=person, request=self.request, **data)
+        return services.mapping_create(
+            person=person, context=AccessContext.from_request(self.request), **data
+        )
 
     def update_object(self, obj, data, *, expected_version):
         return services.mapping_update(
-            mapping=obj, expected_version=expected_version, data=data, request=self.request
+            mapping=obj,
+            expected_version=expected_version,
+            data=data,
+            context=AccessContext.from_request(self.request),
         )
 
     @extend_schema(
@@ -386,7 +268,10 @@ class JointMappingViewSet(PersonRecordViewSet):
         mapping = self.get_object()
         data, version = self.action_body(MappingDecideSerializer)
         mapping = services.mapping_decide(
-            mapping=mapping, expected_version=version, request=request, **data
+            mapping=mapping,
+            expected_version=version,
+            context=AccessContext.from_request(request),
+            **data,
         )
         return Response(self.output(mapping))
 
@@ -409,5 +294,7 @@ class JointMappingViewSet(PersonRecordViewSet):
             raise exceptions.PermissionDenied(SIGNER_ROLE)
         mapping = self.get_object()
         _data, version = self.action_body(MappingSignSerializer)
-        mapping = services.mapping_sign(mapping=mapping, expected_version=version, request=request)
+        mapping = services.mapping_sign(
+            mapping=mapping, expected_version=version, context=AccessContext.from_request(request)
+        )
         return Response(self.output(mapping))

@@ -21,6 +21,7 @@ from samverkan.api import (
     VersionField,
     with_period,
 )
+from samverkan.services import AccessContext
 
 from .. import services
 from ..models import Meeting
@@ -210,10 +211,13 @@ class MeetingViewSet(PersonRecordViewSet):
             on=data["date"],
             participants=data.get("participants", ()),
             notes=data.get("notes", ""),
-            request=self.request,
+            context=AccessContext.from_request(self.request),
         )
 
     def update_object(self, obj, data, *, expected_version):
         return services.meeting_update(
-            meeting=obj, expected_version=expected_version, data=data, request=self.request
+            meeting=obj,
+            expected_version=expected_version,
+            data=data,
+            context=AccessContext.from_request(self.request),
         )

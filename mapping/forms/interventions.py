@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BLANK_LABEL, BaseForm, date_field, model_field, version_field
+from samverkan.forms import BLANK_LABEL, BaseForm, date_field, model_field, version_field
 
 from ..models import ORIENTED_KINDS, Intervention, Outcome, kind_choices_grouped
 

@@ -1,4 +1,4 @@
-"""Forms of the joint-mapping and meeting pages (SPEC §4). They only read and check input: every
+"""Forms of the joint-mapping pages (SPEC §4). They only read and check input: every
 write goes through mapping.services, which validates again; the views put its errors next to the
 field they name."""
 
@@ -9,15 +9,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import (
-    BaseForm,
-    MeetingForm,
-    OfficerChoiceField,
-    model_field,
-    officers_of,
-    version_field,
-)
+from cases.forms import OfficerChoiceField, officers_of
 from cases.secrecy import editable_case_fields
+from samverkan.forms import BaseForm, model_field, version_field
 
 from ..models import AgencyCode, Decision, JointMapping, Participant, participants_in_order
 
@@ -182,46 +176,9 @@ class MappingSignForm(forms.Form):
     version = version_field()
 
 
-class MeetingCreateForm(MeetingForm):
-    """Kind, date, participants and notes of a held meeting (the case page's meeting form)."""
-
-    def __init__(self, *args, default_kind="", **kwargs):
-        super().__init__(*args, **kwargs)
-        if default_kind:
-            self.fields["kind"].initial = default_kind
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "on": data["date"],
-            "participants": data["participants"],
-            "notes": data["notes"],
-        }
-
-
-class MeetingEditForm(MeetingForm):
-    version = version_field()
-
-    @staticmethod
-    def initial_for(meeting) -> dict:
-        return {
-            "kind": meeting.kind,
-            "date": meeting.date,
-            "participants": participants_in_order(meeting.participants or []),
-            "notes": meeting.notes,
-            "version": meeting.version,
-        }
-
-    def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
-
 __all__ = [
     "MappingCreateForm",
     "MappingDecideForm",
     "MappingEditForm",
     "MappingSignForm",
-    "MeetingCreateForm",
-    "MeetingEditForm",
 ]

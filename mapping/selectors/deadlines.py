@@ -6,15 +6,13 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from cases.flags import INFO, LEVEL_ORDER, OVERDUE, case_flags, rules_for
-from cases.selectors import last_follow_ups
+from cases.flags import INFO, LEVEL_ORDER, OVERDUE, case_flag_inputs, case_flags, rules_for
 from samverkan.dates import add_days
 
 from ..models import (
     AgencyCode,
     Meeting,
 )
-from .base import suggestion_facts
 from .records import (
     WAITING_LEVEL,
     Deadline,
@@ -54,21 +52,12 @@ def person_next_deadlines(
 
     # The open case, and an ended case whose closing documentation is still missing (rule 5).
     cases = [c for c in records.cases if c.is_open or (c.end_date and not c.closing_doc_date)]
-    facts = suggestion_facts(cases) if cases else {}
-    follow_ups = last_follow_ups([c.pk for c in cases]) if cases else {}
+    inputs = case_flag_inputs(cases)
     for case in cases:
         rules = rules_for(case)
         subject = str(case)
         url = _url("cases:case_detail", case.pk)
-        flags = case_flags(
-            case,
-            today=today,
-            rules=rules,
-            has_plan=bool(case.plan_versions.all()),
-            last_follow_up=follow_ups.get(case.pk),
-            hidden=records.hidden,
-            **facts[case.pk],
-        )
+        flags = case_flags(case, today=today, rules=rules, hidden=records.hidden, **inputs[case.pk])
         for flag in flags:
             if flag.code in _NOT_DUE or (not case.is_open and flag.code != "closing_doc_due"):
                 continue

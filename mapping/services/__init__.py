@@ -1,7 +1,7 @@
 """Writes of SPEC §4: joint mappings, meetings, individual plans and interventions. Views,
 forms, commands and the API call these, never `save()`."""
 
-from ._common import ConcurrentEditError
+from .decisions import mapping_decide, mapping_sign
 from .interventions import (
     intervention_create,
     intervention_end,
@@ -10,18 +10,11 @@ from .interventions import (
     intervention_update,
     interventions_end_with_case,
 )
-from .mappings import (
-    mapping_create,
-    mapping_decide,
-    mapping_move_area,
-    mapping_sign,
-    mapping_update,
-)
+from .mappings import mapping_create, mapping_move_area, mapping_update
 from .meetings import meeting_create, meeting_update
 from .plans import plan_save
 
 __all__ = [
-    "ConcurrentEditError",
     "intervention_create",
     "intervention_end",
     "intervention_move",

@@ -1,20 +1,7 @@
-"""Helpers shared by the mapping services; the case services' own helpers, so that every write
-locks, versions, records history and logs access the same way."""
+"""Checks shared by the mapping services (the kernel every app shares is samverkan.services)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from cases.services import (  # noqa: F401  (re-exported for the mapping services)
-    ConcurrentEditError,
-    _actor,
-    _check_officers,
-    _lock,
-    _log,
-    _not_future,
-    _plausible,
-    _save_new_version,
-    _today,
-)
 
 from ..models import Participant
 

@@ -21,19 +21,20 @@ from audit.models import AccessLog
 from cases.flags import rules_for
 from cases.models import Case, Phase
 from samverkan.dates import add_days
+from samverkan.services import (
+    AccessContext,
+    actor,
+    lock_for_update,
+    log_access,
+    require_not_future,
+    require_plausible,
+    save_new_version,
+    today_or,
+)
 
 from ..models import Category, Intervention, Outcome, Provider, category_of
 from ..models import Kind as InterventionKind
-from ._common import (
-    _actor,
-    _lock,
-    _log,
-    _not_future,
-    _plausible,
-    _save_new_version,
-    _today,
-    require_text,
-)
+from ._common import require_text
 
 INTERVENTION_FIELDS = (
     "provider",
@@ -59,7 +60,7 @@ def _hours(value) -> Decimal:
     return hours
 
 
-def _case_for_start(case: Case, category: str, on: dt.date, *, request, user, today) -> Case:
+def _case_for_start(case: Case, category: str, on: dt.date, *, context, today) -> Case:
     """Lock the case and move its phase so that an intervention of `category` can start on
     `on`: needs analysis → introduction and trial, and for work-oriented support on to
     work-oriented. The case services' own rules (plan first, dates in order) apply."""
@@ -112,9 +113,7 @@ def _case_for_start(case: Case, category: str, on: dt.date, *, request, user, to
         targets.append(Phase.WORK_ORIENTED)
     for phase in targets:
         try:
-            case = case_transition(
-                case=case, to_phase=phase, on=on, request=request, user=user, today=today
-            )
+            case = case_transition(case=case, to_phase=phase, on=on, context=context, today=today)
         except ValidationError as exc:
             messages = exc.messages
             raise ValidationError({"start_date": messages}) from None
@@ -126,11 +125,11 @@ def _lock_intervention(intervention: Intervention, expected_version: int | None)
     case does (cases.services.case_transition → interventions_end_with_case): two writers can
     never wait for each other."""
     Case.objects.select_for_update().filter(pk=intervention.case_id).first()
-    return _lock(Intervention, intervention.pk, expected_version)
+    return lock_for_update(Intervention, intervention.pk, expected_version)
 
 
-def _log_write(intervention, action, purpose, request, user):
-    _log(action=action, obj=intervention, request=request, user=user, purpose=purpose)
+def _log_write(intervention, action, purpose, context):
+    log_access(context, action=action, obj=intervention, purpose=purpose)
 
 
 @transaction.atomic
@@ -145,13 +144,12 @@ def intervention_create(
     planned_start=None,
     start_date=None,
     moved_from: Intervention | None = None,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Intervention:
     """Plan an intervention (no start date: the participant waits for it) or register one that
     has started."""
-    today = _today(today)
+    today = today_or(today)
     if kind not in InterventionKind.values:
         raise ValidationError({"kind": _("Välj insats.")})
     if provider not in Provider.values:
@@ -164,7 +162,7 @@ def intervention_create(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise ValidationError(_("Ärendet är avslutat."))
-    _plausible(planned_start=planned_start)
+    require_plausible(planned_start=planned_start)
     if locked.start_date and start_date is None:
         # A planned intervention must be able to start while the case may still run.
         limit = add_days(locked.start_date, rules_for(locked).max_days)
@@ -188,10 +186,10 @@ def intervention_create(
             }
         )
     if start_date is not None:
-        _not_future("start_date", start_date, today, _("Ange startdatum när insatsen har startat."))
-        locked = _case_for_start(
-            locked, category, start_date, request=request, user=user, today=today
+        require_not_future(
+            "start_date", start_date, today, _("Ange startdatum när insatsen har startat.")
         )
+        locked = _case_for_start(locked, category, start_date, context=context, today=today)
     intervention = Intervention(
         case=locked,
         category=category,
@@ -203,12 +201,12 @@ def intervention_create(
         start_date=start_date,
         goal=goal,
         moved_from=moved_from,
-        created_by=_actor(request, user),
+        created_by=actor(context),
     )
     intervention.full_clean(validate_constraints=False)
-    intervention._history_user = _actor(request, user)
+    intervention._history_user = actor(context)
     intervention.save()
-    _log_write(intervention, AccessLog.Action.CREATE, f"insats {kind}", request, user)
+    _log_write(intervention, AccessLog.Action.CREATE, f"insats {kind}", context)
     return intervention
 
 
@@ -218,21 +216,20 @@ def intervention_start(
     intervention: Intervention,
     expected_version: int | None,
     on: dt.date,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Intervention:
     """A planned intervention starts (registration point: start of an active intervention)."""
-    today = _today(today)
+    today = today_or(today)
     current = _lock_intervention(intervention, expected_version)
     if current.start_date is not None:
         raise ValidationError(_("Insatsen har redan startat."))
     if on is None:
         raise ValidationError({"start_date": _("Ange startdatum.")})
-    _not_future("start_date", on, today, _("Ange startdatum när insatsen har startat."))
-    _case_for_start(current.case, current.category, on, request=request, user=user, today=today)
+    require_not_future("start_date", on, today, _("Ange startdatum när insatsen har startat."))
+    _case_for_start(current.case, current.category, on, context=context, today=today)
     current.start_date = on
-    return _save_new_version(current, ["start_date"], request=request, user=user)
+    return save_new_version(current, ["start_date"], context=context)
 
 
 def _end(current: Intervention, on: dt.date, outcome: str, today: dt.date) -> None:
@@ -242,7 +239,7 @@ def _end(current: Intervention, on: dt.date, outcome: str, today: dt.date) -> No
         raise ValidationError(_("Insatsen är redan avslutad."))
     if on is None:
         raise ValidationError({"end_date": _("Ange slutdatum.")})
-    _not_future("end_date", on, today)
+    require_not_future("end_date", on, today)
     if on < current.start_date:
         raise ValidationError({"end_date": _("Insatsen kan inte sluta före starten.")})
     if outcome not in Outcome.values:
@@ -259,18 +256,17 @@ def intervention_end(
     on: dt.date,
     outcome: str,
     follow_up_notes: str | None = None,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Intervention:
-    today = _today(today)
+    today = today_or(today)
     current = _lock_intervention(intervention, expected_version)
     _end(current, on, outcome, today)
     changed = ["end_date", "outcome"]
     if follow_up_notes is not None and follow_up_notes.strip() != current.follow_up_notes:
         current.follow_up_notes = follow_up_notes.strip()
         changed.append("follow_up_notes")
-    return _save_new_version(current, changed, request=request, user=user)
+    return save_new_version(current, changed, context=context)
 
 
 @transaction.atomic
@@ -285,13 +281,12 @@ def intervention_move(
     hours_per_week,
     goal: str,
     provider_name: str = "",
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Intervention:
     """Move from a running work-preparatory intervention to a work-oriented one on `on`: the
     first ends that day with its outcome, the second starts that day and points back at it."""
-    today = _today(today)
+    today = today_or(today)
     current = _lock_intervention(intervention, expected_version)
     if current.category != Category.WORK_PREPARATORY:
         raise ValidationError(
@@ -300,7 +295,7 @@ def intervention_move(
     if kind not in InterventionKind.values or category_of(kind) != Category.WORK_ORIENTED:
         raise ValidationError({"kind": _("Välj en arbetslivsinriktad insats.")})
     _end(current, on, outcome, today)
-    _save_new_version(current, ["end_date", "outcome"], request=request, user=user)
+    save_new_version(current, ["end_date", "outcome"], context=context)
     return intervention_create(
         case=current.case,
         kind=kind,
@@ -310,8 +305,7 @@ def intervention_move(
         goal=goal,
         start_date=on,
         moved_from=current,
-        request=request,
-        user=user,
+        context=context,
         today=today,
     )
 
@@ -322,13 +316,12 @@ def intervention_update(
     intervention: Intervention,
     expected_version: int | None,
     data: dict,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Intervention:
     """Change an intervention's description, hours, planned start and follow-up notes; the
     outcome only once it has ended. Start and end go through their own actions."""
-    today = _today(today)
+    today = today_or(today)
     current = _lock_intervention(intervention, expected_version)
     if not current.case.is_open and current.end_date is None:
         raise ValidationError(_("Ärendet är avslutat."))
@@ -358,26 +351,27 @@ def intervention_update(
     if "planned_start" in changed and current.start_date is not None:
         raise ValidationError({"planned_start": _("Insatsen har redan startat.")})
     if "planned_start" in changed and current.planned_start:
-        _plausible(planned_start=current.planned_start)
+        require_plausible(planned_start=current.planned_start)
         if current.planned_start < today:
             raise ValidationError(
                 {"planned_start": _("En planerad start ligger i dag eller senare.")}
             )
     current.full_clean(validate_constraints=False)
-    return _save_new_version(current, changed, request=request, user=user)
+    return save_new_version(current, changed, context=context)
 
 
 @transaction.atomic
-def interventions_end_with_case(*, case: Case, on: dt.date, request=None, user=None) -> int:
-    """Closing a case ends its running interventions that day (called by the case services).
-    Planned interventions that never started stay as they are: they did not happen, and a
-    closed case is nobody's waiting state. Returns how many were ended."""
+def interventions_end_with_case(*, case: Case, on: dt.date, context: AccessContext) -> int:
+    """Closing a case ends its running interventions that day (a hook of the case services,
+    registered in mapping.apps). Planned interventions that never started stay as they are:
+    they did not happen, and a closed case is nobody's waiting state. Returns how many
+    were ended."""
     running = case.interventions.select_for_update().filter(
         start_date__isnull=False, end_date__isnull=True
     )
     ended = 0
     for current in running:
         current.end_date = on  # case_transition refuses an end before any intervention date
-        _save_new_version(current, ["end_date"], request=request, user=user)
+        save_new_version(current, ["end_date"], context=context)
         ended += 1
     return ended

@@ -11,17 +11,18 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from samverkan.services import (
+    AccessContext,
+    actor,
+    lock_for_update,
+    log_access,
+    require_not_future,
+    save_new_version,
+    today_or,
+)
 
 from ..models import JointMapping, Meeting
-from ._common import (
-    _actor,
-    _lock,
-    _log,
-    _not_future,
-    _save_new_version,
-    _today,
-    clean_participants,
-)
+from ._common import clean_participants
 from .mappings import _clear_signatures
 
 MEETING_FIELDS = ("kind", "date", "participants", "notes")
@@ -30,7 +31,7 @@ MEETING_FIELDS = ("kind", "date", "participants", "notes")
 def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
     if on is None:
         raise ValidationError({"date": _("Ange datum.")})
-    _not_future("date", on, today, _("Registrera mötet när det har hållits."))
+    require_not_future("date", on, today, _("Registrera mötet när det har hållits."))
     if case is not None and case.person_id != person.pk:
         raise ValidationError({"case": _("Ärendet hör till en annan person.")})
     if mapping is not None:
@@ -57,7 +58,7 @@ def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
             )
 
 
-def _sync_mapping(mapping: JointMapping, *, dropped=(), request, user):
+def _sync_mapping(mapping: JointMapping, *, dropped=(), context):
     """The mapping's first meeting is its earliest meeting; its participants include everyone
     who took part in any of its meetings (`dropped`: codes just removed from a meeting, which
     leave the mapping unless another meeting still has them). While a decision is pending, any
@@ -81,7 +82,7 @@ def _sync_mapping(mapping: JointMapping, *, dropped=(), request, user):
     if current.decision_pending:
         changed += _clear_signatures(current) or ["meetings"]
     if changed:
-        _save_new_version(current, changed, request=request, user=user)
+        save_new_version(current, changed, context=context)
 
 
 @transaction.atomic
@@ -94,12 +95,11 @@ def meeting_create(
     mapping=None,
     participants=(),
     notes="",
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Meeting:
     """Register a meeting that has been held."""
-    today = _today(today)
+    today = today_or(today)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Välj mötestyp.")})
     if mapping is not None:
@@ -117,19 +117,18 @@ def meeting_create(
         date=on,
         participants=clean_participants("participants", participants),
         notes=(notes or "").strip(),
-        created_by=_actor(request, user),
+        created_by=actor(context),
     )
-    meeting._history_user = _actor(request, user)
+    meeting._history_user = actor(context)
     meeting.save()
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.CREATE,
-        request=request,
-        user=user,
         obj=meeting,
         purpose=f"möte {kind}",
     )
     if mapping is not None:
-        _sync_mapping(mapping, request=request, user=user)
+        _sync_mapping(mapping, context=context)
     return meeting
 
 
@@ -139,13 +138,12 @@ def meeting_update(
     meeting: Meeting,
     expected_version: int | None,
     data: dict,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> Meeting:
     """Correct a registered meeting (kind, date, participants, notes)."""
-    today = _today(today)
-    current = _lock(Meeting, meeting.pk, expected_version)
+    today = today_or(today)
+    current = lock_for_update(Meeting, meeting.pk, expected_version)
     if current.mapping_id and current.mapping.ended_on:
         raise ValidationError(_("Kartläggningen är avslutad; dess möten kan inte ändras."))
     changed = []
@@ -171,12 +169,11 @@ def meeting_update(
         on=current.date,
         today=today,
     )
-    _save_new_version(current, changed, request=request, user=user)
+    save_new_version(current, changed, context=context)
     if current.mapping_id:
         _sync_mapping(
             current.mapping,
             dropped=before - set(current.participants),
-            request=request,
-            user=user,
+            context=context,
         )
     return current

@@ -8,14 +8,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from samverkan.services import AccessContext, actor, log_access, require_plausible
 
 from ..models import PlanVersion
-from ._common import _actor, _log, _plausible
 
 
 @transaction.atomic
 def plan_save(
-    *, case, goal: str, activities: str, start_date=None, end_date=None, request=None, user=None
+    *, case, goal: str, activities: str, start_date=None, end_date=None, context: AccessContext
 ) -> PlanVersion:
     """Each save is a new version; earlier versions stay as they were."""
     from cases.models import Case
@@ -27,7 +27,7 @@ def plan_save(
         raise ValidationError({"goal": _("Beskriv målet.")})
     if not activities.strip():
         raise ValidationError({"activities": _("Beskriv aktiviteterna.")})
-    _plausible(start_date=start_date, end_date=end_date)
+    require_plausible(start_date=start_date, end_date=end_date)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("Slutdatum kan inte ligga före startdatum.")})
     latest = case.plan_versions.aggregate(v=Max("version"))["v"] or 0
@@ -38,12 +38,11 @@ def plan_save(
         activities=activities.strip(),
         start_date=start_date,
         end_date=end_date,
-        created_by=_actor(request, user),
+        created_by=actor(context),
     )
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.CREATE,
-        request=request,
-        user=user,
         obj=plan,
         purpose=f"plan version {plan.version}",
     )

@@ -16,6 +16,7 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from mapping import services
 from mapping.models import Intervention
 from mapping.tests.factories import InterventionFactory
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 NOT_IN_SCOPE = "Finns inte bland de poster du har åtkomst till."
@@ -53,7 +54,9 @@ def planned(case):
 
 @pytest.fixture
 def with_plan(case, fk_officer):
-    services.plan_save(case=case, goal="Arbete", activities="Friskvård", user=fk_officer)
+    services.plan_save(
+        case=case, goal="Arbete", activities="Friskvård", context=AccessContext.for_user(fk_officer)
+    )
     return case
 
 
@@ -62,7 +65,10 @@ def running(with_plan, fk_officer):
     """A work-preparatory intervention started ten days ago (the case is in introduction and
     trial since)."""
     return services.intervention_create(
-        case=with_plan, start_date=TODAY - dt.timedelta(days=10), user=fk_officer, **BODY
+        case=with_plan,
+        start_date=TODAY - dt.timedelta(days=10),
+        context=AccessContext.for_user(fk_officer),
+        **BODY,
     )
 
 
@@ -138,7 +144,7 @@ def test_the_list_costs_no_query_per_intervention(login, running, fk_officer):
         provider="employer",
         hours_per_week=10,
         goal="Prova",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     InterventionFactory(case=running.case)
     with CaptureQueriesContext(connection) as three:

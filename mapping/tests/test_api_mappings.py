@@ -16,6 +16,7 @@ from cases.tests.factories import PersonFactory
 from mapping import services
 from mapping.models import JointMapping
 from mapping.tests.factories import JointMappingFactory
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 NOT_IN_SCOPE = "Finns inte bland de poster du har åtkomst till."
@@ -63,7 +64,7 @@ def held(mapping, fk_officer):
         kind="avstamningsmote",
         on=TODAY - dt.timedelta(days=10),
         participants=["person", "FK", "AF"],
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     mapping.refresh_from_db()
     return mapping
@@ -174,7 +175,13 @@ def test_af_officer_without_consent_gets_no_fk_facts(login, mapping, af_officer)
 
 
 def test_consent_to_sharing_shows_fk_facts_to_af(login, mapping, person, af_officer):
-    consent_record(person=person, given_on=TODAY, covers_sharing=True, covers_follow_up=False)
+    consent_record(
+        person=person,
+        given_on=TODAY,
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
     data = login(af_officer).get(_detail(mapping)).json()
     assert data["sick_leave_start"] == (TODAY - dt.timedelta(days=120)).isoformat()
     assert data["sick_leave_band"] == "90_180"

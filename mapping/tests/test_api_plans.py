@@ -12,6 +12,7 @@ from cases.models import Case
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping import services
 from mapping.models import PlanVersion
+from samverkan.services import AccessContext
 
 TODAY = dt.date.today()
 NOT_IN_SCOPE = "Finns inte bland de poster du har åtkomst till."
@@ -34,7 +35,7 @@ def _ids(response):
 
 @pytest.fixture
 def plan(case, fk_officer):
-    return services.plan_save(case=case, user=fk_officer, **BODY)
+    return services.plan_save(case=case, context=AccessContext.for_user(fk_officer), **BODY)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -43,7 +44,11 @@ def plan(case, fk_officer):
 def test_officer_lists_the_plans_of_their_caseload(
     login, plan, area, fk_officer, colleague, coordinator
 ):
-    other = services.plan_save(case=CaseFactory(person=PersonFactory(area=area)), **BODY)
+    other = services.plan_save(
+        case=CaseFactory(person=PersonFactory(area=area)),
+        context=AccessContext.system("test"),
+        **BODY,
+    )
     assert _ids(login(fk_officer).get(LIST)) == {plan.pk}
     assert _ids(login(colleague).get(LIST)) == set()
     assert _ids(login(coordinator).get(LIST)) == {plan.pk, other.pk}
@@ -181,13 +186,13 @@ def test_bad_input_is_a_400_naming_the_field(login, case, fk_officer, change, fi
 def plans(area, case):
     """The team's case (needs analysis, sick and unemployed) with a plan saved in January, and
     a case in introduction and trial (exhausted insurance) with one saved in March."""
-    first = services.plan_save(case=case, **BODY)
+    first = services.plan_save(case=case, context=AccessContext.system("test"), **BODY)
     other_case = CaseFactory(
         person=PersonFactory(area=area),
         phase=Case.Phase.INTRODUCTION_TRIAL,
         target_group="exhausted_insurance",
     )
-    second = services.plan_save(case=other_case, **BODY)
+    second = services.plan_save(case=other_case, context=AccessContext.system("test"), **BODY)
     PlanVersion.objects.filter(pk=first.pk).update(
         created_at=dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
     )

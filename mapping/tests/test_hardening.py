@@ -28,6 +28,7 @@ from mapping.services import (
     meeting_update,
 )
 from mapping.tests.factories import InterventionFactory
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 
@@ -48,7 +49,7 @@ def mapping(person, fk_officer, af_officer):
         af_officer=af_officer,
         benefit="sjukpenning",
         sick_leave_start=days_ago(130),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     return JointMapping.objects.get(pk=created.pk)
 
@@ -87,15 +88,21 @@ def test_a_meeting_error_never_prints_the_sick_leave_start(person, fk_officer, a
         initiated_by="AF",
         initiation_reason="Arbetslös och sjuk.",
         requested_on=days_ago(60),
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
-    meeting_create(person=person, mapping=created, kind="avstamningsmote", on=days_ago(10))
+    meeting_create(
+        person=person,
+        mapping=created,
+        kind="avstamningsmote",
+        on=days_ago(10),
+        context=AccessContext.system("test"),
+    )
     current = fresh(created)
     mapping_update(
         mapping=current,
         expected_version=current.version,
         data={"sick_leave_start": days_ago(40)},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     # when AF registers an earlier meeting
     response = login(af_officer).post(
@@ -112,7 +119,13 @@ def test_a_meeting_error_never_prints_the_sick_leave_start(person, fk_officer, a
 
 def test_the_open_mapping_moves_with_the_person(person, case, mapping, other_area, coordinator):
     # given FK has confirmed a pending decision
-    meeting_create(person=person, mapping=mapping, kind="avstamningsmote", on=days_ago(20))
+    meeting_create(
+        person=person,
+        mapping=mapping,
+        kind="avstamningsmote",
+        on=days_ago(20),
+        context=AccessContext.system("test"),
+    )
     current = fresh(mapping)
     mapping_decide(
         mapping=current,
@@ -120,10 +133,12 @@ def test_the_open_mapping_moves_with_the_person(person, case, mapping, other_are
         decision=Decision.NO_ACTION,
         decision_reason="Arbetar redan.",
         decision_date=days_ago(10),
-        user=mapping.fk_officer,
+        context=AccessContext.for_user(mapping.fk_officer),
     )
     # when the person's case moves to another area
-    case_move_area(case=case, to_area=other_area, on=TODAY(), user=coordinator)
+    case_move_area(
+        case=case, to_area=other_area, on=TODAY(), context=AccessContext.for_user(coordinator)
+    )
     # then the mapping is the new area's, without the old officers and confirmations
     moved = fresh(mapping)
     assert moved.area == other_area
@@ -143,7 +158,7 @@ def test_implausible_dates_are_refused_by_the_services(case, fk_officer, day):
             case=case,
             expected_version=case.version,
             data={"benefit": "sjukpenning", "benefit_end_date": day},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     with pytest.raises(ValidationError):
         intervention_create(
@@ -153,7 +168,7 @@ def test_implausible_dates_are_refused_by_the_services(case, fk_officer, day):
             hours_per_week=5,
             goal="Orka.",
             planned_start=day,
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     assert fresh(case).benefit_end_date is None
     assert not case.interventions.exists()
@@ -165,7 +180,7 @@ def test_a_sick_leave_start_in_the_future_is_refused_on_the_case(case, fk_office
             case=case,
             expected_version=case.version,
             data={"sick_leave_start": dt.date(9999, 12, 31), "return_unlikely_before_181": True},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     assert "sick_leave_start" in exc.value.message_dict
 
@@ -190,7 +205,11 @@ def test_the_case_form_refuses_year_9999_next_to_the_field(case, fk_officer, log
 
 def test_a_case_cannot_begin_in_year_one(person, fk_officer):
     with pytest.raises(ValidationError):
-        case_open(person=person, referral_date=dt.date(1, 1, 1), user=fk_officer)
+        case_open(
+            person=person,
+            referral_date=dt.date(1, 1, 1),
+            context=AccessContext.for_user(fk_officer),
+        )
     assert not person.cases.exists()
 
 
@@ -206,7 +225,7 @@ def pending(person, mapping, fk_officer):
         kind="avstamningsmote",
         on=days_ago(20),
         participants=["person", "FK", "AF", "employer"],
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     current = fresh(mapping)
     return mapping_decide(
@@ -215,7 +234,7 @@ def pending(person, mapping, fk_officer):
         decision=Decision.NO_ACTION,
         decision_reason="Arbetar redan.",
         decision_date=days_ago(10),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
 
@@ -226,7 +245,7 @@ def test_a_meeting_after_the_decision_date_is_refused(pending, af_officer):
             mapping=pending,
             kind="avstamningsmote",
             on=days_ago(2),
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     assert "date" in exc.value.message_dict
     assert pending.meetings.count() == 1
@@ -241,13 +260,17 @@ def test_changing_a_meetings_notes_clears_the_confirmations(pending, af_officer)
         meeting=meeting,
         expected_version=meeting.version,
         data={"notes": "Personen vill ha aktiva insatser."},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
     # then FK's confirmation is gone and a confirmation of the old version is refused
     current = fresh(pending)
     assert current.fk_signed_at is None and current.version > pending.version
     with pytest.raises(ValidationError):
-        mapping_sign(mapping=current, expected_version=pending.version, user=af_officer)
+        mapping_sign(
+            mapping=current,
+            expected_version=pending.version,
+            context=AccessContext.for_user(af_officer),
+        )
 
 
 def test_a_participant_removed_from_the_only_meeting_leaves_the_mapping(pending, fk_officer):
@@ -256,7 +279,7 @@ def test_a_participant_removed_from_the_only_meeting_leaves_the_mapping(pending,
         meeting=meeting,
         expected_version=meeting.version,
         data={"participants": ["person", "FK", "AF"]},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     assert "employer" not in fresh(pending).participants
 
@@ -271,7 +294,9 @@ def test_one_person_never_confirms_for_both_agencies(pending, fk_officer):
     user = type(fk_officer).objects.get(pk=fk_officer.pk)  # no cached scope
     # when they confirm again, now for AF
     with pytest.raises(ValidationError):
-        mapping_sign(mapping=fresh(pending), expected_version=None, user=user)
+        mapping_sign(
+            mapping=fresh(pending), expected_version=None, context=AccessContext.for_user(user)
+        )
     # then the decision is still pending
     assert fresh(pending).decision_pending
 
@@ -279,7 +304,13 @@ def test_one_person_never_confirms_for_both_agencies(pending, fk_officer):
 def test_a_decision_whose_case_could_never_open_is_refused_at_once(person, mapping, fk_officer):
     # given the person's previous case ended 10 days ago
     CaseFactory(person=person, phase=Phase.CLOSED, start_date=days_ago(30))
-    meeting_create(person=person, mapping=mapping, kind="avstamningsmote", on=days_ago(29))
+    meeting_create(
+        person=person,
+        mapping=mapping,
+        kind="avstamningsmote",
+        on=days_ago(29),
+        context=AccessContext.system("test"),
+    )
     current = fresh(mapping)
     # when active support is decided with a case starting 25 days ago
     with pytest.raises(ValidationError) as exc:
@@ -292,7 +323,7 @@ def test_a_decision_whose_case_could_never_open_is_refused_at_once(person, mappi
             case_target_group="sick_unemployed",
             case_phase=Phase.NEEDS_ANALYSIS,
             case_date=days_ago(25),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     # then it is refused before anyone confirms
     assert "case_date" in exc.value.message_dict
@@ -313,7 +344,7 @@ def test_no_intervention_is_planned_after_the_last_day_in_samverkan(case, fk_off
             hours_per_week=5,
             goal="Orka.",
             planned_start=TODAY(),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     assert "planned_start" in exc.value.message_dict
 
@@ -360,7 +391,7 @@ def test_moving_an_intervention_and_closing_the_case_at_once_do_not_deadlock(
                 provider="AF",
                 hours_per_week=5,
                 goal="Pröva.",
-                user=af,
+                context=AccessContext.for_user(af),
             )
         except Exception as exc:  # noqa: BLE001  (recorded for the assertion)
             errors["move"] = repr(exc)
@@ -372,7 +403,11 @@ def test_moving_an_intervention_and_closing_the_case_at_once_do_not_deadlock(
         close_started.set()
         try:
             case_transition(
-                case=case, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed", user=fk
+                case=case,
+                to_phase=Phase.CLOSED,
+                on=TODAY(),
+                exit_reason="completed",
+                context=AccessContext.for_user(fk),
             )
         except Exception as exc:  # noqa: BLE001
             errors["close"] = repr(exc)

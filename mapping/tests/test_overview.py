@@ -29,6 +29,7 @@ from mapping.services import (
     plan_save,
 )
 from mapping.tests.factories import InterventionFactory, JointMappingFactory, MeetingFactory
+from samverkan.services import AccessContext
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 D = dt.date
@@ -66,7 +67,7 @@ def story(person, fk_officer, af_officer):
             benefit="sjukpenning",
             benefit_end_date=D(2026, 6, 30),
             sick_leave_start=D(2025, 6, 1),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     for day in (D(2025, 9, 10), D(2025, 9, 24)):
         with on(day):
@@ -76,7 +77,7 @@ def story(person, fk_officer, af_officer):
                 on=day,
                 mapping=mapping,
                 participants=["person", "FK", "AF"],
-                user=fk_officer,
+                context=AccessContext.for_user(fk_officer),
             )
     with on(D(2025, 10, 6)):
         mapping = mapping_decide(
@@ -88,16 +89,18 @@ def story(person, fk_officer, af_officer):
             case_target_group="sick_unemployed",
             case_phase=Phase.NEEDS_ANALYSIS,
             case_date=D(2025, 10, 6),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
-        mapping = mapping_sign(mapping=mapping, expected_version=None, user=af_officer)
+        mapping = mapping_sign(
+            mapping=mapping, expected_version=None, context=AccessContext.for_user(af_officer)
+        )
     case = mapping.case
     with on(D(2025, 10, 8)):
         plan_save(
             case=case,
             goal="Arbete på halvtid.",
             activities="Friskvård, arbetsprövning.",
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     with on(D(2025, 10, 13)):
         wellness = intervention_create(
@@ -107,7 +110,7 @@ def story(person, fk_officer, af_officer):
             hours_per_week=8,
             goal="Orka en regelbunden dag.",
             start_date=D(2025, 10, 13),
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     with on(D(2025, 11, 17)):
         intervention_move(
@@ -119,7 +122,7 @@ def story(person, fk_officer, af_officer):
             provider="employer",
             hours_per_week=20,
             goal="Pröva arbete hos arbetsgivaren.",
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     with on(D(2026, 1, 30)):
         case_transition(
@@ -127,14 +130,14 @@ def story(person, fk_officer, af_officer):
             to_phase=Phase.CLOSED,
             on=D(2026, 1, 30),
             exit_reason="completed",
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     with on(D(2026, 2, 15)):
         status_entry_save(
             person=person,
             on=D(2026, 2, 15),
             code=StatusCode.objects.get(code="work_unsubsidised"),
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     return {"mapping": mapping, "case": case}
 
@@ -261,7 +264,7 @@ def test_next_deadline_on_top_is_the_nearest_one(open_case, person, fk_officer, 
             hours_per_week=10,
             goal="Pröva arbete.",
             planned_start=D(2026, 3, 5),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
         deadlines = person_next_deadlines(person=person, user=fk_officer, today=STORY_TODAY)
         html = login(fk_officer).get(url(person)).content.decode()
@@ -314,17 +317,23 @@ def test_waiting_work_is_listed_without_a_date(person, fk_officer, af_officer):
             initiation_reason="Behöver kartläggning.",
             fk_officer=fk_officer,
             af_officer=af_officer,
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     with on(D(2026, 2, 10)):
-        meeting_create(person=person, kind="avstamningsmote", on=D(2026, 2, 10), mapping=mapping)
+        meeting_create(
+            person=person,
+            kind="avstamningsmote",
+            on=D(2026, 2, 10),
+            mapping=mapping,
+            context=AccessContext.system("test"),
+        )
         mapping_decide(
             mapping=mapping,
             expected_version=None,
             decision="no_action",
             decision_reason="Arbetar redan.",
             decision_date=D(2026, 2, 10),
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     waiting_person = PersonFactory(area=person.area)
     JointMappingFactory(person=waiting_person, requested_on=D(2026, 2, 20), fk_officer=fk_officer)
@@ -514,9 +523,17 @@ def _grow(person, case, n):
         MeetingFactory(person=person, case=case, kind="follow_up", date=day)
         InterventionFactory(case=case, start_date=day, end_date=day, outcome="goal_reached")
         status_entry_save(
-            person=person, on=day, code=StatusCode.objects.get(code="openly_unemployed")
+            person=person,
+            on=day,
+            code=StatusCode.objects.get(code="openly_unemployed"),
+            context=AccessContext.system("test"),
         )
-        plan_save(case=case, goal=f"Mål {k}", activities="Aktiviteter")
+        plan_save(
+            case=case,
+            goal=f"Mål {k}",
+            activities="Aktiviteter",
+            context=AccessContext.system("test"),
+        )
 
 
 def _count_queries(client, person) -> int:

@@ -16,7 +16,6 @@ from cases.models import Case, Phase, PhaseTransition
 from cases.services import case_open, case_transition
 from mapping.models import Intervention
 from mapping.services import (
-    ConcurrentEditError,
     intervention_create,
     intervention_end,
     intervention_move,
@@ -24,6 +23,7 @@ from mapping.services import (
     intervention_update,
     plan_save,
 )
+from samverkan.services import AccessContext, ConcurrentEditError
 
 TODAY = timezone.localdate
 PLAN_RULE = "En individuell plan måste finnas före introduktion och prövning."
@@ -48,12 +48,17 @@ def started(person, fk_officer, af_officer):
         fk_officer=fk_officer,
         af_officer=af_officer,
         target_group="sick_unemployed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
 
 def add_plan(case, user):
-    return plan_save(case=case, goal="Arbete inom handeln", activities="Arbetsprövning", user=user)
+    return plan_save(
+        case=case,
+        goal="Arbete inom handeln",
+        activities="Arbetsprövning",
+        context=AccessContext.for_user(user),
+    )
 
 
 def create(case, user, **overrides):
@@ -64,7 +69,7 @@ def create(case, user, **overrides):
         "goal": "Orka en regelbunden dag.",
     }
     fields.update(overrides)
-    return intervention_create(case=case, user=user, **fields)
+    return intervention_create(case=case, context=AccessContext.for_user(user), **fields)
 
 
 def running(case, user, *, started_days_ago=10, **overrides):
@@ -129,7 +134,10 @@ def test_starting_a_planned_intervention_without_a_plan_is_refused(started, af_o
 
     with pytest.raises(ValidationError) as exc:
         intervention_start(
-            intervention=planned, expected_version=planned.version, on=TODAY(), user=af_officer
+            intervention=planned,
+            expected_version=planned.version,
+            on=TODAY(),
+            context=AccessContext.for_user(af_officer),
         )
 
     assert messages_of(exc, "start_date") == [PLAN_RULE]
@@ -146,7 +154,10 @@ def test_starting_a_work_preparatory_intervention_moves_the_case_to_introduction
 
     # when it starts three days ago
     intervention_start(
-        intervention=planned, expected_version=planned.version, on=days_ago(3), user=af_officer
+        intervention=planned,
+        expected_version=planned.version,
+        on=days_ago(3),
+        context=AccessContext.for_user(af_officer),
     )
 
     # then it runs from that day and the case moved to introduction and trial on that day
@@ -206,7 +217,10 @@ def test_a_start_in_the_future_is_refused(started, af_officer):
     planned = create(started, af_officer)
     with pytest.raises(ValidationError) as exc:
         intervention_start(
-            intervention=planned, expected_version=None, on=tomorrow, user=af_officer
+            intervention=planned,
+            expected_version=None,
+            on=tomorrow,
+            context=AccessContext.for_user(af_officer),
         )
     assert messages_of(exc, "start_date")
     assert reload(planned).start_date is None
@@ -216,12 +230,21 @@ def test_a_start_in_the_future_is_refused(started, af_officer):
 def test_an_intervention_is_not_started_twice(started, af_officer):
     current = running(started, af_officer)
     with pytest.raises(ValidationError, match="redan startat"):
-        intervention_start(intervention=current, expected_version=None, on=TODAY())
+        intervention_start(
+            intervention=current,
+            expected_version=None,
+            on=TODAY(),
+            context=AccessContext.system("test"),
+        )
 
 
 def test_no_intervention_in_a_closed_case(started, af_officer):
     case_transition(
-        case=started, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed", user=af_officer
+        case=started,
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="completed",
+        context=AccessContext.for_user(af_officer),
     )
     with pytest.raises(ValidationError, match="Ärendet är avslutat"):
         create(reload(started), af_officer)
@@ -280,7 +303,9 @@ def move(intervention, user, **overrides):
         "goal": "Pröva arbete i butik.",
     }
     fields.update(overrides)
-    return intervention_move(intervention=intervention, user=user, **fields)
+    return intervention_move(
+        intervention=intervention, context=AccessContext.for_user(user), **fields
+    )
 
 
 def test_a_move_ends_the_preparatory_and_starts_the_work_oriented_the_same_day(started, af_officer):
@@ -356,7 +381,7 @@ def test_an_intervention_ends_with_its_outcome_and_follow_up(started, af_officer
         on=days_ago(1),
         outcome="partly_reached",
         follow_up_notes=" Orkar fyra timmar om dagen. ",
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     current.refresh_from_db()
@@ -370,7 +395,11 @@ def test_ending_before_the_start_is_refused(started, af_officer):
 
     with pytest.raises(ValidationError) as exc:
         intervention_end(
-            intervention=current, expected_version=None, on=days_ago(6), outcome="not_reached"
+            intervention=current,
+            expected_version=None,
+            on=days_ago(6),
+            outcome="not_reached",
+            context=AccessContext.system("test"),
         )
 
     assert messages_of(exc, "end_date") == ["Insatsen kan inte sluta före starten."]
@@ -380,12 +409,24 @@ def test_ending_before_the_start_is_refused(started, af_officer):
 def test_ending_needs_an_outcome_and_a_started_intervention(started, af_officer):
     current = running(started, af_officer)
     with pytest.raises(ValidationError) as exc:
-        intervention_end(intervention=current, expected_version=None, on=TODAY(), outcome="")
+        intervention_end(
+            intervention=current,
+            expected_version=None,
+            on=TODAY(),
+            outcome="",
+            context=AccessContext.system("test"),
+        )
     assert messages_of(exc, "outcome")
 
     planned = create(started, af_officer)
     with pytest.raises(ValidationError, match="inte har startat"):
-        intervention_end(intervention=planned, expected_version=None, on=TODAY(), outcome="aborted")
+        intervention_end(
+            intervention=planned,
+            expected_version=None,
+            on=TODAY(),
+            outcome="aborted",
+            context=AccessContext.system("test"),
+        )
     assert reload(current).end_date is None and reload(planned).end_date is None
 
 
@@ -397,14 +438,26 @@ def test_the_outcome_is_recorded_only_once_the_intervention_has_ended(started, a
 
     with pytest.raises(ValidationError) as exc:
         intervention_update(
-            intervention=current, expected_version=None, data={"outcome": "goal_reached"}
+            intervention=current,
+            expected_version=None,
+            data={"outcome": "goal_reached"},
+            context=AccessContext.system("test"),
         )
     assert messages_of(exc, "outcome") == ["Resultatet registreras när insatsen avslutas."]
     assert reload(current).outcome == ""
 
-    intervention_end(intervention=current, expected_version=None, on=TODAY(), outcome="aborted")
+    intervention_end(
+        intervention=current,
+        expected_version=None,
+        on=TODAY(),
+        outcome="aborted",
+        context=AccessContext.system("test"),
+    )
     intervention_update(
-        intervention=current, expected_version=None, data={"outcome": "goal_reached"}
+        intervention=current,
+        expected_version=None,
+        data={"outcome": "goal_reached"},
+        context=AccessContext.system("test"),
     )
     assert reload(current).outcome == "goal_reached"
 
@@ -416,7 +469,7 @@ def test_an_edit_changes_the_description_and_keeps_history(started, af_officer):
         intervention=current,
         expected_version=current.version,
         data={"hours_per_week": Decimal("8.5"), "goal": "Nytt mål", "provider": "healthcare"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     current.refresh_from_db()
@@ -433,17 +486,27 @@ def test_a_stale_version_is_a_concurrent_edit_and_saves_nothing(started, af_offi
     current = running(started, af_officer)
     opened = current.version
     intervention_update(
-        intervention=current, expected_version=opened, data={"goal": "Först"}, user=fk_officer
+        intervention=current,
+        expected_version=opened,
+        data={"goal": "Först"},
+        context=AccessContext.for_user(fk_officer),
     )
 
     # when the second saves on the version they opened, every action refuses
     with pytest.raises(ConcurrentEditError):
         intervention_update(
-            intervention=current, expected_version=opened, data={"goal": "Sen"}, user=af_officer
+            intervention=current,
+            expected_version=opened,
+            data={"goal": "Sen"},
+            context=AccessContext.for_user(af_officer),
         )
     with pytest.raises(ConcurrentEditError):
         intervention_end(
-            intervention=current, expected_version=opened, on=TODAY(), outcome="aborted"
+            intervention=current,
+            expected_version=opened,
+            on=TODAY(),
+            outcome="aborted",
+            context=AccessContext.system("test"),
         )
     with pytest.raises(ConcurrentEditError):
         move(current, af_officer, expected_version=opened)
@@ -457,10 +520,20 @@ def test_a_stale_version_is_a_concurrent_edit_and_saves_nothing(started, af_offi
 def test_a_stale_version_cannot_start_a_planned_intervention(started, af_officer):
     planned = create(started, af_officer)
     add_plan(started, af_officer)
-    intervention_update(intervention=planned, expected_version=None, data={"goal": "Ändrat"})
+    intervention_update(
+        intervention=planned,
+        expected_version=None,
+        data={"goal": "Ändrat"},
+        context=AccessContext.system("test"),
+    )
 
     with pytest.raises(ConcurrentEditError):
-        intervention_start(intervention=planned, expected_version=1, on=TODAY())
+        intervention_start(
+            intervention=planned,
+            expected_version=1,
+            on=TODAY(),
+            context=AccessContext.system("test"),
+        )
     assert reload(planned).start_date is None
     assert reload(started).phase == Phase.NEEDS_ANALYSIS
 
@@ -481,7 +554,7 @@ def test_closing_the_case_ends_running_interventions_that_day_and_leaves_planned
         to_phase=Phase.CLOSED,
         on=days_ago(1),
         exit_reason="aborted_own_initiative",
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     # then the running one ended that day (no outcome invented) and the planned one stays
@@ -495,12 +568,28 @@ def test_closing_the_case_ends_running_interventions_that_day_and_leaves_planned
 def test_a_planned_intervention_in_a_closed_case_cannot_be_started_or_changed(started, af_officer):
     planned = create(started, af_officer)
     add_plan(started, af_officer)
-    case_transition(case=reload(started), to_phase=Phase.CLOSED, on=TODAY(), exit_reason="moved")
+    case_transition(
+        case=reload(started),
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="moved",
+        context=AccessContext.system("test"),
+    )
 
     with pytest.raises(ValidationError, match="Ärendet är avslutat"):
-        intervention_start(intervention=planned, expected_version=None, on=TODAY())
+        intervention_start(
+            intervention=planned,
+            expected_version=None,
+            on=TODAY(),
+            context=AccessContext.system("test"),
+        )
     with pytest.raises(ValidationError, match="Ärendet är avslutat"):
-        intervention_update(intervention=planned, expected_version=None, data={"goal": "x"})
+        intervention_update(
+            intervention=planned,
+            expected_version=None,
+            data={"goal": "x"},
+            context=AccessContext.system("test"),
+        )
     assert reload(planned).start_date is None
     assert Case.objects.get(pk=started.pk).phase == Phase.CLOSED
 
@@ -518,7 +607,7 @@ def test_a_case_cannot_close_before_an_intervention_started(started, af_officer)
             to_phase=Phase.CLOSED,
             on=days_ago(7),
             exit_reason="completed",
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     # then it is refused and the case and intervention stay as they were
     assert messages_of(exc, "on")
@@ -542,10 +631,15 @@ def test_no_intervention_starts_after_the_last_day_in_samverkan(person, fk_offic
         start_date=days_ago(370),
         fk_officer=fk_officer,
         af_officer=af_officer,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     add_plan(case, af_officer)
-    case_transition(case=case, to_phase=Phase.INTRODUCTION_TRIAL, on=days_ago(360), user=af_officer)
+    case_transition(
+        case=case,
+        to_phase=Phase.INTRODUCTION_TRIAL,
+        on=days_ago(360),
+        context=AccessContext.for_user(af_officer),
+    )
     # when an intervention is registered as started today (day 370 > 365)
     with pytest.raises(ValidationError) as exc:
         create(case, af_officer, start_date=days_ago(0))
@@ -572,7 +666,7 @@ def test_the_planned_start_of_a_started_intervention_cannot_change(started, af_o
             intervention=current,
             expected_version=current.version,
             data={"planned_start": days_ago(-3)},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     assert messages_of(exc, "planned_start")
     assert reload(current).planned_start is None

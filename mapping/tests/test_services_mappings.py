@@ -15,13 +15,13 @@ from cases.models import Case, Phase
 from cases.tests.factories import CaseFactory
 from mapping.models import Decision, JointMapping, SickLeaveBand
 from mapping.services import (
-    ConcurrentEditError,
     mapping_create,
     mapping_decide,
     mapping_sign,
     mapping_update,
     meeting_create,
 )
+from samverkan.services import AccessContext, ConcurrentEditError
 
 TODAY = timezone.localdate
 
@@ -40,7 +40,7 @@ def request_mapping(person, user, **overrides):
         "rough_plan": "Kartlägga arbetsförmåga.",
     }
     fields.update(overrides)
-    return mapping_create(person=person, user=user, **fields)
+    return mapping_create(person=person, context=AccessContext.for_user(user), **fields)
 
 
 def hold_meeting(mapping, user, *, on=None, participants=("person", "FK", "AF")):
@@ -50,7 +50,7 @@ def hold_meeting(mapping, user, *, on=None, participants=("person", "FK", "AF"))
         kind="avstamningsmote",
         on=on or days_ago(20),
         participants=list(participants),
-        user=user,
+        context=AccessContext.for_user(user),
     )
     mapping.refresh_from_db()
     return mapping
@@ -66,7 +66,9 @@ def decide(mapping, user, decision=Decision.JOINT_ACTIVE_SUPPORT, **overrides):
         "case_date": days_ago(5),
     }
     fields.update(overrides)
-    return mapping_decide(mapping=mapping, expected_version=None, user=user, **fields)
+    return mapping_decide(
+        mapping=mapping, expected_version=None, context=AccessContext.for_user(user), **fields
+    )
 
 
 @pytest.fixture
@@ -200,7 +202,7 @@ def test_a_new_mapping_can_be_requested_once_the_previous_one_has_ended(
 ):
     # given an ended mapping
     decide(held, fk_officer, Decision.NO_ACTION)
-    mapping_sign(mapping=held, expected_version=None, user=af_officer)
+    mapping_sign(mapping=held, expected_version=None, context=AccessContext.for_user(af_officer))
 
     # when
     again = request_mapping(
@@ -232,7 +234,7 @@ def test_changing_the_facts_saves_a_new_version(requested, fk_officer):
         mapping=requested,
         expected_version=requested.version,
         data={"rough_plan": "Ny planering", "participants": ["AF", "person", "AF"]},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     mapping = stored(mapping)
@@ -247,7 +249,7 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(requested, fk_officer):
         mapping=requested,
         expected_version=requested.version,
         data={"rough_plan": "Först"},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     # when
@@ -256,7 +258,7 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(requested, fk_officer):
             mapping=requested,
             expected_version=requested.version,
             data={"rough_plan": "Sedan"},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
 
     # then
@@ -269,7 +271,7 @@ def test_an_af_officer_cannot_change_fks_benefit_facts(requested, af_officer):
             mapping=requested,
             expected_version=None,
             data={"benefit": "ingen"},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
 
     assert "benefit" in exc.value.message_dict
@@ -285,7 +287,7 @@ def test_editing_a_pending_mapping_clears_both_confirmations(pending, fk_officer
         mapping=pending,
         expected_version=pending.version,
         data={"rough_plan": "Ändrad efter beslutet"},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     # then nobody's confirmation covers the new facts
@@ -297,11 +299,14 @@ def test_editing_a_pending_mapping_clears_both_confirmations(pending, fk_officer
 
 def test_an_ended_mapping_cannot_be_changed(held, fk_officer, af_officer):
     decide(held, fk_officer, Decision.NO_ACTION)
-    mapping_sign(mapping=held, expected_version=None, user=af_officer)
+    mapping_sign(mapping=held, expected_version=None, context=AccessContext.for_user(af_officer))
 
     with pytest.raises(ValidationError):
         mapping_update(
-            mapping=held, expected_version=None, data={"rough_plan": "Sent"}, user=fk_officer
+            mapping=held,
+            expected_version=None,
+            data={"rough_plan": "Sent"},
+            context=AccessContext.for_user(fk_officer),
         )
 
     assert stored(held).rough_plan == "Kartlägga arbetsförmåga."
@@ -408,7 +413,11 @@ def test_the_second_confirmation_opens_the_case_in_the_needs_analysis(
     pending, fk_officer, af_officer
 ):
     # when AF confirms
-    mapping = mapping_sign(mapping=pending, expected_version=pending.version, user=af_officer)
+    mapping = mapping_sign(
+        mapping=pending,
+        expected_version=pending.version,
+        context=AccessContext.for_user(af_officer),
+    )
 
     # then the case is open with the mapping's officers and FK's benefit facts, and linked
     mapping = stored(mapping)
@@ -430,7 +439,7 @@ def test_a_case_that_starts_as_referred_is_dated_by_the_preparation_group(
 ):
     decide(held, af_officer, case_phase=Phase.REFERRED, case_date=days_ago(6))
 
-    mapping_sign(mapping=held, expected_version=None, user=fk_officer)
+    mapping_sign(mapping=held, expected_version=None, context=AccessContext.for_user(fk_officer))
 
     case = stored(held).case
     assert case.phase == Phase.REFERRED
@@ -448,7 +457,7 @@ def test_a_case_that_starts_as_referred_is_dated_by_the_preparation_group(
 def test_other_decisions_end_the_mapping_without_a_case(held, fk_officer, af_officer, decision):
     decide(held, fk_officer, decision)
 
-    mapping_sign(mapping=held, expected_version=None, user=af_officer)
+    mapping_sign(mapping=held, expected_version=None, context=AccessContext.for_user(af_officer))
 
     mapping = stored(held)
     assert mapping.ended_on == days_ago(10) and mapping.case is None
@@ -457,7 +466,9 @@ def test_other_decisions_end_the_mapping_without_a_case(held, fk_officer, af_off
 
 def test_confirming_twice_for_the_same_agency_is_refused(pending, fk_officer):
     with pytest.raises(ValidationError) as exc:
-        mapping_sign(mapping=pending, expected_version=None, user=fk_officer)
+        mapping_sign(
+            mapping=pending, expected_version=None, context=AccessContext.for_user(fk_officer)
+        )
 
     assert exc.value.messages == ["Beslutet är redan bekräftat för din myndighet."]
     assert stored(pending).is_open
@@ -465,7 +476,9 @@ def test_confirming_twice_for_the_same_agency_is_refused(pending, fk_officer):
 
 def test_a_colleague_who_is_not_the_named_officer_cannot_confirm(pending, colleague):
     with pytest.raises(ValidationError) as exc:
-        mapping_sign(mapping=pending, expected_version=None, user=colleague)
+        mapping_sign(
+            mapping=pending, expected_version=None, context=AccessContext.for_user(colleague)
+        )
 
     assert exc.value.messages == [
         "Kartläggningens handläggare på din myndighet bekräftar beslutet."
@@ -477,7 +490,11 @@ def test_a_colleague_who_is_not_the_named_officer_cannot_confirm(pending, collea
 @pytest.mark.parametrize("who", ["coordinator", "outsider"])
 def test_only_an_officer_of_the_mappings_area_can_confirm(pending, request, who):
     with pytest.raises(ValidationError):
-        mapping_sign(mapping=pending, expected_version=None, user=request.getfixturevalue(who))
+        mapping_sign(
+            mapping=pending,
+            expected_version=None,
+            context=AccessContext.for_user(request.getfixturevalue(who)),
+        )
 
     mapping = stored(pending)
     assert mapping.af_signed_at is None and mapping.is_open
@@ -492,7 +509,7 @@ def test_without_a_named_officer_any_officer_of_the_agency_confirms_and_becomes_
     decide(mapping, fk_officer, Decision.NO_ACTION)
 
     # when an AF officer of the area confirms
-    mapping_sign(mapping=mapping, expected_version=None, user=colleague)
+    mapping_sign(mapping=mapping, expected_version=None, context=AccessContext.for_user(colleague))
 
     # then
     mapping = stored(mapping)
@@ -502,7 +519,9 @@ def test_without_a_named_officer_any_officer_of_the_agency_confirms_and_becomes_
 
 def test_there_is_nothing_to_confirm_before_a_decision(held, af_officer):
     with pytest.raises(ValidationError):
-        mapping_sign(mapping=held, expected_version=None, user=af_officer)
+        mapping_sign(
+            mapping=held, expected_version=None, context=AccessContext.for_user(af_officer)
+        )
 
     assert stored(held).af_signed_at is None
 
@@ -514,7 +533,9 @@ def test_a_confirmation_of_a_changed_decision_is_refused(pending, fk_officer, af
 
     # when AF confirms what they read
     with pytest.raises(ConcurrentEditError):
-        mapping_sign(mapping=pending, expected_version=read, user=af_officer)
+        mapping_sign(
+            mapping=pending, expected_version=read, context=AccessContext.for_user(af_officer)
+        )
 
     # then
     mapping = stored(pending)
@@ -528,7 +549,9 @@ def test_if_the_case_cannot_open_nothing_is_saved(pending, af_officer):
 
     # when AF confirms
     with pytest.raises(ValidationError):
-        mapping_sign(mapping=pending, expected_version=version, user=af_officer)
+        mapping_sign(
+            mapping=pending, expected_version=version, context=AccessContext.for_user(af_officer)
+        )
 
     # then neither the confirmation nor a second case was saved
     mapping = stored(pending)
@@ -550,7 +573,9 @@ def test_a_case_that_would_begin_before_the_previous_one_ended_rolls_everything_
 
     # when
     with pytest.raises(ValidationError) as exc:
-        mapping_sign(mapping=pending, expected_version=None, user=af_officer)
+        mapping_sign(
+            mapping=pending, expected_version=None, context=AccessContext.for_user(af_officer)
+        )
 
     # then the rule of case_open is applied before anything is written
     assert "case_date" in exc.value.message_dict

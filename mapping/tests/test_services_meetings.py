@@ -11,13 +11,13 @@ from audit.models import AccessLog
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.models import Decision, JointMapping, Meeting
 from mapping.services import (
-    ConcurrentEditError,
     mapping_create,
     mapping_decide,
     mapping_sign,
     meeting_create,
     meeting_update,
 )
+from samverkan.services import AccessContext, ConcurrentEditError
 
 TODAY = timezone.localdate
 
@@ -37,7 +37,7 @@ def mapping(person, fk_officer, af_officer):
         fk_officer=fk_officer,
         af_officer=af_officer,
         participants=["person"],
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
 
@@ -49,7 +49,7 @@ def meet(mapping, user, on, participants=(), kind="avstamningsmote"):
         on=on,
         participants=list(participants),
         notes="  Genomgång av läget.  ",
-        user=user,
+        context=AccessContext.for_user(user),
     )
 
 
@@ -64,7 +64,7 @@ def test_a_person_meeting_is_registered_and_logged(person, fk_officer):
         kind="kontaktmote",
         on=days_ago(2),
         participants=["employer"],
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     # then
@@ -103,7 +103,7 @@ def test_moving_the_first_meeting_moves_the_mappings_first_meeting_date(mapping,
         meeting=first,
         expected_version=first.version,
         data={"date": days_ago(8)},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     assert stored(mapping).first_meeting_on == days_ago(10)
@@ -134,7 +134,7 @@ def test_a_meeting_cannot_be_moved_into_the_future(mapping, af_officer):
             meeting=meeting,
             expected_version=None,
             data={"date": TODAY() + dt.timedelta(days=3)},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
 
     assert Meeting.objects.get(pk=meeting.pk).date == days_ago(5)
@@ -147,7 +147,11 @@ def test_a_meeting_cannot_be_moved_into_the_future(mapping, af_officer):
 def test_an_unknown_kind_or_participant_is_refused(person, fk_officer, kind, participants, field):
     with pytest.raises(ValidationError) as exc:
         meeting_create(
-            person=person, kind=kind, on=days_ago(1), participants=participants, user=fk_officer
+            person=person,
+            kind=kind,
+            on=days_ago(1),
+            participants=participants,
+            context=AccessContext.for_user(fk_officer),
         )
 
     assert field in exc.value.message_dict
@@ -161,7 +165,11 @@ def test_a_meeting_cannot_belong_to_another_persons_mapping_or_case(
 
     with pytest.raises(ValidationError) as exc:
         meeting_create(
-            person=other, mapping=mapping, kind="follow_up", on=days_ago(1), user=af_officer
+            person=other,
+            mapping=mapping,
+            kind="follow_up",
+            on=days_ago(1),
+            context=AccessContext.for_user(af_officer),
         )
     assert "mapping" in exc.value.message_dict
 
@@ -171,7 +179,7 @@ def test_a_meeting_cannot_belong_to_another_persons_mapping_or_case(
             case=CaseFactory(person=mapping.person),
             kind="follow_up",
             on=days_ago(1),
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     assert "case" in exc.value.message_dict
     assert not Meeting.objects.exists()
@@ -188,16 +196,19 @@ def test_an_ended_mapping_takes_no_meetings_and_its_meetings_cannot_change(
         decision=Decision.NO_ACTION,
         decision_reason="Klarar sig med arbetsgivarens stöd.",
         decision_date=days_ago(10),
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
-    mapping_sign(mapping=mapping, expected_version=None, user=fk_officer)
+    mapping_sign(mapping=mapping, expected_version=None, context=AccessContext.for_user(fk_officer))
 
     # when / then
     with pytest.raises(ValidationError):
         meet(mapping, af_officer, days_ago(1))
     with pytest.raises(ValidationError):
         meeting_update(
-            meeting=meeting, expected_version=None, data={"notes": "Efteråt"}, user=af_officer
+            meeting=meeting,
+            expected_version=None,
+            data={"notes": "Efteråt"},
+            context=AccessContext.for_user(af_officer),
         )
     assert Meeting.objects.count() == 1
     assert Meeting.objects.get().notes == "Genomgång av läget."
@@ -206,7 +217,10 @@ def test_an_ended_mapping_takes_no_meetings_and_its_meetings_cannot_change(
 def test_a_stale_meeting_version_is_refused(mapping, af_officer):
     meeting = meet(mapping, af_officer, days_ago(5))
     meeting_update(
-        meeting=meeting, expected_version=meeting.version, data={"notes": "Först"}, user=af_officer
+        meeting=meeting,
+        expected_version=meeting.version,
+        data={"notes": "Först"},
+        context=AccessContext.for_user(af_officer),
     )
 
     with pytest.raises(ConcurrentEditError):
@@ -214,7 +228,7 @@ def test_a_stale_meeting_version_is_refused(mapping, af_officer):
             meeting=meeting,
             expected_version=meeting.version,
             data={"notes": "Sedan"},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
 
     assert Meeting.objects.get().notes == "Först"
@@ -232,7 +246,7 @@ def test_a_new_meeting_clears_the_confirmations_of_a_pending_decision(mapping, f
         decision=Decision.NO_ACTION,
         decision_reason="Arbetar redan.",
         decision_date=days_ago(10),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     assert decided.fk_signed_at is not None
     # when a meeting earlier than the first one is registered (it changes the mapping's date)
@@ -251,14 +265,14 @@ def test_the_only_meeting_cannot_move_past_the_decision(mapping, fk_officer):
         decision=Decision.NO_ACTION,
         decision_reason="Arbetar redan.",
         decision_date=days_ago(10),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     with pytest.raises(ValidationError) as exc:
         meeting_update(
             meeting=meeting,
             expected_version=meeting.version,
             data={"date": days_ago(5)},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     assert "date" in exc.value.message_dict
     assert Meeting.objects.get(pk=meeting.pk).date == days_ago(20)
@@ -271,7 +285,7 @@ def test_a_meeting_cannot_move_before_the_request_and_the_sick_leave_start(perso
         initiation_reason="Lång sjukskrivning.",
         requested_on=days_ago(30),
         sick_leave_start=days_ago(40),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     meeting = meet(mapping, fk_officer, days_ago(20))
     with pytest.raises(ValidationError):
@@ -279,7 +293,7 @@ def test_a_meeting_cannot_move_before_the_request_and_the_sick_leave_start(perso
             meeting=meeting,
             expected_version=meeting.version,
             data={"date": days_ago(45)},
-            user=fk_officer,
+            context=AccessContext.for_user(fk_officer),
         )
     assert stored(mapping).first_meeting_on == days_ago(20)
 
@@ -293,7 +307,7 @@ def test_the_request_cannot_move_after_the_first_meeting(mapping, af_officer):
             mapping=stored(mapping),
             expected_version=stored(mapping).version,
             data={"requested_on": days_ago(10)},
-            user=af_officer,
+            context=AccessContext.for_user(af_officer),
         )
     assert "requested_on" in exc.value.message_dict
     assert stored(mapping).requested_on == days_ago(30)

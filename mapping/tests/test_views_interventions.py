@@ -18,6 +18,7 @@ from cases.services import case_open, case_transition, case_update
 from mapping.models import Intervention
 from mapping.services import intervention_create, intervention_update, plan_save
 from mapping.tests.factories import JointMappingFactory
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 PLAN_RULE = "En individuell plan måste finnas före introduktion och prövning."
@@ -61,18 +62,23 @@ def started(person, fk_officer, af_officer):
         fk_officer=fk_officer,
         af_officer=af_officer,
         target_group="sick_unemployed",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
 
 def add_plan(case, user):
-    return plan_save(case=case, goal="Arbete inom handeln", activities="Arbetsprövning", user=user)
+    return plan_save(
+        case=case,
+        goal="Arbete inom handeln",
+        activities="Arbetsprövning",
+        context=AccessContext.for_user(user),
+    )
 
 
 def create(case, user, **overrides):
     fields = {"kind": "wellness", "provider": "AF", "hours_per_week": 6, "goal": "Orka en dag."}
     fields.update(overrides)
-    return intervention_create(case=case, user=user, **fields)
+    return intervention_create(case=case, context=AccessContext.for_user(user), **fields)
 
 
 @pytest.fixture
@@ -339,7 +345,11 @@ def test_bad_input_on_the_new_intervention_form_is_shown_and_saves_nothing(
 
 def test_no_new_intervention_in_a_closed_case(started, af_officer, login):
     case_transition(
-        case=started, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed", user=af_officer
+        case=started,
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="completed",
+        context=AccessContext.for_user(af_officer),
     )
     client = login(af_officer)
     target = url("mapping:intervention_create", started)
@@ -381,7 +391,7 @@ def test_the_detail_page_shows_the_change_history_old_and_new(running, af_office
         intervention=running,
         expected_version=None,
         data={"hours_per_week": Decimal("8.5"), "goal": "Fyra timmar om dagen"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
 
     body = login(af_officer).get(url("mapping:intervention_detail", running)).content.decode()
@@ -518,7 +528,12 @@ def test_a_future_start_or_a_stale_version_is_refused(planned, af_officer, login
     )
     assert field_error(future, "start_date") == "Ange startdatum när insatsen har startat."
 
-    intervention_update(intervention=planned, expected_version=None, data={"goal": "Nytt"})
+    intervention_update(
+        intervention=planned,
+        expected_version=None,
+        data={"goal": "Nytt"},
+        context=AccessContext.system("test"),
+    )
     stale = client.post(
         url("mapping:intervention_start", planned),
         {"start_date": TODAY().isoformat(), "version": 1},
@@ -699,7 +714,13 @@ def test_the_case_page_lists_interventions_in_time_order_and_marks_moves(
 
 
 def test_a_closed_case_offers_no_new_intervention(running, af_officer, login):
-    case_transition(case=running.case, to_phase=Phase.CLOSED, on=TODAY(), exit_reason="completed")
+    case_transition(
+        case=running.case,
+        to_phase=Phase.CLOSED,
+        on=TODAY(),
+        exit_reason="completed",
+        context=AccessContext.system("test"),
+    )
     body = login(af_officer).get(url("cases:case_detail", running.case)).content.decode()
     assert 'data-testid="new-intervention"' not in body
     assert 'data-testid="interventions"' in body
@@ -732,7 +753,7 @@ def test_the_case_page_shows_return_to_the_employer_unlikely_before_day_181(
         case=started,
         expected_version=None,
         data={"return_unlikely_before_181": True},
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
     facts = body[body.index('data-testid="case-facts"') :]

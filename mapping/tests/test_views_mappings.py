@@ -19,6 +19,7 @@ from cases.services import consent_record, person_create
 from cases.tests.factories import make_personnummer
 from mapping.models import Decision, JointMapping, Meeting
 from mapping.services import mapping_create, mapping_decide, mapping_update, meeting_create
+from samverkan.services import AccessContext
 
 TODAY = timezone.localdate
 PAGES = [
@@ -57,7 +58,7 @@ def registered_by(user, area):
         first_name="Karin",
         last_name="Kartlagd",
         area=area,
-        user=user,
+        context=AccessContext.for_user(user),
     )
 
 
@@ -77,7 +78,7 @@ def mapping(person, fk_officer, af_officer):
         sick_leave_start=days_ago(130),
         participants=["person", "FK"],
         rough_plan="Kartlägga arbetsförmåga.",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     meeting_create(
         person=person,
@@ -86,7 +87,7 @@ def mapping(person, fk_officer, af_officer):
         on=days_ago(20),
         participants=["person", "FK", "AF"],
         notes="Första avstämningen.",
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     mapping.refresh_from_db()
     return mapping
@@ -109,7 +110,7 @@ def pending(mapping, fk_officer):
         case_target_group="sick_unemployed",
         case_phase=Phase.NEEDS_ANALYSIS,
         case_date=days_ago(5),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
 
@@ -424,7 +425,7 @@ def test_the_decision_button_waits_for_the_first_meeting(person, fk_officer, log
         initiation_reason="Behöver stöd.",
         requested_on=days_ago(3),
         fk_officer=fk_officer,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     body = login(fk_officer).get(url("mapping:mapping_detail", mapping)).content.decode()
@@ -481,7 +482,11 @@ def test_af_officer_sees_the_benefit_facts_while_a_consent_covers_sharing(
     mapping, af_officer, login
 ):
     consent_record(
-        person=mapping.person, given_on=days_ago(40), covers_sharing=True, covers_follow_up=False
+        person=mapping.person,
+        given_on=days_ago(40),
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
 
     body = login(af_officer).get(url("mapping:mapping_detail", mapping)).content.decode()
@@ -530,7 +535,7 @@ def test_a_concurrent_edit_shows_the_stored_values_and_keeps_what_was_typed(
         mapping=mapping,
         expected_version=mapping.version,
         data={"rough_plan": "AF:s planering"},
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
     stale = edit_data(mapping, rough_plan="FK:s planering")
 
@@ -582,7 +587,7 @@ def test_the_decision_page_says_a_meeting_comes_first(person, fk_officer, login)
         initiated_by="FK",
         initiation_reason="Behöver stöd.",
         requested_on=days_ago(3),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     client = login(fk_officer)
 
@@ -693,7 +698,7 @@ def test_a_first_confirmation_leaves_the_decision_pending(mapping, fk_officer, a
         decision=Decision.NO_ACTION,
         decision_reason="Arbetsgivaren ordnar anpassning.",
         decision_date=days_ago(10),
-        user=af_officer,
+        context=AccessContext.for_user(af_officer),
     )
     mapping.refresh_from_db()
 
@@ -721,7 +726,7 @@ def test_a_confirmation_of_a_changed_decision_is_refused_and_the_page_shown_agai
         decision=Decision.NO_ACTION,
         decision_reason="Ändrat beslut.",
         decision_date=days_ago(10),
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
 
     # when AF confirms what they read
@@ -782,7 +787,7 @@ def test_a_mapping_meeting_defaults_to_avstamningsmote_and_updates_the_mapping(
         initiation_reason="Behöver stöd.",
         requested_on=days_ago(10),
         fk_officer=fk_officer,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     client = login(fk_officer)
     body = client.get(url("mapping:mapping_meeting_create", mapping)).content.decode()
@@ -855,7 +860,10 @@ def test_a_concurrent_meeting_edit_shows_the_stored_values(meeting, fk_officer, 
     from mapping.services import meeting_update
 
     meeting_update(
-        meeting=meeting, expected_version=None, data={"notes": "AF:s anteckning"}, user=af_officer
+        meeting=meeting,
+        expected_version=None,
+        data={"notes": "AF:s anteckning"},
+        context=AccessContext.for_user(af_officer),
     )
 
     response = login(fk_officer).post(

@@ -1,14 +1,14 @@
 """Pages of SPEC §4. Each module owns its pages; all go through cases.access for scoping,
-break-the-glass and the access log."""
+break-the-glass and the access log. What this app shows on the person and case pages of cases
+is in case_parts (registered in mapping.apps)."""
 
-from .interventions import (
-    intervention_create,
-    intervention_detail,
+from .intervention_actions import (
     intervention_edit,
     intervention_end,
     intervention_move,
     intervention_start,
 )
+from .interventions import intervention_create, intervention_detail
 from .mappings import (
     mapping_create,
     mapping_decide,
@@ -16,10 +16,17 @@ from .mappings import (
     mapping_edit,
     mapping_sign,
 )
-from .meetings import mapping_meeting_create, meeting_edit, person_meeting_create
+from .meetings import (
+    case_meeting_create,
+    mapping_meeting_create,
+    meeting_edit,
+    person_meeting_create,
+)
 from .overview import person_overview
+from .plans import plan_create
 
 __all__ = [
+    "case_meeting_create",
     "intervention_create",
     "intervention_detail",
     "intervention_edit",
@@ -35,4 +42,5 @@ __all__ = [
     "meeting_edit",
     "person_meeting_create",
     "person_overview",
+    "plan_create",
 ]

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from cases.access import get_visible_or_404, log_person_access
-from cases.forms import user_label
-from cases.views._common import (
-    _stored_rows,
-    display_value,
-)
+from samverkan.display import display_value, user_label
+from samverkan.history import HistorySource, history_rows
+from samverkan.views import stored_rows
 
 from ..models import (
     AgencyCode,
@@ -92,8 +88,8 @@ def _value(field, value) -> str:
 
 
 def _stored(obj, form) -> list[dict]:
-    """The "Nu sparat" panel (cases' `_stored_rows`), with participants compared as a set."""
-    rows = _stored_rows(obj, form)
+    """The "Nu sparat" panel (samverkan.views.stored_rows), with participants compared as a set."""
+    rows = stored_rows(obj, form)
     typed = getattr(form, "cleaned_data", {})
     names = [name for name in form.fields if name != "version"]
     for name, row in zip(names, rows, strict=True):
@@ -198,91 +194,22 @@ MAPPING_HISTORY_FIELDS = (
 MEETING_HISTORY_FIELDS = ("kind", "date", "participants", "notes")
 
 
-def _history_value(field, record) -> str:
-    if isinstance(field, models.ForeignKey):
-        try:
-            value = getattr(record, field.name)
-        except field.related_model.DoesNotExist:
-            return "–"
-    else:
-        value = getattr(record, field.attname)
-    return _value(field, value)
-
-
-def _is_empty(field, record) -> bool:
-    value = getattr(record, field.attname)
-    if isinstance(field, models.BooleanField) and not field.null:
-        return not value
-    return value in (None, "", [])
-
-
-def history_rows(sources) -> list[dict]:
-    """Who changed what, old → new, newest first (SPEC §7), from django-simple-history.
-
-    `sources` are (historical queryset, model, field names, label of a record). Leave out the
-    fields the reader may not see: a change of only such fields is then left out altogether,
-    since its date alone would reveal it (as on the case page)."""
-    kinds = {"+": _("Registrerad"), "~": _("Ändrad"), "-": _("Borttagen")}
-    rows = []
-    for queryset, model, names, object_label in sources:
-        fields = [model._meta.get_field(name) for name in names]
-        previous = {}
-        for record in queryset.order_by("history_date", "history_id"):
-            before = previous.get(record.id)
-            previous[record.id] = record
-            if record.history_type == "~" and before is not None:
-                delta = record.diff_against(before, included_fields=list(names))
-                changed = {change.field for change in delta.changes}
-                changes = [
-                    (capfirst(f.verbose_name), _history_value(f, before), _history_value(f, record))
-                    for f in fields
-                    if f.name in changed
-                ]
-                if not changes:
-                    continue
-            elif record.history_type == "+":
-                # What it was registered with; empty values say nothing.
-                changes = [
-                    (capfirst(f.verbose_name), "–", _history_value(f, record))
-                    for f in fields
-                    if not _is_empty(f, record)
-                ]
-            else:
-                changes = []
-            rows.append(
-                {
-                    "when": record.history_date,
-                    "who": user_label(record.history_user) if record.history_user else "–",
-                    "object": object_label(record),
-                    "kind": kinds.get(record.history_type, record.history_type),
-                    "changes": changes,
-                }
-            )
-    rows.sort(key=lambda row: row["when"], reverse=True)
-    return rows
-
-
 def _mapping_history(mapping: JointMapping, hidden: frozenset[str]) -> list[dict]:
+    """The changes of the mapping and its meetings (SPEC §7), without the fields the reader may
+    not see (cases.secrecy)."""
     return history_rows(
-        [
-            (
-                mapping.history.select_related(
-                    "history_user",
-                    "fk_officer",
-                    "af_officer",
-                    "fk_signed_by",
-                    "af_signed_by",
-                    "case",
-                ),
-                JointMapping,
-                [f for f in MAPPING_HISTORY_FIELDS if f not in hidden],
-                lambda r: _("Kartläggning"),
+        HistorySource(
+            records=mapping.history.select_related(
+                "fk_officer", "af_officer", "fk_signed_by", "af_signed_by", "case"
             ),
-            (
-                Meeting.history.filter(mapping_id=mapping.pk).select_related("history_user"),
-                Meeting,
-                list(MEETING_HISTORY_FIELDS),
-                lambda r: _("Möte %(day)s") % {"day": r.date.isoformat()},
-            ),
-        ]
+            fields=[f for f in MAPPING_HISTORY_FIELDS if f not in hidden],
+            label=lambda r: _("Kartläggning"),
+            show=_value,
+        ),
+        HistorySource(
+            records=Meeting.history.filter(mapping_id=mapping.pk),
+            fields=MEETING_HISTORY_FIELDS,
+            label=lambda r: _("Möte %(day)s") % {"day": r.date.isoformat()},
+            show=_value,
+        ),
     )

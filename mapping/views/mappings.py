@@ -18,14 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
 from cases.secrecy import FK_FIELDS, hidden_case_fields
-from cases.views._common import (
-    _add_service_errors,
-    _bound,
-    _form_page,
-    _person,
-    _reason_redirect,
-    _rebind_with_version,
-)
+from cases.views.pages import form_page, person_for_page, reason_required
+from samverkan.forms import add_service_errors
+from samverkan.services import AccessContext
+from samverkan.views import bound_form, versioned_edit
 
 from .. import services
 from ..forms.mappings import (
@@ -68,6 +64,10 @@ FACT_FIELDS = (
 )
 
 
+def _to_mapping(mapping: JointMapping) -> str:
+    return reverse("mapping:mapping_detail", args=[mapping.pk])
+
+
 def _sick_leave_fact(mapping: JointMapping) -> str:
     band = mapping.get_sick_leave_band_display()
     if not band:
@@ -76,7 +76,7 @@ def _sick_leave_fact(mapping: JointMapping) -> str:
     return _("%(band)s (dag %(day)d i sjukfallet)") % {"band": band, "day": day}
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET"])
 def mapping_detail(request, pk):
     mapping, purpose = _mapping(request, pk)
@@ -125,10 +125,10 @@ def mapping_detail(request, pk):
 # --- request, change, decide, confirm ---------------------------------------------------------
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_create(request, pk):
-    person, _purpose = _person(request, pk)
+    person, _purpose = person_for_page(request, pk)
     context = {
         "title": _("Begär gemensam kartläggning"),
         "subject": person.full_name,
@@ -136,7 +136,7 @@ def mapping_create(request, pk):
     }
     if person.mappings.open().exists():
         # One open mapping per person (a database constraint); the service says so too.
-        return _form_page(
+        return form_page(
             request,
             {
                 **context,
@@ -153,16 +153,20 @@ def mapping_create(request, pk):
         initial["initiated_by"] = scope.agency_code
         if scope.is_officer:
             initial[f"{scope.agency_code.lower()}_officer"] = request.user.pk
-    form = _bound(request, MappingCreateForm, area=person.area, user=request.user, initial=initial)
+    form = bound_form(
+        request, MappingCreateForm, area=person.area, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            mapping = services.mapping_create(person=person, request=request, **form.service_data())
+            mapping = services.mapping_create(
+                person=person, context=AccessContext.from_request(request), **form.service_data()
+            )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Begäran om gemensam kartläggning är registrerad."))
             return redirect("mapping:mapping_detail", pk=mapping.pk)
-    return _form_page(
+    return form_page(
         request,
         {
             **context,
@@ -177,13 +181,13 @@ def mapping_create(request, pk):
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_edit(request, pk):
     mapping, _purpose = _mapping(request, pk)
     title = _("Ändra kartläggning")
     if not mapping.is_open:
-        return _form_page(
+        return form_page(
             request,
             _mapping_page_context(
                 mapping,
@@ -193,29 +197,26 @@ def mapping_edit(request, pk):
             ),
         )
     kwargs = {"area": mapping.area, "user": request.user}
-    stored = None
-    if request.method == "POST":
-        form = MappingEditForm(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                services.mapping_update(
-                    mapping=mapping,
-                    expected_version=form.cleaned_data["version"],
-                    data=form.service_data(),
-                    request=request,
-                )
-            except services.ConcurrentEditError as exc:
-                mapping.refresh_from_db()
-                stored = _stored(mapping, form)
-                form = _rebind_with_version(form, mapping.version, **kwargs)
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Kartläggningen är sparad."))
-                return redirect("mapping:mapping_detail", pk=mapping.pk)
-    else:
-        form = MappingEditForm(initial=MappingEditForm.initial_for(mapping), **kwargs)
+    form = bound_form(
+        request, MappingEditForm, initial=MappingEditForm.initial_for(mapping), **kwargs
+    )
+    edit = versioned_edit(
+        request,
+        form,
+        record=mapping,
+        save=lambda form: services.mapping_update(
+            mapping=mapping,
+            expected_version=form.cleaned_data["version"],
+            data=form.service_data(),
+            context=AccessContext.from_request(request),
+        ),
+        message=_("Kartläggningen är sparad."),
+        success_url=_to_mapping(mapping),
+        rebind=lambda data: MappingEditForm(data, **kwargs),
+        stored=_stored,
+    )
+    if edit.response:
+        return edit.response
     intro = _(
         "Varje myndighet registrerar sina egna uppgifter: Försäkringskassan ersättningen och "
         "sjukfallet."
@@ -230,14 +231,14 @@ def mapping_edit(request, pk):
                 ),
             ]
         )
-    return _form_page(
+    return form_page(
         request,
         _mapping_page_context(
             mapping,
             title=title,
             intro=intro,
-            form=form,
-            stored=stored,
+            form=edit.form,
+            stored=edit.stored,
             submit_label=_("Spara"),
         ),
     )
@@ -257,7 +258,7 @@ def _decided_message(mapping: JointMapping) -> str:
     }
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_decide(request, pk):
     mapping, _purpose = _mapping(request, pk)
@@ -268,32 +269,26 @@ def mapping_decide(request, pk):
     elif mapping.first_meeting_on is None:
         refusal = _("Registrera minst ett kartläggningsmöte innan beslutet fattas.")
     if refusal:
-        return _form_page(
+        return form_page(
             request, _mapping_page_context(mapping, title=title, intro=refusal, form=None)
         )
-    stored = None
-    if request.method == "POST":
-        form = MappingDecideForm(request.POST)
-        if form.is_valid():
-            try:
-                current = services.mapping_decide(
-                    mapping=mapping,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                    **form.service_data(),
-                )
-            except services.ConcurrentEditError as exc:
-                mapping.refresh_from_db()
-                stored = _stored(mapping, form)
-                form = _rebind_with_version(form, mapping.version)
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _decided_message(current))
-                return redirect("mapping:mapping_detail", pk=mapping.pk)
-    else:
-        form = MappingDecideForm(initial=MappingDecideForm.initial_for(mapping))
+    form = bound_form(request, MappingDecideForm, initial=MappingDecideForm.initial_for(mapping))
+    edit = versioned_edit(
+        request,
+        form,
+        record=mapping,
+        save=lambda form: services.mapping_decide(
+            mapping=mapping,
+            expected_version=form.cleaned_data["version"],
+            context=AccessContext.from_request(request),
+            **form.service_data(),
+        ),
+        message=_decided_message,
+        success_url=_to_mapping(mapping),
+        stored=_stored,
+    )
+    if edit.response:
+        return edit.response
     intro = _(
         "Beslutet fattas av båda myndigheterna tillsammans och gäller när både "
         "Försäkringskassan och Arbetsförmedlingen har bekräftat det. När du registrerar beslutet "
@@ -302,20 +297,25 @@ def mapping_decide(request, pk):
     )
     if mapping.decision_pending:
         intro = " ".join([str(intro), _("Ändrar du beslutet tas de tidigare bekräftelserna bort.")])
-    return _form_page(
+    return form_page(
         request,
         _mapping_page_context(
             mapping,
             title=title,
             intro=intro,
-            form=form,
-            stored=stored,
+            form=edit.form,
+            stored=edit.stored,
             submit_label=_("Registrera beslutet"),
         ),
     )
 
 
 def _signed_message(mapping: JointMapping, agency: str) -> str:
+    if mapping.case_id:
+        return _(
+            "Beslutet är bekräftat av båda myndigheterna. Ärendet är öppnat och "
+            "kartläggningen är avslutad."
+        )
     if not mapping.is_open:
         return _("Beslutet är bekräftat av båda myndigheterna och kartläggningen är avslutad.")
     other = AgencyCode.AF if agency == AgencyCode.FK else AgencyCode.FK
@@ -325,40 +325,36 @@ def _signed_message(mapping: JointMapping, agency: str) -> str:
     }
 
 
-@_reason_redirect
+def _after_signing(mapping: JointMapping) -> str:
+    """To the case the decision opened, else back to the mapping."""
+    if mapping.case_id:
+        return reverse("cases:case_detail", args=[mapping.case_id])
+    return _to_mapping(mapping)
+
+
+@reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_sign(request, pk):
     mapping, _purpose = _mapping(request, pk)
-    form = _bound(request, MappingSignForm, initial={"version": mapping.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            current = services.mapping_sign(
-                mapping=mapping, expected_version=form.cleaned_data["version"], request=request
-            )
-        except services.ConcurrentEditError:
-            mapping.refresh_from_db()
-            form = _rebind_with_version(form, mapping.version)
-            form.add_error(
-                None,
-                _(
-                    "Beslutet har ändrats sedan du öppnade sidan. Inget är bekräftat: läs "
-                    "igenom beslutet nedan och bekräfta igen."
-                ),
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            if current.case_id:
-                messages.success(
-                    request,
-                    _(
-                        "Beslutet är bekräftat av båda myndigheterna. Ärendet är öppnat och "
-                        "kartläggningen är avslutad."
-                    ),
-                )
-                return redirect("cases:case_detail", pk=current.case_id)
-            messages.success(request, _signed_message(current, scope_for(request.user).agency_code))
-            return redirect("mapping:mapping_detail", pk=mapping.pk)
+    form = bound_form(request, MappingSignForm, initial={"version": mapping.version})
+    edit = versioned_edit(
+        request,
+        form,
+        record=mapping,
+        save=lambda form: services.mapping_sign(
+            mapping=mapping,
+            expected_version=form.cleaned_data["version"],
+            context=AccessContext.from_request(request),
+        ),
+        message=lambda current: _signed_message(current, scope_for(request.user).agency_code),
+        success_url=_after_signing,
+        conflict_message=_(
+            "Beslutet har ändrats sedan du öppnade sidan. Inget är bekräftat: läs "
+            "igenom beslutet nedan och bekräfta igen."
+        ),
+    )
+    if edit.response:
+        return edit.response
     refusal = _sign_refusal(request.user, mapping)
     agency = scope_for(request.user).agency_code
     return render(
@@ -368,7 +364,7 @@ def mapping_sign(request, pk):
             **_mapping_page_context(mapping, title=_("Bekräfta beslutet")),
             "mapping": mapping,
             "decision": _decision_summary(mapping),
-            "form": form,
+            "form": edit.form,
             "refusal": refusal,
             "agency_label": _agency_label(agency) if agency in AgencyCode.values else "",
         },

@@ -1,4 +1,5 @@
-"""Meeting pages (SPEC §4): register a held meeting on a mapping or a person, and correct one."""
+"""Meeting pages (SPEC §4): register a held meeting on a case, a mapping or a person, and
+correct one."""
 
 from __future__ import annotations
 
@@ -9,40 +10,72 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.views._common import (
-    _add_service_errors,
-    _bound,
-    _form_page,
-    _person,
-    _reason_redirect,
-    _rebind_with_version,
+from cases.views.pages import (
+    case_for_page,
+    case_form_context,
+    form_page,
+    person_for_page,
+    reason_required,
 )
+from samverkan.forms import add_service_errors
+from samverkan.services import AccessContext
+from samverkan.views import bound_form, versioned_edit
 
 from .. import services
-from ..forms.mappings import (
-    MeetingCreateForm,
-    MeetingEditForm,
-)
-from ..models import (
-    Meeting,
-)
-from .mapping_common import (
-    _mapping,
-    _mapping_page_context,
-    _meeting,
-    _stored,
-)
-
-# --- meetings ---------------------------------------------------------------------------------
+from ..forms.meetings import MeetingCreateForm, MeetingEditForm
+from ..models import Meeting
+from .mapping_common import _mapping, _mapping_page_context, _meeting, _stored
 
 
-@_reason_redirect
+def _register(request, form, *, success_url, **where):
+    """Register the meeting of a valid POSTed form on `where` (its person, and its case or
+    mapping) and redirect; None on GET, or with the service's errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        services.meeting_create(
+            context=AccessContext.from_request(request), **where, **form.service_kwargs()
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, _("Mötet är registrerat."))
+    return redirect(success_url)
+
+
+@reason_required
+@require_http_methods(["GET", "POST"])
+def case_meeting_create(request, pk):
+    case, _purpose = case_for_page(request, pk)
+    form = bound_form(request, MeetingCreateForm)
+    saved = _register(
+        request,
+        form,
+        success_url=reverse("cases:case_detail", args=[case.pk]),
+        person=case.person,
+        case=case,
+    )
+    if saved:
+        return saved
+    return form_page(
+        request,
+        case_form_context(
+            case,
+            title=_("Registrera möte"),
+            intro=_("Registrera mötet när det har hållits. Möten räknas som uppföljning."),
+            form=form,
+            submit_label=_("Registrera mötet"),
+        ),
+    )
+
+
+@reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_meeting_create(request, pk):
     mapping, _purpose = _mapping(request, pk)
     title = _("Registrera kartläggningsmöte")
     if not mapping.is_open:
-        return _form_page(
+        return form_page(
             request,
             _mapping_page_context(
                 mapping,
@@ -51,18 +84,17 @@ def mapping_meeting_create(request, pk):
                 form=None,
             ),
         )
-    form = _bound(request, MeetingCreateForm, default_kind=Meeting.Kind.RECONCILIATION)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_create(
-                person=mapping.person, mapping=mapping, request=request, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Mötet är registrerat."))
-            return redirect("mapping:mapping_detail", pk=mapping.pk)
-    return _form_page(
+    form = bound_form(request, MeetingCreateForm, default_kind=Meeting.Kind.RECONCILIATION)
+    saved = _register(
+        request,
+        form,
+        success_url=reverse("mapping:mapping_detail", args=[mapping.pk]),
+        person=mapping.person,
+        mapping=mapping,
+    )
+    if saved:
+        return saved
+    return form_page(
         request,
         _mapping_page_context(
             mapping,
@@ -77,20 +109,20 @@ def mapping_meeting_create(request, pk):
     )
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def person_meeting_create(request, pk):
-    person, _purpose = _person(request, pk)
-    form = _bound(request, MeetingCreateForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_create(person=person, request=request, **form.service_kwargs())
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Mötet är registrerat."))
-            return redirect("cases:person_detail", pk=person.pk)
-    return _form_page(
+    person, _purpose = person_for_page(request, pk)
+    form = bound_form(request, MeetingCreateForm)
+    saved = _register(
+        request,
+        form,
+        success_url=reverse("cases:person_detail", args=[person.pk]),
+        person=person,
+    )
+    if saved:
+        return saved
+    return form_page(
         request,
         {
             "title": _("Registrera möte"),
@@ -114,7 +146,7 @@ def _meeting_back_url(meeting: Meeting) -> str:
     return reverse("cases:person_detail", args=[meeting.person_id])
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     meeting, _purpose = _meeting(request, pk)
@@ -125,7 +157,7 @@ def meeting_edit(request, pk):
         "cancel_url": _meeting_back_url(meeting),
     }
     if meeting.mapping_id and not meeting.mapping.is_open:
-        return _form_page(
+        return form_page(
             request,
             {
                 **context,
@@ -133,36 +165,36 @@ def meeting_edit(request, pk):
                 "form": None,
             },
         )
-    stored = None
-    if request.method == "POST":
-        form = MeetingEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.meeting_update(
-                    meeting=meeting,
-                    expected_version=form.cleaned_data["version"],
-                    data=form.service_data(),
-                    request=request,
-                )
-            except services.ConcurrentEditError as exc:
-                meeting.refresh_from_db()
-                stored = _stored(meeting, form)
-                form = _rebind_with_version(form, meeting.version)
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Mötet är sparat."))
-                return redirect(_meeting_back_url(meeting))
-    else:
-        form = MeetingEditForm(initial=MeetingEditForm.initial_for(meeting))
+    form = bound_form(request, MeetingEditForm, initial=MeetingEditForm.initial_for(meeting))
+    edit = versioned_edit(
+        request,
+        form,
+        record=meeting,
+        save=lambda form: services.meeting_update(
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            data=form.service_data(),
+            context=AccessContext.from_request(request),
+        ),
+        message=_("Mötet är sparat."),
+        success_url=_meeting_back_url(meeting),
+        stored=_stored,
+    )
+    if edit.response:
+        return edit.response
     intro = ""
     if meeting.mapping_id:
         intro = _(
             "Mötet hör till en gemensam kartläggning: dess första möte och deltagare följer "
             "med ändringen."
         )
-    return _form_page(
+    return form_page(
         request,
-        {**context, "intro": intro, "form": form, "stored": stored, "submit_label": _("Spara")},
+        {
+            **context,
+            "intro": intro,
+            "form": edit.form,
+            "stored": edit.stored,
+            "submit_label": _("Spara"),
+        },
     )

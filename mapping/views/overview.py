@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.flags import OVERDUE, WARNING
 from cases.models import Phase
-from cases.views._common import _person, _reason_redirect
+from cases.views.pages import person_for_page, reason_required
 
 from ..models import Category
 from ..selectors import deadlines as deadline_reads
@@ -324,10 +324,10 @@ def _legend() -> list[dict]:
     ]
 
 
-@_reason_redirect
+@reason_required
 @require_http_methods(["GET"])
 def person_overview(request, pk):
-    person, purpose = _person(request, pk)
+    person, purpose = person_for_page(request, pk)
     today = timezone.localdate()
     records = record_reads.person_records(person=person, user=request.user, today=today)
     events = timeline.person_timeline(
