@@ -12,9 +12,20 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from audit.models import AccessLog
-from cases.services import _actor, _lock, _log, _not_future, _plausible, _save_new_version
+from cases.models import RuleSet
+from samverkan.dates import add_months
+from samverkan.services import (
+    AccessContext,
+    actor,
+    lock_for_update,
+    log_access,
+    require_not_future,
+    require_plausible,
+    save_new_version,
+)
 
-from .models import DeviationAction, DeviationReport
+from .models import DeviationAction, DeviationReport, MonthlySnapshot
+from .targets import Target, inflow_below_plan, share_below_goal, targets_for
 
 REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 
@@ -39,16 +50,15 @@ def deviation_update(
     report: DeviationReport,
     expected_version: int | None,
     data: dict,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> DeviationReport:
     """Record the analysis and the dialogue held (date, with whom); open → in dialogue once a
     dialogue is recorded. Closing goes through `deviation_close`."""
-    actor = _actor(request, user)
-    _require(actor, report)
+    acting = actor(context)
+    _require(acting, report)
     today = today or timezone.localdate()
-    current = _lock(DeviationReport, report.pk, expected_version)
+    current = lock_for_update(DeviationReport, report.pk, expected_version)
     if current.status == DeviationReport.Status.CLOSED:
         raise ValidationError(_("Rapporten är stängd."))
     changed = []
@@ -60,7 +70,7 @@ def deviation_update(
         if getattr(current, field) != value:
             setattr(current, field, value)
             changed.append(field)
-    _not_future("dialogue_on", current.dialogue_on, today)
+    require_not_future("dialogue_on", current.dialogue_on, today)
     if current.dialogue_on and not current.dialogue_with:
         raise ValidationError({"dialogue_with": _("Ange vilka som deltog i dialogen.")})
     if current.dialogue_on and current.dialogue_on < current.opened_for:
@@ -72,7 +82,7 @@ def deviation_update(
         changed.append("status")
     if not changed:
         return current
-    return _save_new_version(current, changed, request=request, user=user)
+    return save_new_version(current, changed, context=context)
 
 
 @transaction.atomic
@@ -83,11 +93,10 @@ def deviation_action_add(
     owner: str,
     due_on: dt.date,
     owner_user=None,
-    request=None,
-    user=None,
+    context: AccessContext,
 ) -> DeviationAction:
-    actor = _actor(request, user)
-    _require(actor, report)
+    acting = actor(context)
+    _require(acting, report)
     current = DeviationReport.objects.select_for_update().get(pk=report.pk)
     if current.status == DeviationReport.Status.CLOSED:
         raise ValidationError(_("Rapporten är stängd."))
@@ -97,7 +106,7 @@ def deviation_action_add(
         raise ValidationError({"owner": _("Ange vem som ansvarar för åtgärden.")})
     if due_on is None:
         raise ValidationError({"due_on": _("Ange när åtgärden ska vara klar.")})
-    _plausible(due_on=due_on)
+    require_plausible(due_on=due_on)
     action = DeviationAction(
         report=current,
         description=description.strip(),
@@ -106,13 +115,12 @@ def deviation_action_add(
         due_on=due_on,
     )
     action.full_clean()
-    action._history_user = actor
+    action._history_user = acting
     action.save()
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.CREATE,
         obj=action,
-        request=request,
-        user=user,
         purpose="avvikelse: åtgärd",
     )
     return action
@@ -125,22 +133,21 @@ def deviation_action_done(
     expected_version: int | None,
     done_on: dt.date,
     follow_up: str = "",
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> DeviationAction:
-    actor = _actor(request, user)
-    _require(actor, action.report)
+    acting = actor(context)
+    _require(acting, action.report)
     today = today or timezone.localdate()
-    current = _lock(DeviationAction, action.pk, expected_version)
+    current = lock_for_update(DeviationAction, action.pk, expected_version)
     if current.done_on is not None:
         raise ValidationError(_("Åtgärden är redan klar."))
     if done_on is None:
         raise ValidationError({"done_on": _("Ange när åtgärden blev klar.")})
-    _not_future("done_on", done_on, today)
+    require_not_future("done_on", done_on, today)
     current.done_on = done_on
     current.follow_up = (follow_up or "").strip()
-    return _save_new_version(current, ["done_on", "follow_up"], request=request, user=user)
+    return save_new_version(current, ["done_on", "follow_up"], context=context)
 
 
 @transaction.atomic
@@ -148,16 +155,15 @@ def deviation_close(
     *,
     report: DeviationReport,
     expected_version: int | None,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> DeviationReport:
     """A report is closed when its analysis and dialogue are recorded and every agreed action
     is done (SPEC §5)."""
-    actor = _actor(request, user)
-    _require(actor, report)
+    acting = actor(context)
+    _require(acting, report)
     today = today or timezone.localdate()
-    current = _lock(DeviationReport, report.pk, expected_version)
+    current = lock_for_update(DeviationReport, report.pk, expected_version)
     if current.status == DeviationReport.Status.CLOSED:
         raise ValidationError(_("Rapporten är redan stängd."))
     if not current.analysis:
@@ -171,7 +177,7 @@ def deviation_close(
         raise ValidationError(_("Alla åtgärder ska vara klara innan rapporten stängs."))
     current.status = DeviationReport.Status.CLOSED
     current.closed_on = today
-    return _save_new_version(current, ["status", "closed_on"], request=request, user=user)
+    return save_new_version(current, ["status", "closed_on"], context=context)
 
 
 def overdue_actions(*, reports, today: dt.date):
@@ -186,12 +192,6 @@ def overdue_actions(*, reports, today: dt.date):
 LOOK_BACK_MONTHS = 36
 
 
-def _month_back(month: dt.date, n: int) -> dt.date:
-    from samverkan.dates import add_months
-
-    return add_months(month, -n)
-
-
 def _inflow_count(figures: dict) -> int:
     return figures["inflow"]["period"]["all"]["count"]
 
@@ -202,16 +202,15 @@ def _outcome_share(figures: dict) -> tuple[int, int]:
     return total_row["counts"]["work_or_education"], total_row["total"]
 
 
-def _month_deviation(kind: str, figures: dict, plan) -> dict | None:
-    """The month's figures against the plan when they deviate, else None. Exact integer
-    comparisons: inflow below plan beyond the tolerance means actual × 100 < planned × (100 −
-    tolerance); the share below goal means in_work × 100 < goal × measured."""
-    month = dt.date.fromisoformat(figures["month"] + "-01")
+def _month_deviation(kind: str, figures: dict, target: Target) -> dict | None:
+    """The month's figures against its target when they deviate, else None (also when the
+    month has no plan to be held against). The tests are reporting.targets', the dashboard's."""
     if kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
-        planned = plan.planned_for_month(month.month)
+        planned, tolerance = target.planned_inflow, target.tolerance_percent
+        if planned is None or tolerance is None:
+            return None
         actual = _inflow_count(figures)
-        tolerance = plan.deviation_tolerance_percent
-        if planned > 0 and actual * 100 < planned * (100 - tolerance):
+        if inflow_below_plan(actual=actual, planned=planned, tolerance_percent=tolerance):
             return {
                 "month": figures["month"],
                 "actual": actual,
@@ -219,9 +218,11 @@ def _month_deviation(kind: str, figures: dict, plan) -> dict | None:
                 "tolerance_percent": tolerance,
             }
         return None
+    goal = target.goal_share_percent  # the cohort's start year's goal (reporting.targets)
+    if goal is None:
+        return None
     in_work, measured = _outcome_share(figures)
-    goal = plan.goal_share_percent
-    if measured > 0 and in_work * 100 < goal * measured:
+    if share_below_goal(in_work=in_work, measured=measured, goal_percent=goal):
         return {
             "month": figures["month"],
             "in_work_or_education": in_work,
@@ -232,8 +233,6 @@ def _month_deviation(kind: str, figures: dict, plan) -> dict | None:
 
 
 def _latest_figures(area, month: dt.date) -> dict | None:
-    from .models import MonthlySnapshot
-
     snapshot = MonthlySnapshot.objects.filter(area=area, month=month).order_by("-version").first()
     return snapshot.figures if snapshot else None
 
@@ -242,24 +241,23 @@ def _latest_figures(area, month: dt.date) -> dict | None:
 def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
     """Open a deviation report when the area's inflow has been below plan beyond the tolerance,
     or its day-365 share below the goal, for the rule set's number of months in a row (3 by
-    default), ending with `month`. The months are read from the area's newest snapshots and the
-    plan of each month's year; a month without a snapshot or a plan breaks the run. The run is
-    identified by its first month, so a run that goes on opens no second report, and a new run
-    after a good month opens a new one."""
-    from cases.models import RuleSet
-
-    from .models import WorkPlan
-
+    default), ending with `month`. The months are read from the area's newest snapshots and held
+    against reporting.targets (the inflow against the plan of the month's year, the share
+    against the goal of the cohort's start year); a month without a snapshot or without that
+    plan breaks the run. The run is identified by its first month, so a run that goes on opens
+    no second report, and a new run after a good month opens a new one."""
     needed = RuleSet.for_date(month).deviation_months
-    plans = {p.year: p for p in WorkPlan.objects.filter(area=area)}
+    days = [add_months(month, -back) for back in range(LOOK_BACK_MONTHS)]
+    targets = targets_for(area=area, months=days)
+    figures_of: dict[dt.date, dict | None] = {}
     opened = []
     for kind in DeviationReport.Kind.values:
         run = []
-        for back in range(LOOK_BACK_MONTHS):
-            day = _month_back(month, back)
-            figures = _latest_figures(area, day)
-            plan = plans.get(day.year)
-            found = _month_deviation(kind, figures, plan) if figures and plan else None
+        for day in days:
+            if day not in figures_of:
+                figures_of[day] = _latest_figures(area, day)
+            figures = figures_of[day]
+            found = _month_deviation(kind, figures, targets[day]) if figures else None
             if found is None:
                 break
             run.append(found)

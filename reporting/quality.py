@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import scope_for
 from audit.models import AccessLog
 from cases.models import Case
-from cases.services import _actor, _log, _not_future
+from samverkan.services import AccessContext, actor, log_access, require_not_future
 
 from .models import QualityReview, QualityReviewItem
 
@@ -63,18 +63,17 @@ def quality_review_draw(
     quarter: dt.date,
     size: int,
     seed: str | None = None,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> QualityReview:
     """Draw `size` random active cases of the quarter and record the draw (seed included), so
     that anyone can redo it and get the same cases."""
-    actor = _actor(request, user)
-    _require_coordinator(actor, area)
+    acting = actor(context)
+    _require_coordinator(acting, area)
     today = today or timezone.localdate()
     if quarter is None or quarter != quarter_start(quarter):
         raise ValidationError({"quarter": _("Välj ett kvartal.")})
-    _not_future("quarter", quarter, today, _("Kvartalet har inte börjat än."))
+    require_not_future("quarter", quarter, today, _("Kvartalet har inte börjat än."))
     if not isinstance(size, int) or not (1 <= size <= MAX_SIZE):
         raise ValidationError({"size": _("Dra mellan 1 och %(max)d ärenden.") % {"max": MAX_SIZE}})
     seed = (seed or secrets.token_hex(8)).strip()
@@ -86,17 +85,16 @@ def quality_review_draw(
     if not cases:
         raise ValidationError(_("Inga aktiva ärenden i området det kvartalet."))
     review = QualityReview.objects.create(
-        area=area, quarter=quarter, size=size, seed=seed, drawn_by=actor
+        area=area, quarter=quarter, size=size, seed=seed, drawn_by=acting
     )
     QualityReviewItem.objects.bulk_create(
         QualityReviewItem(review=review, case_id=case_id, position=n)
         for n, case_id in enumerate(cases, start=1)
     )
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.CREATE,
         obj=review,
-        request=request,
-        user=user,
         purpose=f"kvalitetsgranskning: {len(cases)} ärenden dragna",
     )
     return review
@@ -108,28 +106,26 @@ def quality_review_record(
     item: QualityReviewItem,
     findings: str,
     reviewed_on: dt.date,
-    request=None,
-    user=None,
+    context: AccessContext,
     today=None,
 ) -> QualityReviewItem:
-    actor = _actor(request, user)
+    acting = actor(context)
     current = QualityReviewItem.objects.select_for_update().select_related("review").get(pk=item.pk)
-    _require_coordinator(actor, current.review.area)
+    _require_coordinator(acting, current.review.area)
     today = today or timezone.localdate()
     if not (findings or "").strip():
         raise ValidationError({"findings": _("Skriv vad granskningen visade.")})
     if reviewed_on is None:
         raise ValidationError({"reviewed_on": _("Ange granskningsdatum.")})
-    _not_future("reviewed_on", reviewed_on, today)
+    require_not_future("reviewed_on", reviewed_on, today)
     current.findings = findings.strip()
     current.reviewed_on = reviewed_on
-    current.reviewed_by = actor
+    current.reviewed_by = acting
     current.save(update_fields=["findings", "reviewed_on", "reviewed_by"])
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.UPDATE,
         obj=current,
-        request=request,
-        user=user,
         purpose="kvalitetsgranskning: iakttagelser",
     )
     return current

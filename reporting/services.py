@@ -11,10 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Area
 from accounts.scoping import scope_for
 from audit.models import AccessLog
 from cases.models import RuleSet
-from cases.services import ConcurrentEditError, _actor, _lock, _log, _save_new_version
+from samverkan.services import (
+    AccessContext,
+    ConcurrentEditError,
+    actor,
+    lock_for_update,
+    log_access,
+    save_new_version,
+)
 
 from .models import WorkPlan
 
@@ -44,6 +52,12 @@ def may_edit_work_plans(user, area) -> bool:
     """The area's coordinators (area-wide case access) keep its work plan."""
     scope = scope_for(user)
     return bool(scope.case_access and scope.area_wide and area.pk in scope.area_ids)
+
+
+def work_plan_areas(user) -> list:
+    """The active areas whose work plans `user` keeps (may_edit_work_plans), by code."""
+    areas = Area.objects.filter(pk__in=scope_for(user).area_ids, is_active=True).order_by("code")
+    return [area for area in areas if may_edit_work_plans(user, area)]
 
 
 def _whole_number(value) -> bool:
@@ -119,7 +133,7 @@ def _validated(values: dict) -> dict:
 
 @transaction.atomic
 def work_plan_save(
-    *, area, year: int, data: dict, expected_version: int | None, request=None, user=None
+    *, area, year: int, data: dict, expected_version: int | None, context: AccessContext
 ) -> WorkPlan:
     """Create the area's plan for `year`, or change it.
 
@@ -130,8 +144,8 @@ def work_plan_save(
     unknown = set(data) - set(WORK_PLAN_FIELDS)
     if unknown:
         raise ValueError(f"unknown work plan fields: {sorted(unknown)}")
-    actor = _actor(request, user)
-    if actor is None or not may_edit_work_plans(actor, area):
+    acting = actor(context)
+    if acting is None or not may_edit_work_plans(acting, area):
         raise PermissionDenied(_("Arbetsplanen upprättas av områdets samordnare."))
     if not _whole_number(year) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise ValidationError({"year": _("Året ska ligga mellan 2000 och 2100.")})
@@ -140,9 +154,9 @@ def work_plan_save(
     if existing is None:
         if expected_version:
             raise ConcurrentEditError()  # the plan the form was opened on is gone
-        return _create(area=area, year=year, data=data, request=request, actor=actor)
+        return _create(area=area, year=year, data=data, context=context)
 
-    current = _lock(WorkPlan, existing, expected_version)
+    current = lock_for_update(WorkPlan, existing, expected_version)
     values = _validated({name: data.get(name, getattr(current, name)) for name in WORK_PLAN_FIELDS})
     changed = [name for name in WORK_PLAN_FIELDS if getattr(current, name) != values[name]]
     if not changed:
@@ -150,10 +164,10 @@ def work_plan_save(
     for name in changed:
         setattr(current, name, values[name])
     current.full_clean(validate_unique=False, validate_constraints=False)
-    return _save_new_version(current, changed, request=request, user=actor)
+    return save_new_version(current, changed, context=context)
 
 
-def _create(*, area, year, data, request, actor) -> WorkPlan:
+def _create(*, area, year, data, context) -> WorkPlan:
     rules = RuleSet.for_date(dt.date(year, 1, 1))
     defaults = {name: getattr(rules, name) for name in RULE_SET_DEFAULTS}
     blank = WorkPlan()
@@ -163,9 +177,10 @@ def _create(*, area, year, data, request, actor) -> WorkPlan:
             for name in WORK_PLAN_FIELDS
         }
     )
-    plan = WorkPlan(area=area, year=year, created_by=actor, **values)
+    acting = actor(context)
+    plan = WorkPlan(area=area, year=year, created_by=acting, **values)
     plan.full_clean(validate_unique=False, validate_constraints=False)
-    plan._history_user = actor
+    plan._history_user = acting
     try:
         # Two coordinators creating the same plan at once: the unique constraint stops the
         # second, who is told, as for any concurrent edit, rather than overwriting the first.
@@ -173,11 +188,10 @@ def _create(*, area, year, data, request, actor) -> WorkPlan:
             plan.save()
     except IntegrityError:
         raise ConcurrentEditError() from None
-    _log(
+    log_access(
+        context,
         action=AccessLog.Action.CREATE,
         obj=plan,
-        request=request,
-        user=actor,
         purpose="arbetsplan upprättad",
     )
     return plan

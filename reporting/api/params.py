@@ -1,8 +1,9 @@
-"""What a report request asks for: the period (`from`/`to`, or the status report's `day`) and
-the areas, checked against the user's aggregate scope (accounts.scoping).
+"""The query parameters of every statistics endpoint, parsed one way (SPEC §6): months `ÅÅÅÅ-MM`
+and days `ÅÅÅÅ-MM-DD` within the product's dates, for the reports' period (`from`/`to`, or the
+status report's `day`) and for the resources' filters (`from`/`to` on a month field, the strict
+booleans, the year). Bad parameters are a 400 naming the field, in Swedish.
 
-Bad parameters are a 400 naming the field; an area the user may not see is the same 404 as an
-unknown code, so the codes of other areas cannot be told apart (SPEC §7)."""
+Which areas a request may ask for is scoping, not parsing: reporting.api.base."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from accounts.models import AREA_CODE, Area
-from accounts.scoping import aggregate_area_ids, scope_for
-from audit.models import AccessLog
-from audit.services import access_log_record
 from reporting.snapshots import previous_month
 from samverkan.dates import EARLIEST_DAY, LATEST_DAY, add_months
 
@@ -53,7 +52,7 @@ class Period:
         return f"{self.first:%Y-%m}–{self.last:%Y-%m}"
 
 
-def _month(text: str) -> dt.date:
+def parse_month(text: str) -> dt.date:
     """'YYYY-MM' (exactly) → its first day, within the dates the product accepts."""
     match = MONTH_FORMAT.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -67,7 +66,7 @@ def _month(text: str) -> dt.date:
     return dt.date(year, int(match.group(2)), 1)
 
 
-def _day(text: str) -> dt.date:
+def parse_day(text: str) -> dt.date:
     """'YYYY-MM-DD' (exactly) → the date, within the dates the product accepts."""
     try:
         if not DAY_FORMAT.match(text):
@@ -85,7 +84,7 @@ def _day(text: str) -> dt.date:
     return day
 
 
-def _months_between(first: dt.date, last: dt.date) -> int:
+def months_between(first: dt.date, last: dt.date) -> int:
     """Whole months first..last, both included."""
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
@@ -105,7 +104,7 @@ def period_from_query(query, *, allow_day: bool = False, today: dt.date | None =
             errors["day"] = [_("Ange antingen day eller from och to, inte båda.")]
             raise exceptions.ValidationError(errors)
         try:
-            return Period(day=_day(values["day"]))
+            return Period(day=parse_day(values["day"]))
         except exceptions.ValidationError as error:
             raise exceptions.ValidationError({"day": error.detail}) from None
 
@@ -113,7 +112,7 @@ def period_from_query(query, *, allow_day: bool = False, today: dt.date | None =
     for name in ("from", "to"):
         if name in given:
             try:
-                parsed[name] = _month(values[name])
+                parsed[name] = parse_month(values[name])
             except exceptions.ValidationError as error:
                 errors[name] = error.detail
     if errors:
@@ -130,7 +129,7 @@ def period_from_query(query, *, allow_day: bool = False, today: dt.date | None =
             "Startmånaden ligger efter den senaste hela månaden (%(month)s); ange också to."
         ) % {"month": f"{latest_complete:%Y-%m}"}
         raise exceptions.ValidationError({"from": [message]})
-    length = _months_between(first, last)
+    length = months_between(first, last)
     if length > MAX_MONTHS:
         message = _("Perioden får vara högst %(max)d månader, den begärda är %(length)d.") % {
             "max": MAX_MONTHS,
@@ -140,80 +139,81 @@ def period_from_query(query, *, allow_day: bool = False, today: dt.date | None =
     return Period(first=first, last=last)
 
 
-@dataclass(frozen=True)
-class ReportAreas:
-    """The areas a report sums: `area_ids` for the metrics (None: the nation), the one `area`
-    asked for (or None), and the codes of every area in the sum."""
-
-    area_ids: list[int] | None
-    area: Area | None
-    codes: list[str]
-
-    @property
-    def national(self) -> bool:
-        return self.area_ids is None
-
-    def describe(self) -> str:
-        """For the access log: "sdt", "riket" or "områdena gno, sdt"."""
-        if self.area is not None:
-            return self.area.code
-        if self.national:
-            return "riket"
-        return "områdena " + ", ".join(self.codes)
+# --- the resources' filters (django-filter) ----------------------------------------------------
 
 
-def aggregate_areas_or_403(user) -> frozenset[int] | None:
-    """The areas whose aggregates `user` may see (None: every area), or 403 when none at all.
-    The refusal is logged by samverkan.api's exception handler."""
-    allowed = aggregate_area_ids(user)
-    if not scope_for(user).has_any_access or allowed == frozenset():
-        raise exceptions.PermissionDenied(_("Du har inte behörighet att se statistik."))
-    return allowed
+class MonthOrDayField(forms.CharField):
+    """A month `ÅÅÅÅ-MM` (its first day) or a day `ÅÅÅÅ-MM-DD`, within the product's dates."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_month(text) if MONTH_FORMAT.match(text) else parse_day(text)
+        except exceptions.ValidationError as error:
+            well_formed = MONTH_FORMAT.match(text) or DAY_FORMAT.match(text)
+            raise forms.ValidationError(
+                str(error.detail[0])
+                if well_formed
+                else _("Ange månaden som ÅÅÅÅ-MM eller dagen som ÅÅÅÅ-MM-DD.")
+            ) from None
 
 
-def report_areas_for(
-    *, request, allowed: frozenset[int] | None, code: str | None, report: str
-) -> ReportAreas:
-    """The areas of a report for `code` (None or empty: everything in `allowed`, the user's
-    aggregate areas from aggregate_areas_or_403; "a,b": the sum of those areas).
+class MonthOrDayFilter(django_filters.CharFilter):
+    field_class = MonthOrDayField
 
-    A code of an area outside `allowed`, or no such code, is the same 404, logged as a refusal
-    against the area asked for (when it exists) so that area's coordinator sees who tried, as
-    cases.access.get_visible_or_404 does for objects."""
-    codes = sorted({part.strip() for part in (code or "").split(",") if part.strip()})
-    if codes:
-        # One code, or several separated by commas: a list of areas is summed.
-        found = []
-        for wanted in codes:
-            # Codes are slugs of at most 20 characters; anything else cannot exist (and a NUL
-            # character must not reach PostgreSQL).
-            area = Area.objects.filter(code=wanted).first() if AREA_CODE.match(wanted) else None
-            if area is None or (allowed is not None and area.pk not in allowed):
-                access_log_record(
-                    action=AccessLog.Action.DENIED,
-                    request=request,
-                    object_type="report",
-                    object_id=wanted[:64],
-                    area_id=area.pk if area is not None else None,
-                    purpose=f"rapport {report}, område utanför behörigheten",
-                )
-                raise exceptions.NotFound()
-            found.append(area)
-        if len(found) == 1:
-            return ReportAreas(area_ids=[found[0].pk], area=found[0], codes=[found[0].code])
-        return ReportAreas(
-            area_ids=sorted(area.pk for area in found),
-            area=None,
-            codes=[area.code for area in found],
+
+def with_months(field: str, what: str):
+    """`from`/`to` on a month field (stored as the month's first day): a month `ÅÅÅÅ-MM` or a
+    day `ÅÅÅÅ-MM-DD`, both included. `from` is a Python keyword, hence the decorator (as
+    samverkan.api.with_period)."""
+
+    def decorate(cls):
+        cls.base_filters.update(
+            {
+                "from": MonthOrDayFilter(
+                    field_name=field,
+                    lookup_expr="gte",
+                    label=f"{what} från och med: ÅÅÅÅ-MM, eller ÅÅÅÅ-MM-DD (månader vars "
+                    "första dag ligger på eller efter dagen).",
+                ),
+                "to": MonthOrDayFilter(
+                    field_name=field,
+                    lookup_expr="lte",
+                    label=f"{what} till och med: ÅÅÅÅ-MM, eller ÅÅÅÅ-MM-DD (månader vars "
+                    "första dag ligger på eller före dagen).",
+                ),
+            }
         )
+        return cls
 
-    if allowed is None:
-        return ReportAreas(
-            area_ids=None,
-            area=None,
-            codes=list(Area.objects.order_by("code").values_list("code", flat=True)),
-        )
-    areas = Area.objects.filter(pk__in=allowed).order_by("code")
-    return ReportAreas(
-        area_ids=sorted(allowed), area=None, codes=list(areas.values_list("code", flat=True))
-    )
+    return decorate
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (also `1`/`0`); anything else is a 400 naming the parameter, where
+    django-filter's own boolean widgets would ignore it and answer the unfiltered list."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Ange true eller false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField

@@ -3,7 +3,9 @@ samverkan/api_urls.py in the `api` namespace. The computed reports are in report
 
 from rest_framework.routers import SimpleRouter
 
-from .resources import DeviationReportViewSet, SnapshotViewSet, WorkPlanViewSet
+from .deviation_reports import DeviationReportViewSet
+from .snapshots import SnapshotViewSet
+from .work_plans import WorkPlanViewSet
 
 router = SimpleRouter()
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")

@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from .reports import (
+    AverageDaysReportView,
+    InflowReportView,
+    MappingsReportView,
+    OutcomesReportView,
+    StatusReportView,
+)
 
 urlpatterns = [
-    path("outcomes/", views.OutcomesReportView.as_view(), name="report-outcomes"),
-    path("average-days/", views.AverageDaysReportView.as_view(), name="report-average-days"),
-    path("mappings/", views.MappingsReportView.as_view(), name="report-mappings"),
-    path("inflow/", views.InflowReportView.as_view(), name="report-inflow"),
-    path("status/", views.StatusReportView.as_view(), name="report-status"),
+    path("outcomes/", OutcomesReportView.as_view(), name="report-outcomes"),
+    path("average-days/", AverageDaysReportView.as_view(), name="report-average-days"),
+    path("mappings/", MappingsReportView.as_view(), name="report-mappings"),
+    path("inflow/", InflowReportView.as_view(), name="report-inflow"),
+    path("status/", StatusReportView.as_view(), name="report-status"),
 ]

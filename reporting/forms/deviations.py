@@ -5,7 +5,7 @@ to the field they name."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BaseForm, model_field, version_field
+from samverkan.forms import BaseForm, model_field, version_field
 
 from ..models import DeviationAction, DeviationReport
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
-from cases.forms import BaseForm, model_field
+from samverkan.forms import BaseForm, model_field
 
 from ..models import QualityReviewItem
 from ..quality import MAX_SIZE, quarter_start

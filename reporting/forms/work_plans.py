@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Area
-from cases.forms import MAX_VERSION, BaseForm, version_field
+from samverkan.forms import MAX_VERSION, BaseForm, version_field
 
 from ..models import WorkPlan
 from ..services import (

@@ -14,7 +14,6 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -30,7 +29,6 @@ from django.db.models.lookups import LessThan
 
 from cases.models import (
     WORK_OR_EDUCATION,
-    Consent,
     EducationLevel,
     OutcomeCategory,
     RuleSet,
@@ -211,7 +209,7 @@ def person_dimensions(prefix: str, day) -> dict[str, tuple[object, list[str]]]:
     }
 
 
-# --- the status timeline and consent in SQL ----------------------------------------------------
+# --- the status timeline in SQL ----------------------------------------------------------------
 
 
 def status_category_on(day, person: str = "person_id"):
@@ -227,22 +225,6 @@ def status_category_on(day, person: str = "person_id"):
         Value(OutcomeCategory.OTHER.value),
         output_field=CharField(),
     )
-
-
-def follow_up_consent_on(day, person: str = "person_id") -> Exists:
-    """A consent covering follow-up registration is in force on `day` (as Person.consents_on:
-    given on or before the day, not withdrawn on or before it)."""
-    return Exists(
-        Consent.objects.filter(
-            person_id=OuterRef(person), covers_follow_up=True, given_on__lte=day
-        ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
-    )
-
-
-def not_anonymous_on(day, person: str = "person_id", prefix: str = "person__") -> Q:
-    """Not an anonymous participant on `day` (SPEC §3, Person.is_anonymous_on): no protected
-    identity, and a consent to follow-up registration in force that day."""
-    return Q(**{f"{prefix}protected_identity": False}) & Q(follow_up_consent_on(day, person))
 
 
 def young_max_age_of_case():

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, F, OuterRef, Q, Sum, Value
 
 from cases.models import Case
+from cases.secrecy import not_anonymous_on
 from samverkan.dates import add_months
 
 from .base import (
@@ -21,7 +22,6 @@ from .base import (
     DaysBetween,
     PlusDays,
     blank_as_unknown,
-    follow_up_consent_on,
     grouped,
     half_up_mean,
     in_areas,
@@ -48,6 +48,27 @@ def outcome_row(fine_counts: dict[str, int]) -> dict:
     }
 
 
+# --- one case's day-365 outcome, for every caller (the metrics here, the exports) ----------------
+
+
+def day_365_of(start: str = "start_date") -> PlusDays:
+    """Day 365 of a case: its start + 365 days (start is day 0, samverkan.dates). After a 29
+    February it is the last day of the month before the anniversary."""
+    return PlusDays(F(start), OUTCOME_DAY)
+
+
+def outcome_on_day_365(day_365: str = "day_365"):
+    """The case's outcome category (SPEC §5): the category of the person's latest status entry
+    on or before the annotation `day_365`; later entries never count; no entry is `other`."""
+    return status_category_on(OuterRef(day_365))
+
+
+def counted_on_day_365(day_365: str = "day_365") -> Q:
+    """The case counts in the outcome: its person is no anonymous participant on the annotation
+    `day_365` (no protected identity, a consent to follow-up registration in force that day)."""
+    return not_anonymous_on(OuterRef(day_365))
+
+
 def outcome_cohort(*, months: list[dt.date], area_ids: list[int] | None):
     """The measured cases of the report months, each annotated with `day_365` and `outcome`.
 
@@ -58,10 +79,9 @@ def outcome_cohort(*, months: list[dt.date], area_ids: list[int] | None):
     cohort_months = [add_months(month, -12) for month in months]
     cases = in_areas(Case.objects.filter(in_months("start_date", cohort_months)), area_ids)
     return (
-        cases.annotate(day_365=PlusDays(F("start_date"), OUTCOME_DAY))
-        .filter(person__protected_identity=False)
-        .filter(follow_up_consent_on(OuterRef("day_365")))
-        .annotate(outcome=status_category_on(OuterRef("day_365")))
+        cases.annotate(day_365=day_365_of())
+        .filter(counted_on_day_365())
+        .annotate(outcome=outcome_on_day_365())
         .order_by()
     )
 

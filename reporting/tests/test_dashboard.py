@@ -79,6 +79,13 @@ def plan_2025(area):
     )
 
 
+@pytest.fixture
+def plan_2024(area):
+    """The plan of 2024, the year the cohorts of the 2025 report months started: the day-365
+    share of a 2025 report month is held against its goal (SPEC §5, reporting.targets)."""
+    return WorkPlan.objects.create(area=area, year=2024, goal_share_percent=45)
+
+
 # --- what the page shows ------------------------------------------------------------------------
 
 
@@ -123,7 +130,9 @@ def test_the_page_names_the_newest_snapshot_and_a_recomputed_month_shows_version
     assert table(response, "ogonblicksbilder")["2025-02"][0] == "1"
 
 
-def test_day_365_share_for_women_and_men_against_the_goal(area, coordinator, login, plan_2025):
+def test_day_365_share_for_women_and_men_against_the_goal(
+    area, coordinator, login, plan_2025, plan_2024
+):
     # given the cohort that started in March 2024 (report month March 2025): 5 women, 2 of them
     # in work on day 365 (40 %, below the goal of 45 %); 3 men, 2 in education (67 %)
     for i in range(5):
@@ -154,6 +163,42 @@ def test_day_365_share_for_women_and_men_against_the_goal(area, coordinator, log
         "Under målet: kvinnor",
         "1",
     ]
+
+
+def test_a_report_month_holds_its_cohort_against_the_cohorts_start_year_goal(
+    area, coordinator, login
+):
+    # given the 2011 plan's goal 45 % and the 2012 plan's 40 %, and the cohort that started in
+    # January 2011 (report month January 2012): 5 women and 5 men, 2 of each in work on day 365
+    WorkPlan.objects.create(area=area, year=2011, goal_share_percent=45)
+    WorkPlan.objects.create(area=area, year=2012, goal_share_percent=40)
+    for sex in ("K", "M"):
+        for i in range(5):
+            someone = person(area=area, sex=sex)
+            case(person=someone, start=dt.date(2011, 1, 10))
+            status(someone, dt.date(2011, 9, 1), "work_unsubsidised" if i < 2 else "other")
+    snapshots(area, dt.date(2012, 1, 1))
+
+    response = login(coordinator).get(URL)
+
+    # then 40 % is held against 2011's 45 % (below), not 2012's 40 % (on goal)
+    assert table(response, "dag365")["2012-01"] == [
+        "2011-01",
+        "2",
+        "5",
+        "40%",
+        "2",
+        "5",
+        "40%",
+        "4",
+        "10",
+        "40%",
+        "45%",
+        "Under målet: kvinnor, män",
+        "1",
+    ]
+    # and the page says which year's goal it is: the chart's text names it
+    assert "mål 45% (2011)" in response.content.decode()
 
 
 def test_average_days_against_the_goal(area, coordinator, login, plan_2025):

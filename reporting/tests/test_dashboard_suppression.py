@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reporting import charts
 from reporting.snapshots import snapshot_compute
-from reporting.views import dashboard, dashboard_sections
+from reporting.views import dashboard_sections
 
 from .test_dashboard import csv_rows, started, table
 
@@ -84,7 +84,7 @@ def test_a_hidden_count_is_under_five_its_derived_figures_hidden_and_a_gap_in_th
     from reporting.models import WorkPlan
 
     WorkPlan.objects.create(area=area, year=2025, planned_inflow=[5] * 12)
-    monkeypatch.setattr(dashboard, "suppress_report", hide_february_inflow)
+    monkeypatch.setattr("reporting.suppression.suppress_report", hide_february_inflow)
     drawn, draw = [], charts.line_chart
 
     def spy(**kwargs):
@@ -110,7 +110,7 @@ def test_roles_with_case_access_are_never_suppressed(
     area, coordinator, login, small_february, monkeypatch
 ):
     calls = []
-    monkeypatch.setattr(dashboard, "suppress_report", lambda *args: calls.append(args))
+    monkeypatch.setattr("reporting.suppression.suppress_report", lambda *args: calls.append(args))
 
     login(coordinator).get(URL)
 

@@ -37,14 +37,18 @@ def month_data(monkeypatch):
 
 @pytest.fixture
 def plan(area):
-    """10 new participants a month, 10 % tolerance (below 9 deviates), goal 40 %."""
-    return WorkPlan.objects.create(
-        area=area,
-        year=2026,
-        planned_inflow=[10] * 12,
-        goal_share_percent=40,
-        deviation_tolerance_percent=10,
-    )
+    """10 new participants a month, 10 % tolerance (below 9 deviates), goal 40 %; the same plan
+    for 2025, the start year of the cohorts the 2026 report months measure at day 365 (their
+    goal is their start year's, SPEC §5, reporting.targets)."""
+    for year in (2025, 2026):
+        created = WorkPlan.objects.create(
+            area=area,
+            year=year,
+            planned_inflow=[10] * 12,
+            goal_share_percent=40,
+            deviation_tolerance_percent=10,
+        )
+    return created
 
 
 def run(area, *months):
@@ -110,8 +114,9 @@ def test_without_a_work_plan_nothing_deviates(area, month_data):
     for label in ("2026-01", "2026-02", "2026-03"):
         month_data[label] = (1, 0, 10)
     assert run(area, "2026-01", "2026-02", "2026-03") == []
-    # once the plan exists, the stored months count: both inflow and share (0 of 10) deviate
-    WorkPlan.objects.create(area=area, year=2026, planned_inflow=[10] * 12)
+    # once the plans exist, the stored months count: both inflow and share (0 of 10) deviate
+    for year in (2025, 2026):  # the report months' year and their cohorts' start year
+        WorkPlan.objects.create(area=area, year=year, planned_inflow=[10] * 12)
     assert {r.kind for r in run(area, "2026-03")} == set(DeviationReport.Kind.values)
 
 
@@ -120,3 +125,61 @@ def test_a_month_without_a_snapshot_breaks_the_run(area, plan, month_data):
         month_data[label] = (1, 5, 10)
     # February was never compiled
     assert run(area, "2026-01", "2026-03") == []
+
+
+# --- the goal a cohort is held against: its start year's (SPEC §5, reporting.targets) ----------
+
+
+@pytest.fixture
+def goals_2011_and_2012(area):
+    """On plan every month (10 a month, 10 % tolerance); the 2011 plan's day-365 goal is 45 %,
+    the 2012 plan's 40 %."""
+    for year, goal in ((2011, 45), (2012, 40)):
+        WorkPlan.objects.create(
+            area=area,
+            year=year,
+            planned_inflow=[10] * 12,
+            goal_share_percent=goal,
+            deviation_tolerance_percent=10,
+        )
+
+
+def test_report_months_of_2012_hold_the_2011_cohorts_against_the_2011_goal(
+    area, month_data, goals_2011_and_2012
+):
+    # given 4 of 10 in work or education at day 365 (40 %) in report months 2012-01 to 2012-03:
+    # the cohorts of 2011-01 to 2011-03, whose goal is 2011's 45 % (400 < 45 × 10 = 450), not
+    # the report months' 2012 goal of 40 % (400 is not below 40 × 10)
+    for label in ("2012-01", "2012-02", "2012-03"):
+        month_data[label] = (10, 4, 10)
+
+    # when the job runs the three months
+    opened = run(area, "2012-01", "2012-02", "2012-03")
+
+    # then the share deviates from the 2011 goal, and the report says which goal it was
+    assert [r.kind for r in opened] == [DeviationReport.Kind.SHARE_BELOW_GOAL]
+    assert [m["goal_percent"] for m in opened[0].figures["months"]] == [45, 45, 45]
+
+
+def test_a_cohort_on_its_start_years_goal_does_not_deviate_from_a_higher_later_goal(
+    area, month_data
+):
+    # given the 2011 goal 40 % and the 2012 goal 50 %, and 45 % of each cohort in work
+    for year, goal in ((2011, 40), (2012, 50)):
+        WorkPlan.objects.create(
+            area=area, year=year, planned_inflow=[10] * 12, goal_share_percent=goal
+        )
+    for label in ("2012-01", "2012-02", "2012-03"):
+        month_data[label] = (10, 9, 20)
+
+    # then the 2011 cohorts meet their own goal: nothing is opened
+    assert run(area, "2012-01", "2012-02", "2012-03") == []
+
+
+def test_without_the_cohorts_start_year_plan_the_share_is_not_measured(area, month_data):
+    # given only the 2012 plan (goal 40 %) and 0 of 10 in work: the 2011 cohorts have no goal
+    WorkPlan.objects.create(area=area, year=2012, planned_inflow=[10] * 12)
+    for label in ("2012-01", "2012-02", "2012-03"):
+        month_data[label] = (10, 0, 10)
+
+    assert run(area, "2012-01", "2012-02", "2012-03") == []

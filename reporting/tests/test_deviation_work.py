@@ -15,6 +15,7 @@ from reporting.deviations import (
     overdue_actions,
 )
 from reporting.models import DeviationReport
+from samverkan.services import AccessContext
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -43,7 +44,7 @@ def test_recording_the_dialogue_moves_the_report_into_dialogue(report, managemen
             "dialogue_on": dt.date(2026, 5, 20),
             "dialogue_with": "Ledningsgruppen, vårdcentralerna",
         },
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
     assert updated.status == DeviationReport.Status.IN_DIALOGUE
@@ -56,7 +57,7 @@ def test_a_dialogue_needs_its_participants_and_cannot_be_in_the_future(report, m
             report=report,
             expected_version=report.version,
             data={"dialogue_on": dt.date(2026, 5, 20), "dialogue_with": ""},
-            user=management,
+            context=AccessContext.for_user(management),
             today=TODAY,
         )
     assert "dialogue_with" in exc.value.message_dict
@@ -65,7 +66,7 @@ def test_a_dialogue_needs_its_participants_and_cannot_be_in_the_future(report, m
             report=report,
             expected_version=report.version,
             data={"dialogue_on": dt.date(2026, 7, 1), "dialogue_with": "Ledningsgruppen"},
-            user=management,
+            context=AccessContext.for_user(management),
             today=TODAY,
         )
     assert "dialogue_on" in exc.value.message_dict
@@ -77,7 +78,13 @@ def test_only_the_areas_management_group_and_coordinators_work_on_it(
 ):
     for user in (fk_officer, outsider, other_coordinator, analyst):
         with pytest.raises(PermissionDenied):
-            deviation_action_add(report=report, description="x", owner="y", due_on=TODAY, user=user)
+            deviation_action_add(
+                report=report,
+                description="x",
+                owner="y",
+                due_on=TODAY,
+                context=AccessContext.for_user(user),
+            )
     assert not report.actions.exists()
 
 
@@ -87,7 +94,7 @@ def test_an_action_past_its_due_date_is_flagged_until_done(report, coordinator):
         description="Informera vårdcentralerna om samarbetet.",
         owner="Samordnaren",
         due_on=dt.date(2026, 6, 1),
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
     assert action.is_overdue(TODAY)
     assert list(overdue_actions(reports=[report], today=TODAY)) == [action]
@@ -96,7 +103,7 @@ def test_an_action_past_its_due_date_is_flagged_until_done(report, coordinator):
         expected_version=action.version,
         done_on=dt.date(2026, 6, 10),
         follow_up="Tre träffar hållna.",
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
         today=TODAY,
     )
     assert not fresh(action).is_overdue(TODAY)
@@ -115,25 +122,38 @@ def test_the_report_closes_only_when_analysis_dialogue_and_every_action_are_done
             "dialogue_on": dt.date(2026, 5, 20),
             "dialogue_with": "Ledningsgruppen",
         },
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
     first = deviation_action_add(
-        report=report, description="A", owner="FK", due_on=dt.date(2026, 7, 1), user=management
+        report=report,
+        description="A",
+        owner="FK",
+        due_on=dt.date(2026, 7, 1),
+        context=AccessContext.for_user(management),
     )
     deviation_action_add(
-        report=report, description="B", owner="AF", due_on=dt.date(2026, 7, 1), user=management
+        report=report,
+        description="B",
+        owner="AF",
+        due_on=dt.date(2026, 7, 1),
+        context=AccessContext.for_user(management),
     )
     deviation_action_done(
         action=first,
         expected_version=first.version,
         done_on=TODAY,
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
     # when the group tries to close it
     with pytest.raises(ValidationError):
-        deviation_close(report=report, expected_version=None, user=management, today=TODAY)
+        deviation_close(
+            report=report,
+            expected_version=None,
+            context=AccessContext.for_user(management),
+            today=TODAY,
+        )
     # then it stays in dialogue until the second action is done too
     assert fresh(report).status == DeviationReport.Status.IN_DIALOGUE
     second = report.actions.get(description="B")
@@ -141,10 +161,15 @@ def test_the_report_closes_only_when_analysis_dialogue_and_every_action_are_done
         action=second,
         expected_version=second.version,
         done_on=TODAY,
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
-    closed = deviation_close(report=report, expected_version=None, user=management, today=TODAY)
+    closed = deviation_close(
+        report=report,
+        expected_version=None,
+        context=AccessContext.for_user(management),
+        today=TODAY,
+    )
     assert closed.status == DeviationReport.Status.CLOSED and closed.closed_on == TODAY
 
 
@@ -153,11 +178,16 @@ def test_a_report_without_actions_cannot_be_closed(report, management):
         report=report,
         expected_version=report.version,
         data={"analysis": "A", "dialogue_on": dt.date(2026, 5, 20), "dialogue_with": "L"},
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
     with pytest.raises(ValidationError):
-        deviation_close(report=report, expected_version=None, user=management, today=TODAY)
+        deviation_close(
+            report=report,
+            expected_version=None,
+            context=AccessContext.for_user(management),
+            today=TODAY,
+        )
 
 
 def test_a_stale_version_is_refused(report, management):
@@ -165,7 +195,7 @@ def test_a_stale_version_is_refused(report, management):
         report=report,
         expected_version=report.version,
         data={"analysis": "Först"},
-        user=management,
+        context=AccessContext.for_user(management),
         today=TODAY,
     )
     with pytest.raises(ValidationError):
@@ -173,7 +203,7 @@ def test_a_stale_version_is_refused(report, management):
             report=report,
             expected_version=report.version,
             data={"analysis": "Sen"},
-            user=management,
+            context=AccessContext.for_user(management),
             today=TODAY,
         )
     assert fresh(report).analysis == "Först"

@@ -14,6 +14,7 @@ from audit.models import AccessLog
 from cases.tests.factories import CaseFactory, PersonFactory
 from reporting.models import QualityReview, QualityReviewItem
 from reporting.quality import quality_review_draw
+from samverkan.services import AccessContext
 
 TODAY = dt.date(2026, 7, 10)
 Q2 = dt.date(2026, 4, 1)
@@ -41,7 +42,12 @@ def q2_cases(area):
 @pytest.fixture
 def review(area, coordinator, q2_cases):
     return quality_review_draw(
-        area=area, quarter=Q2, size=3, seed="fast", user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=3,
+        seed="fast",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
 
 

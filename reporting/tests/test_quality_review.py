@@ -15,6 +15,7 @@ from reporting.quality import (
     quality_review_record,
     quarter_end,
 )
+from samverkan.services import AccessContext
 
 Q2 = dt.date(2026, 4, 1)
 TODAY = dt.date(2026, 7, 10)
@@ -61,13 +62,28 @@ def test_the_draw_is_recorded_and_the_same_seed_draws_the_same_cases(
     area, coordinator, quarter_cases
 ):
     first = quality_review_draw(
-        area=area, quarter=Q2, size=3, seed="abc", user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=3,
+        seed="abc",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
     again = quality_review_draw(
-        area=area, quarter=Q2, size=3, seed="abc", user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=3,
+        seed="abc",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
     other = quality_review_draw(
-        area=area, quarter=Q2, size=6, seed="xyz", user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=6,
+        seed="xyz",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
 
     drawn = list(first.items.values_list("case_id", flat=True))
@@ -81,9 +97,16 @@ def test_the_draw_is_recorded_and_the_same_seed_draws_the_same_cases(
 
 
 def test_a_draw_without_a_seed_gets_one_and_can_be_redone(area, coordinator, quarter_cases):
-    first = quality_review_draw(area=area, quarter=Q2, size=4, user=coordinator, today=TODAY)
+    first = quality_review_draw(
+        area=area, quarter=Q2, size=4, context=AccessContext.for_user(coordinator), today=TODAY
+    )
     redo = quality_review_draw(
-        area=area, quarter=Q2, size=4, seed=first.seed, user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=4,
+        seed=first.seed,
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
     assert first.seed
     assert list(first.items.values_list("case_id", flat=True)) == list(
@@ -104,7 +127,13 @@ def test_bad_draws_are_refused_and_record_nothing(
     area, coordinator, quarter_cases, quarter, size, field
 ):
     with pytest.raises(ValidationError) as exc:
-        quality_review_draw(area=area, quarter=quarter, size=size, user=coordinator, today=TODAY)
+        quality_review_draw(
+            area=area,
+            quarter=quarter,
+            size=size,
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
+        )
     assert field in exc.value.message_dict
     assert not QualityReview.objects.exists()
 
@@ -112,19 +141,26 @@ def test_bad_draws_are_refused_and_record_nothing(
 def test_only_the_areas_coordinator_draws(area, fk_officer, management, other_coordinator):
     for user in (fk_officer, management, other_coordinator):
         with pytest.raises(PermissionDenied):
-            quality_review_draw(area=area, quarter=Q2, size=1, user=user, today=TODAY)
+            quality_review_draw(
+                area=area, quarter=Q2, size=1, context=AccessContext.for_user(user), today=TODAY
+            )
 
 
 def test_findings_are_recorded_and_show_which_cases_were_reviewed(area, coordinator, quarter_cases):
     review = quality_review_draw(
-        area=area, quarter=Q2, size=2, seed="s", user=coordinator, today=TODAY
+        area=area,
+        quarter=Q2,
+        size=2,
+        seed="s",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
     )
     first, second = review.items.all()
     quality_review_record(
         item=first,
         findings="Planen saknade datum.",
         reviewed_on=dt.date(2026, 7, 9),
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
         today=TODAY,
     )
     reviewed = review.items.filter(reviewed_on__isnull=False)
@@ -132,6 +168,10 @@ def test_findings_are_recorded_and_show_which_cases_were_reviewed(area, coordina
     assert reviewed.get().reviewed_by == coordinator
     with pytest.raises(ValidationError):
         quality_review_record(
-            item=second, findings=" ", reviewed_on=TODAY, user=coordinator, today=TODAY
+            item=second,
+            findings=" ",
+            reviewed_on=TODAY,
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
         )
     assert review.items.filter(reviewed_on__isnull=False).count() == 1

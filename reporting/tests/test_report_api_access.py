@@ -309,3 +309,31 @@ def test_a_refused_parameter_writes_no_view_entry(login, coordinator):
 
     assert response.status_code == 400
     assert not entries().exists()
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def test_a_report_csv_cell_that_looks_like_a_formula_comes_out_as_text(
+    login, coordinator, monkeypatch
+):
+    # given a level whose code (and so its label: unknown codes are shown as themselves) starts
+    # like a spreadsheet formula
+    def mapping_stats(*, months, area_ids):
+        return {
+            "levels": {"total": ["total"], "initiated_by": ["=cmd"]},
+            "rows": {
+                "total": {"total": {"count": 7, "share": "100%"}},
+                "initiated_by": {"=cmd": {"count": 7, "share": "100%"}},
+            },
+        }
+
+    monkeypatch.setattr("reporting.metrics.mapping_stats", mapping_stats)
+
+    # when the report is fetched as CSV
+    response = get(login(coordinator), "mappings", format="csv", **PERIOD)
+
+    # then the cell is written as text, never as a formula (samverkan.csvfiles)
+    text = response.content.decode("utf-8-sig")
+    assert "initiated_by;Initierad av;'=cmd;'=cmd;7;100%\r\n" in text
+    assert ";=cmd" not in text

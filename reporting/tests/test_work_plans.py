@@ -12,9 +12,9 @@ from django.urls import reverse
 from accounts.tests.factories import staff
 from audit.models import AccessLog
 from cases.models import RuleSet
-from cases.services import ConcurrentEditError
 from reporting.models import WorkPlan
 from reporting.services import work_plan_save
+from samverkan.services import AccessContext, ConcurrentEditError
 
 INFLOW = [10, 12, 14, 9, 8, 6, 2, 5, 11, 13, 12, 7]
 SWEDISH_MONTHS = (
@@ -36,7 +36,11 @@ def plan_data(**overrides):
 
 def saved_plan(area, coordinator, year=2026, **overrides):
     return work_plan_save(
-        area=area, year=year, data=plan_data(**overrides), expected_version=0, user=coordinator
+        area=area,
+        year=year,
+        data=plan_data(**overrides),
+        expected_version=0,
+        context=AccessContext.for_user(coordinator),
     )
 
 
@@ -90,7 +94,7 @@ def test_a_new_plan_takes_its_goals_from_the_rule_set_in_force_on_1_january(
         year=2026,
         data={"planned_inflow": INFLOW, "planned_af_fte": 2, "planned_fk_fte": "1.5"},
         expected_version=None,
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
 
     # then: the goals and tolerance are the 2025 set's, the one in force on 1 January 2026
@@ -107,7 +111,13 @@ def test_a_new_plan_takes_its_goals_from_the_rule_set_in_force_on_1_january(
 
 
 def test_a_plan_for_2027_follows_the_newer_rule_set(area, coordinator, rule_sets):
-    plan = work_plan_save(area=area, year=2027, data={}, expected_version=None, user=coordinator)
+    plan = work_plan_save(
+        area=area,
+        year=2027,
+        data={},
+        expected_version=None,
+        context=AccessContext.for_user(coordinator),
+    )
     assert (plan.goal_share_percent, plan.goal_average_days) == (55, 190)
     assert plan.deviation_tolerance_percent == 5 and plan.planned_inflow == [0] * 12
 
@@ -121,7 +131,7 @@ def test_saving_again_changes_the_plan_and_keeps_the_history(area, coordinator):
         year=2026,
         data=plan_data(planned_inflow=new_inflow, goal_share_percent=50),
         expected_version=1,
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
 
     assert changed.pk == plan.pk and WorkPlan.objects.count() == 1
@@ -137,7 +147,13 @@ def test_saving_again_changes_the_plan_and_keeps_the_history(area, coordinator):
 
 def test_saving_the_same_values_writes_nothing(area, coordinator):
     plan = saved_plan(area, coordinator)
-    work_plan_save(area=area, year=2026, data=plan_data(), expected_version=1, user=coordinator)
+    work_plan_save(
+        area=area,
+        year=2026,
+        data=plan_data(),
+        expected_version=1,
+        context=AccessContext.for_user(coordinator),
+    )
     assert snapshot(plan)[0] == 1 and plan.history.count() == 1
 
 
@@ -179,7 +195,7 @@ def test_a_bad_value_names_its_field_and_changes_nothing(area, coordinator, fiel
             year=2026,
             data=plan_data(**{field: value}),
             expected_version=1,
-            user=coordinator,
+            context=AccessContext.for_user(coordinator),
         )
     assert set(caught.value.message_dict) == {field}
     assert snapshot(plan) == before and plan.history.count() == 1
@@ -214,7 +230,7 @@ def test_a_save_on_a_stale_version_is_refused(area, coordinator, second_coordina
         year=2026,
         data=plan_data(goal_share_percent=60),
         expected_version=1,
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
 
     with pytest.raises(ConcurrentEditError):
@@ -223,7 +239,7 @@ def test_a_save_on_a_stale_version_is_refused(area, coordinator, second_coordina
             year=2026,
             data=plan_data(goal_share_percent=42),
             expected_version=1,
-            user=second_coordinator,
+            context=AccessContext.for_user(second_coordinator),
         )
 
     assert snapshot(plan)[:3] == (2, INFLOW, 60)
@@ -254,14 +270,20 @@ def test_only_the_areas_coordinators_may_save_a_plan(request, area, coordinator,
             year=2026,
             data=plan_data(goal_share_percent=90),
             expected_version=None,
-            user=user,
+            context=AccessContext.for_user(user),
         )
     assert snapshot(plan)[:3] == (1, INFLOW, 45)
 
 
 def test_a_save_without_a_user_is_refused(area):
     with pytest.raises(PermissionDenied):
-        work_plan_save(area=area, year=2026, data=plan_data(), expected_version=None)
+        work_plan_save(
+            area=area,
+            year=2026,
+            data=plan_data(),
+            expected_version=None,
+            context=AccessContext.system("test"),
+        )
 
 
 # --- the pages --------------------------------------------------------------------------------

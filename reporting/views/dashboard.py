@@ -7,9 +7,12 @@ monthly job published and says which version (ADR 0009). A fixed number of queri
 number of months: the snapshots in one query (the JSON parts the dashboard uses, not the whole
 figures), the plans, rule sets, deviations and officers in one each.
 
-Small cells: for roles without case access each month's figures go through
-reporting.suppression.suppress_report before anything reads them (SPEC §5, §7), so no table,
-chart, alt text or CSV can show a hidden count or a figure computed from one.
+Each month is held against reporting.targets (the inflow against the plan of the month's year,
+the day-365 share against the goal of the cohort's start year).
+
+Small cells: for roles without case access (reporting.suppression.hides_small_cells) each
+month's figures go through reporting.suppression before anything reads them (SPEC §5, §7), so
+no table, chart, alt text or CSV can show a hidden count or a figure computed from one.
 """
 
 from __future__ import annotations
@@ -23,29 +26,18 @@ from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from accounts.models import Area
-from accounts.scoping import scope_for
-from cases.models import RuleSet
 from samverkan.dates import add_months
 
-from ..models import DeviationReport, MonthlySnapshot, WorkPlan
-from ..suppression import suppress_report
+from .. import suppression
+from ..models import DeviationReport, MonthlySnapshot
+from ..selectors import figures_shown_to
+from ..targets import Target, targets_for
 
 WINDOW_MONTHS = 24
 NATION = "riket"  # ?omrade=riket; area codes are slugs of real areas, never this word
 
 # The parts of a snapshot the dashboard reads, with the suppression kind of each.
 PARTS = {"inflow": "inflow", "outcomes": "outcomes", "average_days": "average_days"}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One month's plan and goals: the area's work plan of the month's year, or for the nation
-    the sum of the areas' plans and the rule set's goals. None: there is none."""
-
-    planned_inflow: int | None = None
-    tolerance_percent: int | None = None
-    goal_share_percent: int | None = None
-    goal_average_days: int | None = None
 
 
 @dataclass
@@ -117,57 +109,6 @@ def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def _rules_on(rule_sets: list[RuleSet], day: dt.date) -> RuleSet:
-    """RuleSet.for_date without a query per month: the set in force on `day`, before the first
-    set the first one, with none stored the 2010 plan's defaults."""
-    in_force = [rules for rules in rule_sets if rules.valid_from <= day]
-    if in_force:
-        return in_force[-1]
-    return rule_sets[0] if rule_sets else RuleSet(valid_from=dt.date(2010, 1, 1))
-
-
-def _targets(area: Area | None, days: list[dt.date]) -> tuple[dict[dt.date, Target], int]:
-    years = sorted({day.year for day in days})
-    if area is not None:
-        plans = {plan.year: plan for plan in WorkPlan.objects.filter(area=area, year__in=years)}
-        targets = {}
-        for day in days:
-            plan = plans.get(day.year)
-            targets[day] = (
-                Target(
-                    planned_inflow=plan.planned_for_month(day.month),
-                    tolerance_percent=plan.deviation_tolerance_percent,
-                    goal_share_percent=plan.goal_share_percent,
-                    goal_average_days=plan.goal_average_days,
-                )
-                if plan
-                else Target()
-            )
-        return targets, 0
-    # The nation has no work plan of its own: its plan is the areas' plans added up, shown only
-    # when every active area has one for the year (a partial sum would look like a shortfall),
-    # and its goals are the national goals of the rule set in force.
-    active = Area.objects.filter(is_active=True).count()
-    by_year: dict[int, list[list[int]]] = {}
-    for year, planned in WorkPlan.objects.filter(year__in=years, area__is_active=True).values_list(
-        "year", "planned_inflow"
-    ):
-        by_year.setdefault(year, []).append(planned)
-    rule_sets = list(RuleSet.objects.order_by("valid_from"))
-    targets = {}
-    for day in days:
-        plans = by_year.get(day.year, [])
-        rules = _rules_on(rule_sets, day)
-        complete = active > 0 and len(plans) == active
-        targets[day] = Target(
-            planned_inflow=sum(p[day.month - 1] for p in plans) if complete else None,
-            tolerance_percent=rules.deviation_tolerance_percent,
-            goal_share_percent=rules.goal_share_percent,
-            goal_average_days=rules.goal_average_days,
-        )
-    return targets, active
-
-
 def _open_deviations(user, area: Area | None) -> list[DeviationReport]:
     today = timezone.localdate()
     reports = DeviationReport.objects.visible_to(user).open()
@@ -196,16 +137,13 @@ def _officers(caseload: dict | None) -> dict[str, object]:
 def dashboard_load(*, user, area: Area | None) -> Dashboard:
     """Everything the dashboard of `area` (None: the nation) shows to `user`, who the caller
     has already checked may see it."""
-    hide = not scope_for(user).case_access
 
     def shown(kind: str, data):
-        if data is None:
-            return None
-        return suppress_report(kind, data) if hide else data
+        return figures_shown_to(user=user, kind=kind, data=data)
 
     stored = {row["month"]: row for row in _snapshots(area)}
     days = _months_between(min(stored), max(stored)) if stored else []
-    targets, active = _targets(area, days) if days else ({}, 0)
+    targets = targets_for(area=area, months=days) if days else None
     months = []
     for day in days:
         row = stored.get(day)
@@ -220,10 +158,10 @@ def dashboard_load(*, user, area: Area | None) -> Dashboard:
     caseload = shown("caseload", newest["part_caseload"]) if newest else None
     return Dashboard(
         area=area,
-        hide_small_cells=hide,
+        hide_small_cells=suppression.hides_small_cells(user),
         months=months,
         caseload=caseload,
         deviations=_open_deviations(user, area),
         officers=_officers(caseload),
-        national_plan_areas=active,
+        national_plan_areas=targets.active_areas if targets else 0,
     )

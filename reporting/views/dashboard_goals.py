@@ -1,17 +1,17 @@
 """The dashboard's goal sections (SPEC §5 "Outcome at day 365", "Average days", "Dashboards"):
 the share in work or education at day 365 for women and men against the goal, and the average
-days in samverkan against the goal, over the last 24 report months. "Under målet" is the
-deviation rule's own test (reporting.deviations: in work × 100 < goal × measured)."""
+days in samverkan against the goal, over the last 24 report months. The goal a cohort is held
+against and "Under målet" are reporting.targets' (the cohort's start year's goal; in work ×
+100 < goal × measured), the very ones the deviation reports follow."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from samverkan.dates import add_months
-
 from .. import charts
 from ..metrics.printing import printed_share
-from .dashboard import Dashboard, Month
+from ..targets import cohort_month, share_below_goal
+from .dashboard import Dashboard
 from .dashboard_tables import (
     ABSENT,
     WORK,
@@ -55,7 +55,7 @@ def _share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
 
 def _below_goal(row, goal) -> bool:
     counted, total = dig(row, "counts", WORK), dig(row, "total")
-    return counted * 100 < goal * total
+    return share_below_goal(in_work=counted, measured=total, goal_percent=goal)
 
 
 def outcome_section(board: Dashboard, csv_url) -> Section:
@@ -68,7 +68,7 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
             Column(_("Andel %(group)s") % {"group": names[key].lower()}),
         ]
     columns += [
-        Column(_("Mål")),
+        Column(_("Mål (startårets)")),
         Column(_("Jämfört med målet"), num=False),
         Column(_("Version")),
     ]
@@ -84,7 +84,7 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
     for month in board.months:
         goal = month.target.goal_share_percent
         goals.append(goal)
-        cohort = Cell(f"{_cohort(month):%Y-%m}")
+        cohort = Cell(f"{cohort_month(month.day):%Y-%m}")
         if month.gap:
             row = gap_row(month, len(columns) - 1)
             row.cells.insert(0, cohort)
@@ -122,7 +122,10 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
         title=_("I arbete eller utbildning dag 365, jämfört med målet"),
         lead=_(
             "Rapportmånaden visar de deltagare som började i samverkan tolv månader tidigare "
-            "(startkohorten), med sin status dag 365. Målet gäller kvinnor och män var för sig."
+            "(startkohorten), med sin status dag 365. Målet gäller kvinnor och män var för sig "
+            "och är målet för det år kohorten startade (områdets arbetsplan det året, för riket "
+            "regelverkets mål det året): rapportmånad 2012-01 mäter kohorten 2011-01 mot 2011 "
+            "års mål."
         ),
         tables=[table],
     )
@@ -139,7 +142,8 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
         ) % {
             "span": span(board.months),
             "month": newest.label,
-            "goal": f"{newest.target.goal_share_percent}%"
+            # The goal and the year whose plan it is (the cohort's start year).
+            "goal": f"{newest.target.goal_share_percent}% ({newest.target.goal_share_year})"
             if newest.target.goal_share_percent is not None
             else _("saknas"),
             **parts,
@@ -159,10 +163,6 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
             )
         )
     return section
-
-
-def _cohort(month: Month):
-    return add_months(month.day, -12)
 
 
 # --- average days vs goal ---------------------------------------------------------------------

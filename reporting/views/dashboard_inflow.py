@@ -1,7 +1,7 @@
 """The dashboard's inflow sections (SPEC §5 "Inflow", "Dashboards"): new participants per month
 against the work plan, and the young among them, over the last 24 report months. "Under plan"
-is the deviation rule's own test (reporting.deviations: exact integer arithmetic, actual × 100 <
-planned × (100 − tolerance)), so the dashboard and the deviation reports never disagree."""
+is reporting.targets.inflow_below_plan (exact integer arithmetic, actual × 100 < planned × (100 −
+tolerance)), the test the deviation reports follow, so the two never disagree."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from ..metrics.printing import printed_share
+from ..targets import inflow_below_plan
 from .dashboard import Dashboard
 from .dashboard_tables import (
     ABSENT,
@@ -39,7 +40,7 @@ def _inflow_status(actual, target) -> Cell:
         return missing()
     if actual is None:
         return hidden_derived()
-    if planned > 0 and actual * 100 < planned * (100 - (tolerance or 0)):
+    if inflow_below_plan(actual=actual, planned=planned, tolerance_percent=tolerance or 0):
         return text_cell(_("Under plan"), flag=True)
     return text_cell(_("Enligt plan"))
 

@@ -11,14 +11,15 @@ figures lack (ABSENT: shown "–") from a value suppression hid (None: shown "<5
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from ..selectors import SMALL_CELL
+from samverkan import csvfiles
+
+from ..suppression import SMALL_CELL
 
 if TYPE_CHECKING:
     from ..charts import Chart
@@ -164,22 +165,14 @@ def spoken(value) -> str:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection); names come
-# from user records, so they are defused with a leading apostrophe as OWASP advises.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defused(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_response(table: Table, *, filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark (Excel, which the agencies use, needs it to read å, ä, ö),
-    semicolon-separated (Excel's separator in the Swedish locale), a header row first."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The table as the product's CSV (samverkan.csvfiles: UTF-8 with a byte-order mark,
+    semicolon-separated, a header row first, cells a spreadsheet would run as a formula
+    defused: names come from user records)."""
+    header, *rows = table.csv_lines()
+    response = HttpResponse(
+        csvfiles.csv_bytes(header, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    for line in table.csv_lines():
-        writer.writerow([_defused(text) for text in line])
     return response

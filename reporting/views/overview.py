@@ -25,7 +25,8 @@ from accounts.scoping import aggregate_area_ids, scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 
-from ..selectors import SMALL_CELL, area_case_counts, suppress
+from .. import suppression
+from ..selectors import area_case_counts
 from .dashboard import NATION, dashboard_load
 from .dashboard_sections import computed, dashboard_sections
 from .dashboard_tables import Cell, Column, Row, Table, count_cell, csv_response
@@ -71,7 +72,7 @@ def _chosen_area(request):
 
 
 def _area_table(user, shown: Area | None) -> Table:
-    case_access = scope_for(user).case_access
+    hide = suppression.hides_small_cells(user)
     table = Table(
         key="omraden",
         caption=_("Ärenden per samverkansområde"),
@@ -88,8 +89,8 @@ def _area_table(user, shown: Area | None) -> Table:
             Row(
                 header=Cell(area.name, href="" if area == shown else _url(omrade=area.code)),
                 cells=[
-                    count_cell(suppress(area.open_cases, case_access=case_access)),
-                    count_cell(suppress(area.closed_cases, case_access=case_access)),
+                    count_cell(suppression.shown_count(area.open_cases, hide=hide)),
+                    count_cell(suppression.shown_count(area.closed_cases, hide=hide)),
                 ],
             )
         )
@@ -162,6 +163,6 @@ def overview(request):
             "gaps": [m.label for m in board.gaps] if board else [],
             "sections": sections,
             "area_table": area_table,
-            "small_cell": SMALL_CELL,
+            "small_cell": suppression.SMALL_CELL,
         },
     )

@@ -23,8 +23,11 @@ from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.access import get_visible_or_404
-from cases.forms import user_label
-from cases.views._common import _add_service_errors
+from cases.views.pages import form_page
+from samverkan.display import user_label
+from samverkan.forms import add_service_errors
+from samverkan.services import AccessContext
+from samverkan.views import bound_form
 
 from .. import quality as services
 from ..forms.quality import QualityReviewDrawForm, QualityReviewRecordForm, quarter_label
@@ -89,16 +92,16 @@ def quality_review_list(request):
     if not _is_coordinator(request.user):
         raise PermissionDenied
     scope = scope_for(request.user)
-    form = QualityReviewDrawForm(
-        request.POST if request.method == "POST" else None, area_ids=scope.area_ids
-    )
+    form = bound_form(request, QualityReviewDrawForm, area_ids=scope.area_ids)
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.quality_review_draw(request=request, **form.service_data())
+            review = services.quality_review_draw(
+                context=AccessContext.from_request(request), **form.service_data()
+            )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -170,11 +173,13 @@ def quality_review_item(request, pk):
         form = QualityReviewRecordForm(request.POST)
         if form.is_valid():
             try:
-                services.quality_review_record(item=item, request=request, **form.cleaned_data)
+                services.quality_review_record(
+                    item=item, context=AccessContext.from_request(request), **form.cleaned_data
+                )
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Granskningen av ärendet är sparad."))
                 return redirect("reporting:quality_review_detail", pk=review.pk)
@@ -183,9 +188,8 @@ def quality_review_item(request, pk):
         if item.reviewed_on:
             initial["reviewed_on"] = item.reviewed_on
         form = QualityReviewRecordForm(initial=initial)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
         {
             "title": _("Granska ärende %(position)d") % {"position": item.position},
             "subject": _("%(review)s: ärende %(case)s, %(person)s")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Area
 from accounts.scoping import scope_for
 from cases.access import get_visible_or_404
-from cases.forms import user_label
 from cases.models import RuleSet
-from cases.views._common import _add_service_errors
+from samverkan.history import HistorySource, history_rows
+from samverkan.services import AccessContext
+from samverkan.views import versioned_edit
 
 from ..forms.work_plans import (
     GOAL_FIELDS,
@@ -32,13 +32,9 @@ from ..forms.work_plans import (
     WorkPlanForm,
 )
 from ..models import WorkPlan
-from ..services import RULE_SET_DEFAULTS, ConcurrentEditError, work_plan_save
+from ..services import RULE_SET_DEFAULTS, work_plan_save
 
-HISTORY_KINDS = {
-    "+": gettext_lazy("Upprättad"),
-    "~": gettext_lazy("Ändrad"),
-    "-": gettext_lazy("Borttagen"),
-}
+HISTORY_KINDS = {"+": gettext_lazy("Upprättad")}
 
 
 def _coordinated_areas(user):
@@ -80,58 +76,37 @@ def _stored_rows(plan: WorkPlan, form) -> list[dict]:
     ]
 
 
-def _changes(before, record) -> list[tuple[str, str, str]]:
-    """One history record as (what, old, new). A new plan's months on one line; a change of
-    the months month by month, so the reader sees which month moved."""
+def _inflow_changes(before, record) -> list[tuple[str, str, str]]:
+    """The planned inflow in the history: a new plan's months on one line; a change of the
+    months month by month, so the reader sees which month moved."""
     if before is None:
-        changes = [
+        return [
             (
                 capfirst(WorkPlan._meta.get_field("planned_inflow").verbose_name),
                 "–",
                 ", ".join(_show(n) for n in record.planned_inflow),
             )
         ]
-    else:
-        changes = [
-            (
-                _("Planerat inflöde: %(month)s") % {"month": month},
-                _show(old),
-                _show(new),
-            )
-            for month, old, new in zip(
-                MONTHS, before.planned_inflow, record.planned_inflow, strict=True
-            )
-            if old != new
-        ]
-    for name in GOAL_FIELDS:
-        old = getattr(before, name) if before is not None else None
-        new = getattr(record, name)
-        if old != new:
-            changes.append((_label(name), _show(old), _show(new)))
-    return changes
-
-
-def _history_rows(plan: WorkPlan) -> list[dict]:
-    """Who changed what in the plan, old → new, newest first (SPEC §7)."""
-    rows = []
-    before = None
-    for record in plan.history.select_related("history_user").order_by(
-        "history_date", "history_id"
-    ):
-        changes = _changes(before if record.history_type != "+" else None, record)
-        before = record
-        if record.history_type == "~" and not changes:
-            continue  # a save that changed nothing shown here
-        rows.append(
-            {
-                "when": record.history_date,
-                "who": user_label(record.history_user) if record.history_user else "–",
-                "kind": HISTORY_KINDS.get(record.history_type, record.history_type),
-                "changes": changes,
-            }
+    return [
+        (_("Planerat inflöde: %(month)s") % {"month": month}, _show(old), _show(new))
+        for month, old, new in zip(
+            MONTHS, before.planned_inflow, record.planned_inflow, strict=True
         )
-    rows.reverse()
-    return rows
+        if old != new
+    ]
+
+
+def _history(plan: WorkPlan) -> list[dict]:
+    """Who changed what in the plan, old → new, newest first (SPEC §7)."""
+    return history_rows(
+        HistorySource(
+            records=plan.history.all(),
+            fields=GOAL_FIELDS,
+            show=lambda field, value: _show(value),
+            kinds=HISTORY_KINDS,
+            changes=_inflow_changes,
+        )
+    )
 
 
 def _form_page(request, *, plan=None, area=None, year=None, form, stored=None, action=""):
@@ -150,7 +125,7 @@ def _form_page(request, *, plan=None, area=None, year=None, form, stored=None, a
             "form": form,
             "stored": stored,
             "action": action,
-            "history": _history_rows(plan) if plan is not None else None,
+            "history": _history(plan) if plan is not None else None,
             "cancel_url": reverse("reporting:work_plan_list"),
         },
     )
@@ -178,42 +153,32 @@ def work_plan_edit(request, pk):
         pk=pk,
         object_type="workplan",
     )
-    stored = None
-    if request.method == "POST":
-        form = WorkPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                work_plan_save(
-                    area=plan.area,
-                    year=plan.year,
-                    data=form.service_data(),
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except ConcurrentEditError as exc:
-                plan.refresh_from_db()
-                stored = _stored_rows(plan, form)
-                form = _rebound(form, plan.version)
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Arbetsplanen är sparad."))
-                return redirect("reporting:work_plan_list")
-    else:
-        form = WorkPlanForm(initial=WorkPlanForm.initial_from(plan))
-    return _form_page(request, plan=plan, form=form, stored=stored)
+    form = WorkPlanForm(
+        request.POST if request.method == "POST" else None,
+        initial=WorkPlanForm.initial_from(plan),
+    )
+    edit = versioned_edit(
+        request,
+        form,
+        record=plan,
+        save=lambda form: _save(request, form, area=plan.area, year=plan.year),
+        message=_("Arbetsplanen är sparad."),
+        success_url=reverse("reporting:work_plan_list"),
+        stored=_stored_rows,
+    )
+    if edit.response:
+        return edit.response
+    return _form_page(request, plan=plan, form=edit.form, stored=edit.stored)
 
 
-def _rebound(form, version: int) -> WorkPlanForm:
-    """After a conflict: the user's typed values as an edit of the stored version, so a second
-    save (after comparing) goes through. Always an edit form: also after a create that found
-    the plan already made by someone else."""
-    data = form.data.copy()
-    data["version"] = str(version)
-    rebound = WorkPlanForm(data)
-    rebound.is_valid()
-    return rebound
+def _save(request, form, *, area, year) -> WorkPlan:
+    return work_plan_save(
+        area=area,
+        year=year,
+        data=form.service_data(),
+        expected_version=form.cleaned_data["version"],
+        context=AccessContext.from_request(request),
+    )
 
 
 def _new_plan_initial(area, year) -> dict:
@@ -239,43 +204,35 @@ def work_plan_create(request):
         raise PermissionDenied(_("Arbetsplanen upprättas av områdets samordnare."))
     if request.method == "POST":
         form = WorkPlanCreateForm(request.POST, areas=areas)
-        valid = form.is_valid()
+        form.is_valid()
         area, year = form.cleaned_data.get("area"), form.cleaned_data.get("year")
-        if valid:
-            try:
-                plan = work_plan_save(
-                    area=area,
-                    year=year,
-                    data=form.service_data(),
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except ConcurrentEditError as exc:
-                existing = WorkPlan.objects.filter(area=area, year=year).first()
-                if existing is None:
-                    form.add_error(None, exc)
-                else:
-                    # Someone else made the plan meanwhile: compare, then save as an edit of it.
-                    stored = _stored_rows(existing, form)
-                    rebound = _rebound(form, existing.version)
-                    rebound.add_error(None, exc)
-                    return _form_page(
-                        request,
-                        plan=existing,
-                        form=rebound,
-                        stored=stored,
-                        action=reverse("reporting:work_plan_edit", args=[existing.pk]),
-                    )
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Arbetsplanen för %(area)s %(year)s är upprättad.")
-                    % {"area": plan.area, "year": plan.year},
-                )
-                return redirect("reporting:work_plan_list")
-        return _form_page(request, area=area, year=year, form=form)
+        edit = versioned_edit(
+            request,
+            form,
+            record=None,  # version 0: no plan yet
+            save=lambda form: _save(request, form, area=area, year=year),
+            message=lambda plan: (
+                _("Arbetsplanen för %(area)s %(year)s är upprättad.")
+                % {"area": plan.area, "year": plan.year}
+            ),
+            success_url=reverse("reporting:work_plan_list"),
+            # Someone else made the plan meanwhile: compare, then save as an edit of it.
+            reload=lambda: WorkPlan.objects.filter(area=area, year=year).first(),
+            rebind=WorkPlanForm,
+            stored=_stored_rows,
+        )
+        if edit.response:
+            return edit.response
+        existing = edit.conflict_with
+        if existing is not None:
+            return _form_page(
+                request,
+                plan=existing,
+                form=edit.form,
+                stored=edit.stored,
+                action=reverse("reporting:work_plan_edit", args=[existing.pk]),
+            )
+        return _form_page(request, area=area, year=year, form=edit.form)
 
     choose = WorkPlanChooseForm(
         request.GET if {"area", "year"} & set(request.GET) else None, areas=areas

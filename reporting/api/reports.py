@@ -1,136 +1,38 @@
-"""The report endpoints (SPEC §5, §6): each computes its metric live from reporting.metrics for
-the period and areas asked for, so a freshly loaded population is reported at once (the monthly
-snapshots are the published record; this is the working view).
+"""The report endpoints (SPEC §5 "Reports", §6): each computes its metric live from
+reporting.metrics for the period and areas asked for, so a freshly loaded population is reported
+at once (the monthly snapshots are the published record; this is the working view).
 
-Every answer: scoped to the user's aggregates (reporting.api.params), small cells suppressed for
-roles without case access (SPEC §7, reporting.suppression), one access-log entry, JSON or, with
-`?format=csv`, CSV (reporting.api.renderers)."""
+Everything around the metric is the statistics endpoints' shared base (reporting.api.base):
+refused outright for a role without statistics, the areas checked against the aggregate scope,
+the figures as the reader may see them (reporting.selectors.figures_shown_to), one access-log
+entry; the period is parsed by reporting.api.params. JSON or, with `?format=csv`, CSV
+(reporting.api.report_csv)."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.models import Area
-from accounts.scoping import scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 from reporting import metrics, suppression
-from reporting.secrecy import fk_dimensions_hidden, mapping_stats_without_fk_facts
+from reporting.selectors import figures_shown_to
 
-from . import serializers as s
-from .params import (
-    MAX_MONTHS,
-    Period,
-    ReportAreas,
-    aggregate_areas_or_403,
-    period_from_query,
-    report_areas_for,
-)
-from .renderers import ReportCSVRenderer
+from . import report_serializers as s
+from .base import AggregateEndpoint, ReportAreas, report_areas_for
+from .params import Period, period_from_query
+from .report_csv import ReportCSVRenderer
+from .schema import report_schema
 
-# --- the OpenAPI description shared by the endpoints -----------------------------------------
-
-FROM = OpenApiParameter(
-    "from",
-    str,
-    OpenApiParameter.QUERY,
-    pattern=r"^[0-9]{4}-[0-9]{2}$",
-    description="Första månaden, ÅÅÅÅ-MM (1900-01 till 2100-12). Saknas den är den lika med "
-    "`to`; saknas båda gäller den senaste hela månaden.",
-)
-TO = OpenApiParameter(
-    "to",
-    str,
-    OpenApiParameter.QUERY,
-    pattern=r"^[0-9]{4}-[0-9]{2}$",
-    description="Sista månaden, ÅÅÅÅ-MM, hela månaden medräknad. Saknas den gäller den senaste "
-    f"hela månaden. Högst {MAX_MONTHS} månader från `from`.",
-)
-AREA = OpenApiParameter(
-    "area",
-    str,
-    OpenApiParameter.QUERY,
-    description="Ett samverkansområdes kod, eller flera koder med kommatecken emellan (deras "
-    "summa). Utan den: riket för nationella roller, summan av de egna områdena för övriga. Ett "
-    "område utanför behörigheten ger 404, som en okänd kod.",
-)
-DAY = OpenApiParameter(
-    "day",
-    OpenApiTypes.DATE,
-    OpenApiParameter.QUERY,
-    description="En dag, ÅÅÅÅ-MM-DD, i stället för `from`/`to`: tillstånden den dagen och de "
-    "som avslutades den dagen.",
-)
-FORMAT = OpenApiParameter(
-    "format",
-    str,
-    OpenApiParameter.QUERY,
-    enum=["json", "csv"],
-    description="`csv` ger rapporten som CSV (UTF-8 med BOM, semikolonseparerad, en "
-    "rubrikrad, andelar som i tabellerna, tom cell för dolt värde).",
-)
-DISPOSITION = OpenApiParameter(
-    "Content-Disposition",
-    str,
-    OpenApiParameter.HEADER,
-    response=[200],
-    description='Vid CSV: attachment; filename="samverkan-<rapport>-<period>-<område>.csv".',
-)
-
-# Errors are JSON whatever format was asked for (ReportView.finalize_response).
-ERRORS = {
-    (400, "application/json"): OpenApiResponse(
-        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-        description="Felaktig parameter: {fältnamn: [meddelanden]}, t.ex. "
-        '{"to": ["Slutmånaden (to) får inte ligga före startmånaden (from)."]}.',
-    ),
-    (401, "application/json"): OpenApiResponse(
-        s.ReportErrorSerializer, description="Inte inloggad, eller API-nyckeln är fel."
-    ),
-    (403, "application/json"): OpenApiResponse(
-        s.ReportErrorSerializer, description="Rollen ser ingen statistik."
-    ),
-    (404, "application/json"): OpenApiResponse(
-        s.ReportErrorSerializer, description="Området finns inte eller ligger utanför behörigheten."
-    ),
-}
+# --- the base ---------------------------------------------------------------------------------
 
 
-def report_schema(*, report: str, summary: str, description: str, serializer, csv: str, day=False):
-    parameters = [FROM, TO, *([DAY] if day else []), AREA, FORMAT, DISPOSITION]
-    operation = extend_schema(
-        operation_id=f"reports_{report}",
-        tags=["reports"],
-        summary=summary,
-        description=description,
-        parameters=parameters,
-        responses={
-            (200, "application/json"): serializer,
-            (200, "text/csv"): OpenApiResponse(
-                {"type": "string", "description": csv}, description=csv
-            ),
-            **ERRORS,
-        },
-    )
-    # On the view's (inherited) get, isolated per view by extend_schema_view.
-    return extend_schema_view(get=operation)
-
-
-# --- the views --------------------------------------------------------------------------------
-
-
-class ReportView(APIView):
-    """One report: `compute` is the metric; everything around it is shared."""
+class ReportView(AggregateEndpoint, APIView):
+    """One report: `compute` is the metric; everything around it is shared. `report` is also
+    the metric's kind for reporting.suppression and reporting.secrecy."""
 
     report: str = ""
     allow_day = False
@@ -152,23 +54,19 @@ class ReportView(APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def get(self, request):
-        # Order of refusals: no statistics at all (403), then the parameters (400), then the
-        # area (404, logged): nothing is computed for a request that will be refused.
-        allowed = aggregate_areas_or_403(request.user)
+        # Order of refusals: no statistics at all (403, AggregateEndpoint.initial), then the
+        # parameters (400), then the area (404, logged): nothing is computed for a request that
+        # will be refused.
         period = period_from_query(request.query_params, allow_day=self.allow_day)
         areas = report_areas_for(
             request=request,
-            allowed=allowed,
+            allowed=self.allowed_areas,
             code=request.query_params.get("area") or None,
             report=self.report,
         )
 
         data = self.compute(period=period, areas=areas)
-        suppressed = not scope_for(request.user).case_access
-        if suppressed:
-            # Looked up on the module when called, so the algorithm can change underneath.
-            data = suppression.suppress_report(self.report, data)
-        data = self.finish(self.for_reader(data, request.user))
+        data = self.finish(figures_shown_to(user=request.user, kind=self.report, data=data))
 
         as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
         access_log_record(
@@ -180,15 +78,11 @@ class ReportView(APIView):
             purpose=f"rapport {self.report} {period.describe()}, {areas.describe()}"
             + (" (CSV)" if as_csv else ""),
         )
-        response = Response(self.envelope(period, areas, suppressed, data))
+        response = Response(self.envelope(period, areas, self.hide_small_cells, data))
         if as_csv:
             name = self.filename(period, areas)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-    def for_reader(self, data: dict, user) -> dict:
-        """What the reader may see of the data beyond suppression (reporting.secrecy)."""
-        return data
 
     def finish(self, data: dict) -> dict:
         """The data after suppression, as answered."""
@@ -288,11 +182,6 @@ class MappingsReportView(ReportView):
 
     def compute(self, *, period, areas):
         return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids)
-
-    def for_reader(self, data, user):
-        if fk_dimensions_hidden(user):
-            return mapping_stats_without_fk_facts(data)
-        return data
 
 
 INFLOW_CSV = (

@@ -1,16 +1,21 @@
-"""Each report as one flat table (a header row and rows of plain values), for the CSV renderer.
+"""The reports as CSV (`?format=csv`, SPEC §5 "Reports", §6): each report as one flat table (a
+header row and rows of plain values), written by the product's one CSV writer
+(samverkan.csvfiles: UTF-8 with BOM, `;`-separated, the formula guard).
 
 Codes come first, each followed by its label in the user's language (reporting.metrics.labels),
 so a spreadsheet reads well and a program can rely on the codes. A value hidden by small-cell
-suppression is None, written as an empty cell."""
+suppression is None, written as an empty cell. Labels can come from code lists kept in the
+admin, so a label starting like a formula comes out as text."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from rest_framework.renderers import BaseRenderer
 
 from reporting.metrics.labels import CATEGORIES, DIMENSIONS, STATES, level_label
+from samverkan import csvfiles
 
 SEX_KEYS = ("all", "K", "M")
 
@@ -223,3 +228,16 @@ TABLES = {
 
 def report_table(report: str, data: dict) -> tuple[list[str], Iterator[list]]:
     return TABLES[report](data)
+
+
+class ReportCSVRenderer(BaseRenderer):
+    """Renders a report envelope (reporting.api.reports) as the report's flat table. Errors
+    never reach it: the views answer them as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        header, rows = report_table(data["report"], data["data"])
+        return csvfiles.csv_bytes(header, rows)

@@ -16,7 +16,7 @@ from reporting.suppression import SMALL_CELL
 REPORTS = ("outcomes", "average_days", "mappings", "inflow", "status")
 
 
-def _count(**kwargs):
+def count_field(**kwargs):
     return serializers.IntegerField(allow_null=True, min_value=0, **kwargs)
 
 
@@ -26,7 +26,7 @@ SHARE_HELP = (
 )
 
 
-def _share(help_text: str = "", **kwargs):
+def share_field(help_text: str = "", **kwargs):
     text = f"{help_text} {SHARE_HELP}" if help_text else SHARE_HELP
     return serializers.CharField(allow_null=True, help_text=text, **kwargs)
 
@@ -95,16 +95,16 @@ class ReportEnvelopeSerializer(serializers.Serializer):
 # --- outcomes -------------------------------------------------------------------------------
 
 OutcomeCountsSerializer = _fixed_keys(
-    "ReportOutcomeCounts", CATEGORY_KEYS, _count, CATEGORIES, "Antal"
+    "ReportOutcomeCounts", CATEGORY_KEYS, count_field, CATEGORIES, "Antal"
 )
 OutcomeSharesSerializer = _fixed_keys(
-    "ReportOutcomeShares", CATEGORY_KEYS, _share, CATEGORIES, "Andel"
+    "ReportOutcomeShares", CATEGORY_KEYS, share_field, CATEGORIES, "Andel"
 )
 
 
 class OutcomeRowSerializer(serializers.Serializer):
-    total = _count(help_text="Radens totala antal.")
-    total_share = _share()
+    total = count_field(help_text="Radens totala antal.")
+    total_share = share_field()
     counts = OutcomeCountsSerializer(help_text="Antal per utfallskategori.")
     shares = OutcomeSharesSerializer(help_text="Andel av radens total per kategori.")
 
@@ -141,9 +141,13 @@ class OutcomesReportSerializer(ReportEnvelopeSerializer):
 
 
 class AverageDaysPartSerializer(serializers.Serializer):
-    count = _count(help_text="Antal avslutade.")
-    days_total = _count(help_text="Summan av dagarna, så att områden och månader kan läggas ihop.")
-    mean_days = _count(help_text="Medeltal i hela dagar, halvor avrundade uppåt; null om ingen.")
+    count = count_field(help_text="Antal avslutade.")
+    days_total = count_field(
+        help_text="Summan av dagarna, så att områden och månader kan läggas ihop."
+    )
+    mean_days = count_field(
+        help_text="Medeltal i hela dagar, halvor avrundade uppåt; null om ingen."
+    )
 
 
 class AverageDaysRowSerializer(serializers.Serializer):
@@ -171,8 +175,8 @@ class AverageDaysReportSerializer(ReportEnvelopeSerializer):
 
 
 class MappingRowSerializer(serializers.Serializer):
-    count = _count(help_text="Antal gemensamma kartläggningar.")
-    share = _share()
+    count = count_field(help_text="Antal gemensamma kartläggningar.")
+    share = share_field()
 
 
 class MappingsDataSerializer(serializers.Serializer):
@@ -192,9 +196,9 @@ class MappingsReportSerializer(ReportEnvelopeSerializer):
 
 
 class InflowCellSerializer(serializers.Serializer):
-    count = _count(help_text="Antal nya deltagare.")
-    young = _count(help_text="Unga (ålder vid start högst regelverkets gräns).")
-    young_share = _share()
+    count = count_field(help_text="Antal nya deltagare.")
+    young = count_field(help_text="Unga (ålder vid start högst regelverkets gräns).")
+    young_share = share_field()
 
 
 class InflowBySexSerializer(serializers.Serializer):
@@ -204,10 +208,10 @@ class InflowBySexSerializer(serializers.Serializer):
 
 
 class InflowRowSerializer(serializers.Serializer):
-    total = _count(help_text="Radens totala antal.")
-    total_share = _share()
-    counts = serializers.DictField(child=_count(), help_text="Antal per målgrupp.")
-    shares = serializers.DictField(child=_share(), help_text="Andel av radens total.")
+    total = count_field(help_text="Radens totala antal.")
+    total_share = share_field()
+    counts = serializers.DictField(child=count_field(), help_text="Antal per målgrupp.")
+    shares = serializers.DictField(child=share_field(), help_text="Andel av radens total.")
 
 
 class InflowDataSerializer(serializers.Serializer):
@@ -233,9 +237,11 @@ class InflowReportSerializer(ReportEnvelopeSerializer):
 # --- status ---------------------------------------------------------------------------------
 
 EndedOccupationSerializer = _fixed_keys(
-    "ReportEndedOccupation", CATEGORY_KEYS, _count, CATEGORIES, "Avslutade till"
+    "ReportEndedOccupation", CATEGORY_KEYS, count_field, CATEGORIES, "Avslutade till"
 )
-StatusStatesSerializer = _fixed_keys("ReportStatusStates", STATES, _count, STATE_LABELS, "Antal")
+StatusStatesSerializer = _fixed_keys(
+    "ReportStatusStates", STATES, count_field, STATE_LABELS, "Antal"
+)
 
 
 class StatusRowSerializer(StatusStatesSerializer):

@@ -1,0 +1,192 @@
+"""The suppression algorithm itself (ADR 0011): a report's counts and the sums that tie them,
+and which counts to hide so that no count of 1 to SMALL_CELL − 1 can be worked out. The
+algorithm is described in the package's docstring (reporting.suppression); the reports' own
+equations are in reporting.suppression.reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SMALL_CELL = 5
+
+# A prime far above any coefficient sum the equations can reach (coefficients are 0, 1 and −1):
+# ranks modulo this prime are the ranks over the rationals for these matrices.
+_PRIME = (1 << 61) - 1
+
+Key = tuple
+
+
+class Table:
+    """Counts keyed by their path in the report and the sums that tie them together.
+
+    A *derived* count is one the report does not print but a reader gets by subtraction (all
+    who ended minus those who ended in work: the others). It is checked like any count, but
+    hiding it hides nothing, so it is never chosen as a secondary cell."""
+
+    def __init__(self) -> None:
+        self.values: dict[Key, int] = {}
+        self.sums: list[tuple[Key, list[Key]]] = []
+        self.derived: set[Key] = set()
+
+    def count(self, key: Key, value) -> None:
+        if value is not None:
+            self.values[key] = int(value)
+
+    def derive(self, key: Key, total: Key, part: Key) -> None:
+        """`key` is `total` − `part`, a count nobody prints but anybody can work out."""
+        if total in self.values and part in self.values:
+            self.values[key] = self.values[total] - self.values[part]
+            self.derived.add(key)
+            self.add_sum(total, [part, key])
+
+    def add_sum(self, total: Key, members: Iterable[Key]) -> None:
+        """`total` equals the sum of `members` (only keys holding a count take part)."""
+        members = [m for m in members if m in self.values and m != total]
+        if total in self.values and members:
+            self.sums.append((total, members))
+
+
+def _smallest(keys: Iterable[Key], table: Table) -> Key | None:
+    """The count to hide next: the smallest printed count above 0 (ties by key). A 0 is never
+    hidden: every hidden count is then at least 1, which the checks below rely on."""
+    keys = [k for k in keys if table.values[k] > 0 and k not in table.derived]
+    if not keys:
+        return None
+    return min(keys, key=lambda k: (table.values[k], repr(k)))
+
+
+def _pick_in(equation: tuple[Key, list[Key]], hidden: set[Key], table: Table) -> Key | None:
+    total, members = equation
+    choice = _smallest([m for m in members if m not in hidden], table)
+    if choice is None and total not in hidden:
+        choice = _smallest([total], table)
+    return choice
+
+
+def _pinned_by_bounds(equation: tuple[Key, list[Key]], hidden: set[Key], values) -> bool:
+    """A shown total whose hidden members add up to exactly as many as there are of them: a
+    reader who knows that a hidden count is never 0 finds every one of them is 1."""
+    total, members = equation
+    if total in hidden:
+        return False
+    in_it = [m for m in members if m in hidden]
+    rest = values[total] - sum(values[m] for m in members if m not in hidden)
+    return len(in_it) >= 2 and rest == len(in_it)
+
+
+def _determined(hidden: set[Key], table: Table) -> list[Key]:
+    """The hidden counts the equations fix, found exactly (see the module docstring)."""
+    columns = sorted(hidden, key=repr)
+    index = {key: i for i, key in enumerate(columns)}
+    rows = []
+    for total, members in table.sums:
+        row = {}
+        if total in index:
+            row[index[total]] = 1
+        for member in members:
+            if member in index:
+                row[index[member]] = (row.get(index[member], 0) - 1) % _PRIME
+        if row:
+            rows.append([row.get(i, 0) for i in range(len(columns))])
+    # Reduced row echelon form modulo the prime.
+    pivots: list[int] = []
+    rank = 0
+    for column in range(len(columns)):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][column]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        inverse = pow(rows[rank][column], _PRIME - 2, _PRIME)
+        rows[rank] = [(v * inverse) % _PRIME for v in rows[rank]]
+        for r in range(len(rows)):
+            if r != rank and rows[r][column]:
+                factor = rows[r][column]
+                rows[r] = [
+                    (a - factor * b) % _PRIME for a, b in zip(rows[r], rows[rank], strict=True)
+                ]
+        pivots.append(column)
+        rank += 1
+    free = [c for c in range(len(columns)) if c not in set(pivots)]
+    # A pivot column is fixed when its row has nothing in the free columns: no null-space vector
+    # can move it. A free column is never fixed.
+    return [columns[column] for r, column in enumerate(pivots) if not any(rows[r][f] for f in free)]
+
+
+def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
+    """The keys of the printed counts to hide: primary and secondary suppression (module
+    docstring).
+
+    `unknown` is what a reader does not see: the hidden counts and the derived ones above 0
+    (a derived count is known only when what it is derived from is shown, which the equations
+    tell). `protect` is every count of 1 to small_cell − 1, printed or derived: none of them
+    may be fixed. Every unknown is at least 1."""
+    values = table.values
+    protect = {key for key, value in values.items() if 0 < value < small_cell}
+    if not protect:
+        return set()
+    unknown = protect | {key for key in table.derived if values[key] > 0}
+    while True:
+        # Step 2: never one hidden count alone in an equation, and never protected counts that
+        # could only all be 1.
+        changed = True
+        while changed:
+            changed = False
+            for equation in table.sums:
+                total, members = equation
+                in_it = [k for k in (total, *members) if k in unknown]
+                # A lone hidden count (a derived count above the limit may stand alone: it is
+                # only a difference of shown counts).
+                lone = len(in_it) == 1 and (in_it[0] in protect or in_it[0] not in table.derived)
+                exposed = lone or (
+                    _pinned_by_bounds(equation, unknown, values) and protect & set(in_it)
+                )
+                if exposed:
+                    choice = _pick_in(equation, unknown, table)
+                    if choice is not None:
+                        unknown.add(choice)
+                        changed = True
+        # Step 3: exactly, over all equations together.
+        fixed = [key for key in _determined(unknown, table) if key in protect]
+        if not fixed:
+            return unknown - table.derived
+        # One more count for every fixed one at once (each elimination costs more than a count
+        # hidden a little too eagerly).
+        choices = {_nearest_shown(target, unknown, table) for target in sorted(fixed, key=repr)}
+        choices.discard(None)
+        if not choices:
+            # No printed count above 0 is left to hide near the fixed ones: everything linked
+            # to them is unknown already (then the real values, all at least 1, and any
+            # multiple of them solve the unknown system, so nothing is fixed) or is a 0.
+            return unknown - table.derived
+        unknown.update(choices)
+
+
+def _nearest_shown(target: Key, hidden: set[Key], table: Table) -> Key | None:
+    """The count to hide so that `target` comes loose: the smallest shown count of the equations
+    nearest to it (its own, else those linked to them by hidden counts)."""
+    reached = {target}
+    frontier = {target}
+    seen_equations: set[int] = set()
+    while frontier:
+        equations = [
+            (i, eq)
+            for i, eq in enumerate(table.sums)
+            if i not in seen_equations and (eq[0] in frontier or frontier & set(eq[1]))
+        ]
+        if not equations:
+            return None
+        seen_equations.update(i for i, _ in equations)
+        choices = [c for _, eq in equations if (c := _pick_in(eq, hidden, table)) is not None]
+        if choices:
+            return _smallest(choices, table)
+        frontier = {
+            k for _, eq in equations for k in (eq[0], *eq[1]) if k in hidden and k not in reached
+        }
+        reached |= frontier
+    return None
+
+
+def is_small(value) -> bool:
+    """Primary suppression's test: a count of 1 to SMALL_CELL − 1 people (a 0 is shown: nobody
+    is not somebody)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALL_CELL

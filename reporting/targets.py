@@ -1,0 +1,144 @@
+"""What a report month is held against (SPEC §5 "Work plan", "Outcome at day 365", "Deviation
+report"), and the two tests of being off it. One definition, read by the dashboard and by the
+monthly deviation detection alike, so a month the dashboard flags is the month a deviation
+report counts, and the other way round.
+
+Which plan a figure of report month M is held against:
+
+- the inflow (new participants in M), its tolerance and the average days (those who ended in M)
+  measure M itself: the work plan of M's year;
+- the day-365 share measures the cohort that started in M−12, and a cohort is held against the
+  goal of its *start year's* work plan (SPEC §5, as amended: "Under 2012 följer myndigheterna de
+  resultatmål som sattes upp för de personer som startade under 2011"). Report month 2012-01 →
+  cohort 2011-01 → the goal of the 2011 plan. `Target.goal_share_year` says which year that is,
+  so a page can say where its goal comes from.
+
+The nation has no work plan of its own: its planned inflow is the sum of every active area's
+plan, shown only when all of them have one for the year (a partial sum would look like a
+shortfall); its goals and tolerance are the rule set's national ones, the share goal that of
+the rule set in force on 1 January of the cohort's start year (the day a new work plan takes its
+goals from, reporting.services.work_plan_save), the others that in force in the report month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from accounts.models import Area
+from cases.models import RuleSet
+from samverkan.dates import add_months
+
+from .models import WorkPlan
+
+COHORT_MONTHS_BACK = 12
+
+
+@dataclass(frozen=True)
+class Target:
+    """One report month's plan and goals; None where there is none (no work plan)."""
+
+    planned_inflow: int | None = None
+    tolerance_percent: int | None = None
+    goal_share_percent: int | None = None
+    goal_share_year: int | None = None  # whose plan the share goal is: the cohort's start year
+    goal_average_days: int | None = None
+
+
+@dataclass
+class Targets:
+    """The targets of some report months of one area (or the nation)."""
+
+    by_month: dict[dt.date, Target] = field(default_factory=dict)
+    # The nation: the active areas, all of whose plans the national plan needs (else 0).
+    active_areas: int = 0
+
+    def __getitem__(self, month: dt.date) -> Target:
+        return self.by_month.get(month, Target())
+
+
+def cohort_month(report_month: dt.date) -> dt.date:
+    """The start month of the cohort report month `report_month` measures at day 365 (M−12)."""
+    return add_months(report_month, -COHORT_MONTHS_BACK)
+
+
+# --- the two tests ------------------------------------------------------------------------------
+
+
+def inflow_below_plan(*, actual: int, planned: int, tolerance_percent: int) -> bool:
+    """More than the tolerance below plan, in exact integer arithmetic: actual × 100 < planned ×
+    (100 − tolerance). A month planned at 0 is never below plan."""
+    return planned > 0 and actual * 100 < planned * (100 - tolerance_percent)
+
+
+def share_below_goal(*, in_work: int, measured: int, goal_percent: int) -> bool:
+    """The day-365 share in work or education below the goal, exactly: in_work × 100 < goal ×
+    measured. A cohort of nobody is never below goal."""
+    return measured > 0 and in_work * 100 < goal_percent * measured
+
+
+# --- the lookup ---------------------------------------------------------------------------------
+
+
+def targets_for(*, area: Area | None, months: Iterable[dt.date]) -> Targets:
+    """The targets of report months `months` (first days) of `area` (None: the nation). A fixed
+    number of queries whatever the number of months."""
+    months = sorted(set(months))
+    years = {month.year for month in months} | {cohort_month(month).year for month in months}
+    if area is not None:
+        plans = {plan.year: plan for plan in WorkPlan.objects.filter(area=area, year__in=years)}
+        return Targets(by_month={month: _area_target(plans, month) for month in months})
+
+    active = Area.objects.filter(is_active=True).count()
+    by_year: dict[int, list[list[int]]] = {}
+    for year, planned in WorkPlan.objects.filter(year__in=years, area__is_active=True).values_list(
+        "year", "planned_inflow"
+    ):
+        by_year.setdefault(year, []).append(planned)
+    rule_sets = list(RuleSet.objects.order_by("valid_from"))
+    targets = {}
+    for month in months:
+        plans = by_year.get(month.year, [])
+        complete = active > 0 and len(plans) == active
+        rules = _rules_on(rule_sets, month)
+        start_year = cohort_month(month).year
+        targets[month] = Target(
+            planned_inflow=sum(p[month.month - 1] for p in plans) if complete else None,
+            tolerance_percent=rules.deviation_tolerance_percent,
+            goal_share_percent=_rules_on(rule_sets, dt.date(start_year, 1, 1)).goal_share_percent,
+            goal_share_year=start_year,
+            goal_average_days=rules.goal_average_days,
+        )
+    return Targets(by_month=targets, active_areas=active)
+
+
+def goal_for_cohort(*, area: Area | None, report_month: dt.date) -> tuple[int, int] | None:
+    """(goal %, the year whose plan it is) that report month `report_month`'s day-365 cohort is
+    held against, or None when that year has no plan."""
+    target = targets_for(area=area, months=[report_month])[report_month]
+    if target.goal_share_percent is None:
+        return None
+    return target.goal_share_percent, target.goal_share_year
+
+
+def _area_target(plans: dict[int, WorkPlan], month: dt.date) -> Target:
+    plan = plans.get(month.year)
+    start_year = cohort_month(month).year
+    cohort_plan = plans.get(start_year)
+    return Target(
+        planned_inflow=plan.planned_for_month(month.month) if plan else None,
+        tolerance_percent=plan.deviation_tolerance_percent if plan else None,
+        goal_share_percent=cohort_plan.goal_share_percent if cohort_plan else None,
+        goal_share_year=start_year if cohort_plan else None,
+        goal_average_days=plan.goal_average_days if plan else None,
+    )
+
+
+def _rules_on(rule_sets: list[RuleSet], day: dt.date) -> RuleSet:
+    """RuleSet.for_date without a query per month: the set in force on `day`, before the first
+    set the first one, with none stored the 2010 plan's defaults."""
+    in_force = [rules for rules in rule_sets if rules.valid_from <= day]
+    if in_force:
+        return in_force[-1]
+    return rule_sets[0] if rule_sets else RuleSet(valid_from=dt.date(2010, 1, 1))

@@ -1,0 +1,224 @@
+"""The deviation reports' list and page (SPEC §5), and fetching a report for any of the pages:
+a report outside the user's aggregate scope answers 404, and so does a report the user may read
+but not work on, on the pages that work on it (SPEC §7)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.scoping import scope_for
+from audit.models import AccessLog
+from audit.services import access_log_record
+from cases.access import get_visible_or_404
+from samverkan.history import HistorySource, history_rows
+
+from ... import deviations as services
+from ...metrics.printing import printed_share
+from ...models import DeviationAction, DeviationReport
+from ...suppression import SMALL_CELL, Table, hidden_counts
+
+PURPOSE = "avvikelserapport"
+HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on")
+HISTORY_KINDS = {"+": gettext_lazy("Öppnad")}
+
+
+# --- fetching and access ----------------------------------------------------------------------
+
+
+def _visible_report(request, pk) -> DeviationReport:
+    report = get_visible_or_404(
+        request=request,
+        queryset=DeviationReport.objects.visible_to(request.user).select_related("area"),
+        pk=pk,
+        object_type="deviationreport",
+    )
+    access_log_record(action=AccessLog.Action.VIEW, request=request, obj=report, purpose=PURPOSE)
+    return report
+
+
+def _refuse(request, report):
+    """Reading is not working on it: the officer of the area gets the outsider's 404, and the
+    refusal is logged against the report's area."""
+    access_log_record(
+        action=AccessLog.Action.DENIED,
+        request=request,
+        obj=report,
+        purpose="avvikelserapport: hanteras av områdets ledningsgrupp",
+    )
+    raise Http404
+
+
+def _workable_report(request, pk) -> DeviationReport:
+    report = get_visible_or_404(
+        request=request,
+        queryset=DeviationReport.objects.visible_to(request.user).select_related("area"),
+        pk=pk,
+        object_type="deviationreport",
+    )
+    if not services.may_work_on(request.user, report):
+        _refuse(request, report)
+    access_log_record(action=AccessLog.Action.VIEW, request=request, obj=report, purpose=PURPOSE)
+    return report
+
+
+def _workable_action(request, pk) -> DeviationAction:
+    visible = DeviationReport.objects.visible_to(request.user)
+    action = get_visible_or_404(
+        request=request,
+        queryset=DeviationAction.objects.filter(report__in=visible).select_related(
+            "report", "report__area"
+        ),
+        pk=pk,
+        object_type="deviationaction",
+    )
+    if not services.may_work_on(request.user, action.report):
+        _refuse(request, action.report)
+    access_log_record(
+        action=AccessLog.Action.VIEW, request=request, obj=action.report, purpose=PURPOSE
+    )
+    return action
+
+
+# --- what the pages show ----------------------------------------------------------------------
+
+
+def _month_span(report: DeviationReport) -> str:
+    months = [m["month"] for m in report.figures.get("months", []) if "month" in m]
+    first = months[0] if months else f"{report.run_start:%Y-%m}"
+    last = months[-1] if months else f"{report.opened_for:%Y-%m}"
+    return first if first == last else f"{first} – {last}"
+
+
+def _small(value):
+    """A count hidden for a role without case access, as the dashboard shows it."""
+    return _("<%(n)s (dolt)") % {"n": SMALL_CELL} if value is None else value
+
+
+def _figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
+    """The months' figures as the detection stored them (reporting.deviations._month_deviation):
+    inflow against plan and tolerance, or the day-365 share against the goal.
+
+    For roles without case access, small counts are hidden as on the dashboard
+    (reporting.suppression): a month's inflow of 1–4, and in the day-365 table the counts of
+    those in work, of those measured and of the others (measured − in work), with the share."""
+    months = report.figures.get("months", [])
+    if report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
+        rows = []
+        for m in months:
+            actual = m.get("actual")
+            if hide_small and isinstance(actual, int) and 0 < actual < SMALL_CELL:
+                actual = None
+            rows.append(
+                [
+                    m.get("month"),
+                    _small(actual),
+                    m.get("planned"),
+                    f"{m.get('tolerance_percent')} %",
+                ]
+            )
+        return {
+            "caption": _("Inflöde av nya deltagare mot arbetsplanen"),
+            "headers": [_("Månad"), _("Utfall"), _("Planerat"), _("Tolerans")],
+            "rows": rows,
+        }
+    rows = []
+    for m in months:
+        in_work, measured = m.get("in_work_or_education"), m.get("measured")
+        valid = isinstance(in_work, int) and isinstance(measured, int) and 0 <= in_work <= measured
+        share = printed_share(in_work, measured) if valid else "–"
+        if hide_small and valid:
+            table = Table()
+            table.count(("measured",), measured)
+            table.count(("in_work",), in_work)
+            table.derive(("others",), ("measured",), ("in_work",))
+            hidden = hidden_counts(table)
+            if ("measured",) in hidden:
+                measured = None
+            if ("in_work",) in hidden:
+                in_work = None
+            if in_work is None or measured is None:
+                share = _("dolt")
+        rows.append(
+            [m.get("month"), _small(in_work), _small(measured), share, f"{m.get('goal_percent')} %"]
+        )
+    return {
+        "caption": _("Andel i arbete eller utbildning dag 365 mot målet"),
+        "headers": [
+            _("Månad"),
+            _("I arbete eller utbildning"),
+            _("Antal mätta"),
+            _("Andel"),
+            _("Mål"),
+        ],
+        "rows": rows,
+    }
+
+
+def _history(report: DeviationReport) -> list[dict]:
+    """Who changed what in the report, old → new, newest first (SPEC §7). The detection opens
+    a report with its figures, shown above: its row says only that it was opened."""
+    return history_rows(
+        HistorySource(
+            records=report.history.all(),
+            fields=HISTORY_FIELDS,
+            kinds=HISTORY_KINDS,
+            registered_values=False,
+        )
+    )
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@require_GET
+def deviation_list(request):
+    """Open reports first, newest run first; an analyst's list is the national one."""
+    today = timezone.localdate()
+    reports = (
+        DeviationReport.objects.visible_to(request.user)
+        .select_related("area")
+        .annotate(
+            closed_last=Case(
+                When(status=DeviationReport.Status.CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            action_count=Count("actions"),
+            overdue_count=Count(
+                "actions",
+                filter=Q(actions__done_on__isnull=True, actions__due_on__lt=today),
+            ),
+        )
+        .order_by("closed_last", "-opened_for", "area__name", "kind")
+    )
+    rows = [{"report": report, "months": _month_span(report)} for report in reports]
+    return render(request, "reporting/deviation_list.html", {"rows": rows})
+
+
+@require_GET
+def deviation_detail(request, pk):
+    report = _visible_report(request, pk)
+    today = timezone.localdate()
+    workable = services.may_work_on(request.user, report)
+    is_open = report.status != DeviationReport.Status.CLOSED
+    actions = [
+        {"action": action, "overdue": action.is_overdue(today)} for action in report.actions.all()
+    ]
+    return render(
+        request,
+        "reporting/deviation_detail.html",
+        {
+            "report": report,
+            "months": _month_span(report),
+            "figures": _figure_table(report, hide_small=not scope_for(request.user).case_access),
+            "actions": actions,
+            "history": _history(report),
+            "may_work": workable and is_open,
+        },
+    )
