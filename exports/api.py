@@ -23,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from samverkan.api import error_responses
+from samverkan.services import AccessContext
 
 from .columns import KINDS, Column, columns_for
 from .formats import DELIMITERS, FORMATS
@@ -60,10 +61,9 @@ class ExportView(APIView):
         kind = kind or self.kind
         if kind not in KINDS:
             raise exceptions.NotFound()
+        context = AccessContext.from_request(request)
         try:
-            spec = export_spec_parse(
-                user=request.user, kind=kind, data=request.query_params, request=request
-            )
+            spec = export_spec_parse(context=context, kind=kind, data=request.query_params)
         except ExportNotAllowed:
             # Logged as a refusal by samverkan.api.exception_handler.
             raise exceptions.PermissionDenied(
@@ -74,7 +74,7 @@ class ExportView(APIView):
         except ExportAreaNotFound:
             raise exceptions.NotFound() from None
 
-        run = ExportRun(user=request.user, spec=spec, request=request)
+        run = ExportRun(context=context, spec=spec)
         run.log_start()
         if spec.file_format == "xlsx":
             # A workbook is a zip file: it is complete only when closed, so it is written to a

@@ -9,28 +9,20 @@ dates in XLSX), booleans as 1/0 (true/false in JSON), unknown or hidden as an em
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from samverkan import csvfiles
+from samverkan.csvfiles import CHUNK_BYTES
+
 from .columns import Column
 
-# Excel reads a UTF-8 file as UTF-8 only when it starts with a byte order mark.
-BOM = "\ufeff"
-# Bytes gathered before a chunk is handed to the response: big enough that the per-chunk overhead
-# does not matter, small enough that memory stays flat.
-CHUNK_BYTES = 64 * 1024
 # An XLSX sheet holds at most 1 048 576 rows: the header and this many data rows. Larger exports
 # continue on a second sheet (participants_2, …) with the header again.
 XLSX_ROWS_PER_SHEET = 1_048_575
-# A cell starting with one of these is taken for a formula by a spreadsheet opening a CSV file
-# (CSV injection): such text cells get a leading apostrophe. No code or date starts with one;
-# only free text such as a name could.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -60,39 +52,13 @@ DELIMITERS = {"semicolon": ";", "comma": ","}
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def _csv_cell(value, decimal_comma: bool) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float):
-        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
-        return text.replace(".", ",") if decimal_comma else text
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
-    return str(value)
-
-
 def csv_chunks(
     columns: list[Column], rows: Iterable[list], *, delimiter: str = ";"
 ) -> Iterator[bytes]:
-    """UTF-8 with BOM, one header row of the column names, CRLF line ends (RFC 4180)."""
-    decimal_comma = delimiter == ";"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow([column.name for column in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(value, decimal_comma) for value in row])
-        if buffer.tell() >= CHUNK_BYTES:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    """UTF-8 with BOM, one header row of the column names, CRLF line ends (RFC 4180), text cells
+    that a spreadsheet would run as a formula defused: the product's one CSV writer
+    (samverkan.csvfiles)."""
+    return csvfiles.csv_chunks([column.name for column in columns], rows, delimiter=delimiter)
 
 
 # --- JSON -------------------------------------------------------------------------------------

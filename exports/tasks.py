@@ -1,4 +1,5 @@
-"""Thin tasks for the browser exports: ids in, one service call each."""
+"""Thin tasks for the browser exports: ids in, one service call each. The services never import
+this module: exports.apps registers `export_job_run` as the runner of ordered jobs."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AccessLog
 from audit.services import access_log_record
+from samverkan.services import AccessContext
 
 from .formats import FORMATS
 from .forms import ExportForm
@@ -147,7 +148,7 @@ def download(request, pk: int):
     fresh = export.finished_at is not None and export.finished_at >= timezone.now() - FILE_LIFETIME
     if export.state != ExportJob.State.DONE or not fresh or not path.exists():
         raise Http404
-    export_job_download_logged(job=export, request=request)
+    export_job_download_logged(job=export, context=AccessContext.from_request(request))
     file_format = FORMATS[FORMAT_OF_JOB[export.file_format][0]]
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it when sent

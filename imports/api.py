@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AREA_CODE, Area
 from samverkan.api import ErrorDetailSerializer, error_responses
+from samverkan.services import AccessContext
 
 from .kinds import KINDS
 from .reading import MAX_FILE_BYTES
@@ -126,8 +127,7 @@ class ImportView(APIView):
             result = import_file(
                 kind=kind,
                 data=upload.read(),
-                user=request.user,
-                request=request,
+                context=AccessContext.from_request(request),
                 area=area,
                 filename=upload.name,
             )

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Area
 from audit.models import AccessLog
-from audit.services import access_log_record_subjects
 from cases.models import Person
+from samverkan.services import AccessContext, log_access_subjects
 
 from .cells import CellError, IdentityCache
 from .reading import Row
@@ -31,10 +31,16 @@ PROGRESS_EVERY = 1000
 class Actor:
     """Who imports: a user (their areas bound the rows) or the command line (every area)."""
 
-    user: object | None
-    request: object | None
-    username: str
+    context: AccessContext
     area_ids: frozenset[int] | None  # None: every area
+
+    @property
+    def user(self):
+        return self.context.user
+
+    @property
+    def username(self) -> str:
+        return self.context.username
 
     def may_use(self, area_id: int) -> bool:
         return self.area_ids is None or area_id in self.area_ids
@@ -260,12 +266,8 @@ class Importer:
         summary = [
             ("import", self.kind, None, area_id, self.purpose(detail)) for area_id in sorted(areas)
         ]
-        access_log_record_subjects(
-            action=AccessLog.Action.CREATE,
-            subjects=[*subjects, *summary],
-            request=self.actor.request,
-            user=self.actor.user,
-            username=self.actor.username,
+        log_access_subjects(
+            self.actor.context, action=AccessLog.Action.CREATE, subjects=[*subjects, *summary]
         )
 
 

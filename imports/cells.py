@@ -10,7 +10,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.validators import IdentityNumber, parse_identity_number, validate_plausible_date
+from cases.validators import IdentityNumber, parse_identity_number
+from samverkan.dates import validate_plausible_date
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -5,6 +5,7 @@ transaction or not at all."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Area
 from accounts.scoping import scope_for
 from audit.models import AccessLog
-from audit.services import access_log_record_subjects
+from samverkan.services import AccessContext, log_access_subjects, require_context
 
 from .base import Actor
 from .kinds import IMPORTERS
@@ -39,18 +40,16 @@ def import_areas_for(user):
     return Area.objects.filter(pk__in=scope_for(user).area_ids).order_by("name")
 
 
-def _actor(user, request, username: str) -> Actor:
+def _actor(context: AccessContext) -> Actor:
+    user = require_context(context).user
     if user is None:
         # The command line: whoever runs manage.py on the server has every area.
-        return Actor(user=None, request=None, username=username, area_ids=None)
+        return Actor(context=context, area_ids=None)
     if not user_may_import(user):
         raise PermissionDenied(_("Bara samordnare kan importera filer."))
-    return Actor(
-        user=user,
-        request=request,
-        username=username or user.get_username(),
-        area_ids=frozenset(scope_for(user).area_ids),
-    )
+    if not context.username:
+        context = replace(context, username=user.get_username())
+    return Actor(context=context, area_ids=frozenset(scope_for(user).area_ids))
 
 
 def _persons_area(kind: str, actor: Actor, area):
@@ -74,9 +73,7 @@ def import_file(
     *,
     kind: str,
     data: bytes,
-    user=None,
-    request=None,
-    username: str = "",
+    context: AccessContext,
     area=None,
     filename: str = "",
     today=None,
@@ -86,7 +83,7 @@ def import_file(
     reason or one RowError per bad row, PermissionDenied for a user who may not import."""
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    actor = _actor(user, request, username)
+    actor = _actor(context)
     importer = IMPORTERS[kind](
         actor=actor,
         today=today or timezone.localdate(),
@@ -138,10 +135,4 @@ def _log_rejected(importer, rejected: ImportRejected) -> None:
         ("person", person_id, person_id, area_id, f"import {importer.kind}: annat område")
         for person_id, area_id in sorted(set(importer.refused_persons))
     ]
-    access_log_record_subjects(
-        action=AccessLog.Action.DENIED,
-        subjects=subjects,
-        request=actor.request,
-        user=actor.user,
-        username=actor.username,
-    )
+    log_access_subjects(actor.context, action=AccessLog.Action.DENIED, subjects=subjects)

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samverkan.services import AccessContext
+
 from .formats import FORMATS
 from .forms import ImportForm
 from .results import ImportRejected
@@ -36,8 +38,7 @@ def upload(request):
             result = import_file(
                 kind=form.cleaned_data["kind"],
                 data=upload_file.read(),
-                user=request.user,
-                request=request,
+                context=AccessContext.from_request(request),
                 area=form.cleaned_data["area"],
                 filename=upload_file.name,
             )

@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from exports import selectors
+from exports.selectors import rows
 
 from .conftest import bulk_cases
 
@@ -47,7 +47,7 @@ def test_peak_memory_does_not_grow_with_the_rows(
     area, other_area, analyst, token_client, monkeypatch, file_format
 ):
     # given a small chunk, so that both exports span many chunks
-    monkeypatch.setattr(selectors, "CHUNK_SIZE", 100)
+    monkeypatch.setattr(rows, "CHUNK_SIZE", 100)
 
     # when the national analyst exports 400 and then 4 000 rows
     (small_peak, small_bytes), (large_peak, large_bytes) = measure(
@@ -63,7 +63,7 @@ def test_a_full_identity_export_with_its_log_stays_flat_too(
     area, other_area, coordinator, token_client, monkeypatch
 ):
     # the coordinator's export also writes one access-log entry per row, in batches
-    monkeypatch.setattr(selectors, "CHUNK_SIZE", 100)
+    monkeypatch.setattr(rows, "CHUNK_SIZE", 100)
     coordinator.staff_profile.areas.add(other_area)
 
     (small_peak, small_bytes), (large_peak, large_bytes) = measure(

@@ -10,6 +10,7 @@ from cases.models import Case, Situation, StatusCode, StatusEntry
 from cases.services import consent_record
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.tests.factories import InterventionFactory, JointMappingFactory
+from samverkan.services import AccessContext
 
 from .conftest import json_rows
 
@@ -46,6 +47,7 @@ def follow_up_consent(person, given_on=None, sharing=False):
         given_on=given_on or TODAY - dt.timedelta(days=500),
         covers_sharing=sharing,
         covers_follow_up=True,
+        context=AccessContext.system("test"),
     )
 
 
@@ -159,7 +161,13 @@ def test_af_staff_get_fks_benefit_facts_while_consent_covers_sharing(
     case, person, af_officer, login
 ):
     with_fk_facts(case)
-    consent_record(person=person, given_on=TODAY, covers_sharing=True, covers_follow_up=False)
+    consent_record(
+        person=person,
+        given_on=TODAY,
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
 
     row = row_of(export(login(af_officer)), "case_id", case.pk)
 
@@ -174,6 +182,7 @@ def test_a_withdrawn_consent_hides_the_facts_again(case, person, af_officer, log
         given_on=TODAY - dt.timedelta(days=30),
         covers_sharing=True,
         covers_follow_up=False,
+        context=AccessContext.system("test"),
     )
     consent.withdrawn_on = TODAY
     consent.save()
@@ -203,7 +212,13 @@ def test_a_pseudonymised_export_acts_for_no_agency(case, person, export_client, 
     row = row_of(export(login(export_client)), "case_id", case.pk)
     assert row["benefit"] is None and row["fk_facts_hidden"] is True
 
-    consent_record(person=person, given_on=TODAY, covers_sharing=True, covers_follow_up=False)
+    consent_record(
+        person=person,
+        given_on=TODAY,
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
     row = row_of(export(login(export_client)), "case_id", case.pk)
     assert row["benefit"] == "sjukpenning" and row["fk_facts_hidden"] is False
 

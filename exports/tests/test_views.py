@@ -13,7 +13,9 @@ from accounts.models import Role
 from audit.models import AccessLog
 from exports import services
 from exports.models import ExportJob
+from exports.services import jobs, run
 from exports.tasks import export_files_purge, export_job_run
+from samverkan.services import AccessContext
 
 from .conftest import body, csv_rows, ids, xlsx_rows
 
@@ -119,15 +121,15 @@ def test_progress_is_saved_while_the_task_runs(
     population, coordinator, monkeypatch, django_capture_on_commit_callbacks, login
 ):
     seen = []
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
-    original = services._job_update
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
+    original = jobs._job_update
 
     def spy(job, **fields):
         if "rows_done" in fields and job.state == ExportJob.State.RUNNING:
             seen.append((fields["rows_done"], job.rows_total))
         original(job, **fields)
 
-    monkeypatch.setattr(services, "_job_update", spy)
+    monkeypatch.setattr(jobs, "_job_update", spy)
 
     order(login(coordinator), django_capture_on_commit_callbacks)
 
@@ -211,7 +213,11 @@ def test_a_second_file_of_the_same_export_has_the_same_person_keys(
     from mapping.tests.factories import InterventionFactory
 
     consent_record(
-        person=person, given_on=dt.date(2024, 1, 1), covers_sharing=False, covers_follow_up=True
+        person=person,
+        given_on=dt.date(2024, 1, 1),
+        covers_sharing=False,
+        covers_follow_up=True,
+        context=AccessContext.system("test"),
     )
     InterventionFactory(case=case, start_date=dt.date.today())
     client = login(analyst)

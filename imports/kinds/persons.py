@@ -90,7 +90,7 @@ class PersonsImport(Importer):
         # The model's own field rules (lengths, code lists, the personnummer validator), as the
         # registration form and person_create apply them.
         try:
-            self._person(planned).clean_fields(exclude=["area"])
+            self._person(planned).clean_fields(exclude=["area", "registered_by"])
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 problems.add(field if field in self.columns else "", " ".join(messages))
@@ -111,6 +111,7 @@ class PersonsImport(Importer):
             born_abroad=values["born_abroad"],
             education_level=values["education_level"] or EducationLevel.UNKNOWN,
             disability=values["disability"],
+            registered_by=self.actor.user,
         )
 
     def write(self, new):

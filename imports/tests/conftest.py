@@ -8,6 +8,7 @@ from django.apps import apps
 
 from cases.tests.factories import make_personnummer
 from imports.kinds import IMPORTERS
+from samverkan.services import AccessContext
 
 # Fixed, valid numbers: Anna (woman, born 1980), Bo (man, born 1990), Cecilia (woman, 1975).
 ANNA = make_personnummer(dt.date(1980, 1, 15), serial=122)
@@ -45,4 +46,4 @@ def imported_persons(area, coordinator):
     """Anna, Bo and Cecilia registered in Södertörn by the persons import."""
     from imports.services import import_file
 
-    import_file(kind="persons", data=PERSONS, user=coordinator)
+    import_file(kind="persons", data=PERSONS, context=AccessContext.for_user(coordinator))

@@ -8,6 +8,7 @@ import pytest
 
 from cases.models import StatusEntry
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import csv_file
 from .test_queries import numbers
@@ -40,9 +41,15 @@ def test_100000_status_rows_import_in_well_under_a_minute(area, coordinator, cap
         ),
     )
 
-    persons_result, persons_seconds = timed(kind="persons", data=persons, user=coordinator)
-    status_result, status_seconds = timed(kind="status", data=status, user=coordinator)
-    again_result, again_seconds = timed(kind="status", data=status, user=coordinator)
+    persons_result, persons_seconds = timed(
+        kind="persons", data=persons, context=AccessContext.for_user(coordinator)
+    )
+    status_result, status_seconds = timed(
+        kind="status", data=status, context=AccessContext.for_user(coordinator)
+    )
+    again_result, again_seconds = timed(
+        kind="status", data=status, context=AccessContext.for_user(coordinator)
+    )
 
     with capsys.disabled():
         print(

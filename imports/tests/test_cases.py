@@ -9,6 +9,7 @@ from cases.models import Case, Consent, Phase, PhaseTransition
 from cases.tests.factories import CaseFactory, PersonFactory
 from imports.results import ImportRejected
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, CECILIA, csv_file, table_counts
 
@@ -28,7 +29,7 @@ CASES = csv_file(
 
 
 def test_cases_are_created_in_the_phase_their_dates_say(imported_persons, coordinator, area):
-    result = import_file(kind="cases", data=CASES, user=coordinator)
+    result = import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
 
     assert result.as_dict() == {"kind": "cases", "rows": 3, "created": 3, "existing": 0}
     anna = Case.objects.get(person__personnummer=ANNA)
@@ -68,7 +69,7 @@ def test_cases_are_created_in_the_phase_their_dates_say(imported_persons, coordi
 
 
 def test_the_import_consent_is_moved_back_to_the_first_case_day(imported_persons, coordinator):
-    import_file(kind="cases", data=CASES, user=coordinator)
+    import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
 
     given = dict(
         Consent.objects.filter(source=Consent.Source.IMPORT).values_list(
@@ -85,18 +86,20 @@ def test_a_consent_recorded_in_the_app_is_never_moved(area, coordinator):
     Consent.objects.create(person=person, given_on=D("2024-01-01"), covers_follow_up=True)
 
     import_file(
-        kind="cases", data=csv_file("cases", f"{ANNA};sdt;;;;;;2021-03-01;;"), user=coordinator
+        kind="cases",
+        data=csv_file("cases", f"{ANNA};sdt;;;;;;2021-03-01;;"),
+        context=AccessContext.for_user(coordinator),
     )
 
     assert Consent.objects.get(person=person).given_on == D("2024-01-01")
 
 
 def test_reimporting_the_same_cases_changes_nothing(imported_persons, coordinator):
-    import_file(kind="cases", data=CASES, user=coordinator)
+    import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
     before = table_counts()
     stored = list(Case.objects.order_by("pk").values())
 
-    result = import_file(kind="cases", data=CASES, user=coordinator)
+    result = import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
 
     assert (result.created, result.existing) == (0, 3)
     after = table_counts()
@@ -107,11 +110,11 @@ def test_reimporting_the_same_cases_changes_nothing(imported_persons, coordinato
 
 
 def test_a_case_with_other_values_is_rejected(imported_persons, coordinator):
-    import_file(kind="cases", data=CASES, user=coordinator)
+    import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
     changed = csv_file("cases", f"{BO};sdt;sick_unemployed;;;;;2021-03-01;2021-06-01;moved")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=changed, user=coordinator)
+        import_file(kind="cases", data=changed, context=AccessContext.for_user(coordinator))
 
     message = rejected.value.rows[0].message
     assert (
@@ -134,7 +137,7 @@ def test_the_date_rules_of_a_case_apply(imported_persons, coordinator):
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, user=coordinator)
+        import_file(kind="cases", data=data, context=AccessContext.for_user(coordinator))
 
     messages = {row.line: row.message for row in rejected.value.rows}
     assert "Starten kan inte ligga före beredningsgruppen." in messages[2]
@@ -160,7 +163,7 @@ def test_cases_of_one_person_may_not_overlap(imported_persons, coordinator, area
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, user=coordinator)
+        import_file(kind="cases", data=data, context=AccessContext.for_user(coordinator))
 
     messages = {row.line: row.message for row in rejected.value.rows}
     assert sorted(messages) == [4, 5]
@@ -176,7 +179,7 @@ def imported_persons_anna():
 
 def test_the_person_must_be_registered_first(area, coordinator):
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=CASES, user=coordinator)
+        import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
 
     assert len(rejected.value.rows) == 3
     assert "Importera personen först (filtyp persons)" in rejected.value.rows[0].message
@@ -186,7 +189,7 @@ def test_rows_of_another_area_are_rejected(imported_persons, coordinator, other_
     data = csv_file("cases", f"{ANNA};ume;;;;;;2021-03-01;;", f"{BO};xyz;;;;;;2021-03-01;;")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, user=coordinator)
+        import_file(kind="cases", data=data, context=AccessContext.for_user(coordinator))
 
     first, second = rejected.value.rows
     assert "Du kan inte importera till samverkansområdet 'ume'" in first.message
@@ -197,6 +200,8 @@ def test_from_the_command_line_the_case_follows_the_persons_area(imported_person
     data = csv_file("cases", f"{ANNA};ume;;;;;;2021-03-01;;")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, username="kommandorad")
+        import_file(
+            kind="cases", data=data, context=AccessContext.for_user(None, username="kommandorad")
+        )
 
     assert "Personen hör till ett annat samverkansområde än 'ume'" in rejected.value.rows[0].message

@@ -10,6 +10,7 @@ from imports.results import ImportRejected
 from imports.services import import_file
 from mapping.models import JointMapping, Meeting
 from reporting.metrics.mappings import mapping_stats
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, CECILIA, csv_file, table_counts
 
@@ -27,11 +28,13 @@ MAPPINGS = csv_file(
 
 @pytest.fixture
 def imported_cases(imported_persons, coordinator):
-    import_file(kind="cases", data=CASES, user=coordinator)
+    import_file(kind="cases", data=CASES, context=AccessContext.for_user(coordinator))
 
 
 def test_mappings_are_recorded_as_held_on_the_day(imported_cases, coordinator, area):
-    result = import_file(kind="mappings", data=MAPPINGS, user=coordinator)
+    result = import_file(
+        kind="mappings", data=MAPPINGS, context=AccessContext.for_user(coordinator)
+    )
 
     assert result.as_dict() == {"kind": "mappings", "rows": 3, "created": 3, "existing": 0}
     anna = JointMapping.objects.get(person__personnummer=ANNA)
@@ -66,7 +69,7 @@ def test_mappings_are_recorded_as_held_on_the_day(imported_cases, coordinator, a
 
 
 def test_imported_mappings_count_in_the_mapping_statistics(imported_cases, coordinator, area):
-    import_file(kind="mappings", data=MAPPINGS, user=coordinator)
+    import_file(kind="mappings", data=MAPPINGS, context=AccessContext.for_user(coordinator))
 
     stats = mapping_stats(
         months=[D("2020-01-01"), D("2021-01-01"), D("2021-02-01")], area_ids=[area.pk]
@@ -80,10 +83,12 @@ def test_imported_mappings_count_in_the_mapping_statistics(imported_cases, coord
 
 
 def test_reimporting_the_same_mappings_changes_nothing(imported_cases, coordinator):
-    import_file(kind="mappings", data=MAPPINGS, user=coordinator)
+    import_file(kind="mappings", data=MAPPINGS, context=AccessContext.for_user(coordinator))
     before = table_counts()
 
-    result = import_file(kind="mappings", data=MAPPINGS, user=coordinator)
+    result = import_file(
+        kind="mappings", data=MAPPINGS, context=AccessContext.for_user(coordinator)
+    )
 
     assert (result.created, result.existing) == (0, 3)
     after = table_counts()
@@ -96,7 +101,7 @@ def test_active_support_needs_the_case_it_opened(imported_persons, coordinator):
     data = csv_file("mappings", f"{ANNA};sdt;FK;2020-01-20;;;joint_active_support")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="mappings", data=data, user=coordinator)
+        import_file(kind="mappings", data=data, context=AccessContext.for_user(coordinator))
 
     assert "Importera ärendena först (filtyp cases)" in rejected.value.rows[0].message
 
@@ -109,7 +114,7 @@ def test_one_case_is_opened_by_one_mapping(imported_cases, coordinator):
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="mappings", data=data, user=coordinator)
+        import_file(kind="mappings", data=data, context=AccessContext.for_user(coordinator))
 
     (row,) = rejected.value.rows
     assert row.line == 3
@@ -120,7 +125,7 @@ def test_a_person_has_one_open_mapping(imported_persons, coordinator):
     data = csv_file("mappings", f"{BO};sdt;FK;2020-01-20;;;", f"{BO};sdt;AF;2020-03-20;;;")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="mappings", data=data, user=coordinator)
+        import_file(kind="mappings", data=data, context=AccessContext.for_user(coordinator))
 
     (row,) = rejected.value.rows
     assert "en pågående kartläggning på rad 2" in row.message
@@ -135,7 +140,7 @@ def test_mapping_rows_are_checked(imported_persons, coordinator):
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="mappings", data=data, user=coordinator)
+        import_file(kind="mappings", data=data, context=AccessContext.for_user(coordinator))
 
     first, second, third = rejected.value.rows
     assert first.columns == ["initiated_by"]
@@ -145,13 +150,13 @@ def test_mapping_rows_are_checked(imported_persons, coordinator):
 
 
 def test_a_mapping_with_other_values_that_day_is_rejected(imported_cases, coordinator):
-    import_file(kind="mappings", data=MAPPINGS, user=coordinator)
+    import_file(kind="mappings", data=MAPPINGS, context=AccessContext.for_user(coordinator))
 
     with pytest.raises(ImportRejected) as rejected:
         import_file(
             kind="mappings",
             data=csv_file("mappings", f"{BO};sdt;FK;2021-01-20;;;no_action"),
-            user=coordinator,
+            context=AccessContext.for_user(coordinator),
         )
 
     assert "Kartläggningen finns redan med andra uppgifter i initiated_by" in (

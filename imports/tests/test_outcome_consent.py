@@ -8,6 +8,7 @@ import pytest
 from cases.tests.factories import PersonFactory
 from imports.services import import_file
 from reporting.metrics.outcomes import outcomes
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, CECILIA, PERSONS, csv_file
 
@@ -18,7 +19,12 @@ D = dt.date.fromisoformat
 
 def test_imported_people_are_counted_in_the_day_365_outcome(area, coordinator):
     # given three people imported today, with cases that started in January 2023
-    import_file(kind="persons", data=PERSONS, user=coordinator, today=D("2026-03-02"))
+    import_file(
+        kind="persons",
+        data=PERSONS,
+        context=AccessContext.for_user(coordinator),
+        today=D("2026-03-02"),
+    )
     import_file(
         kind="cases",
         data=csv_file(
@@ -27,7 +33,7 @@ def test_imported_people_are_counted_in_the_day_365_outcome(area, coordinator):
             f"{BO};sdt;sick_unemployed;;;;;2023-01-16;;",
             f"{CECILIA};sdt;sick_unemployed;;;;;2023-01-20;2023-06-30;moved",
         ),
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
     # and their status from AF: Anna in work, Bo openly unemployed on day 365; Cecilia's
     # only entry comes after her day 365 and never counts
@@ -39,7 +45,7 @@ def test_imported_people_are_counted_in_the_day_365_outcome(area, coordinator):
             f"{BO};2023-03-01;openly_unemployed",
             f"{CECILIA};2024-02-01;education",
         ),
-        user=coordinator,
+        context=AccessContext.for_user(coordinator),
     )
 
     # when the outcome of report month January 2024 (cohort January 2023) is computed
@@ -57,7 +63,9 @@ def test_without_the_import_consent_a_person_is_anonymous_and_left_out(area, coo
     # a person registered in the app without consent to follow-up
     PersonFactory(personnummer=ANNA, area=area)
     import_file(
-        kind="cases", data=csv_file("cases", f"{ANNA};sdt;;;;;;2023-01-10;;"), user=coordinator
+        kind="cases",
+        data=csv_file("cases", f"{ANNA};sdt;;;;;;2023-01-10;;"),
+        context=AccessContext.for_user(coordinator),
     )
 
     table = outcomes(months=[D("2024-01-01")], area_ids=[area.pk])

@@ -10,6 +10,7 @@ from cases.models import Consent, EducationLevel, Person
 from cases.tests.factories import PersonFactory
 from imports.results import ImportRejected
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, CECILIA, PERSONS, csv_file, table_counts
 
@@ -21,7 +22,9 @@ TODAY = dt.date(2026, 3, 2)
 def test_persons_are_registered_in_the_coordinators_area(area, coordinator):
     # given a persons file of three people
     # when the coordinator of Södertörn imports it
-    result = import_file(kind="persons", data=PERSONS, user=coordinator, today=TODAY)
+    result = import_file(
+        kind="persons", data=PERSONS, context=AccessContext.for_user(coordinator), today=TODAY
+    )
 
     # then all three are registered there, as the file says
     assert result.as_dict() == {"kind": "persons", "rows": 3, "created": 3, "existing": 0}
@@ -44,7 +47,9 @@ def test_persons_are_registered_in_the_coordinators_area(area, coordinator):
 
 
 def test_each_imported_person_gets_a_follow_up_consent_from_the_import(area, coordinator):
-    import_file(kind="persons", data=PERSONS, user=coordinator, today=TODAY)
+    import_file(
+        kind="persons", data=PERSONS, context=AccessContext.for_user(coordinator), today=TODAY
+    )
 
     consents = Consent.objects.filter(person__personnummer__in=[ANNA, BO, CECILIA])
     assert consents.count() == 3
@@ -60,11 +65,15 @@ def test_each_imported_person_gets_a_follow_up_consent_from_the_import(area, coo
 
 
 def test_reimporting_the_same_file_changes_nothing(area, coordinator):
-    import_file(kind="persons", data=PERSONS, user=coordinator, today=TODAY)
+    import_file(
+        kind="persons", data=PERSONS, context=AccessContext.for_user(coordinator), today=TODAY
+    )
     before = table_counts()
     stored = list(Person.objects.order_by("pk").values())
 
-    result = import_file(kind="persons", data=PERSONS, user=coordinator, today=TODAY)
+    result = import_file(
+        kind="persons", data=PERSONS, context=AccessContext.for_user(coordinator), today=TODAY
+    )
 
     assert (result.created, result.existing) == (0, 3)
     after = table_counts()
@@ -79,7 +88,9 @@ def test_a_person_already_registered_with_the_same_values_is_counted_as_existing
     PersonFactory(personnummer=ANNA, first_name="Anna", last_name="Ek", area=area)
 
     result = import_file(
-        kind="persons", data=csv_file("persons", f"{ANNA};Anna;Ek;;;"), user=coordinator
+        kind="persons",
+        data=csv_file("persons", f"{ANNA};Anna;Ek;;;"),
+        context=AccessContext.for_user(coordinator),
     )
 
     assert (result.created, result.existing) == (0, 1)
@@ -92,7 +103,9 @@ def test_a_person_with_other_values_is_rejected_not_overwritten(area, coordinato
 
     with pytest.raises(ImportRejected) as rejected:
         import_file(
-            kind="persons", data=csv_file("persons", f"{ANNA};Anna;Ek;;;"), user=coordinator
+            kind="persons",
+            data=csv_file("persons", f"{ANNA};Anna;Ek;;;"),
+            context=AccessContext.for_user(coordinator),
         )
 
     (row,) = rejected.value.rows
@@ -107,7 +120,9 @@ def test_a_person_of_another_area_is_rejected(area, other_area, coordinator):
 
     with pytest.raises(ImportRejected) as rejected:
         import_file(
-            kind="persons", data=csv_file("persons", f"{ANNA};Anna;Ek;;;"), user=coordinator
+            kind="persons",
+            data=csv_file("persons", f"{ANNA};Anna;Ek;;;"),
+            context=AccessContext.for_user(coordinator),
         )
 
     # the registration form's answer, which names no area
@@ -124,7 +139,7 @@ def test_the_row_checks_of_the_registration_form_apply(area, coordinator):
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="persons", data=data, user=coordinator)
+        import_file(kind="persons", data=data, context=AccessContext.for_user(coordinator))
 
     rows = {row.line: row for row in rejected.value.rows}
     assert sorted(rows) == [2, 3, 4]
@@ -142,16 +157,21 @@ def test_a_coordinator_with_several_areas_chooses_the_area(area, other_area):
     both = staff("coordinator", areas=[area, other_area], username="samordnare.bada")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="persons", data=PERSONS, user=both)
+        import_file(kind="persons", data=PERSONS, context=AccessContext.for_user(both))
     assert "Välj vilket samverkansområde" in rejected.value.file_error
 
-    import_file(kind="persons", data=PERSONS, user=both, area=other_area)
+    import_file(kind="persons", data=PERSONS, context=AccessContext.for_user(both), area=other_area)
     assert set(Person.objects.values_list("area", flat=True)) == {other_area.pk}
 
 
 def test_a_coordinator_cannot_register_persons_in_another_area(area, other_area, coordinator):
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="persons", data=PERSONS, user=coordinator, area=other_area)
+        import_file(
+            kind="persons",
+            data=PERSONS,
+            context=AccessContext.for_user(coordinator),
+            area=other_area,
+        )
 
     assert "Umeå" in rejected.value.file_error
     assert not Person.objects.exists()

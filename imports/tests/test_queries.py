@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, Person, StatusEntry
 from cases.tests.factories import make_personnummer
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import csv_file
 
@@ -46,7 +47,7 @@ def register(area, count: int) -> list[str]:
 def queries_of(coordinator, kind: str, data: bytes) -> tuple[int, object]:
     user = get_user_model().objects.get(pk=coordinator.pk)  # no cached scope
     with CaptureQueriesContext(connection) as captured:
-        result = import_file(kind=kind, data=data, user=user)
+        result = import_file(kind=kind, data=data, context=AccessContext.for_user(user))
     return len(captured), result
 
 

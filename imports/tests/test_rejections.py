@@ -7,6 +7,7 @@ from audit.models import AccessLog
 from imports.kinds import KINDS
 from imports.results import ImportRejected
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, CECILIA, csv_file, table_counts
 
@@ -30,7 +31,7 @@ def test_a_broken_cases_file_gives_one_message_per_bad_row_and_writes_nothing(
 
     # when it is imported
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, user=coordinator)
+        import_file(kind="cases", data=data, context=AccessContext.for_user(coordinator))
 
     # then each bad row has exactly one message naming its line, column and reason
     assert [row.as_dict() for row in rejected.value.rows] == [
@@ -72,7 +73,7 @@ def test_several_problems_of_one_row_are_one_message(imported_persons, coordinat
     data = csv_file("cases", f"{ANNA};xyz;sjuk;;;;;2021-13-01;;")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="cases", data=data, user=coordinator)
+        import_file(kind="cases", data=data, context=AccessContext.for_user(coordinator))
 
     (row,) = rejected.value.rows
     assert row.columns == ["area_code", "target_group", "start_date"]
@@ -95,10 +96,10 @@ def test_the_same_good_file_twice_leaves_the_database_as_after_the_first(
         "status": csv_file("status", f"{ANNA};2021-03-01;other", f"{BO};2021-03-01;other"),
         "mappings": csv_file("mappings", f"{BO};sdt;AF;2021-01-20;;;no_action"),
     }
-    import_file(kind=kind, data=files[kind], user=coordinator)
+    import_file(kind=kind, data=files[kind], context=AccessContext.for_user(coordinator))
     before, logged = table_counts(), AccessLog.objects.count()
 
-    import_file(kind=kind, data=files[kind], user=coordinator)
+    import_file(kind=kind, data=files[kind], context=AccessContext.for_user(coordinator))
 
     # the access log records the second import too; nothing else changes
     assert AccessLog.objects.count() > logged
@@ -132,7 +133,7 @@ def test_garbage_is_rejected_with_a_reason_and_writes_nothing(name, imported_per
     before = table_counts()
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=GARBAGE[name], user=coordinator)
+        import_file(kind="status", data=GARBAGE[name], context=AccessContext.for_user(coordinator))
 
     assert rejected.value.file_error or rejected.value.rows
     assert rejected.value.summary
@@ -141,14 +142,22 @@ def test_garbage_is_rejected_with_a_reason_and_writes_nothing(name, imported_per
 
 def test_a_comma_separated_file_is_told_to_use_semicolons(coordinator):
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=GARBAGE["comma-separated"], user=coordinator)
+        import_file(
+            kind="status",
+            data=GARBAGE["comma-separated"],
+            context=AccessContext.for_user(coordinator),
+        )
 
     assert "semikolonseparerad" in rejected.value.file_error
 
 
 def test_a_wrong_header_names_the_missing_and_unknown_columns(coordinator):
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=b"personnummer;datum;status_code\n", user=coordinator)
+        import_file(
+            kind="status",
+            data=b"personnummer;datum;status_code\n",
+            context=AccessContext.for_user(coordinator),
+        )
 
     assert rejected.value.file_error == (
         "Kolumner saknas: date. Okända kolumner: 'datum'. Filtypen status har exakt kolumnerna: "
@@ -164,7 +173,7 @@ def test_a_byte_order_mark_crlf_and_quotes_are_accepted(imported_persons, coordi
         f" {BO} ; 2021-03-01 ; other \r\n"
     ).encode()
 
-    result = import_file(kind="status", data=data, user=coordinator)
+    result = import_file(kind="status", data=data, context=AccessContext.for_user(coordinator))
 
     assert (result.rows, result.created) == (2, 2)
 
@@ -173,7 +182,7 @@ def test_line_numbers_count_the_lines_of_the_file(imported_persons, coordinator)
     data = csv_file("status", "", f"{ANNA};2021-03-01;other", "", f"{BO};2021-3-1;other")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=data, user=coordinator)
+        import_file(kind="status", data=data, context=AccessContext.for_user(coordinator))
 
     assert [row.line for row in rejected.value.rows] == [5]
 
@@ -182,7 +191,7 @@ def test_a_row_with_too_few_fields_is_rejected(imported_persons, coordinator):
     data = csv_file("status", f"{ANNA};2021-03-01")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=data, user=coordinator)
+        import_file(kind="status", data=data, context=AccessContext.for_user(coordinator))
 
     assert rejected.value.rows[0].message == (
         "Raden har 2 fält men rubrikraden har 3. Fälten ska skiljas med semikolon (;)."

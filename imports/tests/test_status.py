@@ -8,6 +8,7 @@ from cases.models import StatusCode, StatusEntry
 from cases.tests.factories import PersonFactory
 from imports.results import ImportRejected
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 from .conftest import ANNA, BO, csv_file, table_counts
 
@@ -23,7 +24,7 @@ STATUS = csv_file(
 
 
 def test_status_entries_are_added_to_the_timeline(imported_persons, coordinator):
-    result = import_file(kind="status", data=STATUS, user=coordinator)
+    result = import_file(kind="status", data=STATUS, context=AccessContext.for_user(coordinator))
 
     assert result.as_dict() == {"kind": "status", "rows": 3, "created": 3, "existing": 0}
     assert list(
@@ -58,10 +59,10 @@ def test_status_entries_are_added_to_the_timeline(imported_persons, coordinator)
 
 
 def test_reimporting_the_same_status_file_changes_nothing(imported_persons, coordinator):
-    import_file(kind="status", data=STATUS, user=coordinator)
+    import_file(kind="status", data=STATUS, context=AccessContext.for_user(coordinator))
     before = table_counts()
 
-    result = import_file(kind="status", data=STATUS, user=coordinator)
+    result = import_file(kind="status", data=STATUS, context=AccessContext.for_user(coordinator))
 
     assert (result.created, result.existing) == (0, 3)
     after = table_counts()
@@ -71,13 +72,13 @@ def test_reimporting_the_same_status_file_changes_nothing(imported_persons, coor
 
 
 def test_another_code_the_same_day_is_a_conflict(imported_persons, coordinator):
-    import_file(kind="status", data=STATUS, user=coordinator)
+    import_file(kind="status", data=STATUS, context=AccessContext.for_user(coordinator))
 
     with pytest.raises(ImportRejected) as rejected:
         import_file(
             kind="status",
             data=csv_file("status", f"{ANNA};2020-03-01;education"),
-            user=coordinator,
+            context=AccessContext.for_user(coordinator),
         )
 
     assert "Personens status detta datum finns redan med andra uppgifter i status_code" in (
@@ -90,7 +91,7 @@ def test_two_codes_for_one_day_in_the_file_are_rejected(imported_persons, coordi
     data = csv_file("status", f"{ANNA};2020-03-01;education", f"{ANNA};2020-03-01;other")
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=data, user=coordinator)
+        import_file(kind="status", data=data, context=AccessContext.for_user(coordinator))
 
     (row,) = rejected.value.rows
     assert (row.line, row.message) == (3, "Samma personnummer och datum som rad 2.")
@@ -105,7 +106,7 @@ def test_unknown_and_retired_codes_are_rejected(imported_persons, coordinator):
     )
 
     with pytest.raises(ImportRejected) as rejected:
-        import_file(kind="status", data=data, user=coordinator)
+        import_file(kind="status", data=data, context=AccessContext.for_user(coordinator))
 
     first, second, third = (row.message for row in rejected.value.rows)
     assert "Okänd statuskod 'arbete'" in first
@@ -119,7 +120,9 @@ def test_a_person_of_another_area_reads_as_not_registered(other_area, coordinato
 
     with pytest.raises(ImportRejected) as rejected:
         import_file(
-            kind="status", data=csv_file("status", f"{ANNA};2020-03-01;other"), user=coordinator
+            kind="status",
+            data=csv_file("status", f"{ANNA};2020-03-01;other"),
+            context=AccessContext.for_user(coordinator),
         )
 
     assert "finns inte registrerad i dina samverkansområden" in rejected.value.rows[0].message
@@ -129,7 +132,12 @@ def test_a_person_of_another_area_reads_as_not_registered(other_area, coordinato
 def test_the_access_log_says_who_imported_what_for_whom(imported_persons, coordinator, area):
     from audit.models import AccessLog
 
-    import_file(kind="status", data=STATUS, user=coordinator, filename="ais-mars.csv")
+    import_file(
+        kind="status",
+        data=STATUS,
+        context=AccessContext.for_user(coordinator),
+        filename="ais-mars.csv",
+    )
 
     per_person = AccessLog.objects.filter(object_type="statusentry").order_by("purpose")
     assert [(e.user, e.action, e.area_id, e.purpose) for e in per_person] == [

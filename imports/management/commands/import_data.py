@@ -17,6 +17,7 @@ from accounts.models import Area
 from imports.kinds import KINDS
 from imports.results import ImportRejected
 from imports.services import import_file
+from samverkan.services import AccessContext
 
 
 class Command(BaseCommand):
@@ -75,8 +76,9 @@ class Command(BaseCommand):
                 result = import_file(
                     kind=kind,
                     data=data,
-                    user=user_obj,
-                    username="" if user_obj else f"kommandorad: {getpass.getuser()}",
+                    context=AccessContext.for_user(
+                        user_obj, username="" if user_obj else f"kommandorad: {getpass.getuser()}"
+                    ),
                     area=area_obj,
                     filename=path.name,
                     progress=progress,
