@@ -15,6 +15,7 @@ from accounts.tests.factories import staff
 from accounts.tokens import api_token_create
 from audit.models import AccessLog
 from cases.tests.factories import CaseFactory, PersonFactory
+from samverkan.services import AccessContext
 
 REASON = "Uppföljning efter samtal med deltagaren"
 
@@ -117,7 +118,7 @@ def test_secrecy_in_the_list_follows_consent(login, fk_officer, af_officer, area
         given_on=dt.date.today() - dt.timedelta(days=1),
         covers_sharing=True,
         covers_follow_up=True,
-        user=fk_officer,
+        context=AccessContext.for_user(fk_officer),
     )
     rows = {
         row["id"]: row for row in login(af_officer).get(reverse("api:case-list")).json()["results"]

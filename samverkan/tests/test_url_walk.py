@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from samverkan.services import AccessContext
+
 # Patterns anyone may open.
 PUBLIC = {"accounts:login", "admin:login", "set_language"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
@@ -44,8 +46,8 @@ OBJECT_OF = {
     "cases:case_move": "case",
     "cases:situation_start": "case",
     "cases:situation_end": "case",
-    "cases:plan_create": "case",
-    "cases:meeting_create": "case",
+    "mapping:plan_create": "case",
+    "mapping:case_meeting_create": "case",
     "mapping:mapping_create": "person",
     "mapping:mapping_detail": "mapping",
     "mapping:mapping_edit": "mapping",
@@ -224,6 +226,7 @@ def objects(person, case):
             person=person,
             on=dt.date(2026, 1, 1),
             code=StatusCode.objects.get(code="openly_unemployed"),
+            context=AccessContext.system("test"),
         ),
         "mapping": mapping,
         "meeting": MeetingFactory(person=person, mapping=mapping),
