@@ -12,8 +12,7 @@ from samverkan.api import (
     VersionField,
 )
 
-from ..models import AgencyCode, Decision
-from ..services.mappings import MAPPING_FK_FIELDS
+from ..models import MAPPING_FK_FIELDS, AgencyCode, Decision
 from .common import (
     ScopedIdField,
     WriteSerializer,

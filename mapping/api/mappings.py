@@ -156,9 +156,7 @@ class JointMappingSerializer(serializers.ModelSerializer):
                 shares=getattr(instance, "shares_today", None),
             )
             for field in hidden:
-                data.pop(field, None)
-            if "sick_leave_start" in hidden:
-                data.pop("sick_leave_band", None)  # derived from it, so it would reveal it
+                data.pop(field, None)  # FK's facts and what is derived from them (FK_DERIVED)
         return data
 
 

@@ -13,10 +13,16 @@ from cases.forms import OfficerChoiceField, officers_of
 from cases.secrecy import editable_case_fields
 from samverkan.forms import BaseForm, model_field, version_field
 
-from ..models import AgencyCode, Decision, JointMapping, Participant, participants_in_order
+from ..models import (
+    MAPPING_FK_FIELDS,
+    AgencyCode,
+    Decision,
+    JointMapping,
+    Participant,
+    participants_in_order,
+)
 
 # FK's benefit facts (cases.secrecy): only FK staff record them.
-FK_BENEFIT_FIELDS = ("benefit", "benefit_end_date", "sick_leave_start")
 
 
 def _participants_field():
@@ -63,7 +69,7 @@ class MappingFactsForm(BaseForm):
         self.fields["fk_officer"].queryset = officers_of(area, "FK")
         self.fields["af_officer"].queryset = officers_of(area, "AF")
         own = editable_case_fields(user=user)
-        for name in FK_BENEFIT_FIELDS:
+        for name in sorted(MAPPING_FK_FIELDS):
             if name not in own:  # FK records the benefit facts (cases.secrecy)
                 del self.fields[name]
 

@@ -15,6 +15,7 @@ from .intervention import (
 )
 from .joint_mapping import (
     BAND_EDGES,
+    MAPPING_FK_FIELDS,
     Decision,
     JointMapping,
     SickLeaveBand,
@@ -32,6 +33,7 @@ __all__ = [
     "Intervention",
     "JointMapping",
     "Kind",
+    "MAPPING_FK_FIELDS",
     "Meeting",
     "ORIENTED_KINDS",
     "Outcome",

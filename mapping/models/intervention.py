@@ -197,6 +197,14 @@ class Intervention(models.Model):
             return State.ENDED
         return State.ACTIVE
 
+    def state_shown(self, today: dt.date) -> State:
+        """Planned, running or ended as pages and API say it today. An intervention ended today
+        is ended on its page (`state_on` counts its last day as a day it ran, as the reports
+        do)."""
+        if self.end_date is not None:
+            return State.ENDED
+        return State(self.state_on(today))
+
     @property
     def is_preparatory(self) -> bool:
         return self.category == Category.WORK_PREPARATORY

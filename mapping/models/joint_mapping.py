@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import restrict_to_areas
 from cases.models import Benefit, Phase, TargetGroup
+from cases.secrecy import FK_FIELDS
 
 from .common import AgencyCode
 
@@ -276,3 +277,9 @@ class JointMapping(models.Model):
     @property
     def waiting_for_first_meeting(self) -> bool:
         return self.is_open and self.first_meeting_on is None
+
+
+# FK's facts on a mapping: the case's FK fields (cases.secrecy, SPEC §7) that a mapping records
+# too. Only FK records them, and they are hidden from AF staff without consent, with the time
+# in the sick-leave case derived from them (cases.secrecy.FK_DERIVED).
+MAPPING_FK_FIELDS = FK_FIELDS & frozenset(f.name for f in JointMapping._meta.concrete_fields)

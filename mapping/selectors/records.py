@@ -19,6 +19,7 @@ from cases.models import (
 from cases.secrecy import hidden_case_fields
 
 from ..models import (
+    MAPPING_FK_FIELDS,
     Intervention,
     JointMapping,
     Meeting,
@@ -146,7 +147,7 @@ class PersonRecords:
 
     @property
     def fk_hidden(self) -> bool:
-        return bool(self.hidden & {"benefit", "benefit_end_date", "sick_leave_start"})
+        return bool(self.hidden & MAPPING_FK_FIELDS)
 
 
 def person_records(*, person, user, today: dt.date) -> PersonRecords:
@@ -201,10 +202,6 @@ def _url(name: str, pk, anchor: str = "") -> str:
 
 def _join(*parts) -> str:
     return "; ".join(str(p) for p in parts if p)
-
-
-def _user_label(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _agency_names(agencies) -> str:

@@ -30,7 +30,7 @@ from samverkan.services import (
     today_or,
 )
 
-from ..models import AgencyCode, JointMapping
+from ..models import MAPPING_FK_FIELDS, AgencyCode, JointMapping
 from ._common import clean_participants
 
 MAPPING_FIELDS = (
@@ -45,7 +45,6 @@ MAPPING_FIELDS = (
     "participants",
     "rough_plan",
 )
-MAPPING_FK_FIELDS = frozenset({"benefit", "benefit_end_date", "sick_leave_start"})
 DECISION_FIELDS = (
     "decision",
     "decision_reason",
