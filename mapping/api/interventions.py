@@ -32,7 +32,6 @@ from samverkan.services import AccessContext
 from .. import services
 from ..models import Category, Intervention, State
 from ..selectors import intervention_list_visible_to
-from ..views.interventions import intervention_state
 from .common import (
     IdFilter,
     PersonRecordViewSet,
@@ -118,7 +117,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=State.choices))
     def get_state(self, obj) -> str:
-        return intervention_state(obj, timezone.localdate()).value
+        return obj.state_shown(timezone.localdate()).value
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -144,7 +143,7 @@ class InterventionFilter(ScopedFilterSet):
         fields = ["area", "case", "category", "state", "phase", "target_group"]
 
     def filter_state(self, queryset, name, value):
-        # As the pages say it (mapping.views.interventions.intervention_state): ended once it
+        # As the pages say it (Intervention.state_shown): ended once it
         # has an end date, else active from its start day, else planned.
         today = timezone.localdate()
         if value == State.ENDED:

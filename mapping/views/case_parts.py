@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import JointMapping, Participant
-from .interventions import intervention_state
 from .mapping_common import mapping_status_label, participant_labels
 
 
@@ -18,7 +17,7 @@ def _interventions(case, today) -> list:
     start, else were registered. Each carries its state as the pages say it today."""
     interventions = list(case.interventions.select_related("moved_from"))
     for intervention in interventions:
-        intervention.state = intervention_state(intervention, today)
+        intervention.state = intervention.state_shown(today)
     interventions.sort(
         key=lambda i: (
             i.start_date or i.planned_start or timezone.localdate(i.created_at),

@@ -20,7 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.access import get_visible_or_404, log_person_access
+from audit.access import get_visible_or_404
+from cases.access import log_person_access
 from cases.models import Phase
 from cases.views.pages import case_for_page, case_form_context, form_page, reason_required
 from samverkan.display import display_value
@@ -31,7 +32,7 @@ from samverkan.views import bound_form
 
 from .. import services
 from ..forms.interventions import InterventionCreateForm
-from ..models import Intervention, State
+from ..models import Intervention
 from ..selectors import intervention_list_visible_to
 
 HISTORY_FIELDS = (
@@ -74,14 +75,6 @@ def _intervention(request, pk) -> tuple[Intervention, str]:
     )
     purpose = log_person_access(request=request, obj=intervention, person=intervention.case.person)
     return intervention, purpose
-
-
-def intervention_state(intervention: Intervention, today) -> State:
-    """Planned, running or ended as the pages say it today. An intervention ended today is
-    ended on its page (`state_on` counts its last day as a day it ran, as the reports do)."""
-    if intervention.end_date is not None:
-        return State.ENDED
-    return State(intervention.state_on(today))
 
 
 def _value(field, value) -> str:
@@ -156,7 +149,7 @@ def intervention_detail(request, pk):
     intervention, purpose = _intervention(request, pk)
     case = intervention.case
     today = timezone.localdate()
-    state = intervention_state(intervention, today)
+    state = intervention.state_shown(today)
     facts = [
         (
             capfirst(Intervention._meta.get_field(name).verbose_name),
