@@ -54,10 +54,13 @@ def may_edit_work_plans(user, area) -> bool:
     return bool(scope.case_access and scope.area_wide and area.pk in scope.area_ids)
 
 
-def work_plan_areas(user) -> list:
-    """The active areas whose work plans `user` keeps (may_edit_work_plans), by code."""
-    areas = Area.objects.filter(pk__in=scope_for(user).area_ids, is_active=True).order_by("code")
-    return [area for area in areas if may_edit_work_plans(user, area)]
+def work_plan_areas(user):
+    """The active areas whose work plans `user` keeps (the rule of may_edit_work_plans, as a
+    queryset for lists and forms), by code."""
+    scope = scope_for(user)
+    if not (scope.case_access and scope.area_wide):
+        return Area.objects.none()
+    return Area.objects.filter(pk__in=scope.area_ids, is_active=True).order_by("code")
 
 
 def _whole_number(value) -> bool:

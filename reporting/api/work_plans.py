@@ -217,7 +217,7 @@ class WorkPlanViewSet(AggregateViewSet):
         return WorkPlan.objects.visible_to(user).select_related("area")
 
     def may_write(self, user) -> bool:
-        return bool(work_plan_areas(user))
+        return work_plan_areas(user).exists()
 
     def create_object(self, data):
         area, year = data.pop("area"), data.pop("year")

@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Area
-from accounts.scoping import scope_for
-from cases.access import get_visible_or_404
+from audit.access import get_visible_or_404
 from cases.models import RuleSet
 from samverkan.history import HistorySource, history_rows
 from samverkan.services import AccessContext
@@ -32,17 +30,9 @@ from ..forms.work_plans import (
     WorkPlanForm,
 )
 from ..models import WorkPlan
-from ..services import RULE_SET_DEFAULTS, work_plan_save
+from ..services import RULE_SET_DEFAULTS, work_plan_areas, work_plan_save
 
 HISTORY_KINDS = {"+": gettext_lazy("Upprättad")}
-
-
-def _coordinated_areas(user):
-    """The areas whose plans the user keeps: a coordinator's (area-wide case access) own."""
-    scope = scope_for(user)
-    if not (scope.case_access and scope.area_wide):
-        return Area.objects.none()
-    return Area.objects.filter(pk__in=scope.area_ids, is_active=True)
 
 
 def _editable_plans(user):
@@ -133,7 +123,7 @@ def _form_page(request, *, plan=None, area=None, year=None, form, stored=None, a
 
 @require_GET
 def work_plan_list(request):
-    editable = set(_coordinated_areas(request.user).values_list("pk", flat=True))
+    editable = set(work_plan_areas(request.user).values_list("pk", flat=True))
     rows = [
         {"plan": plan, "total": sum(plan.planned_inflow), "editable": plan.area_id in editable}
         for plan in WorkPlan.objects.visible_to(request.user).select_related("area")
@@ -199,7 +189,7 @@ def _new_plan_initial(area, year) -> dict:
 def work_plan_create(request):
     """First the area and year (GET); a plan that exists opens for editing, otherwise the
     form, filled with the goals of the rule set of that year."""
-    areas = _coordinated_areas(request.user)
+    areas = work_plan_areas(request.user)
     if not areas.exists():
         raise PermissionDenied(_("Arbetsplanen upprättas av områdets samordnare."))
     if request.method == "POST":

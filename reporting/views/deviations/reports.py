@@ -8,20 +8,18 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.scoping import scope_for
+from audit.access import get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record
-from cases.access import get_visible_or_404
 from samverkan.history import HistorySource, history_rows
 
 from ... import deviations as services
-from ...metrics.printing import printed_share
+from ...deviation_figures import figure_table
 from ...models import DeviationAction, DeviationReport
-from ...suppression import SMALL_CELL, Table, hidden_counts
+from ...suppression import hides_small_cells
 
 PURPOSE = "avvikelserapport"
 HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on")
@@ -95,71 +93,6 @@ def _month_span(report: DeviationReport) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _small(value):
-    """A count hidden for a role without case access, as the dashboard shows it."""
-    return _("<%(n)s (dolt)") % {"n": SMALL_CELL} if value is None else value
-
-
-def _figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
-    """The months' figures as the detection stored them (reporting.deviations._month_deviation):
-    inflow against plan and tolerance, or the day-365 share against the goal.
-
-    For roles without case access, small counts are hidden as on the dashboard
-    (reporting.suppression): a month's inflow of 1–4, and in the day-365 table the counts of
-    those in work, of those measured and of the others (measured − in work), with the share."""
-    months = report.figures.get("months", [])
-    if report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
-        rows = []
-        for m in months:
-            actual = m.get("actual")
-            if hide_small and isinstance(actual, int) and 0 < actual < SMALL_CELL:
-                actual = None
-            rows.append(
-                [
-                    m.get("month"),
-                    _small(actual),
-                    m.get("planned"),
-                    f"{m.get('tolerance_percent')} %",
-                ]
-            )
-        return {
-            "caption": _("Inflöde av nya deltagare mot arbetsplanen"),
-            "headers": [_("Månad"), _("Utfall"), _("Planerat"), _("Tolerans")],
-            "rows": rows,
-        }
-    rows = []
-    for m in months:
-        in_work, measured = m.get("in_work_or_education"), m.get("measured")
-        valid = isinstance(in_work, int) and isinstance(measured, int) and 0 <= in_work <= measured
-        share = printed_share(in_work, measured) if valid else "–"
-        if hide_small and valid:
-            table = Table()
-            table.count(("measured",), measured)
-            table.count(("in_work",), in_work)
-            table.derive(("others",), ("measured",), ("in_work",))
-            hidden = hidden_counts(table)
-            if ("measured",) in hidden:
-                measured = None
-            if ("in_work",) in hidden:
-                in_work = None
-            if in_work is None or measured is None:
-                share = _("dolt")
-        rows.append(
-            [m.get("month"), _small(in_work), _small(measured), share, f"{m.get('goal_percent')} %"]
-        )
-    return {
-        "caption": _("Andel i arbete eller utbildning dag 365 mot målet"),
-        "headers": [
-            _("Månad"),
-            _("I arbete eller utbildning"),
-            _("Antal mätta"),
-            _("Andel"),
-            _("Mål"),
-        ],
-        "rows": rows,
-    }
-
-
 def _history(report: DeviationReport) -> list[dict]:
     """Who changed what in the report, old → new, newest first (SPEC §7). The detection opens
     a report with its figures, shown above: its row says only that it was opened."""
@@ -216,7 +149,7 @@ def deviation_detail(request, pk):
         {
             "report": report,
             "months": _month_span(report),
-            "figures": _figure_table(report, hide_small=not scope_for(request.user).case_access),
+            "figures": figure_table(report, hide_small=hides_small_cells(request.user)),
             "actions": actions,
             "history": _history(report),
             "may_work": workable and is_open,
