@@ -4,12 +4,7 @@ stated to break the glass (audit.access keeps the grant)."""
 
 from __future__ import annotations
 
-from audit.access import (  # noqa: F401  (the pages' and API's way to fetch one object)
-    ReasonRequired,
-    break_glass_grant,
-    break_glass_reason,
-    get_visible_or_404,
-)
+from audit.access import ReasonRequired, break_glass_grant, break_glass_reason
 from audit.models import AccessLog
 from audit.services import access_log_record
 

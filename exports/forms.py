@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
-from cases.forms import date_field
+from samverkan.forms import date_field
 
 from .models import ExportJob
 from .selectors import export_area_ids_for

@@ -4,7 +4,7 @@ file and writes it."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import BLANK_LABEL
+from samverkan.forms import BLANK_LABEL
 
 from .reading import MAX_FILE_BYTES
 from .services import import_areas_for

@@ -13,8 +13,10 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audit.access import ReasonRequired, get_visible_or_404
+
 from .. import selectors
-from ..access import ReasonRequired, get_visible_or_404, log_person_access
+from ..access import log_person_access
 from ..models import Case, Person
 
 FORM_PAGE = "cases/form_page.html"

@@ -14,14 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
+from audit.access import break_glass_grant, get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
 
 from .. import selectors
-from ..access import (
-    break_glass_grant,
-    get_visible_or_404,
-)
 from ..flags import FLAG_LABELS, OVERDUE, WARNING
 from ..forms import BreakGlassForm, PersonSearchForm, WorklistFilterForm
 from ..models import Phase, RuleSet

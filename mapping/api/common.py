@@ -4,7 +4,7 @@ opens the person a write concerns the way the pages do (SPEC §7).
 
 Another area's id in a request body answers exactly as an unknown id does: 400 with the field
 named and the same message, and the attempt is logged as a denied access against the record's
-own area (as `cases.access.get_visible_or_404` does for addresses), so the client learns nothing
+own area (as `audit.access.get_visible_or_404` does for addresses), so the client learns nothing
 and that area's coordinator sees who tried."""
 
 from __future__ import annotations

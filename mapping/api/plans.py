@@ -1,5 +1,5 @@
 """`/api/v1/plans/`: the individual plan of a case (SPEC §4), one row per saved version, as the
-case page's plan form saves it (cases.views.case_actions.plan_create → mapping.services.plan_save).
+case page's plan form saves it (mapping.views.plans.plan_create → mapping.services.plan_save).
 
 Every save is a new version and earlier versions are never changed, so the resource has no PATCH:
 to change the plan, POST the whole plan again; the latest version is the plan in force."""

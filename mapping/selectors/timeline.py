@@ -10,6 +10,7 @@ from cases.models import (
     WORK_OR_EDUCATION,
     Phase,
 )
+from samverkan.display import user_label
 
 from ..models import (
     AgencyCode,
@@ -32,7 +33,6 @@ from .records import (
     _join,
     _local_day,
     _url,
-    _user_label,
     person_records,
 )
 from .timeline_cases import _case_events, _phase_moves
@@ -90,7 +90,7 @@ def _mapping_events(records: PersonRecords) -> list[TimelineEvent]:
                     _local_day(at),
                     "mapping_confirmed",
                     _("Beslutet bekräftat för %(agency)s") % {"agency": agency.label},
-                    _user_label(by),
+                    user_label(by),
                 )
         if m.ended_on:
             add(

@@ -15,6 +15,7 @@ from cases.models import (
     Phase,
     TargetGroup,
 )
+from samverkan.display import user_label
 
 from ..models import (
     Outcome,
@@ -29,7 +30,6 @@ from .records import (
     _join,
     _local_day,
     _url,
-    _user_label,
 )
 
 
@@ -143,7 +143,7 @@ def _case_events(records: PersonRecords) -> list[TimelineEvent]:
                     _join(
                         _("mål: %(goal)s") % {"goal": Truncator(plan.goal).chars(100)},
                         period,
-                        _user_label(plan.created_by),
+                        user_label(plan.created_by),
                     ),
                     _url("cases:case_detail", case.pk, "plan-h"),
                     LANE_PLAN,

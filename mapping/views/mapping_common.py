@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
-from cases.access import get_visible_or_404, log_person_access
+from audit.access import get_visible_or_404
+from cases.access import log_person_access
 from samverkan.display import display_value, user_label
 from samverkan.history import HistorySource, history_rows
 from samverkan.views import stored_rows

@@ -9,7 +9,7 @@ share here who may ask, which areas they see, how figures are shown and how read
 - **Which areas.** The aggregate scope (`accounts.scoping.aggregate_area_ids`), the rule of the
   statistics pages: a report's `area` outside it is the same 404 as an unknown code
   (`report_areas_for`); a resource's object outside it is the same 404 as an unknown id
-  (`cases.access.get_visible_or_404`). Either refusal is logged against the area asked for, so
+  (`audit.access.get_visible_or_404`). Either refusal is logged against the area asked for, so
   that area's coordinator sees who tried. Another area's object is 404 before any write is
   refused: a PATCH or POST on it is never 403.
 - **Figures.** Through `reporting.selectors.figures_shown_to` (small cells suppressed for the
@@ -35,9 +35,9 @@ from rest_framework.response import Response
 
 from accounts.models import AREA_CODE, Area
 from accounts.scoping import aggregate_area_ids, scope_for
+from audit.access import get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_subjects
-from cases.access import get_visible_or_404
 from reporting import suppression
 from samverkan.api import ScopedReadOnlyViewSet, ScopedViewSet
 
@@ -83,7 +83,7 @@ def report_areas_for(
 
     A code of an area outside `allowed`, or no such code, is the same 404, logged as a refusal
     against the area asked for (when it exists) so that area's coordinator sees who tried, as
-    cases.access.get_visible_or_404 does for objects."""
+    audit.access.get_visible_or_404 does for objects."""
     codes = sorted({part.strip() for part in (code or "").split(",") if part.strip()})
     if codes:
         # One code, or several separated by commas: a list of areas is summed.

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
+from audit.access import get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record
-from cases.access import get_visible_or_404
 from cases.views.pages import form_page
 from samverkan.display import user_label
 from samverkan.forms import add_service_errors
