@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 
 def user_label(user) -> str:
-    """A staff member as the pages name them: full name, else the user name."""
+    """A staff member as the pages name them: full name, else the user name ("" for none)."""
+    if user is None:
+        return ""
     return user.get_full_name() or user.get_username()
 
 

@@ -105,7 +105,7 @@ def review(request):
         person_id=form.cleaned_data.get("person") if form.is_valid() else None,
         purpose=f"logguppföljning {month:%Y-%m}",
     )
-    return render(request, "audit/review.html", context)
+    return render(request, "log_review/review.html", context)
 
 
 def _person_labels(scope, person_ids) -> dict[int, str]:
