@@ -146,7 +146,7 @@ def case_detail(request, pk):
             "case": case,
             "person": person,
             "purpose": purpose,
-            "anonymous": person.protected_identity,
+            "anonymous": person.is_anonymous_on(today),
             "facts": facts,
             "notes": notes,
             "fk_hidden": bool(hidden & FK_FIELDS),
