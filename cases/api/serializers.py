@@ -12,7 +12,7 @@ from accounts.scoping import scope_for
 from cases import selectors
 from cases.models import Case, ExitReason, Person, Phase, PhaseTransition, StatusCode, StatusEntry
 from cases.secrecy import hidden_case_fields
-from cases.services import PERSON_FIELDS
+from cases.services import CASE_FIELDS, PERSON_FIELDS
 from cases.validators import parse_identity_number
 from samverkan.api import VersionField
 
@@ -249,20 +249,8 @@ class CaseUpdateSerializer(KnownFieldsMixin, VersionRequiredMixin, serializers.M
 
     class Meta:
         model = Case
-        fields = [
-            "version",
-            "target_group",
-            "fk_officer",
-            "af_officer",
-            "referral_date",
-            "benefit",
-            "benefit_end_date",
-            "sick_leave_start",
-            "return_unlikely_before_181",
-            "fk_notes",
-            "af_notes",
-            "closing_doc_date",
-        ]
+        # The fields case_update changes (cases.services.CASE_FIELDS), and the version read.
+        fields = ["version", *CASE_FIELDS]
         extra_kwargs = {
             "closing_doc_date": {
                 "help_text": "Slutdokumentationen, inom tre veckor efter avslutet; bara för "
