@@ -137,3 +137,26 @@ def test_no_module_is_long_without_a_reason_at_its_top():
     # A module past ~400 lines becomes a package by responsibility (CONVENTIONS §1), unless
     # its opening docstring says why it is "long because ...".
     assert _long_modules_without_a_reason() == []
+
+
+def _services_taking_a_request() -> list[str]:
+    found = []
+    # The domain apps' services; the log (audit) and the kernel's AccessContext.from_request are
+    # where a request becomes a context.
+    for relative, app, tree in _modules(include_tests=False):
+        parts = Path(relative).parts
+        if app in ("audit", "accounts", "samverkan"):
+            continue
+        if not ("services" in parts or Path(relative).stem == "services"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names = [a.arg for a in (*node.args.args, *node.args.kwonlyargs)]
+                if "request" in names:
+                    found.append(f"{relative}: {node.name}")
+    return found
+
+
+def test_services_take_an_access_context_not_the_http_request():
+    # Commands, imports and tasks call the services as pages do (CONVENTIONS §3, ADR 0014).
+    assert _services_taking_a_request() == []
