@@ -92,6 +92,9 @@ def today_or(today: dt.date | None) -> dt.date:
 def log_access(context: AccessContext, *, action: str, obj=None, purpose: str = "", **fields):
     """One access-log entry for a change made in `context`."""
     context = require_context(context)
+    purpose = purpose or context.purpose
+    if context.reason:
+        purpose = f"{purpose} (skäl: {context.reason})" if purpose else f"skäl: {context.reason}"
     return access_log_record(
         action=action,
         user=context.user,
@@ -99,7 +102,7 @@ def log_access(context: AccessContext, *, action: str, obj=None, purpose: str = 
         client_ip=context.client_ip,
         path=context.path,
         obj=obj,
-        purpose=purpose or context.purpose,
+        purpose=purpose,
         **fields,
     )
 

@@ -7,6 +7,7 @@ X-Access-Reason, exactly as the pages ask for one; every access is logged with i
 from __future__ import annotations
 
 from samverkan.api import ScopedViewSet, stated_reason
+from samverkan.services import AccessContext
 
 from ..access import grant_stated_reason, log_person_access
 
@@ -16,6 +17,11 @@ class PersonScopedViewSet(ScopedViewSet):
 
     def person_of(self, obj):
         return obj
+
+    def access_context(self) -> AccessContext:
+        """The context of this call's writes: with the reason stated in X-Access-Reason, which
+        the access log then keeps with each change it covers (SPEC §7)."""
+        return AccessContext.from_request(self.request, reason=stated_reason(self.request)[:500])
 
     def log_object_access(self, obj) -> None:
         person = self.person_of(obj)

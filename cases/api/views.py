@@ -30,7 +30,6 @@ from samverkan.api import (
     stated_reason,
     validation_error_response,
 )
-from samverkan.services import AccessContext
 
 from .filters import CaseFilter, PersonFilter, PhaseTransitionFilter, StatusEntryFilter
 from .serializers import (
@@ -101,14 +100,14 @@ class PersonViewSet(PersonScopedViewSet):
     update_serializer_class = PersonUpdateSerializer
 
     def create_object(self, data):
-        return services.person_create(context=AccessContext.from_request(self.request), **data)
+        return services.person_create(context=self.access_context(), **data)
 
     def update_object(self, obj, data, *, expected_version):
         return services.person_update(
             person=obj,
             expected_version=expected_version,
             data=data,
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
     def scoped_queryset(self, user):
@@ -200,9 +199,7 @@ class CaseViewSet(PersonScopedViewSet):
                     )
                 }
             )
-        return services.case_open(
-            person=person, context=AccessContext.from_request(self.request), **data
-        )
+        return services.case_open(person=person, context=self.access_context(), **data)
 
     def update_object(self, obj, data, *, expected_version):
         if obj.phase == Phase.REFERRED and "referral_date" in data and not data["referral_date"]:
@@ -213,7 +210,7 @@ class CaseViewSet(PersonScopedViewSet):
             case=obj,
             expected_version=expected_version,
             data=data,
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
 
@@ -280,7 +277,7 @@ class PhaseTransitionViewSet(PersonScopedViewSet):
                 exit_reason=data.get("exit_reason", ""),
                 note=data.get("note", ""),
                 expected_version=data["version"],
-                context=AccessContext.from_request(self.request),
+                context=self.access_context(),
             )
         except ValidationError as exc:
             raise _renamed(exc, {"on": "date"}) from None
@@ -347,7 +344,7 @@ class StatusEntryViewSet(PersonScopedViewSet):
             on=data["date"],
             code=data["code"],
             note=data.get("note", ""),
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
     def create(self, request, *args, **kwargs):

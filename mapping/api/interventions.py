@@ -211,16 +211,14 @@ class InterventionViewSet(PersonRecordViewSet):
     def create_object(self, data):
         case = data.pop("case")
         self.open_person(obj=case, person=case.person)
-        return services.intervention_create(
-            case=case, context=AccessContext.from_request(self.request), **data
-        )
+        return services.intervention_create(case=case, context=self.access_context(), **data)
 
     def update_object(self, obj, data, *, expected_version):
         return services.intervention_update(
             intervention=obj,
             expected_version=expected_version,
             data=data,
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
     @extend_schema(

@@ -238,16 +238,14 @@ class JointMappingViewSet(PersonRecordViewSet):
     def create_object(self, data):
         person = data.pop("person")
         self.open_person(obj=person, person=person)
-        return services.mapping_create(
-            person=person, context=AccessContext.from_request(self.request), **data
-        )
+        return services.mapping_create(person=person, context=self.access_context(), **data)
 
     def update_object(self, obj, data, *, expected_version):
         return services.mapping_update(
             mapping=obj,
             expected_version=expected_version,
             data=data,
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
     @extend_schema(

@@ -21,7 +21,6 @@ from samverkan.api import (
     VersionField,
     with_period,
 )
-from samverkan.services import AccessContext
 
 from .. import services
 from ..models import Meeting
@@ -211,7 +210,7 @@ class MeetingViewSet(PersonRecordViewSet):
             on=data["date"],
             participants=data.get("participants", ()),
             notes=data.get("notes", ""),
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )
 
     def update_object(self, obj, data, *, expected_version):
@@ -219,5 +218,5 @@ class MeetingViewSet(PersonRecordViewSet):
             meeting=obj,
             expected_version=expected_version,
             data=data,
-            context=AccessContext.from_request(self.request),
+            context=self.access_context(),
         )

@@ -20,7 +20,6 @@ from samverkan.api import (
     ScopedFilterSet,
     with_period,
 )
-from samverkan.services import AccessContext
 
 from .. import services
 from ..models import PlanVersion
@@ -145,6 +144,4 @@ class PlanVersionViewSet(PersonRecordViewSet):
     def create_object(self, data):
         case = data.pop("case")
         self.open_person(obj=case, person=case.person)
-        return services.plan_save(
-            case=case, context=AccessContext.from_request(self.request), **data
-        )
+        return services.plan_save(case=case, context=self.access_context(), **data)

@@ -66,3 +66,16 @@ def test_a_scheduled_job_is_logged_under_its_own_name(case):
     entry = AccessLog.objects.get(action=AccessLog.Action.UPDATE, object_id=str(case.pk))
     assert entry.user is None
     assert entry.username == "nattkörning"
+
+
+def test_a_stated_reason_is_kept_with_the_change_it_covers(case, fk_officer):
+    # given an officer who stated why they change a record (break the glass, X-Access-Reason)
+    request = RequestFactory().patch(f"/api/v1/cases/{case.pk}/")
+    request.user = fk_officer
+    context = AccessContext.from_request(request, reason="Ersätter sjuk kollega vecka 49")
+    # when the change is written, then its log entry names the change and the reason
+    case_update(
+        case=case, expected_version=None, data={"fk_notes": "Ny läkarbedömning"}, context=context
+    )
+    entry = AccessLog.objects.get(action=AccessLog.Action.UPDATE, object_id=str(case.pk))
+    assert entry.purpose == "ändrade: fk_notes (skäl: Ersätter sjuk kollega vecka 49)"
