@@ -18,9 +18,9 @@ from samverkan.services import (
     AccessContext,
     actor,
     lock_for_update,
-    log_access,
     require_not_future,
     require_plausible,
+    save_logged,
     save_new_version,
 )
 
@@ -115,15 +115,9 @@ def deviation_action_add(
         due_on=due_on,
     )
     action.full_clean()
-    action._history_user = acting
-    action.save()
-    log_access(
-        context,
-        action=AccessLog.Action.CREATE,
-        obj=action,
-        purpose="avvikelse: åtgärd",
+    return save_logged(
+        action, context=context, action=AccessLog.Action.CREATE, purpose="avvikelse: åtgärd"
     )
-    return action
 
 
 @transaction.atomic

@@ -159,16 +159,21 @@ def lock_for_update(model, pk, expected_version: int | None):
     return current
 
 
+def save_logged(record, *, context: AccessContext, action: str, purpose: str, update_fields=None):
+    """Save a checked record: its history names the actor, the access log the change (SPEC §7)."""
+    record._history_user = actor(context)
+    record.save(update_fields=update_fields)
+    log_access(context, action=action, obj=record, purpose=purpose)
+    return record
+
+
 def save_new_version(current, changed, *, context: AccessContext):
     """Save an edited record as its next version, with history and an access-log entry naming
     the changed fields (never their values)."""
     current.version += 1
-    current._history_user = actor(context)
-    current.save()
-    log_access(
-        context,
+    return save_logged(
+        current,
+        context=context,
         action=AccessLog.Action.UPDATE,
-        obj=current,
         purpose="ändrade: " + ", ".join(changed),
     )
-    return current

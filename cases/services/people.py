@@ -16,6 +16,7 @@ from samverkan.services import (
     lock_for_update,
     log_access,
     require_not_future,
+    save_logged,
     save_new_version,
     today_or,
 )
@@ -90,15 +91,9 @@ def _person_insert(*, identity, first_name, last_name, area, context, **fields) 
         **fields,
     )
     person.full_clean()
-    person._history_user = actor(context)
-    person.save()
-    log_access(
-        context,
-        action=AccessLog.Action.CREATE,
-        obj=person,
-        purpose="registrering",
+    return save_logged(
+        person, context=context, action=AccessLog.Action.CREATE, purpose="registrering"
     )
-    return person
 
 
 @transaction.atomic
@@ -142,15 +137,9 @@ def consent_record(
         recorded_by=actor(context),
     )
     consent.full_clean()
-    consent._history_user = actor(context)
-    consent.save()
-    log_access(
-        context,
-        action=AccessLog.Action.CREATE,
-        obj=consent,
-        purpose="samtycke registrerat",
+    return save_logged(
+        consent, context=context, action=AccessLog.Action.CREATE, purpose="samtycke registrerat"
     )
-    return consent
 
 
 @transaction.atomic
@@ -164,12 +153,10 @@ def consent_withdraw(
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": _("Återkallandet kan inte ligga före samtycket.")})
     consent.withdrawn_on = withdrawn_on
-    consent._history_user = actor(context)
-    consent.save(update_fields=["withdrawn_on"])
-    log_access(
-        context,
+    return save_logged(
+        consent,
+        context=context,
         action=AccessLog.Action.UPDATE,
-        obj=consent,
         purpose="samtycke återkallat",
+        update_fields=["withdrawn_on"],
     )
-    return consent

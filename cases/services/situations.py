@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
-from samverkan.services import AccessContext, actor, log_access
+from samverkan.services import AccessContext, save_logged
 
 from ..models import Case, Situation
 
@@ -52,12 +52,6 @@ def situation_save(*, case: Case, moment: str, data: dict, context: AccessContex
             {"public_support_months": _("Månader med offentlig försörjning anges vid start.")}
         )
     situation.full_clean(validate_constraints=False)
-    situation._history_user = actor(context)
-    situation.save()
-    log_access(
-        context,
-        action=AccessLog.Action.UPDATE,
-        obj=situation,
-        purpose=f"situation {moment}",
+    return save_logged(
+        situation, context=context, action=AccessLog.Action.UPDATE, purpose=f"situation {moment}"
     )
-    return situation

@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
-from samverkan.services import AccessContext, actor, log_access, require_not_future, today_or
+from samverkan.services import (
+    AccessContext,
+    actor,
+    require_not_future,
+    save_logged,
+    today_or,
+)
 
 from ..models import Person, StatusCode, StatusEntry
 
@@ -41,7 +47,4 @@ def status_entry_save(
     entry.note = note.strip()
     entry.created_by = entry.created_by or acting
     entry.full_clean(validate_constraints=False)
-    entry._history_user = acting
-    entry.save()
-    log_access(context, action=action, obj=entry, purpose=f"status {code.code}")
-    return entry
+    return save_logged(entry, context=context, action=action, purpose=f"status {code.code}")

@@ -15,8 +15,8 @@ from samverkan.services import (
     AccessContext,
     actor,
     lock_for_update,
-    log_access,
     require_not_future,
+    save_logged,
     save_new_version,
     today_or,
 )
@@ -119,14 +119,7 @@ def meeting_create(
         notes=(notes or "").strip(),
         created_by=actor(context),
     )
-    meeting._history_user = actor(context)
-    meeting.save()
-    log_access(
-        context,
-        action=AccessLog.Action.CREATE,
-        obj=meeting,
-        purpose=f"möte {kind}",
-    )
+    save_logged(meeting, context=context, action=AccessLog.Action.CREATE, purpose=f"möte {kind}")
     if mapping is not None:
         _sync_mapping(mapping, context=context)
     return meeting
