@@ -10,7 +10,7 @@ context fails loudly (`MissingAccessContext`): nothing is ever written unlogged.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -66,9 +66,6 @@ class AccessContext:
     def system(cls, job: str) -> AccessContext:
         """The product's own scheduled work (no user): the log names the job."""
         return cls(user=None, username=job, purpose=job)
-
-    def with_purpose(self, purpose: str) -> AccessContext:
-        return replace(self, purpose=purpose)
 
 
 def require_context(context) -> AccessContext:

@@ -39,6 +39,9 @@ from mapping.services import (
 from samverkan.dates import add_months
 from samverkan.services import AccessContext
 
+# The demo data is written by the product itself, as a job the access log names.
+DEMO = AccessContext.system("demodata")
+
 EDUCATION = list(EducationLevel.values)
 
 AREAS = [
@@ -174,7 +177,7 @@ class Command(BaseCommand):
                     education_level=EDUCATION[i % len(EDUCATION)],
                     disability=i % 4 == 0,
                     city=area.name,
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
                 # Most people consent to sharing and follow-up; every fifth has not (yet).
                 if i % 5 != 4:
@@ -183,7 +186,7 @@ class Command(BaseCommand):
                         given_on=start - dt.timedelta(days=12),
                         covers_sharing=True,
                         covers_follow_up=True,
-                        context=AccessContext.system("demodata"),
+                        context=DEMO,
                     )
             # The last people have no case: opening them needs a stated reason. Two of them are
             # in a joint mapping with no officer named yet: one waits for its first meeting, the
@@ -205,13 +208,13 @@ class Command(BaseCommand):
                 referral_date=start - dt.timedelta(days=10 if i % 3 else 16),
                 start_date=start,
                 phase=Case.Phase.NEEDS_ANALYSIS,
-                context=AccessContext.system("demodata"),
+                context=DEMO,
             )
             status_entry_save(
                 person=person,
                 on=start,
                 code=codes["openly_unemployed"],
-                context=AccessContext.system("demodata"),
+                context=DEMO,
             )
             if i % 2 == 1:
                 meeting_create(
@@ -220,7 +223,7 @@ class Command(BaseCommand):
                     kind="follow_up",
                     on=start + dt.timedelta(days=14),
                     participants=["person", "FK", "AF"],
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
             if i in (1, 2, 3, 6):
                 plan_save(
@@ -229,13 +232,13 @@ class Command(BaseCommand):
                     activities="Arbetsprövning, vägledning, hälsofrämjande insatser.",
                     start_date=start,
                     end_date=start + dt.timedelta(days=300),
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
                 case_transition(
                     case=case,
                     to_phase=Case.Phase.INTRODUCTION_TRIAL,
                     on=start + dt.timedelta(days=15),
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
             if i in (1, 2, 3, 6):
                 # Work-preparatory support from the day introduction and trial began.
@@ -248,7 +251,7 @@ class Command(BaseCommand):
                     hours_per_week=4 + i,
                     goal="Orka en regelbunden vardag med aktivitet några timmar per dag.",
                     start_date=start + dt.timedelta(days=15),
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
             if i == 3:
                 # Waiting: a work trial is planned but has not started.
@@ -259,7 +262,7 @@ class Command(BaseCommand):
                     hours_per_week=10,
                     goal="Pröva arbete i butik.",
                     planned_start=today + dt.timedelta(days=14),
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
             if i in (2, 6):
                 # The move to work-oriented support also moves the case to that phase.
@@ -272,7 +275,7 @@ class Command(BaseCommand):
                     provider="employer",
                     hours_per_week=20,
                     goal="Arbetsprövning på halvtid i handeln.",
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
             if i == 6:
                 end = start + dt.timedelta(days=200)
@@ -281,13 +284,13 @@ class Command(BaseCommand):
                     to_phase=Case.Phase.CLOSED,
                     on=end,
                     exit_reason="completed",
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
                 status_entry_save(
                     person=person,
                     on=end,
                     code=codes["work_unsubsidised"],
-                    context=AccessContext.system("demodata"),
+                    context=DEMO,
                 )
 
     def _mapping(self, person, today, *, decided: bool):
@@ -300,7 +303,7 @@ class Command(BaseCommand):
             benefit="sjukpenning",
             sick_leave_start=today - dt.timedelta(days=300),
             benefit_end_date=today + dt.timedelta(days=160),
-            context=AccessContext.system("demodata"),
+            context=DEMO,
         )
         if not decided:
             return
@@ -311,7 +314,7 @@ class Command(BaseCommand):
             on=today - dt.timedelta(days=10),
             participants=["person", "FK", "AF", "healthcare"],
             notes="Gemensam genomgång av förutsättningar för arbete.",
-            context=AccessContext.system("demodata"),
+            context=DEMO,
         )
         mapping.refresh_from_db()
         mapping_decide(
@@ -323,5 +326,5 @@ class Command(BaseCommand):
             case_target_group="sick_unemployed",
             case_phase="referred",
             case_date=today - dt.timedelta(days=2),
-            context=AccessContext.system("demodata"),
+            context=DEMO,
         )
