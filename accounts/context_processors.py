@@ -23,7 +23,7 @@ def staff(request):
     ):
         # exports.selectors.export_mode_for: case access, or the pseudonymised exports.
         nav.append((reverse("exports:start"), _("Export")))
-    if scope.case_access and scope.area_wide:
+    if scope.is_coordinator:
         nav.append((reverse("reporting:quality_review_list"), _("Kvalitetsgranskning")))
     if scope.reviews_access_log:
         nav.append((reverse("audit:review"), _("Logguppföljning")))

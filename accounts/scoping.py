@@ -28,6 +28,16 @@ class Scope:
     agency_code: str = ""
 
     @property
+    def is_coordinator(self) -> bool:
+        """A samverkanssamordnare: case access to the whole of the user's areas (SPEC §1). The
+        coordinators keep the work plans, draw quality reviews, import and work on deviations."""
+        return self.case_access and self.area_wide
+
+    def coordinates(self, area_id: int) -> bool:
+        """A coordinator of this area."""
+        return self.is_coordinator and area_id in self.area_ids
+
+    @property
     def has_any_access(self) -> bool:
         return any((self.case_access, self.area_aggregates, self.national_aggregates))
 

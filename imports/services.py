@@ -32,7 +32,7 @@ IMPORT_LOCK_KEY = 0x5AE1_1A0B
 def user_may_import(user) -> bool:
     """Coordinators (area-wide case access) import, for their own areas only (SPEC §1, §6)."""
     scope = scope_for(user)
-    return bool(scope.case_access and scope.area_wide and scope.area_ids)
+    return bool(scope.is_coordinator and scope.area_ids)
 
 
 def import_areas_for(user):

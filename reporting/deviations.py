@@ -35,8 +35,7 @@ def may_work_on(user, report: DeviationReport) -> bool:
     scope = scope_for(user)
     in_area = report.area_id in scope.area_ids
     management_group = scope.area_aggregates and not scope.is_officer
-    coordinator = scope.case_access and scope.area_wide
-    return in_area and (management_group or coordinator)
+    return in_area and (management_group or scope.is_coordinator)
 
 
 def _require(user, report):

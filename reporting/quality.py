@@ -51,8 +51,7 @@ def draw_order(cases, seed: str):
 
 
 def _require_coordinator(user, area):
-    scope = scope_for(user)
-    if not (scope.case_access and scope.area_wide and area.pk in scope.area_ids):
+    if not scope_for(user).coordinates(area.pk):
         raise PermissionDenied(_("Kvalitetsgranskningen görs av områdets samordnare."))
 
 

@@ -50,15 +50,14 @@ MONTHLY_INFLOW_MAX = 100_000
 
 def may_edit_work_plans(user, area) -> bool:
     """The area's coordinators (area-wide case access) keep its work plan."""
-    scope = scope_for(user)
-    return bool(scope.case_access and scope.area_wide and area.pk in scope.area_ids)
+    return scope_for(user).coordinates(area.pk)
 
 
 def work_plan_areas(user):
     """The active areas whose work plans `user` keeps (the rule of may_edit_work_plans, as a
     queryset for lists and forms), by code."""
     scope = scope_for(user)
-    if not (scope.case_access and scope.area_wide):
+    if not scope.is_coordinator:
         return Area.objects.none()
     return Area.objects.filter(pk__in=scope.area_ids, is_active=True).order_by("code")
 

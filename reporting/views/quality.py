@@ -40,8 +40,7 @@ PURPOSE = "kvalitetsgranskning"
 
 
 def _is_coordinator(user) -> bool:
-    scope = scope_for(user)
-    return scope.case_access and scope.area_wide
+    return scope_for(user).is_coordinator
 
 
 def _reviews(user):
