@@ -88,7 +88,8 @@ class PersonsImport(Importer):
             planned.existing = True
             return planned
         # The model's own field rules (lengths, code lists, the personnummer validator), as the
-        # registration form and person_create apply them.
+        # registration form and person_create apply them. The area and the importer are known
+        # to exist; checking them would cost a query per row.
         try:
             self._person(planned).clean_fields(exclude=["area", "registered_by"])
         except ValidationError as exc:
