@@ -8,7 +8,50 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import AreaFactory, TeamFactory, staff
+from accounts.tests.login import force_login_two_factor
 from cases.tests.factories import CaseFactory, PersonFactory
+from samverkan.testing_db import NoOwner, TestDatabaseRoles
+
+
+@pytest.fixture(scope="session")
+def _test_database_roles():
+    """Connects as the owner role until the test database is created and migrated."""
+    try:
+        roles = TestDatabaseRoles.from_environment()
+    except NoOwner as missing:
+        pytest.fail(str(missing), pytrace=False)
+    roles.use_owner()
+    yield roles
+    roles.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_test_database_roles, django_db_setup, django_db_blocker):
+    """The tests run as the application role; the owner drops the database at the end
+    (samverkan/testing_db.py, ADR 0020)."""
+    with django_db_blocker.unblock():
+        _test_database_roles.use_app_role()
+    yield
+    _test_database_roles.use_owner()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test empties every table when it ends, the reference data that the
+    migrations install (agencies, roles, rule set, status codes) included. pytest-django runs
+    the transactional tests last, so only they can meet such an empty database: each puts the
+    reference data back first, as `load_demo` does."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from accounts.reference_data import ensure_reference_data as accounts_reference
+    from cases.reference_data import ensure_reference_data as cases_reference
+
+    accounts_reference(apps.get_model)
+    cases_reference(apps.get_model)
 
 
 @pytest.fixture
@@ -79,11 +122,23 @@ def case(person, fk_officer, af_officer):
 
 @pytest.fixture
 def login():
-    """login(user) -> a test client with that user logged in."""
+    """login(user) -> a test client with that user logged in, second factor included."""
 
     def _login(user):
-        client = Client()
-        client.force_login(user)
-        return client
+        return force_login_two_factor(Client(), user)
 
     return _login
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin client, with the second factor the admin needs too."""
+    return force_login_two_factor(Client(), admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _empty_rate_limits():
+    """Rate-limit counters live in the cache (samverkan.throttling): each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,5 +1,7 @@
 """Production settings. Required: DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE), DATABASE_URL,
-REDIS_URL, DJANGO_ALLOWED_HOSTS. Passes `manage.py check --deploy --fail-level WARNING`."""
+REDIS_URL, DJANGO_ALLOWED_HOSTS. Passes `manage.py check --deploy --fail-level WARNING`, which
+also connects and fails while DATABASE_URL's role could change the access log (ADR 0020): the
+processes run as the application role; `migrate` is run with the owner's URL instead."""
 
 from .base import *  # noqa: F403
 from .base import env, env_secret

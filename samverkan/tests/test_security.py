@@ -18,7 +18,8 @@ def _production_env(**extra):
         DJANGO_SETTINGS_MODULE="samverkan.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="samverkan.example.se",
-        DATABASE_URL="postgres://samverkan@db.example.se/samverkan",
+        # The test database, as the application role: `check --deploy` connects (audit.checks).
+        DATABASE_URL=os.environ["DATABASE_URL"],
         REDIS_URL="redis://redis.example.se:6379/0",
         **extra,
     )
@@ -36,20 +37,20 @@ def _check_deploy(env):
     )
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(db):
     result = _check_deploy(_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_would_catch_an_insecure_setting():
+def test_check_deploy_would_catch_an_insecure_setting(db):
     # the same check fails when a documented switch turns TLS redirects off: the check is real
     result = _check_deploy(_production_env(DJANGO_SECURE_SSL_REDIRECT="false"))
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
 
 
-def test_secret_key_can_come_from_a_file(tmp_path):
+def test_secret_key_can_come_from_a_file(tmp_path, db):
     key_file = tmp_path / "key"
     key_file.write_text(secrets.token_urlsafe(60))
     env = _production_env()
