@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .mfa import has_second_factor
 from .scoping import scope_for
 
 
@@ -9,6 +10,8 @@ def staff(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if not has_second_factor(request):
+        return {}  # the code and enrolment pages show no navigation: it leads nowhere yet
     scope = scope_for(user)
     nav = []
     if scope.case_access:

@@ -5,7 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .mfa import has_second_factor
 
 SESSION_LOGIN_AT = "login_at"
 API_PREFIX = "/api/"
@@ -40,3 +43,34 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(API_PREFIX):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SecondFactorRequiredMiddleware:
+    """Until the login has its second factor (SPEC §7, ADR 0015), every page answers with a
+    redirect to the code page (or, for a user without an authenticator app, to enrolment).
+
+    Open are only the views for anonymous visitors (`login_not_required`: the login page, the
+    language switch) and those marked `second_factor_not_required` (the code and enrolment pages,
+    logging out). The Django admin is a page like any other here. The API is held back by
+    `accounts.mfa.SecondFactorSessionAuthentication`, which alone knows whether a call uses the
+    session or a token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(API_PREFIX):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or has_second_factor(request):
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        if not getattr(view_func, "second_factor_required", True):
+            return None
+        return redirect_to_login(
+            request.get_full_path(), login_url=reverse("accounts:second_factor")
+        )

@@ -24,6 +24,8 @@ def on_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if credentials.get("second_factor"):
+        return  # a wrong code: logged as such by accounts.two_factor, counted by django-axes
     access_log_record(
         action=AccessLog.Action.LOGIN_FAILED,
         request=request,

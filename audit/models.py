@@ -25,6 +25,9 @@ class AccessLog(models.Model):
         LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
         LOCKOUT = "lockout", _("Utelåst")
         LOGOUT = "logout", _("Utloggning")
+        SECOND_FACTOR = "second_factor", _("Tvåstegsverifiering")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Misslyckad tvåstegsverifiering")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Återställd tvåstegsinloggning")
 
     occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

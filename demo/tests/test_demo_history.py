@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Area, StaffProfile
+from accounts.tests.login import force_login_two_factor
 from cases.models import Case, Consent, Person, PhaseTransition, StatusEntry
 from cases.validators import parse_identity_number
 from mapping.models import Intervention, JointMapping, Meeting
@@ -86,7 +87,7 @@ def test_the_history_fills_24_months_of_snapshots_plans_and_deviations(db, monke
     assert sorted(opened) == [("gno", "share_below_goal"), ("ume", "inflow_below_plan")]
 
     # a demo coordinator's dashboard answers with its charts
-    client.force_login(get_user_model().objects.get(username="samordnare.sdt"))
+    force_login_two_factor(client, get_user_model().objects.get(username="samordnare.sdt"))
     response = client.get(reverse("reporting:overview"), {"omrade": "sdt"})
     assert response.status_code == 200
     body = response.content.decode()

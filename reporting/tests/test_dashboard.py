@@ -458,10 +458,10 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_24_months(
             )
 
     store(months[:3])
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(17) as few:
         client.get(URL)
     store(months[3:])
-    with django_assert_max_num_queries(16) as many:
+    with django_assert_max_num_queries(17) as many:
         response = client.get(URL)
 
     assert len(response.context["board"].months) == 24

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "cases",
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "exports",
+    "retention",
     "demo",
 ]
 
@@ -58,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must be last: it turns a lock-out into the Swedish lock-out page.
@@ -109,6 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Two-factor login (accounts.mfa, ADR 0015): the name authenticator apps show beside the user name.
+OTP_TOTP_ISSUER = "Samverkan"
 
 # Idle timeout: the cookie lives 30 minutes and is renewed on every request. The absolute limit
 # (12 hours from login, whatever the activity) is enforced by accounts.middleware.
@@ -120,10 +129,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Login throttling: five failures lock out the user name and, separately, the address.
+# Login throttling: five failures lock out the user name from every address; an address is
+# locked only after many more, across user names, so that an office sharing one address is not
+# locked out by a few mistyped passwords (accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # A successful login clears the failures of that user name only (accounts.signals), never of
 # the address: otherwise one valid account would let an address guess other users' passwords.
@@ -136,6 +149,44 @@ BEHIND_TLS_PROXY = False
 PROXY_COUNT = 0
 # axes keeps what was typed as user name in its own tables; never a personnummer (SPEC §7).
 AXES_USERNAME_CALLABLE = "audit.logfilters.axes_username"
+
+# --- single sign-on through the agency's OpenID Connect provider (SPEC §7, ADR 0017)
+# Off unless an issuer is set. A login is matched to an existing, active staff account; no
+# account, role or area is ever created or changed from the provider's claims (accounts.oidc).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=bool(OIDC_ISSUER))
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")  # "Logga in med <name>"
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+# The claim that names the account, and the user field it must equal ("username" or "email").
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_USERNAME_FIELD = env.str("OIDC_USERNAME_FIELD", default="username")
+# The provider's authentication strength that stands in for the product's own second factor
+# (accounts.mfa): an `acr` value, or a method in `amr`. Empty: TOTP is asked for after SSO too.
+OIDC_ACCEPTED_ACR = env.list("OIDC_ACCEPTED_ACR", default=[])
+OIDC_ACCEPTED_AMR = env.list("OIDC_ACCEPTED_AMR", default=[])
+_acr_values = env.str("OIDC_ACR_VALUES", default="")  # asked of the provider, if set
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": _acr_values} if _acr_values else {}
+# The endpoints come from the issuer's discovery document unless given here.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_DISCOVERY_CACHE_SECONDS = 60 * 60
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+# Plain http to the provider: only the test suite's local stub, never from the environment.
+OIDC_ALLOW_HTTP = False
+if OIDC_ENABLED:
+    if not (OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET(_FILE)."
+        )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.oidc.StaffOIDCBackend"]
 
 # --- internationalisation: Swedish by default, English available
 LANGUAGE_CODE = "sv"
@@ -180,9 +231,21 @@ REST_FRAMEWORK = {
     # without an Authorization header falls through to the browser's session (ADR 0012).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.tokens.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The browser's session counts only once the login has its second factor (accounts.mfa).
+        "accounts.mfa.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Rate limits (samverkan.throttling): a browser session per user, a machine client per API
+    # token; person search per user on top. `30/10m` = 30 per ten minutes.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "samverkan.throttling.UserRateThrottle",
+        "samverkan.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_PER_USER", default="300/m"),
+        "token": env.str("API_RATE_PER_TOKEN", default="600/m"),
+        "person_search": env.str("PERSON_SEARCH_RATE", default="30/10m"),
+    },
     # JSON only: DRF's browsable HTML pages would draw forms pre-filled from write serializers
     # (past the secrecy filter) and selects listing every person of the area. The Swagger UI
     # (/api/v1/docs/) is the human view of the API.
@@ -217,10 +280,12 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "mapping.models.Meeting.Kind",
         "InterventionKindEnum": "mapping.models.intervention.Kind",
         "DeviationKindEnum": "reporting.models.DeviationReport.Kind",
+        "ImportKindEnum": "imports.kinds.KINDS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samverkan.api.document_address_refusal",
+        "samverkan.throttling.document_rate_limits",
         "samverkan.api.describe_common_fields",
     ],
 }
@@ -230,9 +295,33 @@ REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
 # Browser exports (exports app, ADR 0013): files written by the Celery worker and served to
 # their owner; in production a directory the web process and the worker share.
 EXPORT_DIR = env.path("EXPORT_DIR", default=str(BASE_DIR / ".data" / "exports"))
+# Imports (imports app): an upload waits here for its Celery task, which removes it when done;
+# the directory is 0700, the files 0600. In production a directory the web process and the
+# worker share. An upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE reaches the web process as a
+# temporary file, not in memory, and is copied here in chunks.
+IMPORT_DIR = env.path("IMPORT_DIR", default=str(BASE_DIR / ".data" / "imports"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The key of the exports' pseudonyms (HMAC); empty: derived from SECRET_KEY. Production sets its
 # own, so that rotating one does not change the other.
 EXPORT_PSEUDONYM_KEY = env_secret("EXPORT_PSEUDONYM_KEY", default="")
+# Retention (gallring, ADR 0016): persons purged per transaction. The periods themselves are a
+# dated rule in the admin (Gallringsregler), not settings.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=200)
+
+# The cache holds the rate-limit counters, which every web process must share: Redis in
+# production (CACHE_URL, by default the REDIS_URL server), a per-process memory cache in tests.
+# The embedded development server speaks on a Unix socket (kombu's redis+socket:// there).
+CACHES = {
+    "default": env.cache("CACHE_URL")
+    if env.str("CACHE_URL", default="")
+    else {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL.replace("redis+socket://", "unix://", 1),
+        "KEY_PREFIX": "samverkan-cache",
+        # An unreachable Redis must cost a request a second at most (samverkan.throttling).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

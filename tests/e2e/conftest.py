@@ -6,7 +6,8 @@
   When a test fails, a screenshot is saved to test-artifacts/ (gitignored).
 - `demo_data`: the reference data (agencies, roles; the flush between transactional tests removes
   what the data migration seeded) and `load_demo` with a known password.
-- `login_as(page, live_server, username)`: logs in through the real login form.
+- `login_as(page, live_server, username)`: logs in through the real login form and the real code
+  page, typing the current code of the authenticator app `demo_data` gave every demo user.
 
 Playwright's sync API runs an asyncio event loop in this thread, so Django's "async unsafe" guard
 would refuse the ORM calls of the fixtures; it is switched off for this test process only."""
@@ -27,6 +28,9 @@ CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "Demo-lösenord-för-test-2026"
 LOGIN_PATH = "/konto/logga-in/"
+SECOND_FACTOR_PATH = "/konto/tvastegsinloggning/"
+# The demo users' authenticator app in these tests (hex, as django-otp stores TOTP keys).
+E2E_TOTP_KEY = "3132333435363738393031323334353637383930"
 # Short timeouts: every page here renders in milliseconds; a wrong selector should fail fast.
 TIMEOUT_MS = 5_000
 
@@ -133,7 +137,38 @@ def demo_data(transactional_db, monkeypatch):
 
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
     call_command("load_demo", "--without-history", stdout=io.StringIO())
+    _give_demo_users_an_app()
     return DEMO_PASSWORD
+
+
+def _give_demo_users_an_app():
+    """Every demo user as if enrolled: an authenticator app with a key the tests know."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for user in get_user_model().objects.all():
+        TOTPDevice.objects.get_or_create(
+            user=user, name="Testapp", defaults={"key": E2E_TOTP_KEY, "confirmed": True}
+        )
+
+
+def _current_code(username):
+    """The code the user's app shows now. The product accepts each code once: a second login of
+    the same user within one 30-second step (or after the tests travelled back in time) waits for
+    a later step, as a person would wait for the next code."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() < device.last_t:
+        # Only time travel puts the clock behind the last used step; forget that step.
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=totp.t() - 1)
+    elif totp.t() == device.last_t:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def _login_as(page, live_server, username, password=DEMO_PASSWORD):
@@ -146,6 +181,14 @@ def _login_as(page, live_server, username, password=DEMO_PASSWORD):
     if LOGIN_PATH in page.url:
         errors = page.locator(".error-summary").all_inner_texts()
         raise AssertionError(f"inloggningen som {username} misslyckades: {errors}")
+    if SECOND_FACTOR_PATH not in page.url:
+        raise AssertionError(f"{username} kom förbi lösenordet utan att få frågan om koden")
+    page.locator("input[name=code]").fill(_current_code(username))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Fortsätt").click()
+    if SECOND_FACTOR_PATH in page.url:
+        errors = page.locator(".field-error").all_inner_texts()
+        raise AssertionError(f"koden för {username} godtogs inte: {errors}")
     return page
 
 
