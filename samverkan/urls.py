@@ -12,6 +12,7 @@ admin.site.site_title = _("Samverkan")
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("konto/", include("accounts.urls")),
+    path("oidc/", include("accounts.oidc_urls")),
     path("", include("cases.urls")),
     path("", include("mapping.urls")),
     path("", include("reporting.urls")),
