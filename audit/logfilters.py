@@ -1,15 +1,11 @@
 """Keeps personnummer out of application logs (SPEC §7)."""
 
 import logging
-import re
 
-# 10 or 12 digits, optionally with - or + before the last four: anything that could be a
-# personnummer or samordningsnummer. Over-masking an order number is the safe side.
-PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+# What looks like a personnummer is defined once, shared with the address refusal.
+from .personnummer import mask_personnummer
 
-
-def mask_personnummer(text: str) -> str:
-    return PERSONNUMMER_LIKE.sub("[personnummer]", text)
+__all__ = ["MaskPersonnummerFilter", "axes_username", "mask_personnummer"]
 
 
 class MaskPersonnummerFilter(logging.Filter):

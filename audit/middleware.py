@@ -4,14 +4,11 @@ Addresses end up in browser history, proxies and server logs, so the product nev
 personnummer there (SPEC §7): searches are POSTed and objects are addressed by their id. This
 middleware makes the rule hold even for a hand-typed or bookmarked address."""
 
-import re
-from urllib.parse import unquote
-
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
-from .logfilters import PERSONNUMMER_LIKE
+from .personnummer import contains_personnummer
 
 
 class PersonnummerInUrlMiddleware:
@@ -21,10 +18,9 @@ class PersonnummerInUrlMiddleware:
     def __call__(self, request):
         if request.path.startswith(settings.STATIC_URL):  # hashed file names are not people
             return self.get_response(request)
-        address = unquote(request.path) + "?" + unquote(request.META.get("QUERY_STRING", ""))
-        # Also with separators squeezed out: "1980 0101-1234" or "19800101/1234".
-        squeezed = re.sub(r"(?<=\d)[\s\-+./]+(?=\d)", "", address)
-        if PERSONNUMMER_LIKE.search(address) or PERSONNUMMER_LIKE.search(squeezed):
+        # The raw query string: contains_personnummer also reads it percent-decoded.
+        address = request.path + "?" + request.META.get("QUERY_STRING", "")
+        if contains_personnummer(address):
             return HttpResponseBadRequest(
                 _("Personnummer får inte stå i adressen. Sök via sökrutan i stället."),
                 content_type="text/plain; charset=utf-8",

@@ -26,6 +26,8 @@ from audit.access import ReasonRequired, get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
 
+from .throttling import throttled_message
+
 REASON_HEADER = "HTTP_X_ACCESS_REASON"
 
 
@@ -168,6 +170,9 @@ def exception_handler(exc, context):
         request = context.get("request")
         if request is not None:
             access_log_record(action=AccessLog.Action.DENIED, request=request, object_type="api")
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's wording is its own; the product says it in its words. Retry-After stays.
+        exc.detail = exceptions.ErrorDetail(throttled_message(exc.wait), code="throttled")
     return drf_exception_handler(exc, context)
 
 

@@ -17,6 +17,7 @@ from accounts.scoping import scope_for
 from audit.access import break_glass_grant, get_visible_or_404
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
+from samverkan.throttling import PersonSearchThrottle, person_search_refusal, wait_seconds
 
 from .. import selectors
 from ..flags import FLAG_LABELS, OVERDUE, WARNING
@@ -118,6 +119,11 @@ def person_search(request):
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
+        # Each search counts, found or not: short name searches in a row would otherwise list
+        # an area's people (SPEC §7). Past the limit nothing is searched; the refusal is logged.
+        limit = PersonSearchThrottle()
+        if not limit.allow_request(request, None):
+            return _person_search_refused(request, form, wait_seconds(limit))
         try:
             found = selectors.person_search(user=request.user, query=form.cleaned_data["q"])
         except selectors.SearchError as exc:
@@ -152,6 +158,24 @@ def person_search(request):
         "cases/person_search.html",
         {"form": form, "results": results, "can_create": scope_for(request.user).case_access},
     )
+
+
+def _person_search_refused(request, form, wait: int):
+    form.add_error("q", person_search_refusal(wait))
+    access_log_record(
+        action=AccessLog.Action.DENIED,
+        request=request,
+        object_type="person",
+        purpose="sökning stoppad: för många sökningar på kort tid",
+    )
+    response = render(
+        request,
+        "cases/person_search.html",
+        {"form": form, "results": None, "can_create": scope_for(request.user).case_access},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

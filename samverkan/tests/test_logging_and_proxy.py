@@ -60,7 +60,7 @@ def test_behind_a_proxy_failures_from_different_clients_do_not_lock_out_others(
     assert AccessLog.objects.get(action=AccessLog.Action.LOGIN).ip_address == "192.0.2.77"
 
 
-@override_settings(**PROXY)
+@override_settings(**PROXY, LOGIN_ADDRESS_FAILURE_LIMIT=5)
 def test_behind_a_proxy_one_client_is_locked_out_by_its_forwarded_address(fk_officer, af_officer):
     for i in range(5):
         Client().post(
@@ -78,6 +78,7 @@ def test_behind_a_proxy_one_client_is_locked_out_by_its_forwarded_address(fk_off
     assert response.status_code == 429
 
 
+@override_settings(LOGIN_ADDRESS_FAILURE_LIMIT=5)
 def test_a_successful_login_does_not_clear_the_addresss_failures(fk_officer, af_officer):
     ip = "10.0.7.7"
     for i in range(4):

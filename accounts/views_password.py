@@ -1,0 +1,23 @@
+"""A user changes their own password: Django's view, with the password rules in force, the
+current session kept (the other sessions of the account end) and the change logged."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from .passwords import password_change_record
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        # Django saves the password and calls update_session_auth_hash, which keeps this session
+        # and invalidates every other one of the account.
+        response = super().form_valid(form)
+        password_change_record(user=form.user, changed_by=self.request.user, request=self.request)
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
