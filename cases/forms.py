@@ -8,7 +8,6 @@ field, the hidden version, Swedish blank choices) are samverkan.forms'."""
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +34,7 @@ from .models import (
     TargetGroup,
 )
 from .secrecy import editable_case_fields
-from .services import SITUATION_FIELDS
+from .services import SITUATION_FIELDS, STATED_BASES
 from .validators import parse_identity_number
 
 
@@ -144,16 +143,27 @@ class PersonEditForm(PersonForm):
 
 
 class ConsentForm(BaseForm):
+    """The rules of a consent (not in the future, a stated basis, a reason for back-dating) are
+    cases.services.consent_record's, which the API calls too; its errors come back here next to
+    their fields. Who recorded the consent is the logged-in user: not a field."""
+
     given_on = model_field(Consent, "given_on", initial=timezone.localdate)
+    basis = forms.ChoiceField(
+        label=_("Grund"),
+        choices=[(value, label) for value, label in Consent.Basis.choices if value in STATED_BASES],
+        widget=forms.RadioSelect,
+        help_text=Consent._meta.get_field("basis").help_text,
+    )
     covers_sharing = model_field(Consent, "covers_sharing")
     covers_follow_up = model_field(Consent, "covers_follow_up")
     legal_basis = model_field(Consent, "legal_basis")
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("covers_sharing") or data.get("covers_follow_up")):
-            raise ValidationError(_("Ange vad samtycket eller den rättsliga grunden omfattar."))
-        return data
+    backdating_reason = forms.CharField(
+        label=_("Skäl till bakåtdatering"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=Consent._meta.get_field("backdating_reason").help_text,
+    )
 
 
 class ConsentChoiceField(forms.ModelChoiceField):

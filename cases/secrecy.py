@@ -1,7 +1,10 @@
 """Secrecy between the agencies (SPEC §7), and who is an anonymous participant (SPEC §3).
 
 FK's benefit and medical details reach AF staff, and AF's notes reach FK staff, only while the
-person's recorded consent or a recorded legal basis covers sharing. Staff of neither agency (e.g.
+person's recorded consent or a recorded legal basis covers sharing, and only once both agencies
+have it on record: neither agency can lift the other's secrecy alone, so a consent one agency
+records waits for the other's confirmation (`ConsentQuerySet.covering_sharing`,
+cases.services.consent_confirm). Staff of neither agency (e.g.
 a coordinator without agency) see neither side's details without it. Every page, export and API
 response asks this module: Python callers `hidden_case_fields` (one person), SQL callers
 `shares_on` / `shares_today_annotation` and `fk_facts_visible` (every row of a query at once).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("personer/<int:pk>/andra/", views.person_edit, name="person_edit"),
     path("personer/<int:pk>/samtycke/ny/", views.consent_create, name="consent_create"),
     path("personer/<int:pk>/samtycke/aterkalla/", views.consent_withdraw, name="consent_withdraw"),
+    path("personer/<int:pk>/samtycke/bekrafta/", views.consent_confirm, name="consent_confirm"),
     path("personer/<int:pk>/status/ny/", views.status_entry_create, name="status_entry_create"),
     path("personer/<int:pk>/arenden/nytt/", views.case_open, name="case_open"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),

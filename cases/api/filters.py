@@ -5,7 +5,7 @@ Invalid values answer 400 naming the parameter."""
 import django_filters
 from django import forms
 
-from cases.models import Case, Person, Phase, PhaseTransition, StatusEntry, TargetGroup
+from cases.models import Case, Consent, Person, Phase, PhaseTransition, StatusEntry, TargetGroup
 from samverkan.api import AreaCodeFilter, ScopedFilterSet, with_period
 
 # Ids are bigints: anything else is a 400 naming the parameter, never a database error.
@@ -65,4 +65,14 @@ class StatusEntryFilter(ScopedFilterSet):
 
     class Meta:
         model = StatusEntry
+        fields = ["area", "person"]
+
+
+@with_period("given_on", "Dagen samtycket gäller från")
+class ConsentFilter(ScopedFilterSet):
+    area = AreaCodeFilter(field_name="person__area__code")
+    person = IdFilter(field_name="person", label="Deltagarens id")
+
+    class Meta:
+        model = Consent
         fields = ["area", "person"]

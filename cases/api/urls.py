@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .consents import ConsentViewSet
 from .views import CaseViewSet, PersonViewSet, PhaseTransitionViewSet, StatusEntryViewSet
 
 router = SimpleRouter()
@@ -9,5 +10,6 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("phase-transitions", PhaseTransitionViewSet, basename="phase-transition")
 router.register("status-entries", StatusEntryViewSet, basename="status-entry")
+router.register("consents", ConsentViewSet, basename="consent")
 
 urlpatterns = router.urls

@@ -1,4 +1,5 @@
-"""The cases app's API resources: persons, cases, phase transitions and status entries.
+"""The cases app's API resources: persons, cases, phase transitions and status entries (consents:
+cases.api.consents).
 
 Reads go through the scoping selectors and the access log (samverkan.api). Writes go through the
 same services as the pages (cases.services), with the pages' checks: a person outside the

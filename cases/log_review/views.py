@@ -19,6 +19,7 @@ from audit.services import access_log_record
 from ..models import Person
 from ..validators import parse_identity_number
 from .forms import PersonLookupForm, ReviewFilterForm
+from .selectors import consent_events
 
 
 def _require_reviewer(request):
@@ -97,6 +98,11 @@ def review(request):
         context["break_glass"] = list(
             selectors.break_glass_summary(area_ids=scope.area_ids, start=start, end=end)
         )
+        events = consent_events(area_ids=scope.area_ids, start=start, end=end)
+        labels = _person_labels(scope, [e.entry.person_id for e in events])
+        context["consent_events"] = [
+            (event, labels.get(event.entry.person_id, _("(ej i dina områden)"))) for event in events
+        ]
         context["month"] = month
     access_log_record(
         action=AccessLog.Action.LOG_REVIEW,

@@ -13,18 +13,36 @@ from .cases import (
     on_case_closed,
     on_case_moved,
 )
-from .people import PERSON_FIELDS, consent_record, consent_withdraw, person_create, person_update
+from .people import (
+    CONSENT_CONFIRMED,
+    CONSENT_EVENTS,
+    CONSENT_RECORDED,
+    CONSENT_WITHDRAWN,
+    PERSON_FIELDS,
+    STATED_BASES,
+    consent_confirm,
+    consent_record,
+    consent_withdraw,
+    person_create,
+    person_update,
+)
 from .situations import SITUATION_FIELDS, situation_save
 from .status import status_entry_save
 
 __all__ = [
     "CASE_FIELDS",
+    "CONSENT_CONFIRMED",
+    "CONSENT_EVENTS",
+    "CONSENT_RECORDED",
+    "CONSENT_WITHDRAWN",
     "PERSON_FIELDS",
     "SITUATION_FIELDS",
+    "STATED_BASES",
     "case_move_area",
     "case_open",
     "case_transition",
     "case_update",
+    "consent_confirm",
     "consent_record",
     "consent_withdraw",
     "officers_check",

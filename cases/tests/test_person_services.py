@@ -203,6 +203,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
             given_on=TODAY,
             covers_sharing=False,
             covers_follow_up=False,
+            basis=Consent.Basis.WRITTEN,
             context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
@@ -213,6 +214,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
             given_on=TODAY + DAY,
             covers_sharing=True,
             covers_follow_up=True,
+            basis=Consent.Basis.WRITTEN,
             context=AccessContext.for_user(fk_officer),
             today=TODAY,
         )
@@ -224,6 +226,7 @@ def test_a_consent_must_cover_something_and_cannot_be_dated_ahead(person, fk_off
         given_on=TODAY,
         covers_sharing=True,
         covers_follow_up=True,
+        basis=Consent.Basis.WRITTEN,
         context=AccessContext.for_user(fk_officer),
         today=TODAY,
     )

@@ -180,6 +180,7 @@ def test_person_page_shows_the_facts_consents_timeline_and_cases(case, person, f
         given_on=TODAY() - dt.timedelta(days=10),
         covers_sharing=True,
         covers_follow_up=False,
+        basis=Consent.Basis.WRITTEN,
         context=AccessContext.for_user(fk_officer),
     )
     code = StatusCode.objects.get(code="openly_unemployed")
@@ -314,7 +315,12 @@ def test_a_tampered_version_is_refused_not_a_500(case, person, fk_officer, login
 def test_officer_records_a_consent(case, person, fk_officer, login):
     response = login(fk_officer).post(
         url("cases:consent_create", person),
-        {"given_on": TODAY().isoformat(), "covers_sharing": "on", "legal_basis": ""},
+        {
+            "given_on": TODAY().isoformat(),
+            "basis": "written",
+            "covers_sharing": "on",
+            "legal_basis": "",
+        },
     )
     assert response.status_code == 302
     consent = Consent.objects.get()
@@ -324,14 +330,20 @@ def test_officer_records_a_consent(case, person, fk_officer, login):
 
 def test_a_consent_covering_nothing_or_in_the_future_is_refused(case, person, fk_officer, login):
     client = login(fk_officer)
-    nothing = client.post(url("cases:consent_create", person), {"given_on": TODAY().isoformat()})
+    nothing = client.post(
+        url("cases:consent_create", person), {"given_on": TODAY().isoformat(), "basis": "oral"}
+    )
     assert "Ange vad samtycket eller den rättsliga grunden omfattar." in nothing.content.decode()
 
     future = client.post(
         url("cases:consent_create", person),
-        {"given_on": (TODAY() + dt.timedelta(days=1)).isoformat(), "covers_follow_up": "on"},
+        {
+            "given_on": (TODAY() + dt.timedelta(days=1)).isoformat(),
+            "basis": "oral",
+            "covers_follow_up": "on",
+        },
     )
-    assert field_error(future, "given_on") == "Datumet får inte ligga i framtiden."
+    assert field_error(future, "given_on") == "Ett samtycke kan inte gälla från en dag i framtiden."
     assert not Consent.objects.exists()
 
 

@@ -10,6 +10,7 @@ from .case_actions import case_close, case_edit, case_move, case_transition, sit
 from .case_page import case_detail
 from .people import (
     case_open,
+    consent_confirm,
     consent_create,
     consent_withdraw,
     person_create,
@@ -27,6 +28,7 @@ __all__ = [
     "case_open",
     "case_transition",
     "caseload",
+    "consent_confirm",
     "consent_create",
     "consent_withdraw",
     "home",

@@ -98,6 +98,7 @@ def person_detail(request, pk):
             "has_open_case": any(c.is_open for c in cases),
             "parts": person_page_parts(request=request, person=person, today=today),
             "consents": list(person.consents.select_related("recorded_by")),
+            "my_agency": scope_for(request.user).agency_code,
             "entries": list(person.status_entries.select_related("code", "created_by")),
             "status_form": status_form,
             "status_on": status_on,
@@ -171,13 +172,40 @@ def consent_create(request, pk):
             "intro": _(
                 "Samtycket eller den rättsliga grunden styr vilka uppgifter som får lämnas "
                 "mellan Försäkringskassan och Arbetsförmedlingen och om personen får ingå i "
-                "uppföljningen."
+                "uppföljningen. Uppgifter lämnas mellan myndigheterna först när den andra "
+                "myndigheten har bekräftat samtycket."
             ),
             "form": form,
             "submit_label": _("Registrera samtycke"),
             "cancel_url": reverse("cases:person_detail", args=[person.pk]),
         },
     )
+
+
+@reason_required
+@require_http_methods(["GET", "POST"])
+def consent_confirm(request, pk):
+    """The acting user's agency confirms a consent that waits for it (cases.services): a button
+    on the person page posts the consent's id. There is nothing to show, so a GET (once the
+    person is found) goes back to the person page."""
+    person, _purpose = person_for_page(request, pk)
+    chosen = request.POST.get("consent", "")
+    if request.method == "POST":
+        known = chosen.isdigit() and len(chosen) <= 18  # a bigint id, never a database error
+        consent = person.consents.filter(pk=int(chosen)).first() if known else None
+        if consent is None:
+            messages.error(request, _("Samtycket finns inte hos personen."))
+        else:
+            try:
+                services.consent_confirm(
+                    consent=consent, context=AccessContext.from_request(request)
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Samtycket är bekräftat."))
+    return redirect("cases:person_detail", pk=person.pk)
 
 
 @reason_required

@@ -94,14 +94,23 @@ def other_mapping(rows: Rows, area, month: dt.date, officers: list[tuple]) -> No
     sex = "K" if rng.random() < rows.profile.women else "M"
     birth = requested - dt.timedelta(days=365 * age + age // 4 + rng.randrange(0, 360))
     person = rows.person(area, sex, birth)
+    consent = None
     if rng.random() < 0.8:
-        rows.consents.append(
-            Consent(person=person, given_on=requested, covers_sharing=True, covers_follow_up=True)
+        # In writing, recorded by FK's officer (below), confirmed by AF's long ago.
+        consent = Consent(
+            person=person,
+            given_on=requested,
+            covers_sharing=True,
+            covers_follow_up=True,
+            basis=Consent.Basis.WRITTEN,
         )
+        rows.consents.append(consent)
     received = requested + dt.timedelta(days=rng.randint(0, 4))
     held = weekday(received + dt.timedelta(days=rng.randint(7, 18)))
     decided = held + dt.timedelta(days=rng.randint(0, 10))
     fk, af = rng.choice(officers)
+    if consent is not None:
+        consent.recorded_by = fk
     benefit = rng.choice(("sjukpenning", "sjukpenning", "rehabiliteringspenning", "ingen"))
     mapping = JointMapping(
         area=area,

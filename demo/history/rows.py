@@ -87,6 +87,7 @@ class Rows:
         if p.consent == "none":
             return  # an anonymous participant (SPEC §3): counted in inflow, left out of rates
         withdrawn = p.end if p.consent == "withdrawn" and self.history.closed(p) else None
+        # Recorded by FK's officer and long since confirmed by AF (nothing awaits).
         self.consents.append(
             Consent(
                 person=person,
@@ -94,6 +95,9 @@ class Rows:
                 withdrawn_on=withdrawn,
                 covers_sharing=True,
                 covers_follow_up=p.consent != "sharing_only",
+                # Every fifth oral, without drawing from the generator (its sequence is kept).
+                basis=Consent.Basis.ORAL if len(self.consents) % 5 == 4 else Consent.Basis.WRITTEN,
+                recorded_by=p.fk_officer,
             )
         )
 

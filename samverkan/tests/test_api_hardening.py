@@ -109,17 +109,20 @@ def test_the_case_list_costs_the_same_queries_for_3_or_23_cases(
 
 
 def test_secrecy_in_the_list_follows_consent(login, fk_officer, af_officer, area):
-    from cases.services import consent_record
+    from cases.services import consent_confirm, consent_record
 
     hidden = _case(area, fk_officer, af_officer, benefit="sjukersattning")
     shared = _case(area, fk_officer, af_officer, benefit="sjukersattning")
-    consent_record(
+    consent = consent_record(
         person=shared.person,
         given_on=dt.date.today() - dt.timedelta(days=1),
+        basis="written",
         covers_sharing=True,
         covers_follow_up=True,
         context=AccessContext.for_user(fk_officer),
     )
+    # Recorded by FK, the consent opens FK's details once AF has confirmed it too.
+    consent_confirm(consent=consent, context=AccessContext.for_user(af_officer))
     rows = {
         row["id"]: row for row in login(af_officer).get(reverse("api:case-list")).json()["results"]
     }

@@ -17,11 +17,12 @@ from faker import Faker
 
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
 from accounts.reference_data import ensure_reference_data as ensure_accounts_reference
-from cases.models import Case, EducationLevel, Person, StatusCode, TargetGroup
+from cases.models import Case, Consent, EducationLevel, Person, StatusCode, TargetGroup
 from cases.reference_data import ensure_reference_data as ensure_cases_reference
 from cases.services import (
     case_open,
     case_transition,
+    consent_confirm,
     consent_record,
     person_create,
     status_entry_save,
@@ -180,13 +181,21 @@ class Command(BaseCommand):
                     context=DEMO,
                 )
                 # Most people consent to sharing and follow-up; every fifth has not (yet).
+                # FK's officer records the written consent and AF's confirms it (a consent
+                # covering sharing opens nothing until both agencies have it, SPEC §7).
                 if i % 5 != 4:
-                    consent_record(
+                    consent = consent_record(
                         person=person,
                         given_on=start - dt.timedelta(days=12),
+                        basis=Consent.Basis.WRITTEN,
+                        backdating_reason="Demodata: samtycket registreras i efterhand.",
                         covers_sharing=True,
                         covers_follow_up=True,
-                        context=DEMO,
+                        context=AccessContext.for_user(fk_officer, purpose="demodata"),
+                    )
+                    consent_confirm(
+                        consent=consent,
+                        context=AccessContext.for_user(af_officer, purpose="demodata"),
                     )
             # The last people have no case: opening them needs a stated reason. Two of them are
             # in a joint mapping with no officer named yet: one waits for its first meeting, the
