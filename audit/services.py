@@ -135,10 +135,12 @@ def access_log_record_subjects(
     username: str = "",
     client_ip: str | None = None,
     path: str = "",
+    outside_ids=frozenset(),
 ) -> int:
     """One entry per subject in one INSERT, for writes of many records at once (the imports).
     `subjects` yields (object_type, object_id, person_id, area_id, purpose); without a request
-    (the command line) `username` says who ran it."""
+    (the command line) `username` says who ran it. `outside_ids` are the person ids reached
+    although they are outside the user's caseload (an export with a stated reason)."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
@@ -158,6 +160,7 @@ def access_log_record_subjects(
             person_id=person_id,
             area_id=area_id,
             purpose=_clean(purpose),
+            outside_caseload=person_id in outside_ids,
             ip_address=ip,
             path=path,
         )

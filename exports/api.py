@@ -1,9 +1,11 @@
-"""`GET /api/v1/exports/<kind>/` (SPEC §6, issue 6 point 4): participants, interventions and
-joint mappings as CSV (`;` or `,`), JSON or XLSX, streamed from a server-side cursor.
+"""`GET /api/v1/exports/<kind>/` (SPEC §6): participants, interventions and joint mappings as
+CSV (`;` or `,`), JSON or XLSX, streamed from a server-side cursor.
 
-Who gets which rows is exports.selectors' rule: a user with case access the cases of their list
-(as `/api/v1/cases/`) with names and personnummer; a role with the export capability (the
-export job, the national analyst) every case of their areas, pseudonymised; anyone else 403.
+Who gets which rows is exports.selectors' rule: a user with case access what their own lists
+show (as `/api/v1/persons/`, `/api/v1/cases/`, `/api/v1/mappings/`) with names and
+personnummer, and with a reason in X-Access-Reason the rest of their areas, each such row logged
+as outside the caseload; a role with the export capability but no case access (the export job,
+the national analyst) every case of their areas, coarsened and k-anonymous; anyone else 403.
 Errors are JSON whatever format was asked for."""
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from samverkan.api import error_responses
+from samverkan.api import REASON, error_responses, stated_reason
 from samverkan.services import AccessContext
 
-from .columns import KINDS, Column, columns_for
+from .columns import KINDS
 from .formats import DELIMITERS, FORMATS
 from .services import (
     ExportAreaNotFound,
@@ -61,7 +63,7 @@ class ExportView(APIView):
         kind = kind or self.kind
         if kind not in KINDS:
             raise exceptions.NotFound()
-        context = AccessContext.from_request(request)
+        context = AccessContext.from_request(request, reason=stated_reason(request)[:500])
         try:
             spec = export_spec_parse(context=context, kind=kind, data=request.query_params)
         except ExportNotAllowed:
@@ -173,14 +175,19 @@ FIELD_TYPES = {
 }
 
 
-def _row_serializer(kind: str, columns: list[Column], **kwargs):
+def _row_serializer(kind: str, **kwargs):
     fields = {}
-    for column in columns:
+    for column in KINDS[kind]:
         text = column.description
-        if column.identity:
+        if column.identity or column.full_only:
             text += " Bara i exporter med full identitet."
+        if column.coarsened_only:
+            text += " Bara i grovindelade exporter."
+        coarsened = column.coarsened
+        if coarsened.type != column.type:
+            text = f"{text} ({coarsened.type} i grovindelade exporter)"
         fields[column.name] = FIELD_TYPES[column.type](text)
-        fields[column.name].required = not column.identity
+        fields[column.name].required = False
     return inline_serializer(name=f"Export{kind.title()}Row", fields=fields, **kwargs)
 
 
@@ -194,13 +201,13 @@ def _export_schema(kind: str, summary: str, description: str):
         tags=["exports"],
         summary=summary,
         description=description + " Kolumnerna beskrivs i docs/exports.md.",
-        parameters=PARAMETERS,
+        parameters=[*PARAMETERS, REASON],
         responses={
             (200, "text/csv"): OpenApiResponse(
                 {"type": "string", "description": csv_text}, description=csv_text
             ),
             (200, "application/json"): OpenApiResponse(
-                _row_serializer(kind, columns_for(kind, full_identity=True), many=True),
+                _row_serializer(kind, many=True),
                 description="En lista med en post per rad.",
             ),
             (200, FORMATS["xlsx"].content_type): OpenApiResponse(
@@ -226,11 +233,17 @@ def _export_schema(kind: str, summary: str, description: str):
 
 
 INTRO = (
-    "Med behörighet till ärenden: raderna i användarens lista (samma som /api/v1/cases/), med "
-    "namn och personnummer. Med exportbehörighet utan ärendeåtkomst (exportjobb, analytiker): "
-    "alla ärenden i de egna områdena (hela landet med nationell behörighet) utan namn, med "
-    "person_key i stället för personnummer och födelseår i stället för födelsedatum. "
-    "Försäkringskassans uppgifter följer sekretessen mellan myndigheterna. Varje export loggas."
+    "Med behörighet till ärenden: det som användarens egna listor visar (samma personer som "
+    "/api/v1/persons/, ärenden som /api/v1/cases/), med namn och personnummer; med ett skäl i "
+    "X-Access-Reason (minst 10 tecken) även övriga personer i de egna områdena, och varje sådan "
+    "rad loggas som åtkomst utanför ärendebeståndet. Med exportbehörighet utan ärendeåtkomst "
+    "(exportjobb, analytiker): inga personuppgifter på radnivå, utan alla ärenden i de egna "
+    "områdena (hela landet med nationell behörighet) grovindelade, månad i stället för datum och "
+    "åldersgrupp i stället för födelseår, och k-anonyma: varje kombination av område, kön, "
+    "åldersgrupp, utrikes född, funktionsnedsättning och utbildningsnivå delas av minst 5 "
+    "personer, annars döljs uppgifterna (kolumnen generalised) eller raden. Perioden gäller då "
+    "hela månader. Försäkringskassans uppgifter följer sekretessen mellan myndigheterna. Varje "
+    "export loggas."
 )
 
 

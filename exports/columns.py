@@ -4,14 +4,18 @@ Names are English snake_case and stable: a client may rely on them (docs/exports
 them, and a test keeps that document and this list together). Descriptions are Swedish, as the
 API's help texts; they also describe the JSON rows in the OpenAPI schema.
 
-`identity` columns appear only in full-identity exports (users with case access); the others
-appear in every export. `kept_for_anonymous` columns keep their value for an anonymous
-participant in a pseudonymised export (SPEC §3: outside the officers' own pages only year of
-birth, sex and area); every other column is empty for them."""
+`identity` columns appear only in full-identity exports (users with case access). A coarsened
+export (roles without case access, SPEC §6: no row-level personal data) has no identity
+columns and coarsens the rest: every date becomes its month (`YYYY-MM`), a birth year or an age
+becomes an age band (`age_band`), a record's id becomes a key of this export only (as
+`person_key`), and `generalised` says which background variables the k-anonymity check hid
+(exports.selectors.kanon). `kept_for_anonymous` columns keep their value for an anonymous
+participant in a coarsened export (SPEC §3: outside the officers' own pages only age, sex and
+area); every other column is empty for them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,28 @@ class Column:
     description: str
     identity: bool = False
     kept_for_anonymous: bool = False
+    # In a coarsened export: left out (a birth year, an exact age) ...
+    full_only: bool = False
+    # ... or only there (the age band, the generalisation level).
+    coarsened_only: bool = False
+    # An id of this record type ("case", "intervention", "mapping"): a keyed string when coarsened.
+    record: str = ""
+
+    @property
+    def coarsened(self) -> Column:
+        """The column as a coarsened export has it."""
+        if self.type == "date":
+            return replace(
+                self, type="string", description=f"{self.description} Grovindelad: ÅÅÅÅ-MM."
+            )
+        if self.record:
+            return replace(
+                self,
+                type="string",
+                description=f"{self.description} Grovindelad: en nyckel som bara gäller i "
+                "den här exporten (som person_key).",
+            )
+        return self
 
 
 def _situation(moment: str, when: str) -> list[Column]:
@@ -64,7 +90,7 @@ PERSON_KEY = Column(
     "string",
     "Personens nyckel: HMAC-SHA256 av personnumret med exportens egen nyckel, 20 hexadecimala "
     "tecken. Samma person har samma nyckel i alla filer från samma export (export_id) och en "
-    "annan nyckel i nästa export. Tom för anonyma deltagare i pseudonymiserade exporter.",
+    "annan nyckel i nästa export. Tom för anonyma deltagare i grovindelade exporter.",
 )
 IDENTITY = [
     Column("personnummer", "string", "Personnummer, 12 siffror.", identity=True),
@@ -72,7 +98,29 @@ IDENTITY = [
     Column("last_name", "string", "Efternamn.", identity=True),
 ]
 SEX = Column("sex", "string", "Kön: K eller M.", kept_for_anonymous=True)
-BIRTH_YEAR = Column("birth_year", "integer", "Födelseår.", kept_for_anonymous=True)
+BIRTH_YEAR = Column("birth_year", "integer", "Födelseår.", kept_for_anonymous=True, full_only=True)
+
+
+def _age_band(when: str) -> Column:
+    return Column(
+        "age_band",
+        "string",
+        f"Åldersgrupp {when}, som i statistiken: under_18, 18_24, 25_34, 35_44, 45_54, "
+        "55_64, 65_plus.",
+        kept_for_anonymous=True,
+        coarsened_only=True,
+    )
+
+
+GENERALISED = Column(
+    "generalised",
+    "integer",
+    "Vad k-anonymitetskontrollen dolde (minst 5 personer per kombination av område, kön, "
+    "åldersgrupp, utrikes född, funktionsnedsättning och utbildningsnivå): 0 inget; 1 utrikes "
+    "född, funktionsnedsättning och utbildningsnivå; 2 dessutom kön och åldersgrupp.",
+    kept_for_anonymous=True,
+    coarsened_only=True,
+)
 AREA_CODE = Column(
     "area_code", "string", "Samverkansområdets kod (där posten finns nu).", kept_for_anonymous=True
 )
@@ -80,7 +128,7 @@ ANONYMOUS = Column(
     "anonymous",
     "boolean",
     "Anonym deltagare i dag (skyddad identitet eller inget samtycke till registrering för "
-    "uppföljning, SPEC §3): 1/0. I pseudonymiserade exporter är då bara födelseår, kön och "
+    "uppföljning, SPEC §3): 1/0. I grovindelade exporter är då bara åldersgrupp, kön och "
     "område ifyllda (inga id, inga datum).",
     kept_for_anonymous=True,
 )
@@ -116,15 +164,17 @@ def _benefit_facts(what: str) -> list[Column]:
 
 
 PARTICIPANTS = [
-    Column("case_id", "integer", "Ärendets id i Samverkan."),
+    Column("case_id", "integer", "Ärendets id i Samverkan.", record="case"),
     PERSON_KEY,
     *IDENTITY,
     Column("birth_date", "date", "Födelsedatum.", identity=True),
     SEX,
     BIRTH_YEAR,
-    Column("age_at_start", "integer", "Ålder i hela år på registreringsdagen."),
+    _age_band("på registreringsdagen (anmälningsdagen för den som inte har registrerats än)"),
+    Column("age_at_start", "integer", "Ålder i hela år på registreringsdagen.", full_only=True),
     AREA_CODE,
     ANONYMOUS,
+    GENERALISED,
     Column(
         "target_group",
         "string",
@@ -185,12 +235,13 @@ PARTICIPANTS = [
 ]
 
 INTERVENTIONS = [
-    Column("intervention_id", "integer", "Insatsens id i Samverkan."),
-    Column("case_id", "integer", "Ärendets id (participants.case_id)."),
+    Column("intervention_id", "integer", "Insatsens id i Samverkan.", record="intervention"),
+    Column("case_id", "integer", "Ärendets id (participants.case_id).", record="case"),
     PERSON_KEY,
     *IDENTITY,
     AREA_CODE,
     ANONYMOUS,
+    GENERALISED,
     Column("category", "string", "Slag: work_preparatory eller work_oriented."),
     Column(
         "kind",
@@ -214,22 +265,31 @@ INTERVENTIONS = [
         "integer",
         "Insatsen som den här följde efter vid byte från arbetsförberedande till "
         "arbetslivsinriktad (intervention_id).",
+        record="intervention",
     ),
 ]
 
 MAPPINGS = [
-    Column("mapping_id", "integer", "Kartläggningens id i Samverkan."),
+    Column("mapping_id", "integer", "Kartläggningens id i Samverkan.", record="mapping"),
     PERSON_KEY,
     *IDENTITY,
     SEX,
     BIRTH_YEAR,
-    Column("age_at_mapping", "integer", "Ålder i hela år på kartläggningens datum."),
+    _age_band("på kartläggningens datum"),
+    Column(
+        "age_at_mapping",
+        "integer",
+        "Ålder i hela år på kartläggningens datum.",
+        full_only=True,
+    ),
     AREA_CODE,
     ANONYMOUS,
+    GENERALISED,
     Column(
         "case_id",
         "integer",
         "Ärendet som kartläggningen ledde till (participants.case_id), annars tomt.",
+        record="case",
     ),
     Column("initiated_by", "string", "Initierad av: FK eller AF."),
     Column("requested_on", "date", "Begäran skickad (datum)."),
@@ -271,5 +331,7 @@ KINDS: dict[str, list[Column]] = {
 
 
 def columns_for(kind: str, *, full_identity: bool) -> list[Column]:
-    """The kind's columns in file order for the export's identity mode."""
-    return [c for c in KINDS[kind] if full_identity or not c.identity]
+    """The kind's columns in file order: with full identity (case access), or coarsened."""
+    if full_identity:
+        return [c for c in KINDS[kind] if not c.coarsened_only]
+    return [c.coarsened for c in KINDS[kind] if not (c.identity or c.full_only)]

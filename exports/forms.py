@@ -10,7 +10,7 @@ from accounts.models import Area
 from samverkan.forms import date_field
 
 from .models import ExportJob
-from .selectors import export_area_ids_for
+from .selectors import REASON_MIN_LENGTH, export_area_ids_for, export_reaches_outside
 from .services import FILE_LIFETIME
 
 ALL_AREAS = _("Alla mina områden")
@@ -50,8 +50,26 @@ class ExportForm(forms.Form):
         ),
     )
 
+    reason = forms.CharField(
+        label=_("Skäl för att ta med personer utanför ditt ärendebestånd"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Lämna tomt för att exportera det som dina listor visar. Med ett skäl (minst "
+            "%(length)s tecken) tar exporten med alla personer i dina områden, och varje person "
+            "utanför ditt och ditt teams ärendebestånd loggas med skälet och granskas i "
+            "logguppföljningen."
+        )
+        % {"length": REASON_MIN_LENGTH},
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only an officer has people outside their list (an area-wide role lists the whole area;
+        # a role without case access exports no identities at all).
+        if not export_reaches_outside(user=user, reason="x" * REASON_MIN_LENGTH):
+            del self.fields["reason"]
         since = timezone.now() - FILE_LIFETIME
         recent = ExportJob.objects.filter(
             user=user, created_at__gte=since, state=ExportJob.State.DONE
@@ -73,6 +91,15 @@ class ExportForm(forms.Form):
     def clean_same_export_as(self):
         key = self.cleaned_data.get("same_export_as")
         return self.recent[key].export_id if key else None
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if reason and len(reason) < REASON_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("Skriv ett skäl på minst %(length)s tecken, eller lämna fältet tomt.")
+                % {"length": REASON_MIN_LENGTH}
+            )
+        return reason
 
     def clean_area(self):
         code = self.cleaned_data.get("area")

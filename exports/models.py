@@ -42,6 +42,9 @@ class ExportJob(models.Model):
     area_codes = models.CharField(_("områden"), max_length=500, blank=True)
     date_from = models.DateField(_("från och med"), null=True, blank=True)
     date_to = models.DateField(_("till och med"), null=True, blank=True)
+    # A reason stated for people outside the user's caseload (break the glass, SPEC §7): the
+    # export then holds the rest of the user's areas too, each such row logged as outside.
+    reason = models.CharField(_("skäl"), max_length=500, blank=True)
     state = models.CharField(_("läge"), max_length=10, choices=State.choices, default=State.QUEUED)
     rows_total = models.PositiveIntegerField(_("rader totalt"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rader klara"), default=0)

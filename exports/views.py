@@ -1,7 +1,7 @@
 """The export page (issue 6 point 4): choose what to export, a Celery task writes the file while
 the job page shows its progress, then the user downloads it (within 24 hours).
 
-Only users who may export (exports.selectors: case access, or the pseudonymised export right)
+Only users who may export (exports.selectors: case access, or the export right without it)
 see the page; everyone else gets 403, logged as a failed authorisation by samverkan.errors. A
 job belongs to the user who ordered it: anyone else's job answers 404 (logged), whatever their
 role; the owner who has since lost the right to export gets 403."""
@@ -69,6 +69,7 @@ def start(request):
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
             export_id=form.cleaned_data["same_export_as"],
+            reason=form.cleaned_data.get("reason", ""),
         )
         return redirect("exports:job", pk=job.pk)
     return render(

@@ -104,13 +104,17 @@ def log_access(context: AccessContext, *, action: str, obj=None, purpose: str = 
     )
 
 
-def log_access_subjects(context: AccessContext, *, action: str, subjects) -> int:
+def log_access_subjects(
+    context: AccessContext, *, action: str, subjects, outside_ids=frozenset()
+) -> int:
     """One entry per subject (object_type, object_id, person_id, area_id, purpose), in one
-    INSERT: writes of many records at once (the imports)."""
+    INSERT: writes of many records at once (the imports), the rows of an export (`outside_ids`:
+    people off the user's caseload, reached with a stated reason)."""
     context = require_context(context)
     return access_log_record_subjects(
         action=action,
         subjects=subjects,
+        outside_ids=outside_ids,
         user=context.user,
         username=context.username,
         client_ip=context.client_ip,

@@ -1,19 +1,22 @@
 """The rows of each export kind as one `values()` queryset (SPEC §6, §7; ADR 0013): every column
 is computed by PostgreSQL (the secrecy between the agencies, anonymity, day 365 and its outcome,
-the situations at start and end), so a hidden value never leaves the database and the rows can
-be read through a server-side cursor (exports.selectors.rows)."""
+the situations at start and end, and in a coarsened export the months and age bands), so a
+hidden or exact value never leaves the database and the rows can be read through a server-side
+cursor (exports.selectors.rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
     DateField,
     F,
     FilteredRelation,
+    Func,
     Q,
     QuerySet,
     Value,
@@ -25,10 +28,18 @@ from django.db.models.functions import Coalesce, ExtractYear
 from cases.models import Case
 from cases.secrecy import fk_facts_visible, not_anonymous_on
 from mapping.models import Intervention, JointMapping
-from reporting.metrics.base import AgeOn
+from reporting.metrics.base import AgeOn, age_band
 from reporting.metrics.outcomes import counted_on_day_365, day_365_of, outcome_on_day_365
 
-from .scope import FULL, export_cases, export_interventions, export_mappings
+from ..columns import KINDS, columns_for
+from .kanon import k_anonymous_sql
+from .scope import (
+    FULL,
+    export_cases,
+    export_interventions,
+    export_mappings,
+    outside_caseload_expression,
+)
 
 # --- what was asked for -----------------------------------------------------------------------
 
@@ -45,6 +56,11 @@ class ExportQuery:
     area_ids: tuple[int, ...] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # A full-identity export with a stated reason: people of the areas off the caseload too.
+    outside: bool = False
+    # A coarsened export's rows come in an order of its own (keyed by the export id), so their
+    # order does not tell the order in which the cases were registered.
+    order_key: str = ""
 
     @property
     def full_identity(self) -> bool:
@@ -60,7 +76,7 @@ class ExportQuery:
 
 
 def _fk_visible(query: ExportQuery, today: dt.date, person: str):
-    """Whether FK's benefit facts reach the exporter today (cases.secrecy). A pseudonymised
+    """Whether FK's benefit facts reach the exporter today (cases.secrecy). A coarsened
     export acts for no agency: it sees them only while the person's consent covers sharing."""
     agency_code = query.agency_code if query.full_identity else ""
     return fk_facts_visible(agency_code=agency_code, day=today, person=person)
@@ -115,7 +131,7 @@ SITUATION_FIELDS = [
 
 
 def _participants(query: ExportQuery, user, today: dt.date) -> QuerySet:
-    cases = Case.objects.filter(pk__in=export_cases(user=user).values("pk"))
+    cases = Case.objects.filter(pk__in=export_cases(user=user, outside=query.outside).values("pk"))
     cases = _filter(cases, query, Coalesce("start_date", "referral_date"), "area_id")
     cases = cases.annotate(
         sit_start=FilteredRelation("situations", condition=Q(situations__moment="start")),
@@ -162,12 +178,18 @@ def _participants(query: ExportQuery, user, today: dt.date) -> QuerySet:
         ),
         "subject_person_id": F("person_id"),
         "subject_area_id": F("area_id"),
+        "outside_caseload": outside_caseload_expression(
+            user=user, outside=query.outside, person="person_id"
+        ),
     }
-    return _values(cases, fields)
+    age = AgeOn(F("person__birth_date"), Coalesce("start_date", "referral_date", Value(today)))
+    return _values(cases, fields, query, age=age)
 
 
 def _interventions(query: ExportQuery, user, today: dt.date) -> QuerySet:
-    rows = Intervention.objects.filter(pk__in=export_interventions(user=user).values("pk"))
+    rows = Intervention.objects.filter(
+        pk__in=export_interventions(user=user, outside=query.outside).values("pk")
+    )
     rows = _filter(rows, query, F("start_date"), "case__area_id")
     fields = {
         "intervention_id": F("pk"),
@@ -188,12 +210,17 @@ def _interventions(query: ExportQuery, user, today: dt.date) -> QuerySet:
         "moved_from_intervention_id": F("moved_from_id"),
         "subject_person_id": F("case__person_id"),
         "subject_area_id": F("case__area_id"),
+        "outside_caseload": outside_caseload_expression(
+            user=user, outside=query.outside, person="case__person_id"
+        ),
     }
-    return _values(rows, fields)
+    return _values(rows, fields, query)
 
 
 def _mappings(query: ExportQuery, user, today: dt.date) -> QuerySet:
-    rows = JointMapping.objects.filter(pk__in=export_mappings(user=user).values("pk"))
+    rows = JointMapping.objects.filter(
+        pk__in=export_mappings(user=user, outside=query.outside).values("pk")
+    )
     rows = rows.with_sick_leave_band()
     rows = _filter(rows, query, F("mapping_date"), "area_id")
     rows = rows.annotate(h_fk_visible=_fk_visible(query, today, "person_id"))
@@ -220,8 +247,12 @@ def _mappings(query: ExportQuery, user, today: dt.date) -> QuerySet:
         "decision_date": F("decision_date"),
         "subject_person_id": F("person_id"),
         "subject_area_id": F("area_id"),
+        "outside_caseload": outside_caseload_expression(
+            user=user, outside=query.outside, person="person_id"
+        ),
     }
-    return _values(rows, fields)
+    age = AgeOn(F("person__birth_date"), Coalesce("mapping_date", Value(today)))
+    return _values(rows, fields, query, age=age)
 
 
 QUERIES = {"participants": _participants, "interventions": _interventions, "mappings": _mappings}
@@ -241,17 +272,65 @@ def _filter(queryset: QuerySet, query: ExportQuery, main_date, area_field: str) 
     return queryset
 
 
-def _values(queryset: QuerySet, fields: dict) -> QuerySet:
+# What every row carries besides its columns: the personnummer (for person_key), whether the
+# person is anonymous, and the subject the access log records.
+ROW_EXTRAS = ["personnummer", "anonymous", "subject_person_id", "subject_area_id"]
+
+
+def _month(expression):
+    """A date as its month, YYYY-MM, computed by PostgreSQL: the day never leaves it."""
+    return Func(expression, Value("YYYY-MM"), function="TO_CHAR", output_field=CharField())
+
+
+def _coarsened(query: ExportQuery, fields: dict, age) -> dict:
+    """The coarsened export's columns (exports.columns): dates as months, the age band instead
+    of the birth year and the exact age, no identity; ids stay raw here (the keys are made from
+    them when the row is shaped)."""
+    dates = {column.name for column in KINDS[query.kind] if column.type == "date"}
+    wanted = {}
+    for column in columns_for(query.kind, full_identity=False):
+        if column.name == "age_band":
+            wanted["age_band"] = age_band(age)
+        elif column.name in dates:
+            wanted[column.name] = _month(fields[column.name])
+        elif column.name in fields:
+            wanted[column.name] = fields[column.name]
+    return {**wanted, **{name: fields[name] for name in ROW_EXTRAS}}
+
+
+def _values(queryset: QuerySet, fields: dict, query: ExportQuery, age=None) -> QuerySet:
     """The fields under `x_`-prefixed names (model field names cannot be reused for
-    annotations), as dicts, in id order so a file is the same however it is cut."""
+    annotations), as dicts, in id order so a file is the same however it is cut. A coarsened
+    export selects only its coarsened columns (the k-anonymity check, exports.selectors.kanon,
+    wraps this query and orders it)."""
+    if not query.full_identity:
+        fields = _coarsened(query, fields, age)
     aliases = {f"x_{name}": expression for name, expression in fields.items()}
     return queryset.annotate(**aliases).order_by("pk").values(*aliases)
 
 
 def export_queryset(query: ExportQuery, *, user, today: dt.date) -> QuerySet:
-    """The export's rows as a values() queryset of `x_<column>` keys."""
+    """The export's rows as a values() queryset of `x_<column>` keys (before the k-anonymity
+    check of a coarsened export: `export_sql`)."""
     return QUERIES[query.kind](query, user, today)
 
 
+def export_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
+    """A coarsened export's rows as SQL: its query wrapped in the k-anonymity check."""
+    queryset = export_queryset(query, user=user, today=today)
+    sql, params = queryset.query.sql_with_params()
+    names = [name.removeprefix("x_") for name in queryset.query.values_select] + [
+        name.removeprefix("x_") for name in queryset.query.annotation_select
+    ]
+    return k_anonymous_sql(
+        sql, params, names=names, row_id=ROW_ID[query.kind], order_key=query.order_key
+    )
+
+
 def export_count(query: ExportQuery, *, user, today: dt.date) -> int:
-    return export_queryset(query, user=user, today=today).count()
+    if query.full_identity:
+        return export_queryset(query, user=user, today=today).count()
+    sql, params = export_sql(query, user=user, today=today)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS checked", params)  # noqa: S608
+        return cursor.fetchone()[0]

@@ -7,6 +7,7 @@ exports.apps), so the services never import the task module (ADR 0014)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -25,7 +26,7 @@ from .. import formats
 from ..columns import KINDS
 from ..models import ExportJob
 from ..pseudonyms import new_export_id
-from .run import ExportRun, export_dir
+from .run import ExportRun, export_dir, export_file_open
 from .spec import (
     FILE_LIFETIME,
     ExportAreaNotFound,
@@ -71,9 +72,11 @@ def export_job_create(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     export_id: str | None = None,
+    reason: str = "",
 ) -> ExportJob:
     """Order a browser export (`export_id`: another file of an export the user made within
-    24 hours, with its pseudonyms); the task starts once the order is committed."""
+    24 hours, with its pseudonyms; `reason`: stated for people outside the user's caseload);
+    the task starts once the order is committed."""
     if not user_may_export(user):
         raise ExportNotAllowed
     if kind not in KINDS:
@@ -88,6 +91,7 @@ def export_job_create(
         area_codes=",".join(sorted(area.code for area in areas)),
         date_from=date_from,
         date_to=date_to,
+        reason=reason.strip()[:500],
     )
     transaction.on_commit(lambda: _job_start(job.pk))
     return job
@@ -129,8 +133,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
     def _own_update(job, **fields):  # this run's changes, only while the job is still its own
         _job_update(job, started=started, **fields)
 
-    # The worker acts on behalf of the user who ordered the export (logged as them).
-    context = AccessContext.for_user(job.user)
+    # The worker acts on behalf of the user who ordered the export (logged as them), with the
+    # reason they stated.
+    context = dataclasses.replace(AccessContext.for_user(job.user), reason=job.reason)
     try:
         file_format, delimiter = FORMAT_OF_JOB[job.file_format]
         try:
@@ -152,11 +157,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
         def progress(done: int) -> None:
             _own_update(job, rows_done=done)
 
-        if file_format == "xlsx":
-            run.write(str(partial), on_progress=progress, tmpdir=str(export_dir()))
-        else:
-            with open(partial, "wb") as target:
-                run.write(target, on_progress=progress)
+        # The file is 0600 from its first byte (export_file_open), also for XLSX.
+        with export_file_open(partial) as target:
+            run.write(target, on_progress=progress, tmpdir=str(export_dir()))
         with transaction.atomic():
             current = ExportJob.objects.select_for_update().get(pk=job.pk)
             if current.started_at != started:

@@ -5,13 +5,20 @@ The API streams CSV and JSON straight into the response and writes XLSX to a tem
 first; the browser's jobs (exports.services.jobs) write a file under EXPORT_DIR.
 
 The access log gets, for every export: one EXPORT entry per area the export covers (kind,
-filters, format, identity mode and the export id in the purpose, so each area's coordinator sees
-it), and for a full-identity export also one entry per exported row (the case, intervention or
-mapping with its person), written in batches as the rows are produced: the log holds what was
-actually exported, even when a download is broken off."""
+filters, format, identity mode, export id and any stated reason in the purpose, so each area's
+coordinator sees it), and for a full-identity export also one entry per exported row (the case,
+intervention or mapping with its person), written in batches as the rows are produced: the log
+holds what was actually exported, even when a download is broken off. A row whose person is off
+the exporter's caseload (exported with a stated reason) is logged `outside_caseload`, with the
+reason, so the log review's list of unusual access counts it.
+
+Export files are the user's personal data at rest: the directory is 0700 and every file 0600,
+whatever the process's umask (`export_dir`, `export_file_open`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +40,7 @@ from ..selectors import (
     export_area_ids_for,
     export_count,
     export_mode_for,
+    export_reaches_outside,
     export_rows,
 )
 from ..selectors import rows as row_reading
@@ -42,11 +50,41 @@ from .spec import ExportNotAllowed, ExportSpec, identity_mode_label
 PROGRESS_EVERY = 2000
 
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
 def export_dir() -> Path:
-    """Where export files are written (EXPORT_DIR), created when missing."""
+    """Where export files are written (EXPORT_DIR), created when missing; only the
+    application's own system user may enter it (0700, set again if it was created otherwise)."""
     path = Path(getattr(settings, "EXPORT_DIR", Path(settings.BASE_DIR) / ".data" / "exports"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != DIR_MODE:
+        path.chmod(DIR_MODE)
     return path
+
+
+def export_file_open(path: Path):
+    """A new file at `path` for writing, 0600 from its first byte: created with that mode and
+    set to it exactly, since the umask could only have narrowed it. Never an existing file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(descriptor, FILE_MODE)
+        return os.fdopen(descriptor, "wb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _whole_months(date_from: dt.date | None, date_to: dt.date | None):
+    """A coarsened export's period as whole months: a day's difference between two exports
+    cannot then single out the one person who started on that day."""
+    if date_from is not None:
+        date_from = date_from.replace(day=1)
+    if date_to is not None:
+        following = (date_to.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        date_to = following - dt.timedelta(days=1)
+    return date_from, date_to
 
 
 class ExportRun:
@@ -64,13 +102,19 @@ class ExportRun:
         self.spec = spec
         self.export_id = export_id or spec.export_id or new_export_id()
         self.today = timezone.localdate()
+        date_from, date_to = spec.date_from, spec.date_to
+        if mode != FULL:
+            date_from, date_to = _whole_months(date_from, date_to)
+        self.reason = context.reason.strip()
         self.query = ExportQuery(
             kind=spec.kind,
             mode=mode,
             agency_code=scope_for(user).agency_code if mode == FULL else "",
             area_ids=tuple(area.pk for area in spec.areas) or None,
-            date_from=spec.date_from,
-            date_to=spec.date_to,
+            date_from=date_from,
+            date_to=date_to,
+            outside=export_reaches_outside(user=user, reason=self.reason),
+            order_key=self.export_id,
         )
         self.columns = columns_for(spec.kind, full_identity=self.query.full_identity)
         self.rows_done = 0
@@ -110,12 +154,20 @@ class ExportRun:
         """The rows' values; full-identity rows are logged one entry each, in batches."""
         log_rows = self.query.full_identity
         purpose = f"export {self.spec.kind}, export-id {self.export_id}"
+        outside_purpose = f"{purpose}, utanför ärendebeståndet, skäl: {self.reason}"
         pending: list[tuple] = []
+        outside_ids: set[int] = set()
 
         def flush():
             if pending:
-                log_access_subjects(self.context, action=AccessLog.Action.EXPORT, subjects=pending)
+                log_access_subjects(
+                    self.context,
+                    action=AccessLog.Action.EXPORT,
+                    subjects=pending,
+                    outside_ids=frozenset(outside_ids),
+                )
                 pending.clear()
+                outside_ids.clear()
 
         try:
             for values, subject in export_rows(
@@ -125,13 +177,15 @@ class ExportRun:
                 person_key=PersonKey(self.export_id),
             ):
                 if log_rows:
+                    if subject.outside_caseload:
+                        outside_ids.add(subject.person_id)
                     pending.append(
                         (
                             subject.object_type,
                             subject.object_id,
                             subject.person_id,
                             subject.area_id,
-                            purpose,
+                            outside_purpose if subject.outside_caseload else purpose,
                         )
                     )
                     # One INSERT per chunk read: the log batch is as small as the rows held.

@@ -20,7 +20,7 @@ from samverkan.dates import validate_plausible_date
 from samverkan.services import AccessContext, log_access, require_context
 
 from .. import formats
-from ..selectors import FULL, export_area_ids_for, export_mode_for
+from ..selectors import FULL, REASON_MIN_LENGTH, export_area_ids_for, export_mode_for
 
 # An export id may be continued, and a browser export's file is kept, this long.
 FILE_LIFETIME = dt.timedelta(hours=24)
@@ -151,6 +151,8 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
                 "export_id för att börja en ny export."
             )
         ]
+    if context.reason and len(context.reason.strip()) < REASON_MIN_LENGTH:
+        errors["X-Access-Reason"] = [reason_too_short_message()]
     if errors:
         raise ExportParamsError(errors)
     areas = export_areas_resolve(context=context, codes=data.get("area") or "", kind=kind)
@@ -174,7 +176,7 @@ def export_continuable(*, user, export_id: str) -> bool:
     # The 24 hours count from the export's first file: each continuation is logged too, and
     # counting from the latest would let one key live for ever (a long-lived pseudonym). The
     # mode must be the same: a full-identity file beside its keys would be a lookup table for
-    # a later pseudonymised one.
+    # a later coarsened one.
     first = (
         AccessLog.objects.filter(
             action=AccessLog.Action.EXPORT, object_type="export", object_id=export_id
@@ -192,4 +194,11 @@ def export_continuable(*, user, export_id: str) -> bool:
 def identity_mode_label(mode: str | None) -> str:
     """How the access log's purpose names an export's identity mode (ExportRun.purpose);
     `export_continuable` reads it back, so both take it from here."""
-    return "full identitet" if mode == FULL else "pseudonymiserad"
+    return "full identitet" if mode == FULL else "grovindelad och k-anonym"
+
+
+def reason_too_short_message() -> str:
+    return _(
+        "Skälet för att ta med personer utanför ditt ärendebestånd måste vara minst "
+        "%(length)s tecken."
+    ) % {"length": REASON_MIN_LENGTH}

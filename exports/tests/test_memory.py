@@ -49,9 +49,10 @@ def test_peak_memory_does_not_grow_with_the_rows(
     # given a small chunk, so that both exports span many chunks
     monkeypatch.setattr(rows, "CHUNK_SIZE", 100)
 
-    # when the national analyst exports 400 and then 4 000 rows
+    # when the national analyst exports 600 and then 6 000 rows (a coarsened row is short: the
+    # small file must still span several of the writer's 64 KiB chunks)
     (small_peak, small_bytes), (large_peak, large_bytes) = measure(
-        area, other_area, token_client, analyst, 400, 4000, {"format": file_format}
+        area, other_area, token_client, analyst, 600, 6000, {"format": file_format}
     )
 
     # then ten times the data takes about the same memory

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from accounts.scoping import scope_for
 from accounts.tests.factories import staff
-from exports.selectors import FULL, PSEUDONYMISED, export_area_ids_for, export_mode_for
+from exports.selectors import COARSENED, FULL, export_area_ids_for, export_mode_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_export_modes_and_areas(
     area, fk_officer, coordinator, management, analyst, export_client, outsider
 ):
     assert export_mode_for(fk_officer) == export_mode_for(coordinator) == FULL
-    assert export_mode_for(export_client) == export_mode_for(analyst) == PSEUDONYMISED
+    assert export_mode_for(export_client) == export_mode_for(analyst) == COARSENED
     assert export_mode_for(management) is None
     assert export_area_ids_for(coordinator) == {area.pk}
     assert export_area_ids_for(export_client) == {area.pk}

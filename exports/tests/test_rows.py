@@ -12,7 +12,7 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.tests.factories import InterventionFactory, JointMappingFactory
 from samverkan.services import AccessContext
 
-from .conftest import json_rows
+from .conftest import crowd, json_rows, record_key
 
 pytestmark = pytest.mark.django_db
 
@@ -202,14 +202,23 @@ def test_staff_of_neither_agency_get_no_fk_facts_without_consent(case, coordinat
     assert row["benefit"] is None and row["fk_facts_hidden"] is True
 
 
-def test_a_pseudonymised_export_acts_for_no_agency(case, person, export_client, login):
-    # the export job's profile says FK (accounts.tests.factories.staff), but a pseudonymised
+def coarsened(client, kind="participants", **params):
+    """(rows, response) of a coarsened export."""
+    response = client.get(f"/api/v1/exports/{kind}/", {"format": "json", **params})
+    assert response.status_code == 200
+    return json_rows(response), response
+
+
+def test_a_coarsened_export_acts_for_no_agency(case, person, export_client, login):
+    # the export job's profile says FK (accounts.tests.factories.staff), but a coarsened
     # export leaves FK's facts out unless the person shares, as for staff of neither agency
     assert export_client.staff_profile.agency.code == "FK"
     with_fk_facts(case)
     follow_up_consent(person)
+    crowd(person)
 
-    row = row_of(export(login(export_client)), "case_id", case.pk)
+    rows, response = coarsened(login(export_client))
+    row = row_of(rows, "case_id", record_key(response, "case", case.pk))
     assert row["benefit"] is None and row["fk_facts_hidden"] is True
 
     consent_record(
@@ -219,8 +228,11 @@ def test_a_pseudonymised_export_acts_for_no_agency(case, person, export_client, 
         covers_follow_up=False,
         context=AccessContext.system("test"),
     )
-    row = row_of(export(login(export_client)), "case_id", case.pk)
+    rows, response = coarsened(login(export_client))
+    row = row_of(rows, "case_id", record_key(response, "case", case.pk))
     assert row["benefit"] == "sjukpenning" and row["fk_facts_hidden"] is False
+    # a date leaves only as its month
+    assert row["benefit_end_date"] == "2027-03" and row["sick_leave_start"] == "2025-09"
 
 
 def test_af_staff_get_no_fk_facts_of_a_mapping_without_consent(person, af_officer, login):
@@ -235,43 +247,48 @@ def test_af_staff_get_no_fk_facts_of_a_mapping_without_consent(person, af_office
     assert row["fk_facts_hidden"] is True
 
 
-# --- pseudonymised exports and anonymous participants (SPEC §3) ------------------------------
+# --- coarsened exports and anonymous participants (SPEC §3, §6) ------------------------------
 
 
-def test_a_pseudonymised_row_has_no_names_personnummer_or_birth_date(
+def test_a_coarsened_row_has_no_identity_no_day_and_no_birth_year(
     case, person, export_client, login
 ):
     follow_up_consent(person)
+    crowd(person)
     Situation.objects.create(case=case, moment="start", employer_orgnr="5566778899")
 
-    row = row_of(export(login(export_client)), "case_id", case.pk)
+    rows, response = coarsened(login(export_client))
+    row = row_of(rows, "case_id", record_key(response, "case", case.pk))
 
     assert not {"personnummer", "first_name", "last_name", "birth_date"} & set(row)
-    assert "start_employer_orgnr" not in row
-    assert row["birth_year"] == person.birth_date.year
-    assert len(row["person_key"]) == 20
-    assert row["anonymous"] is False
+    assert not {"birth_year", "age_at_start", "start_employer_orgnr"} & set(row)
+    assert row["age_band"] in {"18_24", "25_34", "35_44", "45_54", "55_64", "65_plus"}
+    assert row["start_date"] == f"{case.start_date:%Y-%m}"
+    assert row["referral_date"] == f"{case.referral_date:%Y-%m}"
+    assert len(row["person_key"]) == 20 and len(row["case_id"]) == 20
+    assert str(case.pk) != row["case_id"]
+    assert row["anonymous"] is False and row["generalised"] == 0
     assert row["education_level"] == "okand"
 
 
-def test_an_anonymous_participant_shows_only_birth_year_sex_and_area(
+def test_an_anonymous_participant_shows_only_age_band_sex_and_area(
     case, person, export_client, login
 ):
     # given a person without consent to follow-up registration (SPEC §3: anonymous; outside the
-    # officers' own pages only year of birth, sex and area show)
+    # officers' own pages only age, sex and area show), among four more of the same kind
     person.born_abroad = True
     person.save()
+    for other in crowd(person):
+        other.consents.all().delete()
 
-    rows = export(login(export_client))
+    rows, _response = coarsened(login(export_client))
 
-    [row] = [row for row in rows if row["anonymous"]]
-    assert (row["birth_year"], row["sex"], row["area_code"]) == (
-        person.birth_date.year,
-        person.sex,
-        "sdt",
-    )
-    shown = {key for key, value in row.items() if value is not None}
-    assert shown == {"birth_year", "sex", "area_code", "anonymous"}
+    assert len(rows) == 5
+    for row in rows:
+        assert row["anonymous"] is True
+        assert (row["sex"], row["area_code"]) == (person.sex, "sdt")
+        shown = {key for key, value in row.items() if value is not None}
+        assert shown == {"age_band", "sex", "area_code", "anonymous", "generalised"}
 
 
 def test_protected_identity_makes_a_participant_anonymous_despite_consent(
@@ -280,10 +297,23 @@ def test_protected_identity_makes_a_participant_anonymous_despite_consent(
     follow_up_consent(person)
     person.protected_identity = True
     person.save()
+    for other in crowd(person):
+        other.protected_identity = True
+        other.save()
 
-    [row] = export(login(export_client))
+    rows, _response = coarsened(login(export_client))
 
-    assert row["anonymous"] is True and row["person_key"] is None and row["case_id"] is None
+    assert len(rows) == 5
+    for row in rows:
+        assert row["anonymous"] is True and row["person_key"] is None and row["case_id"] is None
+
+
+def test_a_lone_anonymous_participant_is_not_exported_to_a_coarsened_role(
+    case, person, export_client, login
+):
+    # one person alone in the area: no combination holds five, so the row is withheld
+    rows, _response = coarsened(login(export_client))
+    assert rows == []
 
 
 def test_officers_see_anonymous_participants_in_full(case, person, coordinator, login):
@@ -295,35 +325,45 @@ def test_officers_see_anonymous_participants_in_full(case, person, coordinator, 
 def test_the_person_key_is_stable_within_an_export_and_new_in_the_next(
     person, export_client, login
 ):
-    # given a person with two cases (one closed), who consents to follow-up
+    # given a person with two cases (one closed), who consents to follow-up, among others
     follow_up_consent(person)
     CaseFactory(person=person, phase=Case.Phase.CLOSED, start_date=dt.date(2024, 1, 8))
-    CaseFactory(person=person)
+    case = CaseFactory(person=person)
+    for other in crowd(person):
+        CaseFactory(person=other, phase=Case.Phase.CLOSED, start_date=dt.date(2024, 1, 8))
     client = login(export_client)
 
-    first = export(client)
-    second = export(client)
+    first, first_response = coarsened(client)
+    second, second_response = coarsened(client)
 
-    assert len({row["person_key"] for row in first}) == 1
-    assert len({row["person_key"] for row in second}) == 1
-    assert first[0]["person_key"] != second[0]["person_key"]
+    key = row_of(first, "case_id", record_key(first_response, "case", case.pk))["person_key"]
+    assert len([row for row in first if row["person_key"] == key]) == 2
+    again = row_of(second, "case_id", record_key(second_response, "case", case.pk))["person_key"]
+    assert len([row for row in second if row["person_key"] == again]) == 2
+    assert key != again
 
 
 def test_another_file_of_the_same_export_keeps_the_person_keys(person, export_client, login):
     follow_up_consent(person)
     case = CaseFactory(person=person)
-    InterventionFactory(case=case, start_date=TODAY - dt.timedelta(days=3))
+    intervention = InterventionFactory(case=case, start_date=TODAY - dt.timedelta(days=3))
+    for other in crowd(person):
+        InterventionFactory(case=other.cases.get(), start_date=TODAY - dt.timedelta(days=3))
     client = login(export_client)
 
-    participants = client.get("/api/v1/exports/participants/", {"format": "json"})
-    export_id = participants["X-Export-Id"]
-    [participant] = json_rows(participants)
-    [intervention] = export(client, "interventions", export_id=export_id)
-    [other] = export(client, "interventions")
+    participants, response = coarsened(client)
+    export_id = response["X-Export-Id"]
+    participant = row_of(participants, "case_id", record_key(response, "case", case.pk))
+    interventions, _ = coarsened(client, "interventions", export_id=export_id)
+    row = row_of(
+        interventions, "intervention_id", record_key(response, "intervention", intervention.pk)
+    )
+    others, other_response = coarsened(client, "interventions")
 
-    assert intervention["person_key"] == participant["person_key"]
-    assert intervention["case_id"] == participant["case_id"]
-    assert other["person_key"] != participant["person_key"]
+    assert row["person_key"] == participant["person_key"]
+    assert row["case_id"] == participant["case_id"]
+    assert participant["person_key"] not in {other["person_key"] for other in others}
+    assert row["intervention_id"] not in {other["intervention_id"] for other in others}
 
 
 def test_someone_elses_export_id_is_refused(person, export_client, coordinator, login):

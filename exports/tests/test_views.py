@@ -3,7 +3,9 @@ job page follows its progress through a JSON status view and a static script, th
 downloads the file; other users' jobs are 404; files go after 24 hours."""
 
 import datetime as dt
+import os
 import re
+import stat
 
 import pytest
 from django.urls import reverse
@@ -11,13 +13,16 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AccessLog
+from cases.models import Case
 from exports import services
 from exports.models import ExportJob
+from exports.pseudonyms import PersonKey
 from exports.services import jobs, run
 from exports.tasks import export_files_purge, export_job_run
 from samverkan.services import AccessContext
 
-from .conftest import body, csv_rows, ids, xlsx_rows
+from .conftest import body, crowd, csv_rows, ids, quasi_identifier_classes, xlsx_rows
+from .test_rows import follow_up_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +52,10 @@ def test_the_page_offers_the_kinds_areas_and_formats(coordinator, login):
     assert '<label for="id_area">' in page and '<label for="id_date_from">' in page
 
 
-def test_the_page_tells_a_pseudonymising_role_what_it_gets(analyst, login):
+def test_the_page_tells_a_role_without_case_access_what_it_gets(analyst, login):
     page = login(analyst).get(reverse("exports:start")).content.decode()
-    assert "pseudonymiserad" in page
+    assert "inga personuppgifter på radnivå" in page
+    assert 'name="reason"' not in page
 
 
 @pytest.mark.parametrize("who", ["management"])
@@ -100,21 +106,30 @@ def test_the_whole_flow_order_progress_download(
     ).count() == len(population["area"])
 
 
-def test_an_xlsx_job_for_the_national_analyst_is_pseudonymised(
+def test_an_xlsx_job_for_the_national_analyst_is_coarsened(
     population, analyst, login, django_capture_on_commit_callbacks
 ):
+    cases = population["area"] + population["other_area"]
+    follow_up_consent(cases[0].person)
+    for case in cases:
+        crowd(case.person, start_date=case.start_date)
     client = login(analyst)
     job = order(client, django_capture_on_commit_callbacks, file_format="xlsx")
 
     rows = xlsx_rows(client.get(reverse("exports:download", args=[job.pk])))
 
-    # every case of both areas, the anonymous participants' rows without their ids (SPEC §3)
+    # every case of both areas, each among five alike, the anonymous participants' rows without
+    # their keys (SPEC §3), and no day, birth year or id of Samverkan's
     today = dt.date.today()
-    cases = population["area"] + population["other_area"]
-    named = {case.pk for case in cases if not case.person.is_anonymous_on(today)}
+    cases = list(Case.objects.select_related("person"))
+    named = [case for case in cases if not case.person.is_anonymous_on(today)]
+    assert named and len(named) < len(cases)
     assert len(rows) == len(cases)
-    assert ids([row for row in rows if row["case_id"] not in ("", None)]) == named
-    assert "personnummer" not in rows[0]
+    keys = {row["case_id"] for row in rows if row["case_id"] not in ("", None)}
+    assert len(keys) == len(rows) - (len(cases) - len(named))
+    assert {PersonKey(job.export_id)(f"case:{case.pk}") for case in named} <= keys
+    assert "personnummer" not in rows[0] and "birth_year" not in rows[0]
+    assert min(len(people) for people in quasi_identifier_classes(rows).values()) >= 5
 
 
 def test_progress_is_saved_while_the_task_runs(
@@ -220,6 +235,8 @@ def test_a_second_file_of_the_same_export_has_the_same_person_keys(
         context=AccessContext.system("test"),
     )
     InterventionFactory(case=case, start_date=dt.date.today())
+    for other in crowd(person):
+        InterventionFactory(case=other.cases.get(), start_date=dt.date.today())
     client = login(analyst)
     first = order(client, django_capture_on_commit_callbacks)
     second = order(
@@ -228,11 +245,14 @@ def test_a_second_file_of_the_same_export_has_the_same_person_keys(
     third = order(client, django_capture_on_commit_callbacks, kind="interventions")
 
     def key(job):
-        [row] = csv_rows(client.get(reverse("exports:download", args=[job.pk])))
-        return row["person_key"]
+        # the person's row, found by the key this export gives their case
+        case_key = PersonKey(job.export_id)(f"case:{case.pk}")
+        rows = csv_rows(client.get(reverse("exports:download", args=[job.pk])))
+        return {row["person_key"] for row in rows if row["case_id"] == case_key}
 
     assert second.export_id == first.export_id != third.export_id
-    assert key(first) == key(second) != key(third)
+    assert key(first) == key(second)
+    assert len(key(first)) == 1 and not key(third) & key(first)
 
 
 def test_a_job_is_run_once_even_if_the_task_comes_twice(
@@ -306,3 +326,25 @@ def test_the_progress_script_is_served_and_only_polls_the_status(client, db):
     assert "dataset.statusUrl" in script and "fetch(" in script
     assert "innerHTML" not in script and "eval(" not in script
     assert body(client.get("/static/exports/export-progress.js")).startswith(b"//")
+
+
+@pytest.mark.parametrize("file_format", ["csv_semicolon", "xlsx", "json"])
+def test_export_files_are_0600_in_a_0700_directory(
+    population, coordinator, login, django_capture_on_commit_callbacks, export_dir, file_format
+):
+    # given a directory left open by someone and the most permissive umask: the modes must not
+    # depend on either
+    export_dir.mkdir(mode=0o755)
+    os.chmod(export_dir, 0o755)
+    previous = os.umask(0)
+    try:
+        job = order(login(coordinator), django_capture_on_commit_callbacks, file_format=file_format)
+    finally:
+        os.umask(previous)
+
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
+    assert stat.S_IMODE(os.stat(export_dir).st_mode) == 0o700
+    files = list(export_dir.iterdir())
+    assert files == [services.export_job_path(job)]
+    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
