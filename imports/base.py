@@ -1,17 +1,20 @@
-"""The shape every import kind shares (SPEC §6): read the file, load what the rows refer to with
-one query per table, check every row, reject the whole file if any row is bad, otherwise write
-the new rows with bulk inserts and log who imported what.
+"""The shape every import kind shares (SPEC §6): read the file as a stream, batch by batch load
+what the rows refer to with one query per table, check the rows, write the new ones with bulk
+inserts while no row is rejected, and log who imported what; one rejected row anywhere rejects
+the whole file (the caller's transaction takes back what was written).
 
 A kind (imports/kinds/) says which columns it has, how one row is checked into a `Planned`
 record (new, or already stored), what must hold between rows, and how new records are written.
-The number of queries does not depend on the number of rows."""
+The number of queries depends on the number of batches, not on the rows; the memory on the
+batch size, not on the file (ADR 0019)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from django.utils.translation import gettext as _
 
@@ -21,10 +24,16 @@ from cases.models import Person
 from samverkan.services import AccessContext, log_access_subjects
 
 from .cells import CellError, IdentityCache
+from .ledger import Entry, Ledger, fingerprint
 from .reading import Row
-from .results import ImportRejected, ImportResult, RowError
+from .results import ImportRejected, ImportResult, RowErrorList
 
-PROGRESS_EVERY = 1000
+# Rows checked (and written) together: what one batch holds is all the memory an import
+# needs for its rows, and its lookups are one query per table (imports/tests/test_queries.py).
+BATCH_ROWS = 5000
+# People of other areas a rejected import logs (SPEC §7); a file of nothing else is refused
+# whole anyway.
+MAX_REFUSED_LOGGED = 10_000
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,16 @@ class Importer:
         self.persons: dict[str, dict] = {}
         # (person id, area id) of people of other areas a row was about: a rejected import logs
         # them, so that area's coordinator sees the attempt (SPEC §7).
-        self.refused_persons: list[tuple[int, int]] = []
+        self.refused_persons: set[tuple[int, int]] = set()
 
     # --- what a kind provides -----------------------------------------------------------------
 
+    def prepare(self) -> None:
+        """Fetch what every row may refer to (areas, code lists), once per import."""
+
     def load(self, rows: list[Row]) -> None:
-        """Fetch what the rows refer to, once."""
+        """Fetch what one batch's rows refer to (people, their stored records), once per
+        batch."""
 
     def check_row(self, row: Row, problems: Problems) -> Planned | None:  # pragma: no cover
         raise NotImplementedError
@@ -130,6 +143,10 @@ class Importer:
             )
         }
 
+    def refuse(self, person: dict) -> None:
+        if len(self.refused_persons) < MAX_REFUSED_LOGGED:
+            self.refused_persons.add((person["id"], person["area_id"]))
+
     def person_of(self, row: Row, problems: Problems) -> dict | None:
         """The stored person the row is about, in the importer's areas. A person of another
         area reads as not registered, so the message tells nothing about other areas."""
@@ -138,7 +155,7 @@ class Importer:
             return None
         person = self.persons.get(identity.number)
         if person is not None and not self.actor.may_use(person["area_id"]):
-            self.refused_persons.append((person["id"], person["area_id"]))
+            self.refuse(person)
         if person is None or not self.actor.may_use(person["area_id"]):
             problems.add(
                 "personnummer",
@@ -205,19 +222,72 @@ class Importer:
 
     # --- the run ------------------------------------------------------------------------------
 
-    def _report(self, done: int, total: int) -> None:
+    def _report(self, checked: int, total: int | None, written: int) -> None:
         if self.progress is not None:
-            self.progress(done, total)
+            self.progress(checked, total, written)
 
-    def run_rows(self, rows: list[Row]) -> ImportResult:
-        self.load(rows)
+    def run(self, rows: Iterable[Row], *, expected: int | None = None) -> ImportResult:
+        """Check every row and write the new ones, one batch at a time (README "Import",
+        "Memory"): a batch is checked against what is stored, then, as long as no row so far
+        was rejected, written. Rows of a later batch are checked against the earlier batches
+        as stored, and the ledger finds lines and keys repeated across batches. Any rejected
+        row, here or in the ledger at the end, raises ImportRejected: the caller's transaction
+        then takes back every batch written (all or nothing)."""
+        self.prepare()
+        ledger = Ledger()
+        errors = RowErrorList()
+        checked = created = existing = 0
+        areas: set[int] = set()
+        for batch in batched(rows, BATCH_ROWS):
+            self.identities = IdentityCache()
+            self.load(batch)
+            batch_errors, items, entries = self._check_batch(batch)
+            for entry_index, entry in enumerate(entries):
+                if entry.line in batch_errors and not entry.bad:
+                    entries[entry_index] = replace(entry, bad=True)
+            ledger.add(entries)
+            for line in sorted(batch_errors):
+                errors.add(line, batch_errors[line])
+            checked += len(batch)
+            if not errors:
+                new = [item for item in items if not item.existing]
+                subjects = self.write(new) if new else []
+                if subjects:
+                    log_access_subjects(
+                        self.actor.context, action=AccessLog.Action.CREATE, subjects=subjects
+                    )
+                created += len(new)
+                existing += len(items) - len(new)
+                areas |= {item.area_id for item in items}
+            self._report(checked, expected, created)
+        for repeat in ledger.repeats():
+            message = (
+                _("Raden är en dubblett av rad %(n)d.") % {"n": repeat.first}
+                if repeat.whole_line
+                else _("Samma %(key)s som rad %(n)d.") % {"key": self.key_label, "n": repeat.first}
+            )
+            errors.add(repeat.line, [("", message)], new=not repeat.bad)
+        if errors:
+            raise ImportRejected(
+                kind=self.kind,
+                rows=errors.rows(),
+                total_rows=checked,
+                rejected_count=errors.count,
+            )
+        self.log_summary(areas=areas, new=created, total=checked)
+        return ImportResult(kind=self.kind, rows=checked, created=created, existing=existing)
+
+    def _check_batch(self, batch: list[Row]):
+        """The rows of one batch checked: their problems by line, the planned records, and the
+        ledger's entries."""
         errors: dict[int, list] = {}
         items: list[Planned] = []
+        entries: list[Entry] = []
         first_line: dict[tuple, int] = {}
         first_key: dict[tuple, int] = {}
-        total = len(rows)
-        for done, row in enumerate(rows, start=1):
+        for row in batch:
             problems = Problems()
+            key = None
             if row.problem:
                 problems.add("", row.problem)
             elif row.raw in first_line:
@@ -236,45 +306,42 @@ class Importer:
                         )
                     else:
                         first_key[item.key] = row.line
+                        key = fingerprint(item.key)
                         items.append(item)
+                entries.append(Entry(row.line, fingerprint(row.raw), key, bool(problems)))
             if problems:
                 errors[row.line] = list(problems)
-            if done % PROGRESS_EVERY == 0 or done == total:
-                self._report(done, total)
 
         def add(line: int, column: str, message: str) -> None:
             errors.setdefault(line, []).append((column, message))
 
         self.check_together(items, add)
-        if errors:
-            raise ImportRejected(
-                kind=self.kind,
-                rows=[RowError(line, errors[line]) for line in sorted(errors)],
-                total_rows=total,
-            )
-        new = [item for item in items if not item.existing]
-        subjects = self.write(new) if new else []
-        self.log(subjects, areas={item.area_id for item in items}, new=len(new), total=total)
-        return ImportResult(kind=self.kind, rows=total, created=len(new), existing=total - len(new))
+        return errors, items, entries
 
-    def log(self, subjects: list[tuple], *, areas: set[int], new: int, total: int) -> None:
-        """Who imported what (SPEC §7): one entry per record or person written, and one
-        summary per area the file's rows belong to, so each area's coordinator sees the import
-        (also one that found everything already there)."""
+    def log_summary(self, *, areas: set[int], new: int, total: int) -> None:
+        """Who imported what (SPEC §7), besides the entries of each batch's records or people
+        written (one per person and batch, `write`): one summary per area the file's rows
+        belong to, so each area's coordinator sees the import (also one that found everything
+        already there)."""
         # The log is kept in Swedish whatever the user's language, like every other entry.
         detail = f"{total} rader, {new} nya, {total - new} fanns redan"
         summary = [
             ("import", self.kind, None, area_id, self.purpose(detail)) for area_id in sorted(areas)
         ]
-        log_access_subjects(
-            self.actor.context, action=AccessLog.Action.CREATE, subjects=[*subjects, *summary]
-        )
+        log_access_subjects(self.actor.context, action=AccessLog.Action.CREATE, subjects=summary)
+
+
+def batched(rows: Iterable, size: int):
+    """Lists of `size` items (the last one shorter) taken from `rows` as it is read."""
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
 
 
 def subjects_per_person(written, *, object_type: str, describe) -> list[tuple]:
     """Access-log subjects grouped by person from (person_id, area_id, record id): one entry per
     person with the records written for them (the record's id when there is only one), so a
-    100 000-row file logs each person once."""
+    batch logs each person once (and a file listing a person's rows together, about once)."""
     by_person: dict[tuple, list] = defaultdict(list)
     for person_id, area_id, pk in written:
         by_person[(person_id, area_id)].append(pk)

@@ -6,15 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.forms import BLANK_LABEL
 
+from .models import KIND_CHOICES
 from .reading import MAX_FILE_BYTES
 from .services import import_areas_for
-
-KIND_CHOICES = [
-    ("persons", _("Personer (persons)")),
-    ("cases", _("Ärenden (cases)")),
-    ("status", _("AF-status (status)")),
-    ("mappings", _("Gemensamma kartläggningar (mappings)")),
-]
 
 
 class ImportForm(forms.Form):

@@ -1,12 +1,18 @@
 """Reading an import file (SPEC §6): UTF-8 (a byte-order mark is accepted), `;`-separated, one
 header row with exactly the documented columns. Anything that makes the file as a whole unusable
-is a file-level error (ImportRejected with `file_error`); a bad row is reported with its line."""
+is a file-level error (ImportRejected with `file_error`); a bad row is reported with its line.
+
+The file is read as a stream (a binary file: the upload Django keeps on disk, the saved copy
+under IMPORT_DIR, a file on the command line): rows come one at a time, so memory does not grow
+with the file (README "Import", "Memory")."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +22,9 @@ from .results import ImportRejected
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # No documented column is anywhere near this long; a longer line is not an import row.
 MAX_LINE_CHARS = 4000
+# A physical line longer than this is not text meant for import (and is never read whole).
+MAX_PHYSICAL_LINE = 64 * 1024
+READ_BLOCK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -28,23 +37,6 @@ class Row:
 
 def _reject(kind: str, message: str):
     raise ImportRejected(kind=kind, file_error=message)
-
-
-def decode(kind: str, data: bytes) -> str:
-    if not data or not data.strip():
-        _reject(kind, _("Filen är tom."))
-    if len(data) > MAX_FILE_BYTES:
-        _reject(
-            kind,
-            _("Filen är större än %(mb)d MB; dela upp den.") % {"mb": MAX_FILE_BYTES // 2**20},
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _reject(kind, _("Filen är inte en textfil i teckenkodningen UTF-8."))
-    if "\x00" in text:
-        _reject(kind, _("Filen innehåller binära tecken och är inte en textfil."))
-    return text
 
 
 def _check_header(kind: str, header: list[str], columns: tuple[str, ...]) -> list[str]:
@@ -79,54 +71,104 @@ def _check_header(kind: str, header: list[str], columns: tuple[str, ...]) -> lis
     return names
 
 
-def read_rows(kind: str, data: bytes, columns: tuple[str, ...]) -> list[Row]:
-    """The data rows of the file; completely empty lines are skipped."""
-    text = decode(kind, data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
-    rows: list[Row] = []
+def file_size(source: BinaryIO) -> int:
+    """The size of a seekable binary file, read from its end (the read position is kept)."""
+    here = source.tell()
+    size = source.seek(0, io.SEEK_END)
+    source.seek(here)
+    return size
+
+
+def count_lines(source: BinaryIO) -> int:
+    """The file's line count, read in blocks (for the progress bar only: a quoted field may span
+    lines, and blank lines are skipped)."""
+    here = source.tell()
+    lines = 0
+    last = b"\n"
+    while block := source.read(READ_BLOCK):
+        lines += block.count(b"\n")
+        last = block[-1:]
+    source.seek(here)
+    return lines + (last != b"\n")
+
+
+def _physical_lines(kind: str, text: io.TextIOBase):
+    """The file's lines, one at a time and each of bounded length, so neither a line without
+    an end nor a binary file is ever held whole."""
+    number = 0
+    while True:
+        try:
+            line = text.readline(MAX_PHYSICAL_LINE)
+        except UnicodeDecodeError:
+            _reject(kind, _("Filen är inte en textfil i teckenkodningen UTF-8."))
+        if not line:
+            return
+        number += 1
+        if "\x00" in line:
+            _reject(kind, _("Filen innehåller binära tecken och är inte en textfil."))
+        if len(line) >= MAX_PHYSICAL_LINE and not line.endswith("\n"):
+            _reject(
+                kind,
+                _("Rad %(line)d är längre än %(n)d tecken och kan inte vara en importrad.")
+                % {"line": number, "n": MAX_PHYSICAL_LINE},
+            )
+        yield line
+
+
+def read_rows(kind: str, source: BinaryIO, columns: tuple[str, ...]) -> Iterator[Row]:
+    """The data rows of the file, one at a time as they are read (completely empty lines are
+    skipped). A file-level problem raises ImportRejected when it is reached, possibly after
+    rows were yielded: the caller's transaction makes that all or nothing (SPEC §6)."""
+    size = file_size(source)
+    if size > MAX_FILE_BYTES:
+        _reject(
+            kind,
+            _("Filen är större än %(mb)d MB; dela upp den.") % {"mb": MAX_FILE_BYTES // 2**20},
+        )
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    try:
+        yield from _rows(kind, text, columns)
+    finally:
+        # The wrapper would close the caller's file when collected.
+        text.detach()
+
+
+def _rows(kind: str, text: io.TextIOWrapper, columns: tuple[str, ...]) -> Iterator[Row]:
+    reader = csv.reader(_physical_lines(kind, text), delimiter=";", quotechar='"', strict=True)
     names: list[str] | None = None
     line = 1
+    seen = 0
     try:
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
+        for record in reader:
             start, line = line, reader.line_num + 1
-            if names is None:
-                if not any(cell.strip() for cell in record):
-                    continue
-                names = _check_header(kind, record, columns)
-                continue
             if not any(cell.strip() for cell in record):
                 continue
+            if names is None:
+                names = _check_header(kind, record, columns)
+                continue
+            seen += 1
             if sum(len(cell) for cell in record) > MAX_LINE_CHARS:
-                rows.append(
-                    Row(
-                        start,
-                        {},
-                        (),
-                        _("Raden är för lång (över %(n)d tecken).") % {"n": MAX_LINE_CHARS},
-                    )
+                yield Row(
+                    start,
+                    {},
+                    (),
+                    _("Raden är för lång (över %(n)d tecken).") % {"n": MAX_LINE_CHARS},
                 )
                 continue
-            raw = tuple(record)
             if len(record) != len(names):
-                rows.append(
-                    Row(
-                        start,
-                        {},
-                        raw,
-                        _(
-                            "Raden har %(got)d fält men rubrikraden har %(want)d. Fälten ska "
-                            "skiljas med semikolon (;)."
-                        )
-                        % {"got": len(record), "want": len(names)},
+                yield Row(
+                    start,
+                    {},
+                    tuple(record),
+                    _(
+                        "Raden har %(got)d fält men rubrikraden har %(want)d. Fälten ska "
+                        "skiljas med semikolon (;)."
                     )
+                    % {"got": len(record), "want": len(names)},
                 )
                 continue
             cells = {name: cell.strip() for name, cell in zip(names, record, strict=True)}
-            rows.append(Row(start, cells, tuple(cell.strip() for cell in record)))
+            yield Row(start, cells, tuple(cell.strip() for cell in record))
     except csv.Error as exc:
         _reject(
             kind,
@@ -135,6 +177,5 @@ def read_rows(kind: str, data: bytes, columns: tuple[str, ...]) -> list[Row]:
         )
     if names is None:
         _reject(kind, _("Filen är tom."))
-    if not rows:
+    if not seen:
         _reject(kind, _("Filen har bara en rubrikrad och inga rader att importera."))
-    return rows

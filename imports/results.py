@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+# The rejected rows an import keeps with their reasons (the page, the API and the command list
+# them); beyond this they are only counted.
+KEPT_REJECTED_ROWS = 1000
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -59,16 +63,64 @@ class RowError:
         }
 
 
+class RowErrorList:
+    """The rejected rows of one file: every one counted, the first `keep` of them (by line)
+    kept with their problems, so a file of a million bad rows costs no more memory than one of
+    a thousand. Every listing (page, API, command) shows at most this many; the count is exact."""
+
+    def __init__(self, keep: int = KEPT_REJECTED_ROWS):
+        self.keep = keep
+        self.count = 0
+        self._kept: dict[int, list[tuple[str, str]]] = {}
+        self._highest = 0
+
+    def add(self, line: int, problems, *, new: bool = True) -> None:
+        """The problems of `line`; `new` is False for a line counted already (a later check
+        adding to its problems)."""
+        if new:
+            self.count += 1
+        if line in self._kept:
+            self._kept[line].extend(problems)
+            return
+        if len(self._kept) >= self.keep:
+            if line > self._highest:
+                return
+            del self._kept[self._highest]
+        self._kept[line] = list(problems)
+        self._highest = max(self._kept)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def rows(self) -> list[RowError]:
+        return [RowError(line, self._kept[line]) for line in sorted(self._kept)]
+
+
 class ImportRejected(Exception):
     """Nothing was written: the file as a whole is unusable (`file_error`), or some rows are
-    (`rows`, one RowError per rejected row, in line order)."""
+    (`rows`, one RowError per rejected row listed, in line order; `rejected_count` of them in
+    all, more than listed when the file has more than KEPT_REJECTED_ROWS)."""
 
-    def __init__(self, *, kind: str, file_error: str = "", rows=(), total_rows: int = 0):
+    def __init__(
+        self,
+        *,
+        kind: str,
+        file_error: str = "",
+        rows=(),
+        total_rows: int = 0,
+        rejected_count: int | None = None,
+    ):
         self.kind = kind
         self.file_error = file_error
         self.rows: list[RowError] = list(rows)
         self.total_rows = total_rows
-        super().__init__(file_error or f"{len(self.rows)} rejected rows")
+        self.rejected_count = len(self.rows) if rejected_count is None else rejected_count
+        super().__init__(file_error or f"{self.rejected_count} rejected rows")
+
+    @property
+    def hidden_count(self) -> int:
+        """Rejected rows counted but not listed."""
+        return max(0, self.rejected_count - len(self.rows))
 
     @property
     def summary(self) -> str:
@@ -77,7 +129,7 @@ class ImportRejected(Exception):
         return _(
             "%(bad)d av %(total)d rader avvisades. Inget är sparat: rätta raderna och "
             "importera hela filen igen."
-        ) % {"bad": len(self.rows), "total": self.total_rows}
+        ) % {"bad": self.rejected_count, "total": self.total_rows}
 
     def as_dict(self, *, limit: int | None = None) -> dict:
         rows = self.rows if limit is None else self.rows[:limit]
@@ -86,6 +138,6 @@ class ImportRejected(Exception):
             "detail": self.summary,
             "file_error": self.file_error,
             "rows": self.total_rows,
-            "rejected_count": len(self.rows),
+            "rejected_count": self.rejected_count,
             "rejected": [row.as_dict() for row in rows],
         }

@@ -1,11 +1,14 @@
 """The one way in for every import (SPEC §6): the command, the upload page and the API all call
-`import_file`. It checks who may import, reads and checks the whole file, and writes it in one
-transaction or not at all."""
+`import_file` (the page and the API through an import job, imports.jobs). It checks who may
+import, reads and checks the whole file as a stream, and writes it in one transaction or not at
+all."""
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import replace
+from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -19,7 +22,7 @@ from samverkan.services import AccessContext, log_access_subjects, require_conte
 
 from .base import Actor
 from .kinds import IMPORTERS
-from .reading import read_rows
+from .reading import count_lines, read_rows
 from .results import ImportRejected, ImportResult
 
 logger = logging.getLogger(__name__)
@@ -72,17 +75,25 @@ def _persons_area(kind: str, actor: Actor, area):
 def import_file(
     *,
     kind: str,
-    data: bytes,
     context: AccessContext,
+    data: bytes | None = None,
+    source: BinaryIO | None = None,
     area=None,
     filename: str = "",
     today=None,
     progress=None,
 ) -> ImportResult:
-    """Import one file of `kind`. Raises ImportRejected (nothing written) with the file-level
-    reason or one RowError per bad row, PermissionDenied for a user who may not import."""
+    """Import one file of `kind`, given as `source` (a seekable binary file, read as a stream)
+    or as `data` (bytes, for small files and tests). Raises ImportRejected (nothing written)
+    with the file-level reason or the rejected rows, PermissionDenied for a user who may not
+    import. `progress(checked, total, written)` is called after each batch; `total` is the
+    file's line count less the header, an estimate until the end."""
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
+    if (data is None) == (source is None):
+        raise TypeError("import_file takes either data or source")
+    if source is None:
+        source = io.BytesIO(data)
     actor = _actor(context)
     importer = IMPORTERS[kind](
         actor=actor,
@@ -92,11 +103,12 @@ def import_file(
         progress=progress,
     )
     try:
-        rows = read_rows(kind, data, importer.columns)
+        rows = read_rows(kind, source, importer.columns)
+        expected = max(0, count_lines(source) - 1) if progress is not None else None
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
-            result = importer.run_rows(rows)
+            result = importer.run(rows, expected=expected)
     except ImportRejected as rejected:
         logger.info("import %s av %s avvisad: %s", kind, actor.username or "?", rejected.summary)
         _log_rejected(importer, rejected)
@@ -128,7 +140,7 @@ def _log_rejected(importer, rejected: ImportRejected) -> None:
     one for each person of another area a row was about, against that person and area, so
     that area's coordinator sees who tried. Outside the failed transaction, so it stays."""
     actor = importer.actor
-    rows = len(rejected.rows) if not rejected.file_error else 0
+    rows = rejected.rejected_count if not rejected.file_error else 0
     detail = "filen avvisad" if rejected.file_error else f"{rows} rader avvisade"
     subjects = [("import", importer.kind, None, None, f"import {importer.kind}: {detail}")]
     subjects += [

@@ -6,4 +6,6 @@ app_name = "imports"
 
 urlpatterns = [
     path("import/", views.upload, name="upload"),
+    path("import/<int:pk>/", views.job, name="job"),
+    path("import/<int:pk>/status/", views.job_status_json, name="job_status"),
 ]

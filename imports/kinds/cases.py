@@ -61,8 +61,10 @@ class CasesImport(Importer):
     key_label = gettext_lazy("person och första dag (referral_date, annars start_date)")
     object_type = "case"
 
-    def load(self, rows):
+    def prepare(self):
         self.load_areas()
+
+    def load(self, rows):
         self.load_persons(rows)
         self.stored: dict[int, list[dict]] = defaultdict(list)
         person_ids = [p["id"] for p in self.persons.values()]

@@ -50,8 +50,10 @@ class MappingsImport(Importer):
     key_label = gettext_lazy("person och datum")
     object_type = "jointmapping"
 
-    def load(self, rows):
+    def prepare(self):
         self.load_areas()
+
+    def load(self, rows):
         self.load_persons(rows)
         person_ids = [p["id"] for p in self.persons.values()]
         self.stored: dict[int, list[dict]] = defaultdict(list)

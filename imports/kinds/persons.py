@@ -78,7 +78,7 @@ class PersonsImport(Importer):
         if stored is not None:
             if stored["area_id"] != self.area.pk:
                 # The same answer as the registration form: nothing about which area.
-                self.refused_persons.append((stored["id"], stored["area_id"]))
+                self.refuse(stored)
                 problems.add("personnummer", _("Personen finns redan registrerad."))
                 return None
             differing = self.differing(stored, values, COMPARED)

@@ -23,10 +23,12 @@ class StatusImport(Importer):
     key_label = gettext_lazy("personnummer och datum")
     object_type = "statusentry"
 
-    def load(self, rows):
-        self.load_persons(rows)
+    def prepare(self):
         self.codes = {c.code: c for c in StatusCode.objects.all()}
         self.active_codes = ", ".join(sorted(c for c, obj in self.codes.items() if obj.is_active))
+
+    def load(self, rows):
+        self.load_persons(rows)
         person_ids = [p["id"] for p in self.persons.values()]
         self.stored = {
             (person_id, day): code_id

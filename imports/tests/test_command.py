@@ -123,3 +123,15 @@ def test_a_missing_file_and_unknown_options_are_clear_errors(tmp_path, area):
         run("persons", write(tmp_path, "p.csv", PERSONS), "--user", "ingen")
     with pytest.raises(CommandError, match="invalid choice"):
         run("people", write(tmp_path, "p.csv", PERSONS))
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_counts_the_rest(tmp_path, area):
+    path = write(tmp_path, "status.csv", csv_file("status", *(["x;2021-03-01;other"] * 1005)))
+
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "status", path, stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert "1005 av 1005 rader avvisades." in lines[0]
+    assert sum(line.startswith("rad ") for line in lines) == 1000
+    assert lines[-1] == "… och 5 rader till med fel."

@@ -79,9 +79,10 @@ def test_a_status_import_takes_the_same_queries_for_50_and_5000_rows(area, coord
     assert (result_small.created, result_large.created) == (50, 5000 - 50)
     assert result_large.existing == 50
     assert StatusEntry.objects.count() == 5000
-    # savepoint, lock, the user's scope (3), persons, status codes, stored entries, the entries
-    # with their history (one statement), the access log, release
-    assert small == large == 11
+    # savepoint, lock, the user's scope (3), status codes, persons, stored entries, the entries
+    # with their history (one statement), the access log (the people written, the summary),
+    # release: one batch (imports.base.BATCH_ROWS)
+    assert small == large == 12
 
 
 def test_a_persons_import_takes_the_same_queries_for_50_and_5000_rows(area, coordinator):
@@ -138,3 +139,21 @@ def test_a_mappings_import_takes_the_same_queries_for_50_and_1000_rows(area, coo
 
     assert (result.created, result.existing) == (950, 50)
     assert small == large
+
+
+def test_a_long_file_adds_the_same_queries_for_every_batch(area, coordinator, monkeypatch):
+    # given batches of 100 rows
+    from imports import base
+
+    monkeypatch.setattr(base, "BATCH_ROWS", 100)
+    people = register(area, PEOPLE)
+
+    # when files of 3, 5 and 7 batches are imported
+    three, _ = queries_of(coordinator, "status", status_file(people[:60], 5))
+    five, _ = queries_of(coordinator, "status", status_file(people[60:160], 5))
+    seven, result = queries_of(coordinator, "status", status_file(people[160:300], 5))
+
+    # then each batch costs the same few queries, whatever its rows: persons, stored entries,
+    # the entries, the access log, the ledger's fingerprints
+    assert result.created == 700
+    assert seven - five == five - three == 2 * 5

@@ -44,7 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, area=None, user=None, **options):
         path = Path(file)
         try:
-            data = path.read_bytes()
+            source = open(path, "rb")  # noqa: SIM115 - closed below, after the import
         except OSError as exc:
             raise CommandError(
                 _("Kan inte läsa %(file)s: %(error)s") % {"file": file, "error": exc.strerror}
@@ -67,15 +67,15 @@ class Command(BaseCommand):
             disable=None,
         )
 
-        def progress(done, total):
-            bar.total = total
-            bar.update(done - bar.n)
+        def progress(checked, total, written):
+            bar.total = max(total or 0, checked)
+            bar.update(checked - bar.n)
 
         try:
-            with bar:
+            with bar, source:
                 result = import_file(
                     kind=kind,
-                    data=data,
+                    source=source,
                     context=AccessContext.for_user(
                         user_obj, username="" if user_obj else f"kommandorad: {getpass.getuser()}"
                     ),
@@ -90,6 +90,10 @@ class Command(BaseCommand):
             for row in rejected.rows:
                 self.stderr.write(
                     _("rad %(line)d: %(message)s") % {"line": row.line, "message": row.message}
+                )
+            if rejected.hidden_count:
+                self.stderr.write(
+                    _("… och %(n)d rader till med fel.") % {"n": rejected.hidden_count}
                 )
             raise CommandError(_("Filen avvisades."), returncode=1) from None
         self.stdout.write(
