@@ -99,7 +99,8 @@ def person_list_on_caseload(*, user) -> QuerySet[Person]:
     for officers their own and their team's cases (open or ended in the last 30 days), the
     people of open joint mappings their team handles or requested, and the people they
     registered who have no case yet."""
-    people = person_list_visible_to(user=user)
+    # People purged by retention have no identity left to work with: no list shows them.
+    people = person_list_visible_to(user=user).not_purged()
     if scope_for(user).area_wide:
         return people
     condition = Q()

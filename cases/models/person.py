@@ -4,17 +4,29 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import restrict_to_areas
 from cases.validators import mask, validate_identity_number
 
+# A person purged by retention keeps the row (the figures need sex, birth date and case dates)
+# but not the identity: the personnummer becomes this prefix and the zero-padded id. Twelve
+# digits, unique, and never a real number (no one is born in year 0000).
+PURGED_PREFIX = "0000"
+
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People of the user's areas, for roles with case access (accounts.scoping)."""
         return restrict_to_areas(self, user, "area")
+
+    def purged(self):
+        return self.filter(personnummer__startswith=PURGED_PREFIX)
+
+    def not_purged(self):
+        return self.exclude(personnummer__startswith=PURGED_PREFIX)
 
 
 class EducationLevel(models.TextChoices):
@@ -143,8 +155,18 @@ class ConsentQuerySet(models.QuerySet):
         )
 
     def covering_sharing(self):
-        """Consents, or recorded legal bases, that let FK and AF share details (SPEC §7)."""
-        return self.filter(covers_sharing=True)
+        """Consents, or recorded legal bases, that let FK and AF share details (SPEC §7): only
+        once both agencies have them on record. Each agency decides what leaves its own files,
+        so a consent recorded by one agency's staff waits for the other's confirmation
+        (`awaits_fk`, `awaits_af`; cases.services.consent_record) before it opens anything."""
+        return self.filter(covers_sharing=True, awaits_fk=False, awaits_af=False)
+
+    def awaiting_confirmation_by(self, agency_code: str):
+        """Consents covering sharing that wait for `agency_code`'s staff to confirm them."""
+        field = {"FK": "awaits_fk", "AF": "awaits_af"}.get(agency_code)
+        if field is None:
+            return self.none()
+        return self.filter(covers_sharing=True, withdrawn_on__isnull=True, **{field: True})
 
     def covering_follow_up(self):
         """Consents to registration for follow-up (SPEC §3: without one, anonymous)."""
@@ -166,10 +188,46 @@ class Consent(models.Model):
         # persons import records that as a consent covering follow-up (see imports/).
         IMPORT = "import", _("Import")
 
+    class Basis(models.TextChoices):
+        """How the consent was given, or that a law allows the sharing instead."""
+
+        WRITTEN = "written", _("Skriftligt samtycke")
+        ORAL = "oral", _("Muntligt samtycke")
+        LEGAL = "legal", _("Rättsligt stöd")
+        # Consents recorded before the basis was asked for, and those the persons import
+        # registers (the import file has no such column): nobody stated it, so none is invented.
+        NOT_STATED = "not_stated", _("Ej angivet")
+
+    # A consent dated further back than this needs a stated reason (cases.services).
+    BACKDATING_DAYS = 30
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("deltagare")
     )
     given_on = models.DateField(_("gäller från"))
+    basis = models.CharField(
+        _("grund"),
+        max_length=12,
+        choices=Basis.choices,
+        default=Basis.NOT_STATED,
+        help_text=_("Hur samtycket lämnades, eller att uppgifterna lämnas med stöd av lag."),
+    )
+    backdating_reason = models.TextField(
+        _("skäl till bakåtdatering"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Krävs när samtycket gäller från en dag mer än 30 dagar före registreringen, "
+            "t.ex. att en skriftlig blankett kom in sent."
+        ),
+    )
+    # Sharing waits for the agency that has not yet had the consent on record (covering_sharing).
+    awaits_fk = models.BooleanField(
+        _("väntar på bekräftelse från Försäkringskassan"), default=False, editable=False
+    )
+    awaits_af = models.BooleanField(
+        _("väntar på bekräftelse från Arbetsförmedlingen"), default=False, editable=False
+    )
     withdrawn_on = models.DateField(_("återkallat"), null=True, blank=True)
     covers_sharing = models.BooleanField(_("uppgifter får lämnas mellan FK och AF"), default=False)
     covers_follow_up = models.BooleanField(_("registrering för uppföljning"), default=False)
@@ -179,11 +237,14 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Fyll i om uppgifterna lämnas med stöd av lag i stället för samtycke."),
     )
+    # Set by the service from who acts, never from input; empty on rows from before it was
+    # kept and on those a scheduled job wrote.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        editable=False,
         related_name="+",
         verbose_name=_("registrerat av"),
     )
@@ -216,3 +277,15 @@ class Consent(models.Model):
 
     def audit_subject(self):
         return self.person_id, self.person.area_id
+
+    @property
+    def awaiting_agencies(self) -> list[str]:
+        """The agencies (codes) whose confirmation this consent's sharing still waits for."""
+        return [code for code, waits in (("FK", self.awaits_fk), ("AF", self.awaits_af)) if waits]
+
+    def is_backdated(self) -> bool:
+        """Dated more than BACKDATING_DAYS before the day it was recorded."""
+        if self.created_at is None:
+            return False
+        recorded = timezone.localdate(self.created_at)
+        return (recorded - self.given_on).days > self.BACKDATING_DAYS

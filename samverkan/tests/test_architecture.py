@@ -26,6 +26,7 @@ LAYERS = [
     ("mapping",),
     ("reporting",),
     ("exports", "imports"),
+    ("retention",),
     ("demo",),
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
