@@ -14,8 +14,9 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from samverkan.services import AccessContext
 
-# Patterns anyone may open.
-PUBLIC = {"accounts:login", "admin:login", "set_language"}
+# Patterns anyone may open. Single sign-on's start and return answer 404 while it is off
+# (accounts/tests/test_sso.py).
+PUBLIC = {"accounts:login", "admin:login", "set_language", "oidc:authenticate", "oidc:callback"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
 POST_ONLY = {
     "accounts:logout",
@@ -28,6 +29,8 @@ POST_ONLY = {
     "api:intervention-start",
     "api:intervention-end",
     "api:intervention-move",
+    "api:consent-confirm",
+    "api:consent-withdraw",
 }
 
 # Which fixture object a URL with a `pk` shows. New object pages must be added here.
@@ -38,6 +41,7 @@ OBJECT_OF = {
     "cases:person_edit": "person",
     "cases:consent_create": "person",
     "cases:consent_withdraw": "person",
+    "cases:consent_confirm": "person",
     "cases:status_entry_create": "person",
     "cases:case_open": "person",
     "cases:case_edit": "case",
@@ -75,6 +79,9 @@ OBJECT_OF = {
     "api:case-detail": "case",
     "api:phase-transition-detail": "phase_transition",
     "api:status-entry-detail": "status_entry",
+    "api:consent-detail": "consent",
+    "api:consent-confirm": "consent",
+    "api:consent-withdraw": "consent",
     "api:mapping-detail": "mapping",
     "api:mapping-decide": "mapping",
     "api:mapping-sign": "mapping",
@@ -87,6 +94,9 @@ OBJECT_OF = {
     "exports:job": "export_job",
     "exports:job_status": "export_job",
     "exports:download": "export_job",
+    "imports:job": "import_job",
+    "imports:job_status": "import_job",
+    "api:import-job": "import_job",
     "api:work-plan-detail": "work_plan",
     "api:snapshot-detail": "snapshot",
     "api:deviation-report-detail": "deviation",
@@ -186,8 +196,9 @@ def _url_for(name, params, objects):
 @pytest.fixture
 def objects(person, case):
     from cases.models import PhaseTransition, StatusCode
-    from cases.services import status_entry_save
+    from cases.services import consent_record, status_entry_save
     from exports.models import ExportJob
+    from imports.models import ImportJob
     from mapping.models import PlanVersion
     from mapping.tests.factories import (
         InterventionFactory,
@@ -228,6 +239,13 @@ def objects(person, case):
             code=StatusCode.objects.get(code="openly_unemployed"),
             context=AccessContext.system("test"),
         ),
+        "consent": consent_record(
+            person=person,
+            given_on=dt.date(2026, 1, 1),
+            covers_sharing=True,
+            covers_follow_up=True,
+            context=AccessContext.system("test"),
+        ),
         "mapping": mapping,
         "meeting": MeetingFactory(person=person, mapping=mapping),
         "intervention": InterventionFactory(case=case),
@@ -241,6 +259,7 @@ def objects(person, case):
             kind="participants",
             file_format="csv_semicolon",
         ),
+        "import_job": ImportJob.objects.create(user=case.fk_officer, kind="status"),
         "snapshot": MonthlySnapshot.objects.create(
             area=person.area, month=dt.date(2026, 1, 1), version=1, figures={}, digest="-"
         ),
