@@ -27,6 +27,12 @@ class ConsentEvent:
     def backdated(self) -> bool:
         return self.consent is not None and self.consent.is_backdated()
 
+    @property
+    def by_staff(self) -> bool:
+        """Recorded by a person; a job (an import, the demo loader) keeps its source's dates,
+        which are not a reviewer's concern the way a member of staff's back-dating is."""
+        return self.entry.user_id is not None
+
 
 def _what(entry: AccessLog) -> str:
     # The service's purpose leads the entry's text; a reason stated for the access follows it.

@@ -480,6 +480,38 @@ def test_the_log_review_says_when_a_consent_is_not_backdated(
     assert "<td>Nej</td>" in rows and "Ja, skäl:" not in rows
 
 
+def test_a_job_keeps_its_sources_date_without_a_warning_but_staff_back_dating_is_marked(
+    case, person, fk_officer, coordinator, login
+):
+    # given a consent read from a file by a job, dated months back as the file says
+    consent_record(
+        person=person,
+        given_on=days_ago(90),
+        basis=Consent.Basis.WRITTEN,
+        covers_sharing=False,
+        covers_follow_up=True,
+        context=AccessContext.system("import"),
+    )
+    rows = _consent_rows(login(coordinator))
+    # then the review says whose date it is, without marking the row for attention
+    assert "Ja, källans datum (systemjobb)" in rows
+    assert 'class="warning"' not in rows
+
+    # while a member of staff's back-dating is marked, with the reason
+    consent_record(
+        person=person,
+        given_on=days_ago(40),
+        basis=Consent.Basis.ORAL,
+        backdating_reason="Gavs muntligt vid mötet i oktober.",
+        covers_sharing=False,
+        covers_follow_up=True,
+        context=AccessContext.for_user(fk_officer),
+    )
+    rows = _consent_rows(login(coordinator))
+    assert rows.count('class="warning"') == 1
+    assert "Ja, skäl: Gavs muntligt vid mötet i oktober." in rows
+
+
 def test_an_api_recorded_consent_shows_in_the_log_review_too(
     case, person, fk_officer, coordinator, login
 ):
