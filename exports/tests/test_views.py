@@ -84,7 +84,7 @@ def test_the_whole_flow_order_progress_download(
     assert '<progress id="export-progress" max="100" value="100"' in page
     assert 'aria-live="polite"' in page
     assert reverse("exports:job_status", args=[job.pk]) in page
-    assert re.search(r'<script src="/static/exports/export-progress\.js" defer>', page)
+    assert re.search(r'<script src="/static/js/job-progress\.js" defer>', page)
     assert "<script>" not in page  # no inline script (CSP)
 
     # the status as JSON, for the page's script
@@ -321,11 +321,11 @@ def test_the_beat_schedule_runs_the_purge_every_hour(db):
 def test_the_progress_script_is_served_and_only_polls_the_status(client, db):
     from django.contrib.staticfiles import finders
 
-    path = finders.find("exports/export-progress.js")
+    path = finders.find("js/job-progress.js")
     script = open(path, encoding="utf-8").read()
     assert "dataset.statusUrl" in script and "fetch(" in script
     assert "innerHTML" not in script and "eval(" not in script
-    assert body(client.get("/static/exports/export-progress.js")).startswith(b"//")
+    assert body(client.get("/static/js/job-progress.js")).startswith(b"//")
 
 
 @pytest.mark.parametrize("file_format", ["csv_semicolon", "xlsx", "json"])

@@ -50,7 +50,7 @@ def test_the_upload_leads_to_the_job_page_with_its_progress_then_the_counts(
     assert response["Location"] == reverse("imports:job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'id="import-progress"' in page
-    assert "imports/import-progress.js" in page
+    assert "js/job-progress.js" in page
     assert "Importen väntar på att starta." in page
     status = client.get(reverse("imports:job_status", args=[job.pk])).json()
     assert (status["state"], status["finished"]) == ("queued", False)
@@ -65,7 +65,7 @@ def test_the_upload_leads_to_the_job_page_with_its_progress_then_the_counts(
     assert status["rows_checked"] == status["rows_written"] == 3
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-created">3<' in page
-    assert "import-progress.js" not in page
+    assert "job-progress.js" not in page
     # the access log names the coordinator and the page the file came from
     summary = AccessLog.objects.get(object_type="import")
     assert (summary.user, summary.path) == (coordinator, URL)

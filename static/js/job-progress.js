@@ -1,18 +1,23 @@
-// The import job page (imports/templates/imports/job.html): polls the job's status as JSON and
-// moves the progress bar; when the import has ended it reloads the page, which then shows the
-// counts or the rejected rows. No inline script (the Content Security Policy allows only files
-// from this site). The texts come from the server, already translated; only state changes go
-// to the aria-live region.
+// The page of a background job (an export's or an import's job page): polls the job's status as
+// JSON and moves the progress bar until the job has ended. The page's job section names its
+// parts by a prefix (data-job="export" finds #export-progress, #export-rows, #export-state and,
+// if there is one, #export-download) and says what happens at the end: show the download link,
+// or, with data-on-finish="reload", load the page again to show the outcome. No inline script
+// (the Content Security Policy allows only files from this site). The texts come from the
+// server, already translated; only state changes go to the aria-live region.
 (function () {
   "use strict";
-  var box = document.getElementById("import-job");
+  var box = document.querySelector("[data-job]");
   if (!box || box.dataset.finished === "true") {
     return;
   }
+  var prefix = box.dataset.job;
   var url = box.dataset.statusUrl;
-  var bar = document.getElementById("import-progress");
-  var rows = document.getElementById("import-rows");
-  var state = document.getElementById("import-state");
+  var bar = document.getElementById(prefix + "-progress");
+  var rows = document.getElementById(prefix + "-rows");
+  var state = document.getElementById(prefix + "-state");
+  var download = document.getElementById(prefix + "-download");
+  var reload = box.dataset.onFinish === "reload";
   var delay = 1000;
   var lastMessage = state.textContent;
 
@@ -29,6 +34,9 @@
       state.textContent = status.message;
       lastMessage = status.message;
     }
+    if (download && status.download_url) {
+      download.hidden = false;
+    }
   }
 
   function poll() {
@@ -42,10 +50,10 @@
       .then(function (status) {
         show(status);
         delay = 1000;
-        if (status.finished) {
-          window.location.reload();
-        } else {
+        if (!status.finished) {
           window.setTimeout(poll, delay);
+        } else if (reload) {
+          window.location.reload();
         }
       })
       .catch(function () {
