@@ -56,12 +56,24 @@ def app_device_of(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def enrolment_device(user) -> TOTPDevice:
-    """The unconfirmed device an enrolment page shows. Reloading the page keeps its secret, so
-    an app that already scanned the code still matches."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+# The session's own enrolment: the unconfirmed device whose secret this session's page shows.
+SESSION_ENROLMENT_DEVICE = "second_factor_enrolment_device"
+
+
+def enrolment_device(user, session) -> TOTPDevice:
+    """The unconfirmed device an enrolment page shows. It belongs to this session alone:
+    reloading the page keeps its secret, so an app that already scanned the code still matches,
+    but another session of the same user (someone else who knows the password) gets a secret of
+    its own, and confirming one device removes every other."""
+    device_id = session.get(SESSION_ENROLMENT_DEVICE)
+    device = (
+        TOTPDevice.objects.devices_for_user(user, confirmed=False).filter(pk=device_id).first()
+        if device_id
+        else None
+    )
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        session[SESSION_ENROLMENT_DEVICE] = device.pk
     return device
 
 

@@ -160,7 +160,7 @@ def second_factor_enrol_view(request):
     if app_device_of(user) is not None:
         # Whoever knows only the password must never add an app of their own next to the user's.
         return _with_next("accounts:second_factor", request)
-    device = enrolment_device(user)
+    device = enrolment_device(user, request.session)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _is_locked(request):

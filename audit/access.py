@@ -9,6 +9,7 @@ which people need one is the caseload's rule (cases.selectors, cases.access)."""
 from __future__ import annotations
 
 import time
+import unicodedata
 
 from django.conf import settings
 from django.http import Http404
@@ -25,6 +26,14 @@ class ReasonRequired(Exception):
     def __init__(self, person):
         super().__init__(person)
         self.person = person
+
+
+def readable_reason(text: str) -> str:
+    """A stated reason as a reviewer will read it: control and invisible format characters
+    (zero-width spaces and the like) removed, runs of white space made one space. Every length
+    rule is checked on this, so a reason cannot pass while showing nothing in the log."""
+    visible = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+    return " ".join(visible.split())
 
 
 def get_visible_or_404(*, request, queryset, pk, object_type: str):

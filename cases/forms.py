@@ -17,6 +17,7 @@ from samverkan.forms import (
     ALL_LABEL,
     BLANK_LABEL,
     BaseForm,
+    ReasonField,
     date_field,
     model_field,
     version_field,
@@ -70,7 +71,7 @@ class PersonSearchForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Skäl till att du öppnar personen"),
         min_length=10,
         max_length=500,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
-from samverkan.forms import date_field
+from samverkan.forms import ReasonField, date_field
 
 from .models import ExportJob
 from .selectors import REASON_MIN_LENGTH, export_area_ids_for, export_reaches_outside
@@ -50,7 +50,7 @@ class ExportForm(forms.Form):
         ),
     )
 
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Skäl för att ta med personer utanför ditt ärendebestånd"),
         required=False,
         max_length=500,

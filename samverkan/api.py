@@ -22,7 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.models import AREA_CODE
 from accounts.scoping import scope_for
-from audit.access import ReasonRequired, get_visible_or_404
+from audit.access import ReasonRequired, get_visible_or_404, readable_reason
 from audit.models import AccessLog
 from audit.services import access_log_record, access_log_record_many
 
@@ -186,7 +186,7 @@ def _header_text(value: str) -> str:
 
 def stated_reason(request) -> str:
     """The reason in X-Access-Reason for opening a person outside one's caseload (SPEC §7)."""
-    return _header_text(request.META.get(REASON_HEADER) or "").strip()
+    return readable_reason(_header_text(request.META.get(REASON_HEADER) or ""))
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

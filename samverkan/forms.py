@@ -12,11 +12,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.access import readable_reason
+
 from .dates import validate_plausible_date
 
 BLANK_LABEL = _("— välj —")
 ALL_LABEL = _("Alla")
 MAX_VERSION = 2**31 - 1
+
+
+class ReasonField(forms.CharField):
+    """A stated reason (break the glass, an export beyond one's caseload): its length counts
+    what a reviewer will read in the log, not invisible characters."""
+
+    def to_python(self, value):
+        return readable_reason(super().to_python(value))
 
 
 class DateInput(forms.DateInput):

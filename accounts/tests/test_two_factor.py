@@ -193,6 +193,30 @@ def test_enrolment_shows_a_qr_code_drawn_here_and_the_secret_in_text(fk_officer)
     assert TOTPDevice.objects.get(user=fk_officer, confirmed=False).pk == device.pk
 
 
+def test_someone_else_with_the_password_never_learns_the_secret_the_user_enrols(fk_officer):
+    # given someone who knows the password opens enrolment first and notes its secret
+    intruder = password_login(ip="10.9.9.9")
+    intruder.get(ENROL_PAGE)
+    intruders_device = TOTPDevice.objects.get(user=fk_officer, confirmed=False)
+
+    # when the user then enrols their own phone
+    user = password_login()
+    user.get(ENROL_PAGE)
+    users_device = TOTPDevice.objects.exclude(pk=intruders_device.pk).get(
+        user=fk_officer, confirmed=False
+    )
+    assert users_device.bin_key != intruders_device.bin_key  # a secret of the session's own
+    response = user.post(ENROL_PAGE, {"code": code_for(users_device)})
+    assert response.status_code == 200
+
+    # then the intruder's secret is gone: a code from it opens nothing
+    assert list(TOTPDevice.objects.filter(user=fk_officer)) == [users_device]
+    later = password_login(ip="10.9.9.9")
+    totp = TOTP(intruders_device.bin_key, intruders_device.step, intruders_device.t0)
+    later.post(CODE_PAGE, {"code": f"{totp.token():06d}"})
+    assert later.get("/").status_code == 302
+
+
 def test_confirming_with_a_valid_code_enables_the_app_and_shows_ten_recovery_codes(
     fk_officer, person
 ):

@@ -230,6 +230,21 @@ def test_a_short_reason_is_refused_and_nothing_is_exported(world, fk_officer, to
     assert not AccessLog.objects.filter(user=fk_officer, action=AccessLog.Action.EXPORT).exists()
 
 
+def test_an_invisible_reason_is_no_reason(world, fk_officer, token_client):
+    """Zero-width characters pass a length check but show nothing in the log review."""
+    own = {case.person.personnummer for case in world["caseload"]}
+    client = token_client(fk_officer)
+
+    rows = exported(client, "participants", HTTP_X_ACCESS_REASON="\u200b" * 12)
+    padded = client.get(
+        "/api/v1/exports/participants/", HTTP_X_ACCESS_REASON="\u200bx\u200b \u2060" * 4
+    )
+
+    assert {row["personnummer"] for row in rows} == own
+    assert padded.status_code == 400 and list(padded.json()) == ["X-Access-Reason"]
+    assert not AccessLog.objects.filter(user=fk_officer, outside_caseload=True).exists()
+
+
 def test_the_export_page_takes_a_reason_and_logs_the_rows_outside(
     world, fk_officer, login, django_capture_on_commit_callbacks
 ):
