@@ -1,6 +1,6 @@
-"""Plumbing for background jobs that work on a user's file (the imports today; usable by any
-app): a private directory, a file saved there readable by the service account only, the
-clean-up of files left behind, and progress written outside the job's own transaction.
+"""Plumbing for background jobs that work on a user's file (the exports' and the imports'): a
+private directory, a file there readable by the service account only, the clean-up of files
+left behind, and progress written outside the job's own transaction.
 
 SPEC §7: an uploaded file holds personal data; it lives in a directory only the service account
 can enter (0700), as a file only it can read (0600), and only as long as its job needs it."""
@@ -27,14 +27,27 @@ def private_dir(path: str | os.PathLike) -> Path:
     return directory
 
 
-def save_private_file(path: Path, chunks: Iterable[bytes]) -> int:
-    """Write `chunks` to a new file at `path`, readable by the service account only; returns
-    its size. Never follows or overwrites an existing name. A failure leaves no file."""
+def private_file_open(path: Path):
+    """A new file at `path` opened for writing, 0600 from its first byte: created with that mode
+    and set to it exactly, since the umask could only have narrowed it. Never follows or
+    overwrites an existing name."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags, FILE_MODE)
-    size = 0
     try:
-        with os.fdopen(descriptor, "wb") as target:
+        os.fchmod(descriptor, FILE_MODE)
+        return os.fdopen(descriptor, "wb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def save_private_file(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` to a new file at `path` (private_file_open); returns its size. A failure
+    leaves no file."""
+    size = 0
+    target = private_file_open(path)
+    try:
+        with target:
             for chunk in chunks:
                 target.write(chunk)
                 size += len(chunk)

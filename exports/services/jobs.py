@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from samverkan.jobfiles import private_file_open, remove_stale_files
 from samverkan.services import AccessContext, log_access
 
 from .. import formats
 from ..columns import KINDS
 from ..models import ExportJob
 from ..pseudonyms import new_export_id
-from .run import ExportRun, export_dir, export_file_open
+from .run import ExportRun, export_dir
 from .spec import (
     FILE_LIFETIME,
     ExportAreaNotFound,
@@ -157,8 +158,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
         def progress(done: int) -> None:
             _own_update(job, rows_done=done)
 
-        # The file is 0600 from its first byte (export_file_open), also for XLSX.
-        with export_file_open(partial) as target:
+        # The file is 0600 from its first byte (private_file_open), also for XLSX.
+        with private_file_open(partial) as target:
             run.write(target, on_progress=progress, tmpdir=str(export_dir()))
         with transaction.atomic():
             current = ExportJob.objects.select_for_update().get(pk=job.pk)
@@ -231,12 +232,5 @@ def export_files_purge(*, now: dt.datetime | None = None) -> int:
             state__in=[ExportJob.State.DONE, ExportJob.State.RUNNING, ExportJob.State.QUEUED]
         )
     }
-    directory = export_dir()
-    for path in directory.iterdir():
-        if not path.is_file() or path.name in kept:
-            continue
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-        if modified < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
+    removed += remove_stale_files(export_dir(), older_than=limit, keep=kept)
     return removed

@@ -13,12 +13,11 @@ the exporter's caseload (exported with a stated reason) is logged `outside_casel
 reason, so the log review's list of unusual access counts it.
 
 Export files are the user's personal data at rest: the directory is 0700 and every file 0600,
-whatever the process's umask (`export_dir`, `export_file_open`)."""
+whatever the process's umask (`export_dir`, samverkan.jobfiles)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from django.utils import timezone
 from accounts.models import Area
 from accounts.scoping import scope_for
 from audit.models import AccessLog
+from samverkan.jobfiles import private_dir
 from samverkan.services import AccessContext, log_access, log_access_subjects, require_context
 
 from .. import formats
@@ -50,30 +50,12 @@ from .spec import ExportNotAllowed, ExportSpec, identity_mode_label
 PROGRESS_EVERY = 2000
 
 
-DIR_MODE = 0o700
-FILE_MODE = 0o600
-
-
 def export_dir() -> Path:
     """Where export files are written (EXPORT_DIR), created when missing; only the
-    application's own system user may enter it (0700, set again if it was created otherwise)."""
-    path = Path(getattr(settings, "EXPORT_DIR", Path(settings.BASE_DIR) / ".data" / "exports"))
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o777 != DIR_MODE:
-        path.chmod(DIR_MODE)
-    return path
-
-
-def export_file_open(path: Path):
-    """A new file at `path` for writing, 0600 from its first byte: created with that mode and
-    set to it exactly, since the umask could only have narrowed it. Never an existing file."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.fchmod(descriptor, FILE_MODE)
-        return os.fdopen(descriptor, "wb")
-    except BaseException:
-        os.close(descriptor)
-        raise
+    application's own system user may enter it (samverkan.jobfiles.private_dir)."""
+    return private_dir(
+        getattr(settings, "EXPORT_DIR", Path(settings.BASE_DIR) / ".data" / "exports")
+    )
 
 
 def _whole_months(date_from: dt.date | None, date_to: dt.date | None):
