@@ -66,6 +66,8 @@ class ExportView(APIView):
         context = AccessContext.from_request(request, reason=stated_reason(request)[:500])
         try:
             spec = export_spec_parse(context=context, kind=kind, data=request.query_params)
+            # A coarsened export's people are graded when its first file is made.
+            run = ExportRun(context=context, spec=spec)
         except ExportNotAllowed:
             # Logged as a refusal by samverkan.api.exception_handler.
             raise exceptions.PermissionDenied(
@@ -76,7 +78,6 @@ class ExportView(APIView):
         except ExportAreaNotFound:
             raise exceptions.NotFound() from None
 
-        run = ExportRun(context=context, spec=spec)
         run.log_start()
         if spec.file_format == "xlsx":
             # A workbook is a zip file: it is complete only when closed, so it is written to a
@@ -147,7 +148,8 @@ PARAMETERS = [
         description="Id:t (svarshuvudet X-Export-Id) för en export som samma användare har "
         "gjort de senaste 24 timmarna: filen hör då till samma export och får samma person_key "
         "för samma person, så att deltagare, insatser och kartläggningar kan kopplas ihop. "
-        "Utan den börjar en ny export med nya nycklar.",
+        "En grovindelad export kräver samma områden och period som exportens första fil "
+        "(annars 400). Utan den börjar en ny export med nya nycklar.",
     ),
     OpenApiParameter(
         "Content-Disposition",

@@ -73,3 +73,55 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED, self.State.EXPIRED}
+
+
+class CoarsenedExport(models.Model):
+    """A coarsened export's selection and the generalisation its people got (ADR 0021,
+    exports.selectors.kanon), fixed when its first file is made: every further file of the same
+    export (same keys, so the files can be joined) shows each person at the same level, and the
+    check is made once over all the kinds the files can hold. Removed with the export id after
+    24 hours."""
+
+    export_id = models.CharField(_("export-id"), max_length=32, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    # The areas asked for (sorted ids; empty: every area the user may export) and the period
+    # in whole months: a further file must ask for the same.
+    area_ids = models.JSONField(_("områden"), default=list)
+    date_from = models.DateField(_("från och med"), null=True, blank=True)
+    date_to = models.DateField(_("till och med"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("grovindelad export")
+        verbose_name_plural = _("grovindelade exporter")
+
+    def __str__(self):
+        return self.export_id
+
+
+class CoarsenedPerson(models.Model):
+    """One person of a coarsened export and the level their rows are shown at in every file:
+    0 as they are, 1 without born abroad, disability and education, 2 with the area only. A
+    person without a row here is withheld from every file of the export."""
+
+    export = models.ForeignKey(CoarsenedExport, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("generaliseringsnivå"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["export", "person"], name="coarsenedperson_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=2), name="coarsenedperson_level_0_to_2"
+            ),
+        ]
+        verbose_name = _("person i grovindelad export")
+        verbose_name_plural = _("personer i grovindelade exporter")
+
+    def __str__(self):
+        return f"{self.export_id}:{self.person_id}"

@@ -27,6 +27,7 @@ from .selectors import FULL, export_mode_for
 from .services import (
     FILE_LIFETIME,
     FORMAT_OF_JOB,
+    ExportParamsError,
     export_job_create,
     export_job_download_logged,
     export_job_path,
@@ -61,17 +62,23 @@ def start(request):
     mode = _require_export_right(request)
     form = ExportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        job = export_job_create(
-            user=request.user,
-            kind=form.cleaned_data["kind"],
-            file_format=form.cleaned_data["file_format"],
-            areas=form.cleaned_data["area"],
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-            export_id=form.cleaned_data["same_export_as"],
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        return redirect("exports:job", pk=job.pk)
+        try:
+            job = export_job_create(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                file_format=form.cleaned_data["file_format"],
+                areas=form.cleaned_data["area"],
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                export_id=form.cleaned_data["same_export_as"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ExportParamsError as error:
+            # Another file of an export gone since, or with another selection than its first.
+            for message in error.errors.get("export_id", []):
+                form.add_error("same_export_as", message)
+        else:
+            return redirect("exports:job", pk=job.pk)
     return render(
         request,
         "exports/start.html",

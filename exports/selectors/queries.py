@@ -6,6 +6,7 @@ cursor (exports.selectors.rows)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from reporting.metrics.base import AgeOn, age_band
 from reporting.metrics.outcomes import counted_on_day_365, day_365_of, outcome_on_day_365
 
 from ..columns import KINDS, columns_for
-from .kanon import k_anonymous_sql
+from .kanon import k_anonymous_sql, person_levels_sql
 from .scope import (
     FULL,
     export_cases,
@@ -61,6 +62,8 @@ class ExportQuery:
     # A coarsened export's rows come in an order of its own (keyed by the export id), so their
     # order does not tell the order in which the cases were registered.
     order_key: str = ""
+    # A coarsened export's grading (exports.CoarsenedExport): the level each person is shown at.
+    graded_by: int | None = None
 
     @property
     def full_identity(self) -> bool:
@@ -315,15 +318,39 @@ def export_queryset(query: ExportQuery, *, user, today: dt.date) -> QuerySet:
     return QUERIES[query.kind](query, user, today)
 
 
-def export_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
-    """A coarsened export's rows as SQL: its query wrapped in the k-anonymity check."""
+def _sql_and_names(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple, list[str]]:
     queryset = export_queryset(query, user=user, today=today)
     sql, params = queryset.query.sql_with_params()
     names = [name.removeprefix("x_") for name in queryset.query.values_select] + [
         name.removeprefix("x_") for name in queryset.query.annotation_select
     ]
+    return sql, params, names
+
+
+def export_levels_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
+    """`SELECT person, level` for the people of a coarsened export: graded once over every kind
+    with the export's areas and period (exports.selectors.kanon), whichever kind `query` asks
+    for, since the files of one export can be joined."""
+    kinds = {
+        kind: _sql_and_names(dataclasses.replace(query, kind=kind), user=user, today=today)
+        for kind in QUERIES
+    }
+    return person_levels_sql(kinds)
+
+
+def export_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
+    """A coarsened export's rows as SQL: its query limited to the people of its grading
+    (`query.graded_by`), each shown at their level."""
+    if query.graded_by is None:
+        raise ValueError("a coarsened export is read only after its people are graded")
+    sql, params, names = _sql_and_names(query, user=user, today=today)
     return k_anonymous_sql(
-        sql, params, names=names, row_id=ROW_ID[query.kind], order_key=query.order_key
+        sql,
+        params,
+        names=names,
+        row_id=ROW_ID[query.kind],
+        order_key=query.order_key,
+        export_pk=query.graded_by,
     )
 
 

@@ -27,6 +27,7 @@ from .. import formats
 from ..columns import KINDS
 from ..models import ExportJob
 from ..pseudonyms import new_export_id
+from .grading import coarsened_exports_purge, coarsened_selection_conflict
 from .run import ExportRun, export_dir
 from .spec import (
     FILE_LIFETIME,
@@ -84,6 +85,16 @@ def export_job_create(
         raise ValueError(kind)
     if export_id is not None and not export_continuable(user=user, export_id=export_id):
         raise ExportParamsError({"export_id": [_("Exporten finns inte längre.")]})
+    if export_id is not None:
+        conflict = coarsened_selection_conflict(
+            user=user,
+            export_id=export_id,
+            area_ids=[area.pk for area in areas],
+            date_from=date_from,
+            date_to=date_to,
+        )
+        if conflict:
+            raise ExportParamsError({"export_id": [conflict]})
     job = ExportJob.objects.create(
         user=user,
         export_id=export_id or new_export_id(),
@@ -233,4 +244,6 @@ def export_files_purge(*, now: dt.datetime | None = None) -> int:
         )
     }
     removed += remove_stale_files(export_dir(), older_than=limit, keep=kept)
+    # The gradings of coarsened exports go with their export ids.
+    coarsened_exports_purge(older_than=limit)
     return removed

@@ -17,7 +17,7 @@ whatever the process's umask (`export_dir`, samverkan.jobfiles)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,7 +44,8 @@ from ..selectors import (
     export_rows,
 )
 from ..selectors import rows as row_reading
-from .spec import ExportNotAllowed, ExportSpec, identity_mode_label
+from .grading import coarsened_export_graded, coarsened_selection_conflict, whole_months
+from .spec import ExportNotAllowed, ExportParamsError, ExportSpec, identity_mode_label
 
 # A browser export's progress is reported this often (rows).
 PROGRESS_EVERY = 2000
@@ -56,17 +57,6 @@ def export_dir() -> Path:
     return private_dir(
         getattr(settings, "EXPORT_DIR", Path(settings.BASE_DIR) / ".data" / "exports")
     )
-
-
-def _whole_months(date_from: dt.date | None, date_to: dt.date | None):
-    """A coarsened export's period as whole months: a day's difference between two exports
-    cannot then single out the one person who started on that day."""
-    if date_from is not None:
-        date_from = date_from.replace(day=1)
-    if date_to is not None:
-        following = (date_to.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        date_to = following - dt.timedelta(days=1)
-    return date_from, date_to
 
 
 class ExportRun:
@@ -86,7 +76,7 @@ class ExportRun:
         self.today = timezone.localdate()
         date_from, date_to = spec.date_from, spec.date_to
         if mode != FULL:
-            date_from, date_to = _whole_months(date_from, date_to)
+            date_from, date_to = whole_months(date_from, date_to)
         self.reason = context.reason.strip()
         self.query = ExportQuery(
             kind=spec.kind,
@@ -98,8 +88,26 @@ class ExportRun:
             outside=export_reaches_outside(user=user, reason=self.reason),
             order_key=self.export_id,
         )
+        if mode != FULL:
+            self._graded()
         self.columns = columns_for(spec.kind, full_identity=self.query.full_identity)
         self.rows_done = 0
+
+    def _graded(self) -> None:
+        """A coarsened export shows each person at the level its first file fixed."""
+        conflict = coarsened_selection_conflict(
+            user=self.user,
+            export_id=self.export_id,
+            area_ids=self.query.area_ids,
+            date_from=self.query.date_from,
+            date_to=self.query.date_to,
+        )
+        if conflict:
+            raise ExportParamsError({"export_id": [conflict]})
+        graded_by = coarsened_export_graded(
+            query=self.query, user=self.user, today=self.today, export_id=self.export_id
+        )
+        self.query = dataclasses.replace(self.query, graded_by=graded_by)
 
     @property
     def identity_mode(self) -> str:

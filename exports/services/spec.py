@@ -21,6 +21,7 @@ from samverkan.services import AccessContext, log_access, require_context
 
 from .. import formats
 from ..selectors import FULL, REASON_MIN_LENGTH, export_area_ids_for, export_mode_for
+from .grading import coarsened_selection_conflict
 
 # An export id may be continued, and a browser export's file is kept, this long.
 FILE_LIFETIME = dt.timedelta(hours=24)
@@ -156,6 +157,16 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
     if errors:
         raise ExportParamsError(errors)
     areas = export_areas_resolve(context=context, codes=data.get("area") or "", kind=kind)
+    if export_id is not None:
+        conflict = coarsened_selection_conflict(
+            user=user,
+            export_id=export_id,
+            area_ids=[area.pk for area in areas],
+            date_from=days.get("from"),
+            date_to=days.get("to"),
+        )
+        if conflict:
+            raise ExportParamsError({"export_id": [conflict]})
     return ExportSpec(
         kind=kind,
         file_format=file_format,

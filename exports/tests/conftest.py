@@ -210,3 +210,21 @@ def quasi_identifier_classes(rows) -> dict[tuple, set]:
         key = tuple(row.get(name) for name in [*names, "anonymous", "generalised"])
         classes[key].add(row.get("person_key") or f"row {index}")
     return classes
+
+
+def joined_classes(files: dict[str, list[dict]]) -> dict[frozenset, set]:
+    """The people of each signature that the files of one export show together, joined on
+    person_key: for each person the set of (file, quasi-identifiers as shown, level) of all
+    their rows. What an analyst sees who joins the files."""
+    from collections import defaultdict
+
+    names = ["area_code", "sex", "age_band", "born_abroad", "disability", "education_level"]
+    shown: dict[str, set] = defaultdict(set)
+    for kind, rows in files.items():
+        for row in rows:
+            values = tuple(row.get(name) for name in [*names, "anonymous", "generalised"])
+            shown[row["person_key"]].add((kind, values))
+    classes: dict[frozenset, set] = defaultdict(set)
+    for person_key, signature in shown.items():
+        classes[frozenset(signature)].add(person_key)
+    return classes

@@ -15,7 +15,7 @@ from cases.models import Consent
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.tests.factories import InterventionFactory, JointMappingFactory
 
-from .conftest import body, csv_rows, quasi_identifier_classes, record_key
+from .conftest import body, csv_rows, joined_classes, quasi_identifier_classes, record_key
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,128 @@ def test_a_coarsened_file_is_in_no_order_of_registration(area, token_client, ana
 
     assert order != [record_key(response, "case", case.pk) for case in cases]
     assert sorted(order) == sorted(record_key(response, "case", case.pk) for case in cases)
+
+
+# --- the files of one export, joined ----------------------------------------------------------
+
+
+def mapped(area, *, sex, born, person=None):
+    """A joint mapping in the month, of `person` or of someone new without a case."""
+    if person is None:
+        person = PersonFactory(area=area, sex=sex, birth_date=born)
+        Consent.objects.create(person=person, given_on=dt.date(2025, 1, 1), covers_follow_up=True)
+    return JointMappingFactory(
+        person=person,
+        area=area,
+        requested_on=MONTH.replace(day=2),
+        first_meeting_on=MONTH.replace(day=20),
+    )
+
+
+@pytest.fixture
+def joinable(area):
+    """Six participants of March, each alone in their sex and age band (shown with the area
+    only), the first of them, a woman born 1960, also mapped in March, beside five other women of
+    her age band who were mapped without a case (shown as they are)."""
+    people = [
+        participant(area, sex="K", born=dt.date(1960, 1, 1)),
+        participant(area, sex="M", born=dt.date(1970, 1, 1)),
+        participant(area, sex="K", born=dt.date(1990, 1, 1)),
+        participant(area, sex="M", born=dt.date(1995, 1, 1)),
+        participant(area, sex="K", born=dt.date(2004, 1, 1)),
+        participant(area, sex="M", born=dt.date(1985, 1, 1)),
+    ]
+    mapped(area, sex="K", born=None, person=people[0].person)
+    crowd = [mapped(area, sex="K", born=dt.date(1960, 2, i + 1)) for i in range(5)]
+    return {"target": people[0].person, "participants": people, "mapped": crowd}
+
+
+def test_joining_the_files_of_one_export_singles_nobody_out(joinable, token_client, analyst):
+    client = token_client(analyst)
+    first = client.get("/api/v1/exports/participants/", PERIOD)
+    export_id = first["X-Export-Id"]
+    second = client.get("/api/v1/exports/mappings/", {**PERIOD, "export_id": export_id})
+    third = client.get("/api/v1/exports/interventions/", {**PERIOD, "export_id": export_id})
+    files = {"participants": csv_rows(first), "mappings": csv_rows(second)}
+    files["interventions"] = csv_rows(third)
+
+    # the woman born 1960 would be the one participant whose mapping shows sex and age band:
+    # she is withheld from every file of the export, and everyone shown is one of five
+    from exports.pseudonyms import PersonKey
+
+    target = PersonKey(export_id)(joinable["target"].personnummer)
+    assert target not in {row["person_key"] for rows in files.values() for row in rows}
+    classes = joined_classes(files)
+    assert classes and min(len(people) for people in classes.values()) >= 5
+    # the rest is there: five participants with the area only, five mapped women as they are
+    assert len(files["participants"]) == 5
+    assert {row["generalised"] for row in files["participants"]} == {"2"}
+    assert len(files["mappings"]) == 5
+    assert {(row["sex"], row["generalised"]) for row in files["mappings"]} == {("K", "0")}
+
+
+def test_a_further_file_shows_people_as_the_first_file_graded_them(area, token_client, analyst):
+    for i in range(5):
+        participant(area, sex="K", born=dt.date(1980, 6, i + 1))
+    client = token_client(analyst)
+    first = client.get("/api/v1/exports/participants/", PERIOD)
+    # a sixth woman registered after the export's first file: she was not graded with it
+    late = participant(area, sex="K", born=dt.date(1980, 7, 1))
+
+    again = client.get(
+        "/api/v1/exports/participants/", {**PERIOD, "export_id": first["X-Export-Id"]}
+    )
+    fresh = client.get("/api/v1/exports/participants/", PERIOD)
+
+    rows = csv_rows(again)
+    assert len(rows) == len(csv_rows(first)) == 5
+    assert record_key(again, "case", late.pk) not in {row["case_id"] for row in rows}
+    assert len(csv_rows(fresh)) == 6
+
+
+def test_a_further_file_must_ask_for_the_export_s_areas_and_period(
+    area, other_area, token_client, analyst
+):
+    for i in range(5):
+        participant(area, sex="K", born=dt.date(1980, 6, i + 1))
+    client = token_client(analyst)
+    export_id = client.get("/api/v1/exports/participants/", PERIOD)["X-Export-Id"]
+
+    other_month = client.get(
+        "/api/v1/exports/mappings/",
+        {**PERIOD, "from": "2026-04-01", "to": "2026-04-30", "export_id": export_id},
+    )
+    every_area = client.get(
+        "/api/v1/exports/mappings/",
+        {"from": PERIOD["from"], "to": PERIOD["to"], "export_id": export_id},
+    )
+    # days inside the same months are the same whole-month period
+    same_months = client.get(
+        "/api/v1/exports/mappings/",
+        {**PERIOD, "from": "2026-03-15", "to": "2026-03-16", "export_id": export_id},
+    )
+
+    for refused in (other_month, every_area):
+        assert refused.status_code == 400
+        [message] = refused.json()["export_id"]
+        assert "samma områden och period" in message and "2026-03-01–2026-03-31" in message
+    assert same_months.status_code == 200
+
+
+def test_an_export_s_grading_goes_with_its_id_after_24_hours(area, token_client, analyst):
+    from django.utils import timezone
+
+    from exports.models import CoarsenedExport, CoarsenedPerson
+    from exports.tasks import export_files_purge
+
+    for i in range(5):
+        participant(area, sex="K", born=dt.date(1980, 6, i + 1))
+    token_client(analyst).get("/api/v1/exports/participants/", PERIOD)
+    assert CoarsenedPerson.objects.count() == 5
+
+    export_files_purge()
+    assert CoarsenedExport.objects.count() == 1
+    CoarsenedExport.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    export_files_purge()
+
+    assert not CoarsenedExport.objects.exists() and not CoarsenedPerson.objects.exists()

@@ -255,6 +255,30 @@ def test_a_second_file_of_the_same_export_has_the_same_person_keys(
     assert len(key(first)) == 1 and not key(third) & key(first)
 
 
+def test_a_second_file_with_another_period_is_refused_on_the_form(
+    case, person, analyst, login, django_capture_on_commit_callbacks
+):
+    follow_up_consent(person)
+    crowd(person)
+    client = login(analyst)
+    first = order(client, django_capture_on_commit_callbacks, area="sdt")
+
+    response = client.post(
+        reverse("exports:start"),
+        {
+            "kind": "interventions",
+            "file_format": "csv_semicolon",
+            "same_export_as": first.pk,
+            "date_from": "2026-01-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert ExportJob.objects.count() == 1
+    page = response.content.decode()
+    assert "samma områden och period som exportens första fil" in page
+
+
 def test_a_job_is_run_once_even_if_the_task_comes_twice(
     population, coordinator, login, django_capture_on_commit_callbacks
 ):
