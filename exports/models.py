@@ -4,6 +4,7 @@ to a file under EXPORT_DIR, downloaded by the user who asked, removed after 24 h
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,9 @@ class CoarsenedPerson(models.Model):
     export = models.ForeignKey(CoarsenedExport, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(_("generaliseringsnivå"))
+    # The tuples (kind and quasi-identifiers at the level) of the rows the person was graded
+    # on: a further file shows a row only while it is one of them.
+    signature = ArrayField(models.TextField(), verbose_name=_("signatur"), default=list)
 
     class Meta:
         constraints = [

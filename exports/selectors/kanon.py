@@ -61,32 +61,41 @@ def _shown(name: str, names: list[str]) -> str:
     return f"x_{name}"
 
 
+def _tuple(kind: str, names: list[str], level: int) -> str:
+    """A row's quasi-identifiers as shown at `level`, as JSON text (NULL-safe, typed)."""
+    values = ", ".join(_shown(name, names) for name in SHOWN_AT[level])
+    return f"json_build_array('{kind}', {values}, x_anonymous)::text"
+
+
 def _tuples(kind: str, names: list[str]) -> str:
-    """One row's quasi-identifiers as shown at each level, as JSON text (NULL-safe, typed)."""
-    selects = []
-    for level, shown in SHOWN_AT.items():
-        values = ", ".join(_shown(name, names) for name in shown)
-        selects.append(f"json_build_array('{kind}', {values}, x_anonymous)::text AS q{level}")
+    selects = [f"{_tuple(kind, names, level)} AS q{level}" for level in SHOWN_AT]
     # identifiers checked by person_levels_sql
     return f"SELECT {PERSON} AS person, {', '.join(selects)} FROM k_{kind}"  # noqa: S608
 
 
-def person_levels_sql(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[str, tuple]:
-    """`SELECT person, level` for every person of the export who is shown, from the queries of
-    all its kinds `{kind: (sql, params, column names without x_)}`."""
+def _universe(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[str, tuple]:
+    """The WITH clauses shared by the grading and the files: each kind's rows as `k_<kind>`, and
+    every row's tuples at each level as `tuples` (person, q0, q1, q2)."""
     for kind, (_sql, _params, names) in kinds.items():
         _checked(kind, *names)
     withs = ",\n".join(f"k_{kind} AS ({sql})" for kind, (sql, _p, _n) in kinds.items())
     params = tuple(param for _sql, kind_params, _n in kinds.values() for param in kind_params)
     tuples = "\nUNION ALL\n".join(_tuples(kind, names) for kind, (_s, _p, names) in kinds.items())
+    return f"{withs},\ntuples AS ({tuples})", params
+
+
+def person_levels_sql(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[str, tuple]:
+    """`SELECT person, level, signature` for every person of the export who is shown, from the
+    queries of all its kinds `{kind: (sql, params, column names without x_)}`; the signature at
+    the person's level (an array of their rows' shown tuples) is kept with the level."""
+    universe, params = _universe(kinds)
     sql = f"""
-        WITH {withs},
-        tuples AS ({tuples}),
+        WITH {universe},
         people AS (
             SELECT person,
-                STRING_AGG(DISTINCT q0, '|' ORDER BY q0) AS s0,
-                STRING_AGG(DISTINCT q1, '|' ORDER BY q1) AS s1,
-                STRING_AGG(DISTINCT q2, '|' ORDER BY q2) AS s2
+                ARRAY_AGG(DISTINCT q0 ORDER BY q0) AS s0,
+                ARRAY_AGG(DISTINCT q1 ORDER BY q1) AS s1,
+                ARRAY_AGG(DISTINCT q2 ORDER BY q2) AS s2
             FROM tuples GROUP BY person
         ),
         counted0 AS (SELECT people.*, COUNT(*) OVER (PARTITION BY s0) AS n0 FROM people),
@@ -98,11 +107,9 @@ def person_levels_sql(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[s
                 COUNT(*) OVER (PARTITION BY s2, n0 >= {K} OR n1 >= {K}) AS n2
             FROM counted1
         )
-        SELECT person, CASE
-            WHEN n0 >= {K} THEN 0
-            WHEN n1 >= {K} THEN 1
-            ELSE 2
-        END AS level
+        SELECT person,
+            CASE WHEN n0 >= {K} THEN 0 WHEN n1 >= {K} THEN 1 ELSE 2 END AS level,
+            CASE WHEN n0 >= {K} THEN s0 WHEN n1 >= {K} THEN s1 ELSE s2 END AS signature
         FROM counted2
         WHERE n0 >= {K} OR n1 >= {K} OR n2 >= {K}
     """  # noqa: S608 - identifiers checked above, values passed as parameters
@@ -110,26 +117,55 @@ def person_levels_sql(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[s
 
 
 def k_anonymous_sql(
-    inner_sql: str, inner_params, *, names: list[str], row_id: str, order_key: str, export_pk: int
+    kinds: dict[str, tuple[str, tuple, list[str]]],
+    *,
+    kind: str,
+    row_id: str,
+    order_key: str,
+    export_pk: int,
 ) -> tuple[str, tuple]:
-    """The export's query `inner_sql` (whose columns are `x_<name>` for `names`) limited to the
-    people graded for the export `export_pk` (exports.CoarsenedPerson), with what their level
-    hides set to NULL and the level in `x_generalised`, in an order keyed by `order_key` (not the
-    order of registration)."""
-    _checked(*names, row_id)
+    """The rows of `kind` for a file of the export graded as `export_pk` (exports
+    .CoarsenedPerson), from the queries of all its kinds (as for `person_levels_sql`): what
+    each person's level hides set to NULL, the level in `x_generalised`, in an order keyed by
+    `order_key` (not the order of registration).
+
+    The data may have changed since the grading (a value corrected, a case moved, a new row, an
+    age band turned, an area gained). So a person is shown only while all their rows, at their
+    level, show exactly the signature they were graded on, and only while at least K people of
+    that level and signature still do: everyone shown shows what at least K others show, in this
+    file and in every file of the export. The others wait for the next export."""
+    _checked(kind, row_id)
+    universe, params = _universe(kinds)
+    names = kinds[kind][2]
     columns = []
     for name in names:
         if name in BACKGROUND:
-            columns.append(f"CASE WHEN graded.level >= 1 THEN NULL ELSE x_{name} END AS x_{name}")
+            columns.append(f"CASE WHEN kept.level >= 1 THEN NULL ELSE x_{name} END AS x_{name}")
         elif name in DEMOGRAPHIC:
-            columns.append(f"CASE WHEN graded.level >= 2 THEN NULL ELSE x_{name} END AS x_{name}")
+            columns.append(f"CASE WHEN kept.level >= 2 THEN NULL ELSE x_{name} END AS x_{name}")
         else:
             columns.append(f"x_{name}")
     sql = f"""
-        SELECT {", ".join(columns)}, graded.level AS x_generalised
-        FROM ({inner_sql}) AS base
-        JOIN exports_coarsenedperson AS graded
-            ON graded.person_id = base.{PERSON} AND graded.export_id = %s
+        WITH {universe},
+        shown AS (
+            SELECT tuples.person, graded.level, graded.signature,
+                CASE graded.level WHEN 0 THEN q0 WHEN 1 THEN q1 ELSE q2 END AS q
+            FROM tuples
+            JOIN exports_coarsenedperson AS graded
+                ON graded.person_id = tuples.person AND graded.export_id = %s
+        ),
+        now AS (
+            SELECT person, level, signature, ARRAY_AGG(DISTINCT q ORDER BY q) AS tuples_now
+            FROM shown GROUP BY person, level, signature
+        ),
+        unchanged AS (
+            SELECT person, level, COUNT(*) OVER (PARTITION BY level, signature) AS n
+            FROM now WHERE tuples_now = signature
+        ),
+        kept AS (SELECT person, level FROM unchanged WHERE n >= {K})
+        SELECT {", ".join(columns)}, kept.level AS x_generalised
+        FROM k_{kind} AS base
+        JOIN kept ON kept.person = base.{PERSON}
         ORDER BY MD5(%s || x_{row_id}::text), x_{row_id}
     """  # noqa: S608 - identifiers checked above, values passed as parameters
-    return sql, (*inner_params, export_pk, order_key)
+    return sql, (*params, export_pk, order_key)

@@ -327,27 +327,29 @@ def _sql_and_names(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tu
     return sql, params, names
 
 
-def export_levels_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
-    """`SELECT person, level` for the people of a coarsened export: graded once over every kind
-    with the export's areas and period (exports.selectors.kanon), whichever kind `query` asks
-    for, since the files of one export can be joined."""
-    kinds = {
+def _all_kinds(query: ExportQuery, *, user, today: dt.date) -> dict:
+    """Every kind's query with the export's areas and period: the files of one export can be
+    joined, so a coarsened export is graded and checked over all of them."""
+    return {
         kind: _sql_and_names(dataclasses.replace(query, kind=kind), user=user, today=today)
         for kind in QUERIES
     }
-    return person_levels_sql(kinds)
+
+
+def export_levels_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
+    """`SELECT person, level, signature` for the people of a coarsened export, graded once over
+    every kind (exports.selectors.kanon), whichever kind `query` asks for."""
+    return person_levels_sql(_all_kinds(query, user=user, today=today))
 
 
 def export_sql(query: ExportQuery, *, user, today: dt.date) -> tuple[str, tuple]:
-    """A coarsened export's rows as SQL: its query limited to the people of its grading
-    (`query.graded_by`), each shown at their level."""
+    """A coarsened export's rows as SQL: the people of its grading (`query.graded_by`) whose
+    rows still show what they were graded on, each at their level."""
     if query.graded_by is None:
         raise ValueError("a coarsened export is read only after its people are graded")
-    sql, params, names = _sql_and_names(query, user=user, today=today)
     return k_anonymous_sql(
-        sql,
-        params,
-        names=names,
+        _all_kinds(query, user=user, today=today),
+        kind=query.kind,
         row_id=ROW_ID[query.kind],
         order_key=query.order_key,
         export_pk=query.graded_by,

@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit.models import AccessLog
 
 from ..models import CoarsenedExport
 from ..selectors.queries import ExportQuery, export_levels_sql
@@ -53,13 +56,26 @@ def coarsened_selection_conflict(
     ) % {"period": period}
 
 
-def coarsened_export_graded(*, query: ExportQuery, user, today: dt.date, export_id: str) -> int:
+def coarsened_export_graded(
+    *, query: ExportQuery, user, today: dt.date, export_id: str, lifetime: dt.timedelta
+) -> int | None:
     """The id of the export's grading, made now when this is its first file: one INSERT … SELECT
-    of every person shown and their level. Two first files at once make one grading (the second
-    waits on the unique export id and then reads the first's)."""
-    existing = CoarsenedExport.objects.filter(export_id=export_id).values_list("pk", flat=True)
-    if existing:
-        return existing[0]
+    of every person shown, their level and signature. Two first files at once make one grading
+    (the second waits on the unique export id and then reads the first's).
+
+    None when the export can no longer be continued: its grading is older than `lifetime`, or
+    gone while a file of the export was made already (purged; grading anew would give the same
+    keys other levels)."""
+    existing = CoarsenedExport.objects.filter(export_id=export_id).first()
+    if existing is not None:
+        if existing.created_at < timezone.now() - lifetime:
+            return None
+        return existing.pk
+    made_before = AccessLog.objects.filter(
+        action=AccessLog.Action.EXPORT, object_type="export", object_id=export_id
+    ).exists()
+    if made_before:
+        return None
     try:
         with transaction.atomic():
             graded = CoarsenedExport.objects.create(
@@ -69,7 +85,7 @@ def coarsened_export_graded(*, query: ExportQuery, user, today: dt.date, export_
             )
             sql, params = export_levels_sql(query, user=user, today=today)
             # The levels' SQL is built from checked identifiers (kanon); values are parameters.
-            insert = f"INSERT INTO exports_coarsenedperson (export_id, person_id, level) SELECT %s, person, level FROM ({sql}) AS levels"  # noqa: S608, E501
+            insert = f"INSERT INTO exports_coarsenedperson (export_id, person_id, level, signature) SELECT %s, person, level, signature FROM ({sql}) AS levels"  # noqa: S608, E501
             with connection.cursor() as cursor:
                 cursor.execute(insert, (graded.pk, *params))
             return graded.pk

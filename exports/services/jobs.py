@@ -195,6 +195,15 @@ def export_job_run(*, job_id: int) -> ExportJob:
             error=_("Du har inte längre behörighet till den här exporten."),
             finished_at=timezone.now(),
         )
+    except ExportParamsError as error:
+        # Another file of an export that can no longer be continued (its 24 hours are over).
+        partial.unlink(missing_ok=True)
+        _own_update(
+            job,
+            state=ExportJob.State.FAILED,
+            error=" ".join(message for messages in error.errors.values() for message in messages),
+            finished_at=timezone.now(),
+        )
     except OperationalError:
         # The database went away: the task retries (exports.tasks), starting again.
         partial.unlink(missing_ok=True)

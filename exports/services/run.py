@@ -45,7 +45,14 @@ from ..selectors import (
 )
 from ..selectors import rows as row_reading
 from .grading import coarsened_export_graded, coarsened_selection_conflict, whole_months
-from .spec import ExportNotAllowed, ExportParamsError, ExportSpec, identity_mode_label
+from .spec import (
+    FILE_LIFETIME,
+    ExportNotAllowed,
+    ExportParamsError,
+    ExportSpec,
+    export_gone_message,
+    identity_mode_label,
+)
 
 # A browser export's progress is reported this often (rows).
 PROGRESS_EVERY = 2000
@@ -105,8 +112,14 @@ class ExportRun:
         if conflict:
             raise ExportParamsError({"export_id": [conflict]})
         graded_by = coarsened_export_graded(
-            query=self.query, user=self.user, today=self.today, export_id=self.export_id
+            query=self.query,
+            user=self.user,
+            today=self.today,
+            export_id=self.export_id,
+            lifetime=FILE_LIFETIME,
         )
+        if graded_by is None:
+            raise ExportParamsError({"export_id": [export_gone_message()]})
         self.query = dataclasses.replace(self.query, graded_by=graded_by)
 
     @property

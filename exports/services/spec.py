@@ -146,12 +146,7 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
         errors["to"] = [_("Slutdatumet (to) får inte ligga före startdatumet (from).")]
     export_id = (data.get("export_id") or "").strip() or None
     if export_id is not None and not export_continuable(user=user, export_id=export_id):
-        errors["export_id"] = [
-            _(
-                "Ingen export med det id:t som du har gjort de senaste 24 timmarna. Utelämna "
-                "export_id för att börja en ny export."
-            )
-        ]
+        errors["export_id"] = [export_gone_message()]
     if context.reason and len(context.reason.strip()) < REASON_MIN_LENGTH:
         errors["X-Access-Reason"] = [reason_too_short_message()]
     if errors:
@@ -175,6 +170,13 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
         date_from=days.get("from"),
         date_to=days.get("to"),
         export_id=export_id,
+    )
+
+
+def export_gone_message() -> str:
+    return _(
+        "Ingen export med det id:t som du har gjort de senaste 24 timmarna. Utelämna "
+        "export_id för att börja en ny export."
     )
 
 
