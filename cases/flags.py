@@ -12,19 +12,45 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.dates import add_days, add_months, age_on, days_between
 
-from .models import Case, Phase, RuleSet
+from .models import Case, FlagDismissal, Phase, RuleSet
 
 # The benefits of a sick-leave case (sjukfall), where the day-181 rule applies.
 SICK_LEAVE_BENEFITS = ("sjukpenning", "rehabiliteringspenning")
 
+# Three severities, used the same way on every page (the worklist, the case page, the overview,
+# the to-do list): overdue, a deadline passed and the thing still to do; due soon, a deadline
+# within DUE_SOON_DAYS (or a rule's own warning window); information, the rest.
 OVERDUE = "overdue"
-WARNING = "warning"
+DUE_SOON = "due_soon"
 INFO = "info"
-LEVEL_ORDER = {OVERDUE: 0, WARNING: 1, INFO: 2}
+LEVEL_ORDER = {OVERDUE: 0, DUE_SOON: 1, INFO: 2}
+LEVEL_LABELS = {
+    OVERDUE: gettext_lazy("Försenad"),
+    DUE_SOON: gettext_lazy("Snart"),
+    INFO: gettext_lazy("Info"),
+}
+# The icon beside the colour and the word (never colour alone).
+LEVEL_ICONS = {OVERDUE: "!", DUE_SOON: "◷", INFO: "i"}
+DUE_SOON_DAYS = 7
+
+# What a flag's date means: a deadline ("senast") or the day a fact began ("sedan").
+DUE = "due"
+SINCE = "since"
+
+
+def level_for(deadline: dt.date, today: dt.date, *, window: int = DUE_SOON_DAYS) -> str:
+    """The severity of something due on `deadline`: overdue after it, due soon within `window`
+    days of it, information before that."""
+    if today > deadline:
+        return OVERDUE
+    if (deadline - today).days <= window:
+        return DUE_SOON
+    return INFO
 
 
 @dataclass(frozen=True)
@@ -33,26 +59,47 @@ class Flag:
     wording: str
     deadline: dt.date | None
     level: str
+    # DUE or SINCE for a dated flag.
+    date_kind: str = DUE
 
     @property
     def css(self) -> str:
         return f"flag-{self.level}"
 
+    @property
+    def short(self) -> str:
+        return str(FLAG_LABELS[self.code])
 
-# The flags' codes as the worklist names them in its filter and legend.
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.level])
+
+    @property
+    def dismissable(self) -> bool:
+        return self.code in SUGGESTIONS
+
+
+# The flags' short labels: the worklist's columns, filter and legend.
 FLAG_LABELS = {
-    "start_due": gettext_lazy("Behovsanalysen ska starta"),
-    "started_late": gettext_lazy("Sen start"),
+    "start_due": gettext_lazy("Starta behovsanalys"),
     "over_max_days": gettext_lazy("Över längsta tid"),
     "near_max_days": gettext_lazy("Nära längsta tid"),
-    "benefit_left_short": gettext_lazy("Kort ersättningstid kvar"),
     "benefit_ended": gettext_lazy("Förmånstiden slut"),
     "plan_missing": gettext_lazy("Plan saknas"),
     "closing_doc_due": gettext_lazy("Slutdokumentation"),
     "follow_up_due": gettext_lazy("Uppföljning"),
-    "contact_meeting_due": gettext_lazy("Kontaktmöte föreslås"),
-    "mapping_suggested": gettext_lazy("Kartläggning föreslås"),
+    "contact_meeting_due": gettext_lazy("Kontaktmöte"),
+    "mapping_suggested": gettext_lazy("Kartläggning"),
 }
+# Suggestions (SPEC §3 rule 7) rather than rules: an officer may mark one not relevant for a
+# case, with a reason (cases.FlagDismissal).
+SUGGESTIONS = {
+    "contact_meeting_due": gettext_lazy("Erbjud kontaktmöte"),
+    "mapping_suggested": gettext_lazy("Överväg gemensam kartläggning"),
+}
+# Phases in which a kontaktmöte can still help the return to the employer: once the case has
+# moved on to introduction and trial, the suggestion no longer applies.
+CONTACT_MEETING_PHASES = frozenset({Phase.REFERRED, Phase.NEEDS_ANALYSIS})
 
 
 # --- the inputs of case_flags -------------------------------------------------------------------
@@ -79,13 +126,20 @@ def case_flag_inputs(cases: Iterable[Case]) -> dict[int, dict[str, Any]]:
         for provider in _fact_providers:
             for pk, facts in provider(cases).items():
                 inputs[pk].update(facts)
+        dismissed: dict[int, set[str]] = {}
+        for pk, code in FlagDismissal.objects.filter(case__in=cases).values_list("case_id", "code"):
+            dismissed.setdefault(pk, set()).add(code)
+        for pk, codes in dismissed.items():
+            inputs[pk]["dismissed"] = frozenset(codes)
     return inputs
 
 
-def rules_for(case: Case) -> RuleSet:
+def rules_for(case: Case, sets: list[RuleSet] | None = None) -> RuleSet:
     """The set in force when the case began (its preparation group, else its start): a case
-    keeps its rules when a new set comes into force while it runs."""
-    return RuleSet.for_date(case.referral_date or case.start_date or case.created_at.date())
+    keeps its rules when a new set comes into force while it runs. `sets`: RuleSet.all_sets(),
+    read once for a list of cases."""
+    day = case.referral_date or case.start_date or case.created_at.date()
+    return RuleSet.for_date(day) if sets is None else RuleSet.in_force(sets, day)
 
 
 def is_young(case: Case, rules: RuleSet | None = None, today: dt.date | None = None) -> bool:
@@ -114,38 +168,30 @@ def case_flags(
     hidden: frozenset[str] = frozenset(),
     contact_meeting_held: bool | None = None,
     mapping_considered: bool | None = None,
+    dismissed: frozenset[str] = frozenset(),
 ) -> list[Flag]:
-    """Every rule that applies to the case today, most urgent first.
+    """What is to do on the case today under the rules, most urgent first.
 
     `hidden` are fields the reader may not see (cases.secrecy): rules built on them are left out,
-    since a flag would reveal the fact behind it."""
+    since a flag would reveal the fact behind it. `dismissed` are suggestions an officer marked
+    not relevant for the case (cases.FlagDismissal). Rules broken at a point already past are
+    not flags but deviations (`case_deviations`)."""
     rules = rules or rules_for(case)
     flags: list[Flag] = []
     is_open = case.phase != Phase.CLOSED
 
     # Rule 1: at most 14 days from the preparation group to the start of the needs analysis.
-    if case.referral_date:
+    if case.referral_date and case.start_date is None and is_open:
         deadline = add_days(case.referral_date, rules.prep_to_start_days)
-        if case.start_date is None and is_open:
-            flags.append(
-                Flag(
-                    "start_due",
-                    f"Behovsanalysen ska starta inom {rules.prep_to_start_days} dagar "
-                    "från beredningsgruppen.",
-                    deadline,
-                    OVERDUE if today > deadline else INFO,
-                )
+        flags.append(
+            Flag(
+                "start_due",
+                _("Starta behovsanalysen: högst %(days)s dagar från beredningsgruppen.")
+                % {"days": rules.prep_to_start_days},
+                deadline,
+                level_for(deadline, today),
             )
-        elif case.start_date and case.start_date > deadline:
-            flags.append(
-                Flag(
-                    "started_late",
-                    f"Behovsanalysen startade {days_between(case.referral_date, case.start_date)} "
-                    f"dagar efter beredningsgruppen (högst {rules.prep_to_start_days}).",
-                    deadline,
-                    INFO,
-                )
-            )
+        )
 
     # Rule 2: at most 365 days in samverkan, warned from day 300.
     if is_open and case.start_date:
@@ -155,8 +201,8 @@ def case_flags(
             flags.append(
                 Flag(
                     "over_max_days",
-                    f"Längst {rules.max_days} dagar i samverkan: dag {day_number}. "
-                    "Ärendet ska avslutas.",
+                    _("Dag %(day)s: längst %(max)s dagar i samverkan. Avsluta ärendet.")
+                    % {"day": day_number, "max": rules.max_days},
                     limit,
                     OVERDUE,
                 )
@@ -165,64 +211,58 @@ def case_flags(
             flags.append(
                 Flag(
                     "near_max_days",
-                    f"Dag {day_number} av högst {rules.max_days} i samverkan.",
+                    _("Dag %(day)s av högst %(max)s i samverkan: planera avslutet.")
+                    % {"day": day_number, "max": rules.max_days},
                     limit,
-                    WARNING,
+                    DUE_SOON,
                 )
             )
 
     fk_visible = not (hidden & {"benefit_end_date"})
-    # Rule 3: at least 6 months of benefit left at registration.
-    start = case.start_date or case.referral_date
-    if fk_visible and start and case.benefit_end_date:
-        needed = add_months(start, rules.benefit_left_months)
-        if case.benefit_end_date < needed:
-            flags.append(
-                Flag(
-                    "benefit_left_short",
-                    f"Minst {rules.benefit_left_months} månaders ersättning ska återstå vid "
-                    "inskrivningen.",
-                    case.benefit_end_date,
-                    WARNING,
-                )
-            )
-
     # Rule 6: when the benefit period has ended the case closes and AF offers ordinary support.
     if fk_visible and is_open and case.benefit_end_date and case.benefit_end_date < today:
         flags.append(
             Flag(
                 "benefit_ended",
-                "Förmånstiden har tagit slut: ärendet ska avslutas och Arbetsförmedlingen "
-                "erbjuder ordinarie stöd.",
+                _(
+                    "Förmånstiden har tagit slut: avsluta ärendet. Arbetsförmedlingen erbjuder "
+                    "ordinarie stöd."
+                ),
                 case.benefit_end_date,
                 OVERDUE,
+                SINCE,
             )
         )
 
     # Rule 7: a kontaktmöte where return to the employer before day 181 of the sick-leave case
-    # is unlikely (its first day is day 1, so day 181 is sick_leave_start + 180 days) ...
+    # is unlikely, while it can still help: until day 181 and before the case moves on from the
+    # needs analysis (after day 181 a meeting not held is a deviation, `case_deviations`) ...
+    deadline = contact_meeting_day(case, rules)
     if (
         fk_visible
-        and is_open
+        and deadline is not None
+        and today <= deadline
+        and case.phase in CONTACT_MEETING_PHASES
+        and "contact_meeting_due" not in dismissed
         and contact_meeting_held is False
-        and case.return_unlikely_before_181
-        and case.sick_leave_start
-        and case.benefit in SICK_LEAVE_BENEFITS
     ):
-        deadline = add_days(case.sick_leave_start, rules.contact_meeting_day - 1)
         flags.append(
             Flag(
                 "contact_meeting_due",
-                f"Erbjud kontaktmöte: återgång till arbetsgivaren före dag "
-                f"{rules.contact_meeting_day} bedöms osannolik.",
+                _(
+                    "Erbjud kontaktmöte före dag %(day)s: återgång till arbetsgivaren bedöms "
+                    "osannolik."
+                )
+                % {"day": rules.contact_meeting_day},
                 deadline,
-                OVERDUE if today > deadline else WARNING,
+                level_for(deadline, today),
             )
         )
     # ... and a joint mapping considered at least 6 months before the benefit period ends.
     if (
         fk_visible
         and is_open
+        and "mapping_suggested" not in dismissed
         and mapping_considered is False
         and case.benefit_end_date
         and today <= case.benefit_end_date
@@ -231,10 +271,10 @@ def case_flags(
         flags.append(
             Flag(
                 "mapping_suggested",
-                f"Överväg gemensam kartläggning: förmånstiden slutar inom "
-                f"{rules.mapping_before_benefit_end_months} månader.",
+                _("Överväg gemensam kartläggning: förmånstiden slutar inom %(months)s månader.")
+                % {"months": rules.mapping_before_benefit_end_months},
                 case.benefit_end_date,
-                WARNING,
+                level_for(case.benefit_end_date, today),
             )
         )
 
@@ -243,7 +283,7 @@ def case_flags(
         flags.append(
             Flag(
                 "plan_missing",
-                "En individuell plan krävs före introduktion och prövning.",
+                _("Upprätta en individuell plan: den krävs före introduktion och prövning."),
                 None,
                 INFO,
             )
@@ -255,10 +295,10 @@ def case_flags(
         flags.append(
             Flag(
                 "closing_doc_due",
-                f"Slutdokumentation ska upprättas inom {rules.closing_doc_days} dagar efter "
-                "avslutet.",
+                _("Upprätta slutdokumentationen: inom %(days)s dagar efter avslutet.")
+                % {"days": rules.closing_doc_days},
                 deadline,
-                OVERDUE if today > deadline else WARNING,
+                level_for(deadline, today),
             )
         )
 
@@ -269,9 +309,9 @@ def case_flags(
         flags.append(
             Flag(
                 "follow_up_due",
-                f"Uppföljning minst var {rules.follow_up_days}:e dag.",
+                _("Följ upp: minst var %(days)s:e dag.") % {"days": rules.follow_up_days},
                 deadline,
-                OVERDUE if today > deadline else INFO,
+                level_for(deadline, today),
             )
         )
 
@@ -279,6 +319,20 @@ def case_flags(
     return flags
 
 
-def nearest_deadline(flags: list[Flag]) -> dt.date | None:
-    dates = [f.deadline for f in flags if f.deadline]
-    return min(dates) if dates else None
+def contact_meeting_day(case: Case, rules: RuleSet) -> dt.date | None:
+    """Day 181 of the sick-leave case (its first day is day 1, so sick_leave_start + 180 days)
+    when a kontaktmöte is called for: a sick-leave benefit and return to the employer before
+    that day unlikely (SPEC §3 rule 7)."""
+    if not (
+        case.return_unlikely_before_181
+        and case.sick_leave_start
+        and case.benefit in SICK_LEAVE_BENEFITS
+    ):
+        return None
+    return add_days(case.sick_leave_start, rules.contact_meeting_day - 1)
+
+
+def nearest_due(flags: list[Flag]) -> Flag | None:
+    """The flag whose deadline comes first (a fact's date, "since", is no deadline)."""
+    dated = [f for f in flags if f.deadline and f.date_kind == DUE]
+    return min(dated, key=lambda f: (f.deadline, LEVEL_ORDER[f.level])) if dated else None

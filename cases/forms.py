@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Area
 from samverkan.display import user_label
 from samverkan.forms import (
-    ALL_LABEL,
     BLANK_LABEL,
     BaseForm,
     ReasonField,
@@ -23,7 +22,6 @@ from samverkan.forms import (
     version_field,
 )
 
-from .flags import FLAG_LABELS
 from .models import (
     Case,
     Consent,
@@ -32,7 +30,6 @@ from .models import (
     Phase,
     Situation,
     StatusCode,
-    TargetGroup,
 )
 from .secrecy import editable_case_fields
 from .services import SITUATION_FIELDS, STATED_BASES
@@ -365,20 +362,13 @@ class SituationForm(BaseForm):
         return {name: self.cleaned_data[name] for name in SITUATION_FIELDS if name in self.fields}
 
 
-# --- the worklist -----------------------------------------------------------------------------
-
-
-class WorklistFilterForm(forms.Form):
-    """Filters are sent by GET: they hold codes only, never personal data."""
-
-    phase = forms.ChoiceField(
-        label=_("Fas"),
-        required=False,
-        choices=[("", ALL_LABEL), *[(p.value, p.label) for p in Phase if p != Phase.CLOSED]],
-    )
-    flag = forms.ChoiceField(
-        label=_("Flagga"), required=False, choices=[("", ALL_LABEL), *FLAG_LABELS.items()]
-    )
-    target_group = forms.ChoiceField(
-        label=_("Målgrupp"), required=False, choices=[("", ALL_LABEL), *TargetGroup.choices]
+class FlagDismissForm(forms.Form):
+    reason = ReasonField(
+        label=_("Varför är förslaget inte aktuellt?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Skälet sparas i ärendets historik och åtkomstloggen. Förslaget visas inte längre för "
+            "det här ärendet."
+        ),
     )

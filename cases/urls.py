@@ -23,6 +23,11 @@ urlpatterns = [
     path("arenden/<int:pk>/avsluta/", views.case_close, name="case_close"),
     path("arenden/<int:pk>/flytta/", views.case_move, name="case_move"),
     path(
+        "arenden/<int:pk>/forslag/<slug:code>/inte-aktuellt/",
+        views.flag_dismiss,
+        name="flag_dismiss",
+    ),
+    path(
         "arenden/<int:pk>/situation/start/",
         views.situation_edit,
         {"moment": "start"},

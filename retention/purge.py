@@ -58,6 +58,7 @@ PERSON_BOUND = [
     ("mapping.PlanVersion", "case_id"),
     ("mapping.Intervention", "case_id"),
     ("reporting.QualityReviewItem", "case_id"),
+    ("cases.FlagDismissal", "case_id"),
     # A coarsened export's grading holds a level, no free text, and lives 24 hours.
     ("exports.CoarsenedPerson", "person_id"),
 ]

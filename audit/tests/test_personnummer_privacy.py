@@ -183,7 +183,7 @@ def test_configured_console_log_masks_a_personnummer_in_an_exception_traceback(c
 
 
 def _search_form_tags(html: str) -> list[str]:
-    return re.findall(r"<form\b[^>]*\bclass=\"search-form\"[^>]*>", html)
+    return re.findall(r"<form\b[^>]*\bclass=\"search-form\b[^\"]*\"[^>]*>", html)
 
 
 def test_worklist_search_form_posts(fk_officer, login):

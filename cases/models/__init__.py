@@ -1,9 +1,12 @@
 from .case import (
     ALLOWED_TRANSITIONS,
+    PHASE_SHORT,
+    TARGET_GROUP_SHORT,
     Benefit,
     Case,
     CaseAreaMove,
     ExitReason,
+    FlagDismissal,
     Phase,
     PhaseTransition,
     Situation,
@@ -15,12 +18,15 @@ from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "PHASE_SHORT",
+    "TARGET_GROUP_SHORT",
     "Benefit",
     "Case",
     "CaseAreaMove",
     "Consent",
     "EducationLevel",
     "ExitReason",
+    "FlagDismissal",
     "OutcomeCategory",
     "Person",
     "Phase",

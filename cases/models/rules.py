@@ -79,10 +79,19 @@ class RuleSet(models.Model):
     def for_date(cls, day: dt.date | None) -> "RuleSet":
         """The set in force on `day`; before the first set, the first set; with none stored,
         the 2010 plan's defaults (unsaved)."""
+        return cls.in_force(cls.all_sets(), day)
+
+    @classmethod
+    def all_sets(cls) -> list["RuleSet"]:
+        """Every stored set, oldest first (a handful): a list of many cases reads them once and
+        picks with `in_force`."""
+        return list(cls.objects.order_by("valid_from"))
+
+    @classmethod
+    def in_force(cls, sets: list["RuleSet"], day: dt.date | None) -> "RuleSet":
+        """`for_date` over `sets` (from `all_sets`)."""
         day = day or timezone.localdate()
-        found = cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
-        return (
-            found
-            or cls.objects.order_by("valid_from").first()
-            or cls(name="Handlingsplan 2010", valid_from=dt.date(2010, 1, 1))
-        )
+        found = [rule_set for rule_set in sets if rule_set.valid_from <= day]
+        if found:
+            return found[-1]
+        return sets[0] if sets else cls(name="Handlingsplan 2010", valid_from=dt.date(2010, 1, 1))

@@ -13,6 +13,7 @@ from .cases import (
     on_case_closed,
     on_case_moved,
 )
+from .flags import DISMISSAL_REASON_MIN_LENGTH, flag_dismiss
 from .people import (
     CONSENT_CONFIRMED,
     CONSENT_EVENTS,
@@ -31,6 +32,7 @@ from .status import status_entry_save
 
 __all__ = [
     "CASE_FIELDS",
+    "DISMISSAL_REASON_MIN_LENGTH",
     "CONSENT_CONFIRMED",
     "CONSENT_EVENTS",
     "CONSENT_RECORDED",
@@ -45,6 +47,7 @@ __all__ = [
     "consent_confirm",
     "consent_record",
     "consent_withdraw",
+    "flag_dismiss",
     "officers_check",
     "on_case_closed",
     "on_case_moved",

@@ -14,7 +14,15 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import StaffProfile
-from cases.flags import INFO, OVERDUE, WARNING, benefit_ends_priority, case_flags, is_young
+from cases.deviations import case_deviations
+from cases.flags import (
+    DUE_SOON,
+    INFO,
+    OVERDUE,
+    benefit_ends_priority,
+    case_flags,
+    is_young,
+)
 from cases.models import Case, Phase, PhaseTransition, RuleSet
 from cases.selectors import caseload_by_officer, worklist_rows
 from cases.services import case_open, case_transition, case_update
@@ -99,22 +107,28 @@ def test_a_start_on_day_14_is_on_time_and_on_day_15_is_flagged_started_late(area
         )
 
     assert on_time.start_date == REFERRAL + days(14)
-    assert not {"started_late", "start_due"} & set(flags_on(on_time, REFERRAL + days(14)))
-    flag = flags_on(late, REFERRAL + days(15))["started_late"]
-    assert flag.deadline == REFERRAL + days(14)
-    assert "15 dagar efter beredningsgruppen (högst 14)" in flag.wording
+    assert "start_due" not in flags_on(on_time, REFERRAL + days(14))
+    assert not case_deviations(on_time, today=REFERRAL + days(14))
+    # a start already made late is a recorded deviation, not an open deadline
+    assert "started_late" not in flags_on(late, REFERRAL + days(15))
+    [deviation] = case_deviations(late, today=REFERRAL + days(15))
+    assert (deviation.code, deviation.day) == ("started_late", REFERRAL + days(15))
+    assert "15 dagar efter beredningsgruppen (högst 14)" in deviation.wording
 
 
 def test_a_referred_case_without_start_is_due_on_day_14_and_overdue_on_day_15(person):
     case = referred(person, REFERRAL)
 
-    on_day_13 = flags_on(case, REFERRAL + days(13))["start_due"]
+    on_day_6 = flags_on(case, REFERRAL + days(6))["start_due"]
+    on_day_7 = flags_on(case, REFERRAL + days(7))["start_due"]
     on_day_14 = flags_on(case, REFERRAL + days(14))["start_due"]
     on_day_15 = flags_on(case, REFERRAL + days(15))["start_due"]
 
-    assert on_day_13.deadline == on_day_14.deadline == on_day_15.deadline == dt.date(2026, 3, 16)
-    assert (on_day_13.level, on_day_14.level, on_day_15.level) == (INFO, INFO, OVERDUE)
-    assert "inom 14 dagar från beredningsgruppen" in on_day_14.wording
+    assert on_day_6.deadline == on_day_15.deadline == dt.date(2026, 3, 16)
+    # information until the last week, due soon in it, overdue after it
+    levels = (on_day_6.level, on_day_7.level, on_day_14.level, on_day_15.level)
+    assert levels == (INFO, DUE_SOON, DUE_SOON, OVERDUE)
+    assert "högst 14 dagar från beredningsgruppen" in on_day_14.wording
 
 
 def test_a_closed_referred_case_is_no_longer_due_to_start(person, fk_officer):
@@ -159,7 +173,7 @@ def test_day_300_warns_day_365_is_the_last_day_and_day_366_is_over(person, start
     over = flags_on(case, day_366)
 
     assert not {"near_max_days", "over_max_days"} & set(day_299)
-    assert day_300["near_max_days"].level == WARNING
+    assert day_300["near_max_days"].level == DUE_SOON
     assert day_300["near_max_days"].deadline == day_365
     assert "Dag 300 av högst 365" in day_300["near_max_days"].wording
     assert "over_max_days" not in day_300
@@ -269,10 +283,11 @@ def test_exactly_six_months_of_benefit_left_is_enough_and_a_day_less_is_flagged(
         today=start,
     )
 
-    flag = flags_on(case, start)["benefit_left_short"]
-    assert flag.level == WARNING
-    assert flag.deadline == exactly_six_months - DAY
-    assert "Minst 6 månaders ersättning" in flag.wording
+    # a fact of the registration: a deviation on the case, not a deadline
+    assert "benefit_left_short" not in flags_on(case, start)
+    [deviation] = case_deviations(case, today=start)
+    assert (deviation.code, deviation.day) == ("benefit_left_short", start)
+    assert "minst 6 månader ska återstå" in deviation.wording
 
 
 # --- Priority flags: young, benefit ends -------------------------------------------------------
@@ -399,7 +414,7 @@ def test_closing_documentation_warns_on_day_21_and_is_overdue_on_day_22(person, 
     day_22 = flags_on(case, end + days(22))["closing_doc_due"]
 
     assert day_21.deadline == day_22.deadline == dt.date(2026, 3, 13)
-    assert (day_21.level, day_22.level) == (WARNING, OVERDUE)
+    assert (day_21.level, day_22.level) == (DUE_SOON, OVERDUE)
     assert "inom 21 dagar" in day_21.wording
 
 
@@ -494,11 +509,18 @@ def test_follow_up_is_due_28_days_after_start_and_overdue_on_day_29(person, fk_o
     start = dt.date(2026, 1, 31)
     case = started(person, start, fk_officer=fk_officer)
 
+    day_20 = worklist_flags(fk_officer, case, start + days(20))["follow_up_due"]
+    day_21 = worklist_flags(fk_officer, case, start + days(21))["follow_up_due"]
     day_28 = worklist_flags(fk_officer, case, start + days(28))["follow_up_due"]
     day_29 = worklist_flags(fk_officer, case, start + days(29))["follow_up_due"]
 
     assert day_28.deadline == day_29.deadline == dt.date(2026, 2, 28)
-    assert (day_28.level, day_29.level) == (INFO, OVERDUE)
+    assert (day_20.level, day_21.level, day_28.level, day_29.level) == (
+        INFO,
+        DUE_SOON,
+        DUE_SOON,
+        OVERDUE,
+    )
 
 
 def test_a_meeting_resets_the_follow_up_cadence(person, fk_officer):
@@ -519,7 +541,7 @@ def test_a_meeting_resets_the_follow_up_cadence(person, fk_officer):
     after_meeting_29 = worklist_flags(fk_officer, case, meeting_day + days(29))["follow_up_due"]
 
     assert day_29.level == INFO and day_29.deadline == meeting_day + days(28)
-    assert after_meeting_28.level == INFO
+    assert after_meeting_28.level == DUE_SOON
     assert after_meeting_29.level == OVERDUE
 
 
@@ -564,11 +586,11 @@ def test_a_case_referred_after_a_new_rule_set_uses_it_and_an_older_one_keeps_the
     new_flag = flags_on(new, NEW_RULES_FROM + days(5))["start_due"]
 
     assert old_flag.deadline == NEW_RULES_FROM - DAY + days(14)
-    assert "inom 14 dagar" in old_flag.wording
+    assert "högst 14 dagar" in old_flag.wording
     assert new_flag.deadline == NEW_RULES_FROM + days(10)
-    assert "inom 10 dagar" in new_flag.wording
+    assert "högst 10 dagar" in new_flag.wording
     assert flags_on(new, NEW_RULES_FROM + days(11))["start_due"].level == OVERDUE
-    assert flags_on(old, NEW_RULES_FROM + days(11))["start_due"].level == INFO
+    assert flags_on(old, NEW_RULES_FROM + days(11))["start_due"].level == DUE_SOON
 
 
 def test_a_started_case_follows_the_day_limits_of_its_own_rule_set(area, plan_2026):

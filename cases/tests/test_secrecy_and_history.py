@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Agency, StaffProfile
 from accounts.tests.factories import staff
+from cases.deviations import case_deviations
 from cases.models import Case, CaseAreaMove, Person, Phase
 from cases.secrecy import (
     AF_FIELDS,
@@ -260,7 +261,7 @@ def test_case_update_lets_each_agency_write_only_its_own_fields(
 
 # --- the worklist follows the secrecy rules ----------------------------------------------------
 
-BENEFIT_FLAGS = {"benefit_left_short", "benefit_ended"}
+BENEFIT_FLAGS = {"benefit_ended"}
 
 
 def _worklist_row(user, case, today):
@@ -281,6 +282,13 @@ def test_an_af_officer_without_consent_gets_no_benefit_based_flags_or_priority(
     assert "follow_up_due" in af_codes  # the rest of the worklist is still there
     assert af_row["benefit_ends"] is None
     assert not any(f.deadline == open_case.benefit_end_date for f in af_row["flags"])
+    # nor the deviation built on the benefit's end (registered with too little left)
+    fk_hidden = hidden_case_fields(user=fk_officer, person=person, on=D)
+    af_hidden = hidden_case_fields(user=af_officer, person=person, on=D)
+    assert "benefit_left_short" in {
+        d.code for d in case_deviations(open_case, today=D, hidden=fk_hidden)
+    }
+    assert not case_deviations(open_case, today=D, hidden=af_hidden)
 
 
 def test_an_af_officer_with_consent_sees_the_benefit_based_flags(open_case, person, af_officer):

@@ -114,10 +114,10 @@ def test_case_page_shows_flags_with_wording_deadline_and_overdue_in_words(
 
     follow_up = re.search(r'data-flag="follow_up_due">(.*?)</li>', body, re.S).group(1)
     deadline = (days_ago(30) + dt.timedelta(days=28)).isoformat()
-    assert "Försenad" in follow_up and "Uppföljning minst var 28:e dag." in follow_up
+    assert "Försenad" in follow_up and "Följ upp: minst var 28:e dag." in follow_up
     assert deadline in follow_up
     plan = re.search(r'data-flag="plan_missing">(.*?)</li>', body, re.S).group(1)
-    assert "En individuell plan krävs" in plan and "Försenad" not in plan
+    assert "individuell plan: den krävs" in plan and "Försenad" not in plan
     assert re.search(r'data-testid="day-number">\s*Dag 30', body)
 
 

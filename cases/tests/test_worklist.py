@@ -23,7 +23,7 @@ def days_ago(n):
 
 def row_order(response):
     """The case ids of the worklist rows, top to bottom."""
-    return [int(pk) for pk in re.findall(r'<tr data-case="(\d+)">', response.content.decode())]
+    return [int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', response.content.decode())]
 
 
 @pytest.fixture
@@ -72,14 +72,23 @@ def test_worklist_is_sorted_by_the_nearest_deadline(cases, fk_officer, login):
 def test_worklist_shows_the_columns_of_each_case(cases, fk_officer, login):
     body = login(fk_officer).get(reverse("home")).content.decode()
     case = cases["overdue"]
-    row = re.search(rf'<tr data-case="{case.pk}">(.*?)</tr>', body, re.S).group(1)
+    row = re.search(rf'<tr data-case="{case.pk}"[^>]*>(.*?)</tr>', body, re.S).group(1)
     assert case.person.masked_personnummer in row
     assert case.person.personnummer not in body
     assert reverse("cases:case_detail", args=[case.pk]) in row
     assert "Behovsanalys" in row and ">30<" in row and "Sjukskriven arbetslös" in row
-    assert "Försenad" in row and "Uppföljning minst var 28:e dag." in row
-    # the flag's deadline and the nearest deadline
-    assert row.count(f'<time datetime="{days_ago(2).isoformat()}">') == 2
+    # the flag as a short label with its severity in words for screen readers, the full
+    # wording and deadline on hover and focus, the nearest deadline as a date that never wraps
+    chip = re.search(
+        r'<span class="chip chip-overdue"[^>]*data-flag="follow_up_due".*?role="tooltip".*?</span>',
+        row,
+        re.S,
+    ).group(0)
+    assert '<span class="visually-hidden">Försenad:</span></span>Uppföljning' in chip
+    assert f"Följ upp: minst var 28:e dag. Senast {days_ago(2).isoformat()}" in chip
+    assert 'role="tooltip"' in chip and 'tabindex="0"' in chip
+    deadline = re.search(r'<td class="nowrap cell-deadline">(.*?)</td>', row, re.S).group(1)
+    assert f'<time datetime="{days_ago(2).isoformat()}">' in deadline
 
 
 def test_worklist_filters_by_phase_flag_and_target_group(cases, fk_officer, login):

@@ -6,7 +6,14 @@ request's AccessContext, which validates, saves atomically and logs the change. 
 ValidationError is shown next to the field it names, so bad input changes nothing and never gives
 a 500. The apps above cases add their parts to these pages through cases.views.parts."""
 
-from .case_actions import case_close, case_edit, case_move, case_transition, situation_edit
+from .case_actions import (
+    case_close,
+    case_edit,
+    case_move,
+    case_transition,
+    flag_dismiss,
+    situation_edit,
+)
 from .case_page import case_detail
 from .people import (
     case_open,
@@ -28,6 +35,7 @@ __all__ = [
     "case_open",
     "case_transition",
     "caseload",
+    "flag_dismiss",
     "consent_confirm",
     "consent_create",
     "consent_withdraw",

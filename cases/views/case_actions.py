@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +18,15 @@ from samverkan.views import bound_form, record_initial, stored_rows, versioned_e
 
 from .. import selectors, services
 from ..access import log_person_access
-from ..flags import rules_for
-from ..forms import CaseEditForm, CloseForm, MoveForm, SituationForm, TransitionForm
+from ..flags import SUGGESTIONS, rules_for
+from ..forms import (
+    CaseEditForm,
+    CloseForm,
+    FlagDismissForm,
+    MoveForm,
+    SituationForm,
+    TransitionForm,
+)
 from ..models import Phase, Situation
 from .case_page import next_phases
 from .pages import case_for_page, case_form_context, form_page, reason_required, visible_case
@@ -246,5 +254,45 @@ def situation_edit(request, pk, moment):
             title=_("Situation: %(moment)s") % {"moment": Situation.Moment(moment).label},
             form=form,
             submit_label=_("Spara"),
+        ),
+    )
+
+
+@reason_required
+@require_http_methods(["GET", "POST"])
+def flag_dismiss(request, pk, code):
+    """Mark a suggestion of the rules not relevant for the case, with a reason."""
+    case, _purpose = case_for_page(request, pk)
+    if code not in SUGGESTIONS:
+        raise Http404
+    title = _("Förslaget är inte aktuellt")
+    subject_intro = _("Förslag: %(suggestion)s.") % {"suggestion": SUGGESTIONS[code]}
+    if not case.is_open:
+        return form_page(
+            request,
+            case_form_context(case, title=title, intro=_("Ärendet är avslutat."), form=None),
+        )
+    form = FlagDismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_dismiss(
+                case=case,
+                code=code,
+                reason=form.cleaned_data["reason"],
+                context=AccessContext.from_request(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Förslaget visas inte längre för ärendet."))
+            return redirect(_to_case(case))
+    return form_page(
+        request,
+        case_form_context(
+            case,
+            title=title,
+            intro=subject_intro,
+            form=form,
+            submit_label=_("Markera som inte aktuellt"),
         ),
     )

@@ -15,16 +15,15 @@ from samverkan.display import display_value
 from samverkan.history import HistorySource, history_rows
 
 from .. import services
+from ..deviations import case_deviations
 from ..flags import (
-    OVERDUE,
-    WARNING,
     benefit_ends_priority,
     case_flag_inputs,
     case_flags,
     is_young,
     rules_for,
 )
-from ..models import Case, Phase, Situation, StatusEntry
+from ..models import Case, FlagDismissal, Phase, Situation, StatusEntry
 from ..secrecy import AF_FIELDS, FK_FIELDS, hidden_case_fields
 from .pages import case_for_page, field_label, reason_required
 from .parts import case_page_parts
@@ -82,6 +81,12 @@ def _history(*, case: Case, hidden: frozenset[str]) -> list[dict]:
             label=lambda r: _("Statuspost %(day)s") % {"day": r.date.isoformat()},
         ),
         HistorySource(
+            records=FlagDismissal.history.filter(case_id=case.pk).select_related("by"),
+            fields=("code", "reason"),
+            label=lambda r: _("Förslag"),
+            kinds={"+": _("Markerat inte aktuellt"), "-": _("Visas igen")},
+        ),
+        HistorySource(
             records=Situation.history.filter(case_id=case.pk),
             fields=services.SITUATION_FIELDS,
             label=lambda r: (
@@ -125,9 +130,8 @@ def case_detail(request, pk):
     person = case.person
     hidden = hidden_case_fields(user=request.user, person=person, on=today)
     rules = rules_for(case)
-    flags = case_flags(
-        case, today=today, rules=rules, hidden=hidden, **case_flag_inputs([case])[case.pk]
-    )
+    inputs = case_flag_inputs([case])[case.pk]
+    flags = case_flags(case, today=today, rules=rules, hidden=hidden, **inputs)
     facts = [
         (field_label(Case, name), display_value(Case._meta.get_field(name), getattr(case, name)))
         for name in CASE_FACTS
@@ -152,8 +156,8 @@ def case_detail(request, pk):
             "fk_hidden": bool(hidden & FK_FIELDS),
             "af_hidden": bool(hidden & AF_FIELDS),
             "flags": flags,
-            "OVERDUE": OVERDUE,
-            "WARNING": WARNING,
+            "deviations": case_deviations(case, today=today, rules=rules, hidden=hidden, **inputs),
+            "dismiss_url_case": case.pk if case.is_open else None,
             "young": is_young(case, rules, today),
             "young_max_age": rules.young_max_age,
             "benefit_ends": "benefit_ends_priority" not in hidden

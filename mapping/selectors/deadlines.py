@@ -6,7 +6,14 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from cases.flags import INFO, LEVEL_ORDER, OVERDUE, case_flag_inputs, case_flags, rules_for
+from cases.flags import (
+    LEVEL_ORDER,
+    SINCE,
+    case_flag_inputs,
+    case_flags,
+    level_for,
+    rules_for,
+)
 from samverkan.dates import add_days
 
 from ..models import (
@@ -22,8 +29,6 @@ from .records import (
     _url,
     person_records,
 )
-
-_NOT_DUE = frozenset({"started_late"})
 
 
 def person_next_deadlines(
@@ -59,9 +64,12 @@ def person_next_deadlines(
         url = _url("cases:case_detail", case.pk)
         flags = case_flags(case, today=today, rules=rules, hidden=records.hidden, **inputs[case.pk])
         for flag in flags:
-            if flag.code in _NOT_DUE or (not case.is_open and flag.code != "closing_doc_due"):
+            if not case.is_open and flag.code != "closing_doc_due":
                 continue
-            due(flag.deadline, flag.code, flag.wording, flag.level, subject, url)
+            if flag.date_kind == SINCE:  # a fact's date is no deadline
+                due(None, flag.code, flag.wording, flag.level, subject, url, since=flag.deadline)
+            else:
+                due(flag.deadline, flag.code, flag.wording, flag.level, subject, url)
         if not case.is_open:
             continue
         follow_up_meetings = [
@@ -72,13 +80,12 @@ def person_next_deadlines(
         for i in case.interventions.all():
             i_url = _url("mapping:intervention_detail", i.pk)
             if i.start_date is None:
-                late = i.planned_start is not None and i.planned_start < today
                 due(
                     i.planned_start,
                     "intervention_planned_start",
                     _("Planerad start: %(kind)s (%(cat)s)")
                     % {"kind": i.get_kind_display(), "cat": i.get_category_display().lower()},
-                    OVERDUE if late else (INFO if i.planned_start else WAITING_LEVEL),
+                    level_for(i.planned_start, today) if i.planned_start else WAITING_LEVEL,
                     subject,
                     i_url,
                     since=_local_day(i.created_at),
@@ -93,7 +100,7 @@ def person_next_deadlines(
                     "intervention_follow_up",
                     _("Följ upp insatsen %(kind)s: ingen uppföljning sedan starten %(d)s.")
                     % {"kind": i.get_kind_display(), "d": i.start_date.isoformat()},
-                    OVERDUE if today > deadline else INFO,
+                    level_for(deadline, today),
                     subject,
                     i_url,
                 )

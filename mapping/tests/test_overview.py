@@ -271,8 +271,8 @@ def test_next_deadline_on_top_is_the_nearest_one(open_case, person, fk_officer, 
 
     dated = [(d.date, d.kind, d.days_left, d.level) for d in deadlines if d.date]
     assert dated == [
-        (D(2026, 3, 5), "intervention_planned_start", 4, "info"),
-        (D(2026, 3, 9), "contact_meeting_due", 8, "warning"),
+        (D(2026, 3, 5), "intervention_planned_start", 4, "due_soon"),
+        (D(2026, 3, 9), "contact_meeting_due", 8, "info"),
         (D(2026, 3, 20), "follow_up_due", 19, "info"),
     ]
     # the plan is missing, without a date of its own: it waits below the dated ones
@@ -358,7 +358,7 @@ def test_running_intervention_without_follow_up_is_due_after_28_days(case, perso
     deadlines = person_next_deadlines(person=person, user=fk_officer, today=STORY_TODAY)
 
     due = [(d.date, d.level) for d in deadlines if d.kind == "intervention_follow_up"]
-    assert due == [(D(2026, 3, 1), "info")]
+    assert due == [(D(2026, 3, 1), "due_soon")]
 
 
 def test_a_case_without_phase_moves_is_told_from_its_own_dates(person, fk_officer):

@@ -14,7 +14,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from cases.flags import OVERDUE, WARNING, case_flags
+from cases.deviations import case_deviations
+from cases.flags import DUE_SOON, INFO, OVERDUE, case_flags
 from cases.models import Consent, Phase
 from cases.secrecy import hidden_case_fields
 from cases.tests.factories import CaseFactory
@@ -64,15 +65,29 @@ def test_kontaktmote_is_suggested_by_day_181_of_the_sick_leave(sick_case):
     assert flag.deadline == DAY_181
     assert flag.deadline == SICK_LEAVE_START + dt.timedelta(days=180)
     assert sick_leave_day(SICK_LEAVE_START, flag.deadline) == 181
-    assert flag.level == WARNING
+    assert flag.level == INFO  # 51 days ahead
     assert "dag 181" in flag.wording
 
 
-def test_kontaktmote_suggestion_is_overdue_after_day_181(sick_case):
-    # on day 181 it is still on time; the day after it is late
-    assert flags_for(sick_case, today=DAY_181)["contact_meeting_due"].level == WARNING
+def test_kontaktmote_suggestion_ends_after_day_181_and_is_recorded_as_missed(sick_case):
+    # due soon in its last week, still on time on day 181 ...
+    week_before = DAY_181 - dt.timedelta(days=7)
+    assert flags_for(sick_case, today=week_before)["contact_meeting_due"].level == DUE_SOON
+    assert flags_for(sick_case, today=DAY_181)["contact_meeting_due"].level == DUE_SOON
+    # ... and the day after, it can no longer help: no open deadline, a deviation on the case
     late = DAY_181 + dt.timedelta(days=1)
-    assert flags_for(sick_case, today=late)["contact_meeting_due"].level == OVERDUE
+    assert "contact_meeting_due" not in flags_for(sick_case, today=late)
+    inputs = suggestion_facts([sick_case])[sick_case.pk]
+    deviations = case_deviations(sick_case, today=late, **inputs)
+    assert [d.code for d in deviations] == ["contact_meeting_missed"]
+    assert "2026-04-30" in deviations[0].wording
+    assert not case_deviations(sick_case, today=DAY_181, **inputs)
+
+
+def test_kontaktmote_suggestion_ends_when_the_case_moves_on_from_the_needs_analysis(sick_case):
+    assert "contact_meeting_due" in flags_for(sick_case)
+    sick_case.phase = Phase.INTRODUCTION_TRIAL
+    assert "contact_meeting_due" not in flags_for(sick_case)
 
 
 @pytest.mark.parametrize("held_on", [SICK_LEAVE_START, dt.date(2026, 2, 1)])
@@ -206,7 +221,9 @@ def test_mapping_is_suggested_when_the_benefit_ends_within_six_months(
     assert ("mapping_suggested" in flags) is suggested
     if suggested:
         assert flags["mapping_suggested"].deadline == benefit_end
-        assert flags["mapping_suggested"].level == WARNING
+        # information until the last week before the end
+        expected = DUE_SOON if (benefit_end - TODAY).days <= 7 else INFO
+        assert flags["mapping_suggested"].level == expected
 
 
 def test_ended_benefit_gives_the_benefit_ended_flag_instead(ending_case):

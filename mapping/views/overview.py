@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.flags import OVERDUE, WARNING
 from cases.views.pages import person_for_page, reason_required
 
 from ..charts import lane_labels, timeline_chart, timeline_legend, timeline_summary
@@ -56,7 +55,5 @@ def person_overview(request, pk):
             "legend": timeline_legend(),
             "fk_hidden": records.fk_hidden,
             "open_case": next((c for c in records.cases if c.is_open), None),
-            "OVERDUE": OVERDUE,
-            "WARNING": WARNING,
         },
     )

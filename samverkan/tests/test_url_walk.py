@@ -48,6 +48,7 @@ OBJECT_OF = {
     "cases:case_transition": "case",
     "cases:case_close": "case",
     "cases:case_move": "case",
+    "cases:flag_dismiss": "case",
     "cases:situation_start": "case",
     "cases:situation_end": "case",
     "mapping:plan_create": "case",
@@ -57,6 +58,7 @@ OBJECT_OF = {
     "mapping:mapping_edit": "mapping",
     "mapping:mapping_decide": "mapping",
     "mapping:mapping_sign": "mapping",
+    "mapping:mapping_change_request": "mapping",
     "mapping:mapping_meeting_create": "mapping",
     "mapping:person_meeting_create": "person",
     "mapping:meeting_edit": "meeting",
@@ -119,7 +121,7 @@ AGGREGATE_PAGES = {
 }
 
 # Values for other URL parameters.
-OTHER_PARAMS = {"format": "json", "kind": "status"}
+OTHER_PARAMS = {"format": "json", "kind": "status", "code": "contact_meeting_due"}
 
 
 def _walk(patterns, namespace=None, prefix=""):

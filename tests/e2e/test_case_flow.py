@@ -75,7 +75,7 @@ def test_fk_officer_runs_a_case_from_registration_to_closing(page, live_server, 
     _submit(page, re.compile("Avsluta|Spara"))
     expect(page.locator("body")).to_contain_text("Avslutad")
     # the closing documentation is now due (rule 5)
-    expect(page.locator("body")).to_contain_text("Slutdokumentation ska upprättas")
+    expect(page.locator("body")).to_contain_text("Upprätta slutdokumentationen")
 
     # an officer of another area cannot see the person or the case
     page.get_by_role("button", name="Logga ut").click()
