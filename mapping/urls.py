@@ -12,6 +12,11 @@ urlpatterns = [
     path("kartlaggningar/<int:pk>/beslut/", views.mapping_decide, name="mapping_decide"),
     path("kartlaggningar/<int:pk>/bekrafta/", views.mapping_sign, name="mapping_sign"),
     path(
+        "kartlaggningar/<int:pk>/begar-andring/",
+        views.mapping_change_request,
+        name="mapping_change_request",
+    ),
+    path(
         "kartlaggningar/<int:pk>/moten/nytt/",
         views.mapping_meeting_create,
         name="mapping_meeting_create",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import OfficerChoiceField, officers_of
 from cases.secrecy import editable_case_fields
-from samverkan.forms import BaseForm, model_field, version_field
+from samverkan.forms import BaseForm, ReasonField, model_field, version_field
 
 from ..models import (
     MAPPING_FK_FIELDS,
@@ -182,7 +182,23 @@ class MappingSignForm(forms.Form):
     version = version_field()
 
 
+class MappingChangeRequestForm(forms.Form):
+    """Instead of confirming: what should change, sent back to the officer who recorded it."""
+
+    version = version_field()
+    reason = ReasonField(
+        label=_("Vad ska ändras?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Beslutet går tillbaka till handläggaren på den andra myndigheten, som ser skälet "
+            "under Att göra. Deras bekräftelse tas bort tills beslutet registreras igen."
+        ),
+    )
+
+
 __all__ = [
+    "MappingChangeRequestForm",
     "MappingCreateForm",
     "MappingDecideForm",
     "MappingEditForm",

@@ -196,6 +196,27 @@ class JointMapping(models.Model):
         verbose_name=_("bekräftat för AF av"),
     )
     af_signed_at = models.DateTimeField(_("bekräftat för AF"), null=True, blank=True)
+    # The other agency asked for a change instead of confirming: the decision went back to the
+    # officer who recorded it (`change_requested_of`), whose to-do list shows the reason, until
+    # the decision is recorded again (mapping.services.mapping_change_request).
+    change_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändring begärd av"),
+    )
+    change_requested_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändring begärd hos"),
+    )
+    change_requested_at = models.DateTimeField(_("ändring begärd"), null=True, blank=True)
+    change_request_reason = models.TextField(_("begärd ändring"), blank=True)
     case = models.OneToOneField(
         "cases.Case",
         on_delete=models.PROTECT,

@@ -1,7 +1,12 @@
 """Writes of SPEC §4: joint mappings, meetings, individual plans and interventions. Views,
 forms, commands and the API call these, never `save()`."""
 
-from .decisions import mapping_decide, mapping_sign
+from .decisions import (
+    CHANGE_REASON_MIN_LENGTH,
+    mapping_change_request,
+    mapping_decide,
+    mapping_sign,
+)
 from .interventions import (
     intervention_create,
     intervention_end,
@@ -25,6 +30,8 @@ __all__ = [
     "mapping_decide",
     "mapping_move_area",
     "mapping_sign",
+    "mapping_change_request",
+    "CHANGE_REASON_MIN_LENGTH",
     "mapping_update",
     "meeting_create",
     "meeting_update",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
+from audit.access import readable_reason
 from cases.models import Phase, TargetGroup
 from samverkan.services import (
     AccessContext,
@@ -139,7 +140,7 @@ def mapping_decide(
     current.case_phase = case_phase if active else ""
     current.case_date = case_date if active else None
     _validate_decision(current, today)
-    changed = list(DECISION_FIELDS) + _clear_signatures(current)
+    changed = list(DECISION_FIELDS) + _clear_signatures(current) + _close_change_request(current)
     acting = actor(context)
     try:
         agency = _signer_agency(acting, current) if acting is not None else None
@@ -149,6 +150,67 @@ def mapping_decide(
         _sign(current, agency, acting, now or timezone.now())
     current.full_clean(validate_constraints=False)
     save_new_version(current, changed, context=context)
+    return current
+
+
+def _close_change_request(mapping: JointMapping) -> list[str]:
+    """A decision recorded again answers the change asked for."""
+    if mapping.change_requested_at is None:
+        return []
+    mapping.change_requested_by = mapping.change_requested_of = None
+    mapping.change_requested_at = None
+    mapping.change_request_reason = ""
+    return ["change_requested_at"]
+
+
+# A reason short enough to say nothing does not tell the other officer what to change.
+CHANGE_REASON_MIN_LENGTH = 10
+
+
+@transaction.atomic
+def mapping_change_request(
+    *,
+    mapping: JointMapping,
+    expected_version: int | None,
+    reason: str,
+    context: AccessContext,
+    now=None,
+) -> JointMapping:
+    """Ask for a change instead of confirming: the decision goes back to the officer of the
+    other agency who recorded it, with the reason, on their to-do list; their confirmation is
+    withdrawn until they record the decision again."""
+    current = lock_for_update(JointMapping, mapping.pk, expected_version)
+    acting = actor(context)
+    reason = readable_reason(reason or "")
+    if not current.is_open:
+        raise ValidationError(_("Kartläggningen är redan avslutad."))
+    if not current.decision:
+        raise ValidationError(_("Det finns inget beslut att ändra."))
+    agency = _signer_agency(acting, current)
+    if current.signed_by_agency(agency):
+        raise ValidationError(_("Beslutet är redan bekräftat för din myndighet."))
+    other = AgencyCode.AF if agency == AgencyCode.FK else AgencyCode.FK
+    recorded_by = current.af_signed_by if other == AgencyCode.AF else current.fk_signed_by
+    if recorded_by is None:
+        raise ValidationError(
+            _(
+                "Den andra myndigheten har inte bekräftat beslutet: det finns inget att "
+                "skicka tillbaka."
+            )
+        )
+    if len(reason) < CHANGE_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Skriv vad som ska ändras, minst %(length)s tecken.")
+                % {"length": CHANGE_REASON_MIN_LENGTH}
+            }
+        )
+    changed = _clear_signatures(current)
+    current.change_requested_by = acting
+    current.change_requested_of = recorded_by
+    current.change_requested_at = now or timezone.now()
+    current.change_request_reason = reason
+    save_new_version(current, [*changed, "change_requested_at"], context=context)
     return current
 
 

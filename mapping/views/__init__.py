@@ -2,6 +2,7 @@
 break-the-glass and the access log. What this app shows on the person and case pages of cases
 is in case_parts (registered in mapping.apps)."""
 
+from .change_requests import mapping_change_request
 from .intervention_actions import (
     intervention_edit,
     intervention_end,
@@ -38,6 +39,7 @@ __all__ = [
     "mapping_detail",
     "mapping_edit",
     "mapping_meeting_create",
+    "mapping_change_request",
     "mapping_sign",
     "meeting_edit",
     "person_meeting_create",

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "imports",
     "exports",
     "retention",
+    "todo",
     "demo",
 ]
 
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff",
+                "todo.context_processors.todo",
             ],
         },
     },

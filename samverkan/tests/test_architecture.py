@@ -25,7 +25,7 @@ LAYERS = [
     ("cases",),
     ("mapping",),
     ("reporting",),
-    ("exports", "imports"),
+    ("exports", "imports", "todo"),
     ("retention",),
     ("demo",),
 ]

@@ -81,6 +81,7 @@ def test_logged_in_officer_gets_english_navigation(fk_officer, login):
     _response, body = _page(client, "/")
     assert _main_nav(body) == [
         "Ärenden",
+        "Att göra",
         "Sök person",
         "Statistik",
         "Arbetsplaner",
@@ -93,6 +94,7 @@ def test_logged_in_officer_gets_english_navigation(fk_officer, login):
     assert '<html lang="en">' in body
     assert _main_nav(body) == [
         "Cases",
+        "To do",
         "Find a person",
         "Statistics",
         "Work plans",

@@ -1,0 +1,269 @@
+"""The to-do list ("Att göra", SPEC §3): what waits for this officer or coordinator, from every
+app, each kind one set-based query. The list is read only here; the rules behind each item
+live where they always did (the closing documentation's 21 days in the rule set, the levels in
+cases.flags, who confirms a mapping decision in mapping.services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.scoping import scope_for
+from cases.flags import DUE_SOON, INFO, level_for
+from cases.models import Case, Consent, Phase, RuleSet
+from cases.selectors import person_list_on_caseload, team_user_ids
+from mapping.models import JointMapping, PlanVersion
+from reporting.models import DeviationAction, QualityReviewItem
+
+WAITING = "waiting"
+
+# The kinds of to-do, in the order the page shows them.
+KINDS = {
+    "change_requested": gettext_lazy("Beslut som ska ändras"),
+    "confirm_decision": gettext_lazy("Beslut att bekräfta"),
+    "consent_confirm": gettext_lazy("Samtycken att bekräfta"),
+    "closing_doc": gettext_lazy("Slutdokumentation"),
+    "plan_missing": gettext_lazy("Planer före introduktion"),
+    "mapping_first_meeting": gettext_lazy("Kartläggningar utan första möte"),
+    "deviation_action": gettext_lazy("Åtgärder i avvikelserapporter"),
+    "quality_review": gettext_lazy("Kvalitetsgranskning"),
+}
+
+
+@dataclass(frozen=True)
+class Todo:
+    kind: str
+    text: str
+    subject: str
+    url: str
+    level: str
+    due: dt.date | None = None
+    since: dt.date | None = None
+    # What the access log records when the list shows it (a person's record), if anything.
+    logged: object | None = None
+
+
+def _officer_agency(user) -> str | None:
+    scope = scope_for(user)
+    if scope.is_officer and scope.case_access and scope.agency_code in ("FK", "AF"):
+        return scope.agency_code
+    return None
+
+
+# --- each kind: a queryset, and its items --------------------------------------------------
+
+
+def _decisions_to_confirm(user) -> QuerySet:
+    """Decisions waiting for the user's agency, which the user may confirm: theirs by name, or
+    without an officer of their agency while the other agency's officer is of their team
+    (mapping.services._signer_agency refuses anyone else)."""
+    agency = _officer_agency(user)
+    if agency is None:
+        return JointMapping.objects.none()
+    own, signed, other = (
+        ("fk_officer_id", "fk_signed_at", "af_officer_id")
+        if agency == "FK"
+        else ("af_officer_id", "af_signed_at", "fk_officer_id")
+    )
+    return JointMapping.objects.filter(
+        Q(**{own: user.pk}) | Q(**{f"{own}__isnull": True, f"{other}__in": team_user_ids(user)}),
+        ~Q(decision=""),
+        ended_on__isnull=True,
+        change_requested_at__isnull=True,
+        area_id__in=scope_for(user).area_ids,
+        **{f"{signed}__isnull": True},
+    )
+
+
+def _changes_requested(user) -> QuerySet:
+    return JointMapping.objects.filter(
+        change_requested_of=user, change_requested_at__isnull=False, ended_on__isnull=True
+    )
+
+
+def _mappings_without_meeting(user) -> QuerySet:
+    return JointMapping.objects.filter(
+        Q(fk_officer=user) | Q(af_officer=user),
+        ended_on__isnull=True,
+        first_meeting_on__isnull=True,
+    )
+
+
+def _my_cases(user) -> QuerySet:
+    return Case.objects.filter(Q(fk_officer=user) | Q(af_officer=user))
+
+
+def _plans_missing(user) -> QuerySet:
+    has_plan = Exists(PlanVersion.objects.filter(case=OuterRef("pk")))
+    return _my_cases(user).filter(phase=Phase.NEEDS_ANALYSIS).exclude(has_plan)
+
+
+def _closing_docs(user) -> QuerySet:
+    return _my_cases(user).filter(end_date__isnull=False, closing_doc_date__isnull=True)
+
+
+def _consents(user) -> QuerySet:
+    agency = _officer_agency(user)
+    if agency is None:
+        return Consent.objects.none()
+    return Consent.objects.awaiting_confirmation_by(agency).filter(
+        person__in=person_list_on_caseload(user=user)
+    )
+
+
+def _deviation_actions(user) -> QuerySet:
+    return DeviationAction.objects.filter(owner_user=user, done_on__isnull=True)
+
+
+def _quality_items(user) -> QuerySet:
+    return QualityReviewItem.objects.filter(review__drawn_by=user, reviewed_on__isnull=True)
+
+
+QUERIES = {
+    "change_requested": _changes_requested,
+    "confirm_decision": _decisions_to_confirm,
+    "consent_confirm": _consents,
+    "closing_doc": _closing_docs,
+    "plan_missing": _plans_missing,
+    "mapping_first_meeting": _mappings_without_meeting,
+    "deviation_action": _deviation_actions,
+    "quality_review": _quality_items,
+}
+
+
+def todo_count(user) -> int:
+    """How many things wait for the user (the navigation's number): one COUNT per kind."""
+    return sum(query(user).count() for query in QUERIES.values())
+
+
+def _local(moment) -> dt.date | None:
+    from django.utils import timezone
+
+    return timezone.localdate(moment) if moment else None
+
+
+def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
+    """Every kind's items, most urgent first: {kind: [Todo]} for the kinds with any."""
+    rules = RuleSet.for_date(today)
+    items: dict[str, list[Todo]] = {}
+
+    def mapping_url(mapping, name="mapping:mapping_detail"):
+        return reverse(name, args=[mapping.pk])
+
+    items["change_requested"] = [
+        Todo(
+            "change_requested",
+            _("%(who)s ber om ändring: %(reason)s")
+            % {"who": _name(m.change_requested_by), "reason": m.change_request_reason},
+            _("Kartläggning – %(name)s") % {"name": m.person.full_name},
+            mapping_url(m, "mapping:mapping_decide"),
+            DUE_SOON,
+            since=_local(m.change_requested_at),
+            logged=m,
+        )
+        for m in _changes_requested(user).select_related("person", "change_requested_by")
+    ]
+    items["confirm_decision"] = [
+        Todo(
+            "confirm_decision",
+            _("Beslut: %(decision)s") % {"decision": m.get_decision_display()},
+            _("Kartläggning – %(name)s") % {"name": m.person.full_name},
+            mapping_url(m, "mapping:mapping_sign"),
+            DUE_SOON,
+            since=m.decision_date,
+            logged=m,
+        )
+        for m in _decisions_to_confirm(user).select_related("person").order_by("decision_date")
+    ]
+    items["consent_confirm"] = [
+        Todo(
+            "consent_confirm",
+            _("Samtycke till informationsutbyte från %(day)s") % {"day": c.given_on.isoformat()},
+            c.person.full_name,
+            reverse("cases:person_detail", args=[c.person_id]),
+            INFO,
+            since=c.given_on,
+            logged=c.person,
+        )
+        for c in _consents(user).select_related("person").order_by("given_on")
+    ]
+    closing = []
+    for case in _closing_docs(user).select_related("person").order_by("end_date"):
+        due = case.end_date + dt.timedelta(days=rules.closing_doc_days)
+        closing.append(
+            Todo(
+                "closing_doc",
+                _("Avslutat %(day)s") % {"day": case.end_date.isoformat()},
+                case.person.full_name,
+                reverse("cases:case_detail", args=[case.pk]),
+                level_for(due, today),
+                due=due,
+                logged=case,
+            )
+        )
+    items["closing_doc"] = closing
+    items["plan_missing"] = [
+        Todo(
+            "plan_missing",
+            _("Behovsanalys sedan %(day)s") % {"day": case.start_date.isoformat()}
+            if case.start_date
+            else _("Behovsanalys"),
+            case.person.full_name,
+            reverse("mapping:plan_create", args=[case.pk]),
+            INFO,
+            since=case.start_date,
+            logged=case,
+        )
+        for case in _plans_missing(user).select_related("person").order_by("start_date")
+    ]
+    items["mapping_first_meeting"] = [
+        Todo(
+            "mapping_first_meeting",
+            _("Begärd %(day)s") % {"day": m.requested_on.isoformat()}
+            if m.requested_on
+            else _("Inget möte bokat"),
+            _("Kartläggning – %(name)s") % {"name": m.person.full_name},
+            mapping_url(m),
+            WAITING,
+            since=m.request_received_on or m.requested_on,
+            logged=m,
+        )
+        for m in _mappings_without_meeting(user).select_related("person").order_by("requested_on")
+    ]
+    items["deviation_action"] = [
+        Todo(
+            "deviation_action",
+            action.description,
+            str(action.report),
+            reverse("reporting:deviation_detail", args=[action.report_id]),
+            level_for(action.due_on, today),
+            due=action.due_on,
+        )
+        for action in _deviation_actions(user).select_related("report__area").order_by("due_on")
+    ]
+    items["quality_review"] = [
+        Todo(
+            "quality_review",
+            _("Granska ärendet (%(review)s)") % {"review": item.review},
+            item.case.person.full_name,
+            reverse("reporting:quality_review_item", args=[item.pk]),
+            INFO,
+            since=_local(item.review.drawn_at),
+            logged=item.case,
+        )
+        for item in _quality_items(user)
+        .select_related("review__area", "case__person")
+        .order_by("review__quarter", "position")
+    ]
+    return {kind: items[kind] for kind in KINDS if items.get(kind)}
+
+
+def _name(user) -> str:
+    if user is None:
+        return _("Den andra myndigheten")
+    return user.get_full_name() or user.get_username()
