@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scoping import scope_for
 from cases.flags import DUE_SOON, INFO, level_for
 from cases.models import Case, Consent, Phase, RuleSet
-from cases.selectors import person_list_on_caseload, team_user_ids
+from cases.selectors import person_list_on_caseload
 from mapping.models import JointMapping, PlanVersion
 from reporting.models import DeviationAction, QualityReviewItem
 
@@ -30,6 +30,7 @@ KINDS = {
     "closing_doc": gettext_lazy("Slutdokumentation"),
     "plan_missing": gettext_lazy("Planer före introduktion"),
     "mapping_first_meeting": gettext_lazy("Kartläggningar utan första möte"),
+    "unassigned": gettext_lazy("Ärenden utan handläggare"),
     "deviation_action": gettext_lazy("Åtgärder i avvikelserapporter"),
     "quality_review": gettext_lazy("Kvalitetsgranskning"),
 }
@@ -60,18 +61,18 @@ def _officer_agency(user) -> str | None:
 
 def _decisions_to_confirm(user) -> QuerySet:
     """Decisions waiting for the user's agency, which the user may confirm: theirs by name, or
-    without an officer of their agency while the other agency's officer is of their team
-    (mapping.services._signer_agency refuses anyone else)."""
+    without an officer of their agency while the person is on the user's caseload (any officer
+    of the agency in the area may then confirm, mapping.services._signer_agency; the list names
+    only people the user may open without a stated reason)."""
     agency = _officer_agency(user)
     if agency is None:
         return JointMapping.objects.none()
-    own, signed, other = (
-        ("fk_officer_id", "fk_signed_at", "af_officer_id")
-        if agency == "FK"
-        else ("af_officer_id", "af_signed_at", "fk_officer_id")
+    own, signed = (
+        ("fk_officer_id", "fk_signed_at") if agency == "FK" else ("af_officer_id", "af_signed_at")
     )
+    on_caseload = person_list_on_caseload(user=user)
     return JointMapping.objects.filter(
-        Q(**{own: user.pk}) | Q(**{f"{own}__isnull": True, f"{other}__in": team_user_ids(user)}),
+        Q(**{own: user.pk}) | Q(**{f"{own}__isnull": True, "person__in": on_caseload}),
         ~Q(decision=""),
         ended_on__isnull=True,
         change_requested_at__isnull=True,
@@ -116,6 +117,18 @@ def _consents(user) -> QuerySet:
     )
 
 
+def _unassigned(user) -> QuerySet:
+    """For a coordinator: the open cases of their areas that lack an officer of either agency."""
+    scope = scope_for(user)
+    if not scope.is_coordinator:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(area_id__in=scope.area_ids)
+        .exclude(phase=Phase.CLOSED)
+        .filter(Q(fk_officer__isnull=True) | Q(af_officer__isnull=True))
+    )
+
+
 def _deviation_actions(user) -> QuerySet:
     return DeviationAction.objects.filter(owner_user=user, done_on__isnull=True)
 
@@ -131,6 +144,7 @@ QUERIES = {
     "closing_doc": _closing_docs,
     "plan_missing": _plans_missing,
     "mapping_first_meeting": _mappings_without_meeting,
+    "unassigned": _unassigned,
     "deviation_action": _deviation_actions,
     "quality_review": _quality_items,
 }
@@ -210,9 +224,7 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
     items["plan_missing"] = [
         Todo(
             "plan_missing",
-            _("Behovsanalys sedan %(day)s") % {"day": case.start_date.isoformat()}
-            if case.start_date
-            else _("Behovsanalys"),
+            _("Individuell plan saknas"),
             case.person.full_name,
             reverse("mapping:plan_create", args=[case.pk]),
             INFO,
@@ -234,6 +246,18 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
             logged=m,
         )
         for m in _mappings_without_meeting(user).select_related("person").order_by("requested_on")
+    ]
+    items["unassigned"] = [
+        Todo(
+            "unassigned",
+            _missing_officers(case),
+            case.person.full_name,
+            reverse("cases:case_edit", args=[case.pk]),
+            INFO,
+            since=case.start_date or case.referral_date,
+            logged=case,
+        )
+        for case in _unassigned(user).select_related("person").order_by("referral_date", "pk")
     ]
     items["deviation_action"] = [
         Todo(
@@ -261,6 +285,14 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
         .order_by("review__quarter", "position")
     ]
     return {kind: items[kind] for kind in KINDS if items.get(kind)}
+
+
+def _missing_officers(case) -> str:
+    if case.fk_officer_id is None and case.af_officer_id is None:
+        return _("Saknar handläggare på båda myndigheterna")
+    if case.fk_officer_id is None:
+        return _("Saknar personlig handläggare på Försäkringskassan")
+    return _("Saknar arbetsförmedlare på Arbetsförmedlingen")
 
 
 def _name(user) -> str:

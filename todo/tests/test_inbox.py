@@ -162,3 +162,25 @@ def test_someone_without_a_list_gets_403_and_no_count(management, login):
     client = login(management)
     assert client.get(reverse("todo:inbox")).status_code == 403
     assert "/att-gora/" not in client.get(reverse("reporting:overview")).content.decode()
+
+
+def test_a_coordinator_sees_the_cases_without_an_officer(area, coordinator, fk_officer):
+    CaseFactory(person=PersonFactory(area=area), fk_officer=fk_officer)  # AF missing
+    CaseFactory(person=PersonFactory(area=area), fk_officer=fk_officer, af_officer=fk_officer)
+
+    [item] = todo_items(coordinator, today=TODAY())["unassigned"]
+
+    assert item.text == "Saknar arbetsförmedlare på Arbetsförmedlingen"
+    assert "unassigned" not in kinds(fk_officer)
+
+
+def test_a_decision_without_an_officer_of_my_agency_waits_for_those_who_have_the_person(
+    person, fk_officer, af_officer, colleague
+):
+    # requested by the FK officer of AF's team without naming an AF officer: the person is on
+    # the team's caseload, so AF officers of the team may confirm; a colleague outside it not
+    mapping = request_mapping(person, fk_officer, fk_officer=fk_officer)
+    decide(hold_meeting(mapping, fk_officer), fk_officer)
+
+    assert kinds(af_officer) == {"confirm_decision": 1}
+    assert "confirm_decision" not in kinds(colleague)
