@@ -202,7 +202,7 @@ def _export_schema(kind: str, summary: str, description: str):
         operation_id=f"exports_{kind}",
         tags=["exports"],
         summary=summary,
-        description=description + " Kolumnerna beskrivs i docs/exports.md.",
+        description=description + " Varje kolumn beskrivs i JSON-svarets schema nedan.",
         parameters=[*PARAMETERS, REASON],
         responses={
             (200, "text/csv"): OpenApiResponse(

@@ -19,7 +19,7 @@ class ImportForm(forms.Form):
         required=False,
         empty_label=BLANK_LABEL,
         help_text=_(
-            "Gäller filtypen persons, som saknar kolumn för område. Övriga filtyper anger "
+            "Gäller filtypen Personer, som saknar kolumn för område. Övriga filtyper anger "
             "området på varje rad."
         ),
     )

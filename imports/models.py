@@ -17,10 +17,10 @@ def new_file_token() -> str:
 
 
 KIND_CHOICES = [
-    ("persons", _("Personer (persons)")),
-    ("cases", _("Ärenden (cases)")),
-    ("status", _("AF-status (status)")),
-    ("mappings", _("Gemensamma kartläggningar (mappings)")),
+    ("persons", _("Personer")),
+    ("cases", _("Ärenden")),
+    ("status", _("AF-status")),
+    ("mappings", _("Gemensamma kartläggningar")),
 ]
 
 

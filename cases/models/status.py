@@ -47,7 +47,8 @@ class StatusCode(models.Model):
         verbose_name_plural = _("statuskoder")
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        # The name only: the code is the code list's key (the admin and the imports show it).
+        return self.name
 
 
 class StatusEntryQuerySet(models.QuerySet):
@@ -90,7 +91,7 @@ class StatusEntry(models.Model):
         verbose_name_plural = _("statusposter")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.code}"
+        return f"{self.date:%Y-%m-%d} {self.code.name}"
 
     def audit_subject(self):
         return self.person_id, self.person.area_id

@@ -145,4 +145,18 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(area, fk_officer, log
         len(few.captured_queries),
         len(many.captured_queries),
     )
-    assert len(few.captured_queries) < 30
+    assert len(few.captured_queries) <= 25  # the page, the navigation and its to-do count
+
+
+def test_the_caseload_page_links_each_officer_to_their_worklist(
+    area, fk_officer, coordinator, login
+):
+    cases = cases_of(fk_officer, area, 2)
+    client = login(coordinator)
+
+    body = client.get(reverse("cases:caseload")).content.decode()
+    row = re.search(r'data-officer="fk.sdt">(.*?)</tr>', body, re.S).group(1)
+    link = re.search(r'<a href="([^"]+)"', row).group(1)
+
+    assert link == f"/?officer={fk_officer.pk}"
+    assert set(rows(client.get(link))) == {case.pk for case in cases}
