@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_purge_schedule'),
+        ("imports", "0002_purge_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='kind',
-            field=models.CharField(choices=[('persons', 'Personer'), ('cases', 'Ärenden'), ('status', 'AF-status'), ('mappings', 'Gemensamma kartläggningar')], max_length=20, verbose_name='filtyp'),
+            model_name="importjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("persons", "Personer"),
+                    ("cases", "Ärenden"),
+                    ("status", "AF-status"),
+                    ("mappings", "Gemensamma kartläggningar"),
+                ],
+                max_length=20,
+                verbose_name="filtyp",
+            ),
         ),
     ]
