@@ -40,4 +40,5 @@ urlpatterns = [
         name="situation_end",
     ),
     path("samordnare/arendebestand/", views.caseload, name="caseload"),
+    path("samordnare/fordela/<int:officer>/", views.reassign, name="reassign"),
 ]

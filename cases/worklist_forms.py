@@ -52,3 +52,19 @@ class WorklistFilterForm(forms.Form):
 
     def clean_sort(self):
         return self.cleaned_data.get("sort") or "deadline"
+
+
+class ReassignForm(forms.Form):
+    """A coordinator gives some of one officer's open cases to another officer of the same
+    agency (cases.services.cases_reassign checks it all again)."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Ärenden"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    to_user = forms.TypedChoiceField(label=_("Ge ärendena till"), coerce=int)
+
+    def __init__(self, *args, cases, officers, **kwargs):
+        """`cases`: (case id, label); `officers`: (user id, name) of the agency's officers."""
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = cases
+        self.fields["to_user"].choices = [("", "–"), *officers]

@@ -59,6 +59,7 @@ PERSON_BOUND = [
     ("mapping.Intervention", "case_id"),
     ("reporting.QualityReviewItem", "case_id"),
     ("cases.FlagDismissal", "case_id"),
+    ("cases.CaseAssignment", "case_id"),
     # A coarsened export's grading holds a level, no free text, and lives 24 hours.
     ("exports.CoarsenedPerson", "person_id"),
 ]

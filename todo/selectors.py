@@ -15,15 +15,17 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from cases.flags import DUE_SOON, INFO, level_for
-from cases.models import Case, Consent, Phase, RuleSet
+from cases.models import Case, CaseAssignment, Consent, Phase, RuleSet
 from cases.selectors import person_list_on_caseload
 from mapping.models import JointMapping, PlanVersion
 from reporting.models import DeviationAction, QualityReviewItem
 
 WAITING = "waiting"
+OPEN_PHASES = [phase for phase in Phase if phase != Phase.CLOSED]
 
 # The kinds of to-do, in the order the page shows them.
 KINDS = {
+    "assigned": gettext_lazy("Ärenden som du har fått"),
     "change_requested": gettext_lazy("Beslut som ska ändras"),
     "confirm_decision": gettext_lazy("Beslut att bekräfta"),
     "consent_confirm": gettext_lazy("Samtycken att bekräfta"),
@@ -87,6 +89,13 @@ def _changes_requested(user) -> QuerySet:
     )
 
 
+def _assigned(user) -> QuerySet:
+    """Cases a coordinator gave the user that they have not opened since."""
+    return CaseAssignment.objects.filter(
+        to_user=user, seen_at__isnull=True, case__phase__in=OPEN_PHASES
+    )
+
+
 def _mappings_without_meeting(user) -> QuerySet:
     return JointMapping.objects.filter(
         Q(fk_officer=user) | Q(af_officer=user),
@@ -138,6 +147,7 @@ def _quality_items(user) -> QuerySet:
 
 
 QUERIES = {
+    "assigned": _assigned,
     "change_requested": _changes_requested,
     "confirm_decision": _decisions_to_confirm,
     "consent_confirm": _consents,
@@ -172,6 +182,18 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
     def mapping_url(mapping, name="mapping:mapping_detail"):
         return reverse(name, args=[mapping.pk])
 
+    items["assigned"] = [
+        Todo(
+            "assigned",
+            _("Från %(who)s") % {"who": _name(a.by)},
+            a.case.person.full_name,
+            reverse("cases:case_detail", args=[a.case_id]),
+            INFO,
+            since=_local(a.at),
+            logged=a.case,
+        )
+        for a in _assigned(user).select_related("case__person", "by").order_by("at")
+    ]
     items["change_requested"] = [
         Todo(
             "change_requested",

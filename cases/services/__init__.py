@@ -3,6 +3,7 @@ these, never `save()`. Each service validates everything before it writes anythi
 transaction, records the change in the access log, and the models' history keeps old → new.
 The helpers they share with every other app's services are in `samverkan.services`."""
 
+from .assignments import assignments_seen, cases_reassign
 from .cases import (
     CASE_FIELDS,
     case_move_area,
@@ -48,6 +49,8 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "flag_dismiss",
+    "assignments_seen",
+    "cases_reassign",
     "officers_check",
     "on_case_closed",
     "on_case_moved",

@@ -25,6 +25,7 @@ from .people import (
     person_edit,
     status_entry_create,
 )
+from .reassign import reassign
 from .worklist import caseload, home, person_reason, person_search, worklist
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "person_edit",
     "person_reason",
     "person_search",
+    "reassign",
     "situation_edit",
     "status_entry_create",
     "worklist",

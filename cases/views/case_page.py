@@ -126,6 +126,8 @@ def _situation_rows(case: Case) -> list[dict]:
 @reason_required
 def case_detail(request, pk):
     case, purpose = case_for_page(request, pk)
+    # A case given to this officer leaves their to-do list once they open it.
+    services.assignments_seen(case=case, user=request.user)
     today = timezone.localdate()
     person = case.person
     hidden = hidden_case_fields(user=request.user, person=person, on=today)

@@ -121,7 +121,7 @@ AGGREGATE_PAGES = {
 }
 
 # Values for other URL parameters.
-OTHER_PARAMS = {"format": "json", "kind": "status", "code": "contact_meeting_due"}
+OTHER_PARAMS = {"format": "json", "kind": "status", "code": "contact_meeting_due", "officer": 1}
 
 
 def _walk(patterns, namespace=None, prefix=""):
