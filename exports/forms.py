@@ -44,9 +44,9 @@ class ExportForm(forms.Form):
         label=_("Samma export som"),
         required=False,
         help_text=_(
-            "Välj en av dina exporter från det senaste dygnet för att få samma nycklar "
-            "(person_key) i den nya filen, så att filerna kan kopplas ihop. Annars börjar en ny "
-            "export med nya nycklar."
+            "Välj en av dina exporter från det senaste dygnet för att få samma personnycklar "
+            "i den nya filen, så att filerna kan kopplas ihop. Den nya filen gäller då samma "
+            "område och period. Annars börjar en ny export med nya nycklar."
         ),
     )
 

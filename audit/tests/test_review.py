@@ -37,7 +37,8 @@ def _record(user, person, *, when, action=AccessLog.Action.VIEW, outside=False, 
 
 
 def _ids(entries):
-    return [e.pk for e in entries]
+    """The ids of entries, or of the first entries of the review's lines."""
+    return [getattr(e, "entry", e).pk for e in entries]
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_person_view_lists_every_access_to_that_person(
     assert response.status_code == 200
     entries = response.context["person_entries"]
     assert set(_ids(entries)) == set(_ids(mine))
-    assert entries[0].user == af_officer
+    assert entries[0].entry.user == af_officer
     html = response.content.decode()
     assert "fk.sdt" in html and "af.sdt" in html and "af2.sdt" in html
     assert person.full_name in response.context["person_label"]

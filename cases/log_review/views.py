@@ -19,7 +19,8 @@ from audit.services import access_log_record
 from ..models import Person
 from ..validators import parse_identity_number
 from .forms import PersonLookupForm, ReviewFilterForm
-from .selectors import consent_events
+from .lines import log_lines
+from .selectors import consent_events, person_log, sample_log
 
 
 def _require_reviewer(request):
@@ -62,8 +63,8 @@ def review(request):
         start, end = selectors.month_bounds(month)
         data = form.cleaned_data
         if data["person"]:
-            context["person_entries"] = list(
-                selectors.log_for_person(area_ids=scope.area_ids, person_id=data["person"])[:500]
+            context["person_entries"] = log_lines(
+                person_log(area_ids=scope.area_ids, person_id=data["person"]), user=request.user
             )
             context["person_label"] = _person_labels(scope, [data["person"]]).get(
                 data["person"], _("(ej i dina områden)")
@@ -82,10 +83,9 @@ def review(request):
         seed = data["seed"] or secrets.token_hex(4)
         size = data["size"] or 10
         context["seed"], context["size"] = seed, size
-        context["sample"] = list(
-            selectors.log_sample(
-                area_ids=scope.area_ids, seed=seed, size=size, start=start, end=end
-            )
+        context["sample"] = log_lines(
+            sample_log(area_ids=scope.area_ids, seed=seed, size=size, start=start, end=end),
+            user=request.user,
         )
         context["unusual"] = list(
             selectors.unusual_access(

@@ -20,6 +20,7 @@ from ..models import (
     JointMapping,
     Participant,
     participants_in_order,
+    request_date_errors,
 )
 
 # FK's benefit facts (cases.secrecy): only FK staff record them.
@@ -64,8 +65,9 @@ class MappingFactsForm(BaseForm):
     participants = _participants_field()
     rough_plan = model_field(JointMapping, "rough_plan")
 
-    def __init__(self, *args, area, user, **kwargs):
+    def __init__(self, *args, area, user, first_meeting_on=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.first_meeting_on = first_meeting_on
         self.fields["fk_officer"].queryset = officers_of(area, "FK")
         self.fields["af_officer"].queryset = officers_of(area, "AF")
         own = editable_case_fields(user=user)
@@ -75,6 +77,19 @@ class MappingFactsForm(BaseForm):
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+    def clean(self):
+        """The order of the dates too, so every error of the form shows in one pass."""
+        cleaned = super().clean()
+        order = request_date_errors(
+            requested_on=cleaned.get("requested_on"),
+            request_received_on=cleaned.get("request_received_on"),
+            first_meeting_on=self.first_meeting_on,
+        )
+        for field, message in order.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
 
 class MappingCreateForm(MappingFactsForm):

@@ -19,6 +19,7 @@ from .joint_mapping import (
     Decision,
     JointMapping,
     SickLeaveBand,
+    request_date_errors,
     sick_leave_band,
     sick_leave_day,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "category_of",
     "kind_choices_grouped",
     "participants_in_order",
+    "request_date_errors",
     "sick_leave_band",
     "sick_leave_day",
 ]

@@ -76,6 +76,33 @@ def sick_leave_band(sick_leave_start: dt.date | None, on: dt.date | None) -> str
     return SickLeaveBand.OVER_365
 
 
+def request_date_errors(
+    *, requested_on, request_received_on, first_meeting_on=None, today=None
+) -> dict:
+    """The request's dates as {field: message}: neither in the future, received not before it
+    was sent, sent not after the first meeting. The form reports these with its other errors in
+    one pass; the service (mapping.services) refuses with them whoever calls it."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    errors = {}
+    for field, day in (
+        ("requested_on", requested_on),
+        ("request_received_on", request_received_on),
+    ):
+        if day and day > today:
+            errors[field] = _("Datumet får inte ligga i framtiden.")
+    if errors:
+        return errors
+    if requested_on and request_received_on and request_received_on < requested_on:
+        errors["request_received_on"] = _("Begäran kan inte tas emot innan den skickades.")
+    if requested_on and first_meeting_on and requested_on > first_meeting_on:
+        errors["requested_on"] = _("Begäran kan inte ligga efter första mötet (%(d)s).") % {
+            "d": first_meeting_on
+        }
+    return errors
+
+
 class JointMappingQuerySet(models.QuerySet):
     def visible_to(self, user):
         return restrict_to_areas(self, user, "area")

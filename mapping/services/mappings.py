@@ -30,7 +30,7 @@ from samverkan.services import (
     today_or,
 )
 
-from ..models import MAPPING_FK_FIELDS, AgencyCode, JointMapping
+from ..models import MAPPING_FK_FIELDS, AgencyCode, JointMapping, request_date_errors
 from ._common import clean_participants
 
 MAPPING_FIELDS = (
@@ -66,21 +66,18 @@ def _validate_facts(
         raise ValidationError({"initiated_by": _("Välj vilken myndighet som initierade.")})
     if not mapping.requested_on:
         raise ValidationError({"requested_on": _("Ange när begäran skickades.")})
-    require_not_future("requested_on", mapping.requested_on, today)
-    require_not_future("request_received_on", mapping.request_received_on, today)
+    require_plausible(requested_on=mapping.requested_on)
+    require_plausible(request_received_on=mapping.request_received_on)
     require_not_future("sick_leave_start", mapping.sick_leave_start, today)
     require_plausible(benefit_end_date=mapping.benefit_end_date)
-    if mapping.request_received_on and mapping.request_received_on < mapping.requested_on:
-        raise ValidationError(
-            {"request_received_on": _("Begäran kan inte tas emot innan den skickades.")}
-        )
-    if mapping.first_meeting_on and mapping.requested_on > mapping.first_meeting_on:
-        raise ValidationError(
-            {
-                "requested_on": _("Begäran kan inte ligga efter första mötet (%(d)s).")
-                % {"d": mapping.first_meeting_on}
-            }
-        )
+    order = request_date_errors(
+        requested_on=mapping.requested_on,
+        request_received_on=mapping.request_received_on,
+        first_meeting_on=mapping.first_meeting_on,
+        today=today,
+    )
+    if order:
+        raise ValidationError(order)
     if mapping.benefit and mapping.benefit not in Benefit.values:
         raise ValidationError({"benefit": _("Välj en ersättning i listan.")})
     mapping_day = mapping.first_meeting_on or mapping.requested_on

@@ -224,8 +224,11 @@ def test_chart_is_an_image_with_a_summary_and_the_list_as_its_text(
     assert 'id="tl-hatch"' in svg
     # coordinates are plain numbers, never Swedish decimal commas
     assert not re.search(r'(?:x|y|x1|x2|y1|y2|cx|cy|width|height)="-?\d+,\d', svg)
-    # no script and nothing from elsewhere
-    assert "<script" not in html and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+    # no script in the chart, no inline script on the page (only the site's own static files),
+    # and nothing from elsewhere
+    assert "<script" not in svg
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/error-focus.js" defer>']
+    assert "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
 
 
 # --- the next deadline ------------------------------------------------------------------------

@@ -382,6 +382,24 @@ def test_a_bad_request_is_shown_next_to_its_field_and_nothing_is_saved(
     assert not JointMapping.objects.exists()
 
 
+def test_every_error_of_the_request_form_shows_in_one_pass(area, fk_officer, login):
+    # no reason, and received before it was sent: both at once, not one after the other
+    person = registered_by(fk_officer, area)
+    response = login(fk_officer).post(
+        url("mapping:mapping_create", person),
+        create_data(initiation_reason="", request_received_on=iso(days_ago(4))),
+    )
+
+    assert response.status_code == 200
+    assert "obligatoriskt" in (field_error(response, "initiation_reason") or "")
+    assert field_error(response, "request_received_on") == (
+        "Begäran kan inte tas emot innan den skickades."
+    )
+    summary = re.search(r'class="error-summary".*?</div>', response.content.decode(), re.S)
+    assert summary.group(0).count("<li>") == 2
+    assert not JointMapping.objects.exists()
+
+
 def test_no_second_mapping_is_requested_while_one_is_open(mapping, fk_officer, login):
     client = login(fk_officer)
 

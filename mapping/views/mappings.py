@@ -196,7 +196,11 @@ def mapping_edit(request, pk):
                 form=None,
             ),
         )
-    kwargs = {"area": mapping.area, "user": request.user}
+    kwargs = {
+        "area": mapping.area,
+        "user": request.user,
+        "first_meeting_on": mapping.first_meeting_on,
+    }
     form = bound_form(
         request, MappingEditForm, initial=MappingEditForm.initial_for(mapping), **kwargs
     )
