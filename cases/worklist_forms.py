@@ -63,6 +63,9 @@ class ReassignForm(forms.Form):
     )
     to_user = forms.TypedChoiceField(label=_("Ge ärendena till"), coerce=int)
 
+    # The officer first: the list of cases can be long.
+    field_order = ["to_user", "cases"]
+
     def __init__(self, *args, cases, officers, **kwargs):
         """`cases`: (case id, label); `officers`: (user id, name) of the agency's officers."""
         super().__init__(*args, **kwargs)
