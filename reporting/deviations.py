@@ -22,6 +22,7 @@ from samverkan.services import (
     require_plausible,
     save_logged,
     save_new_version,
+    today_or,
 )
 
 from .models import DeviationAction, DeviationReport, MonthlySnapshot
@@ -93,8 +94,10 @@ def deviation_action_add(
     due_on: dt.date,
     owner_user=None,
     context: AccessContext,
+    today: dt.date | None = None,
 ) -> DeviationAction:
     acting = actor(context)
+    today = today_or(today)
     _require(acting, report)
     current = DeviationReport.objects.select_for_update().get(pk=report.pk)
     if current.status == DeviationReport.Status.CLOSED:
@@ -106,6 +109,10 @@ def deviation_action_add(
     if due_on is None:
         raise ValidationError({"due_on": _("Ange när åtgärden ska vara klar.")})
     require_plausible(due_on=due_on)
+    if due_on < today:
+        raise ValidationError(
+            {"due_on": _("En ny åtgärd kan inte ha ett datum som redan har passerat.")}
+        )
     action = DeviationAction(
         report=current,
         description=description.strip(),

@@ -88,6 +88,20 @@ def test_only_the_areas_management_group_and_coordinators_work_on_it(
     assert not report.actions.exists()
 
 
+def test_a_new_action_cannot_be_due_in_the_past(report, coordinator):
+    with pytest.raises(ValidationError) as refused:
+        deviation_action_add(
+            report=report,
+            description="Informera vårdcentralerna.",
+            owner="Samordnaren",
+            due_on=TODAY - dt.timedelta(days=1),
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
+        )
+    assert "redan har passerat" in str(refused.value.message_dict["due_on"])
+    assert not report.actions.exists()
+
+
 def test_an_action_past_its_due_date_is_flagged_until_done(report, coordinator):
     action = deviation_action_add(
         report=report,
@@ -95,6 +109,7 @@ def test_an_action_past_its_due_date_is_flagged_until_done(report, coordinator):
         owner="Samordnaren",
         due_on=dt.date(2026, 6, 1),
         context=AccessContext.for_user(coordinator),
+        today=dt.date(2026, 5, 20),
     )
     assert action.is_overdue(TODAY)
     assert list(overdue_actions(reports=[report], today=TODAY)) == [action]
@@ -131,6 +146,7 @@ def test_the_report_closes_only_when_analysis_dialogue_and_every_action_are_done
         owner="FK",
         due_on=dt.date(2026, 7, 1),
         context=AccessContext.for_user(management),
+        today=TODAY,
     )
     deviation_action_add(
         report=report,
@@ -138,6 +154,7 @@ def test_the_report_closes_only_when_analysis_dialogue_and_every_action_are_done
         owner="AF",
         due_on=dt.date(2026, 7, 1),
         context=AccessContext.for_user(management),
+        today=TODAY,
     )
     deviation_action_done(
         action=first,
