@@ -153,9 +153,33 @@ def test_an_invalid_personnummer_is_refused_next_to_the_field(
     assert not Person.objects.exists()
 
 
-def test_a_person_already_registered_is_refused_next_to_the_number(person, area, fk_officer, login):
+def test_a_person_already_registered_in_the_area_leads_to_that_person(
+    case, person, area, fk_officer, colleague, login
+):
+    # on the officer's caseload: straight to the person
     response = login(fk_officer).post(
         reverse("cases:person_create"), person_data(area, personnummer=person.personnummer)
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:person_detail", args=[person.pk])
+    assert Person.objects.count() == 1
+    # off the colleague's caseload: the person page asks for a reason first (break the glass)
+    client = login(colleague)
+    response = client.post(
+        reverse("cases:person_create"), person_data(area, personnummer=person.personnummer)
+    )
+    assert response["Location"] == reverse("cases:person_detail", args=[person.pk])
+    followed = client.get(response["Location"])
+    assert followed.status_code == 302
+    assert followed["Location"].startswith(reverse("cases:person_reason", args=[person.pk]))
+
+
+def test_a_person_registered_in_another_area_is_refused_next_to_the_number(
+    area, other_area, fk_officer, login
+):
+    elsewhere = PersonFactory(area=other_area)
+    response = login(fk_officer).post(
+        reverse("cases:person_create"), person_data(area, personnummer=elsewhere.personnummer)
     )
     assert field_error(response, "personnummer") == "Personen finns redan registrerad."
     assert Person.objects.count() == 1

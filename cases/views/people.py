@@ -16,7 +16,7 @@ from samverkan.forms import add_service_errors
 from samverkan.services import AccessContext
 from samverkan.views import bound_form, record_initial, stored_rows, versioned_edit
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     CaseOpenForm,
     ConsentForm,
@@ -27,6 +27,7 @@ from ..forms import (
     StatusOnForm,
 )
 from ..models import Person, StatusEntry
+from ..validators import parse_identity_number
 from .pages import field_label, form_page, person_for_page, reason_required
 from .parts import person_page_parts
 
@@ -41,6 +42,16 @@ PERSON_FACTS = (
     "city",
     "protected_identity",
 )
+
+
+def _already_registered(user, personnummer: str) -> Person | None:
+    """The person of `personnummer` if registered in one of the user's areas (another area's
+    person stays a refusal, logged by the service)."""
+    try:
+        number = parse_identity_number(personnummer).number
+    except ValidationError:
+        return None
+    return selectors.person_list_visible_to(user=user).filter(personnummer=number).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,6 +70,12 @@ def person_create(request):
                 **form.service_data(),
             )
         except ValidationError as exc:
+            existing = _already_registered(request.user, data["personnummer"])
+            if existing is not None:
+                # Registered already in the user's areas: to that person, through the stated
+                # reason (break the glass) when they are not on the user's caseload.
+                messages.info(request, _("Personen finns redan registrerad. Här är personen."))
+                return redirect("cases:person_detail", pk=existing.pk)
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Personen är registrerad."))
