@@ -10,7 +10,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import OfficerChoiceField, officers_of
+from cases.models import Consent
 from cases.secrecy import editable_case_fields
+from cases.services import STATED_BASES
 from samverkan.forms import BaseForm, ReasonField, model_field, version_field
 
 from ..models import (
@@ -92,6 +94,10 @@ class MappingFactsForm(BaseForm):
         return cleaned
 
 
+# The answer "no consent yet" to the consent question of a mapping request.
+NO_CONSENT = "none"
+
+
 class MappingCreateForm(MappingFactsForm):
     initiated_by = model_field(
         JointMapping,
@@ -102,9 +108,48 @@ class MappingCreateForm(MappingFactsForm):
 
     field_order = ["initiated_by", "initiation_reason", "requested_on", "request_received_on"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ask_consent: bool = False, **kwargs):
+        """`ask_consent`: the person has no consent to sharing between the agencies in force,
+        and the mapping depends on it (SPEC §7): the form asks for it, recorded with the
+        request by cases.services.consent_record."""
         super().__init__(*args, **kwargs)
         self.fields["requested_on"].initial = timezone.localdate
+        if ask_consent:
+            self.fields["consent_basis"] = forms.ChoiceField(
+                label=_("Samtycke till informationsutbyte mellan FK och AF"),
+                choices=[
+                    *[
+                        (value, label)
+                        for value, label in Consent.Basis.choices
+                        if value in STATED_BASES
+                    ],
+                    (NO_CONSENT, _("Inget samtycke än")),
+                ],
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "Utan samtycke eller rättsligt stöd ser den andra myndigheten inte era "
+                    "uppgifter om personen. Ett samtycke som du registrerar bekräftas sedan av "
+                    "den andra myndigheten."
+                ),
+            )
+            self.fields["consent_given_on"] = model_field(
+                Consent, "given_on", required=False, initial=timezone.localdate
+            )
+            self.fields["consent_legal_basis"] = model_field(Consent, "legal_basis")
+
+    def consent_data(self) -> dict | None:
+        """What consent_record gets, or None when no consent is recorded with the request."""
+        basis = self.cleaned_data.get("consent_basis")
+        if not basis or basis == NO_CONSENT:
+            return None
+        return {
+            "basis": basis,
+            "given_on": self.cleaned_data.get("consent_given_on"),
+            "legal_basis": self.cleaned_data.get("consent_legal_basis") or "",
+        }
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in super().service_data().items() if not k.startswith("consent_")}
 
 
 class MappingEditForm(MappingFactsForm):

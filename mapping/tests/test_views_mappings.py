@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog
-from cases.models import Case, Phase
+from cases.models import Case, Consent, Phase
 from cases.services import consent_record, person_create
 from cases.tests.factories import make_personnummer
 from mapping.models import Decision, JointMapping, Meeting
@@ -142,6 +142,8 @@ def create_data(**overrides):
         "sick_leave_start": iso(days_ago(100)),
         "participants": ["person", "FK"],
         "rough_plan": "",
+        # the form asks for a consent when the person has none in force (tested below)
+        "consent_basis": "none",
     }
     data.update(overrides)
     return data
@@ -396,8 +398,47 @@ def test_every_error_of_the_request_form_shows_in_one_pass(area, fk_officer, log
         "Begäran kan inte tas emot innan den skickades."
     )
     summary = re.search(r'class="error-summary".*?</div>', response.content.decode(), re.S)
-    assert summary.group(0).count("<li>") == 2
+    assert summary.group(0).count("<li>") == 2  # the two, nothing else
     assert not JointMapping.objects.exists()
+
+
+def test_the_request_asks_for_the_consent_and_records_it_with_the_mapping(area, fk_officer, login):
+    person = registered_by(fk_officer, area)
+    client = login(fk_officer)
+    form = client.get(url("mapping:mapping_create", person)).content.decode()
+    assert 'name="consent_basis"' in form and "Inget samtycke än" in form
+
+    response = client.post(
+        url("mapping:mapping_create", person),
+        create_data(consent_basis="written", consent_given_on=iso(days_ago(1))),
+    )
+
+    assert response.status_code == 302
+    consent = Consent.objects.get(person=person)
+    assert (consent.basis, consent.given_on, consent.covers_sharing) == (
+        "written",
+        days_ago(1),
+        True,
+    )
+    assert consent.awaits_af and not consent.awaits_fk  # AF confirms it
+    assert JointMapping.objects.filter(person=person).exists()
+    # with a consent in force or waiting, the next request does not ask again
+    JointMapping.objects.filter(person=person).update(
+        ended_on=days_ago(0), decision="job_seeker_without_joint_support", decision_reason="x"
+    )
+    again = client.get(url("mapping:mapping_create", person)).content.decode()
+    assert 'name="consent_basis"' not in again
+
+
+def test_a_consent_refused_by_its_rules_saves_neither_consent_nor_mapping(area, fk_officer, login):
+    person = registered_by(fk_officer, area)
+    response = login(fk_officer).post(
+        url("mapping:mapping_create", person),
+        create_data(consent_basis="legal", consent_given_on=iso(days_ago(1))),
+    )
+    assert response.status_code == 200
+    assert field_error(response, "consent_legal_basis")  # a legal basis must be named
+    assert not Consent.objects.exists() and not JointMapping.objects.exists()
 
 
 def test_no_second_mapping_is_requested_while_one_is_open(mapping, fk_officer, login):

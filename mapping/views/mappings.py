@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
 from cases.secrecy import FK_FIELDS, hidden_case_fields
+from cases.services import consent_record
 from cases.views.pages import form_page, person_for_page, reason_required
 from samverkan.forms import add_service_errors
 from samverkan.services import AccessContext
@@ -125,6 +127,14 @@ def mapping_detail(request, pk):
 # --- request, change, decide, confirm ---------------------------------------------------------
 
 
+# consent_record's field names as the request form has them.
+CONSENT_FIELDS_ON_FORM = {
+    "basis": "consent_basis",
+    "given_on": "consent_given_on",
+    "legal_basis": "consent_legal_basis",
+}
+
+
 @reason_required
 @require_http_methods(["GET", "POST"])
 def mapping_create(request, pk):
@@ -153,16 +163,37 @@ def mapping_create(request, pk):
         initial["initiated_by"] = scope.agency_code
         if scope.is_officer:
             initial[f"{scope.agency_code.lower()}_officer"] = request.user.pk
+    # The mapping depends on sharing between the agencies: without a consent (or legal basis)
+    # in force or waiting for confirmation, the form asks for one.
+    ask_consent = (
+        not person.consents.in_force_on(timezone.localdate()).filter(covers_sharing=True).exists()
+    )
     form = bound_form(
-        request, MappingCreateForm, area=person.area, user=request.user, initial=initial
+        request,
+        MappingCreateForm,
+        area=person.area,
+        user=request.user,
+        initial=initial,
+        ask_consent=ask_consent,
     )
     if request.method == "POST" and form.is_valid():
+        request_context = AccessContext.from_request(request)
         try:
-            mapping = services.mapping_create(
-                person=person, context=AccessContext.from_request(request), **form.service_data()
-            )
+            with transaction.atomic():
+                consent = form.consent_data()
+                if consent is not None:
+                    consent_record(
+                        person=person,
+                        covers_sharing=True,
+                        covers_follow_up=False,
+                        context=request_context,
+                        **consent,
+                    )
+                mapping = services.mapping_create(
+                    person=person, context=request_context, **form.service_data()
+                )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, rename=CONSENT_FIELDS_ON_FORM)
         else:
             messages.success(request, _("Begäran om gemensam kartläggning är registrerad."))
             return redirect("mapping:mapping_detail", pk=mapping.pk)

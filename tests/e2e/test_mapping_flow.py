@@ -72,6 +72,9 @@ def test_joint_mapping_to_work_in_the_browser(page, live_server, workday):
         page.select_option("#id_af_officer", index=1)
         page.select_option("#id_benefit", "sjukpenning")
         page.fill("#id_sick_leave_start", (day - dt.timedelta(days=250)).isoformat())
+        # she has given her written consent to sharing today (AF confirms it later)
+        page.check("input[name=consent_basis][value=written]")
+        page.fill("#id_consent_given_on", day.isoformat())
         _submit(page, "Registrera begäran")
         mapping_url = page.url
         assert re.search(r"/kartlaggningar/\d+/$", mapping_url)
