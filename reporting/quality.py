@@ -12,6 +12,7 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from audit.models import AccessLog
@@ -21,6 +22,19 @@ from samverkan.services import AccessContext, actor, log_access, require_not_fut
 from .models import QualityReview, QualityReviewItem
 
 MAX_SIZE = 100
+
+# The questions every reviewed case is checked against (SPEC §3 rules and §7 consent), and the
+# answers; the free-text findings say the rest.
+CHECKLIST = {
+    "plan": gettext_lazy("Finns en aktuell individuell plan?"),
+    "follow_up": gettext_lazy("Har uppföljning skett minst var 28:e dag?"),
+    "deadlines": gettext_lazy("Har tidsgränserna hållits (start inom 14 dagar, högst 365 dagar)?"),
+    "documentation": gettext_lazy(
+        "Är dokumentationen fullständig, slutdokumentation inom 21 dagar?"
+    ),
+    "consent": gettext_lazy("Finns samtycke eller rättsligt stöd för informationsutbytet?"),
+}
+ANSWERS = {"yes": gettext_lazy("Ja"), "no": gettext_lazy("Nej"), "na": gettext_lazy("Ej aktuellt")}
 
 
 def quarter_start(day: dt.date) -> dt.date:
@@ -106,8 +120,11 @@ def quality_review_record(
     findings: str,
     reviewed_on: dt.date,
     context: AccessContext,
+    checklist: dict | None = None,
     today=None,
 ) -> QualityReviewItem:
+    """Record the review of one drawn case: every checklist question answered, the findings in
+    words, the day."""
     acting = actor(context)
     current = QualityReviewItem.objects.select_for_update().select_related("review").get(pk=item.pk)
     _require_coordinator(acting, current.review.area)
@@ -117,10 +134,19 @@ def quality_review_record(
     if reviewed_on is None:
         raise ValidationError({"reviewed_on": _("Ange granskningsdatum.")})
     require_not_future("reviewed_on", reviewed_on, today)
+    checklist = checklist or {}
+    unanswered = {
+        f"check_{question}": _("Svara på frågan.")
+        for question in CHECKLIST
+        if checklist.get(question) not in ANSWERS
+    }
+    if unanswered or set(checklist) - set(CHECKLIST):
+        raise ValidationError(unanswered or _("Okänd fråga i checklistan."))
     current.findings = findings.strip()
     current.reviewed_on = reviewed_on
     current.reviewed_by = acting
-    current.save(update_fields=["findings", "reviewed_on", "reviewed_by"])
+    current.checklist = {question: checklist[question] for question in CHECKLIST}
+    current.save(update_fields=["findings", "reviewed_on", "reviewed_by", "checklist"])
     log_access(
         context,
         action=AccessLog.Action.UPDATE,

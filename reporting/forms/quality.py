@@ -15,7 +15,7 @@ from accounts.models import Area
 from samverkan.forms import BaseForm, model_field
 
 from ..models import QualityReviewItem
-from ..quality import MAX_SIZE, quarter_start
+from ..quality import ANSWERS, CHECKLIST, MAX_SIZE, quarter_start
 
 QUARTERS_OFFERED = 8
 
@@ -90,6 +90,21 @@ class QualityReviewRecordForm(BaseForm):
     )
     reviewed_on = model_field(QualityReviewItem, "reviewed_on", required=True)
 
+    field_order = [*(f"check_{question}" for question in CHECKLIST), "findings", "reviewed_on"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewed_on"].initial = timezone.localdate
+        for question, text in CHECKLIST.items():
+            self.fields[f"check_{question}"] = forms.ChoiceField(
+                label=text, choices=list(ANSWERS.items()), widget=forms.RadioSelect
+            )
+        self.order_fields(self.field_order)
+
+    def service_data(self) -> dict:
+        data = {
+            "findings": self.cleaned_data["findings"],
+            "reviewed_on": self.cleaned_data["reviewed_on"],
+        }
+        data["checklist"] = {q: self.cleaned_data[f"check_{q}"] for q in CHECKLIST}
+        return data

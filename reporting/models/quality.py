@@ -71,6 +71,8 @@ class QualityReviewItem(models.Model):
         verbose_name=_("granskad av"),
     )
     findings = models.TextField(_("iakttagelser"), blank=True)
+    # The answers of the checklist (reporting.quality.CHECKLIST): {question: "yes"|"no"|"na"}.
+    checklist = models.JSONField(_("checklista"), default=dict, blank=True)
 
     class Meta:
         ordering = ["review", "position"]
@@ -82,7 +84,8 @@ class QualityReviewItem(models.Model):
         verbose_name_plural = _("granskade ärenden")
 
     def __str__(self):
-        return f"{self.review} #{self.position}"
+        # Named by the case it reviews (its position in the draw is no name).
+        return f"{self.case} ({self.review})"
 
     def audit_subject(self):
         return self.case.person_id, self.review.area_id

@@ -4,6 +4,7 @@ records the findings per case. Everyone else, and another area's coordinator, ge
 review or a drawn case and changes nothing (SPEC §7); every page writes the access log."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,14 @@ from reporting.quality import quality_review_draw
 from samverkan.services import AccessContext
 
 TODAY = dt.date(2026, 7, 10)
+# Every question of the checklist answered (the form asks each one).
+CHECKED = {
+    "check_plan": "yes",
+    "check_follow_up": "no",
+    "check_deadlines": "yes",
+    "check_documentation": "na",
+    "check_consent": "yes",
+}
 Q2 = dt.date(2026, 4, 1)
 LIST_URL = reverse("reporting:quality_review_list")
 
@@ -180,7 +189,7 @@ def test_recording_findings_marks_the_case_reviewed(login, coordinator, review):
     assert 'value="2026-07-10"' in page
     assert item.case.person.masked_personnummer in page
     # when the coordinator records the findings
-    response = client.post(url, {"findings": "  Planen saknar mål.  ", "reviewed_on": "2026-07-09"})
+    response = client.post(url, {**CHECKED, "findings": "  Planen saknar mål.  ", "reviewed_on": "2026-07-09"})
     # then the case is reviewed, and the review page says by whom and when
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:quality_review_detail", args=[review.pk])
@@ -193,6 +202,33 @@ def test_recording_findings_marks_the_case_reviewed(login, coordinator, review):
     assert "2026-07-09" in body and coordinator.get_full_name() in body
     listing = client.get(LIST_URL).content.decode()
     assert '<td class="num">1</td>' in listing
+
+
+def test_the_checklist_is_asked_and_summed_up_on_the_review(login, coordinator, review):
+    item = review.items.first()
+    client = login(coordinator)
+    form = client.get(reverse("reporting:quality_review_item", args=[item.pk])).content.decode()
+    assert "Finns en aktuell individuell plan?" in form and 'value="na"' in form
+    # the page is named by the case it reviews
+    assert f"<h1>Granska Ärende {item.case.pk} – {item.case.person.full_name}</h1>" in form
+
+    unanswered = {k: v for k, v in CHECKED.items() if k != "check_plan"}
+    refused = client.post(
+        reverse("reporting:quality_review_item", args=[item.pk]),
+        {**unanswered, "findings": "Bra", "reviewed_on": "2026-07-09"},
+    )
+    assert 'id="id_check_plan_error"' in refused.content.decode()
+
+    client.post(
+        reverse("reporting:quality_review_item", args=[item.pk]),
+        {**CHECKED, "findings": "Bra", "reviewed_on": "2026-07-09"},
+    )
+    detail = client.get(reverse("reporting:quality_review_detail", args=[review.pk]))
+    body = detail.content.decode()
+    summary = re.search(r'data-testid="quality-checklist">(.*?)</table>', body, re.S).group(1)
+    follow_up = re.search(r"<tr><th scope=\"row\">Har uppföljning.*?</tr>", summary).group(0)
+    assert re.findall(r'class="num">(\d+)<', follow_up) == ["0", "1", "0"]  # one "no"
+    assert re.search(r'data-testid="quality-noes">1<', body)
 
 
 @pytest.mark.parametrize(
@@ -219,7 +255,7 @@ def test_bad_findings_show_the_error_at_the_field_and_change_nothing(
     item = review.items.first()
     before = item_state()
     response = login(coordinator).post(
-        reverse("reporting:quality_review_item", args=[item.pk]), data
+        reverse("reporting:quality_review_item", args=[item.pk]), {**CHECKED, **data}
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -328,7 +364,7 @@ def test_every_page_writes_the_access_log(login, area, coordinator, q2_cases):
     )
     assert views.filter(person_id=item.case.person_id, area=area).count() == 1
 
-    client.post(url, {"findings": "Bra", "reviewed_on": "2026-07-10"})
+    client.post(url, {**CHECKED, "findings": "Bra", "reviewed_on": "2026-07-10"})
     assert entries.filter(
         action=AccessLog.Action.UPDATE, object_type="qualityreviewitem", object_id=str(item.pk)
     ).exists()

@@ -19,6 +19,13 @@ from samverkan.services import AccessContext
 
 Q2 = dt.date(2026, 4, 1)
 TODAY = dt.date(2026, 7, 10)
+CHECKED = {
+    "plan": "yes",
+    "follow_up": "yes",
+    "deadlines": "na",
+    "documentation": "yes",
+    "consent": "yes",
+}
 
 
 def case_in(area, *, start, end=None):
@@ -156,19 +163,33 @@ def test_findings_are_recorded_and_show_which_cases_were_reviewed(area, coordina
         today=TODAY,
     )
     first, second = review.items.all()
+    # every question of the checklist must be answered
+    with pytest.raises(ValidationError) as unanswered:
+        quality_review_record(
+            item=first,
+            findings="Planen saknade datum.",
+            reviewed_on=dt.date(2026, 7, 9),
+            checklist={**CHECKED, "plan": ""},
+            context=AccessContext.for_user(coordinator),
+            today=TODAY,
+        )
+    assert list(unanswered.value.message_dict) == ["check_plan"]
     quality_review_record(
         item=first,
         findings="Planen saknade datum.",
         reviewed_on=dt.date(2026, 7, 9),
+        checklist={**CHECKED, "plan": "no"},
         context=AccessContext.for_user(coordinator),
         today=TODAY,
     )
     reviewed = review.items.filter(reviewed_on__isnull=False)
     assert list(reviewed) == [first]
+    assert reviewed.get().checklist["plan"] == "no"
     assert reviewed.get().reviewed_by == coordinator
     with pytest.raises(ValidationError):
         quality_review_record(
             item=second,
+            checklist=CHECKED,
             findings=" ",
             reviewed_on=TODAY,
             context=AccessContext.for_user(coordinator),

@@ -147,8 +147,20 @@ def quality_review_detail(request, pk):
             "item": item,
             "masked": item.case.person.masked_personnummer,
             "reviewed_by": user_label(item.reviewed_by) if item.reviewed_by else "",
+            "noes": sum(1 for answer in item.checklist.values() if answer == "no"),
         }
         for item in items
+    ]
+    # How the reviewed cases answered each question of the checklist.
+    checklist = [
+        {
+            "question": text,
+            **{
+                answer: sum(1 for row in rows if row["item"].checklist.get(question) == answer)
+                for answer in services.ANSWERS
+            },
+        }
+        for question, text in services.CHECKLIST.items()
     ]
     return render(
         request,
@@ -159,6 +171,7 @@ def quality_review_detail(request, pk):
             "quarter": quarter_label(review.quarter),
             "drawn_by": user_label(review.drawn_by),
             "rows": rows,
+            "checklist": checklist,
             "reviewed_count": sum(1 for row in rows if row["item"].reviewed_on),
         },
     )
@@ -173,7 +186,7 @@ def quality_review_item(request, pk):
         if form.is_valid():
             try:
                 services.quality_review_record(
-                    item=item, context=AccessContext.from_request(request), **form.cleaned_data
+                    item=item, context=AccessContext.from_request(request), **form.service_data()
                 )
             except PermissionDenied:
                 raise Http404 from None
@@ -184,22 +197,24 @@ def quality_review_item(request, pk):
                 return redirect("reporting:quality_review_detail", pk=review.pk)
     else:
         initial = {"findings": item.findings}
+        initial.update({f"check_{q}": answer for q, answer in item.checklist.items()})
         if item.reviewed_on:
             initial["reviewed_on"] = item.reviewed_on
         form = QualityReviewRecordForm(initial=initial)
     return form_page(
         request,
         {
-            "title": _("Granska ärende %(position)d") % {"position": item.position},
-            "subject": _("%(review)s: ärende %(case)s, %(person)s")
+            "title": _("Granska %(case)s – %(name)s")
+            % {"case": item.case, "name": item.case.person.full_name},
+            "subject": _("%(review)s, ärende nr %(position)d i dragningen, %(person)s")
             % {
                 "review": _subject(review),
-                "case": item.case.pk,
+                "position": item.position,
                 "person": item.case.person.masked_personnummer,
             },
             "intro": _(
-                "Skriv vad granskningen av ärendet visade. Ärendet markeras då som granskat av "
-                "dig det datum du anger."
+                "Svara på varje fråga i checklistan och skriv vad granskningen visade. Ärendet "
+                "markeras då som granskat av dig det datum du anger."
             ),
             "form": form,
             "submit_label": _("Spara granskningen"),

@@ -57,7 +57,7 @@ def _free_texts_of(person_id: int, case_ids: list[int]) -> list[str]:
         for m in models_:
             names = [f.name for f in m._meta.concrete_fields if is_free_text(f)]
             for row in m.objects.filter(**{f"{key}__in": ids}).values(*names):
-                found.extend(str(v) for v in row.values() if v not in ("", [], None))
+                found.extend(str(v) for v in row.values() if v not in ("", [], {}, None))
     return found
 
 
