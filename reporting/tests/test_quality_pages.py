@@ -189,7 +189,9 @@ def test_recording_findings_marks_the_case_reviewed(login, coordinator, review):
     assert 'value="2026-07-10"' in page
     assert item.case.person.masked_personnummer in page
     # when the coordinator records the findings
-    response = client.post(url, {**CHECKED, "findings": "  Planen saknar mål.  ", "reviewed_on": "2026-07-09"})
+    response = client.post(
+        url, {**CHECKED, "findings": "  Planen saknar mål.  ", "reviewed_on": "2026-07-09"}
+    )
     # then the case is reviewed, and the review page says by whom and when
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:quality_review_detail", args=[review.pk])
