@@ -141,6 +141,15 @@ PARAMETERS = [
         "eller comma (decimalpunkt). Gäller bara format=csv.",
     ),
     OpenApiParameter(
+        "headers",
+        str,
+        OpenApiParameter.QUERY,
+        enum=["codes", "labels"],
+        description="Rubrikraden i CSV och XLSX: codes (standard, kolumnernas stabila kodnamn) "
+        "eller labels (svenska rubriker för den som öppnar filen i ett kalkylark). JSON har "
+        "alltid kodnamnen.",
+    ),
+    OpenApiParameter(
         "export_id",
         str,
         OpenApiParameter.QUERY,

@@ -53,12 +53,17 @@ DELIMITERS = {"semicolon": ";", "comma": ","}
 
 
 def csv_chunks(
-    columns: list[Column], rows: Iterable[list], *, delimiter: str = ";"
+    columns: list[Column],
+    rows: Iterable[list],
+    *,
+    delimiter: str = ";",
+    headers: list[str] | None = None,
 ) -> Iterator[bytes]:
-    """UTF-8 with BOM, one header row of the column names, CRLF line ends (RFC 4180), text cells
-    that a spreadsheet would run as a formula defused: the product's one CSV writer
-    (samverkan.csvfiles)."""
-    return csvfiles.csv_chunks([column.name for column in columns], rows, delimiter=delimiter)
+    """UTF-8 with BOM, one header row (`headers`, by default the column names), CRLF line ends
+    (RFC 4180), text cells that a spreadsheet would run as a formula defused: the product's one
+    CSV writer (samverkan.csvfiles)."""
+    header = headers or [column.name for column in columns]
+    return csvfiles.csv_chunks(header, rows, delimiter=delimiter)
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -104,6 +109,7 @@ def xlsx_write(
     target,
     sheet_name: str,
     tmpdir: str | None = None,
+    headers: list[str] | None = None,
 ) -> None:
     """Write the rows to `target` (a path or a binary file) as one workbook: a header row
     (bold, frozen), dates as real dates, booleans as 1/0, text always as text (never a formula).
@@ -122,7 +128,7 @@ def xlsx_write(
     try:
         bold = workbook.add_format({"bold": True})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        names = [column.name for column in columns]
+        names = headers or [column.name for column in columns]
         sheets = 0
 
         def new_sheet():

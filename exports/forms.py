@@ -40,6 +40,15 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    headers = forms.ChoiceField(
+        label=_("Kolumnrubriker"),
+        choices=ExportJob.Headers.choices,
+        initial=ExportJob.Headers.LABELS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Gäller CSV och Excel. JSON har alltid kodnamnen."),
+    )
+
     same_export_as = forms.ChoiceField(
         label=_("Samma export som"),
         required=False,
@@ -87,6 +96,9 @@ class ExportForm(forms.Form):
         self.fields["area"].choices = [("", ALL_AREAS)] + [
             (code, area.name) for code, area in self.areas.items()
         ]
+
+    def clean_headers(self):
+        return self.cleaned_data.get("headers") or ExportJob.Headers.LABELS
 
     def clean_same_export_as(self):
         key = self.cleaned_data.get("same_export_as")

@@ -39,6 +39,14 @@ class ExportJob(models.Model):
     export_id = models.CharField(_("export-id"), max_length=32, db_index=True, editable=False)
     kind = models.CharField(_("innehåll"), max_length=20, choices=Kind.choices)
     file_format = models.CharField(_("filformat"), max_length=20, choices=FileFormat.choices)
+
+    class Headers(models.TextChoices):
+        LABELS = "labels", _("Svenska rubriker (för kalkylark)")
+        CODES = "codes", _("Kodnamn (för maskinläsning, som i API:t)")
+
+    headers = models.CharField(
+        _("kolumnrubriker"), max_length=10, choices=Headers.choices, default=Headers.LABELS
+    )
     # The codes as asked for; empty is every area the user may export. Checked again by the task.
     area_codes = models.CharField(_("områden"), max_length=500, blank=True)
     date_from = models.DateField(_("från och med"), null=True, blank=True)

@@ -67,6 +67,7 @@ def start(request):
                 user=request.user,
                 kind=form.cleaned_data["kind"],
                 file_format=form.cleaned_data["file_format"],
+                headers=form.cleaned_data["headers"],
                 areas=form.cleaned_data["area"],
                 date_from=form.cleaned_data["date_from"],
                 date_to=form.cleaned_data["date_to"],

@@ -70,6 +70,7 @@ def export_job_create(
     user,
     kind: str,
     file_format: str,
+    headers: str = ExportJob.Headers.LABELS,
     areas=(),
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -100,6 +101,7 @@ def export_job_create(
         export_id=export_id or new_export_id(),
         kind=kind,
         file_format=file_format,
+        headers=headers,
         area_codes=",".join(sorted(area.code for area in areas)),
         date_from=date_from,
         date_to=date_to,
@@ -161,6 +163,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
             areas=areas,
             date_from=job.date_from,
             date_to=job.date_to,
+            headers=job.headers,
         )
         run = ExportRun(context=context, spec=spec, export_id=job.export_id)
         _own_update(job, rows_total=run.count())

@@ -32,7 +32,8 @@ from samverkan.jobfiles import private_dir
 from samverkan.services import AccessContext, log_access, log_access_subjects, require_context
 
 from .. import formats
-from ..columns import columns_for
+from ..columns import LABELS, columns_for, headers_of
+from ..models import ExportJob
 from ..pseudonyms import PersonKey, new_export_id
 from ..selectors import (
     FULL,
@@ -98,6 +99,7 @@ class ExportRun:
         if mode != FULL:
             self._graded()
         self.columns = columns_for(spec.kind, full_identity=self.query.full_identity)
+        self.headers = headers_of(self.columns, headers=spec.headers)
         self.rows_done = 0
 
     def _graded(self) -> None:
@@ -209,8 +211,17 @@ class ExportRun:
         if self.spec.file_format == "json":
             return formats.json_chunks(self.columns, self.rows())
         return formats.csv_chunks(
-            self.columns, self.rows(), delimiter=formats.DELIMITERS[self.spec.delimiter]
+            self.columns,
+            self.rows(),
+            delimiter=formats.DELIMITERS[self.spec.delimiter],
+            headers=self.headers,
         )
+
+    def sheet_name(self) -> str:
+        """The workbook's sheet: the kind's name for people, its code name for machines."""
+        if self.spec.headers == LABELS:
+            return str(dict(ExportJob.Kind.choices)[self.spec.kind])
+        return self.spec.kind
 
     def write(self, target, *, on_progress=None, tmpdir: str | None = None) -> None:
         """The whole export into `target` (a binary file, or a path for XLSX)."""
@@ -219,8 +230,9 @@ class ExportRun:
                 self.columns,
                 self.rows(on_progress),
                 target=target,
-                sheet_name=self.spec.kind,
+                sheet_name=self.sheet_name(),
                 tmpdir=tmpdir,
+                headers=self.headers,
             )
             return
         if self.spec.file_format == "json":
@@ -230,6 +242,7 @@ class ExportRun:
                 self.columns,
                 self.rows(on_progress),
                 delimiter=formats.DELIMITERS[self.spec.delimiter],
+                headers=self.headers,
             )
         for chunk in chunks:
             target.write(chunk)

@@ -20,6 +20,7 @@ from samverkan.dates import validate_plausible_date
 from samverkan.services import AccessContext, log_access, require_context
 
 from .. import formats
+from ..columns import CODES, LABELS
 from ..selectors import FULL, REASON_MIN_LENGTH, export_area_ids_for, export_mode_for
 from .grading import coarsened_selection_conflict
 
@@ -63,6 +64,8 @@ class ExportSpec:
     date_to: dt.date | None = None
     # Another file of an export the same user started within 24 hours: same id, same pseudonyms.
     export_id: str | None = None
+    # The header row of CSV and XLSX: the code names (machine clients) or headers for people.
+    headers: str = CODES
 
     @property
     def format(self) -> formats.Format:
@@ -147,6 +150,9 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
     export_id = (data.get("export_id") or "").strip() or None
     if export_id is not None and not export_continuable(user=user, export_id=export_id):
         errors["export_id"] = [export_gone_message()]
+    headers = (data.get("headers") or CODES).strip()
+    if headers not in (CODES, LABELS):
+        errors["headers"] = [_("Välj rubrikerna codes (kodnamn) eller labels (svenska rubriker).")]
     if context.reason and len(context.reason.strip()) < REASON_MIN_LENGTH:
         errors["X-Access-Reason"] = [reason_too_short_message()]
     if errors:
@@ -170,6 +176,7 @@ def export_spec_parse(*, context: AccessContext, kind: str, data: Mapping) -> Ex
         date_from=days.get("from"),
         date_to=days.get("to"),
         export_id=export_id,
+        headers=headers,
     )
 
 

@@ -34,7 +34,8 @@ def export_dir(settings, tmp_path):
 
 
 def order(client, capture, **fields):
-    data = {"kind": "participants", "file_format": "csv_semicolon", **fields}
+    # code names in the header row, as the tests read the files by them
+    data = {"kind": "participants", "file_format": "csv_semicolon", "headers": "codes", **fields}
     with capture(execute=True):
         response = client.post(reverse("exports:start"), data)
     assert response.status_code == 302, response.content.decode()
@@ -372,3 +373,27 @@ def test_export_files_are_0600_in_a_0700_directory(
     files = list(export_dir.iterdir())
     assert files == [services.export_job_path(job)]
     assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
+
+
+def test_a_browser_file_has_swedish_headers_by_default_and_code_names_on_request(
+    case, coordinator, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    people = order(client, django_capture_on_commit_callbacks, headers="", file_format="xlsx")
+    machines = order(client, django_capture_on_commit_callbacks, headers="codes")
+
+    workbook = xlsx_rows(client.get(reverse("exports:download", args=[people.pk])))
+    assert list(workbook[0])[:4] == ["Ärende", "Personnyckel", "Personnummer", "Förnamn"]
+    assert "case_id" not in workbook[0]
+    coded = csv_rows(client.get(reverse("exports:download", args=[machines.pk])))
+    assert list(coded[0])[:3] == ["case_id", "person_key", "personnummer"]
+
+
+def test_the_api_keeps_the_code_names_unless_asked(case, coordinator, login):
+    client = login(coordinator)
+    default = csv_rows(client.get("/api/v1/exports/participants/"))
+    labelled = csv_rows(client.get("/api/v1/exports/participants/", {"headers": "labels"}))
+    refused = client.get("/api/v1/exports/participants/", {"headers": "svenska"})
+
+    assert list(default[0])[0] == "case_id" and list(labelled[0])[0] == "Ärende"
+    assert refused.status_code == 400 and list(refused.json()) == ["headers"]
