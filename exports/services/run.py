@@ -32,7 +32,8 @@ from samverkan.jobfiles import private_dir
 from samverkan.services import AccessContext, log_access, log_access_subjects, require_context
 
 from .. import formats
-from ..columns import LABELS, columns_for, headers_of
+from ..columns import columns_for
+from ..headers import LABELS, headers_of
 from ..models import ExportJob
 from ..pseudonyms import PersonKey, new_export_id
 from ..selectors import (

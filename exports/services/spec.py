@@ -20,7 +20,7 @@ from samverkan.dates import validate_plausible_date
 from samverkan.services import AccessContext, log_access, require_context
 
 from .. import formats
-from ..columns import CODES, LABELS
+from ..headers import CODES, LABELS
 from ..selectors import FULL, REASON_MIN_LENGTH, export_area_ids_for, export_mode_for
 from .grading import coarsened_selection_conflict
 

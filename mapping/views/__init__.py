@@ -10,8 +10,8 @@ from .intervention_actions import (
     intervention_start,
 )
 from .interventions import intervention_create, intervention_detail
+from .mapping_request import mapping_create
 from .mappings import (
-    mapping_create,
     mapping_decide,
     mapping_detail,
     mapping_edit,

@@ -1,0 +1,88 @@
+"""The header row of an export file: the columns' stable code names (exports.columns) for
+machine clients, or headers in words for a person who opens the file in a spreadsheet."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .columns import Column
+
+# The columns' headers for people (a spreadsheet opened by an officer): the default of the
+# browser's exports; the API keeps the stable code names unless asked (`headers=labels`).
+HEADERS = {
+    "case_id": _("Ärende"),
+    "person_key": _("Personnyckel"),
+    "personnummer": _("Personnummer"),
+    "first_name": _("Förnamn"),
+    "last_name": _("Efternamn"),
+    "birth_date": _("Födelsedatum"),
+    "sex": _("Kön"),
+    "birth_year": _("Födelseår"),
+    "age_band": _("Åldersgrupp"),
+    "age_at_start": _("Ålder vid start"),
+    "area_code": _("Samverkansområde"),
+    "anonymous": _("Anonym"),
+    "generalised": _("Generaliseringsnivå"),
+    "target_group": _("Målgrupp"),
+    "benefit": _("Ersättning"),
+    "benefit_end_date": _("Förmånstidens slut"),
+    "sick_leave_start": _("Sjukfallets första dag"),
+    "fk_facts_hidden": _("FK:s uppgifter dolda"),
+    "referral_date": _("Anmäld till beredningsgrupp"),
+    "start_date": _("Registrerad i samverkan"),
+    "end_date": _("Avslutad"),
+    "exit_reason": _("Avslutsorsak"),
+    "phase": _("Fas"),
+    "born_abroad": _("Utrikes född"),
+    "education_level": _("Utbildningsnivå"),
+    "disability": _("Funktionsnedsättning"),
+    "start_registered_with_af": _("Vid start: inskriven på AF"),
+    "start_employed": _("Vid start: anställd"),
+    "start_employer_orgnr": _("Vid start: arbetsgivarens organisationsnummer"),
+    "start_own_business": _("Vid start: eget företag"),
+    "start_working": _("Vid start: arbetar"),
+    "start_work_share_percent": _("Vid start: andel av heltid (%)"),
+    "start_studying": _("Vid start: studerar"),
+    "start_public_support_months": _("Vid start: månader med offentlig försörjning"),
+    "end_registered_with_af": _("Vid avslut: inskriven på AF"),
+    "end_employed": _("Vid avslut: anställd"),
+    "end_employer_orgnr": _("Vid avslut: arbetsgivarens organisationsnummer"),
+    "end_own_business": _("Vid avslut: eget företag"),
+    "end_working": _("Vid avslut: arbetar"),
+    "end_work_share_percent": _("Vid avslut: andel av heltid (%)"),
+    "end_studying": _("Vid avslut: studerar"),
+    "end_public_support_months": _("Vid avslut: månader med offentlig försörjning"),
+    "day_365": _("Dag 365"),
+    "status_day_365": _("Status dag 365"),
+    "outcome_counted": _("Räknas i utfallet"),
+    "intervention_id": _("Insats"),
+    "category": _("Insatsslag"),
+    "kind": _("Typ av insats"),
+    "provider": _("Anordnare"),
+    "hours_per_week": _("Timmar per vecka"),
+    "planned_start": _("Planerad start"),
+    "outcome": _("Utfall"),
+    "moved_from_intervention_id": _("Flyttad från insats"),
+    "mapping_id": _("Kartläggning"),
+    "age_at_mapping": _("Ålder vid kartläggningen"),
+    "initiated_by": _("Initierad av"),
+    "requested_on": _("Begäran skickad"),
+    "request_received_on": _("Begäran mottagen"),
+    "first_meeting_on": _("Första kartläggningsmötet"),
+    "mapping_date": _("Kartläggningens datum"),
+    "ended_on": _("Kartläggningen avslutad"),
+    "sick_leave_band": _("Tid i sjukfallet"),
+    "participants": _("Deltog"),
+    "decision": _("Beslut"),
+    "decision_date": _("Beslutsdatum"),
+}
+# What a file's header row holds: the code names, or the headers above.
+CODES = "codes"
+LABELS = "labels"
+
+
+def headers_of(columns: list[Column], *, headers: str) -> list[str]:
+    """The header row of a file of `columns`."""
+    if headers == LABELS:
+        return [str(HEADERS[column.name]) for column in columns]
+    return [column.name for column in columns]
