@@ -28,6 +28,12 @@ class ReasonRequired(Exception):
         self.person = person
 
 
+# A stated reason (break the glass, an export beyond the caseload, a suggestion marked not
+# relevant, a decision sent back) has at least this many visible characters: shorter says
+# nothing to the next reader.
+REASON_MIN_LENGTH = 10
+
+
 def readable_reason(text: str) -> str:
     """A stated reason as a reviewer will read it: control and invisible format characters
     (zero-width spaces and the like) removed, runs of white space made one space. Every length

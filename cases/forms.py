@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
+from audit.access import REASON_MIN_LENGTH
 from samverkan.display import user_label
 from samverkan.forms import (
     BLANK_LABEL,
@@ -70,7 +71,7 @@ class PersonSearchForm(forms.Form):
 class BreakGlassForm(forms.Form):
     reason = ReasonField(
         label=_("Skäl till att du öppnar personen"),
-        min_length=10,
+        min_length=REASON_MIN_LENGTH,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(

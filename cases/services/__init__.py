@@ -14,7 +14,7 @@ from .cases import (
     on_case_closed,
     on_case_moved,
 )
-from .flags import DISMISSAL_REASON_MIN_LENGTH, flag_dismiss
+from .flags import flag_dismiss
 from .people import (
     CONSENT_CONFIRMED,
     CONSENT_EVENTS,
@@ -33,7 +33,6 @@ from .status import status_entry_save
 
 __all__ = [
     "CASE_FIELDS",
-    "DISMISSAL_REASON_MIN_LENGTH",
     "CONSENT_CONFIRMED",
     "CONSENT_EVENTS",
     "CONSENT_RECORDED",

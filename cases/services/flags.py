@@ -6,14 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.access import readable_reason
+from audit.access import REASON_MIN_LENGTH, readable_reason
 from audit.models import AccessLog
 from samverkan.services import AccessContext, actor, log_access
 
 from ..models import Case, FlagDismissal
-
-# A reason short enough to say nothing ("nej") does not explain a dismissal to the next officer.
-DISMISSAL_REASON_MIN_LENGTH = 10
 
 
 @transaction.atomic
@@ -24,9 +21,9 @@ def flag_dismiss(*, case: Case, code: str, reason: str, context: AccessContext) 
     errors = {}
     if code not in FlagDismissal.Code.values:
         errors["code"] = _("Bara förslag kan markeras som inte aktuella.")
-    if len(reason) < DISMISSAL_REASON_MIN_LENGTH:
+    if len(reason) < REASON_MIN_LENGTH:
         errors["reason"] = _("Skriv ett skäl på minst %(length)s tecken.") % {
-            "length": DISMISSAL_REASON_MIN_LENGTH
+            "length": REASON_MIN_LENGTH
         }
     if errors:
         raise ValidationError(errors)

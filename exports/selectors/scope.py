@@ -22,6 +22,7 @@ from __future__ import annotations
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from accounts.scoping import scope_for
+from audit.access import REASON_MIN_LENGTH
 from cases.models import Case, Person
 from cases.selectors import (
     case_list_on_caseload,
@@ -34,9 +35,6 @@ from reporting.suppression import hides_small_cells
 
 FULL = "full"
 COARSENED = "coarsened"
-
-# A reason stated for people outside one's caseload is this long at least (as the API's header).
-REASON_MIN_LENGTH = 10
 
 
 def export_mode_for(user) -> str | None:

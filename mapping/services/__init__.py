@@ -2,7 +2,6 @@
 forms, commands and the API call these, never `save()`."""
 
 from .decisions import (
-    CHANGE_REASON_MIN_LENGTH,
     mapping_change_request,
     mapping_decide,
     mapping_sign,
@@ -31,7 +30,6 @@ __all__ = [
     "mapping_move_area",
     "mapping_sign",
     "mapping_change_request",
-    "CHANGE_REASON_MIN_LENGTH",
     "mapping_update",
     "meeting_create",
     "meeting_update",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
-from audit.access import readable_reason
+from audit.access import REASON_MIN_LENGTH, readable_reason
 from cases.models import Phase, TargetGroup
 from samverkan.services import (
     AccessContext,
@@ -163,10 +163,6 @@ def _close_change_request(mapping: JointMapping) -> list[str]:
     return ["change_requested_at"]
 
 
-# A reason short enough to say nothing does not tell the other officer what to change.
-CHANGE_REASON_MIN_LENGTH = 10
-
-
 @transaction.atomic
 def mapping_change_request(
     *,
@@ -198,11 +194,11 @@ def mapping_change_request(
                 "skicka tillbaka."
             )
         )
-    if len(reason) < CHANGE_REASON_MIN_LENGTH:
+    if len(reason) < REASON_MIN_LENGTH:
         raise ValidationError(
             {
                 "reason": _("Skriv vad som ska ändras, minst %(length)s tecken.")
-                % {"length": CHANGE_REASON_MIN_LENGTH}
+                % {"length": REASON_MIN_LENGTH}
             }
         )
     changed = _clear_signatures(current)
