@@ -208,7 +208,10 @@ def worklist_rows(*, user, cases, today: dt.date):
                 "deadline": due.deadline if due else None,
                 "deadline_level": due.level if due else None,
                 "overdue": any(flag.level == OVERDUE for flag in flags),
-                "days": (today - case.start_date).days if case.start_date else None,
+                # days in samverkan: to today, or to the end of a closed case
+                "days": ((case.end_date or today) - case.start_date).days
+                if case.start_date
+                else None,
                 "young": is_young(case, rules, today),
                 "benefit_ends": (
                     None

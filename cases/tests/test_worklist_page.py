@@ -160,3 +160,19 @@ def test_the_caseload_page_links_each_officer_to_their_worklist(
 
     assert link == f"/?officer={fk_officer.pk}"
     assert set(rows(client.get(link))) == {case.pk for case in cases}
+
+
+def test_a_closed_case_counts_its_days_to_the_end(area, fk_officer, login):
+    # closed 20 days after a start 30 days ago, its closing documentation still to write
+    start = timezone.localdate() - dt.timedelta(days=30)
+    case = CaseFactory(
+        person=PersonFactory(area=area),
+        fk_officer=fk_officer,
+        phase=Case.Phase.CLOSED,
+        start_date=start,
+        end_date=start + dt.timedelta(days=20),
+        exit_reason="completed",
+    )
+    body = login(fk_officer).get(reverse("home")).content.decode()
+    row = re.search(rf'<tr data-case="{case.pk}"[^>]*>(.*?)</tr>', body, re.S).group(1)
+    assert '<td class="num">20</td>' in row
