@@ -83,16 +83,28 @@ def _decisions_to_confirm(user) -> QuerySet:
     )
 
 
+def _areas(user):
+    """The user's areas today: a case or mapping of an area they have left is not theirs to do
+    (nor to see named) even while they are still named on it."""
+    return scope_for(user).area_ids
+
+
 def _changes_requested(user) -> QuerySet:
     return JointMapping.objects.filter(
-        change_requested_of=user, change_requested_at__isnull=False, ended_on__isnull=True
+        change_requested_of=user,
+        change_requested_at__isnull=False,
+        ended_on__isnull=True,
+        area_id__in=_areas(user),
     )
 
 
 def _assigned(user) -> QuerySet:
     """Cases a coordinator gave the user that they have not opened since."""
     return CaseAssignment.objects.filter(
-        to_user=user, seen_at__isnull=True, case__phase__in=OPEN_PHASES
+        to_user=user,
+        seen_at__isnull=True,
+        case__phase__in=OPEN_PHASES,
+        case__area_id__in=_areas(user),
     )
 
 
@@ -101,11 +113,12 @@ def _mappings_without_meeting(user) -> QuerySet:
         Q(fk_officer=user) | Q(af_officer=user),
         ended_on__isnull=True,
         first_meeting_on__isnull=True,
+        area_id__in=_areas(user),
     )
 
 
 def _my_cases(user) -> QuerySet:
-    return Case.objects.filter(Q(fk_officer=user) | Q(af_officer=user))
+    return Case.objects.filter(Q(fk_officer=user) | Q(af_officer=user), area_id__in=_areas(user))
 
 
 def _plans_missing(user) -> QuerySet:

@@ -184,3 +184,13 @@ def test_a_decision_without_an_officer_of_my_agency_waits_for_those_who_have_the
 
     assert kinds(af_officer) == {"confirm_decision": 1}
     assert "confirm_decision" not in kinds(colleague)
+
+
+def test_an_officer_who_left_the_area_no_longer_sees_its_people(area, person, fk_officer):
+    CaseFactory(person=person, fk_officer=fk_officer, phase=Phase.NEEDS_ANALYSIS)
+    assert "plan_missing" in kinds(fk_officer)
+
+    fk_officer.staff_profile.areas.clear()
+    fk_officer = type(fk_officer).objects.get(pk=fk_officer.pk)  # a new request's scope
+
+    assert kinds(fk_officer) == {}
