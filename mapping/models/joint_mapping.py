@@ -82,16 +82,21 @@ def request_date_errors(
     """The request's dates as {field: message}: neither in the future, received not before it
     was sent, sent not after the first meeting. The form reports these with its other errors in
     one pass; the service (mapping.services) refuses with them whoever calls it."""
-    from django.utils import timezone
+    from django.core.exceptions import ValidationError
 
-    today = today or timezone.localdate()
+    from samverkan.services import require_not_future, today_or
+
+    today = today_or(today)
     errors = {}
     for field, day in (
         ("requested_on", requested_on),
         ("request_received_on", request_received_on),
     ):
-        if day and day > today:
-            errors[field] = _("Datumet får inte ligga i framtiden.")
+        # plausible and not in the future: the product's one rule for a date of the past
+        try:
+            require_not_future(field, day, today)
+        except ValidationError as refused:
+            errors[field] = refused.message_dict[field][0]
     if errors:
         return errors
     if requested_on and request_received_on and request_received_on < requested_on:

@@ -66,8 +66,6 @@ def _validate_facts(
         raise ValidationError({"initiated_by": _("Välj vilken myndighet som initierade.")})
     if not mapping.requested_on:
         raise ValidationError({"requested_on": _("Ange när begäran skickades.")})
-    require_plausible(requested_on=mapping.requested_on)
-    require_plausible(request_received_on=mapping.request_received_on)
     require_not_future("sick_leave_start", mapping.sick_leave_start, today)
     require_plausible(benefit_end_date=mapping.benefit_end_date)
     order = request_date_errors(
