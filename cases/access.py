@@ -4,6 +4,8 @@ stated to break the glass (audit.access keeps the grant)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 from audit.access import ReasonRequired, break_glass_grant, break_glass_reason
 from audit.models import AccessLog
 from audit.services import access_log_record
@@ -11,13 +13,27 @@ from audit.services import access_log_record
 from .models import Person
 from .selectors import person_relation
 
+# Logged in Swedish (the log is the agency's record); shown in the reader's language by
+# purpose_display.
 PURPOSE_LABELS = {
-    "area_wide": "samordnare för området",
-    "own_caseload": "eget ärendebestånd",
-    "team_caseload": "teamets ärendebestånd",
-    "registered_by_user": "registrerade personen",
-    "open_mapping": "pågående gemensam kartläggning",
+    "area_wide": gettext_noop("samordnare för området"),
+    "own_caseload": gettext_noop("eget ärendebestånd"),
+    "team_caseload": gettext_noop("teamets ärendebestånd"),
+    "registered_by_user": gettext_noop("registrerade personen"),
+    "open_mapping": gettext_noop("pågående gemensam kartläggning"),
 }
+REASON_REQUIRED = gettext_noop("skäl krävs (utanför ärendebeståndet)")
+STATED = "skäl: "
+
+
+def purpose_display(purpose: str) -> str:
+    """A purpose this module logged, in the interface's language: the caseload's purposes are
+    translated, a stated reason keeps the words the person wrote. Anything else as written."""
+    if purpose.startswith(STATED):
+        return gettext("skäl: %(reason)s") % {"reason": purpose[len(STATED) :]}
+    if purpose in PURPOSE_LABELS.values() or purpose == REASON_REQUIRED:
+        return gettext(purpose)
+    return purpose
 
 
 def person_access_purpose(*, request, person: Person) -> tuple[str, bool]:
@@ -31,11 +47,11 @@ def person_access_purpose(*, request, person: Person) -> tuple[str, bool]:
             action=AccessLog.Action.DENIED,
             request=request,
             obj=person,
-            purpose="skäl krävs (utanför ärendebeståndet)",
+            purpose=REASON_REQUIRED,
             outside_caseload=True,
         )
         raise ReasonRequired(person)
-    return f"skäl: {reason}", True
+    return f"{STATED}{reason}", True
 
 
 def grant_stated_reason(*, request, person: Person, reason: str) -> None:
@@ -49,7 +65,8 @@ def grant_stated_reason(*, request, person: Person, reason: str) -> None:
 
 
 def log_person_access(*, request, obj, person: Person, action=AccessLog.Action.VIEW) -> str:
-    """Check the purpose for opening `obj` (the person or one of their records) and log it."""
+    """Check the purpose for opening `obj` (the person or one of their records) and log it;
+    return the purpose as the page shows it (purpose_display)."""
     purpose, outside = person_access_purpose(request=request, person=person)
     access_log_record(
         action=action,
@@ -58,4 +75,4 @@ def log_person_access(*, request, obj, person: Person, action=AccessLog.Action.V
         purpose=purpose,
         outside_caseload=outside,
     )
-    return purpose
+    return purpose_display(purpose)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from audit.models import AccessLog
 
 from .objects import ObjectShown, objects_shown
-from .purposes import purpose_shown
+from .purposes import purpose_shown, status_names
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ def log_lines(entries, *, user) -> list[LogLine]:
     all of them at once, as `user` (the reviewer) may see them."""
     entries = list(entries)
     shown = objects_shown(entries, user=user)
+    statuses = status_names() if any(e.purpose.startswith("status ") for e in entries) else {}
     return [
         LogLine(
             entry=entry,
             accesses=getattr(entry, "accesses", 1),
             last_at=getattr(entry, "last_at", entry.occurred_at),
             object=shown[(entry.object_type, entry.object_id)],
-            purpose=purpose_shown(entry.purpose, object_type=entry.object_type),
+            purpose=purpose_shown(entry.purpose, object_type=entry.object_type, statuses=statuses),
         )
         for entry in entries
     ]

@@ -8,6 +8,10 @@
   what the data migration seeded) and `load_demo` with a known password.
 - `login_as(page, live_server, username)`: logs in through the real login form and the real code
   page, typing the current code of the authenticator app `demo_data` gave every demo user.
+- `tour` (function): for the flow tests. `tour.check("label")` runs axe-core on the page as it is
+  (0 serious or critical violations, or the test fails naming them) and saves a screenshot to
+  test-artifacts/e2e/<test>/; at the end the test fails if the browser loaded a page (an address
+  with its query) that was never checked. With a tour, `login_as` checks the login pages too.
 
 Playwright's sync API runs an asyncio event loop in this thread, so Django's "async unsafe" guard
 would refuse the ORM calls of the fixtures; it is switched off for this test process only."""
@@ -31,6 +35,10 @@ LOGIN_PATH = "/konto/logga-in/"
 SECOND_FACTOR_PATH = "/konto/tvastegsinloggning/"
 # The demo users' authenticator app in these tests (hex, as django-otp stores TOTP keys).
 E2E_TOTP_KEY = "3132333435363738393031323334353637383930"
+# The laptop screen the product is designed for.
+VIEWPORT = {"width": 1366, "height": 768}
+# axe-core impacts that fail a test; "moderate" and "minor" are reported in the artefacts only.
+AXE_FAILING_IMPACTS = ("serious", "critical")
 # Short timeouts: every page here renders in milliseconds; a wrong selector should fail fast.
 TIMEOUT_MS = 5_000
 
@@ -91,7 +99,7 @@ def browser():
 @pytest.fixture
 def context(browser):
     # Swedish, as the users' browsers are (the UI is Swedish whatever the browser asks for).
-    ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    ctx = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=VIEWPORT)
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.set_default_navigation_timeout(TIMEOUT_MS)
     try:
@@ -173,7 +181,10 @@ def _current_code(username):
 
 def _login_as(page, live_server, username, password=DEMO_PASSWORD):
     """Log in through the real login form and wait until we have left the login page."""
+    tour = TOURS.get(id(page))
     page.goto(f"{live_server.url}{LOGIN_PATH}")
+    if tour:
+        tour.check("inloggning")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
@@ -183,6 +194,8 @@ def _login_as(page, live_server, username, password=DEMO_PASSWORD):
         raise AssertionError(f"inloggningen som {username} misslyckades: {errors}")
     if SECOND_FACTOR_PATH not in page.url:
         raise AssertionError(f"{username} kom förbi lösenordet utan att få frågan om koden")
+    if tour:
+        tour.check("kod")
     page.locator("input[name=code]").fill(_current_code(username))
     with page.expect_navigation():
         page.get_by_role("button", name="Fortsätt").click()
@@ -196,3 +209,65 @@ def _login_as(page, live_server, username, password=DEMO_PASSWORD):
 def login_as(demo_data):
     """login_as(page, live_server, username) -> page, logged in via the login form."""
     return _login_as
+
+
+# The tour of each open page, so that login_as can check the login pages of a flow test.
+TOURS: dict[int, Tour] = {}
+
+
+class Tour:
+    """The pages one flow test visits: each checked with axe-core and photographed."""
+
+    def __init__(self, page, test_name):
+        self.page = page
+        self.folder = ARTIFACTS / "e2e" / re.sub(r"[^\w.-]+", "_", test_name)[-120:]
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+        self.shots = 0
+        page.on("load", self._loaded)
+
+    def _loaded(self, page):
+        self.loaded.append(page.url)
+
+    def check(self, label: str = "sida"):
+        """axe-core on the page as it is now; a screenshot; the address counted as checked."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        page = self.page
+        page.wait_for_load_state()
+        self.shots += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^\w-]+", "-", label).strip("-")[:60] or "sida"
+        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{slug}.png"), full_page=True)
+        results = Axe().run(page)
+        violations = results.response["violations"]
+        failing = [v for v in violations if v.get("impact") in AXE_FAILING_IMPACTS]
+        if violations:
+            (self.folder / f"{self.shots:02d}-{slug}.axe.txt").write_text(
+                results.generate_report(), encoding="utf-8"
+            )
+        assert not failing, f"axe-core på {page.url} ({label}):\n" + "\n".join(
+            f"- {v['impact']}: {v['id']} – {v['help']}: "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in failing
+        )
+        self.checked.add(page.url)
+        return page
+
+    def unchecked(self) -> list[str]:
+        return sorted({url for url in self.loaded if url not in self.checked})
+
+
+@pytest.fixture
+def tour(page, request):
+    """tour.check(label) after each page a flow test visits (see the module docstring)."""
+    visit = Tour(page, request.node.nodeid.split("::", 1)[-1])
+    TOURS[id(page)] = visit
+    yield visit
+    TOURS.pop(id(page), None)
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        missed = visit.unchecked()
+        assert not missed, (
+            "sidor som laddades men aldrig kontrollerades med axe-core: " + ", ".join(missed)
+        )

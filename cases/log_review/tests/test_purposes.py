@@ -53,3 +53,33 @@ def test_a_meetings_kind_is_named(db):
     shown = purpose_shown(f"möte {Meeting.Kind.HAND_OVER.value}", object_type="meeting")
 
     assert shown == f"Möte: {Meeting.Kind.HAND_OVER.label}"
+
+
+def test_an_interventions_kind_and_a_status_code_are_named(db):
+    from cases.models import StatusCode
+    from mapping.models import Kind
+
+    kind = Kind.WORK_TRIAL
+    assert purpose_shown(f"insats {kind.value}", object_type="intervention") == (
+        f"Insats: {kind.label}"
+    )
+    code = StatusCode.objects.order_by("code").first()
+    assert code is not None, "statuskoderna kommer med migreringarna"
+    assert purpose_shown(f"status {code.code}", object_type="statusentry") == f"Status: {code.name}"
+    # an unknown code is left as written rather than guessed
+    assert purpose_shown("status no_such_code", object_type="statusentry") == (
+        "status no_such_code"
+    )
+
+
+def test_the_purposes_of_opening_a_person_follow_the_interface_language(db):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert purpose_shown("eget ärendebestånd", object_type="person") == "own caseload"
+        assert purpose_shown("skäl: uppföljning av beslut", object_type="case") == (
+            "reason: uppföljning av beslut"
+        )
+        assert purpose_shown("fas: referred → needs_analysis (skäl: x)", object_type="case") == (
+            "Phase: Referred to preparation group → Needs analysis (reason: x)"
+        )
