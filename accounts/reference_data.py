@@ -2,17 +2,20 @@
 
 Used by migration 0002 (with historical models) and by tests that flush the database."""
 
+from django.utils.translation import gettext_noop as _
+
 AGENCIES = [("FK", "Försäkringskassan"), ("AF", "Arbetsförmedlingen")]
 
-# code, name, agency, case_access, area_wide, area_aggregates, national, reviews_log, is_officer
+# code, name (stored in Swedish, shown translated), agency, case_access, area_wide,
+# area_aggregates, national, reviews_log, is_officer
 ROLES = [
-    ("fk_officer", "Personlig handläggare (FK)", "FK", True, False, True, False, False, True),
-    ("af_officer", "Arbetsförmedlare (AF)", "AF", True, False, True, False, False, True),
-    ("coordinator", "Samverkanssamordnare", None, True, True, True, False, True, False),
-    ("management", "Lokal samverkansgrupp", None, False, False, True, False, False, False),
-    ("analyst", "Nationell analytiker", None, False, False, False, True, False, False),
-    ("sysadmin", "Systemadministratör", None, False, False, False, False, False, False),
-    ("api_client", "API-klient (exportjobb)", None, False, False, False, False, False, False),
+    ("fk_officer", _("Personlig handläggare (FK)"), "FK", True, False, True, False, False, True),
+    ("af_officer", _("Arbetsförmedlare (AF)"), "AF", True, False, True, False, False, True),
+    ("coordinator", _("Samverkanssamordnare"), None, True, True, True, False, True, False),
+    ("management", _("Lokal samverkansgrupp"), None, False, False, True, False, False, False),
+    ("analyst", _("Nationell analytiker"), None, False, False, False, True, False, False),
+    ("sysadmin", _("Systemadministratör"), None, False, False, False, False, False, False),
+    ("api_client", _("API-klient (exportjobb)"), None, False, False, False, False, False, False),
 ]
 
 # Roles that export participants pseudonymised (SPEC §6: "a national export leaves out names and

@@ -77,6 +77,23 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def coordinators_of(area_id: int) -> QuerySet:
+    """The active coordinators of one area (Scope.is_coordinator's rule, as a query)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_profile__role__case_access=True,
+            staff_profile__role__area_wide=True,
+            staff_profile__areas=area_id,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def first_area_id(user) -> int | None:
     """The user's first area (by id): where the access log files entries about no object."""
     areas = sorted(scope_for(user).area_ids)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_for
+from accounts.scoping import coordinators_of, scope_for
 from audit.models import AccessLog
 from cases.models import RuleSet
 from samverkan.dates import add_months
@@ -108,6 +108,13 @@ def deviation_action_add(
         raise ValidationError({"owner": _("Ange vem som ansvarar för åtgärden.")})
     if due_on is None:
         raise ValidationError({"due_on": _("Ange när åtgärden ska vara klar.")})
+    if (
+        owner_user is not None
+        and not coordinators_of(current.area_id).filter(pk=owner_user.pk).exists()
+    ):
+        raise ValidationError(
+            {"owner_user": _("Den som följer upp åtgärden ska vara samordnare i området.")}
+        )
     require_plausible(due_on=due_on)
     if due_on < today:
         raise ValidationError(

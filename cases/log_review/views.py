@@ -19,7 +19,7 @@ from audit.services import access_log_record
 from ..models import Person
 from ..validators import parse_identity_number
 from .forms import PersonLookupForm, ReviewFilterForm
-from .lines import log_lines
+from .lines import log_lines, staff_names, who
 from .selectors import consent_events, person_log, sample_log
 
 
@@ -87,7 +87,7 @@ def review(request):
             sample_log(area_ids=scope.area_ids, seed=seed, size=size, start=start, end=end),
             user=request.user,
         )
-        context["unusual"] = list(
+        unusual = list(
             selectors.unusual_access(
                 area_ids=scope.area_ids,
                 start=start,
@@ -95,13 +95,24 @@ def review(request):
                 threshold=settings.AUDIT_UNUSUAL_PERSONS_PER_DAY,
             )
         )
-        context["break_glass"] = list(
+        break_glass = list(
             selectors.break_glass_summary(area_ids=scope.area_ids, start=start, end=end)
         )
         events = consent_events(area_ids=scope.area_ids, start=start, end=end)
+        names = staff_names(
+            [row["user_id"] for row in unusual + break_glass] + [e.entry.user_id for e in events]
+        )
+        for row in unusual + break_glass:
+            row["who"] = who(row["user_id"], row["username"], names)
+        context["unusual"], context["break_glass"] = unusual, break_glass
         labels = _person_labels(scope, [e.entry.person_id for e in events])
         context["consent_events"] = [
-            (event, labels.get(event.entry.person_id, _("(ej i dina områden)"))) for event in events
+            (
+                event,
+                labels.get(event.entry.person_id, _("(ej i dina områden)")),
+                who(event.entry.user_id, event.entry.username, names),
+            )
+            for event in events
         ]
         context["month"] = month
     access_log_record(

@@ -2,9 +2,12 @@
 check input; reporting.deviations checks again and writes, and the views put its errors next
 to the field they name."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import coordinators_of
+from cases.forms import OfficerChoiceField
 from samverkan.forms import BaseForm, model_field, version_field
 
 from ..models import DeviationAction, DeviationReport
@@ -43,11 +46,24 @@ class DeviationEditForm(BaseForm):
 
 class DeviationActionForm(BaseForm):
     """A new agreed action: what, who owns it (free text: a person, a group or an
-    organisation), by when."""
+    organisation), by when; and, when a coordinator of the area follows it up, who (the action
+    is then in their to-do list until done)."""
 
     description = model_field(DeviationAction, "description")
     owner = model_field(DeviationAction, "owner")
+    owner_user = OfficerChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Följs upp av samordnare"),
+        help_text=_("Valfritt. Åtgärden står i samordnarens lista Att göra tills den är klar."),
+        empty_label=_("Ingen"),
+        widget=forms.Select,
+    )
     due_on = model_field(DeviationAction, "due_on")
+
+    def __init__(self, *args, area_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = coordinators_of(area_id)
 
 
 class DeviationActionDoneForm(BaseForm):

@@ -371,6 +371,58 @@ def test_a_done_date_in_the_future_is_refused_next_to_the_field(login, report, m
     assert state(report) == before
 
 
+def test_an_action_followed_up_by_a_coordinator_is_in_their_to_do_list(
+    login, report, management, coordinator, other_coordinator
+):
+    """The management group names a coordinator of the area to follow the action up; the
+    action is then in that coordinator's to-do list. A coordinator of another area cannot be
+    named: refused next to the field, nothing stored."""
+    from todo.selectors import todo_items
+
+    url = reverse("reporting:deviation_action_create", args=[report.pk])
+    form = login(management).get(url).content.decode()
+    assert f'<option value="{coordinator.pk}">' in form
+    assert f'value="{other_coordinator.pk}"' not in form
+
+    data = {"description": "Besök", "owner": "Ledningsgruppen", "due_on": "2026-06-30"}
+    response = login(management).post(url, {**data, "owner_user": other_coordinator.pk})
+    assert field_error(response, "owner_user")
+    assert not DeviationAction.objects.exists()
+
+    response = login(management).post(url, {**data, "owner_user": coordinator.pk})
+    assert response.status_code == 302
+    action = DeviationAction.objects.get()
+    assert action.owner_user == coordinator
+    detail = login(management).get(reverse("reporting:deviation_detail", args=[report.pk]))
+    assert f"Följs upp av {coordinator.get_full_name()}" in text(detail)
+    listed = todo_items(coordinator, today=TODAY)["deviation_action"]
+    assert [item.url for item in listed] == [
+        reverse("reporting:deviation_detail", args=[report.pk])
+    ]
+
+
+def test_the_service_refuses_a_follow_up_by_someone_not_coordinating_the_area(
+    report, management, other_coordinator, fk_officer
+):
+    from django.core.exceptions import ValidationError
+
+    from reporting.deviations import deviation_action_add
+    from samverkan.services import AccessContext
+
+    for user in (other_coordinator, fk_officer):
+        with pytest.raises(ValidationError) as refused:
+            deviation_action_add(
+                report=report,
+                description="Besök",
+                owner="Ledningsgruppen",
+                due_on=dt.date(2026, 6, 30),
+                owner_user=user,
+                context=AccessContext(user=management, username=management.username, purpose="t"),
+            )
+        assert "owner_user" in refused.value.message_dict
+    assert not DeviationAction.objects.exists()
+
+
 def test_closing_with_an_open_action_is_refused_on_the_page(login, area, management):
     report = make_report(
         area,

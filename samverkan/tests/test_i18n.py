@@ -104,6 +104,8 @@ def test_logged_in_officer_gets_english_navigation(fk_officer, login):
     assert '<nav aria-label="Main menu"' in body
     assert "<h1>My cases</h1>" in body and "Log out" in body
     assert "Logga ut" not in body and "Mina ärenden" not in body
+    # the role is stored in Swedish and shown in the interface's language
+    assert 'data-testid="user-role">Personal case officer (FK)</span>' in body
 
 
 def test_switching_back_to_swedish(client, db):

@@ -108,8 +108,8 @@ def test_names_and_links_take_one_query_per_object_type_whatever_the_number_of_r
         return len(queries)
 
     scope_for(coordinator)  # the reviewer's scope is read once per request, before the lines
-    # one query for the cases, one for the people: never one per row
-    assert lines_for(2) == lines_for(12) == 2
+    # one query for the cases, one for the people, one for the staff's names: never one per row
+    assert lines_for(2) == lines_for(12) == 3
 
 
 # --- scoping: nothing of another area ---------------------------------------------------------
@@ -189,7 +189,7 @@ def busy_minute(case, fk_officer, af_officer):
 
 
 def test_repeated_views_of_an_object_by_a_user_within_a_minute_are_one_line_with_a_count(
-    busy_minute, person, fk_officer, coordinator, login
+    busy_minute, person, fk_officer, af_officer, coordinator, login
 ):
     response, lines = _person_lines(login(coordinator), person)
 
@@ -205,6 +205,14 @@ def test_repeated_views_of_an_object_by_a_user_within_a_minute_are_one_line_with
     assert lines[-1].entry.pk == first.pk and lines[-1].last_at == third.occurred_at
     html = response.content.decode()
     assert "3 visningar" in html and "2026-03-05 10:00:05–10:00:50" in html
+    # the staff by name, the user name in brackets for the auditor
+    assert [line.who for line in lines] == [
+        f"{fk_officer.get_full_name()} (fk.sdt)",
+        f"{fk_officer.get_full_name()} (fk.sdt)",
+        f"{af_officer.get_full_name()} (af.sdt)",
+        f"{fk_officer.get_full_name()} (fk.sdt)",
+    ]
+    assert f"<td>{fk_officer.get_full_name()} (fk.sdt)</td>" in html
     # and every access still counts
     assert sum(line.accesses for line in lines) == len(busy_minute)
 

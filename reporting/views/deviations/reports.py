@@ -141,7 +141,8 @@ def deviation_detail(request, pk):
     workable = services.may_work_on(request.user, report)
     is_open = report.status != DeviationReport.Status.CLOSED
     actions = [
-        {"action": action, "overdue": action.is_overdue(today)} for action in report.actions.all()
+        {"action": action, "overdue": action.is_overdue(today)}
+        for action in report.actions.select_related("owner_user")
     ]
     return render(
         request,

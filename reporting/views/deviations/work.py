@@ -107,7 +107,7 @@ def deviation_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def deviation_action_create(request, pk):
     report = _workable_report(request, pk)
-    form = bound_form(request, DeviationActionForm)
+    form = bound_form(request, DeviationActionForm, area_id=report.area_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.deviation_action_add(
