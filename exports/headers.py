@@ -1,7 +1,10 @@
 """The header row of an export file: the columns' stable code names (exports.columns) for
-machine clients, or headers in words for a person who opens the file in a spreadsheet."""
+machine clients, or headers in words for a person who opens the file in a spreadsheet; and, in
+a file for people, the coded cells in words too (`value_labeller`)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +89,89 @@ def headers_of(columns: list[Column], *, headers: str) -> list[str]:
     if headers == LABELS:
         return [str(HEADERS[column.name]) for column in columns]
     return [column.name for column in columns]
+
+
+def _coded_columns() -> dict[str, dict]:
+    """Each coded column's codes and what the interface calls them (the models' choices and
+    the statistics' labels: one source for each code list)."""
+    from accounts.models import Area
+    from cases.models import (
+        Benefit,
+        EducationLevel,
+        ExitReason,
+        OutcomeCategory,
+        Person,
+        Phase,
+        Situation,
+        TargetGroup,
+    )
+    from mapping.models import (
+        AgencyCode,
+        Category,
+        Decision,
+        Kind,
+        Outcome,
+        Participant,
+        Provider,
+        SickLeaveBand,
+    )
+    from reporting.metrics.labels import LEVELS
+
+    return {
+        "sex": dict(Person.Sex.choices),
+        "age_band": LEVELS["age_band"],
+        "area_code": dict(Area.objects.values_list("code", "name")),
+        "benefit": dict(Benefit.choices),
+        "target_group": dict(TargetGroup.choices),
+        "exit_reason": dict(ExitReason.choices),
+        "phase": dict(Phase.choices),
+        "education_level": dict(EducationLevel.choices),
+        "start_working": dict(Situation.Working.choices),
+        "end_working": dict(Situation.Working.choices),
+        "status_day_365": dict(OutcomeCategory.choices),
+        "category": dict(Category.choices),
+        "kind": dict(Kind.choices),
+        "provider": dict(Provider.choices),
+        "outcome": dict(Outcome.choices),
+        "initiated_by": dict(AgencyCode.choices),
+        "sick_leave_band": dict(SickLeaveBand.choices),
+        "decision": dict(Decision.choices),
+        "participants": dict(Participant.choices),
+    }
+
+
+YES_NO = {True: _("Ja"), False: _("Nej")}
+
+
+def value_labeller(columns: list[Column], *, headers: str) -> Callable[[list], list] | None:
+    """For a file with headers in words: a function that puts a row's codes in words (a code
+    not in its list, say one since removed, stays as written; empty stays empty). None for a
+    file with the code names, whose cells keep the documented codes."""
+    if headers != LABELS:
+        return None
+    coded = _coded_columns()
+
+    def words(codes: dict) -> Callable:
+        return lambda value: str(codes.get(value, value))
+
+    def participants(codes: dict) -> Callable:
+        return lambda value: ", ".join(str(codes.get(code, code)) for code in value.split("|"))
+
+    shown: list[Callable | None] = []
+    for column in columns:
+        if column.name == "participants":
+            shown.append(participants(coded["participants"]))
+        elif column.name in coded:
+            shown.append(words(coded[column.name]))
+        elif column.type == "boolean":
+            shown.append(words(YES_NO))
+        else:
+            shown.append(None)
+
+    def label(values: list) -> list:
+        return [
+            value if show is None or value is None or value == "" else show(value)
+            for show, value in zip(shown, values, strict=True)
+        ]
+
+    return label

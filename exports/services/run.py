@@ -33,7 +33,7 @@ from samverkan.services import AccessContext, log_access, log_access_subjects, r
 
 from .. import formats
 from ..columns import columns_for
-from ..headers import LABELS, headers_of
+from ..headers import LABELS, headers_of, value_labeller
 from ..models import ExportJob
 from ..pseudonyms import PersonKey, new_export_id
 from ..selectors import (
@@ -101,6 +101,12 @@ class ExportRun:
             self._graded()
         self.columns = columns_for(spec.kind, full_identity=self.query.full_identity)
         self.headers = headers_of(self.columns, headers=spec.headers)
+        # JSON keeps its documented codes; a CSV or workbook with headers in words gets words.
+        self.labelled = (
+            value_labeller(self.columns, headers=spec.headers)
+            if spec.file_format != "json"
+            else None
+        )
         self.rows_done = 0
 
     def _graded(self) -> None:
@@ -200,7 +206,7 @@ class ExportRun:
                 self.rows_done += 1
                 if on_progress is not None and self.rows_done % PROGRESS_EVERY == 0:
                     on_progress(self.rows_done)
-                yield values
+                yield self.labelled(values) if self.labelled else values
         finally:
             # Also when the client breaks off: what was produced is logged.
             flush()

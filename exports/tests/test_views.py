@@ -397,3 +397,19 @@ def test_the_api_keeps_the_code_names_unless_asked(case, coordinator, login):
 
     assert list(default[0])[0] == "case_id" and list(labelled[0])[0] == "Ärende"
     assert refused.status_code == 400 and list(refused.json()) == ["headers"]
+
+
+def test_a_file_with_headers_in_words_has_its_coded_cells_in_words_too(case, coordinator, login):
+    """An officer opening the file in a spreadsheet reads "Behovsanalys", not needs_analysis;
+    the file with code names keeps the documented codes (docs/exports.md)."""
+    client = login(coordinator)
+    [coded] = csv_rows(client.get("/api/v1/exports/participants/"))
+    [worded] = csv_rows(client.get("/api/v1/exports/participants/", {"headers": "labels"}))
+
+    assert coded["phase"] == "needs_analysis" and worded["Fas"] == "Behovsanalys"
+    assert coded["area_code"] == case.area.code and worded["Samverkansområde"] == case.area.name
+    assert worded["Kön"] == case.person.get_sex_display()
+    assert worded["Anonym"] == {"0": "Nej", "1": "Ja"}[coded["anonymous"]]
+    assert worded["Målgrupp"] == (case.get_target_group_display() if case.target_group else "")
+    # the other cells are the same values
+    assert worded["Ärende"] == coded["case_id"] and worded["Personnummer"] == coded["personnummer"]

@@ -97,7 +97,10 @@ class QualityReviewRecordForm(BaseForm):
         self.fields["reviewed_on"].initial = timezone.localdate
         for question, text in CHECKLIST.items():
             self.fields[f"check_{question}"] = forms.ChoiceField(
-                label=text, choices=list(ANSWERS.items()), widget=forms.RadioSelect
+                label=text,
+                choices=list(ANSWERS.items()),
+                widget=forms.RadioSelect(attrs={"class": "choices-inline"}),
+                error_messages={"required": _("Välj Ja, Nej eller Ej aktuellt.")},
             )
         self.order_fields(self.field_order)
 

@@ -370,3 +370,21 @@ def test_every_page_writes_the_access_log(login, area, coordinator, q2_cases):
     assert entries.filter(
         action=AccessLog.Action.UPDATE, object_type="qualityreviewitem", object_id=str(item.pk)
     ).exists()
+
+
+def test_an_unanswered_question_says_what_to_choose_in_the_summary_too(login, coordinator, review):
+    item = review.items.first()
+    before = item_state()
+    data = {**CHECKED, "findings": "Bra", "reviewed_on": "2026-07-09"}
+    question = next(iter(CHECKED))
+    del data[question]
+    response = login(coordinator).post(
+        reverse("reporting:quality_review_item", args=[item.pk]), data
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{question}_error">Välj Ja, Nej eller Ej aktuellt.</p>' in body
+    # the question's own question mark ends the label in the summary: no "?:"
+    summary = re.search(r'class="error-summary".*?</ul>', body, re.S).group(0)
+    assert "? Välj Ja, Nej eller Ej aktuellt." in summary and "?:" not in summary
+    assert item_state() == before

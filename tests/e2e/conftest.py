@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ E2E_TOTP_KEY = "3132333435363738393031323334353637383930"
 VIEWPORT = {"width": 1366, "height": 768}
 # axe-core impacts that fail a test; "moderate" and "minor" are reported in the artefacts only.
 AXE_FAILING_IMPACTS = ("serious", "critical")
-# Short timeouts: every page here renders in milliseconds; a wrong selector should fail fast.
-TIMEOUT_MS = 5_000
+# Short timeouts: every page here renders in milliseconds; a wrong selector should fail fast
+# (10 s rather than 5: a 2-core CI machine under load once took over 5 s for one login).
+TIMEOUT_MS = 10_000
 
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -221,6 +223,7 @@ class Tour:
     def __init__(self, page, test_name):
         self.page = page
         self.folder = ARTIFACTS / "e2e" / re.sub(r"[^\w.-]+", "_", test_name)[-120:]
+        shutil.rmtree(self.folder, ignore_errors=True)  # only this run's pages
         self.loaded: list[str] = []
         self.checked: set[str] = set()
         self.shots = 0

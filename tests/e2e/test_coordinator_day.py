@@ -474,13 +474,14 @@ def test_break_the_glass_and_the_coordinators_log_review(page, live_server, logi
     )
     tour.check("logguppföljning")
 
-    # then the stated reasons name the officer, one reason for one person
+    # then the stated reasons name the officer (by name, the user name in brackets), one
+    # reason for one person
     glass = page.get_by_test_id("break-glass").locator("tbody tr")
     expect(glass).to_have_count(1)
-    expect(glass.get_by_role("cell")).to_have_text(["fk.sdt", "1", "1"])
+    expect(glass.get_by_role("cell")).to_have_text(["Frida Karlsson (fk.sdt)", "1", "1"])
 
     # and the officer's link lists the people she opened, the person among them
-    _click(page, glass.get_by_role("link", name="fk.sdt"))
+    _click(page, glass.get_by_role("link", name="Frida Karlsson (fk.sdt)"))
     tour.check("personer som fk.sdt öppnade")
     opened = page.get_by_test_id("staff-persons").get_by_role("row", name=re.compile(name))
     expect(opened).to_have_count(1)
@@ -495,7 +496,7 @@ def test_break_the_glass_and_the_coordinators_log_review(page, live_server, logi
     expect(stated.get_by_role("cell")).to_have_text(
         [
             re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"),
-            "fk.sdt",
+            "Frida Karlsson (fk.sdt)",
             "Skäl angivet för åtkomst",
             f"Person {name}",
             reason,

@@ -1,7 +1,8 @@
 """The follow-up dashboard in a real browser (SPEC §5 "Dashboards"): the coordinator opens
 /statistik/ after the monthly job has run on the demo data; the charts (data-URI SVG images)
 load under the site's strict Content Security Policy with nothing refused in the console, and
-a table's CSV link downloads the table."""
+a table's CSV link downloads the table. Every page the test loads is checked with axe-core and
+photographed by the `tour` fixture."""
 
 import datetime as dt
 import io
@@ -26,7 +27,7 @@ def run_monthly_job_for_the_last_three_months():
     return newest
 
 
-def test_coordinator_sees_the_charts_load_and_downloads_a_csv(page, live_server, login_as):
+def test_coordinator_sees_the_charts_load_and_downloads_a_csv(page, live_server, login_as, tour):
     newest = run_monthly_job_for_the_last_three_months()
     problems = []
 
@@ -38,8 +39,10 @@ def test_coordinator_sees_the_charts_load_and_downloads_a_csv(page, live_server,
     page.on("console", console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     login_as(page, live_server, "samordnare.sdt")
+    tour.check("start samordnare.sdt")
 
     page.goto(f"{live_server.url}/statistik/")
+    tour.check("statistik")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Områdesöversikt")
     expect(page.get_by_test_id("snapshot-status")).to_contain_text(

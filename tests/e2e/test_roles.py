@@ -108,8 +108,9 @@ ROLES = [
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-def test_role_login_home_navigation_and_logout(page, live_server, login_as, role):
+def test_role_login_home_navigation_and_logout(page, live_server, login_as, tour, role):
     login_as(page, live_server, role.username)
+    tour.check(f"start {role.username}")
 
     # Landing page
     expect(page).to_have_url(f"{live_server.url}{role.path}")
@@ -142,11 +143,13 @@ def test_role_login_home_navigation_and_logout(page, live_server, login_as, role
     # Logout by the header button: back on the login page, and the session is gone
     with page.expect_navigation():
         page.locator("header").get_by_role("button", name="Logga ut").click()
+    tour.check("utloggad")
     expect(page).to_have_url(f"{live_server.url}{LOGIN_PATH}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")
     expect(page.get_by_test_id("user-name")).to_have_count(0)
 
     page.goto(f"{live_server.url}/")
+    tour.check("inloggning krävs")
     expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}{LOGIN_PATH}") + r"\?next=/$"))
     expect(page.locator("input[name=username]")).to_be_visible()
 
