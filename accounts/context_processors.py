@@ -17,6 +17,7 @@ def staff(request):
     if scope.case_access:
         nav.append((reverse("home"), _("Ärenden")))
         nav.append((reverse("cases:person_search"), _("Sök person")))
+        nav.append((reverse("preparation:session_list"), _("Beredningsgrupp")))
     if scope.area_aggregates or scope.national_aggregates or scope.case_access:
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))

@@ -39,6 +39,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                     "follow_up_days",
                     "contact_meeting_day",
                     "mapping_before_benefit_end_months",
+                    "max_days_without_intervention",
                 ]
             },
         ),
@@ -52,6 +53,18 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                     "goal_average_days",
                     "deviation_months",
                     "deviation_tolerance_percent",
+                ]
+            },
+        ),
+        (
+            "Mål för tidsfrister",
+            {
+                "fields": [
+                    "goal_start_on_time_percent",
+                    "goal_follow_up_on_time_percent",
+                    "goal_closing_doc_on_time_percent",
+                    "goal_plan_before_intro_percent",
+                    "goal_active_days_percent",
                 ]
             },
         ),

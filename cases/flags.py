@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.dates import add_days, add_months, age_on, days_between
 
+from .deadlines import CLOSING_DOC, FOLLOW_UP, INTERVENTION, START, intervention_facts
 from .models import Case, FlagDismissal, Phase, RuleSet
 
 # The benefits of a sick-leave case (sjukfall), where the day-181 rule applies.
@@ -88,6 +89,7 @@ FLAG_LABELS = {
     "plan_missing": gettext_lazy("Plan saknas"),
     "closing_doc_due": gettext_lazy("Slutdokumentation"),
     "follow_up_due": gettext_lazy("Uppföljning"),
+    "intervention_missing": gettext_lazy("Ingen insats"),
     "contact_meeting_due": gettext_lazy("Kontaktmöte"),
     "mapping_suggested": gettext_lazy("Kartläggning"),
 }
@@ -118,11 +120,16 @@ def provide_case_facts(provider: CaseFactsProvider) -> None:
         _fact_providers.append(provider)
 
 
-def case_flag_inputs(cases: Iterable[Case]) -> dict[int, dict[str, Any]]:
+def case_flag_inputs(
+    cases: Iterable[Case], *, today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
     """Per case id, the keyword arguments of `case_flags` beyond the case, today and hidden."""
     cases = list(cases)
     inputs: dict[int, dict[str, Any]] = {case.pk: {} for case in cases}
     if cases:
+        # The case's own interventions (cases.deadlines), then the layers above.
+        for pk, facts in intervention_facts(cases, today=today or timezone.localdate()).items():
+            inputs[pk].update(facts)
         for provider in _fact_providers:
             for pk, facts in provider(cases).items():
                 inputs[pk].update(facts)
@@ -169,20 +176,23 @@ def case_flags(
     contact_meeting_held: bool | None = None,
     mapping_considered: bool | None = None,
     dismissed: frozenset[str] = frozenset(),
+    intervention_current: bool | None = None,
+    last_intervention_end: dt.date | None = None,
 ) -> list[Flag]:
     """What is to do on the case today under the rules, most urgent first.
 
     `hidden` are fields the reader may not see (cases.secrecy): rules built on them are left out,
     since a flag would reveal the fact behind it. `dismissed` are suggestions an officer marked
     not relevant for the case (cases.FlagDismissal). Rules broken at a point already past are
-    not flags but deviations (`case_deviations`)."""
+    not flags but deviations (`case_deviations`). Deadlines come from the declarations in
+    cases.deadlines, the ones the timeliness figures evaluate in SQL."""
     rules = rules or rules_for(case)
     flags: list[Flag] = []
     is_open = case.phase != Phase.CLOSED
 
     # Rule 1: at most 14 days from the preparation group to the start of the needs analysis.
     if case.referral_date and case.start_date is None and is_open:
-        deadline = add_days(case.referral_date, rules.prep_to_start_days)
+        deadline = START.due(rules, referral_date=case.referral_date)
         flags.append(
             Flag(
                 "start_due",
@@ -290,8 +300,8 @@ def case_flags(
         )
 
     # Rule 5: closing documentation within 21 days after the end date.
-    if case.end_date and not case.closing_doc_date:
-        deadline = add_days(case.end_date, rules.closing_doc_days)
+    if case.closing_doc_due():
+        deadline = CLOSING_DOC.due(rules, end_date=case.end_date)
         flags.append(
             Flag(
                 "closing_doc_due",
@@ -304,12 +314,30 @@ def case_flags(
 
     # Follow-up cadence: a follow-up at least every 28 days during active support.
     if is_open and case.start_date:
-        since = max(d for d in (case.start_date, last_follow_up) if d)
-        deadline = add_days(since, rules.follow_up_days)
+        deadline = FOLLOW_UP.due(rules, start_date=case.start_date, last_follow_up=last_follow_up)
         flags.append(
             Flag(
                 "follow_up_due",
                 _("Följ upp: minst var %(days)s:e dag.") % {"days": rules.follow_up_days},
+                deadline,
+                level_for(deadline, today),
+            )
+        )
+
+    # Support during the whole enrolment: no intervention running or planned for at most
+    # max_days_without_intervention days, counted from the start or the last one's end.
+    if is_open and case.start_date and intervention_current is False:
+        deadline = INTERVENTION.due(
+            rules, start_date=case.start_date, last_intervention_end=last_intervention_end
+        )
+        flags.append(
+            Flag(
+                "intervention_missing",
+                _(
+                    "Ingen pågående eller planerad insats: planera en insats, högst %(days)s "
+                    "dagar utan."
+                )
+                % {"days": rules.max_days_without_intervention},
                 deadline,
                 level_for(deadline, today),
             )

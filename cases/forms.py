@@ -280,11 +280,6 @@ class CaseEditForm(BaseForm):
     return_unlikely_before_181 = model_field(Case, "return_unlikely_before_181")
     fk_notes = model_field(Case, "fk_notes")
     af_notes = model_field(Case, "af_notes")
-    closing_doc_date = model_field(
-        Case,
-        "closing_doc_date",
-        help_text=_("Slutdokumentationen ska upprättas inom tre veckor efter avslutet."),
-    )
     version = version_field()
 
     def __init__(self, *args, case, user, **kwargs):
@@ -292,8 +287,6 @@ class CaseEditForm(BaseForm):
         self.fields["fk_officer"].queryset = officers_of(case.area, "FK")
         self.fields["af_officer"].queryset = officers_of(case.area, "AF")
         keep = set(self.COMMON) | editable_case_fields(user=user) | {"version"}
-        if case.end_date:
-            keep.add("closing_doc_date")
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -320,7 +313,7 @@ class TransitionForm(BaseForm):
 class CloseForm(BaseForm):
     on = date_field(_("Avslutsdatum"))
     exit_reason = forms.ChoiceField(
-        label=_("Avslutsorsak"), choices=[("", BLANK_LABEL), *ExitReason.choices]
+        label=_("Avslutsorsak"), choices=[("", BLANK_LABEL), *ExitReason.closing_choices()]
     )
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
     version = version_field()

@@ -174,7 +174,9 @@ def worklist_rows(*, user, cases, today: dt.date):
     priority groups, sorted by the nearest deadline (cases without one last). Flags follow the
     secrecy rules. A fixed number of queries whatever the number of cases: the cases with their
     people, areas and officers and whether sharing is covered today in one, the rule sets in one,
-    and the facts of the layer above in a few (cases.flags.case_flag_inputs)."""
+    and the facts of the layer above in a few (cases.flags.case_flag_inputs). The case's own
+    interventions come with the cases (cases.deadlines.with_intervention_facts)."""
+    from .deadlines import with_intervention_facts
     from .flags import (
         OVERDUE,
         benefit_ends_priority,
@@ -188,13 +190,13 @@ def worklist_rows(*, user, cases, today: dt.date):
     from .secrecy import agency_details_hidden, shares_on
 
     cases = list(
-        cases.select_related("person", "area", "fk_officer", "af_officer").annotate(
-            shares_today=shares_on(today, "person_id")
-        )
+        with_intervention_facts(
+            cases.select_related("person", "area", "fk_officer", "af_officer"), today=today
+        ).annotate(shares_today=shares_on(today, "person_id"))
     )
     sets = RuleSet.all_sets()
     agency_code = scope_for(user).agency_code
-    inputs = case_flag_inputs(cases)
+    inputs = case_flag_inputs(cases, today=today)
     rows = []
     for case in cases:
         rules = rules_for(case, sets)

@@ -194,7 +194,8 @@ PARTICIPANTS = [
         "exit_reason",
         "string",
         "Avslutsorsak: completed, benefit_ended, too_ill, aborted_consent_withdrawn, "
-        "aborted_own_initiative, moved, died, other.",
+        "aborted_own_initiative, moved, died, other, not_admitted (inte antagen i "
+        "beredningsgruppen: ärendet startade aldrig).",
     ),
     Column(
         "phase",

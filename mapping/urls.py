@@ -28,6 +28,23 @@ urlpatterns = [
     # a case's plan and meetings (shown on the case page)
     path("arenden/<int:pk>/plan/ny/", views.plan_create, name="plan_create"),
     path("arenden/<int:pk>/moten/nytt/", views.case_meeting_create, name="case_meeting_create"),
+    # a case's closing documentation (slutdokumentation)
+    path("arenden/<int:pk>/slutdokumentation/", views.closing_document, name="closing_document"),
+    path(
+        "arenden/<int:pk>/slutdokumentation/skriv/",
+        views.closing_document_edit,
+        name="closing_document_edit",
+    ),
+    path(
+        "arenden/<int:pk>/slutdokumentation/bekrafta/",
+        views.closing_document_confirm,
+        name="closing_document_confirm",
+    ),
+    path(
+        "arenden/<int:pk>/slutdokumentation/skicka-tillbaka/",
+        views.closing_document_return,
+        name="closing_document_return",
+    ),
     # interventions
     path("arenden/<int:pk>/insatser/ny/", views.intervention_create, name="intervention_create"),
     path("insatser/<int:pk>/", views.intervention_detail, name="intervention_detail"),

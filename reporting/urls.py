@@ -1,11 +1,17 @@
 from django.urls import path
 
 from . import views
+from .views.referrals import referral_report
+from .views.timeliness import timeliness_page
+from .views.weekly import weekly_list
 
 app_name = "reporting"
 
 urlpatterns = [
     path("statistik/", views.overview, name="overview"),
+    path("statistik/beredningsgrupp/", referral_report, name="referral_report"),
+    path("statistik/tidsfrister/", timeliness_page, name="timeliness"),
+    path("veckolista/", weekly_list, name="weekly_list"),
     path("arbetsplaner/", views.work_plan_list, name="work_plan_list"),
     path("arbetsplaner/ny/", views.work_plan_create, name="work_plan_create"),
     path("arbetsplaner/<int:pk>/andra/", views.work_plan_edit, name="work_plan_edit"),
@@ -33,5 +39,15 @@ urlpatterns = [
         "kvalitetsgranskning/arenden/<int:pk>/",
         views.quality_review_item,
         name="quality_review_item",
+    ),
+    path(
+        "kvalitetsgranskning/arenden/<int:pk>/granskare/",
+        views.quality_review_reviewer,
+        name="quality_review_reviewer",
+    ),
+    path(
+        "kvalitetsgranskning/aterkoppling/<int:pk>/",
+        views.quality_feedback_detail,
+        name="quality_feedback_detail",
     ),
 ]

@@ -57,7 +57,9 @@ PERSON_BOUND = [
     ("mapping.Meeting", "person_id"),
     ("mapping.PlanVersion", "case_id"),
     ("mapping.Intervention", "case_id"),
+    ("mapping.ClosingDocument", "case_id"),
     ("reporting.QualityReviewItem", "case_id"),
+    ("preparation.Referral", "person_id"),
     ("cases.FlagDismissal", "case_id"),
     ("cases.CaseAssignment", "case_id"),
     # A coarsened export's grading holds a level, no free text, and lives 24 hours.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("exports.urls")),
     path("", include("todo.urls")),
+    path("beredningsgrupp/", include("preparation.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("samverkan.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,11 @@
 """The to-do list ("Att göra", SPEC §3): what waits for this officer or coordinator, from every
 app, each kind one set-based query. The list is read only here; the rules behind each item
 live where they always did (the closing documentation's 21 days in the rule set, the levels in
-cases.flags, who confirms a mapping decision in mapping.services)."""
+cases.flags, who confirms a mapping decision or a closing document in mapping.services)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
@@ -15,10 +14,17 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from cases.flags import DUE_SOON, INFO, level_for
-from cases.models import Case, CaseAssignment, Consent, Phase, RuleSet
+from cases.models import CLOSING_DOC_DUE, Case, CaseAssignment, Consent, Phase, RuleSet
 from cases.selectors import person_list_on_caseload
-from mapping.models import JointMapping, PlanVersion
+from mapping.models import ClosingDocument, JointMapping, PlanVersion
 from reporting.models import DeviationAction, QualityReviewItem
+
+from . import follow_through
+from .base import Todo
+from .base import areas as _areas
+from .base import local_day as _local
+from .base import name as _name
+from .base import officer_agency as _officer_agency
 
 WAITING = "waiting"
 OPEN_PHASES = [phase for phase in Phase if phase != Phase.CLOSED]
@@ -30,32 +36,15 @@ KINDS = {
     "confirm_decision": gettext_lazy("Beslut att bekräfta"),
     "consent_confirm": gettext_lazy("Samtycken att bekräfta"),
     "closing_doc": gettext_lazy("Slutdokumentation"),
+    "closing_doc_confirm": gettext_lazy("Slutdokumentation att bekräfta"),
     "plan_missing": gettext_lazy("Planer före introduktion"),
     "mapping_first_meeting": gettext_lazy("Kartläggningar utan första möte"),
+    "employer_follow_up": gettext_lazy("Uppföljning av konsultativt stöd"),
     "unassigned": gettext_lazy("Ärenden utan handläggare"),
     "deviation_action": gettext_lazy("Åtgärder i avvikelserapporter"),
     "quality_review": gettext_lazy("Kvalitetsgranskning"),
+    "quality_feedback": gettext_lazy("Återkoppling från kvalitetsgranskning"),
 }
-
-
-@dataclass(frozen=True)
-class Todo:
-    kind: str
-    text: str
-    subject: str
-    url: str
-    level: str
-    due: dt.date | None = None
-    since: dt.date | None = None
-    # What the access log records when the list shows it (a person's record), if anything.
-    logged: object | None = None
-
-
-def _officer_agency(user) -> str | None:
-    scope = scope_for(user)
-    if scope.is_officer and scope.case_access and scope.agency_code in ("FK", "AF"):
-        return scope.agency_code
-    return None
 
 
 # --- each kind: a queryset, and its items --------------------------------------------------
@@ -81,12 +70,6 @@ def _decisions_to_confirm(user) -> QuerySet:
         area_id__in=scope_for(user).area_ids,
         **{f"{signed}__isnull": True},
     )
-
-
-def _areas(user):
-    """The user's areas today: a case or mapping of an area they have left is not theirs to do
-    (nor to see named) even while they are still named on it."""
-    return scope_for(user).area_ids
 
 
 def _changes_requested(user) -> QuerySet:
@@ -127,7 +110,10 @@ def _plans_missing(user) -> QuerySet:
 
 
 def _closing_docs(user) -> QuerySet:
-    return _my_cases(user).filter(end_date__isnull=False, closing_doc_date__isnull=True)
+    """Ended cases of mine whose closing documentation is due (cases.models.CLOSING_DOC_DUE),
+    unless it waits for FK's confirmation (then it is on the FK officer's list below)."""
+    sent = Exists(ClosingDocument.objects.awaiting_confirmation().filter(case=OuterRef("pk")))
+    return _my_cases(user).filter(CLOSING_DOC_DUE).exclude(sent)
 
 
 def _consents(user) -> QuerySet:
@@ -156,7 +142,10 @@ def _deviation_actions(user) -> QuerySet:
 
 
 def _quality_items(user) -> QuerySet:
-    return QualityReviewItem.objects.filter(review__drawn_by=user, reviewed_on__isnull=True)
+    """Drawn cases the user is named to review (the coordinator, or an expert of the area)."""
+    return QualityReviewItem.objects.filter(
+        reviewer=user, reviewed_on__isnull=True, review__area_id__in=_areas(user)
+    )
 
 
 QUERIES = {
@@ -165,11 +154,14 @@ QUERIES = {
     "confirm_decision": _decisions_to_confirm,
     "consent_confirm": _consents,
     "closing_doc": _closing_docs,
+    "closing_doc_confirm": follow_through.closing_docs_to_confirm,
     "plan_missing": _plans_missing,
     "mapping_first_meeting": _mappings_without_meeting,
+    "employer_follow_up": follow_through.employer_follow_ups,
     "unassigned": _unassigned,
     "deviation_action": _deviation_actions,
     "quality_review": _quality_items,
+    "quality_feedback": follow_through.quality_feedback,
 }
 
 
@@ -179,12 +171,6 @@ def todo_count(user) -> int:
     one = Value(1, output_field=IntegerField())
     first, *rest = (query(user).order_by().values_list(one) for query in QUERIES.values())
     return first.union(*rest, all=True).count()
-
-
-def _local(moment) -> dt.date | None:
-    from django.utils import timezone
-
-    return timezone.localdate(moment) if moment else None
 
 
 def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
@@ -244,21 +230,12 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
         )
         for c in _consents(user).select_related("person").order_by("given_on")
     ]
-    closing = []
-    for case in _closing_docs(user).select_related("person").order_by("end_date"):
-        due = case.end_date + dt.timedelta(days=rules.closing_doc_days)
-        closing.append(
-            Todo(
-                "closing_doc",
-                _("Avslutat %(day)s") % {"day": case.end_date.isoformat()},
-                case.person.full_name,
-                reverse("cases:case_detail", args=[case.pk]),
-                level_for(due, today),
-                due=due,
-                logged=case,
-            )
-        )
-    items["closing_doc"] = closing
+    items["closing_doc"] = follow_through.closing_doc_items(
+        _closing_docs(user), user=user, today=today, rules=rules
+    )
+    items["closing_doc_confirm"] = follow_through.closing_doc_confirm_items(
+        user, today=today, rules=rules
+    )
     items["plan_missing"] = [
         Todo(
             "plan_missing",
@@ -285,6 +262,7 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
         )
         for m in _mappings_without_meeting(user).select_related("person").order_by("requested_on")
     ]
+    items["employer_follow_up"] = follow_through.employer_follow_up_items(user, today=today)
     items["unassigned"] = [
         Todo(
             "unassigned",
@@ -322,6 +300,7 @@ def todo_items(user, *, today: dt.date) -> dict[str, list[Todo]]:
         .select_related("review__area", "case__person")
         .order_by("review__quarter", "position")
     ]
+    items["quality_feedback"] = follow_through.quality_feedback_items(user)
     return {kind: items[kind] for kind in KINDS if items.get(kind)}
 
 
@@ -331,9 +310,3 @@ def _missing_officers(case) -> str:
     if case.fk_officer_id is None:
         return _("Saknar personlig handläggare på Försäkringskassan")
     return _("Saknar arbetsförmedlare på Arbetsförmedlingen")
-
-
-def _name(user) -> str:
-    if user is None:
-        return _("Den andra myndigheten")
-    return user.get_full_name() or user.get_username()

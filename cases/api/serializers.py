@@ -173,6 +173,12 @@ class CaseSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "closing_doc_date": {
+                "help_text": "Dagen då Försäkringskassan bekräftade slutdokumentationen; sätts "
+                "av bekräftelsen och ändras inte här."
+            }
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -251,12 +257,6 @@ class CaseUpdateSerializer(KnownFieldsMixin, VersionRequiredMixin, serializers.M
         model = Case
         # The fields case_update changes (cases.services.CASE_FIELDS), and the version read.
         fields = ["version", *CASE_FIELDS]
-        extra_kwargs = {
-            "closing_doc_date": {
-                "help_text": "Slutdokumentationen, inom tre veckor efter avslutet; bara för "
-                "avslutade ärenden."
-            }
-        }
         validators = []
 
 
@@ -287,7 +287,7 @@ class PhaseTransitionCreateSerializer(KnownFieldsMixin, serializers.Serializer):
     )
     date = serializers.DateField(help_text="Datum för fasbytet (ÅÅÅÅ-MM-DD), inte i framtiden.")
     exit_reason = serializers.ChoiceField(
-        choices=ExitReason.choices,
+        choices=ExitReason.closing_choices(),
         required=False,
         allow_blank=True,
         help_text="Avslutsorsak: krävs när ärendet avslutas, anges inte annars.",

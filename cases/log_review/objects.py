@@ -57,6 +57,12 @@ KINDS: dict[str, Kind] = {
     "intervention": Kind(_("Insats %(id)s"), "mapping.Intervention", "mapping:intervention_detail"),
     "meeting": Kind(model="mapping.Meeting"),
     "planversion": Kind(model="mapping.PlanVersion"),
+    "closingdocument": Kind(model="mapping.ClosingDocument"),
+    # preparation
+    "session": Kind(
+        _("Beredningsgruppsmöte %(id)s"), "preparation.Session", "preparation:session_detail"
+    ),
+    "referral": Kind(model="preparation.Referral"),
     # reporting
     "workplan": Kind(model="reporting.WorkPlan"),
     "deviationreport": Kind(
@@ -69,8 +75,10 @@ KINDS: dict[str, Kind] = {
         "reporting:quality_review_detail",
     ),
     "qualityreviewitem": Kind(model="reporting.QualityReviewItem"),
+    "qualityfeedback": Kind(model="reporting.QualityFeedback"),
     "monthlysnapshot": Kind(model="reporting.MonthlySnapshot"),
     "dashboard": Kind(_("Statistik")),
+    "timeliness": Kind(_("Tidsfrister")),
     "report": Kind(_("Rapport")),
     # exports, imports, retention, accounts, the API and this review
     "export": Kind(_("Export")),

@@ -1,5 +1,6 @@
 from .case import (
     ALLOWED_TRANSITIONS,
+    CLOSING_DOC_DUE,
     PHASE_SHORT,
     TARGET_GROUP_SHORT,
     Benefit,
@@ -19,6 +20,7 @@ from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CLOSING_DOC_DUE",
     "PHASE_SHORT",
     "TARGET_GROUP_SHORT",
     "Benefit",

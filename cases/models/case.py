@@ -51,6 +51,12 @@ class ExitReason(models.TextChoices):
     MOVED = "moved", _("Flyttat")
     DIED = "died", _("Avliden")
     OTHER = "other", _("Annat")
+    # Only by the preparation group's decision (preparation.services): the case never started.
+    NOT_ADMITTED = "not_admitted", _("Inte antagen i beredningsgruppen")
+
+    @classmethod
+    def closing_choices(cls):  # an officer's reasons; not admitted is the group's decision
+        return [(value, label) for value, label in cls.choices if value != cls.NOT_ADMITTED]
 
 
 class Phase(models.TextChoices):
@@ -187,6 +193,16 @@ class Case(models.Model):
 
     def can_move_to(self, phase: str) -> bool:
         return phase in ALLOWED_TRANSITIONS[Phase(self.phase)]
+
+    # Rule 5 (SPEC §3): an ended participation is documented; a case that never started (not
+    # admitted) has nothing to document. CLOSING_DOC_DUE is the same rule for querysets.
+    def closing_doc_due(self) -> bool:
+        return bool(self.start_date and self.end_date and not self.closing_doc_date)
+
+
+CLOSING_DOC_DUE = models.Q(
+    start_date__isnull=False, end_date__isnull=False, closing_doc_date__isnull=True
+)
 
 
 class PhaseTransition(models.Model):

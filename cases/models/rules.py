@@ -6,6 +6,7 @@ was opened directly in the needs analysis, its start).
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,30 @@ class RuleSet(models.Model):
     deviation_tolerance_percent = models.PositiveSmallIntegerField(
         _("avvikelse: tolerans under plan (%)"), default=10
     )
+    # Support during the whole enrolment (the action plan: participants "i aktiva insatser"):
+    # an enrolled case with no active or planned intervention for longer than this is flagged.
+    max_days_without_intervention = models.PositiveSmallIntegerField(
+        _("längsta tid utan pågående eller planerad insats (dagar)"), default=30
+    )
+    # Timeliness goals (reporting.metrics.timeliness): the share of each deadline kept that an
+    # area aims at, drawn as the goal line on the dashboard.
+    goal_start_on_time_percent = models.PositiveSmallIntegerField(
+        _("mål: behovsanalys startad i tid (%)"), default=90, validators=[MaxValueValidator(100)]
+    )
+    goal_follow_up_on_time_percent = models.PositiveSmallIntegerField(
+        _("mål: uppföljning i tid (%)"), default=90, validators=[MaxValueValidator(100)]
+    )
+    goal_closing_doc_on_time_percent = models.PositiveSmallIntegerField(
+        _("mål: slutdokumentation i tid (%)"), default=90, validators=[MaxValueValidator(100)]
+    )
+    goal_plan_before_intro_percent = models.PositiveSmallIntegerField(
+        _("mål: plan före introduktion (%)"), default=100, validators=[MaxValueValidator(100)]
+    )
+    goal_active_days_percent = models.PositiveSmallIntegerField(
+        _("mål: andel inskrivna dagar med pågående insats (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -67,7 +92,15 @@ class RuleSet(models.Model):
             models.CheckConstraint(
                 condition=models.Q(warn_day__lt=models.F("max_days")),
                 name="ruleset_warn_before_max",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(goal_start_on_time_percent__lte=100)
+                & models.Q(goal_follow_up_on_time_percent__lte=100)
+                & models.Q(goal_closing_doc_on_time_percent__lte=100)
+                & models.Q(goal_plan_before_intro_percent__lte=100)
+                & models.Q(goal_active_days_percent__lte=100),
+                name="ruleset_timeliness_goals_are_shares",
+            ),
         ]
         verbose_name = _("regelverk")
         verbose_name_plural = _("regelverk")

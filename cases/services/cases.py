@@ -42,8 +42,10 @@ CASE_FIELDS = (
     "return_unlikely_before_181",
     "fk_notes",
     "af_notes",
-    "closing_doc_date",
 )
+# Not here: `closing_doc_date`. It is the day FK confirms the closing documentation, written by
+# that confirmation alone (mapping.services.closing_document_confirm), so the 21-day rule reads
+# one date with one source.
 
 # What the layer above does when a case closes or moves (see the module's docstring). Each hook
 # runs inside the service's transaction, with the service's context.
@@ -198,25 +200,8 @@ def case_update(
     if not changed:
         return current
     require_not_future("referral_date", current.referral_date, today)
-    require_not_future("closing_doc_date", current.closing_doc_date, today)
     require_not_future("sick_leave_start", current.sick_leave_start, today)
     require_plausible(benefit_end_date=current.benefit_end_date)
-    if current.closing_doc_date and not current.end_date:
-        raise ValidationError(
-            {
-                "closing_doc_date": _(
-                    "Slutdokumentation kan registreras först när ärendet är avslutat."
-                )
-            }
-        )
-    if (
-        current.closing_doc_date
-        and current.end_date
-        and current.closing_doc_date < current.end_date
-    ):
-        raise ValidationError(
-            {"closing_doc_date": _("Slutdokumentationen kan inte ligga före avslutet.")}
-        )
     if current.referral_date and current.start_date and current.start_date < current.referral_date:
         raise ValidationError(
             {"referral_date": _("Beredningsgruppen kan inte ligga efter starten.")}
@@ -283,6 +268,10 @@ def case_transition(
     if to_phase == Phase.CLOSED:
         if exit_reason not in ExitReason.values:
             raise ValidationError({"exit_reason": _("Välj avslutsorsak.")})
+        if exit_reason == ExitReason.NOT_ADMITTED and current.start_date:
+            raise ValidationError(
+                {"exit_reason": _("Ett ärende som har startat kan inte avslutas som inte antaget.")}
+            )
         if current.start_date and on < current.start_date:
             raise ValidationError({"on": _("Avslutet kan inte ligga före starten.")})
         # Support ends with the case, never after it (SPEC §4).

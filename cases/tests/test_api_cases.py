@@ -481,7 +481,8 @@ def test_referred_case_keeps_its_referral_date(person, fk_officer, login):
     assert "referral_date" in response.json()
 
 
-def test_closing_documentation_is_recorded_on_a_closed_case(person, fk_officer, login):
+def test_closing_documentation_date_is_not_patched_on_the_case(person, fk_officer, login):
+    # It is the day FK confirms the closing document (mapping.services.closing_document_confirm).
     closed = CaseFactory(
         person=person,
         fk_officer=fk_officer,
@@ -491,9 +492,10 @@ def test_closing_documentation_is_recorded_on_a_closed_case(person, fk_officer, 
 
     response = _patch(login(fk_officer), closed, {"version": 1, "closing_doc_date": str(TODAY)})
 
-    assert response.status_code == 200, response.content
+    assert response.status_code == 400, response.content
+    assert "closing_doc_date" in response.json()
     closed.refresh_from_db()
-    assert closed.closing_doc_date == TODAY
+    assert closed.closing_doc_date is None and closed.version == 1
 
 
 def test_colleague_outside_the_caseload_needs_a_reason_to_change(case, colleague, login):

@@ -449,9 +449,9 @@ def test_recording_confirming_and_withdrawing_show_in_the_areas_log_review(
     # the day it is dated and the back-dating with its reason
     assert rows.count("<tr") == 4  # the header and three events
     for what, who in (
-        ("Registrerat", af_officer.username),
-        ("Bekräftat", fk_officer.username),
-        ("Återkallat", af_officer.username),
+        ("Registrerat", f"{af_officer.get_full_name()} ({af_officer.username})"),
+        ("Bekräftat", f"{fk_officer.get_full_name()} ({fk_officer.username})"),
+        ("Återkallat", f"{af_officer.get_full_name()} ({af_officer.username})"),
     ):
         assert re.search(rf"<td>{what}</td>\s*<td>{re.escape(who)}</td>", rows), what
     assert person.masked_personnummer in rows
@@ -525,7 +525,8 @@ def test_an_api_recorded_consent_shows_in_the_log_review_too(
         },
     )
     rows = _consent_rows(login(coordinator))
-    assert re.search(rf"<td>Registrerat</td>\s*<td>{fk_officer.username}</td>", rows)
+    who = re.escape(f"{fk_officer.get_full_name()} ({fk_officer.username})")
+    assert re.search(rf"<td>Registrerat</td>\s*<td>{who}</td>", rows)
 
 
 # --- the API resource ------------------------------------------------------------------------

@@ -226,9 +226,10 @@ def test_closing_from_every_open_phase_needs_a_valid_reason_and_sets_the_end_dat
     assert not closed.is_open
 
 
-@pytest.mark.parametrize("reason", ExitReason.values)
+@pytest.mark.parametrize("reason", [value for value, _label in ExitReason.closing_choices()])
 def test_each_exit_reason_of_the_spec_closes_a_case(person, fk_officer, reason):
-    assert set(ExitReason.values) == {
+    # the officer's reasons (SPEC §3); "not admitted" is the preparation group's decision
+    assert {value for value, _label in ExitReason.closing_choices()} == {
         "completed",
         "benefit_ended",
         "too_ill",
@@ -250,6 +251,21 @@ def test_each_exit_reason_of_the_spec_closes_a_case(person, fk_officer, reason):
     )
 
     assert closed.exit_reason == reason and closed.end_date == NEXT
+
+
+def test_a_started_case_cannot_be_closed_as_not_admitted(person, fk_officer):
+    case = case_in(Phase.NEEDS_ANALYSIS, person, fk_officer)
+    with pytest.raises(ValidationError) as refused:
+        case_transition(
+            case=case,
+            to_phase=Phase.CLOSED,
+            on=NEXT,
+            exit_reason=ExitReason.NOT_ADMITTED,
+            context=AccessContext.for_user(fk_officer),
+            today=TODAY,
+        )
+    assert "exit_reason" in refused.value.message_dict
+    assert Case.objects.get(pk=case.pk).phase == Phase.NEEDS_ANALYSIS
 
 
 # --- dates -------------------------------------------------------------------------------------

@@ -271,7 +271,7 @@ def test_each_agency_edits_its_own_fields_only(started, fk_officer, af_officer, 
     assert 'name="af_notes"' not in fk_form
     assert 'name="af_notes"' in af_form
     assert 'name="fk_notes"' not in af_form and BENEFIT_NOTE not in af_form
-    assert 'name="closing_doc_date"' not in fk_form  # only once the case has ended
+    assert 'name="closing_doc_date"' not in fk_form  # FK confirms AF's closing document instead
 
     response = login(af_officer).post(
         url("cases:case_edit", started),
@@ -458,7 +458,7 @@ def test_a_stale_phase_form_is_a_conflict(started, fk_officer, af_officer, login
 # --- closing ----------------------------------------------------------------------------------
 
 
-def test_officer_closes_a_case_then_records_the_closing_documentation(started, fk_officer, login):
+def test_officer_closes_a_case_and_is_sent_to_the_closing_documentation(started, fk_officer, login):
     client = login(fk_officer)
     missing = client.post(
         url("cases:case_close", started),
@@ -481,21 +481,11 @@ def test_officer_closes_a_case_then_records_the_closing_documentation(started, f
     )
     page = client.get(url("cases:case_detail", started)).content.decode()
     assert 'data-flag="closing_doc_due"' in page
+    # the closing documentation is a document AF writes and FK confirms (mapping's pages,
+    # mapping/tests/test_closing_documents.py), no longer a date typed on the case
+    assert f'href="{url("mapping:closing_document", started)}"' in page
     form = client.get(url("cases:case_edit", started)).content.decode()
-    assert 'name="closing_doc_date"' in form
-
-    client.post(
-        url("cases:case_edit", started),
-        edit_data(
-            started,
-            closing_doc_date=TODAY().isoformat(),
-            benefit="sjukpenning",
-            benefit_end_date=started.benefit_end_date.isoformat(),
-            fk_notes=BENEFIT_NOTE,
-        ),
-    )
-    started.refresh_from_db()
-    assert started.closing_doc_date == TODAY()
+    assert 'name="closing_doc_date"' not in form
 
 
 def test_closing_before_the_start_is_refused(started, fk_officer, login):

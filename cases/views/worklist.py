@@ -24,7 +24,7 @@ from samverkan.throttling import PersonSearchThrottle, person_search_refusal, wa
 from .. import selectors
 from ..flags import FLAG_LABELS
 from ..forms import BreakGlassForm, PersonSearchForm
-from ..models import PHASE_SHORT, TARGET_GROUP_SHORT, Phase, RuleSet
+from ..models import CLOSING_DOC_DUE, PHASE_SHORT, TARGET_GROUP_SHORT, Phase, RuleSet
 from ..worklist_forms import WorklistFilterForm
 
 # Rows per page of the worklist: 20–25 fit on a laptop screen, 50 with a little scrolling.
@@ -47,7 +47,7 @@ def _open_or_awaiting_doc(cases, today):
     """Open cases, and cases ended lately whose closing documentation is still missing (it is
     due within 21 days of the end, SPEC §3 rule 5)."""
     recent = today - dt.timedelta(days=selectors.CASELOAD_AFTER_END_DAYS)
-    waiting_for_doc = Q(phase=Phase.CLOSED, closing_doc_date__isnull=True, end_date__gte=recent)
+    waiting_for_doc = CLOSING_DOC_DUE & Q(end_date__gte=recent)
     return cases.filter(~Q(phase=Phase.CLOSED) | waiting_for_doc)
 
 

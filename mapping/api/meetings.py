@@ -23,7 +23,13 @@ from samverkan.api import (
 )
 
 from .. import services
-from ..models import Meeting
+from ..models import (
+    CONSULTATION_FIELDS,
+    ConsultationGoal,
+    EmployerMeasure,
+    FollowUpResult,
+    Meeting,
+)
 from ..selectors import meeting_list_visible_to
 from .common import (
     IdFilter,
@@ -56,6 +62,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "date",
             "participants",
             "notes",
+            *CONSULTATION_FIELDS,
             "created_by",
             "created_at",
             "updated_at",
@@ -68,6 +75,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "date": {"help_text": "Dagen då mötet hölls."},
             "notes": {"help_text": "Anteckningar från mötet."},
             "created_by": {"help_text": "Användar-id för den som registrerade mötet."},
+            "employer_measures": {"help_text": "Vad arbetsgivaren har påbörjat (koder)."},
         }
 
 
@@ -85,6 +93,42 @@ class MeetingFieldsSerializer(WriteSerializer):
     participants = participants_field(help_text="Vilka som deltog i mötet.")
     notes = serializers.CharField(
         required=False, allow_blank=True, help_text="Anteckningar från mötet."
+    )
+    # Konsultativt stöd till arbetsgivare only (mapping.services.meetings refuses them on
+    # other kinds of meeting).
+    employer_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Konsultativt stöd: arbetsgivaren.",
+    )
+    consultation_goal = serializers.ChoiceField(
+        choices=ConsultationGoal.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Konsultativt stöd: målet med stödet (krävs för den mötestypen).",
+    )
+    employer_measures = serializers.ListField(
+        child=serializers.ChoiceField(choices=EmployerMeasure.choices),
+        required=False,
+        help_text="Konsultativt stöd: vad arbetsgivaren har påbörjat.",
+    )
+    employer_measures_notes = serializers.CharField(
+        required=False, allow_blank=True, help_text="Konsultativt stöd: arbetsgivarens åtgärder."
+    )
+    follow_up_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Konsultativt stöd: när stödet följs upp (krävs för den mötestypen).",
+    )
+    follow_up_result = serializers.ChoiceField(
+        choices=FollowUpResult.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Konsultativt stöd: uppföljningens resultat, när den har gjorts.",
+    )
+    follow_up_notes = serializers.CharField(
+        required=False, allow_blank=True, help_text="Konsultativt stöd: uppföljningen."
     )
 
 
@@ -210,6 +254,7 @@ class MeetingViewSet(PersonRecordViewSet):
             on=data["date"],
             participants=data.get("participants", ()),
             notes=data.get("notes", ""),
+            consultation={name: data[name] for name in CONSULTATION_FIELDS if name in data},
             context=self.access_context(),
         )
 

@@ -1,5 +1,6 @@
 """Joint mapping, meetings, individual plans and interventions (SPEC §4)."""
 
+from .closing_document import CLOSING_TEXT_FIELDS, ClosingDocument
 from .common import AgencyCode, Participant, participants_in_order
 from .intervention import (
     ORIENTED_KINDS,
@@ -23,11 +24,23 @@ from .joint_mapping import (
     sick_leave_band,
     sick_leave_day,
 )
-from .meeting import Meeting
+from .meeting import (
+    CONSULTATION_FIELDS,
+    ConsultationGoal,
+    EmployerMeasure,
+    FollowUpResult,
+    Meeting,
+)
 from .plan import PlanVersion
 
 __all__ = [
     "AgencyCode",
+    "CLOSING_TEXT_FIELDS",
+    "CONSULTATION_FIELDS",
+    "ConsultationGoal",
+    "EmployerMeasure",
+    "FollowUpResult",
+    "ClosingDocument",
     "BAND_EDGES",
     "Category",
     "Decision",

@@ -1,6 +1,13 @@
 """Writes of SPEC §4: joint mappings, meetings, individual plans and interventions. Views,
 forms, commands and the API call these, never `save()`."""
 
+from .closing_documents import (
+    closing_document_confirm,
+    closing_document_confirmer_refusal,
+    closing_document_return,
+    closing_document_save,
+    closing_document_writer_refusal,
+)
 from .decisions import (
     mapping_change_request,
     mapping_decide,
@@ -19,6 +26,11 @@ from .meetings import meeting_create, meeting_update
 from .plans import plan_save
 
 __all__ = [
+    "closing_document_confirm",
+    "closing_document_confirmer_refusal",
+    "closing_document_return",
+    "closing_document_save",
+    "closing_document_writer_refusal",
     "intervention_create",
     "intervention_end",
     "intervention_move",

@@ -1,5 +1,7 @@
 """Writes of meetings (SPEC §4). A meeting within a joint mapping dates the mapping's first
-meeting (a registration point, SPEC §3) and adds its participants to the mapping's."""
+meeting (a registration point, SPEC §3) and adds its participants to the mapping's. A meeting of
+employer consultation (konsultativt stöd) records its goal, what the employer started and its
+follow-up (`CONSULTATION_FIELDS`); no other kind of meeting has those."""
 
 from __future__ import annotations
 
@@ -16,16 +18,72 @@ from samverkan.services import (
     actor,
     lock_for_update,
     require_not_future,
+    require_plausible,
     save_logged,
     save_new_version,
     today_or,
 )
 
-from ..models import JointMapping, Meeting
+from ..models import (
+    CONSULTATION_FIELDS,
+    ConsultationGoal,
+    EmployerMeasure,
+    FollowUpResult,
+    JointMapping,
+    Meeting,
+)
 from ._common import clean_participants
 from .mappings import _clear_signatures
 
-MEETING_FIELDS = ("kind", "date", "participants", "notes")
+MEETING_FIELDS = ("kind", "date", "participants", "notes", *CONSULTATION_FIELDS)
+TEXT_FIELDS = ("notes", "employer_name", "employer_measures_notes", "follow_up_notes")
+
+
+def _clean_value(field: str, value):
+    if field in TEXT_FIELDS or field in ("consultation_goal", "follow_up_result"):
+        return (value or "").strip()
+    if field == "employer_measures":
+        codes = list(value or [])
+        unknown = [c for c in codes if c not in EmployerMeasure.values]
+        if unknown:
+            raise ValidationError(
+                {"employer_measures": _("Okänd åtgärd: %(c)s.") % {"c": ", ".join(unknown)}}
+            )
+        return [c for c in EmployerMeasure.values if c in set(codes)]
+    if field == "participants":
+        return clean_participants("participants", value)
+    return value
+
+
+def _check_consultation(meeting: Meeting, today: dt.date) -> None:
+    """The goal and follow-up of an employer consultation; nothing of them on other meetings."""
+    if not meeting.is_employer_consultation:
+        filled = [f for f in CONSULTATION_FIELDS if getattr(meeting, f) not in (None, "", [])]
+        if filled:
+            raise ValidationError(
+                {filled[0]: _("Fylls bara i för mötestypen Konsultativt stöd till arbetsgivare.")}
+            )
+        return
+    if meeting.consultation_goal not in ConsultationGoal.values:
+        raise ValidationError({"consultation_goal": _("Ange målet med det konsultativa stödet.")})
+    if meeting.follow_up_on is None:
+        raise ValidationError({"follow_up_on": _("Ange när stödet ska följas upp.")})
+    require_plausible(follow_up_on=meeting.follow_up_on)
+    if meeting.follow_up_on < meeting.date:
+        raise ValidationError({"follow_up_on": _("Uppföljningen kan inte ligga före mötet.")})
+    if meeting.follow_up_result:
+        if meeting.follow_up_result not in FollowUpResult.values:
+            raise ValidationError({"follow_up_result": _("Välj uppföljningens resultat.")})
+        if meeting.follow_up_on > today:
+            raise ValidationError(
+                {
+                    "follow_up_result": _(
+                        "Registrera resultatet när uppföljningen har gjorts (den är planerad "
+                        "%(day)s)."
+                    )
+                    % {"day": meeting.follow_up_on.isoformat()}
+                }
+            )
 
 
 def _check_links(*, person, case, mapping, on: dt.date, today: dt.date):
@@ -95,10 +153,12 @@ def meeting_create(
     mapping=None,
     participants=(),
     notes="",
+    consultation: dict | None = None,
     context: AccessContext,
     today=None,
 ) -> Meeting:
-    """Register a meeting that has been held."""
+    """Register a meeting that has been held. `consultation`: the CONSULTATION_FIELDS of an
+    employer consultation."""
     today = today_or(today)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Välj mötestyp.")})
@@ -119,6 +179,11 @@ def meeting_create(
         notes=(notes or "").strip(),
         created_by=actor(context),
     )
+    for field, value in (consultation or {}).items():
+        if field not in CONSULTATION_FIELDS:
+            raise ValueError(f"{field} is not part of an employer consultation")
+        setattr(meeting, field, _clean_value(field, value))
+    _check_consultation(meeting, today)
     save_logged(meeting, context=context, action=AccessLog.Action.CREATE, purpose=f"möte {kind}")
     if mapping is not None:
         _sync_mapping(mapping, context=context)
@@ -134,7 +199,8 @@ def meeting_update(
     context: AccessContext,
     today=None,
 ) -> Meeting:
-    """Correct a registered meeting (kind, date, participants, notes)."""
+    """Correct a registered meeting (kind, date, participants, notes, and an employer
+    consultation's goal, measures and follow-up)."""
     today = today_or(today)
     current = lock_for_update(Meeting, meeting.pk, expected_version)
     if current.mapping_id and current.mapping.ended_on:
@@ -146,10 +212,7 @@ def meeting_update(
             raise ValueError(f"{field} cannot be changed here")
         if field == "kind" and value not in Meeting.Kind.values:
             raise ValidationError({"kind": _("Välj mötestyp.")})
-        if field == "participants":
-            value = clean_participants("participants", value)
-        if field == "notes":
-            value = (value or "").strip()
+        value = _clean_value(field, value)
         if getattr(current, field) != value:
             setattr(current, field, value)
             changed.append(field)
@@ -162,6 +225,7 @@ def meeting_update(
         on=current.date,
         today=today,
     )
+    _check_consultation(current, today)
     save_new_version(current, changed, context=context)
     if current.mapping_id:
         _sync_mapping(

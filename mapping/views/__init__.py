@@ -3,6 +3,12 @@ break-the-glass and the access log. What this app shows on the person and case p
 is in case_parts (registered in mapping.apps)."""
 
 from .change_requests import mapping_change_request
+from .closing_documents import (
+    closing_document,
+    closing_document_confirm,
+    closing_document_edit,
+    closing_document_return,
+)
 from .intervention_actions import (
     intervention_edit,
     intervention_end,
@@ -28,6 +34,10 @@ from .plans import plan_create
 
 __all__ = [
     "case_meeting_create",
+    "closing_document",
+    "closing_document_confirm",
+    "closing_document_edit",
+    "closing_document_return",
     "intervention_create",
     "intervention_detail",
     "intervention_edit",

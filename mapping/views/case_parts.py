@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import JointMapping, Participant
+from ..models import ClosingDocument, JointMapping, Participant
 from .mapping_common import mapping_status_label, participant_labels
 
 
@@ -35,6 +35,13 @@ def _opened_by_mapping(case) -> JointMapping | None:
         return None
 
 
+def _closing_document(case) -> ClosingDocument | None:
+    try:
+        return case.closing_document  # reverse one-to-one: none until AF starts writing
+    except ClosingDocument.DoesNotExist:
+        return None
+
+
 def case_page(*, request, case, today) -> dict[str, str]:
     plans = list(case.plan_versions.select_related("created_by"))
     meetings = list(case.meetings.select_related("created_by"))
@@ -52,6 +59,7 @@ def case_page(*, request, case, today) -> dict[str, str]:
         "meetings": meetings,
         "interventions": _interventions(case, today),
         "mapping": _opened_by_mapping(case),
+        "closing_document": _closing_document(case),
     }
     return {
         "lead_actions": render_to_string("mapping/parts/overview_link.html", context),

@@ -17,8 +17,10 @@ from samverkan.history import HistorySource, history_rows
 from samverkan.views import stored_rows
 
 from ..models import (
+    CONSULTATION_FIELDS,
     AgencyCode,
     Decision,
+    EmployerMeasure,
     JointMapping,
     Meeting,
     Participant,
@@ -83,6 +85,9 @@ def _value(field, value) -> str:
     """A stored value as the mapping pages show it (participants as words, times local)."""
     if field.name == "participants":
         return ", ".join(participant_labels(value)) or "–"
+    if field.name == "employer_measures":
+        labels = dict(EmployerMeasure.choices)
+        return ", ".join(str(labels.get(code, code)) for code in value or []) or "–"
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return display_value(field, value)
@@ -98,6 +103,8 @@ def _stored(obj, form) -> list[dict]:
             stored = participants_in_order(obj.participants or [])
             row["value"] = ", ".join(participant_labels(stored)) or "–"
             row["differs"] = name in typed and participants_in_order(typed[name]) != stored
+        elif name == "employer_measures":
+            row["value"] = _value(obj._meta.get_field(name), obj.employer_measures)
     return rows
 
 
@@ -192,7 +199,7 @@ MAPPING_HISTORY_FIELDS = (
     "af_signed_at",
     "case",
 )
-MEETING_HISTORY_FIELDS = ("kind", "date", "participants", "notes")
+MEETING_HISTORY_FIELDS = ("kind", "date", "participants", "notes", *CONSULTATION_FIELDS)
 
 
 def _mapping_history(mapping: JointMapping, hidden: frozenset[str]) -> list[dict]:

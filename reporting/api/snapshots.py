@@ -20,6 +20,7 @@ from . import report_serializers as reports
 from .base import AggregateReadOnlyViewSet, request_user, serializer_hides_small_cells
 from .params import BooleanFilter, with_months
 from .schema import DETAIL_ERRORS, LIST_ERRORS
+from .timeliness import TimelinessDataSerializer
 
 # --- the figures ----------------------------------------------------------------------------
 
@@ -34,6 +35,7 @@ SNAPSHOT_PARTS = {
     "inflow": "inflow",
     "status_report": "status",
     "caseload": "caseload",
+    "timeliness": "timeliness",
 }
 
 
@@ -85,6 +87,11 @@ class SnapshotFiguresSerializer(serializers.Serializer):
     )
     caseload = CaseloadSerializer(
         allow_null=True, help_text="Ärendebeståndet per handläggare månadens sista dag."
+    )
+    timeliness = TimelinessDataSerializer(
+        allow_null=True,
+        help_text="Hur månadens frister hölls, per områdeskod och totalt (null i äldre "
+        "ögonblicksbilder).",
     )
 
 
@@ -173,6 +180,11 @@ class SnapshotSerializer(SnapshotListSerializer):
                 },
             }
             shown["status_report"] = status
+        timeliness = shown.get("timeliness")
+        if timeliness and isinstance(timeliness.get("areas"), dict):
+            codes = self.context.get("area_codes") or {}
+            areas = {codes.get(str(k), str(k)): row for k, row in timeliness["areas"].items()}
+            shown["timeliness"] = {**timeliness, "areas": areas}
         return shown
 
 

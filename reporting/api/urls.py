@@ -9,6 +9,7 @@ from .reports import (
     OutcomesReportView,
     StatusReportView,
 )
+from .timeliness import TimelinessReportView
 
 urlpatterns = [
     path("outcomes/", OutcomesReportView.as_view(), name="report-outcomes"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("mappings/", MappingsReportView.as_view(), name="report-mappings"),
     path("inflow/", InflowReportView.as_view(), name="report-inflow"),
     path("status/", StatusReportView.as_view(), name="report-status"),
+    path("timeliness/", TimelinessReportView.as_view(), name="report-timeliness"),
 ]

@@ -12,10 +12,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
+from samverkan.display import user_label
 from samverkan.forms import BaseForm, model_field
 
 from ..models import QualityReviewItem
-from ..quality import ANSWERS, CHECKLIST, MAX_SIZE, quarter_start
+from ..quality import (
+    ANSWERS,
+    CHECKLIST,
+    DEFAULT_SIZE,
+    MAX_SIZE,
+    quarter_start,
+    reviewer_candidates,
+)
 
 QUARTERS_OFFERED = 8
 
@@ -42,6 +50,11 @@ class AreaChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_label(obj)
+
+
 class QualityReviewDrawForm(BaseForm):
     area = AreaChoiceField(label=_("Samverkansområde"), queryset=Area.objects.none())
     quarter = forms.TypedChoiceField(label=_("Kvartal"), coerce=dt.date.fromisoformat, choices=())
@@ -51,6 +64,16 @@ class QualityReviewDrawForm(BaseForm):
         label=_("Antal ärenden"),
         widget=forms.NumberInput(attrs={"min": 1, "max": MAX_SIZE}),
         help_text=_("Mellan 1 och %(max)d aktiva ärenden under kvartalet.") % {"max": MAX_SIZE},
+    )
+    reviewer = ReviewerChoiceField(
+        label=_("Granskare"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Samordnaren eller en namngiven expert i området. Lämnar du fältet tomt granskar du "
+            "själv. Ett ärende som granskaren själv handlägger granskas av dig; granskaren kan "
+            "också bytas för varje ärende."
+        ),
     )
     seed = forms.CharField(
         label=_("Slumpfrö"),
@@ -70,6 +93,9 @@ class QualityReviewDrawForm(BaseForm):
         quarters = recent_quarters(today or timezone.localdate())
         self.fields["quarter"].choices = [(q.isoformat(), quarter_label(q)) for q in quarters]
         self.fields["quarter"].initial = quarters[0].isoformat()
+        self.fields["size"].initial = DEFAULT_SIZE
+        # Anyone of the coordinator's areas; reporting.quality checks the area drawn.
+        self.fields["reviewer"].queryset = reviewer_candidates(area_ids)
 
     def service_data(self) -> dict:
         data = self.cleaned_data
@@ -78,7 +104,18 @@ class QualityReviewDrawForm(BaseForm):
             "quarter": data["quarter"],
             "size": data["size"],
             "seed": data["seed"] or None,
+            "reviewer": data["reviewer"],
         }
+
+
+class QualityReviewerForm(BaseForm):
+    """Another reviewer for one drawn case."""
+
+    reviewer = ReviewerChoiceField(label=_("Granskare"), queryset=None)
+
+    def __init__(self, *args, area_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_candidates([area_id])
 
 
 class QualityReviewRecordForm(BaseForm):
@@ -89,12 +126,37 @@ class QualityReviewRecordForm(BaseForm):
         help_text=_("Vad visade granskningen av ärendet?"),
     )
     reviewed_on = model_field(QualityReviewItem, "reviewed_on", required=True)
+    feedback = model_field(
+        QualityReviewItem,
+        "feedback",
+        help_text=_(
+            "Frivilligt. Handläggaren ser återkopplingen och checklistans svar under Att göra "
+            "tills de har markerat den som läst. Iakttagelserna ovan visas inte för dem."
+        ),
+    )
+    feedback_to = forms.TypedMultipleChoiceField(
+        label=_("Återkopplingen går till"),
+        coerce=int,
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    field_order = [*(f"check_{question}" for question in CHECKLIST), "findings", "reviewed_on"]
+    field_order = [
+        *(f"check_{question}" for question in CHECKLIST),
+        "findings",
+        "reviewed_on",
+        "feedback",
+        "feedback_to",
+    ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["feedback_to"].choices = [(user.pk, user_label(user)) for user in officers]
+        if not officers:
+            self.fields["feedback_to"].help_text = _("Ärendet har ingen namngiven handläggare.")
         self.fields["reviewed_on"].initial = timezone.localdate
+        self.fields["findings"].error_messages["required"] = _("Skriv vad granskningen visade.")
         for question, text in CHECKLIST.items():
             self.fields[f"check_{question}"] = forms.ChoiceField(
                 label=text,
@@ -110,4 +172,6 @@ class QualityReviewRecordForm(BaseForm):
             "reviewed_on": self.cleaned_data["reviewed_on"],
         }
         data["checklist"] = {q: self.cleaned_data[f"check_{q}"] for q in CHECKLIST}
+        data["feedback"] = self.cleaned_data["feedback"]
+        data["feedback_to"] = self.cleaned_data["feedback_to"]
         return data

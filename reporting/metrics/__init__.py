@@ -10,6 +10,7 @@ from .monthly import caseload_on, month_figures
 from .outcomes import average_days, outcomes
 from .printing import printed_share
 from .status import status_report, status_report_period
+from .timeliness import timeliness, timeliness_months
 
 __all__ = [
     "average_days",
@@ -21,4 +22,6 @@ __all__ = [
     "printed_share",
     "status_report",
     "status_report_period",
+    "timeliness",
+    "timeliness_months",
 ]

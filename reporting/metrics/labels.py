@@ -62,3 +62,13 @@ def level_label(dimension: str, level: str):
     if level == UNKNOWN:
         return _("Okänt")
     return LEVELS.get(dimension, {}).get(level, level)
+
+
+# The timeliness measures (reporting.metrics.timeliness): what is kept, in a table's words.
+TIMELINESS_MEASURES = {
+    "start": _("Behovsanalys startad i tid"),
+    "follow_up": _("Uppföljning i tid"),
+    "closing_doc": _("Slutdokumentation i tid"),
+    "plan": _("Plan före introduktion"),
+    "active_days": _("Dagar med pågående insats"),
+}

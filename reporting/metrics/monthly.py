@@ -14,6 +14,7 @@ from .inflow import inflow
 from .mappings import mapping_stats
 from .outcomes import average_days, outcomes
 from .status import status_report
+from .timeliness import timeliness_months
 
 
 def caseload_on(*, day: dt.date, area_ids: list[int] | None) -> dict:
@@ -54,7 +55,8 @@ def caseload_on(*, day: dt.date, area_ids: list[int] | None) -> dict:
 def month_figures(*, month: dt.date, area_ids: list[int] | None) -> dict:
     """All figures of the report month `month` (its first day) for the areas (None: the nation):
     outcomes (the cohort that started twelve months earlier), average_days, mapping_stats and
-    inflow for the month, the status report and the caseload on the month's last day.
+    inflow for the month, the status report and the caseload on the month's last day, and the
+    timeliness of the month's deadlines (reporting.metrics.timeliness).
 
     Plain JSON: string keys, ints, strings, lists and None only, so that
     json.dumps(figures, sort_keys=True) is the same text every time the same data is computed
@@ -71,4 +73,6 @@ def month_figures(*, month: dt.date, area_ids: list[int] | None) -> dict:
         "inflow": inflow(months=months, area_ids=area_ids),
         "status_report": status_report(day=day, area_ids=area_ids),
         "caseload": caseload_on(day=day, area_ids=area_ids),
+        # Per area and nation only: team and officer figures are for the coordinator's page.
+        "timeliness": timeliness_months(months=months, area_ids=area_ids),
     }

@@ -1,7 +1,7 @@
 """Work plans, monthly snapshots and deviation reports (SPEC §5)."""
 
 from .deviation import DeviationAction, DeviationReport
-from .quality import QualityReview, QualityReviewItem
+from .quality import QualityFeedback, QualityReview, QualityReviewItem
 from .snapshot import MonthlySnapshot
 from .work_plan import WorkPlan
 
@@ -9,6 +9,7 @@ __all__ = [
     "DeviationAction",
     "DeviationReport",
     "MonthlySnapshot",
+    "QualityFeedback",
     "QualityReview",
     "QualityReviewItem",
     "WorkPlan",

@@ -1,10 +1,16 @@
 """Quality review (SPEC §5, as in the Danish follow-up): a coordinator draws N random active cases
 of a quarter, records the findings and sees which were reviewed. The draw is reproducible: the
-cases are ordered by md5(seed || case id) and the first N taken, and the seed is stored."""
+cases are ordered by md5(seed || case id) and the first N taken, and the seed is stored.
+
+Each drawn case has a reviewer: the coordinator or a named expert of the area, chosen when
+drawing or per case. The reviewer answers the checklist, writes the findings and, if they
+like, feedback to the officers whose case it is; each officer's copy (`QualityFeedback`) waits
+on their to-do list until they mark it read."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.scoping import restrict_to_areas
 
@@ -61,6 +67,14 @@ class QualityReviewItem(models.Model):
         "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("ärende")
     )
     position = models.PositiveSmallIntegerField(_("ordning"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granskare"),
+    )
     reviewed_on = models.DateField(_("granskad"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -73,6 +87,9 @@ class QualityReviewItem(models.Model):
     findings = models.TextField(_("iakttagelser"), blank=True)
     # The answers of the checklist (reporting.quality.CHECKLIST): {question: "yes"|"no"|"na"}.
     checklist = models.JSONField(_("checklista"), default=dict, blank=True)
+    feedback = models.TextField(_("återkoppling till handläggaren"), blank=True)
+    feedback_sent_at = models.DateTimeField(_("återkoppling skickad"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "position"]
@@ -89,3 +106,36 @@ class QualityReviewItem(models.Model):
 
     def audit_subject(self):
         return self.case.person_id, self.review.area_id
+
+
+class QualityFeedback(models.Model):
+    """One officer's copy of a reviewed case's feedback: on their to-do list until read."""
+
+    item = models.ForeignKey(
+        QualityReviewItem,
+        on_delete=models.CASCADE,
+        related_name="feedback_copies",
+        verbose_name=_("granskat ärende"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mottagare"),
+    )
+    sent_at = models.DateTimeField(_("skickad"))
+    read_at = models.DateTimeField(_("läst"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "recipient"], name="quality_feedback_once"),
+        ]
+        verbose_name = _("återkoppling från kvalitetsgranskning")
+        verbose_name_plural = _("återkopplingar från kvalitetsgranskning")
+
+    def __str__(self):
+        return _("Återkoppling om %(item)s") % {"item": self.item}
+
+    def audit_subject(self):
+        return self.item.case.person_id, self.item.review.area_id

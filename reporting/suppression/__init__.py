@@ -48,7 +48,16 @@ from accounts.scoping import scope_for
 from .equations import SMALL_CELL, Table, hidden_counts, is_small
 from .reports import BY_KIND
 
-KINDS = ("outcomes", "average_days", "mappings", "inflow", "status", "caseload")
+KINDS = (
+    "outcomes",
+    "average_days",
+    "mappings",
+    "inflow",
+    "status",
+    "caseload",
+    "referrals",
+    "timeliness",
+)
 
 
 def hides_small_cells(user) -> bool:

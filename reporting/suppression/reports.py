@@ -241,6 +241,12 @@ def _caseload(data: dict) -> dict:
     return data
 
 
+def _timeliness(data: dict) -> dict:
+    from .timeliness import suppress_timeliness
+
+    return suppress_timeliness(data)
+
+
 BY_KIND = {
     "outcomes": _outcomes,
     "average_days": _average_days,
@@ -248,4 +254,7 @@ BY_KIND = {
     "inflow": _inflow,
     "status": _status,
     "caseload": _caseload,
+    "timeliness": _timeliness,
+    # the preparation group's decisions: rows of decisions by dimension, like the outcomes
+    "referrals": _outcomes,
 }

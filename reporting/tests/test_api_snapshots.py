@@ -26,7 +26,15 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("api:snapshot-list")
 JAN, FEB, MAR = dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
-PARTS = {"outcomes", "average_days", "mapping_stats", "inflow", "status_report", "caseload"}
+PARTS = {
+    "outcomes",
+    "average_days",
+    "mapping_stats",
+    "inflow",
+    "status_report",
+    "caseload",
+    "timeliness",
+}
 
 
 def detail(snapshot_or_id):
@@ -124,7 +132,7 @@ def test_every_part_goes_through_the_suppression_for_roles_without_case_access(
 
     managers = login(management).get(detail(ours[FEB])).json()["figures"]
     assert sorted(kinds) == sorted(
-        ["outcomes", "average_days", "mappings", "inflow", "status", "caseload"]
+        ["outcomes", "average_days", "mappings", "inflow", "status", "caseload", "timeliness"]
     )
     assert managers["caseload"] == {"hidden": "caseload"}
     kinds.clear()

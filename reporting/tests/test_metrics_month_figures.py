@@ -38,6 +38,7 @@ def test_a_month_is_plain_json_with_a_reproducible_digest(area):
         "inflow",
         "status_report",
         "caseload",
+        "timeliness",
     }
     assert json.loads(json.dumps(figures)) == figures
     assert (figures["month"], figures["area_ids"]) == ("2025-03", [area.pk])

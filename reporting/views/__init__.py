@@ -10,7 +10,13 @@ from .deviations import (
     deviation_list,
 )
 from .overview import overview
-from .quality import quality_review_detail, quality_review_item, quality_review_list
+from .quality import (
+    quality_review_detail,
+    quality_review_item,
+    quality_review_list,
+    quality_review_reviewer,
+)
+from .quality_feedback import quality_feedback_detail
 from .work_plans import work_plan_create, work_plan_edit, work_plan_list
 
 __all__ = [
@@ -21,9 +27,11 @@ __all__ = [
     "deviation_edit",
     "deviation_list",
     "overview",
+    "quality_feedback_detail",
     "quality_review_detail",
     "quality_review_item",
     "quality_review_list",
+    "quality_review_reviewer",
     "work_plan_create",
     "work_plan_edit",
     "work_plan_list",

@@ -37,7 +37,12 @@ WINDOW_MONTHS = 24
 NATION = "riket"  # ?omrade=riket; area codes are slugs of real areas, never this word
 
 # The parts of a snapshot the dashboard reads, with the suppression kind of each.
-PARTS = {"inflow": "inflow", "outcomes": "outcomes", "average_days": "average_days"}
+PARTS = {
+    "inflow": "inflow",
+    "outcomes": "outcomes",
+    "average_days": "average_days",
+    "timeliness": "timeliness",
+}
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Month:
     inflow: dict | None = None  # suppressed metrics results, as reporting.metrics returns them
     outcomes: dict | None = None
     average_days: dict | None = None
+    timeliness: dict | None = None  # None too in snapshots made before it was measured
     target: Target = field(default_factory=Target)
 
     @property

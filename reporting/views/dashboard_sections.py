@@ -29,6 +29,7 @@ from .dashboard_tables import (
     value_cell,
     version_cell,
 )
+from .dashboard_timeliness import timeliness_section
 
 # --- caseload vs norm -------------------------------------------------------------------------
 
@@ -271,6 +272,11 @@ def snapshot_section(board: Dashboard, csv_url) -> Section:
     )
 
 
+def timeliness_url(board: Dashboard) -> str:
+    """The timeliness page of the dashboard's area (or the nation)."""
+    return f"{reverse('reporting:timeliness')}?omrade={board.code}"
+
+
 def dashboard_sections(board: Dashboard, csv_url) -> list[Section]:
     return [
         inflow_section(board, csv_url),
@@ -278,6 +284,7 @@ def dashboard_sections(board: Dashboard, csv_url) -> list[Section]:
         days_section(board, csv_url),
         young_section(board, csv_url),
         caseload_section(board, csv_url),
+        timeliness_section(board, csv_url, timeliness_url(board)),
         deviation_section(board, csv_url),
         snapshot_section(board, csv_url),
     ]

@@ -113,6 +113,7 @@ class Section:
     lead: str = ""
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (address, text) under the lead
 
 
 def dig(data, *keys):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "mapping",
+    "preparation",
     "reporting",
     "imports",
     "exports",

@@ -24,6 +24,7 @@ LAYERS = [
     ("samverkan",),
     ("cases",),
     ("mapping",),
+    ("preparation",),
     ("reporting",),
     ("exports", "imports", "todo"),
     ("retention",),

@@ -19,6 +19,8 @@ from samverkan.services import AccessContext
 PUBLIC = {"accounts:login", "admin:login", "set_language", "oidc:authenticate", "oidc:callback"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
 POST_ONLY = {
+    "preparation:referral_add",
+    "preparation:session_close",
     "accounts:logout",
     "admin:logout",
     "api:deviation-report-actions",
@@ -53,6 +55,10 @@ OBJECT_OF = {
     "cases:situation_end": "case",
     "mapping:plan_create": "case",
     "mapping:case_meeting_create": "case",
+    "mapping:closing_document": "case",
+    "mapping:closing_document_edit": "case",
+    "mapping:closing_document_confirm": "case",
+    "mapping:closing_document_return": "case",
     "mapping:mapping_create": "person",
     "mapping:mapping_detail": "mapping",
     "mapping:mapping_edit": "mapping",
@@ -77,6 +83,14 @@ OBJECT_OF = {
     "reporting:deviation_action_done": "deviation_action",
     "reporting:quality_review_detail": "quality_review",
     "reporting:quality_review_item": "quality_item",
+    "reporting:quality_review_reviewer": "quality_item",
+    "reporting:quality_feedback_detail": "quality_feedback",
+    "preparation:session_detail": "session",
+    "preparation:referral_add": "session",
+    "preparation:session_notes": "session",
+    "preparation:session_close": "session",
+    "preparation:protocol": "session",
+    "preparation:referral_decide": "referral",
     "api:person-detail": "person",
     "api:case-detail": "case",
     "api:phase-transition-detail": "phase_transition",
@@ -207,16 +221,21 @@ def objects(person, case):
         JointMappingFactory,
         MeetingFactory,
     )
+    from preparation.models import Referral, Session
     from reporting.models import (
         DeviationAction,
         DeviationReport,
         MonthlySnapshot,
+        QualityFeedback,
         QualityReview,
         QualityReviewItem,
         WorkPlan,
     )
 
     mapping = JointMappingFactory(person=person)
+    session = Session.objects.create(
+        area=person.area, held_on=dt.date(2026, 1, 1), created_by=case.fk_officer
+    )
     deviation = DeviationReport.objects.create(
         area=person.area,
         kind=DeviationReport.Kind.INFLOW_BELOW_PLAN,
@@ -227,9 +246,15 @@ def objects(person, case):
     review = QualityReview.objects.create(
         area=person.area, quarter=dt.date(2026, 1, 1), size=1, seed="s", drawn_by=case.fk_officer
     )
+    quality_item = QualityReviewItem.objects.create(review=review, case=case, position=1)
     return {
         "quality_review": review,
-        "quality_item": QualityReviewItem.objects.create(review=review, case=case, position=1),
+        "quality_item": quality_item,
+        "quality_feedback": QualityFeedback.objects.create(
+            item=quality_item,
+            recipient=case.fk_officer,
+            sent_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
+        ),
         "person": person,
         "case": case,
         "phase_transition": PhaseTransition.objects.create(
@@ -264,6 +289,10 @@ def objects(person, case):
         "import_job": ImportJob.objects.create(user=case.fk_officer, kind="status"),
         "snapshot": MonthlySnapshot.objects.create(
             area=person.area, month=dt.date(2026, 1, 1), version=1, figures={}, digest="-"
+        ),
+        "session": session,
+        "referral": Referral.objects.create(
+            session=session, kind="consultation", person=person, position=1, question="?"
         ),
         "deviation": deviation,
         "deviation_action": DeviationAction.objects.create(

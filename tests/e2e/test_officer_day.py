@@ -143,7 +143,7 @@ def test_worklist_filter_case_and_meeting_by_keyboard_only(page, live_server, lo
     _tab_to(page, person_box)
     page.keyboard.press("Space")
     expect(person_box).to_be_checked()
-    _tab_to(page, page.get_by_label("Anteckningar"))
+    _tab_to(page, page.get_by_label("Anteckningar", exact=True))
     page.keyboard.type("Uppföljning per telefon, allt enligt plan.")
     _tab_to(page, page.get_by_role("button", name="Registrera mötet"))
     _press_enter_and_wait(page)

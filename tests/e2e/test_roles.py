@@ -20,12 +20,13 @@ ALL_NAV = (
     "Ärenden",
     TODO,
     "Sök person",
+    "Beredningsgrupp",
     *FOLLOW_UP_NAV,
     "Kvalitetsgranskning",
     "Logguppföljning",
     "Administration",
 )
-OFFICER_NAV = ("Ärenden", TODO, "Sök person", *FOLLOW_UP_NAV, "Export")
+OFFICER_NAV = ("Ärenden", TODO, "Sök person", "Beredningsgrupp", *FOLLOW_UP_NAV, "Export")
 
 
 @dataclass(frozen=True)

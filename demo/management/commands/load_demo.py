@@ -29,7 +29,9 @@ from cases.services import (
 )
 from cases.validators import parse_identity_number
 from demo.history import history_load
+from demo.preparation import preparation_load
 from mapping.services import (
+    closing_document_save,
     intervention_create,
     intervention_move,
     mapping_create,
@@ -130,6 +132,13 @@ class Command(BaseCommand):
                     agency=agency,
                 )
             self._people(fake, area, staff["fk"], staff["af"])
+            preparation_load(
+                area=area,
+                fk_officer=staff["fk"],
+                af_officer=staff["af"],
+                coordinator=staff["samordnare"],
+                today=dt.date.today(),
+            )
 
         user("analytiker", "Nora", "Lind", "analyst", agency=agencies["FK"])
         user("admin", "Ada", "Admin", "sysadmin", is_staff=True, is_superuser=True)
@@ -263,6 +272,22 @@ class Command(BaseCommand):
                     context=DEMO,
                 )
             if i == 3:
+                # Konsultativt stöd: the employer adapts the work; the follow-up is due soon.
+                meeting_create(
+                    person=person,
+                    case=case,
+                    kind="employer_consultation",
+                    on=today - dt.timedelta(days=25),
+                    participants=["person", "AF", "employer"],
+                    consultation={
+                        "employer_name": "Handelsbolaget i " + area.name,
+                        "consultation_goal": "keep_employment",
+                        "employer_measures": ["adaptation", "working_hours"],
+                        "follow_up_on": today + dt.timedelta(days=3),
+                    },
+                    context=AccessContext.for_user(af_officer, purpose="demodata"),
+                )
+            if i == 3:
                 # Waiting: a work trial is planned but has not started.
                 intervention_create(
                     case=case,
@@ -300,6 +325,20 @@ class Command(BaseCommand):
                     on=end,
                     code=codes["work_unsubsidised"],
                     context=DEMO,
+                )
+                # AF's officer has written the closing documentation and sent it to FK, whose
+                # officer finds it on their to-do list to confirm.
+                closing_document_save(
+                    case=case,
+                    expected_version=None,
+                    data={
+                        "done": "Friskvård, därefter arbetsprövning på halvtid i handeln.",
+                        "result": "Anställd utan stöd i handeln från avslutet.",
+                        "situation_at_end": "Arbetar heltid; ingen ersättning från FK.",
+                        "recommendations": "Inget fortsatt stöd behövs; kontakt vid behov.",
+                    },
+                    submit=True,
+                    context=AccessContext.for_user(af_officer, purpose="demodata"),
                 )
 
     def _mapping(self, person, today, *, decided: bool):
