@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PreparationGroup
-from cases.models import Case, Person, Phase
+from cases.models import Case, Person
 from cases.validators import parse_identity_number
 from samverkan.display import user_label
 from samverkan.forms import BLANK_LABEL, BaseForm, date_field, model_field, version_field
@@ -49,14 +49,16 @@ class SessionNotesForm(BaseForm):
 
 
 class ReferralAddForm(BaseForm):
-    """A referred case of the area that no session has decided on yet."""
+    """A referred case of the area that may be taken up (preparation.services.presentable_cases)."""
 
     case = forms.ModelChoiceField(label=_("Anmält ärende"), queryset=Case.objects.none())
 
     def __init__(self, *args, area_id, **kwargs):
         super().__init__(*args, **kwargs)
+        from .services import presentable_cases
+
         self.fields["case"].queryset = (
-            Case.objects.filter(area_id=area_id, phase=Phase.REFERRED)
+            presentable_cases(area_id)
             .select_related("person")
             .order_by("referral_date", "person__last_name")
         )

@@ -146,6 +146,14 @@ def session_update(
     return save_new_version(current, changed, context=context)
 
 
+def presentable_cases(area_id: int):
+    """The area's referred cases that may be taken up: not waiting for a decision at another
+    session and not already admitted (postponed ones come back)."""
+    return Case.objects.filter(area_id=area_id, phase=Phase.REFERRED).exclude(
+        referrals__decision__in=["", Decision.ADMITTED]
+    )
+
+
 def assessment_from_case(case: Case, on: dt.date) -> dict:
     """What the case already says about the needs criteria, as the form's starting point."""
     rules = rules_for(case)
@@ -181,6 +189,10 @@ def referral_add(
         if case.phase != Phase.REFERRED:
             raise ValidationError(
                 {"case": _("Bara ärenden som är anmälda till beredningsgruppen kan tas upp.")}
+            )
+        if not presentable_cases(current.area_id).filter(pk=case.pk).exists():
+            raise ValidationError(
+                {"case": _("Ärendet väntar redan på ett beslut eller är redan antaget.")}
             )
         person, kind = case.person, Kind.REFERRAL
         initial = assessment_from_case(case, current.held_on)

@@ -325,3 +325,24 @@ def test_the_demo_has_a_decided_session_and_one_to_come(db, monkeypatch):
     )
     coming = Session.objects.filter(area__code="sdt", closed_on__isnull=True).get()
     assert coming.referrals.count() == 2 and coming.held_on > TODAY
+
+
+def test_a_case_waits_at_one_session_at_a_time_and_an_admitted_one_is_not_taken_up_again(
+    session, area, five, coordinator, fk_officer
+):
+    later = services.session_create(area=area, held_on=HELD, context=ctx(coordinator))
+    pending, admitted, postponed = (
+        services.referral_add(session=session, case=c, context=ctx(fk_officer)) for c in five[:3]
+    )
+    decide(admitted, fk_officer, Decision.ADMITTED, Reason.CRITERIA_MET)
+    decide(postponed, fk_officer, Decision.POSTPONED, Reason.MORE_INFORMATION)
+
+    # waiting for a decision at the first session, or admitted there: refused, nothing written
+    for case in five[:2]:
+        with pytest.raises(ValidationError, match="väntar redan"):
+            services.referral_add(session=later, case=case, context=ctx(fk_officer))
+    assert not later.referrals.exists()
+    # the postponed one comes back
+    again = services.referral_add(session=later, case=five[2], context=ctx(fk_officer))
+    assert again.case_id == five[2].pk
+    assert pending.decision == ""
