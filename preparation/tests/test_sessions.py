@@ -346,3 +346,20 @@ def test_a_case_waits_at_one_session_at_a_time_and_an_admitted_one_is_not_taken_
     again = services.referral_add(session=later, case=five[2], context=ctx(fk_officer))
     assert again.case_id == five[2].pk
     assert pending.decision == ""
+
+
+def test_the_session_and_its_protocol_in_english(session, five, coordinator, fk_officer, login):
+    from django.conf import settings
+
+    referral = services.referral_add(session=session, case=five[0], context=ctx(fk_officer))
+    decide(referral, fk_officer, Decision.NOT_ADMITTED, Reason.DECLINED, "Vill inte nu.")
+    client = login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    detail = text(client.get(reverse("preparation:session_detail", args=[session.pk])))
+    protocol = text(client.get(reverse("preparation:protocol", args=[session.pk])))
+
+    assert f"Preparation group {HELD:%Y-%m-%d}" in detail and "Not admitted" in detail
+    assert "Minutes of the preparation group" in protocol
+    for swedish in ("Upptagna", "Inte antagen", "Beslut", "Bedömning", "Justera protokollet"):
+        assert swedish not in detail and swedish not in protocol, swedish
