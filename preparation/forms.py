@@ -40,7 +40,7 @@ class SessionForm(BaseForm):
 class SessionNotesForm(BaseForm):
     attendees = AttendeesField(label=_("Deltagare från FK och AF"), queryset=None, required=False)
     other_attendees = model_field(Session, "other_attendees")
-    notes = model_field(Session, "notes")
+    notes = model_field(Session, "notes", max_length=4000)
     version = version_field()
 
     def __init__(self, *args, staff, **kwargs):
@@ -53,12 +53,13 @@ class ReferralAddForm(BaseForm):
 
     case = forms.ModelChoiceField(label=_("Anmält ärende"), queryset=Case.objects.none())
 
-    def __init__(self, *args, area_id, **kwargs):
+    def __init__(self, *args, area_id, held_on, **kwargs):
         super().__init__(*args, **kwargs)
         from .services import presentable_cases
 
         self.fields["case"].queryset = (
             presentable_cases(area_id)
+            .exclude(referral_date__gt=held_on)
             .select_related("person")
             .order_by("referral_date", "person__last_name")
         )
@@ -74,7 +75,11 @@ class ConsultationForm(BaseForm):
 
     personnummer = forms.CharField(label=_("Personnummer"), max_length=13)
     question = model_field(
-        Referral, "question", required=True, widget=forms.Textarea(attrs={"rows": 3})
+        Referral,
+        "question",
+        required=True,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, area_id, **kwargs):
@@ -110,7 +115,7 @@ class DecisionForm(BaseForm):
     priority_young = model_field(Referral, "priority_young")
     priority_benefit_ends = model_field(Referral, "priority_benefit_ends")
     benefit_months_left = model_field(Referral, "benefit_months_left")
-    needs = model_field(Referral, "needs")
+    needs = model_field(Referral, "needs", max_length=4000)
     decision = forms.ChoiceField(
         label=_("Beslut"), choices=(), widget=forms.RadioSelect(attrs={"class": "choices-inline"})
     )
@@ -118,6 +123,7 @@ class DecisionForm(BaseForm):
     reason_text = model_field(
         Referral,
         "reason_text",
+        max_length=4000,
         help_text=_("Krävs när personen inte antas och när skälet är ”Annat skäl”."),
     )
     start_on = date_field(

@@ -146,6 +146,23 @@ def session_update(
     return save_new_version(current, changed, context=context)
 
 
+TEXT_MAX = 4000
+
+
+def _require_length(**texts) -> None:
+    for field, value in texts.items():
+        if value and len(value) > TEXT_MAX:
+            raise ValidationError({field: _("Högst %(n)d tecken.") % {"n": TEXT_MAX}})
+
+
+def still_referred(referral: Referral, session: Session) -> bool:
+    """The case is still waiting for the group in the session's area: not moved to another area,
+    not closed or started meanwhile. A referral whose case has left needs no decision (the
+    protocol can be closed without it, and the old area no longer shows the person)."""
+    case = referral.case
+    return case.area_id == session.area_id and case.phase == Phase.REFERRED
+
+
 def presentable_cases(area_id: int):
     """The area's referred cases that may be taken up: not waiting for a decision at another
     session and not already admitted (postponed ones come back)."""
@@ -190,6 +207,8 @@ def referral_add(
             raise ValidationError(
                 {"case": _("Bara ärenden som är anmälda till beredningsgruppen kan tas upp.")}
             )
+        if case.referral_date and case.referral_date > current.held_on:
+            raise ValidationError({"case": _("Ärendet anmäldes efter mötesdagen.")})
         if not presentable_cases(current.area_id).filter(pk=case.pk).exists():
             raise ValidationError(
                 {"case": _("Ärendet väntar redan på ett beslut eller är redan antaget.")}
@@ -201,6 +220,7 @@ def referral_add(
             raise ValidationError({"person": _("Välj en person i området.")})
         if not (question or "").strip():
             raise ValidationError({"question": _("Skriv AF:s fråga.")})
+        _require_length(question=question)
         kind, initial = Kind.CONSULTATION, {}
     if current.referrals.filter(person=person).exists():
         raise ValidationError({"case": _("Personen är redan upptagen på mötet.")})
@@ -243,6 +263,9 @@ def referral_decide(
     _require_open(session)
     if current.decision:
         raise ValidationError(_("Beslutet är redan registrerat."))
+    if current.case_id is not None and not still_referred(current, session):
+        raise ValidationError(_("Ärendet är inte längre anmält till beredningsgruppen i området."))
+    _require_length(reason_text=reason_text, needs=needs)
     if session.held_on > today:
         raise ValidationError(_("Beslut registreras på eller efter mötesdagen."))
     allowed = (
@@ -330,7 +353,8 @@ def session_close(
         raise ValidationError(_("Protokollet justeras efter mötet."))
     if not current.referrals.exists():
         raise ValidationError(_("Inga ärenden är upptagna på mötet."))
-    if current.referrals.filter(decision="").exists():
+    waiting = [r for r in current.referrals.filter(decision="").select_related("case")]
+    if any(r.case_id is None or still_referred(r, current) for r in waiting):
         raise ValidationError(_("Alla ärenden på mötet behöver ett beslut först."))
     current.closed_on = today
     current.closed_by = actor(context)

@@ -84,6 +84,8 @@ def _referrals(request, session: Session) -> list[Referral]:
             fk_visible=fk_facts_visible(agency_code=scope.agency_code, day=today)
         )
     )
+    # People who have moved to another area are no longer this area's to see.
+    referrals = [r for r in referrals if r.person.area_id == session.area_id]
     on_caseload = set(
         person_list_on_caseload(user=request.user)
         .filter(pk__in=[r.person_id for r in referrals])
@@ -162,7 +164,7 @@ def session_detail(request, pk):
     referrals = _referrals(request, session)
     add_form = consultation_form = None
     if not session.is_closed:
-        add_form = ReferralAddForm(area_id=session.area_id)
+        add_form = ReferralAddForm(area_id=session.area_id, held_on=session.held_on)
         waiting = add_form.fields["case"].queryset.exclude(
             pk__in=[r.case_id for r in referrals if r.case_id]
         )
@@ -195,7 +197,7 @@ def referral_add(request, pk):
         form = ConsultationForm(request.POST, area_id=session.area_id)
         values = form.service_data() if form.is_valid() else None
     else:
-        form = ReferralAddForm(request.POST, area_id=session.area_id)
+        form = ReferralAddForm(request.POST, area_id=session.area_id, held_on=session.held_on)
         values = form.cleaned_data if form.is_valid() else None
     if values is None:
         for field, errors in form.errors.items():
@@ -325,9 +327,13 @@ def referral_decide(request, pk):
 def session_close(request, pk):
     session = _session(request, pk)
     try:
+        version = int(request.POST.get("version") or 0) or None
+    except ValueError:
+        version = -1  # not a version anyone read: refused as a conflict
+    try:
         services.session_close(
             session=session,
-            expected_version=int(request.POST.get("version") or 0) or None,
+            expected_version=version,
             context=AccessContext.from_request(request),
         )
     except PermissionDenied:

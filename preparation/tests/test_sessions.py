@@ -363,3 +363,65 @@ def test_the_session_and_its_protocol_in_english(session, five, coordinator, fk_
     assert "Minutes of the preparation group" in protocol
     for swedish in ("Upptagna", "Inte antagen", "Beslut", "Bedömning", "Justera protokollet"):
         assert swedish not in detail and swedish not in protocol, swedish
+
+
+def test_a_case_that_moved_away_or_was_closed_meanwhile_needs_no_decision(
+    session, area, other_area, five, coordinator, fk_officer, login
+):
+    """A referred case moved to another area (or closed from its own page) while it waits: the
+    old area can no longer decide on it or see the person, and the protocol still closes."""
+    from cases.services import case_move_area, case_transition
+
+    moved, closed = (
+        services.referral_add(session=session, case=c, context=ctx(fk_officer)) for c in five[:2]
+    )
+    case_move_area(case=five[0], to_area=other_area, on=TODAY, context=ctx(coordinator))
+    case_transition(
+        case=Case.objects.get(pk=five[1].pk),
+        to_phase=Phase.CLOSED,
+        on=TODAY,
+        exit_reason="other",
+        context=ctx(fk_officer),
+    )
+
+    with pytest.raises(ValidationError, match="inte längre anmält"):
+        decide(moved, coordinator, Decision.NOT_ADMITTED, Reason.DECLINED, "Vill inte.")
+    assert Case.objects.get(pk=five[0].pk).phase == Phase.REFERRED  # the new area's case
+    page = text(login(fk_officer).get(reverse("preparation:session_detail", args=[session.pk])))
+    assert five[0].person.full_name not in page
+
+    services.session_close(session=session, expected_version=None, context=ctx(coordinator))
+    assert Session.objects.get(pk=session.pk).closed_on == TODAY
+    assert closed.decision == ""
+
+
+def test_a_case_referred_after_the_session_is_not_taken_up(area, five, coordinator, fk_officer):
+    earlier = services.session_create(
+        area=area, held_on=HELD - dt.timedelta(days=10), context=ctx(coordinator)
+    )
+    with pytest.raises(ValidationError, match="efter mötesdagen"):
+        services.referral_add(session=earlier, case=five[0], context=ctx(fk_officer))
+
+
+def test_a_garbage_version_and_an_endless_text_are_refused_without_harm(
+    session, five, coordinator, fk_officer, login
+):
+    referral = services.referral_add(session=session, case=five[0], context=ctx(fk_officer))
+    client = login(coordinator)
+    response = client.post(
+        reverse("preparation:session_close", args=[session.pk]), {"version": "abc"}
+    )
+    assert response.status_code == 302
+    assert Session.objects.get(pk=session.pk).closed_on is None
+
+    response = client.post(
+        reverse("preparation:referral_decide", args=[referral.pk]),
+        {
+            "decision": "not_admitted",
+            "reason": "declined",
+            "reason_text": "x" * 5000,
+            "version": referral.version,
+        },
+    )
+    assert response.status_code == 200 and 'id="id_reason_text_error"' in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).decision == ""
