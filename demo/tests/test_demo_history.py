@@ -112,8 +112,7 @@ def test_the_demo_without_history_has_no_snapshots_plans_or_old_cases(db, monkey
 
     assert not MonthlySnapshot.objects.exists()
     assert not WorkPlan.objects.exists()
-    # 7 cases per area, and the preparation group's 5 presented and 2 waiting (demo.preparation)
-    assert Case.objects.count() == 3 * (7 + 5 + 2)
+    assert Case.objects.count() == 3 * 7
     assert not get_user_model().objects.filter(username="fk2.sdt").exists()
 
 

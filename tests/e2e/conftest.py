@@ -241,7 +241,8 @@ class Tour:
         self.shots += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^\w-]+", "-", label).strip("-")[:60] or "sida"
-        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{slug}.png"), full_page=True)
+        # The screen as the user first sees it (a full-page picture costs more than the check).
+        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{slug}.png"))
         results = Axe().run(page)
         violations = results.response["violations"]
         failing = [v for v in violations if v.get("impact") in AXE_FAILING_IMPACTS]
