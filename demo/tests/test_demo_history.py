@@ -10,6 +10,7 @@ import re
 import time
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import F, Max
@@ -55,6 +56,9 @@ def _report_months():
     return [add_months(this_month, -n) for n in range(24, 0, -1)]
 
 
+# Two to five minutes on a 2-core machine (36 months of people, 96 snapshots): run with
+# `make bench`, not in CI. The history's rows and rules are checked in CI by the tests below.
+@pytest.mark.bench
 def test_the_history_fills_24_months_of_snapshots_plans_and_deviations(db, monkeypatch, client):
     # when
     began = time.monotonic()
