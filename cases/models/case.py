@@ -153,6 +153,13 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The reports pick cohorts by the month a case started or ended, for one area or all.
+        indexes = [
+            models.Index(fields=["start_date"], name="case_start_date"),
+            models.Index(fields=["end_date"], name="case_end_date"),
+            models.Index(fields=["area", "start_date"], name="case_area_start_date"),
+            models.Index(fields=["area", "end_date"], name="case_area_end_date"),
+        ]
         constraints = [
             # SPEC §3: one person can have several cases over time, never two open at once.
             models.UniqueConstraint(
