@@ -72,19 +72,16 @@ def _lock(area_id: int | None, month: dt.date) -> None:
 LOCK_NAMESPACE = 0x534E4150  # "SNAP"
 
 
-@transaction.atomic
-def snapshot_compute(
-    *, area: Area | None, month: dt.date, task_id: str = ""
-) -> tuple[MonthlySnapshot, bool]:
-    """Compute the figures of `area` (None: the nation) for the report month `month` and store
-    them, unless the newest version already holds exactly these figures. Returns the snapshot
-    in force and whether a new version was written."""
+def _closed_month(month: dt.date) -> dt.date:
     month = month_start(month)
     if month >= month_start(timezone.localdate()):
         raise ValidationError(_("Bara avslutade månader kan sammanställas."))
-    area_id = area.pk if area is not None else None
-    _lock(area_id, month)
-    figures = _figures(month=month, area_ids=[area_id] if area_id else None)
+    return month
+
+
+def _store(*, area_id: int | None, month: dt.date, figures: dict, task_id: str):
+    """Store `figures` as the area's newest version unless it already holds exactly them.
+    Called with the area's and month's lock held."""
     digest = figures_digest(figures)
     latest = (
         MonthlySnapshot.objects.filter(area_id=area_id, month=month).order_by("-version").first()
@@ -100,6 +97,62 @@ def snapshot_compute(
         task_id=task_id or "",
     )
     return snapshot, True
+
+
+@transaction.atomic
+def snapshot_compute(
+    *, area: Area | None, month: dt.date, task_id: str = ""
+) -> tuple[MonthlySnapshot, bool]:
+    """Compute the figures of `area` (None: the nation) for the report month `month` and store
+    them, unless the newest version already holds exactly these figures. Returns the snapshot
+    in force and whether a new version was written."""
+    month = _closed_month(month)
+    area_id = area.pk if area is not None else None
+    _lock(area_id, month)
+    figures = _figures(month=month, area_ids=[area_id] if area_id else None)
+    return _store(area_id=area_id, month=month, figures=figures, task_id=task_id)
+
+
+@transaction.atomic
+def areas_month_run(
+    *, areas: list[Area], month: dt.date, nation: bool = False, task_id: str = ""
+) -> list[tuple]:
+    """The monthly job for several areas (and with `nation` the nation) at once, in one
+    transaction: their locks (in a fixed order, so two runs never wait for each other
+    crosswise), the figures from one pass per metric over all of them
+    (reporting.metrics.month_figures_by_area: the same figures as one at a time), each snapshot
+    and each area's deviation check. Returns (snapshot, created, opened deviation reports) per
+    area in the order given, the nation's last."""
+    from .deviations import deviations_detect
+    from .metrics.monthly import month_figures_by_area
+
+    month = _closed_month(month)
+    for area_id in sorted(area.pk for area in areas):
+        _lock(area_id, month)
+    if nation:
+        _lock(None, month)
+    figures = month_figures_by_area(
+        month=month, area_ids=[area.pk for area in areas], nation=nation
+    )
+    results = []
+    for area in [*areas, *([None] if nation else [])]:
+        area_id = area.pk if area is not None else None
+        snapshot, created = _store(
+            area_id=area_id, month=month, figures=figures[area_id], task_id=task_id
+        )
+        opened = deviations_detect(area=area, month=snapshot.month) if area is not None else []
+        results.append((snapshot, created, opened))
+    return results
+
+
+def month_groups(areas: list, size: int) -> list[tuple[list, bool]]:
+    """How the monthly job splits its work: (areas, with the nation) per task. Size 0 (the
+    default): everything in one task, one pass over the data; otherwise groups of `size` areas,
+    the nation a task of its own, for several workers to share (docs/PERFORMANCE.md)."""
+    if size <= 0 or size >= len(areas):
+        return [(list(areas), True)]
+    groups = [(list(areas[i : i + size]), False) for i in range(0, len(areas), size)]
+    return [*groups, ([], True)]
 
 
 def areas_for_report(code: str | None = None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -266,3 +267,89 @@ def half_up_mean(total: int, count: int) -> int | None:
     if not count:
         return None
     return (2 * total + count) // (2 * count)
+
+
+# --- one pass for every dimension ---------------------------------------------------------------
+
+# The part a grouped row belongs to: the case's area when figures are split by area, else one
+# part for the whole selection. NATION is the part of the whole when split by area.
+WHOLE = 0
+NATION = None
+
+
+def part_of(split: bool, field: str = "area_id"):
+    """The grouping key of the parts: the area (`field`) when `split`, else WHOLE for all."""
+    return F(field) if split else Value(WHOLE, output_field=IntegerField())
+
+
+def parts_of(split: bool, area_ids: list[int] | None, nation: bool = False) -> list[int | None]:
+    """The parts a result holds even when nothing was counted: each area (and with `nation` the
+    nation) when split, else the whole."""
+    if not split:
+        return [WHOLE]
+    return [*sorted(area_ids or []), *([NATION] if nation else [])]
+
+
+def split_selection(area_ids: list[int] | None, nation: bool) -> list[int] | None:
+    """The areas to read: every area when the nation is wanted too, else the areas asked for."""
+    return None if nation else area_ids
+
+
+def grouping_sets(
+    queryset: QuerySet,
+    dimensions: dict[str, object],
+    keys: dict[str, object],
+    aggregates: dict[str, str],
+    inputs: dict[str, object] | None = None,
+    whole_of: str | None = None,
+) -> dict[str, list[dict]]:
+    """Every dimension's grouped rows in one pass over `queryset` (PostgreSQL GROUPING SETS):
+    for each dimension (name: level expression), the rows grouped by the `keys` (name:
+    expression) and the dimension's level ("level"), with the `aggregates` (name: an SQL
+    aggregate over the key and `inputs` columns, e.g. "COUNT(*)" or "SUM(days) FILTER (WHERE
+    woe)"). With `whole_of` (a key), each dimension is also grouped without that key, in the same
+    pass: those rows carry None for it (the whole of the areas, say, next to each area).
+    The selection is read once however many dimensions there are; only the grouped rows reach
+    Python: {dimension: [row, ...]}."""
+    names = list(dimensions)
+    levels = [f"level_{i}" for i in range(len(names))]
+    selected = {**keys, **(inputs or {}), **dict(zip(levels, dimensions.values(), strict=True))}
+    inner = queryset.order_by().annotate(**selected).values(*selected)
+    sql, params = inner.query.sql_with_params()
+    flags = [*([whole_of] if whole_of else []), *levels]
+    sets, dimension_of = [], {}
+    every = (1 << len(flags)) - 1
+    for index, level in enumerate(levels):
+        variants = [list(keys)] + ([[k for k in keys if k != whole_of]] if whole_of else [])
+        for grouped_keys in variants:
+            sets.append("(" + ", ".join([*grouped_keys, level]) + ")")
+            # GROUPING() sets the bit of each flag left out of the row's set, the first flag the
+            # highest bit.
+            present = [level, *([whole_of] if whole_of in grouped_keys else [])]
+            mask = every
+            for flag in present:
+                mask ^= 1 << (len(flags) - 1 - flags.index(flag))
+            dimension_of[mask] = index
+    columns = ", ".join([*keys, *levels])
+    sums = ", ".join(f"{sql_} AS {name}" for name, sql_ in aggregates.items())
+    outer = (
+        f"SELECT {columns}, GROUPING({', '.join(flags)}) AS grouping_id, {sums}"  # noqa: S608
+        f" FROM ({sql}) AS selection GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    result: dict[str, list[dict]] = {name: [] for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        columns_out = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(columns_out, values, strict=True))
+            grouping_id = row.pop("grouping_id")
+            index = dimension_of[grouping_id]
+            whole = bool(whole_of) and grouping_id & (1 << (len(flags) - 1))
+            result[names[index]].append(
+                {
+                    **{key: (None if whole and key == whole_of else row[key]) for key in keys},
+                    "level": row[levels[index]],
+                    **{name: row[name] for name in aggregates},
+                }
+            )
+    return result

@@ -10,15 +10,21 @@ from django.db.models.functions import Coalesce, TruncMonth
 from cases.models import Case
 
 from .base import (
+    NATION,
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
+    WHOLE,
     AgeOn,
     blank_as_unknown,
     grouped,
+    grouping_sets,
     in_areas,
     in_months,
     month_ranges,
+    part_of,
+    parts_of,
     person_dimensions,
+    split_selection,
     young_max_age_of_case,
 )
 from .printing import printed_share
@@ -60,51 +66,82 @@ def inflow(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
       born_abroad, disability, education_level) and level, the count per target group (unknown for
       blank), the row total, and each cell's printed share of the row total.
 
-    Two kinds of grouped query: one for the months by sex, one per background variable."""
-    started = new_cases(months=months, area_ids=area_ids)
+    Two queries: one for the months by sex, one pass for every background variable."""
+    return _inflow(months=months, area_ids=area_ids, split=False)[WHOLE]
+
+
+def inflow_by_area(
+    *, months: list[dt.date], area_ids: list[int], nation: bool = False
+) -> dict[int | None, dict]:
+    """`inflow` of each of the areas (and the nation, key None), from the same two queries."""
+    return _inflow(months=months, area_ids=area_ids, split=True, nation=nation)
+
+
+def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
+    selection = split_selection(area_ids, nation) if split else area_ids
+    started = new_cases(months=months, area_ids=selection).annotate(part=part_of(split))
     young = Q(age__lte=F("young_max"))
-
     month_keys = [f"{month:%Y-%m}" for month in sorted(set(months))]
-    # (count, young) per month and sex: one grouped query.
-    cells = {
-        (f"{group['level']:%Y-%m}", group["person__sex"]): (group["n"], group["young"])
-        for group in grouped(
-            started,
-            TruncMonth("start_date"),
-            "person__sex",
-            n=Count("pk"),
-            young=Count("pk", filter=young),
-        )
-    }
+    parts = parts_of(split, area_ids, nation)
+    # (count, young) per part, month and sex: one grouped query; the nation adds them all up.
+    cells: dict = {part: {} for part in parts}
+    for group in grouped(
+        started,
+        TruncMonth("start_date"),
+        "part",
+        "person__sex",
+        n=Count("pk"),
+        young=Count("pk", filter=young),
+    ):
+        key = (f"{group['level']:%Y-%m}", group["person__sex"])
+        for part in (group["part"], *([NATION] if nation else [])):
+            if part in cells:
+                n, y = cells[part].get(key, (0, 0))
+                cells[part][key] = (n + group["n"], y + group["young"])
 
-    def side_by_side(keys: list[str]) -> dict:
+    def side_by_side(part: int, keys: list[str]) -> dict:
         """all, K and M over the months `keys`."""
         rows = {}
         for sex in SEX_LEVELS:
-            found = [cells.get((key, sex), (0, 0)) for key in keys]
+            found = [cells[part].get((key, sex), (0, 0)) for key in keys]
             rows[sex] = _young_row(sum(n for n, _ in found), sum(y for _, y in found))
         rows["all"] = _young_row(
             sum(row["count"] for row in rows.values()), sum(row["young"] for row in rows.values())
         )
         return rows
 
-    started = started.annotate(target=blank_as_unknown("target_group"))
     dimensions = {"total": (Value("total"), ["total"])}
     dimensions.update(person_dimensions("person__", F("start_date")))
-    rows: dict[str, dict[str, dict]] = {}
-    levels: dict[str, list[str]] = {}
-    for name, (expression, known_levels) in dimensions.items():
-        counts: dict[str, dict[str, int]] = {level: {} for level in known_levels}
-        for group in grouped(started, expression, "target", n=Count("pk")):
-            counts.setdefault(group["level"], {})[group["target"]] = group["n"]
-        rows[name] = {level: _target_group_row(cells) for level, cells in counts.items()}
-        levels[name] = list(counts)
+    # Per background variable and target group: one pass for every variable.
+    groups = grouping_sets(
+        started,
+        {name: expression for name, (expression, _levels) in dimensions.items()},
+        keys={"part": F("part"), "target": blank_as_unknown("target_group")},
+        aggregates={"n": "COUNT(*)"},
+        whole_of="part" if nation else None,
+    )
+
+    def empty() -> dict:
+        return {name: {level: {} for level in known} for name, (_e, known) in dimensions.items()}
+
+    counts: dict = {part: empty() for part in parts}
+    for name, rows in groups.items():
+        for group in rows:
+            if group["part"] in counts:
+                table = counts[group["part"]][name]
+                table.setdefault(group["level"], {})[group["target"]] = group["n"]
     return {
-        "months": {key: side_by_side([key]) for key in month_keys},
-        "period": side_by_side(month_keys),
-        "target_groups": TARGET_GROUP_LEVELS,
-        "levels": levels,
-        "rows": rows,
+        part: {
+            "months": {key: side_by_side(part, [key]) for key in month_keys},
+            "period": side_by_side(part, month_keys),
+            "target_groups": TARGET_GROUP_LEVELS,
+            "levels": {name: list(table) for name, table in tables.items()},
+            "rows": {
+                name: {level: _target_group_row(c) for level, c in table.items()}
+                for name, table in tables.items()
+            },
+        }
+        for part, tables in counts.items()
     }
 
 

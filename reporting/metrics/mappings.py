@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Benefit
@@ -14,12 +14,16 @@ from .base import (
     AGE_BAND_LEVELS,
     SEX_LEVELS,
     UNKNOWN,
+    WHOLE,
     AgeOn,
     age_band,
     blank_as_unknown,
-    grouped,
+    grouping_sets,
     in_areas,
     in_months,
+    part_of,
+    parts_of,
+    split_selection,
 )
 from .printing import printed_share
 
@@ -39,11 +43,57 @@ def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
     - each row: its count and its printed share of all mappings held in the period (Tabell 1's
       "Andel").
 
-    One grouped query per dimension."""
+    One query, one pass for every dimension."""
+    return _held_by(months=months, area_ids=area_ids, split=False)[WHOLE]
+
+
+def mapping_stats_by_area(
+    *, months: list[dt.date], area_ids: list[int], nation: bool = False
+) -> dict[int | None, dict]:
+    """`mapping_stats` of each of the areas (and the nation, key None) from one pass."""
+    return _held_by(months=months, area_ids=area_ids, split=True, nation=nation)
+
+
+def _held_by(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     held = in_areas(
-        JointMapping.objects.filter(in_months("first_meeting_on", months)), area_ids
+        JointMapping.objects.filter(in_months("first_meeting_on", months)),
+        split_selection(area_ids, nation) if split else area_ids,
     ).with_sick_leave_band()
-    dimensions = {
+    dimensions = _dimensions()
+    groups = grouping_sets(
+        held,
+        {name: expression for name, (expression, _levels) in dimensions.items()},
+        keys={"part": part_of(split)},
+        aggregates={"n": "COUNT(*)"},
+        whole_of="part" if nation else None,
+    )
+    found: dict = {part: {} for part in parts_of(split, area_ids, nation)}
+    for name, rows in groups.items():
+        for group in rows:
+            if group["part"] in found:
+                found[group["part"]].setdefault(name, {})[group["level"]] = group["n"]
+    result = {}
+    for part, tables in found.items():
+        counts: dict[str, dict[str, int]] = {}
+        for name, (_expression, known_levels) in dimensions.items():
+            levels = dict(tables.get(name, {}))
+            counts[name] = {level: levels.pop(level, 0) for level in known_levels} | levels
+        total = counts["total"]["total"]
+        result[part] = {
+            "levels": {name: list(levels) for name, levels in counts.items()},
+            "rows": {
+                name: {
+                    level: {"count": n, "share": printed_share(n, total)}
+                    for level, n in levels.items()
+                }
+                for name, levels in counts.items()
+            },
+        }
+    return result
+
+
+def _dimensions() -> dict:
+    return {
         "total": (Value("total"), ["total"]),
         "sex": (F("person__sex"), SEX_LEVELS),
         "age_band": (
@@ -56,18 +106,4 @@ def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
         ),
         "benefit": (blank_as_unknown("benefit"), [*Benefit.values, UNKNOWN]),
         "initiated_by": (F("initiated_by"), list(AgencyCode.values)),
-    }
-    counts: dict[str, dict[str, int]] = {}
-    for name, (expression, known_levels) in dimensions.items():
-        found = {g["level"]: g["n"] for g in grouped(held, expression, n=Count("pk"))}
-        counts[name] = {level: found.pop(level, 0) for level in known_levels} | found
-    total = counts["total"]["total"]
-    return {
-        "levels": {name: list(levels) for name, levels in counts.items()},
-        "rows": {
-            name: {
-                level: {"count": n, "share": printed_share(n, total)} for level, n in levels.items()
-            }
-            for name, levels in counts.items()
-        },
     }

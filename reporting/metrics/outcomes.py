@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, OuterRef, Q, Sum, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Value
 
 from cases.models import Case
 from cases.secrecy import not_anonymous_on
@@ -17,17 +17,21 @@ from .base import (
     OUTCOME_DAY,
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
+    WHOLE,
     WORK_OR_EDUCATION_CATEGORIES,
     WORK_OR_EDUCATION_KEY,
     DaysBetween,
     PlusDays,
     blank_as_unknown,
-    grouped,
+    grouping_sets,
     half_up_mean,
     in_areas,
     in_months,
     month_ranges,
+    part_of,
+    parts_of,
     person_dimensions,
+    split_selection,
     status_category_on,
 )
 from .printing import printed_share
@@ -117,21 +121,54 @@ def outcomes(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
     of every category, the row total and the printed share of every cell of the row total (the
     work-or-education sub-split included, as Tabell 4 and 6).
 
-    One grouped query per dimension: the number of queries does not depend on the population."""
-    cohort = outcome_cohort(months=months, area_ids=area_ids)
-    rows: dict[str, dict[str, dict]] = {}
-    levels: dict[str, list[str]] = {}
-    for name, (expression, known_levels) in outcome_dimensions().items():
-        counts: dict[str, dict[str, int]] = {level: {} for level in known_levels}
-        for group in grouped(cohort, expression, "outcome", n=Count("pk")):
-            counts.setdefault(group["level"], {})[group["outcome"]] = group["n"]
-        rows[name] = {level: outcome_row(fine) for level, fine in counts.items()}
-        levels[name] = list(counts)
+    One query, one pass over the cohort for every dimension (base.grouping_sets): the number of
+    queries does not depend on the population."""
+    return _outcomes(months=months, area_ids=area_ids, split=False)[WHOLE]
+
+
+def outcomes_by_area(
+    *, months: list[dt.date], area_ids: list[int], nation: bool = False
+) -> dict[int | None, dict]:
+    """`outcomes` of each of the areas, from one pass over their cohorts: {area id: figures},
+    each exactly what `outcomes(months=months, area_ids=[area id])` returns; with `nation`, the
+    nation's too (key None), from the same pass."""
+    return _outcomes(months=months, area_ids=area_ids, split=True, nation=nation)
+
+
+def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
+    cohort = outcome_cohort(
+        months=months, area_ids=split_selection(area_ids, nation) if split else area_ids
+    )
+    dimensions = outcome_dimensions()
+    groups = grouping_sets(
+        cohort,
+        {name: expression for name, (expression, _levels) in dimensions.items()},
+        keys={"part": part_of(split), "category": F("outcome")},
+        aggregates={"n": "COUNT(*)"},
+        whole_of="part" if nation else None,
+    )
+
+    def empty() -> dict:
+        return {name: {level: {} for level in dimensions[name][1]} for name in dimensions}
+
+    counts = {part: empty() for part in parts_of(split, area_ids, nation)}
+    for name, rows in groups.items():
+        for group in rows:
+            if group["part"] in counts:  # an area not asked for counts in the nation only
+                part = counts[group["part"]]
+                part[name].setdefault(group["level"], {})[group["category"]] = group["n"]
+    cohort_months = [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))]
     return {
-        "cohort_months": [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))],
-        "categories": {"fine": FINE_CATEGORIES, "coarse": COARSE_CATEGORIES},
-        "levels": levels,
-        "rows": rows,
+        part: {
+            "cohort_months": cohort_months,
+            "categories": {"fine": FINE_CATEGORIES, "coarse": COARSE_CATEGORIES},
+            "levels": {name: list(levels) for name, levels in tables.items()},
+            "rows": {
+                name: {level: outcome_row(fine) for level, fine in levels.items()}
+                for name, levels in tables.items()
+            },
+        }
+        for part, tables in counts.items()
     }
 
 
@@ -151,38 +188,61 @@ def average_days(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
       (266.5 → 267); None when nobody ended.
 
     Rows: total, sex, target_group."""
+    return _average_days(months=months, area_ids=area_ids, split=False)[WHOLE]
+
+
+def average_days_by_area(
+    *, months: list[dt.date], area_ids: list[int], nation: bool = False
+) -> dict[int | None, dict]:
+    """`average_days` of each of the areas (and the nation, key None) from one pass."""
+    return _average_days(months=months, area_ids=area_ids, split=True, nation=nation)
+
+
+def _average_days(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     month_ranges(months)
     ended = in_areas(
-        Case.objects.filter(in_months("end_date", months), start_date__isnull=False), area_ids
-    )
-    ended = ended.annotate(
-        days_in_samverkan=DaysBetween(F("start_date"), F("end_date")),
-        occupation=status_category_on(OuterRef("end_date")),
-    ).order_by()
-    to_work = Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES)
+        Case.objects.filter(in_months("end_date", months), start_date__isnull=False),
+        split_selection(area_ids, nation) if split else area_ids,
+    ).annotate(occupation=status_category_on(OuterRef("end_date")))
     dimensions = {
         "total": (Value("total"), ["total"]),
         "sex": (F("person__sex"), SEX_LEVELS),
         "target_group": (blank_as_unknown("target_group"), TARGET_GROUP_LEVELS),
     }
-    rows: dict[str, dict[str, dict]] = {}
-    for name, (expression, known_levels) in dimensions.items():
-        found = {
-            group["level"]: group
-            for group in grouped(
-                ended,
-                expression,
-                count=Count("pk"),
-                days=Sum("days_in_samverkan"),
-                woe_count=Count("pk", filter=to_work),
-                woe_days=Sum("days_in_samverkan", filter=to_work),
-            )
-        }
-        rows[name] = {
-            level: _days_row(found.get(level, {}))
-            for level in [*known_levels, *(k for k in found if k not in known_levels)]
-        }
-    return {"rows": rows}
+    groups = grouping_sets(
+        ended,
+        {name: expression for name, (expression, _levels) in dimensions.items()},
+        keys={"part": part_of(split)},
+        inputs={
+            "days": DaysBetween(F("start_date"), F("end_date")),
+            "woe": ExpressionWrapper(
+                Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES), output_field=BooleanField()
+            ),
+        },
+        aggregates={
+            "count": "COUNT(*)",
+            "days": "SUM(days)",
+            "woe_count": "COUNT(*) FILTER (WHERE woe)",
+            "woe_days": "SUM(days) FILTER (WHERE woe)",
+        },
+        whole_of="part" if nation else None,
+    )
+    found: dict = {part: {} for part in parts_of(split, area_ids, nation)}
+    for name, rows in groups.items():
+        for group in rows:
+            if group["part"] in found:
+                found[group["part"]].setdefault(name, {})[group["level"]] = group
+    result = {}
+    for part, tables in found.items():
+        rows = {}
+        for name, (_expression, known_levels) in dimensions.items():
+            levels = tables.get(name, {})
+            rows[name] = {
+                level: _days_row(levels.get(level, {}))
+                for level in [*known_levels, *(k for k in levels if k not in known_levels)]
+            }
+        result[part] = {"rows": rows}
+    return result
 
 
 def _days_row(group: dict) -> dict:

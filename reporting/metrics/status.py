@@ -38,7 +38,7 @@ STATES = [
 ]
 
 
-def _empty_row() -> dict:
+def empty_status_row() -> dict:
     return {
         **{state: 0 for state in STATES},
         "ended_occupation": {key: 0 for key in CATEGORY_KEYS},
@@ -80,19 +80,19 @@ def _report(*, day: dt.date, area_ids: list[int] | None, ended: Q) -> dict:
 
     # Adding up the grouped rows (at most areas × sexes × states of them) into the area, sex and
     # total rows; no person or case reaches Python.
-    total = {"all": _empty_row(), **{sex: _empty_row() for sex in SEX_LEVELS}}
+    total = {"all": empty_status_row(), **{sex: empty_status_row() for sex in SEX_LEVELS}}
     areas: dict[str, dict[str, dict]] = {
-        str(area_id): {"all": _empty_row(), **{sex: _empty_row() for sex in SEX_LEVELS}}
+        str(area_id): {"all": empty_status_row(), **{sex: empty_status_row() for sex in SEX_LEVELS}}
         for area_id in sorted(area_ids or [])
     }
     for group, state in tallies:
         area = areas.setdefault(
             str(group["area_id"]),
-            {"all": _empty_row(), **{sex: _empty_row() for sex in SEX_LEVELS}},
+            {"all": empty_status_row(), **{sex: empty_status_row() for sex in SEX_LEVELS}},
         )
         for rows in (total, area):
             for key in ("all", group["person__sex"]):
-                row = rows.setdefault(key, _empty_row())
+                row = rows.setdefault(key, empty_status_row())
                 row[state] += group["n"]
                 if state in ("waiting_for_mapping", "waiting_for_intervention"):
                     row["waiting"] += group["n"]

@@ -143,7 +143,7 @@ def test_the_beat_schedule_runs_the_job_on_the_first_of_each_month(db):
 
 
 def test_the_tasks_are_safe_to_repeat():
-    for task in (tasks.area_snapshot, tasks.national_snapshot):
+    for task in (tasks.area_snapshot, tasks.areas_snapshot, tasks.national_snapshot):
         assert task.acks_late and task.reject_on_worker_lost
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from reporting.metrics.base import CATEGORY_KEYS, FINE_CATEGORIES, WORK_OR_EDUCATION_CATEGORIES
 from reporting.metrics.inflow import _young_row
 from reporting.metrics.outcomes import outcome_row
-from reporting.metrics.status import _empty_row
+from reporting.metrics.status import empty_status_row as _empty_row
 from reporting.suppression import Table, hidden_counts, suppress_report
 
 

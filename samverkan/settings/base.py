@@ -338,6 +338,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Keep Django's logging (with its personnummer mask) in workers and beat.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The monthly job: 0 computes every area and the nation in one task, one pass over the data; a
+# number splits the areas into tasks of that many (and the nation one of its own) for several
+# workers to share (reporting.snapshots.month_groups, docs/PERFORMANCE.md).
+MONTHLY_AREAS_PER_TASK = env.int("MONTHLY_AREAS_PER_TASK", default=0)
 
 # --- logging: to stdout; personnummer-like digit runs are masked before any handler sees them
 LOGGING = {

@@ -1,10 +1,11 @@
 """Run the monthly follow-up synchronously: the same service the Celery job calls."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reporting.snapshots import area_month_run, areas_for_report, parse_month
+from reporting.snapshots import areas_for_report, areas_month_run, month_groups, parse_month
 
 
 class Command(BaseCommand):
@@ -22,29 +23,33 @@ class Command(BaseCommand):
             areas = areas_for_report(options.get("area"))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        targets = list(areas) + ([] if options.get("area") else [None])
+        # Split as the Celery job splits it (reporting.snapshots.month_groups); one area asked
+        # for: that area alone.
+        if options.get("area"):
+            groups = [(areas, False)]
+        else:
+            groups = month_groups(areas, settings.MONTHLY_AREAS_PER_TASK)
         written = deviations = 0
+        total = len(areas) + (0 if options.get("area") else 1)
         with tqdm(
-            total=len(targets),
-            desc=f"{month:%Y-%m}",
-            unit="område",
-            file=self.stderr._out,
-            disable=None,
+            total=total, desc=f"{month:%Y-%m}", unit="område", file=self.stderr._out, disable=None
         ) as bar:
-            for area in targets:
+            for group, nation in groups:
                 try:
-                    snapshot, created, opened = area_month_run(area=area, month=month)
+                    results = areas_month_run(areas=group, month=month, nation=nation)
                 except ValidationError as exc:
                     raise CommandError(" ".join(exc.messages)) from None
-                written += created
-                deviations += len(opened)
-                where = area.code if area else "riket"
-                state = "ny version" if created else "oförändrad"
-                bar.set_postfix_str(f"{where}: v{snapshot.version} ({state})")
-                bar.update(1)
+                targets = [*group, *([None] if nation else [])]
+                for area, (snapshot, created, opened) in zip(targets, results, strict=True):
+                    written += created
+                    deviations += len(opened)
+                    where = area.code if area else "riket"
+                    state = "ny version" if created else "oförändrad"
+                    bar.set_postfix_str(f"{where}: v{snapshot.version} ({state})")
+                    bar.update(1)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{month:%Y-%m}: {len(targets)} sammanställningar, {written} nya versioner, "
-                f"{deviations} nya avvikelserapporter."
+                f"{month:%Y-%m}: {total} sammanställningar, "
+                f"{written} nya versioner, {deviations} nya avvikelserapporter."
             )
         )
