@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench fuzz e2e-deps clean-data messages
+.PHONY: run test lint format bench bench-clean fuzz e2e-deps clean-data messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,16 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# The national-scale bench (docs/PERFORMANCE.md): a generated database per size (made once and
+# kept; `make bench-clean` drops them), every line against its floor, one table. Then the slow
+# tests marked bench. BENCH_SIZES="10000 100000 1000000" for the whole growth curve.
+BENCH_SIZES ?= 10000 100000
 bench: $(STAMP)
+	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest -m bench -p no:cacheprovider $(PYTEST_ARGS)
+
+bench-clean: $(STAMP)
+	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --clean
 
 # The API fuzzing with schemathesis's coverage phase too (boundary values, undocumented methods).
 fuzz: $(STAMP)

@@ -1,3 +1,4 @@
+from .assignment import CaseAssignment
 from .case import (
     ALLOWED_TRANSITIONS,
     CLOSING_DOC_DUE,
@@ -6,7 +7,6 @@ from .case import (
     Benefit,
     Case,
     CaseAreaMove,
-    CaseAssignment,
     ExitReason,
     FlagDismissal,
     Phase,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -315,7 +316,11 @@ def grouping_sets(
     levels = [f"level_{i}" for i in range(len(names))]
     selected = {**keys, **(inputs or {}), **dict(zip(levels, dimensions.values(), strict=True))}
     inner = queryset.order_by().annotate(**selected).values(*selected)
-    sql, params = inner.query.sql_with_params()
+    result: dict[str, list[dict]] = {name: [] for name in names}
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # e.g. no areas at all: nothing to group
+        return result
     flags = [*([whole_of] if whole_of else []), *levels]
     sets, dimension_of = [], {}
     every = (1 << len(flags)) - 1
@@ -336,7 +341,6 @@ def grouping_sets(
         f"SELECT {columns}, GROUPING({', '.join(flags)}) AS grouping_id, {sums}"  # noqa: S608
         f" FROM ({sql}) AS selection GROUP BY GROUPING SETS ({', '.join(sets)})"
     )
-    result: dict[str, list[dict]] = {name: [] for name in names}
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
         columns_out = [column.name for column in cursor.description]

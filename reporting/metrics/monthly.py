@@ -42,6 +42,13 @@ def caseload_on(*, day: dt.date, area_ids: list[int] | None) -> dict:
     return _caseload(day=day, area_ids=area_ids, split=False)[WHOLE]
 
 
+def caseload_by_area(
+    *, day: dt.date, area_ids: list[int], nation: bool = False
+) -> dict[int | None, dict]:
+    """`caseload_on` of each of the areas (and the nation, key None) from one grouped query."""
+    return _caseload(day=day, area_ids=area_ids, split=True, nation=nation)
+
+
 def _caseload(*, day: dt.date, area_ids, split: bool, nation: bool = False) -> dict:
     cases = (
         in_areas(
@@ -131,7 +138,7 @@ def month_figures_by_area(
         "status_report": _one_per_area(
             status_report(day=day, area_ids=selection), area_ids, nation, empty=_empty_status
         ),
-        "caseload": _caseload(day=day, area_ids=area_ids, split=True, nation=nation),
+        "caseload": caseload_by_area(day=day, area_ids=area_ids, nation=nation),
         "timeliness": _one_per_area(
             timeliness_months(months=months, area_ids=selection), area_ids, nation, empty=empty_row
         ),

@@ -29,6 +29,7 @@ LAYERS = [
     ("exports", "imports", "todo"),
     ("retention",),
     ("demo",),
+    ("benchmarks",),
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
 

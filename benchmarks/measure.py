@@ -1,0 +1,35 @@
+"""One size's measurements, run in a process of its own against that size's database (the
+environment says which): prints one `BENCH {json}` line per table line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parts", default="reports,pages,workers")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings.local")
+    import django
+
+    django.setup()
+    from . import pages, reports, session, workers
+    from .timing import emit
+
+    parts = set(args.parts.split(","))
+    emit("datamängd", **reports.size_of_dataset())
+    if "reports" in parts:
+        reports.monthly_job(args.repeats)
+        reports.report_api(session.logged_in(session.analyst()), args.repeats)
+    if "pages" in parts:
+        pages.pages(args.requests)
+    if "workers" in parts:
+        workers.scaling()
+
+
+if __name__ == "__main__":
+    main()
