@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
 from cases.deadlines import with_rule_set
@@ -140,7 +140,7 @@ def timeliness(
     if first > last:
         raise ValueError("the period ends before it begins")
     as_of = today or timezone.localdate()
-    cases = in_areas(Case.objects.all(), area_ids)
+    cases = in_areas(Case.objects.filter(may_count_between(first, last)), area_ids)
     scoped = scoped_sql(cases, counted_on=min(last, as_of))
     deadlines = _rows(
         *deadline_figures_sql(scoped, first=first, last=last, as_of=as_of, breakdown=breakdown)
@@ -177,6 +177,24 @@ def timeliness(
         if block in result:
             result[block] = dict(sorted(result[block].items(), key=lambda item: int(item[0])))
     return result
+
+
+def may_count_between(first: dt.date, last: dt.date) -> Q:
+    """The cases that can have a deadline falling due, or an enrolled day, in `first`..`last`;
+    the others cannot count, so the figures need not read them (at national scale, ten years of
+    closed cases). Every deadline falls due on or after the referral, else the start (nothing
+    happens in a case before it), so a case referred or started after `last` has none; and
+    none later than the end plus the longest delay a rule set allows after an end (closing
+    documentation) or after the referral (the start: a case can end before its start was due),
+    so a case that ended that long before `first` has none either."""
+    delays = ("closing_doc_days", "prep_to_start_days")
+    longest = max(
+        [RuleSet._meta.get_field(name).get_default() for name in delays]
+        + [value or 0 for row in RuleSet.objects.values_list(*delays) for value in row]
+    )
+    began = Q(referral_date__lte=last) | Q(referral_date__isnull=True, start_date__lte=last)
+    ended = Q(end_date__isnull=True) | Q(end_date__gte=first - dt.timedelta(days=longest))
+    return began & ended
 
 
 def timeliness_months(
