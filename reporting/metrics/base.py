@@ -343,17 +343,19 @@ def grouping_sets(
     )
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
-        columns_out = [column.name for column in cursor.description]
-        for values in cursor.fetchall():
-            row = dict(zip(columns_out, values, strict=True))
-            grouping_id = row.pop("grouping_id")
-            index = dimension_of[grouping_id]
-            whole = bool(whole_of) and grouping_id & (1 << (len(flags) - 1))
-            result[names[index]].append(
-                {
-                    **{key: (None if whole and key == whole_of else row[key]) for key in keys},
-                    "level": row[levels[index]],
-                    **{name: row[name] for name in aggregates},
-                }
-            )
+        rows = cursor.fetchall()
+    # Columns by position: keys, levels, grouping_id, aggregates.
+    n_keys, n_levels = len(keys), len(levels)
+    key_names, aggregate_names = list(keys), list(aggregates)
+    whole_bit = 1 << (len(flags) - 1) if whole_of else 0
+    whole_at = key_names.index(whole_of) if whole_of else -1
+    for values in rows:
+        grouping_id = values[n_keys + n_levels]
+        index = dimension_of[grouping_id]
+        row = dict(zip(key_names, values[:n_keys], strict=True))
+        if grouping_id & whole_bit:
+            row[key_names[whole_at]] = None
+        row["level"] = values[n_keys + index]
+        row.update(zip(aggregate_names, values[n_keys + n_levels + 1 :], strict=True))
+        result[names[index]].append(row)
     return result
