@@ -207,6 +207,7 @@ def pages(requests: int) -> list[dict]:
             floor_ms=page_ms,
             target="≤ 10 %",
             met=log_ms <= 0.10 * page_ms,
+            share_percent=100 * log_ms / page_ms,
         )
     )
     return lines

@@ -43,7 +43,7 @@ def emit(line: str, *, product_ms=None, floor_ms=None, target: str = "", met=Non
         "ratio": round(ratio, 2) if ratio is not None else None,
         "target": target,
         "met": met,
-        **extra,
+        **{k: round(v, 1) if isinstance(v, float) else v for k, v in extra.items()},
     }
     print("BENCH " + json.dumps(record, ensure_ascii=False), flush=True)
     print(f"[bench] {line}: {record}", file=sys.stderr, flush=True)
