@@ -20,6 +20,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from reporting import metrics, suppression
 from reporting.selectors import figures_shown_to
+from samverkan.dbrouter import replica_reads
 
 from . import report_serializers as s
 from .base import AggregateEndpoint, ReportAreas, report_areas_for
@@ -65,7 +66,8 @@ class ReportView(AggregateEndpoint, APIView):
             report=self.report,
         )
 
-        data = self.compute(period=period, areas=areas)
+        with replica_reads():
+            data = self.compute(period=period, areas=areas)
         data = self.finish(figures_shown_to(user=request.user, kind=self.report, data=data))
 
         as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
