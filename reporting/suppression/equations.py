@@ -75,41 +75,53 @@ def _pinned_by_bounds(equation: tuple[Key, list[Key]], hidden: set[Key], values)
 
 
 def _determined(hidden: set[Key], table: Table) -> list[Key]:
-    """The hidden counts the equations fix, found exactly (see the module docstring)."""
+    """The hidden counts the equations fix, found exactly (see the module docstring).
+
+    Gauss–Jordan elimination modulo a prime on sparse rows ({column: coefficient}): the
+    equations are many but each names a handful of counts, so only the entries present are
+    touched."""
     columns = sorted(hidden, key=repr)
     index = {key: i for i, key in enumerate(columns)}
-    rows = []
+    rows: list[dict[int, int]] = []
     for total, members in table.sums:
-        row = {}
+        row: dict[int, int] = {}
         if total in index:
             row[index[total]] = 1
         for member in members:
             if member in index:
-                row[index[member]] = (row.get(index[member], 0) - 1) % _PRIME
+                column = index[member]
+                row[column] = (row.get(column, 0) - 1) % _PRIME
+        row = {c: v for c, v in row.items() if v}
         if row:
-            rows.append([row.get(i, 0) for i in range(len(columns))])
-    # Reduced row echelon form modulo the prime.
-    pivots: list[int] = []
-    rank = 0
+            rows.append(row)
+    pivot_rows: dict[int, dict[int, int]] = {}  # pivot column → its reduced row
+    remaining = rows
     for column in range(len(columns)):
-        pivot = next((r for r in range(rank, len(rows)) if rows[r][column]), None)
+        pivot = next((r for r in remaining if column in r), None)
         if pivot is None:
             continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        inverse = pow(rows[rank][column], _PRIME - 2, _PRIME)
-        rows[rank] = [(v * inverse) % _PRIME for v in rows[rank]]
-        for r in range(len(rows)):
-            if r != rank and rows[r][column]:
-                factor = rows[r][column]
-                rows[r] = [
-                    (a - factor * b) % _PRIME for a, b in zip(rows[r], rows[rank], strict=True)
-                ]
-        pivots.append(column)
-        rank += 1
-    free = [c for c in range(len(columns)) if c not in set(pivots)]
+        remaining = [r for r in remaining if r is not pivot]
+        inverse = pow(pivot[column], _PRIME - 2, _PRIME)
+        pivot = {c: (v * inverse) % _PRIME for c, v in pivot.items()}
+        for others in (remaining, pivot_rows.values()):
+            for r in others:
+                factor = r.get(column)
+                if factor:
+                    for c, v in pivot.items():
+                        value = (r.get(c, 0) - factor * v) % _PRIME
+                        if value:
+                            r[c] = value
+                        else:
+                            r.pop(c, None)
+        pivot_rows[column] = pivot
+    free = set(range(len(columns))) - set(pivot_rows)
     # A pivot column is fixed when its row has nothing in the free columns: no null-space vector
     # can move it. A free column is never fixed.
-    return [columns[column] for r, column in enumerate(pivots) if not any(rows[r][f] for f in free)]
+    return [
+        columns[column]
+        for column in sorted(pivot_rows)
+        if not any(c in free for c in pivot_rows[column])
+    ]
 
 
 def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
