@@ -38,17 +38,33 @@ _LOCK = "SELECT pg_advisory_xact_lock(hashtext('samverkan.dbroles'))"
 _POWERS_SQL = """
 SELECT r.rolname,
        r.rolsuper,
-       pg_has_role(r.oid, c.relowner, 'MEMBER'),
-       pg_has_role(r.oid, n.nspowner, 'MEMBER'),
-       has_table_privilege(r.oid, c.oid, 'UPDATE'),
-       has_table_privilege(r.oid, c.oid, 'DELETE'),
-       has_table_privilege(r.oid, c.oid, 'TRUNCATE'),
-       has_table_privilege(r.oid, c.oid, 'TRIGGER')
+       bool_or(pg_has_role(r.oid, c.relowner, 'MEMBER')),
+       bool_or(pg_has_role(r.oid, n.nspowner, 'MEMBER')),
+       bool_or(has_table_privilege(r.oid, c.oid, 'UPDATE')),
+       bool_or(has_table_privilege(r.oid, c.oid, 'DELETE')),
+       bool_or(has_table_privilege(r.oid, c.oid, 'TRUNCATE')),
+       bool_or(has_table_privilege(r.oid, c.oid, 'TRIGGER'))
 FROM pg_roles r
 CROSS JOIN pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE r.rolname = coalesce(%s, current_user) AND c.oid = to_regclass(%s)
+WHERE r.rolname = coalesce(%s, current_user)
+  AND (c.oid = to_regclass(%s)
+       OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(%s)))
+GROUP BY r.rolname, r.rolsuper
 """
+# The access log is partitioned by month (audit migration 0005): each partition is a table of its
+# own that a role could be given rights on, so every check and REVOKE covers them all.
+_PARTITIONS_SQL = (
+    "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(%s) ORDER BY 1"
+)
+# What the application role may call about the log's partitions (audit.partitions): creating
+# months ahead, and the retention's list and drop of months older than five years or more. They
+# run as the owner and keep their own limits; the role still owns nothing.
+LOG_FUNCTIONS = (
+    "audit_accesslog_add_partitions(integer)",
+    "audit_accesslog_expired_partitions(integer)",
+    "audit_accesslog_drop_expired(integer)",
+)
 POWERS = ("superuser", "owner", "schema owner", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER")
 
 
@@ -86,7 +102,8 @@ def grant_app_role(cursor, role: str, *, owner: str | None = None) -> None:
 
     The default privileges give tables that a later migration creates the same rights at once;
     the access log existed before, so only this function's REVOKE decides what the role may do
-    to it (and the deployment check says when that was forgotten)."""
+    to it and its partitions (and the deployment check says when that was forgotten). A
+    partition made later copies the log's privileges (audit migration 0005)."""
     app = ident(role)
     for_owner = f"FOR ROLE {ident(owner)} " if owner else ""
     cursor.execute(_LOCK)
@@ -106,10 +123,16 @@ def grant_app_role(cursor, role: str, *, owner: str | None = None) -> None:
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
     ]
     if log_exists:
-        statements.append(
-            f"REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON {LOG_TABLE} "
-            f"FROM {app}, PUBLIC"
-        )
+        cursor.execute(_PARTITIONS_SQL, [LOG_TABLE])
+        for table in [LOG_TABLE, *(name for (name,) in cursor.fetchall())]:
+            statements.append(
+                f"REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON {table} "
+                f"FROM {app}, PUBLIC"
+            )
+    for function in LOG_FUNCTIONS:
+        cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
+        if cursor.fetchone()[0]:
+            statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {app}")
     for statement in statements:
         cursor.execute(statement)
 
@@ -145,9 +168,10 @@ def adopt_objects(cursor, owner: str) -> None:
 
 
 def log_powers(cursor, role: str | None = None) -> list[str] | None:
-    """What `role` (by default the session's own) could do to the access log beyond reading and
-    appending: names from POWERS, empty when nothing; None when the table does not exist."""
-    cursor.execute(_POWERS_SQL, [role, LOG_TABLE])
+    """What `role` (by default the session's own) could do to the access log or any of its
+    partitions beyond reading and appending: names from POWERS, empty when nothing; None when
+    the table does not exist."""
+    cursor.execute(_POWERS_SQL, [role, LOG_TABLE, LOG_TABLE])
     row = cursor.fetchone()
     if row is None:
         return None

@@ -2,12 +2,30 @@
 
 Append-only: migration 0002 installs a trigger so the database itself refuses UPDATE and DELETE
 on this table, whatever the application does. Persons are referred to by id without a foreign key,
-so the log outlives the retention purge of the person (it is kept at least five years)."""
+so the log outlives the retention purge of the person (it is kept at least five years).
+
+In the database the table is partitioned by month of `occurred_at` (migration 0005):
+its primary key there is (id, occurred_at), while `id` alone, drawn from one sequence, stays
+unique and is the model's primary key."""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .periods import day_range
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def on_days(self, start: dt.date, end: dt.date) -> AccessLogQuerySet:
+        """Entries of the local days `start` up to, not including, `end`, as a range of
+        instants the indexes and the monthly partitions serve (`periods.day_range`)."""
+        first, after = day_range(start, end)
+        return self.filter(occurred_at__gte=first, occurred_at__lt=after)
 
 
 class AccessLog(models.Model):
@@ -55,6 +73,8 @@ class AccessLog(models.Model):
     outside_caseload = models.BooleanField(_("utanför eget ärendebestånd"), default=False)
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     path = models.CharField(_("sökväg"), max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -28,24 +28,16 @@ def access_log_of_areas(*, area_ids) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(area_id__in=area_ids).select_related("user", "area")
 
 
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    start = month.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-def _in_period(qs, start: dt.date, end: dt.date):
-    return qs.filter(occurred_at__date__gte=start, occurred_at__date__lt=end)
-
-
 def log_for_person(*, area_ids, person_id: int) -> QuerySet[AccessLog]:
     return access_log_of_areas(area_ids=area_ids).filter(person_id=person_id)
 
 
 def persons_opened_by(*, area_ids, staff_user_id: int, start: dt.date, end: dt.date):
     """One row per person the staff member opened in the period, with count and first/last."""
-    qs = _in_period(access_log_of_areas(area_ids=area_ids), start, end).filter(
-        user_id=staff_user_id, person_id__isnull=False, action__in=PERSON_ACTIONS
+    qs = (
+        access_log_of_areas(area_ids=area_ids)
+        .on_days(start, end)
+        .filter(user_id=staff_user_id, person_id__isnull=False, action__in=PERSON_ACTIONS)
     )
     return (
         qs.values("person_id")
@@ -57,9 +49,7 @@ def persons_opened_by(*, area_ids, staff_user_id: int, start: dt.date, end: dt.d
 def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date):
     """A reproducible random sample: entries ordered by md5(seed || id). The same seed over the
     same (append-only) period always gives the same entries."""
-    qs = _in_period(access_log_of_areas(area_ids=area_ids), start, end).filter(
-        person_id__isnull=False
-    )
+    qs = access_log_of_areas(area_ids=area_ids).on_days(start, end).filter(person_id__isnull=False)
     return qs.annotate(draw=RawSQL("md5(%s || audit_accesslog.id::text)", (seed,))).order_by(
         "draw"
     )[:size]
@@ -67,8 +57,10 @@ def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date):
 
 def unusual_access(*, area_ids, start: dt.date, end: dt.date, threshold: int):
     """Users who on one day opened `threshold` or more distinct people outside their caseload."""
-    qs = _in_period(access_log_of_areas(area_ids=area_ids), start, end).filter(
-        outside_caseload=True, person_id__isnull=False
+    qs = (
+        access_log_of_areas(area_ids=area_ids)
+        .on_days(start, end)
+        .filter(outside_caseload=True, person_id__isnull=False)
     )
     return (
         qs.annotate(day=TruncDate("occurred_at"))
@@ -81,8 +73,10 @@ def unusual_access(*, area_ids, start: dt.date, end: dt.date, threshold: int):
 
 def break_glass_summary(*, area_ids, start: dt.date, end: dt.date):
     """Per user: how many reasons were stated and for how many people."""
-    qs = _in_period(access_log_of_areas(area_ids=area_ids), start, end).filter(
-        action=AccessLog.Action.BREAK_GLASS
+    qs = (
+        access_log_of_areas(area_ids=area_ids)
+        .on_days(start, end)
+        .filter(action=AccessLog.Action.BREAK_GLASS)
     )
     return (
         qs.values("user_id", "username")

@@ -18,8 +18,9 @@ gives the figures its snapshot holds. What could identify the person goes from t
   that quotes the person's personnummer, in any format, or full name is emptied;
 - export files already written are removed (retention.services), since one may list the person.
 
-The access log is never touched (append-only, kept at least five years); it refers to the
-person only by the bare id, which after the purge leads to no identity."""
+The person's purge never touches the access log (append-only, kept at least five years); it
+refers to the person only by the bare id, which after the purge leads to no identity. The log
+goes only by whole months older than that (retention.services, audit.partitions)."""
 
 from __future__ import annotations
 

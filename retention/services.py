@@ -1,6 +1,11 @@
 """Retention runs (gallring, ADR 0016): the dry run that says what would go and why, and the
 apply that purges, batch by batch, each batch in one transaction.
 
+The access log is kept at least five years (SPEC §7) and is not purged with the person: the
+apply drops its whole months once they ended more than `access_log_years()` years ago
+(`audit.partitions`), and the dry run counts them. That age is measured by the database's own
+clock, not by `today`: nothing the caller passes can make the log younger than five years.
+
 The command (`manage.py retention`) and the nightly task (retention.tasks) both call these."""
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AccessLog
+from audit.partitions import (
+    MINIMUM_YEARS,
+    access_log_expired,
+    access_log_partitions_drop_expired,
+)
 from cases.models import Person
 from exports.models import ExportJob
 from exports.services import export_job_path
@@ -31,8 +41,18 @@ logger = logging.getLogger(__name__)
 JOB_NAME = "gallring"
 
 
+# The access log's table, as run counts name tables.
+ACCESS_LOG_TABLE = AccessLog._meta.db_table
+
+
 def batch_size() -> int:
     return max(1, int(getattr(settings, "RETENTION_BATCH_SIZE", 200)))
+
+
+def access_log_years() -> int:
+    """How many years the access log is kept: five (SPEC §7) unless the deployment keeps it
+    longer (`ACCESS_LOG_RETENTION_YEARS`); fewer is refused when the log is purged."""
+    return int(getattr(settings, "ACCESS_LOG_RETENTION_YEARS", MINIMUM_YEARS))
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,8 @@ def retention_plan(*, today: dt.date | None = None, years: int | None = None) ->
             counts[step.table] += step.count()
     for step in leftover_steps():
         counts[step.table] += step.count()
+    if log_entries := sum(month.entries for month in access_log_expired(years=access_log_years())):
+        counts[ACCESS_LOG_TABLE] += log_entries
     files = _finished_export_jobs(timezone.now()) if found else []
     return Plan(
         day=day,
@@ -117,6 +139,27 @@ def _purge_batch(
             ),
         )
         return due
+
+
+def _access_log_purge(*, run: RetentionRun, context) -> int:
+    """Drop the access log's months older than the period it is kept; log what went."""
+    years = access_log_years()
+    with transaction.atomic():
+        dropped = access_log_partitions_drop_expired(years=years)
+        entries = sum(month.entries for month in dropped)
+        if dropped:
+            log_access(
+                context,
+                action=AccessLog.Action.DELETE,
+                object_type="gallring",
+                object_id=run.pk,
+                purpose=(
+                    f"gallring av åtkomstloggen: {entries} poster från "
+                    f"{min(m.month for m in dropped):%Y-%m} till "
+                    f"{max(m.month for m in dropped):%Y-%m} (äldre än {years} år)"
+                ),
+            )
+    return entries
 
 
 def _finished_export_jobs(before: dt.datetime):
@@ -175,6 +218,7 @@ def retention_apply(
             counts = Counter(run.counts)
             for step in leftover_steps():
                 counts[step.table] += step.run()
+            counts[ACCESS_LOG_TABLE] += _access_log_purge(run=run, context=context)
             run.counts = {table: rows for table, rows in counts.items() if rows}
             run.save(update_fields=["counts"])
         if run.persons:

@@ -114,14 +114,17 @@ def _allow_analyze(cursor, role: str) -> None:
     autovacuum keeps a production database's statistics fresh; only the transaction itself sees
     those rows, so it must be the application role's own ANALYZE. PostgreSQL 17 lets the owner
     grant that (MAINTAIN: statistics and vacuum, no change to any row); the access log is left
-    out, so what the suite proves about the log still holds. Test databases only."""
+    out (and its monthly partitions), so what the suite proves about the log still holds. Test
+    databases only."""
     cursor.execute("SHOW server_version_num")
     if int(cursor.fetchone()[0]) < 170000:
         return
     cursor.execute(
         "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
-        "AND tablename <> %s",
-        [dbroles.LOG_TABLE],
+        "AND tablename <> %s AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = "
+        "(quote_ident(schemaname) || '.' || quote_ident(tablename))::regclass "
+        "AND i.inhparent = %s::regclass)",
+        [dbroles.LOG_TABLE, dbroles.LOG_TABLE],
     )
     tables = ", ".join(name for (name,) in cursor.fetchall())
     if tables:

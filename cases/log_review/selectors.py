@@ -67,9 +67,8 @@ def consent_events(*, area_ids, start: dt.date, end: dt.date) -> list[ConsentEve
                 AccessLog.Action.UPDATE,
                 AccessLog.Action.DELETE,
             ],
-            occurred_at__date__gte=start,
-            occurred_at__date__lt=end,
         )
+        .on_days(start, end)
         .order_by("-occurred_at", "-id")[:500]
     )
     ids = {int(e.object_id) for e in entries if e.object_id.isdigit()}

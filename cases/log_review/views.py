@@ -14,6 +14,7 @@ from accounts.models import StaffProfile
 from accounts.scoping import scope_for
 from audit import selectors
 from audit.models import AccessLog
+from audit.periods import month_bounds
 from audit.services import access_log_record
 
 from ..models import Person
@@ -60,7 +61,7 @@ def review(request):
     month = today.replace(day=1)
     if form.is_valid():
         month = form.cleaned_data["month"] or month
-        start, end = selectors.month_bounds(month)
+        start, end = month_bounds(month)
         data = form.cleaned_data
         if data["person"]:
             context["person_entries"] = log_lines(

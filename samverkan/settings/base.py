@@ -316,6 +316,9 @@ EXPORT_PSEUDONYM_KEY = env_secret("EXPORT_PSEUDONYM_KEY", default="")
 # Retention (gallring, ADR 0016): persons purged per transaction. The periods themselves are a
 # dated rule in the admin (Gallringsregler), not settings.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=200)
+# SPEC §7: the access log is kept at least five years; the nightly retention drops whole months
+# older than this (fewer than five is refused, by the database too).
+ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=5)
 
 # The cache holds the rate-limit counters, which every web process must share: Redis in
 # production (CACHE_URL, by default the REDIS_URL server), a per-process memory cache in tests.
