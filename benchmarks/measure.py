@@ -9,7 +9,7 @@ import os
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="reports,pages,workers")
+    parser.add_argument("--parts", default="reports,logreview,pages,workers")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
@@ -17,7 +17,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from . import pages, reports, session, workers
+    from . import logreview, pages, reports, session, workers
     from .timing import emit
 
     parts = set(args.parts.split(","))
@@ -25,6 +25,8 @@ def main() -> None:
     if "reports" in parts:
         reports.monthly_job(args.repeats)
         reports.report_api(session.logged_in(session.analyst()), args.repeats)
+    if "logreview" in parts:
+        logreview.log_review(max(args.repeats, 20))
     if "pages" in parts:
         pages.pages(args.requests)
     if "workers" in parts:
