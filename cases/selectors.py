@@ -29,15 +29,23 @@ def case_list_visible_to(*, user) -> QuerySet[Case]:
 
 
 def team_user_ids(user) -> set[int]:
-    """The user and the members of the user's teams (SPEC §2: a team shares its caseload)."""
+    """The user and the members of the user's teams (SPEC §2: a team shares its caseload).
+
+    Read once per request: one page asks it several times (its list, the caseload check of the
+    person opened, the navigation's to-do count), so it is kept on the user object beside the
+    scope it was read for (accounts.scoping.scope_for) and read again with a new scope."""
     from accounts.models import StaffProfile
 
     scope = scope_for(user)
+    cached = getattr(user, "_samverkan_team_user_ids", None)
+    if cached is not None and cached[0] is scope:
+        return set(cached[1])
     ids = {user.pk}
     if scope.team_ids:
         ids |= set(
             StaffProfile.objects.filter(teams__in=scope.team_ids).values_list("user_id", flat=True)
         )
+    user._samverkan_team_user_ids = (scope, frozenset(ids))
     return ids
 
 

@@ -258,6 +258,15 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-given_on", "-id"]
+        # The to-do list's consents waiting for the other agency's confirmation.
+        indexes = [
+            models.Index(
+                fields=["person"],
+                condition=models.Q(covers_sharing=True, withdrawn_on__isnull=True)
+                & (models.Q(awaits_fk=True) | models.Q(awaits_af=True)),
+                name="consent_awaiting_confirm",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(withdrawn_on__isnull=True)

@@ -87,6 +87,14 @@ class ClosingDocument(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The to-do list's documents waiting for FK's confirmation.
+        indexes = [
+            models.Index(
+                fields=["case"],
+                condition=models.Q(submitted_at__isnull=False, confirmed_on__isnull=True),
+                name="closingdoc_awaiting_confirm",
+            )
+        ]
         constraints = [
             # Confirmed means sent by AF and confirmed by a named FK officer on a day.
             models.CheckConstraint(

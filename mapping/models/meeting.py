@@ -116,6 +116,14 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+        # The to-do list's employer follow-ups due: a handful of rows among every meeting.
+        indexes = [
+            models.Index(
+                fields=["follow_up_on"],
+                condition=models.Q(kind="employer_consultation", follow_up_result=""),
+                name="meeting_follow_up_due",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="employer_consultation")
