@@ -25,7 +25,7 @@ class Rollback(Exception):
     pass
 
 
-def _cohort_metrics(month: dt.date, area_ids: list[int]):
+def cohort_metrics(month: dt.date, area_ids: list[int]):
     months = [month]
     last = add_months(month, 1) - dt.timedelta(days=1)
     return {
@@ -36,7 +36,7 @@ def _cohort_metrics(month: dt.date, area_ids: list[int]):
     }
 
 
-def _check_agree(product: dict, floor: dict) -> None:
+def check_agree(product: dict, floor: dict) -> None:
     """The floor must give the product's figures: the nation's totals of each part."""
     nation = product["outcomes"][None]["rows"]["total"]["total"]["total"]
     floor_nation = sum(r[-1] for r in floor["outcomes"] if r[0] is None and r[2:8] == (None,) * 6)
@@ -64,12 +64,12 @@ def monthly_job(repeats: int) -> list[dict]:
     area_ids = [a.pk for a in areas]
 
     def product():
-        return _cohort_metrics(month, area_ids)
+        return cohort_metrics(month, area_ids)
 
     def floor():
         return floors.monthly_floor(month, end, cohort, add_months(cohort, 1))
 
-    _check_agree(product(), floor())
+    check_agree(product(), floor())
     p, f = paired(product, floor, repeats)
     lines = [
         emit(
