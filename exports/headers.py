@@ -143,13 +143,25 @@ def _coded_columns() -> dict[str, dict]:
 YES_NO = {True: _("Ja"), False: _("Nej")}
 
 
+def column_labels(columns: list[Column]) -> list[dict | None]:
+    """For each column of a file for people, the words of its codes (`YES_NO` for a boolean),
+    or None for a column whose cells stay as written: the one list that both `value_labeller`
+    and the file written by the database (exports.selectors.csv) put in words."""
+    coded = _coded_columns()
+    return [
+        coded[column.name]
+        if column.name in coded
+        else (YES_NO if column.type == "boolean" else None)
+        for column in columns
+    ]
+
+
 def value_labeller(columns: list[Column], *, headers: str) -> Callable[[list], list] | None:
     """For a file with headers in words: a function that puts a row's codes in words (a code
     not in its list, say one since removed, stays as written; empty stays empty). None for a
     file with the code names, whose cells keep the documented codes."""
     if headers != LABELS:
         return None
-    coded = _coded_columns()
 
     def words(codes: dict) -> Callable:
         return lambda value: str(codes.get(value, value))
@@ -157,16 +169,12 @@ def value_labeller(columns: list[Column], *, headers: str) -> Callable[[list], l
     def participants(codes: dict) -> Callable:
         return lambda value: ", ".join(str(codes.get(code, code)) for code in value.split("|"))
 
-    shown: list[Callable | None] = []
-    for column in columns:
-        if column.name == "participants":
-            shown.append(participants(coded["participants"]))
-        elif column.name in coded:
-            shown.append(words(coded[column.name]))
-        elif column.type == "boolean":
-            shown.append(words(YES_NO))
-        else:
-            shown.append(None)
+    shown: list[Callable | None] = [
+        None
+        if codes is None
+        else (participants(codes) if column.name == "participants" else words(codes))
+        for column, codes in zip(columns, column_labels(columns), strict=True)
+    ]
 
     def label(values: list) -> list:
         return [

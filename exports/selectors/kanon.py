@@ -127,7 +127,8 @@ def k_anonymous_sql(
     """The rows of `kind` for a file of the export graded as `export_pk` (exports
     .CoarsenedPerson), from the queries of all its kinds (as for `person_levels_sql`): what
     each person's level hides set to NULL, the level in `x_generalised`, in an order keyed by
-    `order_key` (not the order of registration).
+    `order_key` (not the order of registration), given as `x_row_order` (with the row's id) so
+    that a query around this one can keep it.
 
     The data may have changed since the grading (a value corrected, a case moved, a new row, an
     age band turned, an area gained). So a person is shown only while all their rows, at their
@@ -163,9 +164,10 @@ def k_anonymous_sql(
             FROM now WHERE tuples_now = signature
         ),
         kept AS (SELECT person, level FROM unchanged WHERE n >= {K})
-        SELECT {", ".join(columns)}, kept.level AS x_generalised
+        SELECT {", ".join(columns)}, kept.level AS x_generalised,
+            MD5(%s || x_{row_id}::text) AS x_row_order
         FROM k_{kind} AS base
         JOIN kept ON kept.person = base.{PERSON}
-        ORDER BY MD5(%s || x_{row_id}::text), x_{row_id}
+        ORDER BY x_row_order, x_{row_id}
     """  # noqa: S608 - identifiers checked above, values passed as parameters
     return sql, (*params, export_pk, order_key)

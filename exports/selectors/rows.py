@@ -2,7 +2,8 @@
 cursor read in chunks, planned for every row, each row put in column order with the subject the
 access log records. Python only renames, pseudonymises (the person's key, and in a coarsened
 export the records' keys) and, for coarsened exports, empties what an anonymous participant
-must not show (SPEC §3)."""
+must not show (SPEC §3). The API's CSV file does not come this way: PostgreSQL writes it from
+the same query (exports.selectors.csvsql); JSON, XLSX and the browser's files do."""
 
 from __future__ import annotations
 

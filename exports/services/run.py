@@ -2,15 +2,18 @@
 format, and the access log.
 
 The API streams CSV and JSON straight into the response and writes XLSX to a temporary file
-first; the browser's jobs (exports.services.jobs) write a file under EXPORT_DIR.
+first; the browser's jobs (exports.services.jobs) write a file under EXPORT_DIR. The API's CSV is
+written by PostgreSQL (exports.services.csvfile): the same bytes as the Python writer's, without
+Python per row or cell.
 
 The access log gets, for every export: one EXPORT entry per area the export covers (kind,
 filters, format, identity mode, export id and any stated reason in the purpose, so each area's
 coordinator sees it), and for a full-identity export also one entry per exported row (the case,
 intervention or mapping with its person), written in batches as the rows are produced: the log
-holds what was actually exported, even when a download is broken off. A row whose person is off
-the exporter's caseload (exported with a stated reason) is logged `outside_caseload`, with the
-reason, so the log review's list of unusual access counts it.
+holds what was actually exported, even when a download is broken off (the API's CSV writes them
+all in one `INSERT … SELECT` and commits them before its first row leaves). A row whose person
+is off the exporter's caseload (exported with a stated reason) is logged `outside_caseload`,
+with the reason, so the log review's list of unusual access counts it.
 
 Export files are the user's personal data at rest: the directory is 0700 and every file 0600,
 whatever the process's umask (`export_dir`, samverkan.jobfiles)."""
@@ -46,6 +49,7 @@ from ..selectors import (
     export_rows,
 )
 from ..selectors import rows as row_reading
+from .csvfile import export_csv_chunks
 from .grading import coarsened_export_graded, coarsened_selection_conflict, whole_months
 from .spec import (
     FILE_LIFETIME,
@@ -162,11 +166,16 @@ class ExportRun:
                 purpose=self.purpose(),
             )
 
+    def row_purpose(self, *, outside: bool) -> str:
+        """The purpose of a row's log entry; for a row off the caseload with the reason."""
+        purpose = f"export {self.spec.kind}, export-id {self.export_id}"
+        return f"{purpose}, utanför ärendebeståndet, skäl: {self.reason}" if outside else purpose
+
     def rows(self, on_progress: Callable[[int], None] | None = None) -> Iterator[list]:
         """The rows' values; full-identity rows are logged one entry each, in batches."""
         log_rows = self.query.full_identity
-        purpose = f"export {self.spec.kind}, export-id {self.export_id}"
-        outside_purpose = f"{purpose}, utanför ärendebeståndet, skäl: {self.reason}"
+        purpose = self.row_purpose(outside=False)
+        outside_purpose = self.row_purpose(outside=True)
         pending: list[tuple] = []
         outside_ids: set[int] = set()
 
@@ -214,15 +223,11 @@ class ExportRun:
     # --- writers
 
     def stream(self) -> Iterator[bytes]:
-        """CSV or JSON, chunk by chunk."""
+        """CSV or JSON, chunk by chunk. CSV is written by the database (exports.services
+        .csvfile): the same bytes as `formats.csv_chunks` of `rows()`, without Python per row."""
         if self.spec.file_format == "json":
             return formats.json_chunks(self.columns, self.rows())
-        return formats.csv_chunks(
-            self.columns,
-            self.rows(),
-            delimiter=formats.DELIMITERS[self.spec.delimiter],
-            headers=self.headers,
-        )
+        return export_csv_chunks(self)
 
     def sheet_name(self) -> str:
         """The workbook's sheet: the kind's name for people, its code name for machines."""
