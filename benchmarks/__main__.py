@@ -104,7 +104,7 @@ def main(argv=None) -> int:
     parser.add_argument("--areas", type=int, default=60)
     parser.add_argument("--log-rows", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--parts", default="reports,logreview,pages,workers")
+    parser.add_argument("--parts", default="reports,logreview,export,pages,workers")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clean", action="store_true", help="Ta bort bänkdatabaserna.")

@@ -9,7 +9,7 @@ import os
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="reports,logreview,pages,workers")
+    parser.add_argument("--parts", default="reports,logreview,export,pages,workers")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
@@ -17,7 +17,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from . import logreview, pages, reports, session, workers
+    from . import export, logreview, pages, reports, session, workers
     from .timing import emit
 
     parts = set(args.parts.split(","))
@@ -27,6 +27,9 @@ def main() -> None:
         reports.report_api(session.logged_in(session.analyst()), args.repeats)
     if "logreview" in parts:
         logreview.log_review(max(args.repeats, 20))
+    if "export" in parts:
+        coordinator, _n = pages.coordinator_with(300)
+        export.export(session.analyst(), coordinator)
     if "pages" in parts:
         pages.pages(args.requests)
     if "workers" in parts:
