@@ -110,6 +110,7 @@ def test_the_job_is_one_task_by_default_or_groups_of_areas_and_the_nation():
     assert month_groups([], 0) == [([], True)]
 
 
+@pytest.mark.bench  # a minute: imports the whole published population; runs with make bench
 def test_the_published_population_by_area(tmp_path, other_area):
     """Tabell 1–6's population in its area, next to another area's cases: every dimension of
     the outcomes, average days, inflow and mappings is the same split as alone."""
