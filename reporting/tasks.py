@@ -1,8 +1,10 @@
 """The monthly job (SPEC §5). Thin tasks: ids in, one service call each.
 
-`monthly_report` (Celery beat, first day of each month) fans out one `area_snapshot` per active
-area for the month just ended, then the national roll-up. Each task is safe to run twice
-(`reporting.snapshots.snapshot_compute` is idempotent and locked per area and month), so they
+`monthly_report` (Celery beat, first day of each month) queues `areas_snapshot` for the month
+just ended: by default one task for every active area and the nation, one pass over the data;
+with MONTHLY_AREAS_PER_TASK, groups of areas and the nation apart. `area_snapshot` and
+`national_snapshot` recompute one area or the nation alone. Each task is safe to run twice (the
+snapshots are idempotent and locked per area and month, reporting.snapshots), so they
 acknowledge late: a worker that dies mid-task leaves the message to another worker."""
 
 from __future__ import annotations
