@@ -1,8 +1,9 @@
 """The monthly follow-up's writes (SPEC §5): one immutable, versioned snapshot per area and
 month, and the national roll-up.
 
-- **One transaction per snapshot.** A worker that dies mid-run leaves nothing behind, and the
-  task runs again (acks_late) from the start.
+- **One transaction per run.** A run (one area, or the monthly job's areas and nation computed
+  together, `areas_month_run`) writes all its snapshots or none: a worker that dies mid-run
+  leaves nothing behind, and the task runs again (acks_late) from the start.
 - **Never twice at once.** A PostgreSQL advisory lock, taken inside that transaction and keyed
   on the area and the month, makes a second run for the same area and month wait for the first.
 - **Idempotent.** The figures are hashed; when the newest stored version has the same digest,
