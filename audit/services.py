@@ -23,7 +23,7 @@ def client_address(request) -> str | None:
     return ip or request.META.get("REMOTE_ADDR") or None
 
 
-def _clean(text, limit: int | None = None) -> str:
+def clean_log_text(text, limit: int | None = None) -> str:
     """Free text bound for the log: no personnummer, no NUL (PostgreSQL refuses it)."""
     text = mask_personnummer(str(text or "").replace("\x00", ""))
     return text[:limit] if limit else text
@@ -81,16 +81,16 @@ def access_log_record(
     return AccessLog.objects.create(
         occurred_at=timezone.now(),
         user=user,
-        username=_clean(username or (user.get_username() if user else ""), 150),
+        username=clean_log_text(username or (user.get_username() if user else ""), 150),
         action=action,
-        object_type=_clean(object_type, 50),
-        object_id=_clean(object_id, 64),
+        object_type=clean_log_text(object_type, 50),
+        object_id=clean_log_text(object_id, 64),
         person_id=person_id,
         area_id=area_id,
-        purpose=_clean(purpose),
+        purpose=clean_log_text(purpose),
         outside_caseload=outside_caseload,
         ip_address=client_address(request) if request is not None else client_ip,
-        path=_clean(request.path if request is not None else path, 300),
+        path=clean_log_text(request.path if request is not None else path, 300),
     )
 
 
@@ -102,7 +102,7 @@ def access_log_record_many(
     user = request.user if request.user.is_authenticated else None
     now = timezone.now()
     ip = client_address(request)
-    path = _clean(request.path, 300)
+    path = clean_log_text(request.path, 300)
     entries = []
     for obj in objects:
         person_id, area_id = obj.audit_subject()
@@ -110,13 +110,13 @@ def access_log_record_many(
             AccessLog(
                 occurred_at=now,
                 user=user,
-                username=_clean(user.get_username() if user else "", 150),
+                username=clean_log_text(user.get_username() if user else "", 150),
                 action=action,
                 object_type=obj._meta.model_name,
                 object_id=str(obj.pk),
                 person_id=person_id,
                 area_id=area_id,
-                purpose=_clean(purpose),
+                purpose=clean_log_text(purpose),
                 outside_caseload=person_id in outside_ids,
                 ip_address=ip,
                 path=path,
@@ -147,19 +147,19 @@ def access_log_record_subjects(
         user = None
     now = timezone.now()
     ip = client_address(request) if request is not None else client_ip
-    path = _clean(request.path if request is not None else path, 300)
-    name = _clean(username or (user.get_username() if user else ""), 150)
+    path = clean_log_text(request.path if request is not None else path, 300)
+    name = clean_log_text(username or (user.get_username() if user else ""), 150)
     entries = [
         AccessLog(
             occurred_at=now,
             user=user,
             username=name,
             action=action,
-            object_type=_clean(object_type, 50),
-            object_id=_clean(object_id, 64),
+            object_type=clean_log_text(object_type, 50),
+            object_id=clean_log_text(object_id, 64),
             person_id=person_id,
             area_id=area_id,
-            purpose=_clean(purpose),
+            purpose=clean_log_text(purpose),
             outside_caseload=person_id in outside_ids,
             ip_address=ip,
             path=path,

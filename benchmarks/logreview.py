@@ -4,8 +4,6 @@ reviewing coordinator's busiest area, last month, its busiest staff member."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 
 from django.db import connection
 from django.db.models import Count
@@ -19,21 +17,10 @@ from cases.log_review import selectors as review
 from reporting.snapshots import previous_month
 
 from .session import logged_in
-from .timing import emit
+from .timing import emit, p50_p95_ms
 
 TARGET = 2.0
 P95_MS = 50.0
-
-
-def _timed(fn, repeats: int) -> tuple[float, float]:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[round(0.95 * (len(times) - 1))]
 
 
 def _sql(query: str, params: list):
@@ -129,8 +116,8 @@ def log_review(repeats: int) -> list[dict]:
     rows = AccessLog.objects.count()
     lines = []
     for label, (product, floor) in queries.items():
-        p50, p95 = _timed(lambda product=product: list(product()), repeats)
-        f50, _f95 = _timed(floor, repeats)
+        p50, p95 = p50_p95_ms(lambda product=product: list(product()), repeats)
+        f50, _f95 = p50_p95_ms(floor, repeats)
         lines.append(
             emit(
                 f"logguppföljning: {label}",
@@ -151,6 +138,6 @@ def log_review(repeats: int) -> list[dict]:
         response = client.get(url, params)
         assert response.status_code == 200, response.status_code
 
-    p50, p95 = _timed(page, repeats)
+    p50, p95 = p50_p95_ms(page, repeats)
     lines.append(emit("logguppföljningens sida", product_ms=p50, p95=p95, log_rows=rows, target=""))
     return lines

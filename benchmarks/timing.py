@@ -10,14 +10,16 @@ import time
 from collections.abc import Callable
 
 
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
+def p50_p95_ms(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """(median, 95th percentile) in ms of `repeats` runs after one warm run."""
     fn()  # warm: plans, caches, pages in memory
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times.sort()
+    return statistics.median(times), times[round(0.95 * (len(times) - 1))]
 
 
 def paired(product: Callable[[], object], floor: Callable[[], object], repeats: int):

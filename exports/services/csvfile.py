@@ -26,7 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AccessLog
-from audit.personnummer import mask_personnummer
+from audit.services import clean_log_text
 from samverkan import csvfiles
 
 from .. import formats
@@ -53,18 +53,12 @@ _LOG_FIELDS = [
 ]
 
 
-def _log_text(text, limit: int | None = None) -> str:
-    """Free text bound for the log as audit.services writes it: no personnummer, no NUL."""
-    text = mask_personnummer(str(text or "").replace("\x00", ""))
-    return text[:limit] if limit else text
-
-
 def _log_sql(run, source_sql: str, source_params: tuple) -> tuple[str, tuple]:
     """`INSERT … SELECT` of one EXPORT entry per row of the export, in the file's order, as
     ExportRun.rows logs them (exports.services.run)."""
     context = run.context
     user = context.user if context.user is not None and context.user.is_authenticated else None
-    username = _log_text(context.username or (user.get_username() if user else ""), 150)
+    username = clean_log_text(context.username or (user.get_username() if user else ""), 150)
     meta = AccessLog._meta
     fields = [meta.get_field(name) for name in _LOG_FIELDS]
 
@@ -96,11 +90,11 @@ def _log_sql(run, source_sql: str, source_params: tuple) -> tuple[str, tuple]:
         user.pk if user else None,
         username,
         AccessLog.Action.EXPORT.value,
-        _log_text(LOGGED_AS[run.query.kind], 50),
-        _log_text(run.row_purpose(outside=True)),
-        _log_text(run.row_purpose(outside=False)),
+        clean_log_text(LOGGED_AS[run.query.kind], 50),
+        clean_log_text(run.row_purpose(outside=True)),
+        clean_log_text(run.row_purpose(outside=False)),
         context.client_ip,
-        _log_text(context.path, 300),
+        clean_log_text(context.path, 300),
     )
     return sql, (*params, *source_params)
 
