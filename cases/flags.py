@@ -134,7 +134,9 @@ def case_flag_inputs(
             for pk, facts in provider(cases).items():
                 inputs[pk].update(facts)
         dismissed: dict[int, set[str]] = {}
-        for pk, code in FlagDismissal.objects.filter(case__in=cases).values_list("case_id", "code"):
+        for pk, code in FlagDismissal.objects.filter(case_id__in=list(inputs)).values_list(
+            "case_id", "code"
+        ):
             dismissed.setdefault(pk, set()).add(code)
         for pk, codes in dismissed.items():
             inputs[pk]["dismissed"] = frozenset(codes)

@@ -181,7 +181,7 @@ def worklist_rows(*, user, cases, today: dt.date):
     """Each case with its flags, nearest deadline and its severity, days in samverkan and
     priority groups, sorted by the nearest deadline (cases without one last). Flags follow the
     secrecy rules. A fixed number of queries whatever the number of cases: the cases with their
-    people, areas and officers and whether sharing is covered today in one, the rule sets in one,
+    people and whether sharing is covered today in one, the rule sets in one,
     and the facts of the layer above in a few (cases.flags.case_flag_inputs). The case's own
     interventions come with the cases (cases.deadlines.with_intervention_facts)."""
     from .deadlines import with_intervention_facts
@@ -197,9 +197,11 @@ def worklist_rows(*, user, cases, today: dt.date):
     from .models import RuleSet
     from .secrecy import agency_details_hidden, shares_on
 
+    # The people come along (sorting by name, the young priority); the officers only for the
+    # rows shown (`with_officers`): a coordinator's list is hundreds of cases.
     cases = list(
         with_intervention_facts(
-            cases.select_related("person", "area", "fk_officer", "af_officer"), today=today
+            cases.select_related(None).select_related("person"), today=today
         ).annotate(shares_today=shares_on(today, "person_id"))
     )
     sets = RuleSet.all_sets()
@@ -232,6 +234,18 @@ def worklist_rows(*, user, cases, today: dt.date):
         )
     rows.sort(key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["case"].pk))
     return rows
+
+
+def with_officers(cases: list) -> None:
+    """The officers of the cases shown, both agencies' in one query (worklist_rows leaves them
+    out)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {pk for case in cases for pk in (case.fk_officer_id, case.af_officer_id) if pk}
+    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    for case in cases:
+        case.fk_officer = users.get(case.fk_officer_id)
+        case.af_officer = users.get(case.af_officer_id)
 
 
 def caseload_by_officer(*, area_ids, today: dt.date):

@@ -93,6 +93,12 @@ class CaseQuerySet(models.QuerySet):
         return self.exclude(phase=Phase.CLOSED)
 
 
+# Rule 5 (SPEC §3) for querysets: Case.closing_doc_due for one case.
+CLOSING_DOC_DUE = models.Q(
+    start_date__isnull=False, end_date__isnull=False, closing_doc_date__isnull=True
+)
+
+
 class Case(models.Model):
     Phase = Phase
 
@@ -159,6 +165,14 @@ class Case(models.Model):
             models.Index(fields=["end_date"], name="case_end_date"),
             models.Index(fields=["area", "start_date"], name="case_area_start_date"),
             models.Index(fields=["area", "end_date"], name="case_area_end_date"),
+            # The worklists: an area's (or an officer's) open cases and those still waiting for
+            # their closing documentation, a few hundred among thousands.
+            models.Index(
+                fields=["area"], condition=~models.Q(phase="closed"), name="case_open_area"
+            ),
+            models.Index(
+                fields=["area", "end_date"], condition=CLOSING_DOC_DUE, name="case_doc_due_area"
+            ),
         ]
         constraints = [
             # SPEC §3: one person can have several cases over time, never two open at once.
@@ -205,11 +219,6 @@ class Case(models.Model):
     # admitted) has nothing to document. CLOSING_DOC_DUE is the same rule for querysets.
     def closing_doc_due(self) -> bool:
         return bool(self.start_date and self.end_date and not self.closing_doc_date)
-
-
-CLOSING_DOC_DUE = models.Q(
-    start_date__isnull=False, end_date__isnull=False, closing_doc_date__isnull=True
-)
 
 
 class PhaseTransition(models.Model):

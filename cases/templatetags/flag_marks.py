@@ -4,18 +4,29 @@ colour, the same on every page."""
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from ..flags import LEVEL_ICONS, LEVEL_LABELS
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/level_mark.html")
+@register.simple_tag
 def level_mark(level: str | None, *, compact: bool = False):
-    """`compact`: the icon only, the word for screen readers (the worklist's chips)."""
-    return {
-        "level": level,
-        "icon": LEVEL_ICONS.get(level, ""),
-        "label": LEVEL_LABELS.get(level, ""),
-        "compact": compact,
-    }
+    """`compact`: the icon only, the word for screen readers (the worklist's chips). Written
+    directly rather than through an included template: the worklist shows up to four per row."""
+    label = LEVEL_LABELS.get(level, "")
+    if not label:
+        return ""
+    word = (
+        format_html('<span class="visually-hidden">{}:</span>', label)
+        if compact
+        else format_html('<span class="level-word">{}</span>', label)
+    )
+    return format_html(
+        '<span class="level level-{}"><span class="level-icon" aria-hidden="true">{}</span>{}'
+        "</span>",
+        level,
+        LEVEL_ICONS.get(level, ""),
+        word,
+    )

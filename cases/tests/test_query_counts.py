@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 # The most queries each page may take (see the module's docstring for what they are).
-WORKLIST_CEILING = 20
+# The worklist's officers are read for the rows shown only, in a query of their own: one more
+# query, and hundreds fewer objects for a coordinator's list (cases.selectors.with_officers).
+WORKLIST_CEILING = 21
 CASE_PAGE_CEILING = 37
 PERSON_PAGE_CEILING = 23
 PERSON_OVERVIEW_CEILING = 31

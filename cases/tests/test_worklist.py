@@ -146,6 +146,28 @@ def test_officer_sees_own_cases_and_the_coordinator_the_whole_area(
     assert reverse("cases:caseload") in body
 
 
+def test_each_row_names_its_officers_and_spells_out_its_phase_and_target_group(
+    cases, fk_officer, af_officer, coordinator, login
+):
+    # given cases of one FK officer, one of them shared with an AF officer
+    fk_officer.first_name, fk_officer.last_name = "Frida", "Kassasson"
+    fk_officer.save()
+    af_officer.first_name, af_officer.last_name = "Arvid", "Förmedlare"
+    af_officer.save()
+
+    # when the coordinator opens the area's worklist
+    body = login(coordinator).get(reverse("home")).content.decode()
+
+    # then each row names its officers briefly, and the short labels carry the full ones
+    rows = dict(re.findall(r'<tr data-case="(\d+)"(.*?)</tr>', body, re.S))
+    assert "Frida K., Arvid F." in rows[str(cases["later"].pk)]
+    assert "Frida K." in rows[str(cases["overdue"].pk)]
+    assert "Arvid F." not in rows[str(cases["overdue"].pk)]
+    assert 'title="Behovsanalys"' in rows[str(cases["later"].pk)]
+    assert 'title="Utan rätt till ersättning från sjukförsäkringen"' in rows[str(cases["later"].pk)]
+    assert ">Utan sjukförsäkring<" in rows[str(cases["later"].pk)]
+
+
 def test_a_closed_case_stays_until_its_closing_documentation_is_written(cases, fk_officer, login):
     case = cases["later"]
     case_transition(
