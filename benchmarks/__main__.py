@@ -2,6 +2,9 @@
 that size (made once), then every line measured side by side with its floor, and one table.
 
     python -m benchmarks --sizes 10000 100000 [--areas 60] [--parts reports,pages,workers]
+
+The part "replica" (the report API reading from a second server, benchmarks.replica) runs in a
+process of its own with DATABASE_REPLICA_URL set, so that no other line reads from it.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import platform
 import subprocess
 import sys
 
-from . import database
+from . import database, replica
+
+ALL_PARTS = "reports,logreview,export,pages,workers,replica"
 
 
-def _measure(name: str, args) -> list[dict]:
+def _measure(name: str, args, parts: str, **extra_env: str) -> list[dict]:
     app_url, owner_url = database.bench_urls(name)
     env = {
         **os.environ,
@@ -26,13 +31,14 @@ def _measure(name: str, args) -> list[dict]:
         # The bench asks far more often than a person: the API's per-user limit would stop it.
         "API_RATE_PER_USER": "1000000/m",
         "MONTHLY_AREAS_PER_TASK": "0",
+        **extra_env,
     }
     command = [
         sys.executable,
         "-m",
         "benchmarks.measure",
         "--parts",
-        args.parts,
+        parts,
         "--repeats",
         str(args.repeats),
         "--requests",
@@ -104,7 +110,7 @@ def main(argv=None) -> int:
     parser.add_argument("--areas", type=int, default=60)
     parser.add_argument("--log-rows", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--parts", default="reports,logreview,export,pages,workers")
+    parser.add_argument("--parts", default=ALL_PARTS)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clean", action="store_true", help="Ta bort bänkdatabaserna.")
@@ -118,7 +124,15 @@ def main(argv=None) -> int:
         name = database.ensure(
             participants=size, areas=args.areas, log_rows=args.log_rows, seed=args.seed
         )
-        results[size] = _measure(name, args)
+        parts = [part for part in args.parts.split(",") if part != "replica"]
+        results[size] = _measure(name, args, ",".join(parts)) if parts else []
+        if "replica" in args.parts.split(","):
+            server, replica_url = replica.prepare(name, database.bench_urls(name)[1])
+            try:
+                lines = _measure(name, args, "replica", DATABASE_REPLICA_URL=replica_url)
+            finally:
+                server.stop()
+            results[size] += [line for line in lines if line["line"] != "datamängd"]
     cores = os.cpu_count()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(

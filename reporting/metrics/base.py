@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -38,6 +37,7 @@ from cases.models import (
     TargetGroup,
 )
 from samverkan.dates import add_months
+from samverkan.dbrouter import read_connection
 
 UNKNOWN = "unknown"
 
@@ -341,7 +341,7 @@ def grouping_sets(
         f"SELECT {columns}, GROUPING({', '.join(flags)}) AS grouping_id, {sums}"  # noqa: S608
         f" FROM ({sql}) AS selection GROUP BY GROUPING SETS ({', '.join(sets)})"
     )
-    with connection.cursor() as cursor:
+    with read_connection(queryset.model).cursor() as cursor:
         cursor.execute(outer, params)
         rows = cursor.fetchall()
     # Columns by position: keys, levels, grouping_id, aggregates.

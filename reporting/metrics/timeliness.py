@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
 from cases.deadlines import with_rule_set
 from cases.models import Case, RuleSet
 from cases.secrecy import not_anonymous_on
+from samverkan.dbrouter import read_connection
 
 from .base import in_areas, last_day, month_ranges
 from .printing import printed_share
@@ -87,7 +87,8 @@ def scoped_sql(cases: QuerySet[Case], *, counted_on: dt.date | None = None) -> t
 
 
 def _rows(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
+    """The rows of hand-written SQL over the cases (the replica's inside replica_reads())."""
+    with read_connection(Case).cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -54,3 +54,63 @@ def test_the_report_api_computes_inside_replica_reads(login, area, monkeypatch):
     assert seen == [True]
     # and the request's own writes (its access-log entry) went to the primary as always
     assert AccessLog.objects.filter(username="analytiker").exists()
+
+
+@pytest.fixture
+def replica_alias(monkeypatch):
+    """A "replica" alias (to the test database; no query is sent through it here)."""
+    from django.db import connections
+
+    monkeypatch.setitem(
+        connections.settings, dbrouter.REPLICA, dict(connections.settings["default"])
+    )
+    monkeypatch.setattr(dbrouter, "replica_configured", lambda: True)
+    yield
+    if hasattr(connections._connections, dbrouter.REPLICA):
+        connections[dbrouter.REPLICA].close()
+        delattr(connections._connections, dbrouter.REPLICA)
+
+
+def test_hand_written_sql_reads_where_the_orm_would(replica_alias):
+    # `django.db.connection` is the primary's whatever the router says: the reports' own SQL
+    # asks read_connection instead
+    assert dbrouter.read_connection(Case).alias == "default"
+    with dbrouter.replica_reads():
+        assert dbrouter.read_connection(Case).alias == dbrouter.REPLICA
+    assert dbrouter.read_connection(Case).alias == "default"
+
+
+def test_the_reports_hand_written_sql_goes_through_read_connection(area, monkeypatch):
+    import importlib
+
+    from reporting.metrics.outcomes import outcomes_by_area
+
+    base = importlib.import_module("reporting.metrics.base")
+    timeliness = importlib.import_module("reporting.metrics.timeliness")
+
+    asked = []
+
+    def spy(model):
+        asked.append(model)
+        return dbrouter.read_connection(model)
+
+    monkeypatch.setattr(base, "read_connection", spy)
+    monkeypatch.setattr(timeliness, "read_connection", spy)
+    month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    outcomes_by_area(months=[month.replace(day=1)], area_ids=[area.pk], nation=True)
+    assert asked == [Case]
+    timeliness.timeliness(first=month.replace(day=1), last=month, area_ids=[area.pk])
+    assert len(asked) >= 2 and set(asked) == {Case}
+
+
+def test_no_report_or_export_reads_through_the_primary_only_connection():
+    # `from django.db import connection` in the metrics would bypass the replica for good
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "reporting" / "metrics"
+    offenders = [
+        path.name
+        for path in root.glob("*.py")
+        if "from django.db import connection\n" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
