@@ -118,7 +118,11 @@ class CoarsenedPerson(models.Model):
     0 as they are, 1 without born abroad, disability and education, 2 with the area only. A
     person without a row here is withheld from every file of the export."""
 
-    export = models.ForeignKey(CoarsenedExport, on_delete=models.CASCADE, related_name="people")
+    # No index of its own: the unique (export, person) index serves the export too, and a
+    # second one let the planner look a person up by the export alone (exports.selectors.kanon).
+    export = models.ForeignKey(
+        CoarsenedExport, on_delete=models.CASCADE, related_name="people", db_index=False
+    )
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(_("generaliseringsnivå"))
     # The tuples (kind and quasi-identifiers at the level) of the rows the person was graded
