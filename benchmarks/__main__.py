@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 
@@ -65,6 +66,16 @@ def _fmt(value, unit="") -> str:
     return f"{value}{unit}"
 
 
+def _size(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def _same_line(label: str) -> str:
+    """A line's name without its counts ("handläggare med 60 ärenden"), to find it at another
+    size, where the person measured has another number of cases."""
+    return re.sub(r"\d+", "N", label)
+
+
 def table(results: dict[int, list[dict]]) -> str:
     rows = [
         "| storlek | mätning | produkten | golvet | kvot | mål | uppnått | övrigt |",
@@ -76,9 +87,9 @@ def table(results: dict[int, list[dict]]) -> str:
             extra = ", ".join(f"{k}={v}" for k, v in line.items() if k not in skip)
             met = {True: "ja", False: "**nej**", None: "—"}[line.get("met")]
             rows.append(
-                f"| {size:,} | {line['line']} | {_fmt(line.get('product_ms'), ' ms')} | "
+                f"| {_size(size)} | {line['line']} | {_fmt(line.get('product_ms'), ' ms')} | "
                 f"{_fmt(line.get('floor_ms'), ' ms')} | {_fmt(line.get('ratio'), '×')} | "
-                f"{line.get('target', '')} | {met} | {extra} |".replace(",", " ", 1)
+                f"{line.get('target', '')} | {met} | {extra} |"
             )
     return "\n".join(rows)
 
@@ -89,14 +100,14 @@ def growth(results: dict[int, list[dict]]) -> str:
     if len(sizes) < 2:
         return ""
     small, large = sizes[0], sizes[-1]
-    by_line = {line["line"]: line for line in results[small]}
+    by_line = {_same_line(line["line"]): line for line in results[small]}
     rows = [
-        f"\nTillväxt {small:,} → {large:,} deltagare (data ×{large / small:.0f}):",
+        f"\nTillväxt {_size(small)} → {_size(large)} deltagare (data ×{large / small:.0f}):",
         "| mätning | tid, liten | tid, stor | tillväxt |",
         "|---|---:|---:|---:|",
     ]
     for line in results[large]:
-        before = by_line.get(line["line"])
+        before = by_line.get(_same_line(line["line"]))
         if before and before.get("product_ms") and line.get("product_ms"):
             times = f"{_fmt(before['product_ms'], ' ms')} | {_fmt(line['product_ms'], ' ms')}"
             rise = line["product_ms"] / before["product_ms"]
