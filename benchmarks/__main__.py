@@ -129,6 +129,8 @@ def main(argv=None) -> int:
     if args.clean:
         for name in database.drop_all():
             print(f"borttagen: {name}")
+        if replica.remove():
+            print(f"borttagen: {replica.DIRECTORY}")
         return 0
     results = {}
     for size in args.sizes:

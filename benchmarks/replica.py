@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import subprocess
 from unittest import mock
 
@@ -77,6 +78,15 @@ def prepare(name: str, primary_owner_url: str):
                 f"ALTER DATABASE {dbroles.ident(name)} SET default_transaction_read_only = on"
             )
     return server, copy_app
+
+
+def remove() -> bool:
+    """Remove the second server's directory (make bench-clean); it runs only during a bench, so
+    a directory with a running server (postmaster.pid) is left alone."""
+    if not DIRECTORY.exists() or (DIRECTORY / "postmaster.pid").exists():
+        return False
+    shutil.rmtree(DIRECTORY)
+    return True
 
 
 def measure(client, repeats: int) -> list[dict]:
