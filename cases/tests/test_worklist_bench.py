@@ -1,7 +1,11 @@
-"""Benchmark (`make bench`): the worklist at 300 cases renders in under 150 ms of server time
-(the test client through every middleware and the template), and in less than five times
-the time of 30 cases measured in the same run: the flags of every case are computed, but only
-a page of 50 is drawn, in a fixed number of queries."""
+"""Benchmark (`make bench`): the coordinator's worklist with 300 cases against the same list with
+30 and against a trivial page (the password page: the same navigation and to-do count), all
+measured in the same run through the test client and every middleware: under five times the
+30 cases' time (the flags of every case are computed, but only a page of 50 is drawn, in a fixed
+number of queries) and under eight times the trivial page's (4–5× in process today). The second
+bound guards against a regression, such as the page doubling its cost; the target under load
+(3× at p95) and how far the page is from it are the bench table's (docs/PERFORMANCE.md). An
+absolute bound in milliseconds failed on the same machine from one run to the next."""
 
 import statistics
 import time
@@ -14,30 +18,38 @@ from cases.tests.factories import CaseFactory, PersonFactory
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
 
-def median_seconds(client, runs: int = 7) -> float:
-    client.get(reverse("home"))  # warm the caches of the first request
-    times = []
+def median_seconds(client, *paths: str, runs: int = 15) -> list[float]:
+    """The median time of each page, the pages asked in turn (so that both see the same
+    moments of the machine)."""
+    for path in paths:
+        client.get(path)  # warm the caches of the first request
+    times: list[list[float]] = [[] for _ in paths]
     for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(reverse("home"))
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return statistics.median(times)
+        for path, spent in zip(paths, times, strict=True):
+            started = time.perf_counter()
+            response = client.get(path)
+            spent.append(time.perf_counter() - started)
+            assert response.status_code == 200
+    return [statistics.median(spent) for spent in times]
 
 
-def test_300_cases_render_in_under_150_ms(area, coordinator, fk_officer, login, capsys):
+def test_300_cases_against_30_and_against_a_trivial_page(
+    area, coordinator, fk_officer, login, capsys
+):
     client = login(coordinator)
+    worklist, trivial = reverse("home"), reverse("accounts:password_change")
     for _ in range(30):
         CaseFactory(person=PersonFactory(area=area), fk_officer=fk_officer)
-    small = median_seconds(client)
+    (small,) = median_seconds(client, worklist)
     for _ in range(270):
         CaseFactory(person=PersonFactory(area=area), fk_officer=fk_officer)
-    large = median_seconds(client)
+    large, floor = median_seconds(client, worklist, trivial)
 
     with capsys.disabled():
         print(
             f"\n[bench] arbetslista: 30 ärenden {small * 1000:.0f} ms, 300 ärenden "
-            f"{large * 1000:.0f} ms (kvot {large / small:.2f})"
+            f"{large * 1000:.0f} ms (kvot {large / small:.2f}), enkel sida {floor * 1000:.0f} ms "
+            f"(kvot {large / floor:.2f})"
         )
-    assert large < 0.150
     assert large < 5 * small
+    assert large < 8 * floor
