@@ -10,20 +10,15 @@ employer consultation not before the meeting, a confirmed document sent and conf
 
 from __future__ import annotations
 
+# The interventions, goals and plan texts the demo's own history writes, the same here.
+from demo.history.rows import GOALS, ORIENTED, PLAN_ACTIVITIES, PLAN_GOAL, PREPARATORY
+
 from .copying import FALSE, NULL, flag
 from .draws import between, one_of, within
 from .lives import Case
 from .mappings import PERSON_FK_AF, Mappings
 from .timeline import WORKING
 
-PREPARATORY = ("wellness", "computer_training", "ergonomics", "psychological_support")
-ORIENTED = ("work_trial", "guidance", "job_search", "matching", "work_life_introduction")
-GOALS = {
-    "work_preparatory": "Orka en regelbunden vardag med aktivitet några timmar per dag.",
-    "work_oriented": "Pröva arbete och öka tiden stegvis mot en anställning.",
-}
-PLAN_GOAL = "Arbete eller studier på minst halvtid inom ett år."
-PLAN_ACTIVITIES = "Behovsanalys, hälsofrämjande insatser, arbetsprövning, vägledning."
 CLOSING_TEXT = (
     "Behovsanalys, arbetsförberedande insatser och uppföljning var fjärde vecka.",
     "Samverkan avslutad; se statusen vid avslut.",
