@@ -52,16 +52,30 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_samverkan_scope", None)
     if cached is not None:
         return cached
-    from .models import StaffProfile
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
 
-    profile = StaffProfile.objects.select_related("role", "agency").filter(user_id=user.pk).first()
+    from .models import Area, StaffProfile, Team
+
+    # One query for every request: the profile, its role and agency, its active areas and teams.
+    profile = (
+        StaffProfile.objects.select_related("role", "agency")
+        .filter(user_id=user.pk)
+        .annotate(
+            active_area_ids=ArraySubquery(
+                Area.objects.filter(staff=OuterRef("pk"), is_active=True).values("pk")
+            ),
+            team_id_list=ArraySubquery(Team.objects.filter(members=OuterRef("pk")).values("pk")),
+        )
+        .first()
+    )
     if profile is None:
         scope = Scope(user_id=user.pk, area_ids=frozenset())
     else:
         role = profile.role
         scope = Scope(
             user_id=user.pk,
-            area_ids=frozenset(profile.areas.filter(is_active=True).values_list("pk", flat=True)),
+            area_ids=frozenset(profile.active_area_ids),
             case_access=role.case_access,
             area_wide=role.area_wide,
             area_aggregates=role.area_aggregates,
@@ -69,7 +83,7 @@ def scope_for(user) -> Scope:
             reviews_access_log=role.reviews_access_log,
             exports_pseudonymised=role.exports_pseudonymised,
             is_officer=role.is_officer,
-            team_ids=frozenset(profile.teams.values_list("pk", flat=True)),
+            team_ids=frozenset(profile.team_id_list),
             role_name=role.name,
             agency_code=profile.agency.code if profile.agency_id else "",
         )

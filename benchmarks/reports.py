@@ -16,7 +16,7 @@ from reporting.snapshots import areas_month_run, previous_month
 from samverkan.dates import add_months
 
 from . import floors
-from .timing import emit, paired, ratio_met
+from .timing import emit, p50_p95_ms, paired, ratio_met
 
 TARGET = 1.5
 
@@ -145,6 +145,20 @@ def report_api(client, repeats: int) -> list[dict]:
                     met=ratio_met(p, f, TARGET),
                 )
             )
+    # What every authenticated API call costs before any figure (the session and second factor,
+    # the scope, the rate limit, the middleware): the simplest call, `/api/v1/me/`. PERFORMANCE.md
+    # reads the one-area lines with it.
+    me = reverse("api:me")
+    fixed, _p95 = p50_p95_ms(lambda: client.get(me), repeats * 4)
+    lines.append(
+        emit(
+            "enklaste autentiserade API-anropet (/api/v1/me/): det fasta priset per anrop",
+            product_ms=fixed,
+            floor_ms=None,
+            target="referens",
+            met=None,
+        )
+    )
     return lines
 
 

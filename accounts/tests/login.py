@@ -2,12 +2,15 @@
 
 `client.force_login` gives the password half only: every page would answer with a redirect to
 the code page. These tests are about what comes after, so the client also gets what the code page
-gives: the user's authenticator app, verified in this session."""
+gives: the user's authenticator app, verified in this session, and the session's clocks started."""
+
+import time
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import mark_second_factor
+from accounts.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
 
 TEST_DEVICE_NAME = "Testapp"
 
@@ -27,6 +30,9 @@ def give_second_factor(client, user) -> TOTPDevice:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     mark_second_factor(_SessionHolder(session), "totp")
+    # The code page is a request of the logged-in user: it starts the session's clocks
+    # (accounts.middleware.SessionLifetimeMiddleware).
+    session[SESSION_LOGIN_AT] = session[SESSION_SEEN_AT] = time.time()
     session.save()
     return device
 

@@ -108,6 +108,34 @@ def test_session_expires_after_30_idle_minutes(fk_officer):
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
+def _session_writes(client, path="/"):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(fk_officer):
+    with time_machine.travel("2026-03-02 09:00 +01:00", tick=False) as traveller:
+        client = Client()
+        _full_login(client, fk_officer)
+        traveller.shift(30)
+        assert _session_writes(client) == []  # within a minute of the login: no write
+        traveller.shift(settings.SESSION_RENEW_SECONDS)
+        assert len(_session_writes(client)) == 1
+        # Renewed 30 s before the last request: the idle limit counts from the renewal, so the
+        # session ends at most one renewal interval early, never late.
+        traveller.shift(30)
+        assert _session_writes(client) == []
+        traveller.shift(settings.SESSION_COOKIE_AGE - 31)
+        assert client.get("/").status_code == 200
+        traveller.shift(settings.SESSION_COOKIE_AGE + 1)
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 def test_session_ends_12_hours_after_login_even_when_active(fk_officer):
     with time_machine.travel("2026-03-02 07:00 +01:00", tick=False) as traveller:
         client = Client()

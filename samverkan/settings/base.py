@@ -128,11 +128,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Two-factor login (accounts.mfa, ADR 0015): the name authenticator apps show beside the user name.
 OTP_TOTP_ISSUER = "Samverkan"
 
-# Idle timeout: the cookie lives 30 minutes and is renewed on every request. The absolute limit
-# (12 hours from login, whatever the activity) is enforced by accounts.middleware.
+# Idle timeout: the stored session lives 30 minutes and is renewed on activity, at most once a
+# minute (accounts.middleware.SessionLifetimeMiddleware); so is the absolute limit (12 hours
+# from login, whatever the activity).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
