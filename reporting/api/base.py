@@ -8,7 +8,7 @@ share here who may ask, which areas they see, how figures are shown and how read
   samverkan.api's exception handler.
 - **Which areas.** The aggregate scope (`accounts.scoping.aggregate_area_ids`), the rule of the
   statistics pages: a report's `area` outside it is the same 404 as an unknown code
-  (`report_areas_for`); a resource's object outside it is the same 404 as an unknown id
+  (reporting.computed.report_areas); a resource's object outside it is the same 404 as an unknown id
   (`audit.access.get_visible_or_404`). Either refusal is logged against the area asked for, so
   that area's coordinator sees who tried. Another area's object is 404 before any write is
   refused: a PATCH or POST on it is never 403.
@@ -27,13 +27,10 @@ replaces only the person part. No person appears in any answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from accounts.models import AREA_CODE, Area
 from accounts.scoping import aggregate_area_ids, scope_for
 from audit.access import get_visible_or_404
 from audit.models import AccessLog
@@ -51,76 +48,6 @@ def aggregate_areas_or_403(user) -> frozenset[int] | None:
     if not scope_for(user).has_any_access or allowed == frozenset():
         raise exceptions.PermissionDenied(_("Du har inte behörighet att se statistik."))
     return allowed
-
-
-@dataclass(frozen=True)
-class ReportAreas:
-    """The areas a report sums: `area_ids` for the metrics (None: the nation), the one `area`
-    asked for (or None), and the codes of every area in the sum."""
-
-    area_ids: list[int] | None
-    area: Area | None
-    codes: list[str]
-
-    @property
-    def national(self) -> bool:
-        return self.area_ids is None
-
-    def describe(self) -> str:
-        """For the access log: "sdt", "riket" or "områdena gno, sdt"."""
-        if self.area is not None:
-            return self.area.code
-        if self.national:
-            return "riket"
-        return "områdena " + ", ".join(self.codes)
-
-
-def report_areas_for(
-    *, request, allowed: frozenset[int] | None, code: str | None, report: str
-) -> ReportAreas:
-    """The areas of a report for `code` (None or empty: everything in `allowed`, the user's
-    aggregate areas from aggregate_areas_or_403; "a,b": the sum of those areas).
-
-    A code of an area outside `allowed`, or no such code, is the same 404, logged as a refusal
-    against the area asked for (when it exists) so that area's coordinator sees who tried, as
-    audit.access.get_visible_or_404 does for objects."""
-    codes = sorted({part.strip() for part in (code or "").split(",") if part.strip()})
-    if codes:
-        # One code, or several separated by commas: a list of areas is summed.
-        found = []
-        for wanted in codes:
-            # Codes are slugs of at most 20 characters; anything else cannot exist (and a NUL
-            # character must not reach PostgreSQL).
-            area = Area.objects.filter(code=wanted).first() if AREA_CODE.match(wanted) else None
-            if area is None or (allowed is not None and area.pk not in allowed):
-                access_log_record(
-                    action=AccessLog.Action.DENIED,
-                    request=request,
-                    object_type="report",
-                    object_id=wanted[:64],
-                    area_id=area.pk if area is not None else None,
-                    purpose=f"rapport {report}, område utanför behörigheten",
-                )
-                raise exceptions.NotFound()
-            found.append(area)
-        if len(found) == 1:
-            return ReportAreas(area_ids=[found[0].pk], area=found[0], codes=[found[0].code])
-        return ReportAreas(
-            area_ids=sorted(area.pk for area in found),
-            area=None,
-            codes=[area.code for area in found],
-        )
-
-    if allowed is None:
-        return ReportAreas(
-            area_ids=None,
-            area=None,
-            codes=list(Area.objects.order_by("code").values_list("code", flat=True)),
-        )
-    areas = Area.objects.filter(pk__in=allowed).order_by("code")
-    return ReportAreas(
-        area_ids=sorted(allowed), area=None, codes=list(areas.values_list("code", flat=True))
-    )
 
 
 # --- the shared behaviour -----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -17,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from reporting.computed import Period
 from reporting.snapshots import previous_month
-from samverkan.dates import EARLIEST_DAY, LATEST_DAY, add_months
+from samverkan.dates import EARLIEST_DAY, LATEST_DAY
 
 # A longer period is refused: three years of months is what the dashboards show (24-month trend)
 # with room to spare, and it bounds the work a single live request can ask of the database.
@@ -26,30 +26,6 @@ MAX_MONTHS = 36
 
 MONTH_FORMAT = re.compile(r"\A([0-9]{4})-([0-9]{2})\Z")
 DAY_FORMAT = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months `first`..`last` (first days), or a single `day` (status report only)."""
-
-    first: dt.date | None = None
-    last: dt.date | None = None
-    day: dt.date | None = None
-
-    @property
-    def months(self) -> list[dt.date]:
-        months, month = [], self.first
-        while month is not None and month <= self.last:
-            months.append(month)
-            month = add_months(month, 1)
-        return months
-
-    def describe(self) -> str:
-        if self.day is not None:
-            return self.day.isoformat()
-        if self.first == self.last:
-            return f"{self.first:%Y-%m}"
-        return f"{self.first:%Y-%m}–{self.last:%Y-%m}"
 
 
 def parse_month(text: str) -> dt.date:

@@ -2,11 +2,10 @@
 reporting.metrics for the period and areas asked for, so a freshly loaded population is reported
 at once (the monthly snapshots are the published record; this is the working view).
 
-Everything around the metric is the statistics endpoints' shared base (reporting.api.base):
-refused outright for a role without statistics, the areas checked against the aggregate scope,
-the figures as the reader may see them (reporting.selectors.figures_shown_to), one access-log
-entry; the period is parsed by reporting.api.params. JSON or, with `?format=csv`, CSV
-(reporting.api.report_csv)."""
+What each report computes, which areas a request sums, the figures as the reader may see them
+and the access-log entry are reporting.computed's, shared with the report pages; a role without
+statistics is refused by the statistics endpoints' base (reporting.api.base) and the period is
+parsed by reporting.api.params. JSON or, with `?format=csv`, CSV (reporting.api.report_csv)."""
 
 from __future__ import annotations
 
@@ -16,15 +15,12 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.models import Area
-from audit.models import AccessLog
-from audit.services import access_log_record
-from reporting import metrics, suppression
-from reporting.selectors import figures_shown_to
-from samverkan.dbrouter import replica_reads
+from reporting import computed, suppression
+from reporting.computed import Period, ReportAreas
 
 from . import report_serializers as s
-from .base import AggregateEndpoint, ReportAreas, report_areas_for
-from .params import Period, period_from_query
+from .base import AggregateEndpoint
+from .params import period_from_query
 from .report_csv import ReportCSVRenderer
 from .schema import report_schema
 
@@ -32,15 +28,14 @@ from .schema import report_schema
 
 
 class ReportView(AggregateEndpoint, APIView):
-    """One report: `compute` is the metric; everything around it is shared. `report` is also
-    the metric's kind for reporting.suppression and reporting.secrecy."""
+    """One report: `report` names it (reporting.computed); everything around it is shared."""
 
     report: str = ""
     allow_day = False
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ReportCSVRenderer]
 
-    def compute(self, *, period: Period, areas: ReportAreas) -> dict:  # pragma: no cover
-        raise NotImplementedError
+    def compute(self, period: Period, areas: ReportAreas) -> dict:
+        return computed.COMPUTE[self.report](period, areas)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (400, 401, 403, 404) are JSON even when CSV was asked for: a CSV table of an
@@ -59,26 +54,27 @@ class ReportView(AggregateEndpoint, APIView):
         # parameters (400), then the area (404, logged): nothing is computed for a request that
         # will be refused.
         period = period_from_query(request.query_params, allow_day=self.allow_day)
-        areas = report_areas_for(
+        areas = computed.report_areas(
             request=request,
             allowed=self.allowed_areas,
-            code=request.query_params.get("area") or None,
+            codes=(request.query_params.get("area") or "").split(","),
             report=self.report,
         )
-
-        with replica_reads():
-            data = self.compute(period=period, areas=areas)
-        data = self.finish(figures_shown_to(user=request.user, kind=self.report, data=data))
-
+        data = computed.report_figures(
+            user=request.user,
+            report=self.report,
+            period=period,
+            areas=areas,
+            compute=self.compute,
+        )
+        data = self.finish(data)
         as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
-        access_log_record(
-            action=AccessLog.Action.VIEW,
+        computed.log_report_read(
             request=request,
-            object_type="report",
-            object_id=self.report,
-            area_id=areas.area.pk if areas.area else None,
-            purpose=f"rapport {self.report} {period.describe()}, {areas.describe()}"
-            + (" (CSV)" if as_csv else ""),
+            report=self.report,
+            period=period,
+            areas=areas,
+            as_file="CSV" if as_csv else "",
         )
         response = Response(self.envelope(period, areas, self.hide_small_cells, data))
         if as_csv:
@@ -138,9 +134,6 @@ OUTCOMES_CSV = (
 class OutcomesReportView(ReportView):
     report = "outcomes"
 
-    def compute(self, *, period, areas):
-        return metrics.outcomes(months=period.months, area_ids=areas.area_ids)
-
 
 AVERAGE_DAYS_CSV = (
     "Kolumner: dimension;dimension_label;level;level_label;group;group_label;count;days_total;"
@@ -160,9 +153,6 @@ AVERAGE_DAYS_CSV = (
 class AverageDaysReportView(ReportView):
     report = "average_days"
 
-    def compute(self, *, period, areas):
-        return metrics.average_days(months=period.months, area_ids=areas.area_ids)
-
 
 MAPPINGS_CSV = (
     "Kolumner: dimension;dimension_label;level;level_label;count;share. En rad per dimension "
@@ -181,9 +171,6 @@ MAPPINGS_CSV = (
 )
 class MappingsReportView(ReportView):
     report = "mappings"
-
-    def compute(self, *, period, areas):
-        return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids)
 
 
 INFLOW_CSV = (
@@ -205,9 +192,6 @@ INFLOW_CSV = (
 )
 class InflowReportView(ReportView):
     report = "inflow"
-
-    def compute(self, *, period, areas):
-        return metrics.inflow(months=period.months, area_ids=areas.area_ids)
 
 
 STATUS_CSV = (
@@ -232,11 +216,6 @@ STATUS_CSV = (
 class StatusReportView(ReportView):
     report = "status"
     allow_day = True
-
-    def compute(self, *, period, areas):
-        if period.day:
-            return metrics.status_report(day=period.day, area_ids=areas.area_ids)
-        return metrics.status_report_period(months=period.months, area_ids=areas.area_ids)
 
     def finish(self, data):
         # The metric keys areas by id; the API speaks area codes.

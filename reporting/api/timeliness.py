@@ -205,7 +205,7 @@ class TimelinessReportView(ReportView):
     report = "timeliness"
     renderer_classes = [*ReportView.renderer_classes[:-1], TimelinessCSVRenderer]
 
-    def compute(self, *, period, areas):
+    def compute(self, period, areas):
         self.breakdown = breakdown_for(self.request.user, areas.area)
         return metrics.timeliness_months(
             months=period.months, area_ids=areas.area_ids, breakdown=self.breakdown

@@ -1,0 +1,177 @@
+"""The computed reports (SPEC §5 "Reports"): what each of them computes, for which areas, as whom,
+and how a read is logged, in one place for the report API (reporting.api.reports) and the report
+pages (reporting.views.reports). Each is computed live from reporting.metrics for a period of
+whole months (the status report also for one day) and an area, a list of areas or the nation.
+
+- **Which areas.** `report_areas` turns the codes asked for into the areas summed: none means
+  everything the reader sees (the nation for national roles, else their own areas); a code
+  outside the reader's aggregate scope is the same 404 as an unknown code, logged against the
+  area asked for, so that area's coordinator sees who tried.
+- **Figures.** `report_figures` computes (on the read replica when one is configured) and shows
+  the result as the reader may see it (reporting.selectors.figures_shown_to: small cells hidden,
+  FK's facts left out where they must be).
+- **Logging.** `log_report_read`: one access-log entry per answer, the same words whether it was
+  read through the API or on a page, and whether as a table, CSV or XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from accounts.models import AREA_CODE, Area
+from audit.models import AccessLog
+from audit.services import access_log_record
+from samverkan.dates import add_months
+from samverkan.dbrouter import replica_reads
+
+from . import metrics
+from .selectors import figures_shown_to
+
+# The reports, by the name the API, the suppression (reporting.suppression.KINDS) and the access
+# log know them by.
+OUTCOMES = "outcomes"
+AVERAGE_DAYS = "average_days"
+MAPPINGS = "mappings"
+INFLOW = "inflow"
+STATUS = "status"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months `first`..`last` (first days), or a single `day` (status report only)."""
+
+    first: dt.date | None = None
+    last: dt.date | None = None
+    day: dt.date | None = None
+
+    @property
+    def months(self) -> list[dt.date]:
+        months, month = [], self.first
+        while month is not None and month <= self.last:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
+
+    def describe(self) -> str:
+        if self.day is not None:
+            return self.day.isoformat()
+        if self.first == self.last:
+            return f"{self.first:%Y-%m}"
+        return f"{self.first:%Y-%m}–{self.last:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class ReportAreas:
+    """The areas a report sums: `area_ids` for the metrics (None: the nation), the one `area`
+    asked for (or None), the codes and names of every area in the sum."""
+
+    area_ids: list[int] | None
+    area: Area | None
+    codes: list[str]
+    names: tuple[str, ...] = ()
+
+    @property
+    def national(self) -> bool:
+        return self.area_ids is None
+
+    def describe(self) -> str:
+        """For the access log: "sdt", "riket" or "områdena gno, sdt"."""
+        if self.area is not None:
+            return self.area.code
+        if self.national:
+            return "riket"
+        return "områdena " + ", ".join(self.codes)
+
+
+def report_areas(
+    *, request, allowed: frozenset[int] | None, codes: list[str], report: str
+) -> ReportAreas:
+    """The areas of a report for `codes` (none: everything in `allowed`, the reader's aggregate
+    areas, None for every area; several: the sum of those areas). An unknown code, or one
+    outside `allowed`, is Http404, logged as a refusal against the area asked for."""
+    wanted = sorted({code.strip() for code in codes if code and code.strip()})
+    if wanted:
+        found = []
+        for code in wanted:
+            # Codes are slugs of at most 20 characters; anything else cannot exist (and a NUL
+            # character must not reach PostgreSQL).
+            area = Area.objects.filter(code=code).first() if AREA_CODE.match(code) else None
+            if area is None or (allowed is not None and area.pk not in allowed):
+                access_log_record(
+                    action=AccessLog.Action.DENIED,
+                    request=request,
+                    object_type="report",
+                    object_id=code[:64],
+                    area_id=area.pk if area is not None else None,
+                    purpose=f"rapport {report}, område utanför behörigheten",
+                )
+                raise Http404
+            found.append(area)
+        found.sort(key=lambda area: area.code)
+        return ReportAreas(
+            area_ids=sorted(area.pk for area in found),
+            area=found[0] if len(found) == 1 else None,
+            codes=[area.code for area in found],
+            names=tuple(area.name for area in found),
+        )
+    areas = Area.objects.order_by("code")
+    if allowed is not None:
+        areas = areas.filter(pk__in=allowed)
+    rows = list(areas.values_list("code", "name"))
+    return ReportAreas(
+        area_ids=None if allowed is None else sorted(allowed),
+        area=None,
+        codes=[code for code, _name in rows],
+        names=tuple(name for _code, name in rows),
+    )
+
+
+def _status(period: Period, areas: ReportAreas) -> dict:
+    if period.day:
+        return metrics.status_report(day=period.day, area_ids=areas.area_ids)
+    return metrics.status_report_period(months=period.months, area_ids=areas.area_ids)
+
+
+Compute = Callable[[Period, ReportAreas], dict]
+
+COMPUTE: dict[str, Compute] = {
+    OUTCOMES: lambda period, areas: metrics.outcomes(months=period.months, area_ids=areas.area_ids),
+    AVERAGE_DAYS: lambda period, areas: metrics.average_days(
+        months=period.months, area_ids=areas.area_ids
+    ),
+    MAPPINGS: lambda period, areas: metrics.mapping_stats(
+        months=period.months, area_ids=areas.area_ids
+    ),
+    INFLOW: lambda period, areas: metrics.inflow(months=period.months, area_ids=areas.area_ids),
+    STATUS: _status,
+}
+
+
+def report_figures(
+    *, user, report: str, period: Period, areas: ReportAreas, compute: Compute | None = None
+) -> dict:
+    """The report's figures for the period and areas, as `user` may see them. `compute` stands
+    in for the report's own (COMPUTE) where the figures depend on more than the period and the
+    areas (the timeliness report's breakdown by team and officer)."""
+    with replica_reads():
+        data = (compute or COMPUTE[report])(period, areas)
+    return figures_shown_to(user=user, kind=report, data=data)
+
+
+def log_report_read(
+    *, request, report: str, period: Period, areas: ReportAreas, as_file: str = ""
+) -> None:
+    """One access-log entry for one answer of a report; `as_file` names a download ("CSV",
+    "XLSX"), which is logged as an export."""
+    access_log_record(
+        action=AccessLog.Action.EXPORT if as_file else AccessLog.Action.VIEW,
+        request=request,
+        object_type="report",
+        object_id=report,
+        area_id=areas.area.pk if areas.area else None,
+        purpose=f"rapport {report} {period.describe()}, {areas.describe()}"
+        + (f" ({as_file})" if as_file else ""),
+    )
