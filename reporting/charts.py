@@ -40,6 +40,12 @@ ROLES = {
     "bar": ("#00405f", {}, 0),
     "bar_second": ("#a63d00", {}, 0),
     "bar_goal": ("#8c8c8c", {}, 0),
+    # Parts of a whole, side by side in one bar: four hues apart in lightness too, each 3:1
+    # against white; the bars' white edges keep neighbours apart.
+    "part_1": ("#1e6b45", {}, 0),
+    "part_2": ("#005a8c", {}, 0),
+    "part_3": ("#a63d00", {}, 0),
+    "part_4": ("#5c5c5c", {}, 0),
 }
 
 
@@ -208,6 +214,31 @@ def bar_chart(
     chart.x_labels = order(labels)
     for one in series:
         chart.add(one.title, order(one.values))
+    return _embed(chart, alt=alt, height=height)
+
+
+def stacked_share_chart(
+    *,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    alt: str,
+    height: int | None = None,
+) -> Chart:
+    """One horizontal bar per label, split into the series' shares (per cent of the label's
+    whole), in the order of the table under it. A hidden share draws no part: the bar then stops
+    short of 100 %, and the table says why."""
+    height = height or max(220, 140 + 34 * len(labels))
+    config = _config(series=series, height=height)
+    config["legend_at_bottom_columns"] = 1  # the categories' names are long: one per line
+    chart = pygal.HorizontalStackedBar(
+        **config,
+        range=(0, 100),
+        value_formatter=_percent,
+        print_values=False,
+    )
+    chart.x_labels = list(labels)[::-1]
+    for one in series:
+        chart.add(one.title, list(one.values)[::-1], stroke_style={"width": 1, "color": "#ffffff"})
     return _embed(chart, alt=alt, height=height)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views.referrals import referral_report
+from .views.reports import report_index, report_page
 from .views.timeliness import timeliness_page
 from .views.weekly import weekly_list
 
@@ -9,6 +10,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("statistik/", views.overview, name="overview"),
+    path("statistik/rapporter/", report_index, name="reports"),
+    path("statistik/rapporter/<slug:slug>/", report_page, name="report"),
     path("statistik/beredningsgrupp/", referral_report, name="referral_report"),
     path("statistik/tidsfrister/", timeliness_page, name="timeliness"),
     path("veckolista/", weekly_list, name="weekly_list"),

@@ -34,12 +34,17 @@ class Cell:
     hidden: bool = False  # suppressed: shown with the explanation
     flag: bool = False  # off plan, goal or norm; the text itself says so too
     href: str = ""
+    # The figure as a number, for a spreadsheet (XLSX): a count, a mean, a share as a fraction
+    # (`share`). None where the text is all there is (hidden, missing, a name).
+    value: int | float | None = None
+    share: bool = False
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
     num: bool = True
+    group: str = ""  # a heading over a run of columns ("Till arbete och utbildning": antal, andel)
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Row:
     cells: list[Cell]
     warning: bool = False  # the row deviates (highlighted, and a cell says how)
     gap: bool = False  # the month has no snapshot
+    section: bool = False  # a heading over the rows that follow (a dimension: "Ålder")
 
 
 @dataclass
@@ -68,8 +74,32 @@ class Table:
         nums = [column.num for column in self.columns[1:]]
         return [(row, list(zip(row.cells, nums, strict=False))) for row in self.rows]
 
+    @property
+    def grouped(self) -> bool:
+        return any(column.group for column in self.columns)
+
+    def header_groups(self) -> list[tuple[str, int, Column | None]]:
+        """The upper header row of a grouped table: (group, columns spanned, None), or for a
+        column of no group (label, 1, the column) spanning both rows."""
+        runs: list[tuple[str, int, Column | None]] = []
+        for column in self.columns:
+            if column.group and runs and runs[-1][2] is None and runs[-1][0] == column.group:
+                runs[-1] = (column.group, runs[-1][1] + 1, None)
+            elif column.group:
+                runs.append((column.group, 1, None))
+            else:
+                runs.append((column.label, 1, column))
+        return runs
+
+    def column_labels(self) -> list[str]:
+        """Each column's whole heading, its group first ("Övriga: andel")."""
+        return [
+            f"{column.group}: {column.label}" if column.group else column.label
+            for column in self.columns
+        ]
+
     def csv_lines(self) -> list[list[str]]:
-        lines = [[column.label for column in self.columns]]
+        lines = [self.column_labels()]
         lines.extend([row.header.text, *(cell.text for cell in row.cells)] for row in self.rows)
         return lines
 
@@ -91,7 +121,7 @@ def missing() -> Cell:
 
 def count_cell(value) -> Cell:
     """A count from the (suppressed) figures: None is a hidden small cell."""
-    return hidden_count() if value is None else Cell(str(value))
+    return hidden_count() if value is None else Cell(str(value), value=value)
 
 
 def text_cell(text: str, *, flag: bool = False, href: str = "") -> Cell:

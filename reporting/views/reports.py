@@ -1,0 +1,270 @@
+"""The report pages (Statistik → Rapporter, /statistik/rapporter/, SPEC §5 "Reports"): the
+published tables of the 2012 report for any period of whole months and an area, a list of areas
+or the nation, each with its chart, its tables, each table as CSV and the whole report as XLSX.
+
+Everything but the layout is the report API's (reporting.computed): the same areas (an area
+outside the reader's aggregate scope is 404, logged), the same figures as the reader may see them
+(small cells hidden for roles without case access) and the same access-log entry; a download is
+logged as an export. Aggregates only: no person is named on these pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.models import Area
+from accounts.scoping import aggregate_area_ids, scope_for
+from samverkan.dates import add_months
+
+from .. import computed, suppression
+from ..computed import Period, ReportAreas
+from ..forms.reports import ReportForm
+from ..snapshots import previous_month
+from . import report_charts, report_tables
+from .dashboard_tables import Table, csv_response
+from .table_xlsx import xlsx_response
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    slug: str
+    report: str  # reporting.computed's name of the report
+    title: str
+    lead: str
+    build: Callable  # (figures, context) -> (chart or None, tables)
+
+
+def _outcomes(data, ctx):
+    return report_charts.outcome_chart(data), report_tables.outcome_tables(data, place=ctx.place)
+
+
+def _average_days(data, ctx):
+    return (
+        report_charts.average_days_chart(data),
+        report_tables.average_days_tables(data, place=ctx.place),
+    )
+
+
+def _mappings(data, ctx):
+    return report_charts.mapping_chart(data), report_tables.mapping_tables(data, place=ctx.place)
+
+
+def _inflow(data, ctx):
+    return (
+        report_charts.inflow_chart(data, month_label=str),
+        report_tables.inflow_tables(data, place=ctx.place, month_label=str),
+    )
+
+
+def _status(data, ctx):
+    names = dict(
+        Area.objects.filter(pk__in=[int(k) for k in data.get("areas", {})]).values_list(
+            "pk", "name"
+        )
+    )
+    return report_charts.status_chart(data), report_tables.status_tables(
+        data,
+        place=ctx.place,
+        day_label=data.get("day", ""),
+        area_names={str(pk): name for pk, name in names.items()},
+    )
+
+
+PAGES = {
+    page.slug: page
+    for page in (
+        ReportPage(
+            "status-dag-365",
+            computed.OUTCOMES,
+            gettext_lazy("Status dag 365"),
+            gettext_lazy(
+                "Var de som började i samverkan tolv månader före periodens månader befann sig "
+                "dag 365 efter starten, efter bakgrund och målgrupp (som Tabell 3–6). Andelarna "
+                "är av radens summa, också uppdelningen av arbete och utbildning."
+            ),
+            _outcomes,
+        ),
+        ReportPage(
+            "tid-i-samverkan",
+            computed.AVERAGE_DAYS,
+            gettext_lazy("Tid i samverkan"),
+            gettext_lazy(
+                "Genomsnittligt antal dagar från start till avslut för dem vars ärende "
+                "avslutades under perioden, och för dem som gick till arbete eller utbildning."
+            ),
+            _average_days,
+        ),
+        ReportPage(
+            "kartlaggningar",
+            computed.MAPPINGS,
+            gettext_lazy("Gemensamma kartläggningar"),
+            gettext_lazy(
+                "Kartläggningar vars första möte hölls under perioden, efter kön, ålder, tid i "
+                "sjukfallet, ersättning och vem som initierade dem (som Tabell 1). Andelarna är "
+                "av alla kartläggningar under perioden."
+            ),
+            _mappings,
+        ),
+        ReportPage(
+            "nya-deltagare",
+            computed.INFLOW,
+            gettext_lazy("Nya deltagare"),
+            gettext_lazy(
+                "De som började i samverkan under perioden, per målgrupp och bakgrund (som "
+                "Tabell 2) och månad för månad, unga för sig."
+            ),
+            _inflow,
+        ),
+        ReportPage(
+            "statusrapport",
+            computed.STATUS,
+            gettext_lazy("Statusrapport"),
+            gettext_lazy(
+                "Hur många som är i gemensam kartläggning, i aktiva insatser och väntar periodens "
+                "sista dag, och hur de som avslutades under perioden gick vidare."
+            ),
+            _status,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    place: str
+
+
+def _shortcuts(base: str, today: dt.date, codes: list[str]) -> list[tuple[str, str]]:
+    last = previous_month(today)
+    tertial_end = add_months(last, -(last.month % 4))  # April, August or December
+    periods = [
+        (_("Senaste tolv månaderna"), add_months(last, -11), last),
+        (_("Senaste hela tertialet"), add_months(tertial_end, -3), tertial_end),
+        (_("I år hittills"), last.replace(month=1), last),
+        (_("Förra året"), dt.date(last.year - 1, 1, 1), dt.date(last.year - 1, 12, 1)),
+    ]
+    areas = [("omrade", code) for code in codes]
+    return [
+        (f"{base}?{urlencode([('fran', f'{f:%Y-%m}'), ('till', f'{t:%Y-%m}'), *areas])}", label)
+        for label, f, t in periods
+    ]
+
+
+@require_GET
+def report_index(request):
+    return render(
+        request,
+        "reporting/reports_index.html",
+        {"pages": [(reverse("reporting:report", args=[p.slug]), p) for p in PAGES.values()]},
+    )
+
+
+@require_GET
+def report_page(request, slug: str):
+    page = PAGES.get(slug)
+    if page is None:
+        raise Http404
+    user = request.user
+    allowed = aggregate_area_ids(user)
+    base = reverse("reporting:report", args=[slug])
+    context = {"page": page, "pages": PAGES.values(), "base": base}
+    if not scope_for(user).has_any_access or allowed == frozenset():
+        return render(request, "reporting/report.html", {**context, "no_area": True})
+
+    today = timezone.localdate()
+    choices = Area.objects.filter(is_active=True).order_by("name")
+    if allowed is not None:
+        choices = choices.filter(pk__in=allowed)
+    national = allowed is None
+    query = request.GET.copy()
+    if "fran" not in query and "till" not in query:
+        query.update(ReportForm.default_query(today))
+    form = ReportForm(
+        query, today=today, areas=choices.values_list("code", "name"), national=national
+    )
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "reporting/report.html", context)
+
+    period = Period(first=form.cleaned_data["fran"], last=form.cleaned_data["till"])
+    codes = form.cleaned_data["omrade"]
+    areas = computed.report_areas(request=request, allowed=allowed, codes=codes, report=page.report)
+    data = computed.report_figures(user=user, report=page.report, period=period, areas=areas)
+    place = _place_of(areas, codes, national)
+    chart, tables = page.build(data, Context(place=place))
+    params = [("fran", f"{period.first:%Y-%m}"), ("till", f"{period.last:%Y-%m}")]
+    params += [("omrade", code) for code in sorted(codes)]
+    for table in tables:
+        table.csv_url = f"{base}?{urlencode([*params, ('csv', table.key)])}"
+    stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{_file_place(areas, codes)}"
+
+    download = _download(request, page, period, areas, tables, stem)
+    if download is not None:
+        return download
+    computed.log_report_read(request=request, report=page.report, period=period, areas=areas)
+    context.update(
+        period=period,
+        place=place,
+        chart=chart,
+        tables=tables,
+        data=data,
+        xlsx_url=f"{base}?{urlencode([*params, ('format', 'xlsx')])}",
+        shortcuts=_shortcuts(base, today, sorted(codes)),
+        hide_small_cells=suppression.hides_small_cells(user),
+        small_cell=suppression.SMALL_CELL,
+        cohort=_cohort(data) if page.report == computed.OUTCOMES else "",
+    )
+    return render(request, "reporting/report.html", context)
+
+
+def _download(request, page, period, areas, tables: list[Table], stem: str):
+    wanted = request.GET.get("csv")
+    if wanted is not None:
+        table = next((t for t in tables if t.key == wanted), None)
+        if table is None:
+            raise Http404
+        computed.log_report_read(
+            request=request, report=page.report, period=period, areas=areas, as_file="CSV"
+        )
+        return csv_response(table, filename=f"{stem}-{table.key}.csv")
+    if request.GET.get("format") == "xlsx":
+        computed.log_report_read(
+            request=request, report=page.report, period=period, areas=areas, as_file="XLSX"
+        )
+        return xlsx_response(tables, filename=f"{stem}.xlsx", title=str(page.title))
+    return None
+
+
+def _place_of(areas: ReportAreas, codes: list[str], national: bool) -> str:
+    if areas.area is not None:
+        return areas.area.name
+    if areas.national:
+        return _("hela riket")
+    if not codes and not national:
+        return _("alla dina områden") if len(areas.names) > 1 else ", ".join(areas.names)
+    return ", ".join(areas.names)
+
+
+def _file_place(areas: ReportAreas, codes: list[str]) -> str:
+    if areas.national:
+        return "riket"
+    if len(areas.codes) <= 3:
+        return "-".join(areas.codes)
+    return "omraden"
+
+
+def _cohort(data: dict) -> str:
+    months = data.get("cohort_months") or []
+    if not months:
+        return ""
+    return months[0] if len(months) == 1 else f"{months[0]}–{months[-1]}"
