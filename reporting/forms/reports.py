@@ -38,8 +38,18 @@ class AreaCodes(forms.MultipleChoiceField):
 
 
 class ReportForm(forms.Form):
-    fran = forms.CharField(label=_("Från och med månad"), max_length=7, widget=MonthInput)
-    till = forms.CharField(label=_("Till och med månad"), max_length=7, widget=MonthInput)
+    fran = forms.CharField(
+        label=_("Från och med månad"),
+        max_length=7,
+        widget=MonthInput,
+        error_messages={"required": _("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-04.")},
+    )
+    till = forms.CharField(
+        label=_("Till och med månad"),
+        max_length=7,
+        widget=MonthInput,
+        error_messages={"required": _("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-04.")},
+    )
     omrade = AreaCodes(
         label=_("Områden"),
         required=False,

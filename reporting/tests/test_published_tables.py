@@ -1,7 +1,8 @@
-"""The published statistics (Tabell 1–6 of seed 004) come back through the report API: a population
-built to match them (published_population) is loaded through the import files of SPEC §6, and
-every count and every printed share of the six tables is read back from
-/api/v1/reports/{mappings,inflow,outcomes}/. The expected figures are the ones typed in from the
+"""The published statistics (Tabell 1–6 of seed 004) come back through the report API and the
+report pages: a population built to match them (published_population) is loaded through the
+import files of SPEC §6, and every count and every printed share of the six tables is read back
+from /api/v1/reports/{mappings,inflow,outcomes}/ and from the tables of the pages under
+/statistik/rapporter/, as the HTML shows them. The expected figures are the ones typed in from the
 seed (test_metrics_printing), not figures computed by the code under test.
 
 The only cells allowed to differ are the three the publication itself prints inconsistently
@@ -14,7 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import AreaFactory, staff
+from reporting.metrics.labels import DIMENSIONS, level_label
 
+from .html_tables import column_groups, table_by_row
 from .published_population import (
     AREA_CODE,
     INFLOW_REPORT,
@@ -60,10 +63,21 @@ def reports(tmp_path, login):
         assert response.status_code == 200, response.content[:500]
         return response.json()
 
+    def page(slug, period):
+        response = client.get(
+            reverse("reporting:report", args=[slug]),
+            {"fran": period[0], "till": period[1], "omrade": AREA_CODE},
+        )
+        assert response.status_code == 200, response.content[:500]
+        return response.content.decode()
+
     return {
         "mappings": get("mappings", MAPPING_REPORT),
         "inflow": get("inflow", INFLOW_REPORT),
         "outcomes": get("outcomes", OUTCOME_REPORT),
+        "mappings_page": page("kartlaggningar", MAPPING_REPORT),
+        "inflow_page": page("nya-deltagare", INFLOW_REPORT),
+        "outcomes_page": page("status-dag-365", OUTCOME_REPORT),
     }
 
 
@@ -154,9 +168,80 @@ def check_tabell_5_and_6_day_365_outcomes_by_target_group(reports):
     assert sum(rows[level]["total"] for level in TABELL_2_COLUMNS) == published_total
 
 
-def test_the_published_tables_come_back_through_the_import_and_the_api(reports):
+# --- the same cells on the report pages ---------------------------------------------------------
+
+
+def page_key(label: str) -> tuple[str, str]:
+    """The (section, row heading) a published row has on the page: the background variable's
+    heading over its levels, none over the total."""
+    dimension, level = LEVEL_OF[label]
+    section = "" if dimension == "total" else str(DIMENSIONS[dimension])
+    return section, str(level_label(dimension, level))
+
+
+def pairs(table: str, label: str, cells, total: int) -> list[str]:
+    """(count, printed share) cells as the page prints them, row after row."""
+    texts = []
+    for count, printed in cells:
+        texts += [str(count), expected(table, label, count, total, printed)]
+    return texts
+
+
+def check_tabell_1_on_the_page(reports):
+    rows = table_by_row(reports["mappings_page"], "table-kartlaggningar")
+    total = TABELL_1[0][1]
+    for label, count, printed in TABELL_1:
+        assert rows[page_key(label)] == pairs("Tabell 1", label, [(count, printed)], total), label
+
+
+def check_tabell_2_on_the_page(reports):
+    html = reports["inflow_page"]
+    rows = table_by_row(html, "table-malgrupp")
+    # The page has the product's target groups in its own order: each published column is found
+    # by its heading; the target group the 2012 population lacks shows its zeros.
+    groups = column_groups(html, "table-malgrupp")
+    headings = [str(level_label("target_group", group)) for group in TABELL_2_COLUMNS] + ["Summa"]
+    for label, cells in TABELL_2:
+        total = cells[-1][0]
+        shown = rows[page_key(label)]
+        for heading, cell in zip(
+            headings, pairs("Tabell 2", label, cells, total)[::2], strict=True
+        ):
+            column = groups.index(heading)
+            assert shown[column] == cell, (label, heading)
+        for heading, cell in zip(
+            headings, pairs("Tabell 2", label, cells, total)[1::2], strict=True
+        ):
+            column = groups.index(heading) + 1
+            assert shown[column] == cell, (label, heading)
+        others = [i for i, group in enumerate(groups) if group not in headings]
+        assert [shown[i] for i in others] in (["0", "0%"], []), label
+
+
+def check_tabell_3_to_6_on_the_page(reports):
+    html = reports["outcomes_page"]
+    for table, testid, published in (
+        ("Tabell 3", "table-bakgrund", TABELL_3),
+        ("Tabell 4", "table-bakgrund-arbete", TABELL_4),
+        ("Tabell 5", "table-malgrupp", TABELL_5[1:]),
+        ("Tabell 6", "table-malgrupp-arbete", TABELL_6[1:]),
+    ):
+        rows = table_by_row(html, testid)
+        # Tabell 4 and 6 print shares of the whole row: the row's total is in Tabell 3 and 5.
+        totals = {label: cells[-1][0] for label, cells in TABELL_3 + TABELL_5[1:]}
+        for label, cells in published:
+            assert rows[page_key(label)] == pairs(table, label, cells, totals[label]), (
+                table,
+                label,
+            )
+
+
+def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages(reports):
     """One import (ten thousand people) for all six tables."""
     check_tabell_1_joint_mappings(reports)
     check_tabell_2_inflow_by_target_group(reports)
     check_tabell_3_and_4_day_365_outcomes(reports)
     check_tabell_5_and_6_day_365_outcomes_by_target_group(reports)
+    check_tabell_1_on_the_page(reports)
+    check_tabell_2_on_the_page(reports)
+    check_tabell_3_to_6_on_the_page(reports)

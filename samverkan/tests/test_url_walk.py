@@ -135,7 +135,13 @@ AGGREGATE_PAGES = {
 }
 
 # Values for other URL parameters.
-OTHER_PARAMS = {"format": "json", "kind": "status", "code": "contact_meeting_due", "officer": 1}
+OTHER_PARAMS = {
+    "format": "json",
+    "kind": "status",
+    "code": "contact_meeting_due",
+    "officer": 1,
+    "slug": "status-dag-365",
+}
 
 
 def _walk(patterns, namespace=None, prefix=""):

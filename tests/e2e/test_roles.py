@@ -13,7 +13,7 @@ from .conftest import LOGIN_PATH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-FOLLOW_UP_NAV = ("Statistik", "Arbetsplaner", "Avvikelser")
+FOLLOW_UP_NAV = ("Statistik", "Rapporter", "Arbetsplaner", "Avvikelser")
 # The to-do list, with the number of things waiting when there are any.
 TODO = re.compile(r"^Att göra( \d+ saker?)?$")
 ALL_NAV = (
