@@ -19,15 +19,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import AREA_CODE, Area
 from audit.models import AccessLog
 from audit.services import access_log_record
+from cases.models import Benefit
 from samverkan.dates import add_months
 from samverkan.dbrouter import replica_reads
 
 from . import metrics
+from .metrics.base import UNKNOWN
+from .secrecy import fk_dimensions_hidden
 from .selectors import figures_shown_to
 
 # The reports, by the name the API, the suppression (reporting.suppression.KINDS) and the access
@@ -37,6 +42,9 @@ AVERAGE_DAYS = "average_days"
 MAPPINGS = "mappings"
 INFLOW = "inflow"
 STATUS = "status"
+
+# How a filter reads in the access log.
+FILTER_WORDS = {"benefit": "ersättning"}
 
 
 @dataclass(frozen=True)
@@ -135,43 +143,81 @@ def _status(period: Period, areas: ReportAreas) -> dict:
     return metrics.status_report_period(months=period.months, area_ids=areas.area_ids)
 
 
-Compute = Callable[[Period, ReportAreas], dict]
+def _mappings(period: Period, areas: ReportAreas, benefit: str | None = None) -> dict:
+    return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids, benefit=benefit)
+
+
+# (period, areas, **filters) -> the metric's figures; only the mappings take a filter (benefit).
+Compute = Callable[..., dict]
 
 COMPUTE: dict[str, Compute] = {
     OUTCOMES: lambda period, areas: metrics.outcomes(months=period.months, area_ids=areas.area_ids),
     AVERAGE_DAYS: lambda period, areas: metrics.average_days(
         months=period.months, area_ids=areas.area_ids
     ),
-    MAPPINGS: lambda period, areas: metrics.mapping_stats(
-        months=period.months, area_ids=areas.area_ids
-    ),
+    MAPPINGS: _mappings,
     INFLOW: lambda period, areas: metrics.inflow(months=period.months, area_ids=areas.area_ids),
     STATUS: _status,
 }
 
+# The benefits a mappings report can be restricted to: FK's benefit at the mapping, or none
+# recorded.
+BENEFITS = [*Benefit.values, UNKNOWN]
+
+
+def benefit_asked(*, user, value: str | None) -> str | None:
+    """The benefit a mappings report is restricted to (None: every mapping). A reader who must
+    not see FK's facts by person (reporting.secrecy) cannot restrict by it: the restricted total
+    would tell them. Raises ValidationError on the field `benefit`, in Swedish."""
+    if value in (None, ""):
+        return None
+    if value not in BENEFITS:
+        message = _("Okänd ersättning. Välj en av: %(known)s.") % {"known": ", ".join(BENEFITS)}
+        raise ValidationError({"benefit": [message]})
+    if fk_dimensions_hidden(user):
+        message = _("Ersättningen är Försäkringskassans uppgift och kan inte väljas här.")
+        raise ValidationError({"benefit": [message]})
+    return value
+
 
 def report_figures(
-    *, user, report: str, period: Period, areas: ReportAreas, compute: Compute | None = None
+    *,
+    user,
+    report: str,
+    period: Period,
+    areas: ReportAreas,
+    compute: Compute | None = None,
+    filters: dict | None = None,
 ) -> dict:
-    """The report's figures for the period and areas, as `user` may see them. `compute` stands
-    in for the report's own (COMPUTE) where the figures depend on more than the period and the
-    areas (the timeliness report's breakdown by team and officer)."""
+    """The report's figures for the period and areas (and `filters`: the mappings' benefit), as
+    `user` may see them. `compute` stands in for the report's own (COMPUTE) where the figures
+    depend on more than the period and the areas (the timeliness report's breakdown by team and
+    officer)."""
     with replica_reads():
-        data = (compute or COMPUTE[report])(period, areas)
+        data = (compute or COMPUTE[report])(period, areas, **(filters or {}))
     return figures_shown_to(user=user, kind=report, data=data)
 
 
 def log_report_read(
-    *, request, report: str, period: Period, areas: ReportAreas, as_file: str = ""
+    *,
+    request,
+    report: str,
+    period: Period,
+    areas: ReportAreas,
+    as_file: str = "",
+    filters: dict | None = None,
 ) -> None:
     """One access-log entry for one answer of a report; `as_file` names a download ("CSV",
     "XLSX"), which is logged as an export."""
+    restricted = "".join(
+        f", {FILTER_WORDS[name]} {value}" for name, value in (filters or {}).items() if value
+    )
     access_log_record(
         action=AccessLog.Action.EXPORT if as_file else AccessLog.Action.VIEW,
         request=request,
         object_type="report",
         object_id=report,
         area_id=areas.area.pk if areas.area else None,
-        purpose=f"rapport {report} {period.describe()}, {areas.describe()}"
+        purpose=f"rapport {report} {period.describe()}, {areas.describe()}{restricted}"
         + (f" ({as_file})" if as_file else ""),
     )

@@ -28,4 +28,5 @@ def mapping_stats_without_fk_facts(data: dict | None) -> dict | None:
     for key in ("levels", "rows"):
         if isinstance(shown.get(key), dict):
             shown[key] = {k: v for k, v in shown[key].items() if k not in FK_DIMENSIONS}
+    shown.pop("crossed", None)  # by benefit
     return shown

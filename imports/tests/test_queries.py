@@ -79,10 +79,10 @@ def test_a_status_import_takes_the_same_queries_for_50_and_5000_rows(area, coord
     assert (result_small.created, result_large.created) == (50, 5000 - 50)
     assert result_large.existing == 50
     assert StatusEntry.objects.count() == 5000
-    # savepoint, lock, the user's scope (3), status codes, persons, stored entries, the entries
-    # with their history (one statement), the access log (the people written, the summary),
-    # release: one batch (imports.base.BATCH_ROWS)
-    assert small == large == 12
+    # savepoint, lock, the user's scope (accounts.scoping: one), status codes, persons, stored
+    # entries, the entries with their history (one statement), the access log (the people
+    # written, the summary), release: one batch (imports.base.BATCH_ROWS)
+    assert small == large == 10
 
 
 def test_a_persons_import_takes_the_same_queries_for_50_and_5000_rows(area, coordinator):

@@ -119,6 +119,17 @@ def mappings_table(data: dict) -> tuple[list[str], Iterator[list]]:
                 row.get("count"),
                 row.get("share"),
             ]
+        # Benefit crossed with the initiating agency: a count per pair, no share.
+        for benefit, cells in (data.get("crossed") or {}).items():
+            for agency, count in cells.items():
+                yield [
+                    "benefit_initiated_by",
+                    _("Ersättning och initierad av"),
+                    f"{benefit}:{agency}",
+                    f"{_level('benefit', benefit)}, {_level('initiated_by', agency)}",
+                    count,
+                    None,
+                ]
 
     return header, rows()
 

@@ -180,11 +180,22 @@ class MappingRowSerializer(serializers.Serializer):
 
 
 class MappingsDataSerializer(serializers.Serializer):
+    benefit = serializers.CharField(
+        allow_null=True,
+        help_text="Ersättningen rapporten är avgränsad till, null för alla kartläggningar.",
+    )
     levels = _levels()
     rows = _by_dimension_and_level(
         MappingRowSerializer(),
         "Dimensioner: total, sex, age_band, sick_leave_band, benefit, initiated_by; andelen är "
-        "av alla kartläggningar som hölls under perioden.",
+        "av alla kartläggningar som hölls under perioden (med `benefit`: av dem med den "
+        "ersättningen).",
+    )
+    crossed = serializers.DictField(
+        child=serializers.DictField(child=count_field()),
+        required=False,
+        help_text="Antal per ersättning (nyckel) och initierande myndighet (FK, AF). Saknas för "
+        "handläggare utanför Försäkringskassan.",
     )
 
 

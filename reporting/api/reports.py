@@ -34,8 +34,8 @@ class ReportView(AggregateEndpoint, APIView):
     allow_day = False
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ReportCSVRenderer]
 
-    def compute(self, period: Period, areas: ReportAreas) -> dict:
-        return computed.COMPUTE[self.report](period, areas)
+    def compute(self, period: Period, areas: ReportAreas, **filters) -> dict:
+        return computed.COMPUTE[self.report](period, areas, **filters)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (400, 401, 403, 404) are JSON even when CSV was asked for: a CSV table of an
@@ -54,6 +54,7 @@ class ReportView(AggregateEndpoint, APIView):
         # parameters (400), then the area (404, logged): nothing is computed for a request that
         # will be refused.
         period = period_from_query(request.query_params, allow_day=self.allow_day)
+        filters = self.filters(request)
         areas = computed.report_areas(
             request=request,
             allowed=self.allowed_areas,
@@ -66,6 +67,7 @@ class ReportView(AggregateEndpoint, APIView):
             period=period,
             areas=areas,
             compute=self.compute,
+            filters=filters,
         )
         data = self.finish(data)
         as_csv = getattr(request.accepted_renderer, "format", None) == "csv"
@@ -75,12 +77,18 @@ class ReportView(AggregateEndpoint, APIView):
             period=period,
             areas=areas,
             as_file="CSV" if as_csv else "",
+            filters=filters,
         )
         response = Response(self.envelope(period, areas, self.hide_small_cells, data))
         if as_csv:
             name = self.filename(period, areas)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def filters(self, request) -> dict:
+        """The report's own parameters besides the period and the areas (none but the
+        mappings' benefit)."""
+        return {}
 
     def finish(self, data: dict) -> dict:
         """The data after suppression, as answered."""
@@ -156,7 +164,8 @@ class AverageDaysReportView(ReportView):
 
 MAPPINGS_CSV = (
     "Kolumner: dimension;dimension_label;level;level_label;count;share. En rad per dimension "
-    "och nivå."
+    "och nivå; sist ersättning korsad med initierande myndighet (dimension "
+    "`benefit_initiated_by`, nivå `ersättning:myndighet`, ingen andel)."
 )
 
 
@@ -164,13 +173,21 @@ MAPPINGS_CSV = (
     report="mappings",
     summary="Gemensamma kartläggningar",
     description="Kartläggningar vars första möte hölls under perioden, som Tabell 1: per kön, "
-    "ålder, tid i sjukfallet, ersättning och initierande myndighet "
+    "ålder, tid i sjukfallet, ersättning och initierande myndighet, och ersättning korsad med "
+    "initierande myndighet (`crossed`). En kartläggning vars tid i sjukfallet är okänd (ingen "
+    "sjukskrivning registrerad, eller den började efter mötet) räknas i totalen och som "
+    "`unknown` bland tiderna. Med `benefit` bara den ersättningen, som Tabell 1 (sjukpenning) "
     "(reporting.metrics.mapping_stats).",
     serializer=s.MappingsReportSerializer,
     csv=MAPPINGS_CSV,
+    benefit=True,
 )
 class MappingsReportView(ReportView):
     report = "mappings"
+
+    def filters(self, request):
+        value = request.query_params.get("benefit")
+        return {"benefit": computed.benefit_asked(user=request.user, value=value)}
 
 
 INFLOW_CSV = (

@@ -69,6 +69,23 @@ FORMAT = OpenApiParameter(
     description="`csv` ger rapporten som CSV (UTF-8 med BOM, semikolonseparerad, en "
     "rubrikrad, andelar som i tabellerna, tom cell för dolt värde).",
 )
+BENEFIT = OpenApiParameter(
+    "benefit",
+    str,
+    OpenApiParameter.QUERY,
+    enum=[
+        "sjukpenning",
+        "rehabiliteringspenning",
+        "tidsbegransad_sjukersattning",
+        "sjukersattning",
+        "aktivitetsersattning",
+        "ingen",
+        "unknown",
+    ],
+    description="Bara kartläggningar för personer med den ersättningen (`unknown`: ingen "
+    "registrerad); andelarna är då av deras antal, som i Tabell 1 (sjukpenning). Inte för "
+    "handläggare utanför Försäkringskassan: ersättningen är Försäkringskassans uppgift (400).",
+)
 DISPOSITION = OpenApiParameter(
     "Content-Disposition",
     str,
@@ -96,8 +113,25 @@ ERRORS = {
 }
 
 
-def report_schema(*, report: str, summary: str, description: str, serializer, csv: str, day=False):
-    parameters = [FROM, TO, *([DAY] if day else []), AREA, FORMAT, DISPOSITION]
+def report_schema(
+    *,
+    report: str,
+    summary: str,
+    description: str,
+    serializer,
+    csv: str,
+    day=False,
+    benefit=False,
+):
+    parameters = [
+        FROM,
+        TO,
+        *([DAY] if day else []),
+        AREA,
+        *([BENEFIT] if benefit else []),
+        FORMAT,
+        DISPOSITION,
+    ]
     operation = extend_schema(
         operation_id=f"reports_{report}",
         tags=["reports"],

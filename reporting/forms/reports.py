@@ -56,9 +56,17 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "area-choices"}),
     )
 
-    def __init__(self, data=None, *, today: dt.date, areas, national: bool):
-        """`areas`: (code, name) of the areas the reader sees, in the order shown."""
+    def __init__(self, data=None, *, today: dt.date, areas, national: bool, benefits=None):
+        """`areas`: (code, name) of the areas the reader sees, in the order shown; `benefits`:
+        (value, label) of the benefits a mappings report can be restricted to, or None."""
         super().__init__(data)
+        if benefits is not None:
+            self.fields["ersattning"] = forms.ChoiceField(
+                label=_("Ersättning"),
+                required=False,
+                choices=[("", _("Alla kartläggningar")), *benefits],
+                help_text=_("Tabell 1 räknar dem med sjukpenning."),
+            )
         self.today = today
         for name, value in self.default_query(today).items():
             self.fields[name].initial = value

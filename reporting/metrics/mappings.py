@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce, Concat
 
 from cases.models import Benefit
 from mapping.models import AgencyCode, JointMapping, SickLeaveBand
@@ -28,7 +28,9 @@ from .base import (
 from .printing import printed_share
 
 
-def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+def mapping_stats(
+    *, months: list[dt.date], area_ids: list[int] | None, benefit: str | None = None
+) -> dict:
     """Joint mappings held in the period (SPEC §5 "Joint mapping statistics", as Tabell 1).
 
     Definition:
@@ -41,10 +43,19 @@ def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
       180_365, over_365; unknown when the sick-leave start is not recorded or lies after the
       meeting); benefit at the mapping (unknown for blank); initiated_by (FK/AF);
     - each row: its count and its printed share of all mappings held in the period (Tabell 1's
-      "Andel").
+      "Andel");
+    - a mapping whose sick-leave band is unknown is counted in every row but the known bands:
+      in the total, and as "unknown" among the bands;
+    - `benefit` (a Benefit value, or "unknown" for none recorded) restricts the population to
+      mappings of people with that benefit: the published Tabell 1 counts those on sjukpenning
+      only, its shares of their total. The answer says which (`benefit`, None for all);
+    - `crossed`: the counts by benefit (rows) and initiating agency (columns).
 
     One query, one pass for every dimension."""
-    return _held_by(months=months, area_ids=area_ids, split=False)[WHOLE]
+    result = _held_by(months=months, area_ids=area_ids, split=False, benefit=benefit, crossed=True)[
+        WHOLE
+    ]
+    return {"benefit": benefit, **result}
 
 
 def mapping_stats_by_area(
@@ -54,12 +65,29 @@ def mapping_stats_by_area(
     return _held_by(months=months, area_ids=area_ids, split=True, nation=nation)
 
 
-def _held_by(*, months, area_ids, split: bool, nation: bool = False) -> dict:
+CROSSED = "benefit_initiated_by"
+
+
+def _held_by(
+    *, months, area_ids, split: bool, nation: bool = False, benefit=None, crossed=False
+) -> dict:
     held = in_areas(
         JointMapping.objects.filter(in_months("first_meeting_on", months)),
         split_selection(area_ids, nation) if split else area_ids,
     ).with_sick_leave_band()
+    if benefit is not None:
+        held = held.filter(benefit="" if benefit == UNKNOWN else benefit)
     dimensions = _dimensions()
+    if crossed:
+        dimensions[CROSSED] = (
+            Concat(
+                blank_as_unknown("benefit"),
+                Value(":"),
+                F("initiated_by"),
+                output_field=CharField(),
+            ),
+            [f"{b}:{a}" for b in [*Benefit.values, UNKNOWN] for a in AgencyCode.values],
+        )
     groups = grouping_sets(
         held,
         {name: expression for name, (expression, _levels) in dimensions.items()},
@@ -79,6 +107,7 @@ def _held_by(*, months, area_ids, split: bool, nation: bool = False) -> dict:
             levels = dict(tables.get(name, {}))
             counts[name] = {level: levels.pop(level, 0) for level in known_levels} | levels
         total = counts["total"]["total"]
+        cross = counts.pop(CROSSED, None)
         result[part] = {
             "levels": {name: list(levels) for name, levels in counts.items()},
             "rows": {
@@ -89,6 +118,12 @@ def _held_by(*, months, area_ids, split: bool, nation: bool = False) -> dict:
                 for name, levels in counts.items()
             },
         }
+        if cross is not None:
+            table: dict[str, dict[str, int]] = {}
+            for level, n in cross.items():
+                benefit_level, agency = level.split(":", 1)
+                table.setdefault(benefit_level, {})[agency] = n
+            result[part]["crossed"] = table
     return result
 
 

@@ -123,12 +123,26 @@ def _mappings(data: dict) -> dict:
     for dimension, levels in rows.items():
         if dimension != "total":
             table.add_sum(("rows", "total", "total"), [("rows", dimension, lv) for lv in levels])
+    # Benefit × initiating agency: each benefit's row adds up to its count by benefit, each
+    # agency's column to its count by initiating agency.
+    crossed = data.get("crossed") or {}
+    agencies = sorted({agency for cells in crossed.values() for agency in cells})
+    for benefit, cells in crossed.items():
+        for agency, n in cells.items():
+            table.count(("crossed", benefit, agency), n)
+        table.add_sum(("rows", "benefit", benefit), [("crossed", benefit, a) for a in cells])
+    for agency in agencies:
+        table.add_sum(("rows", "initiated_by", agency), [("crossed", b, agency) for b in crossed])
     hidden = hidden_counts(table)
     for dimension, levels in rows.items():
         for level, row in levels.items():
             if ("rows", dimension, level) in hidden:
                 row["count"] = None
                 row["share"] = None
+    for benefit, cells in crossed.items():
+        for agency in cells:
+            if ("crossed", benefit, agency) in hidden:
+                cells[agency] = None
     return data
 
 

@@ -11,7 +11,8 @@ published, whatever the (unpublished) joint distribution. Three separate groups 
   months January–April 2024; each person's status entry 200 days after the start names their
   outcome category;
 - the inflow (Tabell 2): 2,910 cases starting January–April 2025;
-- the joint mappings (Tabell 1): 3,625 mappings held January–April 2025.
+- the joint mappings (Tabell 1): 3,625 mappings held January–April 2025 of people on
+  sjukpenning, and the 858 + 373 of others the report's text names (4,856 in all).
 
 Everyone lives in the area AREA_CODE. Ages: a birth date that puts the person in the published
 band on the day that counts (the case's start, the mapping's meeting)."""
@@ -30,6 +31,10 @@ AREA_CODE = "tabell"
 OUTCOME_REPORT = ("2024-01", "2024-04")
 INFLOW_REPORT = ("2025-01", "2025-04")
 MAPPING_REPORT = ("2025-01", "2025-04")
+# Besides Tabell 1's 3,625 (sjukpenning): 858 on time-limited sickness compensation, 373 initiated
+# by AF without a benefit; 4,856 mappings in all (the report's text).
+OTHER_MAPPINGS = [(858, "FK", "tidsbegransad_sjukersattning"), (373, "AF", "ingen")]
+ALL_MAPPINGS = 4856
 
 # Published row labels → (dimension, level) of reporting.metrics.
 LEVEL_OF = {
@@ -220,6 +225,16 @@ def import_files() -> dict[str, str]:
         person_row(pnr, someone)
         sick_since = held - dt.timedelta(days=SICK_DAYS_IN_BAND[someone["sick_leave_band"]] - 1)
         mappings.append(f"{pnr};{AREA_CODE};FK;{held:%Y-%m-%d};sjukpenning;{sick_since:%Y-%m-%d};")
+
+    # The mappings Tabell 1 leaves out (the report's text under it): people on time-limited
+    # sickness compensation, and people AF initiated without any benefit; no sick-leave case.
+    for i, (count, agency, benefit) in enumerate(OTHER_MAPPINGS):
+        for j in range(count):
+            held = MONTHS_2025[j % 4] + dt.timedelta(days=j % 28)
+            sex = "K" if (i + j) % 2 else "M"
+            pnr, _ = number(_birth_for(AGE_IN_BAND["35_44"], held), sex)
+            person_row(pnr, {})
+            mappings.append(f"{pnr};{AREA_CODE};{agency};{held:%Y-%m-%d};{benefit};;")
 
     return {
         "persons": "\n".join(persons) + "\n",

@@ -19,10 +19,12 @@ from reporting.metrics.labels import DIMENSIONS, level_label
 
 from .html_tables import column_groups, table_by_row
 from .published_population import (
+    ALL_MAPPINGS,
     AREA_CODE,
     INFLOW_REPORT,
     LEVEL_OF,
     MAPPING_REPORT,
+    OTHER_MAPPINGS,
     OUTCOME_REPORT,
     TABELL_2_COLUMNS,
     TABELL_3_COLUMNS,
@@ -55,27 +57,30 @@ def reports(tmp_path, login):
         call_command("import_data", kind, str(path), stdout=io.StringIO(), **options)
     client = login(staff("fk_officer", areas=[area], username="fk.tabell"))
 
-    def get(name, period):
+    def get(name, period, **more):
         response = client.get(
             reverse(f"api:report-{name}"),
-            {"from": period[0], "to": period[1], "area": AREA_CODE},
+            {"from": period[0], "to": period[1], "area": AREA_CODE, **more},
         )
         assert response.status_code == 200, response.content[:500]
         return response.json()
 
-    def page(slug, period):
+    def page(slug, period, **more):
         response = client.get(
             reverse("reporting:report", args=[slug]),
-            {"fran": period[0], "till": period[1], "omrade": AREA_CODE},
+            {"fran": period[0], "till": period[1], "omrade": AREA_CODE, **more},
         )
         assert response.status_code == 200, response.content[:500]
         return response.content.decode()
 
     return {
-        "mappings": get("mappings", MAPPING_REPORT),
+        # Tabell 1 counts the mappings of people on sjukpenning.
+        "mappings": get("mappings", MAPPING_REPORT, benefit="sjukpenning"),
+        "all_mappings": get("mappings", MAPPING_REPORT),
         "inflow": get("inflow", INFLOW_REPORT),
         "outcomes": get("outcomes", OUTCOME_REPORT),
-        "mappings_page": page("kartlaggningar", MAPPING_REPORT),
+        "mappings_page": page("kartlaggningar", MAPPING_REPORT, ersattning="sjukpenning"),
+        "all_mappings_page": page("kartlaggningar", MAPPING_REPORT),
         "inflow_page": page("nya-deltagare", INFLOW_REPORT),
         "outcomes_page": page("status-dag-365", OUTCOME_REPORT),
     }
@@ -97,6 +102,24 @@ def check_tabell_1_joint_mappings(reports):
             "count": count,
             "share": expected("Tabell 1", label, count, total, printed),
         }, label
+
+
+def check_every_mapping_by_benefit_and_agency(reports):
+    """Unrestricted: the 4,856 of the report's text, Tabell 1's 3,625 among them; crossed by
+    benefit and initiating agency on the API and on the page."""
+    data = reports["all_mappings"]["data"]
+    assert data["benefit"] is None and reports["mappings"]["data"]["benefit"] == "sjukpenning"
+    assert data["rows"]["total"]["total"]["count"] == ALL_MAPPINGS
+    crossed = data["crossed"]
+    assert crossed["sjukpenning"] == {"FK": TABELL_1[0][1], "AF": 0}
+    for count, agency, benefit in OTHER_MAPPINGS:
+        assert crossed[benefit][agency] == count
+    # none of the others has a sick-leave case: counted in the total, as unknown among the bands
+    assert data["rows"]["sick_leave_band"]["unknown"]["count"] == ALL_MAPPINGS - TABELL_1[0][1]
+    rows = table_by_row(reports["all_mappings_page"], "table-ersattning")
+    assert rows[("", "Sjukpenning")] == [str(TABELL_1[0][1]), "0", str(TABELL_1[0][1])]
+    assert rows[("", "Tidsbegränsad sjukersättning")] == ["858", "0", "858"]
+    assert rows[("", "Ingen")] == ["0", "373", "373"]
 
 
 def check_tabell_2_inflow_by_target_group(reports):
@@ -239,6 +262,7 @@ def check_tabell_3_to_6_on_the_page(reports):
 def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages(reports):
     """One import (ten thousand people) for all six tables."""
     check_tabell_1_joint_mappings(reports)
+    check_every_mapping_by_benefit_and_agency(reports)
     check_tabell_2_inflow_by_target_group(reports)
     check_tabell_3_and_4_day_365_outcomes(reports)
     check_tabell_5_and_6_day_365_outcomes_by_target_group(reports)

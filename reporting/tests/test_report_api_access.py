@@ -319,7 +319,7 @@ def test_a_report_csv_cell_that_looks_like_a_formula_comes_out_as_text(
 ):
     # given a level whose code (and so its label: unknown codes are shown as themselves) starts
     # like a spreadsheet formula
-    def mapping_stats(*, months, area_ids):
+    def mapping_stats(*, months, area_ids, benefit=None):
         return {
             "levels": {"total": ["total"], "initiated_by": ["=cmd"]},
             "rows": {

@@ -31,6 +31,7 @@ def test_each_report_is_listed_with_its_parameters(schema, path):
 
     parameters = {p["name"]: p for p in operation["parameters"]}
     expected = {"from", "to", "area", "format"} | ({"day"} if path.endswith("status/") else set())
+    expected |= {"benefit"} if path.endswith("mappings/") else set()
     assert set(parameters) == expected
     assert all(p["in"] == "query" and not p.get("required") for p in parameters.values())
     assert parameters["from"]["schema"]["pattern"] == "^[0-9]{4}-[0-9]{2}$"

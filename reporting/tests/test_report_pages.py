@@ -211,3 +211,78 @@ def test_without_a_period_the_last_twelve_whole_months_are_shown(login, manageme
 
     assert response.status_code == 200
     assert "Södertörn, 2025-12–2026-11" in response.content.decode()
+
+
+# --- the joint mappings by benefit (Tabell 1 counts those on sjukpenning) ----------------------
+
+
+def test_the_api_restricts_the_mappings_to_one_benefit_and_crosses_them(
+    login, coordinator, population
+):
+    client = login(coordinator)
+
+    every = get(client, "mappings", area="sdt", **PERIOD).json()["data"]
+    on_sickness_benefit = get(client, "mappings", area="sdt", benefit="sjukpenning", **PERIOD)
+    unknown = get(client, "mappings", area="sdt", benefit="unknown", **PERIOD).json()["data"]
+
+    # h: FK, sjukpenning; i: AF, no benefit recorded
+    assert every["benefit"] is None and every["rows"]["total"]["total"]["count"] == 2
+    assert every["crossed"]["sjukpenning"] == {"FK": 1, "AF": 0}
+    assert every["crossed"]["unknown"] == {"FK": 0, "AF": 1}
+    data = on_sickness_benefit.json()["data"]
+    assert data["benefit"] == "sjukpenning"
+    assert data["rows"]["total"]["total"] == {"count": 1, "share": "100%"}
+    assert data["rows"]["sick_leave_band"]["under_90"] == {"count": 1, "share": "100%"}
+    assert unknown["rows"]["initiated_by"]["AF"]["count"] == 1
+    purposes = list(entries().values_list("purpose", flat=True))
+    assert purposes[1] == "rapport mappings 2025-01–2025-02, sdt, ersättning sjukpenning"
+
+
+@pytest.mark.parametrize(
+    ("user", "benefit", "message"),
+    [
+        ("coordinator", "sjuklön", "Okänd ersättning"),
+        ("af_officer", "sjukpenning", "Ersättningen är Försäkringskassans uppgift"),
+    ],
+)
+def test_a_benefit_that_cannot_be_asked_for_is_a_400(
+    login, population, request, user, benefit, message
+):
+    client = login(request.getfixturevalue(user))
+
+    response = get(client, "mappings", benefit=benefit, **PERIOD)
+
+    assert response.status_code == 400
+    assert message in response.json()["benefit"][0]
+    assert not entries().filter(action=AccessLog.Action.VIEW).exists()
+
+
+def test_an_af_officer_sees_no_crossing_by_benefit(login, af_officer, population):
+    data = get(login(af_officer), "mappings", **PERIOD).json()["data"]
+    assert "crossed" not in data and "benefit" not in data["rows"]
+    page_ = page(login(af_officer), "kartlaggningar", **PAGE_PERIOD)
+    assert "ersattning" not in page_.context["form"].fields
+    assert 'data-testid="table-ersattning"' not in page_.content.decode()
+
+
+def test_the_crossed_counts_are_suppressed_with_the_rest(login, management, population):
+    data = get(login(management), "mappings", **PERIOD).json()["data"]
+    # two mappings: every count of 1 hidden, the zeros shown
+    assert data["crossed"]["sjukpenning"] == {"FK": None, "AF": 0}
+    assert data["crossed"]["unknown"] == {"FK": 0, "AF": None}
+
+
+def test_the_page_restricts_to_a_benefit(login, coordinator, population):
+    response = page(
+        login(coordinator), "kartlaggningar", omrade="sdt", ersattning="sjukpenning", **PAGE_PERIOD
+    )
+
+    html = response.content.decode()
+    assert "Södertörn, sjukpenning, 2025-01–2025-02" in html
+    rows = table_by_row(html, "table-kartlaggningar")
+    assert rows[("", "Totalt")] == ["1", "100%"]
+    assert ("Ersättning", "Sjukpenning") not in rows  # it would repeat the total
+    assert table_by_row(html, "table-ersattning") == {("", "Sjukpenning"): ["1", "0", "1"]}
+    assert entries().get().purpose == (
+        "rapport mappings 2025-01–2025-02, sdt, ersättning sjukpenning"
+    )

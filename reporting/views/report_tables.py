@@ -22,6 +22,8 @@ from __future__ import annotations
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from mapping.models import AgencyCode
+
 from ..metrics.base import COARSE_CATEGORIES, UNKNOWN, WORK_OR_EDUCATION_CATEGORIES
 from ..metrics.labels import CATEGORIES, DIMENSIONS, STATES, level_label
 from ..metrics.printing import NO_SHARE
@@ -223,15 +225,54 @@ def mapping_tables(data: dict, *, place: str) -> list[Table]:
     def size(row):
         return row.get("count")
 
-    return [
+    # Restricted to one benefit, the rows by benefit would repeat the total.
+    dimensions = [d for d in MAPPING_DIMENSIONS if not (data.get("benefit") and d == "benefit")]
+    tables = [
         Table(
             key="kartlaggningar",
             caption=_("Genomförda gemensamma kartläggningar, %(place)s") % {"place": place},
             columns=[Column(_("Grupp"), num=False), Column(_("Antal")), Column(_("Andel"))],
-            rows=_dimension_rows(data, MAPPING_DIMENSIONS, cells, size),
+            rows=_dimension_rows(data, dimensions, cells, size),
             empty_text=_("Ingen gemensam kartläggning hölls under perioden."),
         )
     ]
+    crossed = data.get("crossed")
+    if crossed is not None:
+        tables.append(_crossed_table(data, crossed, place))
+    return tables
+
+
+def _crossed_table(data: dict, crossed: dict, place: str) -> Table:
+    """Benefit down, the initiating agency across: Tabell 1's population and the mappings of
+    people with other benefits or none, side by side."""
+    agencies = list(AgencyCode.values)
+    by_benefit = data.get("rows", {}).get("benefit", {})
+    table = Table(
+        key="ersattning",
+        caption=_("Kartläggningar efter ersättning och initierande myndighet, %(place)s")
+        % {"place": place},
+        columns=[
+            Column(_("Ersättning"), num=False),
+            *[Column(_label("initiated_by", agency)) for agency in agencies],
+            Column(_("Summa")),
+        ],
+        empty_text=_("Ingen gemensam kartläggning hölls under perioden."),
+    )
+    benefits = data.get("levels", {}).get("benefit") or list(crossed)
+    if data.get("benefit"):
+        benefits = [data["benefit"]]
+    for benefit in benefits:
+        cells = crossed.get(benefit, {})
+        total = by_benefit.get(benefit, {}).get("count")
+        if benefit in OPTIONAL_LEVELS and total == 0:
+            continue
+        table.rows.append(
+            Row(
+                header=Cell(_label("benefit", benefit)),
+                cells=[count_cell(cells.get(agency)) for agency in agencies] + [count_cell(total)],
+            )
+        )
+    return table
 
 
 # --- Nya deltagare ----------------------------------------------------------------------------

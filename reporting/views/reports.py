@@ -29,6 +29,8 @@ from samverkan.dates import add_months
 from .. import computed, suppression
 from ..computed import Period, ReportAreas
 from ..forms.reports import ReportForm
+from ..metrics.labels import level_label
+from ..secrecy import fk_dimensions_hidden
 from ..snapshots import previous_month
 from . import report_charts, report_tables
 from .dashboard_tables import Table, csv_response
@@ -110,8 +112,11 @@ PAGES = {
             gettext_lazy("Gemensamma kartläggningar"),
             gettext_lazy(
                 "Kartläggningar vars första möte hölls under perioden, efter kön, ålder, tid i "
-                "sjukfallet, ersättning och vem som initierade dem (som Tabell 1). Andelarna är "
-                "av alla kartläggningar under perioden."
+                "sjukfallet, ersättning och vem som initierade dem (som Tabell 1, som räknar dem "
+                "med sjukpenning: välj ersättningen). Andelarna är av alla kartläggningar som "
+                "räknas. En kartläggning där tiden i sjukfallet är okänd (ingen sjukskrivning "
+                "registrerad, eller den började efter mötet) räknas i summan och som Okänt bland "
+                "tiderna."
             ),
             _mappings,
         ),
@@ -189,8 +194,15 @@ def report_page(request, slug: str):
     query = request.GET.copy()
     if "fran" not in query and "till" not in query:
         query.update(ReportForm.default_query(today))
+    benefits = None
+    if page.report == computed.MAPPINGS and not fk_dimensions_hidden(user):
+        benefits = [(b, str(level_label("benefit", b))) for b in computed.BENEFITS]
     form = ReportForm(
-        query, today=today, areas=choices.values_list("code", "name"), national=national
+        query,
+        today=today,
+        areas=choices.values_list("code", "name"),
+        national=national,
+        benefits=benefits,
     )
     context["form"] = form
     if not form.is_valid():
@@ -198,20 +210,29 @@ def report_page(request, slug: str):
 
     period = Period(first=form.cleaned_data["fran"], last=form.cleaned_data["till"])
     codes = form.cleaned_data["omrade"]
+    filters = {"benefit": form.cleaned_data["ersattning"] or None} if benefits else {}
     areas = computed.report_areas(request=request, allowed=allowed, codes=codes, report=page.report)
-    data = computed.report_figures(user=user, report=page.report, period=period, areas=areas)
+    data = computed.report_figures(
+        user=user, report=page.report, period=period, areas=areas, filters=filters
+    )
     place = _place_of(areas, codes, national)
+    benefit = filters.get("benefit")
+    if benefit:  # the tables' captions and the subject say whom they count
+        place = f"{place}, {str(level_label('benefit', benefit)).lower()}"
     chart, tables = page.build(data, Context(place=place))
     params = [("fran", f"{period.first:%Y-%m}"), ("till", f"{period.last:%Y-%m}")]
     params += [("omrade", code) for code in sorted(codes)]
+    params += [("ersattning", value) for value in filters.values() if value]
     for table in tables:
         table.csv_url = f"{base}?{urlencode([*params, ('csv', table.key)])}"
     stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{_file_place(areas, codes)}"
 
-    download = _download(request, page, period, areas, tables, stem)
+    log = {"request": request, "report": page.report, "period": period, "areas": areas}
+    log["filters"] = filters
+    download = _download(request, log, tables, stem, title=str(page.title))
     if download is not None:
         return download
-    computed.log_report_read(request=request, report=page.report, period=period, areas=areas)
+    computed.log_report_read(**log)
     context.update(
         period=period,
         place=place,
@@ -227,21 +248,17 @@ def report_page(request, slug: str):
     return render(request, "reporting/report.html", context)
 
 
-def _download(request, page, period, areas, tables: list[Table], stem: str):
+def _download(request, log: dict, tables: list[Table], stem: str, *, title: str):
     wanted = request.GET.get("csv")
     if wanted is not None:
         table = next((t for t in tables if t.key == wanted), None)
         if table is None:
             raise Http404
-        computed.log_report_read(
-            request=request, report=page.report, period=period, areas=areas, as_file="CSV"
-        )
+        computed.log_report_read(**log, as_file="CSV")
         return csv_response(table, filename=f"{stem}-{table.key}.csv")
     if request.GET.get("format") == "xlsx":
-        computed.log_report_read(
-            request=request, report=page.report, period=period, areas=areas, as_file="XLSX"
-        )
-        return xlsx_response(tables, filename=f"{stem}.xlsx", title=str(page.title))
+        computed.log_report_read(**log, as_file="XLSX")
+        return xlsx_response(tables, filename=f"{stem}.xlsx", title=title)
     return None
 
 
