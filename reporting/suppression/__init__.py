@@ -47,6 +47,8 @@ from accounts.scoping import scope_for
 
 from .equations import SMALL_CELL, Table, hidden_counts, is_small
 from .reports import BY_KIND
+from .rolling import WINDOWS as ROLLING_WINDOWS
+from .rolling import rolling_share_counts
 
 KINDS = (
     "outcomes",
@@ -108,11 +110,13 @@ def shown_share_counts(in_work: int, measured: int, *, hide: bool) -> tuple[int 
 
 __all__ = [
     "KINDS",
+    "ROLLING_WINDOWS",
     "SMALL_CELL",
     "Table",
     "hidden_counts",
     "hides_small_cells",
     "is_small",
+    "rolling_share_counts",
     "shown",
     "shown_count",
     "shown_share_counts",

@@ -27,6 +27,10 @@ class Table:
         self.values: dict[Key, int] = {}
         self.sums: list[tuple[Key, list[Key]]] = []
         self.derived: set[Key] = set()
+        # Counts the reader sees elsewhere whatever this table does (another view of the same
+        # figures): never chosen to hide. And counts hidden there: unknown from the start.
+        self.seen: set[Key] = set()
+        self.hidden_elsewhere: set[Key] = set()
 
     def count(self, key: Key, value) -> None:
         if value is not None:
@@ -49,7 +53,9 @@ class Table:
 def _smallest(keys: Iterable[Key], table: Table) -> Key | None:
     """The count to hide next: the smallest printed count above 0 (ties by key). A 0 is never
     hidden: every hidden count is then at least 1, which the checks below rely on."""
-    keys = [k for k in keys if table.values[k] > 0 and k not in table.derived]
+    keys = [
+        k for k in keys if table.values[k] > 0 and k not in table.derived and k not in table.seen
+    ]
     if not keys:
         return None
     return min(keys, key=lambda k: (table.values[k], repr(k)))
@@ -74,7 +80,7 @@ def _pinned_by_bounds(equation: tuple[Key, list[Key]], hidden: set[Key], values)
     return len(in_it) >= 2 and rest == len(in_it)
 
 
-def _determined(hidden: set[Key], table: Table) -> list[Key]:
+def determined(hidden: set[Key], table: Table) -> list[Key]:
     """The hidden counts the equations fix, found exactly (see the module docstring).
 
     Gauss–Jordan elimination modulo a prime on sparse rows ({column: coefficient}): the
@@ -136,7 +142,7 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
     protect = {key for key, value in values.items() if 0 < value < small_cell}
     if not protect:
         return set()
-    unknown = protect | {key for key in table.derived if values[key] > 0}
+    unknown = protect | {key for key in table.derived if values[key] > 0} | table.hidden_elsewhere
     while True:
         # Step 2: never one hidden count alone in an equation, and never protected counts that
         # could only all be 1.
@@ -158,7 +164,7 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
                         unknown.add(choice)
                         changed = True
         # Step 3: exactly, over all equations together.
-        fixed = [key for key in _determined(unknown, table) if key in protect]
+        fixed = [key for key in determined(unknown, table) if key in protect]
         if not fixed:
             return unknown - table.derived
         # One more count for every fixed one at once (each elimination costs more than a count

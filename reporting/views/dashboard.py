@@ -74,6 +74,10 @@ class Dashboard:
     deviations: list[DeviationReport]
     officers: dict[str, object]  # user id (as in the snapshot) -> user, with staff_profile
     national_plan_areas: int = 0  # active areas (the national plan needs all of their plans)
+    # The day-365 counts of women and men over rolling windows of `window` report months
+    # (reporting.suppression.rolling), when asked for: {month: {group: (in work, measured)}}.
+    window: int = 1
+    rolling: dict = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -140,9 +144,24 @@ def _officers(caseload: dict | None) -> dict[str, object]:
     return {str(user.pk): user for user in users}
 
 
-def dashboard_load(*, user, area: Area | None) -> Dashboard:
+def _goal_counts(outcomes: dict | None) -> dict | None:
+    """(in work or education, measured) of women and men in a month's day-365 figures."""
+    if not outcomes:
+        return None
+    rows = outcomes.get("rows", {}).get("sex", {})
+    return {
+        group: (
+            rows.get(group, {}).get("counts", {}).get("work_or_education"),
+            rows.get(group, {}).get("total"),
+        )
+        for group in ("K", "M")
+    }
+
+
+def dashboard_load(*, user, area: Area | None, window: int = 1) -> Dashboard:
     """Everything the dashboard of `area` (None: the nation) shows to `user`, who the caller
-    has already checked may see it."""
+    has already checked may see it; with `window` 3 or 12 also the day-365 counts over rolling
+    windows of that many report months."""
 
     def shown(kind: str, data):
         return figures_shown_to(user=user, kind=kind, data=data)
@@ -160,9 +179,22 @@ def dashboard_load(*, user, area: Area | None) -> Dashboard:
             for name, kind in PARTS.items():
                 setattr(month, name, shown(kind, row[f"part_{name}"]))
         months.append(month)
+    rolling = {}
+    if window in suppression.ROLLING_WINDOWS and days:
+        rolling = suppression.rolling_share_counts(
+            months=days,
+            exact={
+                d: _goal_counts(stored[d]["part_outcomes"]) if d in stored else None for d in days
+            },
+            shown={m.day: _goal_counts(m.outcomes) for m in months},
+            size=window,
+            hide=suppression.hides_small_cells(user),
+        )
     newest = stored[max(stored)] if stored else None
     caseload = shown("caseload", newest["part_caseload"]) if newest else None
     return Dashboard(
+        window=window if rolling else 1,
+        rolling=rolling,
         area=area,
         hide_small_cells=suppression.hides_small_cells(user),
         months=months,

@@ -7,6 +7,7 @@ against and "Under målet" are reporting.targets' (the cohort's start year's goa
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import charts
 from ..metrics.printing import printed_share
@@ -58,33 +59,89 @@ def _below_goal(row, goal) -> bool:
     return share_below_goal(in_work=counted, measured=total, goal_percent=goal)
 
 
-def outcome_section(board: Dashboard, csv_url) -> Section:
+def _below(row, goal, rolling: bool) -> bool:
+    if rolling:
+        return share_below_goal(in_work=row[0], measured=row[1], goal_percent=goal)
+    return _below_goal(row, goal)
+
+
+WINDOW_CHOICES = (
+    (1, gettext_lazy("varje månad")),
+    (3, gettext_lazy("rullande 3 månader")),
+    (12, gettext_lazy("rullande 12 månader")),
+)
+
+
+def _window_parts(counts) -> tuple[Cell, Cell, Cell, float | None, str]:
+    """_share_parts for a rolling window's (in work, measured) sums."""
+    if counts is None:
+        return missing(), missing(), missing(), None, "none"
+    counted, total = counts
+    if counted is None or total is None:
+        return count_cell(counted), count_cell(total), hidden_derived(), None, "hidden"
+    if total == 0:
+        return Cell("0"), Cell("0"), missing(), None, "none"
+    number = round(100 * counted / total, 1)
+    return Cell(str(counted)), Cell(str(total)), Cell(printed_share(counted, total)), number, "ok"
+
+
+def _window_rows(board: Dashboard, month) -> dict:
+    """The month's rows as the table reads them: the stored figures, or the window's sums."""
+    if board.window == 1:
+        return {key: dig(month.outcomes, "rows", dim, level) for key, dim, level in GROUPS}
+    sums = board.rolling.get(month.day)
+    rows = {key: (sums or {}).get(key) for key in ("K", "M")}
+    shown = [rows["K"], rows["M"]]
+    if all(part is not None and None not in part for part in shown):
+        rows["all"] = (rows["K"][0] + rows["M"][0], rows["K"][1] + rows["M"][1])
+    else:
+        rows["all"] = (None, None) if sums else None
+    return rows
+
+
+def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
     names = {"K": _("Kvinnor"), "M": _("Män"), "all": _("Alla")}
-    columns = [Column(_("Rapportmånad"), num=False), Column(_("Startkohort"), num=False)]
+    rolling = board.window > 1
+    columns = [
+        Column(_("Rapportmånad"), num=False),
+        Column(_("Startkohorter") if rolling else _("Startkohort"), num=False),
+    ]
     for key, _dim, _level in GROUPS:
         columns += [
-            Column(_("%(group)s i arbete/utbildning") % {"group": names[key]}),
-            Column(_("%(group)s mätta") % {"group": names[key]}),
-            Column(_("Andel %(group)s") % {"group": names[key].lower()}),
+            Column(_("I arbete/utb."), group=names[key]),
+            Column(_("Mätta"), group=names[key]),
+            Column(_("Andel"), group=names[key]),
         ]
     columns += [
         Column(_("Mål (startårets)")),
         Column(_("Jämfört med målet"), num=False),
         Column(_("Version")),
     ]
+    caption = _("Andel i arbete eller utbildning dag 365, kvinnor och män, jämfört med målet")
+    if rolling:
+        caption = _(
+            "Andel i arbete eller utbildning dag 365 över rullande %(n)s månader, kvinnor och "
+            "män, jämfört med målet"
+        ) % {"n": board.window}
     table = Table(
         key="dag365",
-        caption=_("Andel i arbete eller utbildning dag 365, kvinnor och män, jämfört med målet"),
+        caption=caption,
         columns=columns,
         empty_text=_("Inga månader att visa."),
         csv_url=csv_url("dag365"),
     )
     series = {key: [] for key, _dim, _level in GROUPS}
     goals = []
-    for month in board.months:
+    parts_of = _window_parts if rolling else _share_parts
+    for index, month in enumerate(board.months):
         goal = month.target.goal_share_percent
         goals.append(goal)
-        cohort = Cell(f"{cohort_month(month.day):%Y-%m}")
+        first = board.months[max(0, index - board.window + 1)]
+        cohorts = f"{cohort_month(month.day):%Y-%m}"
+        if rolling:
+            # Two months and a non-breaking dash: a date is never wrapped.
+            cohorts = f"{cohort_month(first.day):%Y-%m}\u2011{cohorts}"
+        cohort = Cell(cohorts)
         if month.gap:
             row = gap_row(month, len(columns) - 1)
             row.cells.insert(0, cohort)
@@ -92,16 +149,16 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
             for values in series.values():
                 values.append(None)
             continue
+        rows = _window_rows(board, month)
         cells, below, hidden = [cohort], [], False
-        for key, dim, level in GROUPS:
-            row = dig(month.outcomes, "rows", dim, level)
-            counted, total, share, number, state = _share_parts(row)
+        for key, _dim, _level in GROUPS:
+            counted, total, share, number, state = parts_of(rows[key])
             cells += [counted, total, share]
             series[key].append(number)
             if key == "all":
                 continue
             hidden = hidden or state == "hidden"
-            if state == "ok" and goal is not None and _below_goal(row, goal):
+            if state == "ok" and goal is not None and _below(rows[key], goal, rolling):
                 below.append(names[key].lower())
         if goal is None:
             verdict = missing()
@@ -126,14 +183,28 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
             "och är målet för det år kohorten startade (områdets arbetsplan det året, för riket "
             "regelverkets mål det året): rapportmånad 2012-01 mäter kohorten 2011-01 mot 2011 "
             "års mål."
+        )
+        + (
+            " "
+            + _(
+                "Över ett rullande fönster räknas kohorterna i fönstret ihop, och andelen hålls "
+                "mot målet för den senaste kohortens år."
+            )
+            if rolling
+            else ""
         ),
         tables=[table],
     )
+    if window_url is not None:
+        section.choices = [
+            (window_url(n), str(label), n == board.window) for n, label in WINDOW_CHOICES
+        ]
     if board.months:
         newest = board.newest
         parts = {}
-        for key, dim, level in GROUPS:
-            shown = _share_parts(dig(newest.outcomes, "rows", dim, level))[2]
+        newest_rows = _window_rows(board, newest)
+        for key, _dim, _level in GROUPS:
+            shown = parts_of(newest_rows[key])[2]
             parts[key] = shown.text
         alt = _(
             "Linjediagram: andel i arbete eller utbildning dag 365 för kvinnor, män och alla, "
@@ -148,6 +219,8 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
             else _("saknas"),
             **parts,
         }
+        if rolling:
+            alt = _("Rullande %(n)s månader.") % {"n": board.window} + " " + alt
         section.charts.append(
             charts.line_chart(
                 labels=[m.label for m in board.months],
@@ -159,7 +232,9 @@ def outcome_section(board: Dashboard, csv_url) -> Section:
                 ],
                 alt=alt,
                 percent=True,
-                y_title=_("Andel i arbete eller utbildning"),
+                y_title=_("Andel i arbete eller utbildning")
+                if not rolling
+                else _("Andel, rullande %(n)s månader") % {"n": board.window},
             )
         )
     return section

@@ -277,10 +277,10 @@ def timeliness_url(board: Dashboard) -> str:
     return f"{reverse('reporting:timeliness')}?omrade={board.code}"
 
 
-def dashboard_sections(board: Dashboard, csv_url) -> list[Section]:
+def dashboard_sections(board: Dashboard, csv_url, window_url=None) -> list[Section]:
     return [
         inflow_section(board, csv_url),
-        outcome_section(board, csv_url),
+        outcome_section(board, csv_url, window_url),
         days_section(board, csv_url),
         young_section(board, csv_url),
         caseload_section(board, csv_url),

@@ -144,6 +144,8 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (address, text) under the lead
+    # Ways to show the section, in one line: (address, text, the one shown).
+    choices: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def dig(data, *keys):

@@ -102,14 +102,21 @@ def overview(request):
     scope = scope_for(request.user)
     area = _chosen_area(request)
     wanted_csv = request.GET.get("csv")
-    board = None if area is NO_AREA else dashboard_load(user=request.user, area=area)
+    # The day-365 share over rolling windows of report months (?fonster=3 or 12), for a small
+    # area whose single months are mostly hidden; anything else is the months one by one.
+    window = {"3": 3, "12": 12}.get(request.GET.get("fonster", ""), 1)
+    board = None if area is NO_AREA else dashboard_load(user=request.user, area=area, window=window)
     area = None if area is NO_AREA else area
     code = board.code if board else ""
+    shown_window = {"fonster": board.window} if board and board.window > 1 else {}
 
     def csv_url(key: str) -> str:
-        return _url(omrade=code, csv=key)
+        return _url(omrade=code, csv=key, **shown_window)
 
-    sections = dashboard_sections(board, csv_url) if board else []
+    def window_url(n: int) -> str:
+        return _url(omrade=code, **({"fonster": n} if n > 1 else {})) + "#avsnitt-dag365"
+
+    sections = dashboard_sections(board, csv_url, window_url) if board else []
     if board and not board.months:
         sections = [s for s in sections if s.key == "avvikelser"]
     area_table = _area_table(request.user, area)

@@ -57,6 +57,12 @@ def test_coordinator_sees_the_charts_load_and_downloads_a_csv(page, live_server,
         assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), f"diagram {i}"
         assert chart.get_attribute("alt")
     expect(page.get_by_test_id("table-inflode").locator("tbody tr")).to_have_count(3)
+    # Every table fits the page: none has columns out of sight behind a scroll bar.
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth).map(w => w.getAttribute('aria-label'))"
+    )
+    assert clipped == []
 
     with page.expect_download() as download:
         page.get_by_test_id("csv-inflode").click()
