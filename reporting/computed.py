@@ -144,7 +144,7 @@ def _status(period: Period, areas: ReportAreas) -> dict:
 
 
 def _mappings(period: Period, areas: ReportAreas, benefit: str | None = None) -> dict:
-    return metrics.mapping_stats(months=period.months, area_ids=areas.area_ids, benefit=benefit)
+    return metrics.mapping_report(months=period.months, area_ids=areas.area_ids, benefit=benefit)
 
 
 # (period, areas, **filters) -> the metric's figures; only the mappings take a filter (benefit).

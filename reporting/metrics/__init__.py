@@ -5,7 +5,7 @@ Every function takes `months` (first days of whole months; a period is the union
 and `area_ids` (None: the nation), except `status_report`, which takes a day."""
 
 from .inflow import inflow
-from .mappings import mapping_stats
+from .mappings import mapping_report, mapping_stats
 from .monthly import caseload_on, month_figures
 from .outcomes import average_days, outcomes
 from .printing import printed_share
@@ -16,6 +16,7 @@ __all__ = [
     "average_days",
     "caseload_on",
     "inflow",
+    "mapping_report",
     "mapping_stats",
     "month_figures",
     "outcomes",

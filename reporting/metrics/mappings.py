@@ -28,10 +28,9 @@ from .base import (
 from .printing import printed_share
 
 
-def mapping_stats(
-    *, months: list[dt.date], area_ids: list[int] | None, benefit: str | None = None
-) -> dict:
-    """Joint mappings held in the period (SPEC §5 "Joint mapping statistics", as Tabell 1).
+def mapping_stats(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
+    """Joint mappings held in the period (SPEC §5 "Joint mapping statistics", as Tabell 1), as
+    the monthly snapshots store them.
 
     Definition:
     - population: every joint mapping whose first meeting (first_meeting_on, the day it was held)
@@ -45,13 +44,20 @@ def mapping_stats(
     - each row: its count and its printed share of all mappings held in the period (Tabell 1's
       "Andel");
     - a mapping whose sick-leave band is unknown is counted in every row but the known bands:
-      in the total, and as "unknown" among the bands;
+      in the total, and as "unknown" among the bands.
+
+    One query, one pass for every dimension."""
+    return _held_by(months=months, area_ids=area_ids, split=False)[WHOLE]
+
+
+def mapping_report(
+    *, months: list[dt.date], area_ids: list[int] | None, benefit: str | None = None
+) -> dict:
+    """`mapping_stats` as the report (page and API) shows them, from one pass:
     - `benefit` (a Benefit value, or "unknown" for none recorded) restricts the population to
       mappings of people with that benefit: the published Tabell 1 counts those on sjukpenning
       only, its shares of their total. The answer says which (`benefit`, None for all);
-    - `crossed`: the counts by benefit (rows) and initiating agency (columns).
-
-    One query, one pass for every dimension."""
+    - `crossed`: the counts by benefit (rows) and initiating agency (columns)."""
     result = _held_by(months=months, area_ids=area_ids, split=False, benefit=benefit, crossed=True)[
         WHOLE
     ]

@@ -20,6 +20,10 @@ system moves it). The algorithm:
    the equations together (two equations can pin a count that neither pins alone); for each one
    that is, hide the smallest shown count of the equations nearest to it, and go back to 2.
 
+4. show again every count hidden in 2–3 that the others make unnecessary, the largest first,
+   each checked as in 3: the rules add counts one at a time, and an early one (often a large
+   row total) is made unnecessary by those added after it. The answer is a subset of the rules'.
+
 It ends because every round hides one more count. What is hidden goes with the figures computed
 from it: a share, a mean, a sum of days. Counts are never perturbed or rounded; a shown figure
 is always the exact figure. Remainders a reader gets by subtraction (all who ended minus those

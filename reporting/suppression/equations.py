@@ -132,7 +132,66 @@ def determined(hidden: set[Key], table: Table) -> list[Key]:
 
 def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
     """The keys of the printed counts to hide: primary and secondary suppression (module
-    docstring).
+    docstring), then every secondary count that turns out not to be needed shown again
+    (`_unneeded_shown`), so the answer hides no more than the rules' own. The answer depends on
+    the table only and is kept for the process (the same stored figures are shown again and
+    again)."""
+    key = (
+        tuple(table.values.items()),
+        tuple((total, tuple(members)) for total, members in table.sums),
+        frozenset(table.derived),
+        frozenset(table.seen),
+        frozenset(table.hidden_elsewhere),
+        small_cell,
+    )
+    answer = _answers.get(key)
+    if answer is None:
+        answer = frozenset(_unneeded_shown(_rule_based(table, small_cell), table, small_cell))
+        if len(_answers) >= _KEPT:
+            _answers.pop(next(iter(_answers)))
+        _answers[key] = answer
+    return set(answer)
+
+
+# Answers by table, at most _KEPT of them (the oldest goes first).
+_answers: dict = {}
+_KEPT = 2048
+
+
+def _protected(unknown: set[Key], table: Table, protect: set[Key]) -> bool:
+    """Whether, with `unknown` hidden (derived counts included), no count of `protect` can be
+    worked out: not by the equations together, nor by a shown total whose hidden members could
+    only all be 1."""
+    if set(determined(unknown, table)) & protect:
+        return False
+    return not any(
+        _pinned_by_bounds(equation, unknown, table.values)
+        and protect & unknown & {equation[0], *equation[1]}
+        for equation in table.sums
+    )
+
+
+def _unneeded_shown(hidden: set[Key], table: Table, small_cell: int) -> set[Key]:
+    """`hidden` less every secondary count not needed for the protection, the largest tried
+    first: the rules add counts one by one and an early one (a large total) is often made
+    unnecessary by later ones. Each one left out is checked exactly, so the protection is the
+    same; what is hidden is a subset of the rules' answer."""
+    values = table.values
+    protect = {key for key, value in values.items() if 0 < value < small_cell}
+    unknown = set(hidden) | {key for key in table.derived if values[key] > 0}
+    secondary = [key for key in hidden if key not in protect and key not in table.hidden_elsewhere]
+    for key in sorted(secondary, key=lambda k: (-values[k], repr(k))):
+        trial = unknown - {key}
+        if _protected(trial, table, protect):
+            unknown = trial
+    # A hidden count the equations fix tells the reader nothing new when shown: shown.
+    while worked_out := [k for k in determined(unknown, table) if k in secondary]:
+        unknown -= set(worked_out)
+    return unknown - table.derived
+
+
+def _rule_based(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
+    """The rules (module docstring, steps 1–3).
 
     `unknown` is what a reader does not see: the hidden counts and the derived ones above 0
     (a derived count is known only when what it is derived from is shown, which the equations

@@ -73,7 +73,16 @@ def reports(tmp_path, login):
         assert response.status_code == 200, response.content[:500]
         return response.content.decode()
 
+    analyst = login(staff("analyst", username="analytiker.tabell"))
+
+    def as_analyst(name, period):
+        response = analyst.get(reverse(f"api:report-{name}"), {"from": period[0], "to": period[1]})
+        assert response.status_code == 200, response.content[:500]
+        return response.json()
+
     return {
+        "outcomes_suppressed": as_analyst("outcomes", OUTCOME_REPORT),
+        "inflow_suppressed": as_analyst("inflow", INFLOW_REPORT),
         # Tabell 1 counts the mappings of people on sjukpenning.
         "mappings": get("mappings", MAPPING_REPORT, benefit="sjukpenning"),
         "all_mappings": get("mappings", MAPPING_REPORT),
@@ -259,6 +268,36 @@ def check_tabell_3_to_6_on_the_page(reports):
             )
 
 
+def _cells(data, path=()):
+    """(path, value) of every count in a report's rows: row totals, category counts, young."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _cells(value, (*path, key))
+    elif path and (path[-2] == "counts" or path[-1] in ("total", "young")):
+        yield path, data
+
+
+def hidden_cells(exact: dict, shown: dict) -> list[int]:
+    """The exact values of the counts the suppressed answer hides."""
+    truth = dict(_cells(exact["data"]["rows"]))
+    return sorted(truth[p] for p, v in _cells(shown["data"]["rows"]) if v is None)
+
+
+def check_what_the_national_analyst_sees_hidden(reports):
+    """The figures of docs/SUPPRESSION.md: hidden cells and people of the day-365 tables and of
+    Tabell 2 for the national analyst, who sees suppressed figures."""
+    outcomes = hidden_cells(reports["outcomes"], reports["outcomes_suppressed"])
+    inflow = hidden_cells(reports["inflow"], reports["inflow_suppressed"])
+    assert (len(outcomes), sum(outcomes)) == (31, 1117)
+    assert (len(inflow), sum(inflow)) == (4, 154)
+    # the row total 663 (Arbetslös med sjukersättning) is no longer hidden to protect one person
+    assert 663 not in outcomes
+    # every small count is hidden
+    exact = dict(_cells(reports["outcomes"]["data"]["rows"]))
+    shown = dict(_cells(reports["outcomes_suppressed"]["data"]["rows"]))
+    assert not [p for p, v in exact.items() if 0 < v < 5 and shown[p] is not None]
+
+
 def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages(reports):
     """One import (ten thousand people) for all six tables."""
     check_tabell_1_joint_mappings(reports)
@@ -269,3 +308,4 @@ def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages
     check_tabell_1_on_the_page(reports)
     check_tabell_2_on_the_page(reports)
     check_tabell_3_to_6_on_the_page(reports)
+    check_what_the_national_analyst_sees_hidden(reports)

@@ -328,7 +328,7 @@ def test_a_report_csv_cell_that_looks_like_a_formula_comes_out_as_text(
             },
         }
 
-    monkeypatch.setattr("reporting.metrics.mapping_stats", mapping_stats)
+    monkeypatch.setattr("reporting.metrics.mapping_report", mapping_stats)
 
     # when the report is fetched as CSV
     response = get(login(coordinator), "mappings", format="csv", **PERIOD)
