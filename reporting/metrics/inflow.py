@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models.functions import Coalesce, Concat
 
 from cases.models import Case
 
 from .base import (
-    NATION,
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
     WHOLE,
     AgeOn,
     blank_as_unknown,
-    grouped,
     grouping_sets,
     in_areas,
     in_months,
@@ -28,6 +26,13 @@ from .base import (
     young_max_age_of_case,
 )
 from .printing import printed_share
+
+MONTH_SEX = "month_sex"  # the months by sex, grouped in the same pass as the background
+
+
+class ToChar(Func):
+    function = "TO_CHAR"
+    output_field = CharField()
 
 
 def new_cases(*, months: list[dt.date], area_ids: list[int] | None):
@@ -66,14 +71,14 @@ def inflow(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
       born_abroad, disability, education_level) and level, the count per target group (unknown for
       blank), the row total, and each cell's printed share of the row total.
 
-    Two queries: one for the months by sex, one pass for every background variable."""
+    One query: one pass over the new cases for the months by sex and every background variable."""
     return _inflow(months=months, area_ids=area_ids, split=False)[WHOLE]
 
 
 def inflow_by_area(
     *, months: list[dt.date], area_ids: list[int], nation: bool = False
 ) -> dict[int | None, dict]:
-    """`inflow` of each of the areas (and the nation, key None), from the same two queries."""
+    """`inflow` of each of the areas (and the nation, key None), from the same one query."""
     return _inflow(months=months, area_ids=area_ids, split=True, nation=nation)
 
 
@@ -83,21 +88,34 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     young = Q(age__lte=F("young_max"))
     month_keys = [f"{month:%Y-%m}" for month in sorted(set(months))]
     parts = parts_of(split, area_ids, nation)
-    # (count, young) per part, month and sex: one grouped query; the nation adds them all up.
-    cells: dict = {part: {} for part in parts}
-    for group in grouped(
+
+    dimensions = {"total": (Value("total"), ["total"])}
+    dimensions.update(person_dimensions("person__", F("start_date")))
+    # Per background variable and target group, and per month and sex (with the young): one
+    # pass over the new cases for all of them.
+    groups = grouping_sets(
         started,
-        TruncMonth("start_date"),
-        "part",
-        "person__sex",
-        n=Count("pk"),
-        young=Count("pk", filter=young),
-    ):
-        key = (f"{group['level']:%Y-%m}", group["person__sex"])
-        for part in (group["part"], *([NATION] if nation else [])):
-            if part in cells:
-                n, y = cells[part].get(key, (0, 0))
-                cells[part][key] = (n + group["n"], y + group["young"])
+        {
+            **{name: expression for name, (expression, _levels) in dimensions.items()},
+            MONTH_SEX: Concat(
+                ToChar(F("start_date"), Value("YYYY-MM")),
+                Value(":"),
+                F("person__sex"),
+                output_field=CharField(),
+            ),
+        },
+        keys={"part": F("part"), "target": blank_as_unknown("target_group")},
+        inputs={"young": ExpressionWrapper(young, output_field=BooleanField())},
+        aggregates={"n": "COUNT(*)", "young": "COUNT(*) FILTER (WHERE young)"},
+        whole_of="part" if nation else None,
+    )
+    # (count, young) per part, month and sex, summed over the target groups.
+    cells: dict = {part: {} for part in parts}
+    for group in groups.pop(MONTH_SEX):
+        if group["part"] in cells:
+            month, sex = group["level"].split(":", 1)
+            n, y = cells[group["part"]].get((month, sex), (0, 0))
+            cells[group["part"]][(month, sex)] = (n + group["n"], y + group["young"])
 
     def side_by_side(part: int, keys: list[str]) -> dict:
         """all, K and M over the months `keys`."""
@@ -109,17 +127,6 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
             sum(row["count"] for row in rows.values()), sum(row["young"] for row in rows.values())
         )
         return rows
-
-    dimensions = {"total": (Value("total"), ["total"])}
-    dimensions.update(person_dimensions("person__", F("start_date")))
-    # Per background variable and target group: one pass for every variable.
-    groups = grouping_sets(
-        started,
-        {name: expression for name, (expression, _levels) in dimensions.items()},
-        keys={"part": F("part"), "target": blank_as_unknown("target_group")},
-        aggregates={"n": "COUNT(*)"},
-        whole_of="part" if nation else None,
-    )
 
     def empty() -> dict:
         return {name: {level: {} for level in known} for name, (_e, known) in dimensions.items()}

@@ -110,3 +110,16 @@ def test_inflow_by_area_and_for_the_nation(area, other_area):
     assert inflow(months=[JANUARY], area_ids=[area.pk])["period"]["all"]["count"] == 1
     assert inflow(months=[JANUARY], area_ids=None)["period"]["all"]["count"] == 2
     assert inflow(months=[JANUARY], area_ids=[])["period"]["all"]["count"] == 0
+
+
+def test_the_months_and_every_background_variable_come_from_one_query(area, db):
+    # One pass over the new cases (GROUPING SETS) gives the months by sex with the young and the
+    # Tabell 2 rows: a second scan of the same cases would double the report's cost.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        inflow(months=[dt.date(2025, 1, 1), dt.date(2025, 2, 1)], area_ids=[area.pk])
+
+    scans = [q["sql"] for q in queries if '"cases_case"' in q["sql"]]
+    assert len(scans) == 1 and "GROUPING SETS" in scans[0]
