@@ -7,9 +7,8 @@ against and "Under målet" are reporting.targets' (the cohort's start year's goa
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from .. import charts
+from .. import charts, suppression
 from ..metrics.printing import printed_share
 from ..targets import cohort_month, share_below_goal
 from .dashboard import Dashboard
@@ -65,11 +64,11 @@ def _below(row, goal, rolling: bool) -> bool:
     return _below_goal(row, goal)
 
 
-WINDOW_CHOICES = (
-    (1, gettext_lazy("varje månad")),
-    (3, gettext_lazy("rullande 3 månader")),
-    (12, gettext_lazy("rullande 12 månader")),
-)
+def _window_choices() -> list[tuple[int, str]]:
+    """Each month alone, then the rolling windows suppression knows (ROLLING_WINDOWS)."""
+    return [(1, _("varje månad"))] + [
+        (n, _("rullande %(n)s månader") % {"n": n}) for n in suppression.ROLLING_WINDOWS
+    ]
 
 
 def _window_parts(counts) -> tuple[Cell, Cell, Cell, float | None, str]:
@@ -197,7 +196,7 @@ def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
     )
     if window_url is not None:
         section.choices = [
-            (window_url(n), str(label), n == board.window) for n, label in WINDOW_CHOICES
+            (window_url(n), label, n == board.window) for n, label in _window_choices()
         ]
     if board.months:
         newest = board.newest

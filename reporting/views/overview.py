@@ -102,9 +102,11 @@ def overview(request):
     scope = scope_for(request.user)
     area = _chosen_area(request)
     wanted_csv = request.GET.get("csv")
-    # The day-365 share over rolling windows of report months (?fonster=3 or 12), for a small
-    # area whose single months are mostly hidden; anything else is the months one by one.
-    window = {"3": 3, "12": 12}.get(request.GET.get("fonster", ""), 1)
+    # The day-365 share over rolling windows of report months (?fonster=3 or 12, the sizes
+    # suppression knows), for a small area whose single months are mostly hidden; anything
+    # else is the months one by one.
+    windows = {str(n): n for n in suppression.ROLLING_WINDOWS}
+    window = windows.get(request.GET.get("fonster", ""), 1)
     board = None if area is NO_AREA else dashboard_load(user=request.user, area=area, window=window)
     area = None if area is NO_AREA else area
     code = board.code if board else ""

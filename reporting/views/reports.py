@@ -225,7 +225,7 @@ def report_page(request, slug: str):
     params += [("ersattning", value) for value in filters.values() if value]
     for table in tables:
         table.csv_url = f"{base}?{urlencode([*params, ('csv', table.key)])}"
-    stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{_file_place(areas, codes)}"
+    stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{_file_place(areas)}"
 
     log = {"request": request, "report": page.report, "period": period, "areas": areas}
     log["filters"] = filters
@@ -272,7 +272,7 @@ def _place_of(areas: ReportAreas, codes: list[str], national: bool) -> str:
     return ", ".join(areas.names)
 
 
-def _file_place(areas: ReportAreas, codes: list[str]) -> str:
+def _file_place(areas: ReportAreas) -> str:
     if areas.national:
         return "riket"
     if len(areas.codes) <= 3:
