@@ -18,12 +18,19 @@ $(STAMP): requirements.txt | $(PY)
 run: $(STAMP)
 	$(PY) -m samverkan.devstack run
 
-# The browser tests drive Debian's Chromium; install it when it is missing.
+# The browser tests drive Debian's Chromium, and the monthly report's PDF (WeasyPrint, ADR 0026)
+# needs Pango and a font with Swedish letters; install from Debian's packages what is missing.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 e2e-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "[samverkan] installerar Chromium från Debians paket …"; \
+	@missing=""; \
+	if [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi; \
+	for deb in $(PDF_DEBS); do \
+		dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$deb"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "[samverkan] installerar från Debians paket:$$missing …"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 test: $(STAMP) e2e-deps

@@ -81,3 +81,12 @@ def monthly_report(month: str | None = None) -> str:
     for area_ids, nation in month_groups(areas, settings.MONTHLY_AREAS_PER_TASK):
         areas_snapshot.delay(area_ids, label, nation)
     return label
+
+
+@shared_task(**SAFE_TO_REPEAT)
+def monthly_report_document_build(document_id: int) -> str:
+    """Make one ordered monthly report's PDF (reporting.monthly_report.jobs). Safe to run
+    twice: a finished report is left as it is, and only the latest run may finish it."""
+    from .monthly_report.jobs import monthly_report_run
+
+    return monthly_report_run(document_id=document_id).state

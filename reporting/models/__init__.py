@@ -1,6 +1,7 @@
 """Work plans, monthly snapshots and deviation reports (SPEC §5)."""
 
 from .deviation import DeviationAction, DeviationReport
+from .monthly_report import MonthlyReportDocument
 from .quality import QualityFeedback, QualityReview, QualityReviewItem
 from .snapshot import MonthlySnapshot
 from .work_plan import WorkPlan
@@ -8,6 +9,7 @@ from .work_plan import WorkPlan
 __all__ = [
     "DeviationAction",
     "DeviationReport",
+    "MonthlyReportDocument",
     "MonthlySnapshot",
     "QualityFeedback",
     "QualityReview",

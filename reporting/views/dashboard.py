@@ -96,9 +96,15 @@ def _stored(area: Area | None):
     return MonthlySnapshot.objects.filter(**({"area": area} if area else {"area__isnull": True}))
 
 
-def _snapshots(area: Area | None) -> list[dict]:
-    """The newest version of each month in the 24 months up to the newest month stored."""
+def _snapshots(area: Area | None, until: MonthlySnapshot | None = None) -> list[dict]:
+    """The newest version of each month in the 24 months up to the newest month stored; with
+    `until`, up to that snapshot's month, which is shown at that snapshot's version (the
+    printed monthly report, reporting.monthly_report: the version it was ordered from)."""
     stored = _stored(area)
+    if until is not None:
+        stored = stored.filter(month__lte=until.month).exclude(
+            Q(month=until.month) & ~Q(version=until.version)
+        )
     newest = stored.aggregate(newest=Max("month"))["newest"]
     if newest is None:
         return []
@@ -158,15 +164,18 @@ def _goal_counts(outcomes: dict | None) -> dict | None:
     }
 
 
-def dashboard_load(*, user, area: Area | None, window: int = 1) -> Dashboard:
+def dashboard_load(
+    *, user, area: Area | None, window: int = 1, until: MonthlySnapshot | None = None
+) -> Dashboard:
     """Everything the dashboard of `area` (None: the nation) shows to `user`, who the caller
     has already checked may see it; with `window` 3 or 12 also the day-365 counts over rolling
-    windows of that many report months."""
+    windows of that many report months; with `until` (a snapshot of `area`) the dashboard as
+    it stands for that snapshot's month and version, later months left out."""
 
     def shown(kind: str, data):
         return figures_shown_to(user=user, kind=kind, data=data)
 
-    stored = {row["month"]: row for row in _snapshots(area)}
+    stored = {row["month"]: row for row in _snapshots(area, until)}
     days = _months_between(min(stored), max(stored)) if stored else []
     targets = targets_for(area=area, months=days) if days else None
     months = []
