@@ -21,6 +21,7 @@ def staff(request):
     if scope.area_aggregates or scope.national_aggregates or scope.case_access:
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:reports"), _("Rapporter")))
+        nav.append((reverse("reporting:monthly_reports"), _("Månadsrapport")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))
         nav.append((reverse("reporting:deviation_list"), _("Avvikelser")))
     if scope.case_access or (

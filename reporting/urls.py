@@ -1,6 +1,12 @@
 from django.urls import path
 
 from . import views
+from .views.monthly_reports import (
+    monthly_report,
+    monthly_report_pdf,
+    monthly_report_status,
+    monthly_reports,
+)
 from .views.referrals import referral_report
 from .views.reports import report_index, report_page
 from .views.timeliness import timeliness_page
@@ -12,6 +18,14 @@ urlpatterns = [
     path("statistik/", views.overview, name="overview"),
     path("statistik/rapporter/", report_index, name="reports"),
     path("statistik/rapporter/<slug:slug>/", report_page, name="report"),
+    path("statistik/manadsrapport/", monthly_reports, name="monthly_reports"),
+    path("statistik/manadsrapport/<int:pk>/", monthly_report, name="monthly_report"),
+    path(
+        "statistik/manadsrapport/<int:pk>/status/",
+        monthly_report_status,
+        name="monthly_report_status",
+    ),
+    path("statistik/manadsrapport/<int:pk>/pdf/", monthly_report_pdf, name="monthly_report_pdf"),
     path("statistik/beredningsgrupp/", referral_report, name="referral_report"),
     path("statistik/tidsfrister/", timeliness_page, name="timeliness"),
     path("veckolista/", weekly_list, name="weekly_list"),

@@ -126,6 +126,7 @@ def monthly_report_order(
             context,
             action=AccessLog.Action.CREATE,
             obj=document,
+            object_type="manadsrapport",  # as the pages log it (reporting.views.monthly_reports)
             purpose=f"månadsrapport {month:%Y-%m} version {snapshot.version}, {area.code}",
         )
         transaction.on_commit(lambda: _start(document.pk))
