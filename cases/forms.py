@@ -9,9 +9,11 @@ field, the hidden version, Swedish blank choices) are samverkan.forms'."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Area
+from accounts.models import Area, OfficeUnit
+from accounts.offices import offices_of
 from audit.access import REASON_MIN_LENGTH
 from samverkan.display import user_label
 from samverkan.forms import (
@@ -55,6 +57,27 @@ def officers_of(area, agency_code):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+class OfficeChoiceField(forms.ModelChoiceField):
+    """An office of the record's area (accounts.offices), shown by its name."""
+
+    def __init__(self, field: str, **kwargs):
+        label = capfirst(Case._meta.get_field(field).verbose_name)
+        super().__init__(label=label, queryset=None, required=False)
+        self.kind = OfficeUnit.Kind.LFC if field == "fk_office" else OfficeUnit.Kind.AMO
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def office_fields_for(form, area, *, defaulted: bool = False) -> None:
+    """Limit the form's office choices to the area's offices of each kind."""
+    for name in ("fk_office", "af_office"):
+        if name in form.fields:
+            form.fields[name].queryset = offices_of(area, form.fields[name].kind)
+            if defaulted:
+                form.fields[name].help_text = _("Tomt: handläggarens eget kontor i området.")
 
 
 # --- search and break the glass ---------------------------------------------------------------
@@ -240,6 +263,8 @@ class CaseOpenForm(BaseForm):
         label=_("Personlig handläggare (FK)"), queryset=None, required=False
     )
     af_officer = OfficerChoiceField(label=_("Arbetsförmedlare (AF)"), queryset=None, required=False)
+    fk_office = OfficeChoiceField("fk_office")
+    af_office = OfficeChoiceField("af_office")
     benefit = model_field(Case, "benefit")
     benefit_end_date = model_field(Case, "benefit_end_date")
     sick_leave_start = model_field(Case, "sick_leave_start")
@@ -248,6 +273,7 @@ class CaseOpenForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["fk_officer"].queryset = officers_of(person.area, "FK")
         self.fields["af_officer"].queryset = officers_of(person.area, "AF")
+        office_fields_for(self, person.area, defaulted=True)
         own = editable_case_fields(user=user)
         for name in FK_BENEFIT_FIELDS:
             if name not in own:  # FK records the benefit facts (cases.secrecy)
@@ -266,13 +292,15 @@ class CaseOpenForm(BaseForm):
 class CaseEditForm(BaseForm):
     """The common fields and the user's own agency's fields; never the other agency's."""
 
-    COMMON = ("target_group", "fk_officer", "af_officer", "referral_date")
+    COMMON = ("target_group", "fk_officer", "af_officer", "fk_office", "af_office", "referral_date")
 
     target_group = model_field(Case, "target_group")
     fk_officer = OfficerChoiceField(
         label=_("Personlig handläggare (FK)"), queryset=None, required=False
     )
     af_officer = OfficerChoiceField(label=_("Arbetsförmedlare (AF)"), queryset=None, required=False)
+    fk_office = OfficeChoiceField("fk_office")
+    af_office = OfficeChoiceField("af_office")
     referral_date = model_field(Case, "referral_date")
     benefit = model_field(Case, "benefit")
     benefit_end_date = model_field(Case, "benefit_end_date")
@@ -286,6 +314,7 @@ class CaseEditForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["fk_officer"].queryset = officers_of(case.area, "FK")
         self.fields["af_officer"].queryset = officers_of(case.area, "AF")
+        office_fields_for(self, case.area)
         keep = set(self.COMMON) | editable_case_fields(user=user) | {"version"}
         for name in list(self.fields):
             if name not in keep:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.offices import office_field, offices_check
 from accounts.scoping import restrict_to_areas
 
 
@@ -127,6 +128,9 @@ class Case(models.Model):
         related_name="af_cases",
         verbose_name=_("arbetsförmedlare (AF)"),
     )
+    # The offices the case is run from (SPEC §2, accounts.offices): the status report's rows.
+    fk_office = office_field(_("FK-kontor (LFC)"))
+    af_office = office_field(_("AF-kontor (AMO)"))
     target_group = models.CharField(
         _("målgrupp"), max_length=30, choices=TargetGroup.choices, blank=True
     )
@@ -207,6 +211,9 @@ class Case(models.Model):
 
     def audit_subject(self):
         return self.person_id, self.area_id
+
+    def clean(self):
+        offices_check(self)
 
     @property
     def is_open(self) -> bool:

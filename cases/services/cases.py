@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import StaffProfile
+from accounts.offices import offices_default, offices_outside
 from audit.models import AccessLog
 from samverkan.dates import add_days
 from samverkan.services import (
@@ -35,6 +36,8 @@ CASE_FIELDS = (
     "target_group",
     "fk_officer",
     "af_officer",
+    "fk_office",
+    "af_office",
     "referral_date",
     "benefit",
     "benefit_end_date",
@@ -94,6 +97,8 @@ def case_open(
     area=None,
     fk_officer=None,
     af_officer=None,
+    fk_office=None,
+    af_office=None,
     target_group: str = "",
     benefit: str = "",
     benefit_end_date=None,
@@ -105,7 +110,8 @@ def case_open(
     today=None,
 ) -> Case:
     """Open a case in the referral phase (dated by the preparation group) or directly in the
-    needs analysis (dated by its start, the registration day)."""
+    needs analysis (dated by its start, the registration day). An office not given is the
+    officer's own where it belongs to the area (accounts.offices)."""
     today = today_or(today)
     if area is not None and area.pk != person.area_id:
         # A case is run in the person's area; moving a person moves their case (SPEC §3).
@@ -147,6 +153,8 @@ def case_open(
         area=person.area,
         fk_officer=fk_officer,
         af_officer=af_officer,
+        fk_office=fk_office,
+        af_office=af_office,
         target_group=target_group,
         benefit=benefit,
         benefit_end_date=benefit_end_date,
@@ -155,6 +163,7 @@ def case_open(
         start_date=start_date if phase == Phase.NEEDS_ANALYSIS else None,
         phase=phase,
     )
+    offices_default(case)
     case.full_clean(validate_constraints=False)
     case._history_user = actor(context)
     try:
@@ -343,9 +352,10 @@ def case_move_area(*, case: Case, to_area, on: dt.date, context: AccessContext, 
     person._history_user = acting
     person.save(update_fields=["area", "version", "updated_at"])
     current.area = to_area
-    # Officers of the old area no longer work the case.
+    # Officers of the old area no longer work the case, nor (SPEC §2) its offices.
     current.fk_officer = None
     current.af_officer = None
+    offices_outside(current, to_area.pk)
     current.version += 1
     current._history_user = acting
     current.save()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import OfficerChoiceField, officers_of
+from cases.forms import OfficeChoiceField, OfficerChoiceField, office_fields_for, officers_of
 from cases.models import Consent
 from cases.secrecy import editable_case_fields
 from cases.services import STATED_BASES
@@ -41,6 +41,8 @@ class MappingFactsForm(BaseForm):
     """The facts of a mapping that `mapping_update` may change; the user's agency decides
     whether FK's benefit facts are among them."""
 
+    defaulted_offices = False  # the request's form: an empty office is the officer's own
+
     initiation_reason = model_field(JointMapping, "initiation_reason", required=True)
     requested_on = model_field(
         JointMapping,
@@ -57,6 +59,8 @@ class MappingFactsForm(BaseForm):
         label=_("Personlig handläggare (FK)"), queryset=None, required=False
     )
     af_officer = OfficerChoiceField(label=_("Arbetsförmedlare (AF)"), queryset=None, required=False)
+    fk_office = OfficeChoiceField("fk_office")
+    af_office = OfficeChoiceField("af_office")
     benefit = model_field(JointMapping, "benefit")
     benefit_end_date = model_field(JointMapping, "benefit_end_date")
     sick_leave_start = model_field(
@@ -72,6 +76,7 @@ class MappingFactsForm(BaseForm):
         self.first_meeting_on = first_meeting_on
         self.fields["fk_officer"].queryset = officers_of(area, "FK")
         self.fields["af_officer"].queryset = officers_of(area, "AF")
+        office_fields_for(self, area, defaulted=self.defaulted_offices)
         own = editable_case_fields(user=user)
         for name in sorted(MAPPING_FK_FIELDS):
             if name not in own:  # FK records the benefit facts (cases.secrecy)
@@ -99,6 +104,7 @@ NO_CONSENT = "none"
 
 
 class MappingCreateForm(MappingFactsForm):
+    defaulted_offices = True
     initiated_by = model_field(
         JointMapping,
         "initiated_by",
@@ -163,6 +169,8 @@ class MappingEditForm(MappingFactsForm):
             "request_received_on": mapping.request_received_on,
             "fk_officer": mapping.fk_officer_id,
             "af_officer": mapping.af_officer_id,
+            "fk_office": mapping.fk_office_id,
+            "af_office": mapping.af_office_id,
             "benefit": mapping.benefit,
             "benefit_end_date": mapping.benefit_end_date,
             "sick_leave_start": mapping.sick_leave_start,

@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractDay
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.offices import office_field, offices_check
 from accounts.scoping import restrict_to_areas
 from cases.models import Benefit, Phase, TargetGroup
 from cases.secrecy import FK_FIELDS
@@ -183,6 +184,9 @@ class JointMapping(models.Model):
         related_name="af_mappings",
         verbose_name=_("arbetsförmedlare (AF)"),
     )
+    # The offices the mapping is run from (SPEC §2, accounts.offices), as a case's.
+    fk_office = office_field(_("FK-kontor (LFC)"))
+    af_office = office_field(_("AF-kontor (AMO)"))
     # FK's benefit facts at the time of the mapping: shown to AF staff only under consent or
     # legal basis, like the case's (cases.secrecy uses the same field names).
     benefit = models.CharField(
@@ -301,6 +305,9 @@ class JointMapping(models.Model):
 
     def audit_subject(self):
         return self.person_id, self.area_id
+
+    def clean(self):
+        offices_check(self)
 
     @property
     def is_open(self) -> bool:

@@ -259,6 +259,9 @@ def mapping_sign(
                     person=current.person,
                     fk_officer=current.fk_officer,
                     af_officer=current.af_officer,
+                    # the case is run from the mapping's offices (SPEC §2)
+                    fk_office=current.fk_office,
+                    af_office=current.af_office,
                     target_group=current.case_target_group,
                     benefit=current.benefit,
                     benefit_end_date=current.benefit_end_date,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.offices import offices_default, offices_outside
 from audit.models import AccessLog
 from cases.models import Benefit
 from cases.secrecy import FK_FIELDS, editable_case_fields
@@ -39,6 +40,8 @@ MAPPING_FIELDS = (
     "request_received_on",
     "fk_officer",
     "af_officer",
+    "fk_office",
+    "af_office",
     "benefit",
     "benefit_end_date",
     "sick_leave_start",
@@ -111,6 +114,8 @@ def mapping_create(
     request_received_on=None,
     fk_officer=None,
     af_officer=None,
+    fk_office=None,
+    af_office=None,
     benefit: str = "",
     benefit_end_date=None,
     sick_leave_start=None,
@@ -120,7 +125,8 @@ def mapping_create(
     today=None,
 ) -> JointMapping:
     """Register a request for a joint mapping (sent by `initiated_by`) for any person, whatever
-    their benefit. A person has at most one open mapping."""
+    their benefit. A person has at most one open mapping. An office not given is the officer's
+    own where it belongs to the area (accounts.offices)."""
     today = today_or(today)
     acting = actor(context)
     _own_fields_only(
@@ -146,6 +152,8 @@ def mapping_create(
         request_received_on=request_received_on,
         fk_officer=fk_officer,
         af_officer=af_officer,
+        fk_office=fk_office,
+        af_office=af_office,
         benefit=benefit or "",
         benefit_end_date=benefit_end_date,
         sick_leave_start=sick_leave_start,
@@ -153,6 +161,7 @@ def mapping_create(
         rough_plan=(rough_plan or "").strip(),
         created_by=acting,
     )
+    offices_default(mapping)
     _validate_facts(mapping, today)
     mapping.full_clean(validate_constraints=False)
     mapping._history_user = acting
@@ -233,5 +242,6 @@ def mapping_move_area(*, person, to_area, context: AccessContext) -> JointMappin
     current.area = to_area
     current.fk_officer = None
     current.af_officer = None
-    changed = ["area", "fk_officer", "af_officer", *_clear_signatures(current)]
+    cleared = offices_outside(current, to_area.pk)
+    changed = ["area", "fk_officer", "af_officer", *cleared, *_clear_signatures(current)]
     return save_new_version(current, changed, context=context)
