@@ -24,7 +24,7 @@ def person_list_visible_to(*, user) -> QuerySet[Person]:
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.visible_to(user).select_related(
-        "person", "area", "fk_officer", "af_officer"
+        "person", "area", "fk_officer", "af_officer", "fk_office", "af_office"
     )
 
 

@@ -124,6 +124,22 @@ GENERALISED = Column(
 AREA_CODE = Column(
     "area_code", "string", "Samverkansområdets kod (där posten finns nu).", kept_for_anonymous=True
 )
+# The record's offices (SPEC §2), in full exports only: an office is a finer place than the area,
+# and a coarsened export's k-anonymity check (exports.selectors.kanon) groups by the area.
+OFFICES = [
+    Column(
+        "fk_office_code",
+        "string",
+        "FK-kontorets kod (lokalt försäkringscenter) i området, tomt = okänt.",
+        full_only=True,
+    ),
+    Column(
+        "af_office_code",
+        "string",
+        "AF-kontorets kod (arbetsmarknadsområde) i området, tomt = okänt.",
+        full_only=True,
+    ),
+]
 ANONYMOUS = Column(
     "anonymous",
     "boolean",
@@ -173,6 +189,7 @@ PARTICIPANTS = [
     _age_band("på registreringsdagen (anmälningsdagen för den som inte har registrerats än)"),
     Column("age_at_start", "integer", "Ålder i hela år på registreringsdagen.", full_only=True),
     AREA_CODE,
+    *OFFICES,
     ANONYMOUS,
     GENERALISED,
     Column(
@@ -284,6 +301,7 @@ MAPPINGS = [
         full_only=True,
     ),
     AREA_CODE,
+    *OFFICES,
     ANONYMOUS,
     GENERALISED,
     Column(

@@ -24,6 +24,8 @@ HEADERS = {
     "age_band": _("Åldersgrupp"),
     "age_at_start": _("Ålder vid start"),
     "area_code": _("Samverkansområde"),
+    "fk_office_code": _("FK-kontor (LFC)"),
+    "af_office_code": _("AF-kontor (AMO)"),
     "anonymous": _("Anonym"),
     "generalised": _("Generaliseringsnivå"),
     "target_group": _("Målgrupp"),
@@ -94,7 +96,7 @@ def headers_of(columns: list[Column], *, headers: str) -> list[str]:
 def _coded_columns() -> dict[str, dict]:
     """Each coded column's codes and what the interface calls them (the models' choices and
     the statistics' labels: one source for each code list)."""
-    from accounts.models import Area
+    from accounts.models import Area, OfficeUnit
     from cases.models import (
         Benefit,
         EducationLevel,
@@ -121,6 +123,12 @@ def _coded_columns() -> dict[str, dict]:
         "sex": dict(Person.Sex.choices),
         "age_band": LEVELS["age_band"],
         "area_code": dict(Area.objects.values_list("code", "name")),
+        **{
+            f"{prefix}_office_code": dict(
+                OfficeUnit.objects.filter(kind=kind).values_list("code", "name")
+            )
+            for prefix, kind in (("fk", OfficeUnit.Kind.LFC), ("af", OfficeUnit.Kind.AMO))
+        },
         "benefit": dict(Benefit.choices),
         "target_group": dict(TargetGroup.choices),
         "exit_reason": dict(ExitReason.choices),

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Area
+from accounts.models import Area, OfficeUnit
 from accounts.scoping import scope_for
 
 from .filters import MAX_ID
@@ -47,6 +47,32 @@ class UserAreaField(CodeField):
 
     def get_queryset(self):
         return Area.objects.filter(pk__in=scope_for(_user(self)).area_ids, is_active=True)
+
+
+class OfficeCodeField(CodeField):
+    """An office unit (SPEC §2) by its code, among the offices of the user's areas (another
+    area's code reads as unknown). Its kind and its area against the record's are the model's
+    rule (accounts.offices), checked by the service with a message on the field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return OfficeUnit.objects.filter(area_id__in=scope_for(_user(self)).area_ids)
+
+
+def office_code_field(agency: str, *, read_only: bool = False):
+    """The FK (LFC) or AF (AMO) office of a case or a mapping, by its code."""
+    kind = "lokalt försäkringscenter (LFC)" if agency == "FK" else "arbetsmarknadsområde (AMO)"
+    help_text = f"Koden för {agency}-kontoret, ett {kind} i postens område; null när okänt."
+    if read_only:
+        return serializers.SlugRelatedField(
+            slug_field="code", read_only=True, allow_null=True, help_text=help_text
+        )
+    return OfficeCodeField(help_text=help_text)
 
 
 class ScopedIdField(serializers.PrimaryKeyRelatedField):

@@ -22,6 +22,7 @@ from .fields import (
     ScopedIdField,
     UserAreaField,
     VersionRequiredMixin,
+    office_code_field,
 )
 
 # The phases a case can begin in (cases.services.case_open).
@@ -147,6 +148,8 @@ class CaseSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="Samverkansområdets kod."
     )
+    fk_office = office_code_field("FK", read_only=True)
+    af_office = office_code_field("AF", read_only=True)
 
     class Meta:
         model = Case
@@ -158,6 +161,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "phase",
             "fk_officer",
             "af_officer",
+            "fk_office",
+            "af_office",
             "target_group",
             "benefit",
             "benefit_end_date",
@@ -218,6 +223,8 @@ class CaseCreateSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     )
     fk_officer = _officer_field("Försäkringskassan")
     af_officer = _officer_field("Arbetsförmedlingen")
+    fk_office = office_code_field("FK")
+    af_office = office_code_field("AF")
 
     class Meta:
         model = Case
@@ -229,6 +236,8 @@ class CaseCreateSerializer(KnownFieldsMixin, serializers.ModelSerializer):
             "target_group",
             "fk_officer",
             "af_officer",
+            "fk_office",
+            "af_office",
             "benefit",
             "benefit_end_date",
             "sick_leave_start",
@@ -252,6 +261,8 @@ class CaseUpdateSerializer(KnownFieldsMixin, VersionRequiredMixin, serializers.M
     version = VersionField()
     fk_officer = _officer_field("Försäkringskassan")
     af_officer = _officer_field("Arbetsförmedlingen")
+    fk_office = office_code_field("FK")
+    af_office = office_code_field("AF")
 
     class Meta:
         model = Case

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.fields import office_code_field
 from cases.models import Benefit, Phase, TargetGroup
 from cases.secrecy import editable_case_fields
 from samverkan.api import (
@@ -54,6 +55,8 @@ class MappingFactsSerializer(WriteSerializer):
     )
     fk_officer = _officer_field("Försäkringskassan")
     af_officer = _officer_field("Arbetsförmedlingen")
+    fk_office = office_code_field("FK")
+    af_office = office_code_field("AF")
     benefit = serializers.ChoiceField(
         choices=Benefit.choices,
         required=False,

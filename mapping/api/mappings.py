@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_for
+from cases.api.fields import office_code_field
 from cases.secrecy import hidden_case_fields, shares_today_annotation
 from samverkan.api import (
     CREATE_ERRORS,
@@ -68,6 +69,8 @@ class JointMappingSerializer(serializers.ModelSerializer):
         help_text="Tid i sjukfallet vid kartläggningen (räknat från sjukfallets första dag); "
         "null när ett datum saknas. Följer sekretessen för sjukfallets första dag.",
     )
+    fk_office = office_code_field("FK", read_only=True)
+    af_office = office_code_field("AF", read_only=True)
     participants = participants_field(help_text="Vilka som deltog i kartläggningen.")
     decision_pending = serializers.BooleanField(
         read_only=True,
@@ -90,6 +93,8 @@ class JointMappingSerializer(serializers.ModelSerializer):
             "ended_on",
             "fk_officer",
             "af_officer",
+            "fk_office",
+            "af_office",
             "benefit",
             "benefit_end_date",
             "sick_leave_start",

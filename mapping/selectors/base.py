@@ -18,7 +18,7 @@ from ..models import (
 
 def mapping_list_visible_to(*, user) -> QuerySet[JointMapping]:
     return JointMapping.objects.visible_to(user).select_related(
-        "person", "area", "fk_officer", "af_officer", "case"
+        "person", "area", "fk_officer", "af_officer", "fk_office", "af_office", "case"
     )
 
 
