@@ -18,7 +18,8 @@ from itertools import islice
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Area
+from accounts.models import Area, OfficeUnit
+from accounts.offices import OFFICE_FIELDS, office_problem
 from audit.models import AccessLog
 from cases.models import Person
 from samverkan.services import AccessContext, log_access_subjects
@@ -27,6 +28,10 @@ from .cells import CellError, IdentityCache
 from .ledger import Entry, Ledger, fingerprint
 from .reading import Row
 from .results import ImportRejected, ImportResult, RowErrorList
+
+# The optional columns of the cases and mappings files naming the record's offices (SPEC §2) by
+# code, and the field each fills.
+OFFICE_COLUMNS = {"fk_office_code": "fk_office", "af_office_code": "af_office"}
 
 # Rows checked (and written) together: what one batch holds is all the memory an import
 # needs for its rows, and its lookups are one query per table (imports/tests/test_queries.py).
@@ -86,6 +91,9 @@ class Problems(list):
 class Importer:
     kind: str = ""
     columns: tuple[str, ...] = ()
+    # Columns a file may leave out (added after the format was published): a missing one is
+    # read as empty cells, i.e. unknown.
+    optional_columns: tuple[str, ...] = ()
     key_label: str = ""  # how the natural key reads in "Samma … som rad N."
     object_type: str = ""  # the access log's name for the records written
 
@@ -99,6 +107,7 @@ class Importer:
         self.progress = progress
         self.identities = IdentityCache()
         self.areas_by_code: dict[str, Area] = {}
+        self.offices_by_code: dict[str, OfficeUnit] = {}
         self.persons: dict[str, dict] = {}
         # (person id, area id) of people of other areas a row was about: a rejected import logs
         # them, so that area's coordinator sees the attempt (SPEC §7).
@@ -128,6 +137,30 @@ class Importer:
 
     def load_areas(self) -> None:
         self.areas_by_code = {area.code: area for area in Area.objects.all()}
+
+    def load_offices(self) -> None:
+        self.offices_by_code = {office.code: office for office in OfficeUnit.objects.all()}
+
+    def offices_of(self, row: Row, problems: Problems, area: Area | None) -> dict:
+        """The row's offices ({field}_id: id or None) from OFFICE_COLUMNS, each checked by the
+        models' rule (accounts.offices: the right kind, in the row's area)."""
+        values = {}
+        for column, name in OFFICE_COLUMNS.items():
+            code = row.cells.get(column, "")
+            values[f"{name}_id"] = None
+            if not code:
+                continue
+            office = self.offices_by_code.get(code)
+            if office is None:
+                problems.add(column, _("Okänt kontor '%(c)s'.") % {"c": code[:40]})
+                continue
+            kind = OFFICE_FIELDS[name][0]
+            problem = office_problem(office, area_id=area.pk if area else None, kind=kind)
+            if problem:
+                problems.add(column, problem)
+                continue
+            values[f"{name}_id"] = office.pk
+        return values
 
     def load_persons(self, rows: list[Row], *fields: str) -> None:
         numbers = set()

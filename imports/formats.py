@@ -32,6 +32,22 @@ class Column:
     name: str
     meaning: object
     required: bool = False
+    may_be_left_out: bool = False  # the importer's optional_columns: the file may lack it
+
+
+# The offices of a case or a mapping (imports.base.OFFICE_COLUMNS), optional columns.
+OFFICE_COLUMNS = [
+    Column(
+        "fk_office_code",
+        _("FK-kontorets kod, ett lokalt försäkringscenter (LFC) i området"),
+        may_be_left_out=True,
+    ),
+    Column(
+        "af_office_code",
+        _("AF-kontorets kod, ett arbetsmarknadsområde (AMO) i området"),
+        may_be_left_out=True,
+    ),
+]
 
 
 COLUMNS = {
@@ -63,6 +79,7 @@ COLUMNS = {
         ),
         Column("end_date", _("avslut, datum ÅÅÅÅ-MM-DD")),
         Column("exit_reason", _codes(ExitReason)),
+        *OFFICE_COLUMNS,
     ],
     "status": [
         Column("personnummer", _("personen, redan registrerad"), True),
@@ -77,6 +94,7 @@ COLUMNS = {
         Column("benefit", _codes(Benefit)),
         Column("sick_leave_start", DATE),
         Column("decision", _codes(Decision)),
+        *OFFICE_COLUMNS,
     ],
 }
 

@@ -39,7 +39,11 @@ def _reject(kind: str, message: str):
     raise ImportRejected(kind=kind, file_error=message)
 
 
-def _check_header(kind: str, header: list[str], columns: tuple[str, ...]) -> list[str]:
+def _check_header(
+    kind: str, header: list[str], columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[str]:
+    """The header's names. Every one of `columns` must be there; each of `optional` may be
+    (a file written before the column existed keeps working); nothing else may."""
     names = [name.strip() for name in header]
     expected = ", ".join(columns)
     if len(names) == 1 and ";" not in names[0] and ("," in names[0] or "\t" in names[0]):
@@ -52,7 +56,7 @@ def _check_header(kind: str, header: list[str], columns: tuple[str, ...]) -> lis
             % {"expected": expected},
         )
     missing = [c for c in columns if c not in names]
-    unknown = [n for n in names if n not in columns]
+    unknown = [n for n in names if n not in columns and n not in optional]
     doubled = sorted({n for n in names if n and names.count(n) > 1})
     problems = []
     if missing:
@@ -67,6 +71,10 @@ def _check_header(kind: str, header: list[str], columns: tuple[str, ...]) -> lis
             _("Filtypen %(kind)s har exakt kolumnerna: %(expected)s.")
             % {"kind": kind, "expected": expected}
         )
+        if optional:
+            problems.append(
+                _("Den kan också ha kolumnerna: %(optional)s.") % {"optional": ", ".join(optional)}
+            )
         _reject(kind, " ".join(problems))
     return names
 
@@ -115,7 +123,9 @@ def _physical_lines(kind: str, text: io.TextIOBase):
         yield line
 
 
-def read_rows(kind: str, source: BinaryIO, columns: tuple[str, ...]) -> Iterator[Row]:
+def read_rows(
+    kind: str, source: BinaryIO, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[Row]:
     """The data rows of the file, one at a time as they are read (completely empty lines are
     skipped). A file-level problem raises ImportRejected when it is reached, possibly after
     rows were yielded: the caller's transaction makes that all or nothing (SPEC §6)."""
@@ -127,13 +137,15 @@ def read_rows(kind: str, source: BinaryIO, columns: tuple[str, ...]) -> Iterator
         )
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
-        yield from _rows(kind, text, columns)
+        yield from _rows(kind, text, columns, optional)
     finally:
         # The wrapper would close the caller's file when collected.
         text.detach()
 
 
-def _rows(kind: str, text: io.TextIOWrapper, columns: tuple[str, ...]) -> Iterator[Row]:
+def _rows(
+    kind: str, text: io.TextIOWrapper, columns: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[Row]:
     reader = csv.reader(_physical_lines(kind, text), delimiter=";", quotechar='"', strict=True)
     names: list[str] | None = None
     line = 1
@@ -144,7 +156,7 @@ def _rows(kind: str, text: io.TextIOWrapper, columns: tuple[str, ...]) -> Iterat
             if not any(cell.strip() for cell in record):
                 continue
             if names is None:
-                names = _check_header(kind, record, columns)
+                names = _check_header(kind, record, columns, optional)
                 continue
             seen += 1
             if sum(len(cell) for cell in record) > MAX_LINE_CHARS:
@@ -168,6 +180,8 @@ def _rows(kind: str, text: io.TextIOWrapper, columns: tuple[str, ...]) -> Iterat
                 )
                 continue
             cells = {name: cell.strip() for name, cell in zip(names, record, strict=True)}
+            for name in optional:
+                cells.setdefault(name, "")  # a column the file does not have: unknown
             yield Row(start, cells, tuple(cell.strip() for cell in record))
     except csv.Error as exc:
         _reject(

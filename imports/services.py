@@ -103,7 +103,7 @@ def import_file(
         progress=progress,
     )
     try:
-        rows = read_rows(kind, source, importer.columns)
+        rows = read_rows(kind, source, importer.columns, importer.optional_columns)
         expected = max(0, count_lines(source) - 1) if progress is not None else None
         with transaction.atomic():
             with connection.cursor() as cursor:

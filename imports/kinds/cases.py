@@ -1,5 +1,7 @@
 """cases: `personnummer;area_code;target_group;benefit;benefit_end_date;sick_leave_start;
-referral_date;start_date;end_date;exit_reason` (SPEC §6).
+referral_date;start_date;end_date;exit_reason` (SPEC §6), and optionally `fk_office_code` and
+`af_office_code`: the codes of the case's FK office (an LFC) and AF office (an AMO), each of the
+case's area (accounts.offices).
 
 The person must already be registered (import the persons file first). Natural key: the person
 and the case's first day, its referral date (beredningsgrupp) or, without one, its start date.
@@ -18,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cases.models import Benefit, Case, Consent, ExitReason, Phase, PhaseTransition, TargetGroup
 
-from ..base import Importer, Planned, subjects_per_person
+from ..base import OFFICE_COLUMNS, Importer, Planned, subjects_per_person
 from ..cells import parse_choice, parse_date
 
 COMPARED = {
@@ -30,6 +32,7 @@ COMPARED = {
     "start_date": "start_date",
     "end_date": "end_date",
     "exit_reason": "exit_reason",
+    **{column: f"{field}_id" for column, field in OFFICE_COLUMNS.items()},
 }
 FOREVER = dt.date.max
 
@@ -58,11 +61,13 @@ class CasesImport(Importer):
         "end_date",
         "exit_reason",
     )
+    optional_columns = tuple(OFFICE_COLUMNS)
     key_label = gettext_lazy("person och första dag (referral_date, annars start_date)")
     object_type = "case"
 
     def prepare(self):
         self.load_areas()
+        self.load_offices()
 
     def load(self, rows):
         self.load_persons(rows)
@@ -99,6 +104,7 @@ class CasesImport(Importer):
             "exit_reason": problems.cell(
                 "exit_reason", parse_choice, cells["exit_reason"], ExitReason
             ),
+            **self.offices_of(row, problems, area),
         }
         self._check_dates(cells, values, problems)
         if problems:

@@ -1,6 +1,8 @@
 """mappings: `personnummer;area_code;initiated_by;date;benefit;sick_leave_start;decision`
-(SPEC §6). `date` is the day the joint mapping was held: its first meeting, which Tabell 1
-counts (JointMapping.mapping_date).
+(SPEC §6), and optionally `fk_office_code` and `af_office_code`: the codes of the mapping's FK
+office (an LFC) and AF office (an AMO), each of the mapping's area (accounts.offices). `date` is
+the day the joint mapping was held: its first meeting, which Tabell 1 counts
+(JointMapping.mapping_date).
 
 The file knows only that day, so an imported mapping is recorded as requested, received and
 first met on it, with one reconciliation meeting (avstämningsmöte) that day: the mapping's first
@@ -24,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.models import Benefit, Case, Phase
 from mapping.models import AgencyCode, Decision, JointMapping, Meeting
 
-from ..base import Importer, Planned, subjects_per_person
+from ..base import OFFICE_COLUMNS, Importer, Planned, subjects_per_person
 from ..cells import parse_choice, parse_date
 
 COMPARED = {
@@ -33,6 +35,7 @@ COMPARED = {
     "benefit": "benefit",
     "sick_leave_start": "sick_leave_start",
     "decision": "decision",
+    **{column: f"{field}_id" for column, field in OFFICE_COLUMNS.items()},
 }
 
 
@@ -47,11 +50,13 @@ class MappingsImport(Importer):
         "sick_leave_start",
         "decision",
     )
+    optional_columns = tuple(OFFICE_COLUMNS)
     key_label = gettext_lazy("person och datum")
     object_type = "jointmapping"
 
     def prepare(self):
         self.load_areas()
+        self.load_offices()
 
     def load(self, rows):
         self.load_persons(rows)
@@ -83,6 +88,7 @@ class MappingsImport(Importer):
                 "sick_leave_start", parse_date, cells["sick_leave_start"], not_after=self.today
             ),
             "decision": problems.cell("decision", parse_choice, cells["decision"], Decision),
+            **self.offices_of(row, problems, area),
         }
         sick = values["sick_leave_start"]
         if day and sick and sick > day:
@@ -187,6 +193,8 @@ class MappingsImport(Importer):
             first_meeting_on=day,
             benefit=values["benefit"],
             sick_leave_start=values["sick_leave_start"],
+            fk_office_id=values["fk_office_id"],
+            af_office_id=values["af_office_id"],
             decision=decision,
             decision_date=day if decision else None,
             ended_on=day if decision else None,

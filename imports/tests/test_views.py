@@ -150,5 +150,9 @@ def test_the_page_documents_exactly_the_columns_the_import_reads():
     from imports.kinds import IMPORTERS
 
     assert {kind: tuple(c.name for c in columns) for kind, columns in COLUMNS.items()} == {
-        kind: importer.columns for kind, importer in IMPORTERS.items()
+        kind: importer.columns + importer.optional_columns for kind, importer in IMPORTERS.items()
     }
+    assert {
+        kind: tuple(c.name for c in columns if c.may_be_left_out)
+        for kind, columns in COLUMNS.items()
+    } == {kind: importer.optional_columns for kind, importer in IMPORTERS.items()}
