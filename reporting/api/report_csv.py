@@ -197,7 +197,9 @@ def inflow_table(data: dict) -> tuple[list[str], Iterator[list]]:
 
 def status_table(data: dict) -> tuple[list[str], Iterator[list]]:
     """One row per area (`total` for the sum of the reported areas, then each area's code), sex
-    (all, K, M) and state; after `ended`, one row per occupation after the end."""
+    (all, K, M) and state; after `ended`, one row per occupation after the end. Then the same
+    per office (`office_kind` LFC or AMO, `office` its code or `unknown`, `area` its area);
+    the two office columns, added last, are empty on the area rows."""
     header = [
         "area",
         "sex",
@@ -207,23 +209,32 @@ def status_table(data: dict) -> tuple[list[str], Iterator[list]]:
         "occupation",
         "occupation_label",
         "count",
+        "office_kind",
+        "office",
     ]
 
-    def one_area(area: str, by_sex: dict):
+    def one_area(area: str, by_sex: dict, office: tuple[str, str] = ("", "")):
         for sex in _ordered(by_sex, list(SEX_KEYS)):
             row = by_sex[sex]
             for state in [key for key in row if key != "ended_occupation"]:
                 label = _text(STATES.get(state, state))
-                yield [area, sex, _sex(sex), state, label, "", "", row[state]]
+                yield [area, sex, _sex(sex), state, label, "", "", row[state], *office]
                 if state == "ended":
                     for occupation, count in row.get("ended_occupation", {}).items():
                         category = _text(CATEGORIES.get(occupation, occupation))
-                        yield [area, sex, _sex(sex), state, label, occupation, category, count]
+                        yield [
+                            *(area, sex, _sex(sex), state, label, occupation, category, count),
+                            *office,
+                        ]
 
     def rows():
         yield from one_area("total", data.get("total", {}))
         for area, by_sex in data.get("areas", {}).items():
             yield from one_area(area, by_sex)
+        for kind, by_area in (data.get("offices") or {}).items():
+            for area, by_office in by_area.items():
+                for office, by_sex in by_office.items():
+                    yield from one_area(area, by_sex, (kind, office))
 
     return header, rows()
 

@@ -267,6 +267,18 @@ class StatusBySexSerializer(serializers.Serializer):
     M = StatusRowSerializer(help_text="Män.")
 
 
+def _offices_of_kind(kind: str) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DictField(child=StatusBySexSerializer()),
+        help_text=f"Per områdeskod och kontorets kod ({kind}); `unknown`: utan kontor.",
+    )
+
+
+class StatusOfficesSerializer(serializers.Serializer):
+    LFC = _offices_of_kind("lokalt försäkringscenter, ärendets eller kartläggningens FK-kontor")
+    AMO = _offices_of_kind("arbetsmarknadsområde, ärendets eller kartläggningens AF-kontor")
+
+
 class StatusDataSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="Dagen som tillstånden avser (periodens sista dag).")
     months = serializers.ListField(
@@ -274,6 +286,14 @@ class StatusDataSerializer(serializers.Serializer):
     )
     total = StatusBySexSerializer(help_text="Summan av de redovisade områdena.")
     areas = serializers.DictField(child=StatusBySexSerializer(), help_text="Per områdeskod.")
+    offices = StatusOfficesSerializer(
+        required=False,
+        help_text="Per kontor: varje område fördelat på Försäkringskassans lokala "
+        "försäkringscenter (LFC) och, för sig, på Arbetsförmedlingens arbetsmarknadsområden "
+        "(AMO). Ett ärende eller en kartläggning räknas en gång under sitt LFC och en gång "
+        "under sitt AMO; inom varje slag summerar ett områdes kontor (med `unknown`) till "
+        "områdets rad.",
+    )
 
 
 class StatusReportSerializer(ReportEnvelopeSerializer):

@@ -212,9 +212,12 @@ class InflowReportView(ReportView):
 
 
 STATUS_CSV = (
-    "Kolumner: area;sex;sex_label;state;state_label;occupation;occupation_label;count. En rad "
-    "per område (`total` för summan, sedan varje områdeskod), kön (all, K, M) och tillstånd; "
-    "efter `ended` en rad per sysselsättning efteråt."
+    "Kolumner: area;sex;sex_label;state;state_label;occupation;occupation_label;count;"
+    "office_kind;office. En rad per område (`total` för summan, sedan varje områdeskod), kön "
+    "(all, K, M) och tillstånd; efter `ended` en rad per sysselsättning efteråt. Sedan samma "
+    "rader per kontor: office_kind LFC (Försäkringskassans lokala försäkringscenter) eller AMO "
+    "(Arbetsförmedlingens arbetsmarknadsområde), office kontorets kod eller `unknown`, area "
+    "kontorets område. Områdesraderna har tomma office_kind och office."
 )
 
 
@@ -222,8 +225,8 @@ STATUS_CSV = (
     report="status",
     summary="Statusrapport",
     description="Hur många som är i kartläggning, i aktiva insatser, väntar och har avslutats "
-    "(med sysselsättning efteråt), per område och kön, som SUS standardrapport. För en period "
-    "gäller tillstånden periodens sista dag och de avslutade hela perioden "
+    "(med sysselsättning efteråt), per område, kontor och kön, som SUS standardrapport. För en "
+    "period gäller tillstånden periodens sista dag och de avslutade hela perioden "
     "(reporting.metrics.status_report_period); med `day` den dagen "
     "(reporting.metrics.status_report).",
     serializer=s.StatusReportSerializer,
@@ -236,12 +239,19 @@ class StatusReportView(ReportView):
 
     def finish(self, data):
         # The metric keys areas by id; the API speaks area codes.
+        offices = data.get("offices", {})
+        keys = set(data["areas"]) | {key for by_area in offices.values() for key in by_area}
         codes = dict(
-            Area.objects.filter(pk__in=[int(key) for key in data["areas"]]).values_list(
-                "pk", "code"
-            )
+            Area.objects.filter(pk__in=[int(key) for key in keys]).values_list("pk", "code")
         )
-        return {**data, "areas": {codes[int(key)]: rows for key, rows in data["areas"].items()}}
+        return {
+            **data,
+            "areas": {codes[int(key)]: rows for key, rows in data["areas"].items()},
+            "offices": {
+                kind: {codes[int(key)]: block for key, block in by_area.items()}
+                for kind, by_area in offices.items()
+            },
+        }
 
     def envelope(self, period, areas, suppressed, data):
         envelope = super().envelope(period, areas, suppressed, data)

@@ -179,6 +179,11 @@ class SnapshotSerializer(SnapshotListSerializer):
                     codes.get(str(key), str(key)): rows for key, rows in status["areas"].items()
                 },
             }
+            if isinstance(status.get("offices"), dict):
+                status["offices"] = {
+                    kind: {codes.get(str(key), str(key)): block for key, block in by_area.items()}
+                    for kind, by_area in status["offices"].items()
+                }
             shown["status_report"] = status
         timeliness = shown.get("timeliness")
         if timeliness and isinstance(timeliness.get("areas"), dict):

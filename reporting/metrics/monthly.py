@@ -165,6 +165,12 @@ def _one_per_area(figures: dict, area_ids: list[int], nation: bool, *, empty) ->
     for area_id in area_ids:
         row = figures["areas"].get(str(area_id)) or empty()
         result[area_id] = {**figures, "total": row, "areas": {str(area_id): row}}
+        if "offices" in figures:
+            # the status report's offices breakdown: the area's own offices only
+            result[area_id]["offices"] = {
+                kind: {key: block for key, block in by_area.items() if key == str(area_id)}
+                for kind, by_area in figures["offices"].items()
+            }
     if nation:
         result[NATION] = figures
     return result

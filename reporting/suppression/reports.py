@@ -186,6 +186,13 @@ def _status(data: dict) -> dict:
     blocks = {("total",): data.get("total", {})}
     for area, block in data.get("areas", {}).items():
         blocks[("areas", area)] = block
+    # The breakdowns by office (reporting.metrics.status): within one kind, an area's office
+    # blocks add up to the area's block, so they are tied to it like the areas to the total.
+    offices = data.get("offices") or {}
+    for kind, by_area in offices.items():
+        for area, by_office in by_area.items():
+            for office, block in by_office.items():
+                blocks[("offices", kind, area, office)] = block
     occupations: list[str] = []
     for base, block in blocks.items():
         for sex, row in block.items():
@@ -222,6 +229,16 @@ def _status(data: dict) -> dict:
                 ("total", sex, *column),
                 [("areas", area, sex, *column) for area in data.get("areas", {})],
             )
+    for kind, by_area in offices.items():
+        for area, by_office in by_area.items():
+            if area not in data.get("areas", {}):
+                continue
+            for sex in data["areas"][area]:
+                for column in columns:
+                    table.add_sum(
+                        ("areas", area, sex, *column),
+                        [("offices", kind, area, office, sex, *column) for office in by_office],
+                    )
     hidden = hidden_counts(table)
     for base, block in blocks.items():
         for sex, row in block.items():

@@ -446,15 +446,28 @@ def test_status_as_csv(login, fk_officer, population):
         "occupation",
         "occupation_label",
         "count",
+        "office_kind",
+        "office",
     ]
-    assert row_of(rows, "total", "all", "Alla", "active", "I aktiva insatser", "") == [
-        "total", "all", "Alla", "active", "I aktiva insatser", "", "", "6"
+    # the area rows have no office; the office rows follow them
+    area_rows = [rows[0], *(row for row in rows[1:] if row[8:] == ["", ""])]
+    assert row_of(area_rows, "total", "all", "Alla", "active", "I aktiva insatser", "") == [
+        "total", "all", "Alla", "active", "I aktiva insatser", "", "", "6", "", ""
     ]  # fmt: skip
-    assert row_of(rows, "sdt", "K", "Kvinnor", "ended", "Avslutade", "work_unsubsidised") == [
-        "sdt", "K", "Kvinnor", "ended", "Avslutade", "work_unsubsidised", "Arbete utan stöd", "1"
+    assert row_of(area_rows, "sdt", "K", "Kvinnor", "ended", "Avslutade", "work_unsubsidised") == [
+        "sdt", "K", "Kvinnor", "ended", "Avslutade", "work_unsubsidised", "Arbete utan stöd", "1",
+        "", "",
     ]  # fmt: skip
     # per area (total, sdt) and sex (3): six states, then eight occupations after `ended`
-    assert len(rows) == 1 + 2 * 3 * (6 + 8)
+    assert len(area_rows) == 1 + 2 * 3 * (6 + 8)
+    # the population records no offices: sdt's records are all under "unknown", once by LFC
+    # and once by AMO, each as many rows as the area's
+    office_rows = [row for row in rows[1:] if row[8:] != ["", ""]]
+    assert {(row[0], row[8], row[9]) for row in office_rows} == {
+        ("sdt", "LFC", "unknown"),
+        ("sdt", "AMO", "unknown"),
+    }
+    assert len(office_rows) == 2 * 3 * (6 + 8)
 
 
 # --- a period is the sum of its months ---------------------------------------------------------

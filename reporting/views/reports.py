@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.models import Area
+from accounts.models import Area, OfficeUnit
 from accounts.scoping import aggregate_area_ids, scope_for
 from samverkan.dates import add_months
 
@@ -32,7 +32,7 @@ from ..forms.reports import ReportForm
 from ..metrics.labels import level_label
 from ..secrecy import fk_dimensions_hidden
 from ..snapshots import previous_month
-from . import report_charts, report_tables
+from . import report_charts, report_office_tables, report_tables
 from .dashboard_tables import Table, csv_response
 from .table_xlsx import xlsx_response
 
@@ -69,17 +69,21 @@ def _inflow(data, ctx):
 
 
 def _status(data, ctx):
-    names = dict(
-        Area.objects.filter(pk__in=[int(k) for k in data.get("areas", {})]).values_list(
-            "pk", "name"
-        )
+    offices = data.get("offices") or {}
+    area_keys = set(data.get("areas", {})) | {k for by_area in offices.values() for k in by_area}
+    names = dict(Area.objects.filter(pk__in=[int(k) for k in area_keys]).values_list("pk", "name"))
+    codes = {code for by_area in offices.values() for block in by_area.values() for code in block}
+    area_names = {str(pk): name for pk, name in names.items()}
+    tables = report_tables.status_tables(
+        data, place=ctx.place, day_label=data.get("day", ""), area_names=area_names
     )
-    return report_charts.status_chart(data), report_tables.status_tables(
+    tables += report_office_tables.status_office_tables(
         data,
-        place=ctx.place,
         day_label=data.get("day", ""),
-        area_names={str(pk): name for pk, name in names.items()},
+        area_names=area_names,
+        office_names=dict(OfficeUnit.objects.filter(code__in=codes).values_list("code", "name")),
     )
+    return report_charts.status_chart(data), tables
 
 
 PAGES = {
@@ -136,7 +140,9 @@ PAGES = {
             gettext_lazy("Statusrapport"),
             gettext_lazy(
                 "Hur många som är i gemensam kartläggning, i aktiva insatser och väntar periodens "
-                "sista dag, och hur de som avslutades under perioden gick vidare."
+                "sista dag, och hur de som avslutades under perioden gick vidare. Per kontor "
+                "räknas varje ärende och kartläggning en gång under sitt FK-kontor och en gång "
+                "under sitt AF-kontor."
             ),
             _status,
         ),

@@ -1,0 +1,72 @@
+"""The status report's tables by office (reporting.views.reports, SPEC §5 "Status report": "by
+area, office and sex"): one table for FK's lokala försäkringscenter and one for AF's
+arbetsmarknadsområden, since a case or a mapping is run from one office of each agency and so
+counts once in each table (reporting.metrics.status).
+
+Rows are grouped per area (a heading with the area's name), each office of the area by name with
+its women and men, the records without an office last. The figures are the report's as the
+reader may see them (reporting.computed): the office rows went through the same suppression as
+the area rows, tied to them by their sums, so a hidden count reads "<5" here as there. Only the
+areas of the report are in the figures, so an office of another area never appears."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ..metrics.base import UNKNOWN, WORK_OR_EDUCATION_KEY
+from ..metrics.labels import STATES
+from .dashboard_tables import Cell, Column, Row, Table, count_cell
+
+STATE_COLUMNS = ("in_mapping", "waiting_for_mapping", "active", "waiting_for_intervention")
+KINDS = {
+    "LFC": ("lfc", lambda: _("Per FK-kontor (lokalt försäkringscenter), %(day)s")),
+    "AMO": ("amo", lambda: _("Per AF-kontor (arbetsmarknadsområde), %(day)s")),
+}
+
+
+def _cells(row: dict) -> list[Cell]:
+    occupation = row.get("ended_occupation", {})
+    return [
+        *[count_cell(row.get(state)) for state in STATE_COLUMNS],
+        count_cell(row.get("ended")),
+        count_cell(occupation.get(WORK_OR_EDUCATION_KEY)),
+    ]
+
+
+def status_office_tables(
+    data: dict, *, day_label: str, area_names: dict[str, str], office_names: dict[str, str]
+) -> list[Table]:
+    """The two tables by office; `area_names` by area id (as the figures key them),
+    `office_names` by office code."""
+    tables = []
+    for kind, (key, caption) in KINDS.items():
+        by_area = (data.get("offices") or {}).get(kind, {})
+        table = Table(
+            key=f"kontor-{key}",
+            caption=caption() % {"day": day_label},
+            columns=[
+                Column(_("Kontor"), num=False),
+                *[Column(str(STATES[state])) for state in STATE_COLUMNS],
+                Column(_("Alla"), group=_("Avslutade under perioden")),
+                Column(_("Till arbete och utbildning"), group=_("Avslutade under perioden")),
+            ],
+            empty_text=_("Inget att räkna per kontor under perioden."),
+        )
+        areas = sorted(by_area.items(), key=lambda item: area_names.get(item[0], item[0]))
+        for area, by_office in areas:
+            table.rows.append(Row(header=Cell(area_names.get(area, area)), cells=[], section=True))
+            offices = sorted(
+                by_office.items(),
+                key=lambda item: (item[0] == UNKNOWN, office_names.get(item[0], item[0])),
+            )
+            for office, by_sex in offices:
+                name = (
+                    _("Kontor inte registrerat")
+                    if office == UNKNOWN
+                    else office_names.get(office, office)
+                )
+                for sex, label in (("all", ""), ("K", _("kvinnor")), ("M", _("män"))):
+                    header = f"{name}, {label}" if label else name
+                    table.rows.append(Row(header=Cell(header), cells=_cells(by_sex.get(sex, {}))))
+        tables.append(table)
+    return tables
