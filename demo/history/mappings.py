@@ -52,6 +52,7 @@ def case_mapping(rows: Rows, p: Participant, person, case) -> None:
         ended_on=p.referral,
         fk_officer=p.fk_officer,
         af_officer=p.af_officer,
+        **rows.offices_for(p.area),
         benefit=p.benefit,
         benefit_end_date=p.benefit_end,
         sick_leave_start=p.sick_leave_start,
@@ -121,6 +122,7 @@ def other_mapping(rows: Rows, area, month: dt.date, officers: list[tuple]) -> No
         request_received_on=min(received, today),
         fk_officer=fk,
         af_officer=af,
+        **rows.offices_for(area),
         benefit=benefit,
         sick_leave_start=(
             requested - dt.timedelta(days=rng.randint(30, 500)) if benefit != "ingen" else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from accounts.models import OfficeUnit
 from cases.models import Case, Consent, EducationLevel, PhaseTransition, Situation, StatusEntry
 from cases.models import Person as PersonRow
 from mapping.models import Intervention, JointMapping, Meeting, PlanVersion, category_of
@@ -57,6 +58,15 @@ class Rows:
         self.statuses: list[StatusEntry] = []
         self.mappings: list[JointMapping] = []
         self.mapping_meetings: list[tuple[Meeting, JointMapping]] = []
+        self._offices: dict[int, dict] = {}
+
+    def offices_for(self, area) -> dict:
+        """The offices of a case or mapping of the area (SPEC §2): its LFC and its AMO, as the
+        services would take them from the officers' profiles."""
+        if area.pk not in self._offices:
+            units = {unit.kind: unit for unit in OfficeUnit.objects.filter(area=area)}
+            self._offices[area.pk] = {"fk_office": units.get("LFC"), "af_office": units.get("AMO")}
+        return self._offices[area.pk]
 
     # --- people -----------------------------------------------------------------------------
 
@@ -123,6 +133,7 @@ class Rows:
             area=p.area,
             fk_officer=p.fk_officer,
             af_officer=p.af_officer,
+            **self.offices_for(p.area),
             target_group=p.target_group,
             benefit=p.benefit,
             benefit_end_date=p.benefit_end,

@@ -236,7 +236,7 @@ class Lives:
         ctx, rng, d, batch = self.ctx, self.ctx.rng, self.ctx.days, self.ctx.batch
         steps = c.steps(ctx.today)
         fk, af = str(c.fk), str(c.af)
-        head = (str(person), str(c.area.id), fk, af, c.target, c.benefit)
+        head = (str(person), str(c.area.id), fk, af, *c.area.offices_of(c.id), c.target, c.benefit)
         facts = (
             d(c.benefit_end),
             d(c.sick_leave),

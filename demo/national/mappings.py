@@ -107,6 +107,7 @@ class Mappings:
             signed,
             "",
             str(c.id) if with_case else NULL,
+            *c.area.offices_of(mapping),
         ]
         batch.add("mapping_jointmapping", *head, "3", fk, created, signed)
         # Registered when requested (nothing decided yet), then decided and signed.

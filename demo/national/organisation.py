@@ -55,6 +55,16 @@ class AreaInfo:
     team_ids: list[int] = field(default_factory=list)
     coordinator: int = 0
     name_text: str = ""  # the name escaped for COPY
+    lfc: int = 0  # the area's office units (SPEC §2): FK's lokalt försäkringscenter
+    amo: int = 0  # and AF's arbetsmarknadsområde
+
+    def offices_of(self, record_id: int) -> tuple[str, str]:
+        """The (fk_office_id, af_office_id) of a case or mapping: the area's, except for one
+        record in twenty, registered before the offices were recorded (the status report's
+        "Kontor inte registrerat" row). Decided by the id, so the draws stay as they were."""
+        if record_id % 20 == 0:
+            return NULL, NULL
+        return str(self.lfc), str(self.amo)
 
 
 @dataclass
@@ -121,6 +131,7 @@ class OrganisationWriter:
                     f"{code}-{kind.lower()}",
                     text(f"{prefix} {name}"),
                 )
+            info.lfc, info.amo = units["LFC"], units["AMO"]
             group = self.ids.take("accounts_preparationgroup")
             self.batch.add(
                 "accounts_preparationgroup",

@@ -45,7 +45,8 @@ MAIN: dict[str, tuple[str, ...]] = {
         "covers_sharing covers_follow_up legal_basis recorded_by_id source created_at"
     ),
     "cases_case": _columns(
-        "id person_id area_id fk_officer_id af_officer_id target_group benefit "
+        "id person_id area_id fk_officer_id af_officer_id fk_office_id af_office_id "
+        "target_group benefit "
         "benefit_end_date sick_leave_start return_unlikely_before_181 fk_notes af_notes "
         "phase referral_date start_date end_date exit_reason closing_doc_date version "
         "created_at updated_at"
@@ -64,7 +65,7 @@ MAIN: dict[str, tuple[str, ...]] = {
         "benefit benefit_end_date sick_leave_start participants rough_plan decision "
         "decision_reason decision_date case_target_group case_phase case_date "
         "fk_signed_by_id fk_signed_at af_signed_by_id af_signed_at change_request_reason "
-        "case_id version created_by_id created_at updated_at"
+        "case_id fk_office_id af_office_id version created_by_id created_at updated_at"
     ),
     "mapping_meeting": _columns(
         "id person_id mapping_id case_id kind date participants notes employer_name "

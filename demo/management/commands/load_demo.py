@@ -111,12 +111,14 @@ class Command(BaseCommand):
         for code, name, amo, lfc in AREAS:
             area, _ = Area.objects.get_or_create(code=code, defaults={"name": name})
             demo_areas.append(area)
-            OfficeUnit.objects.get_or_create(
-                code=f"{code}-amo", defaults={"area": area, "kind": "AMO", "name": amo}
-            )
-            OfficeUnit.objects.get_or_create(
-                code=f"{code}-lfc", defaults={"area": area, "kind": "LFC", "name": lfc}
-            )
+            offices = {
+                "AF": OfficeUnit.objects.get_or_create(
+                    code=f"{code}-amo", defaults={"area": area, "kind": "AMO", "name": amo}
+                )[0],
+                "FK": OfficeUnit.objects.get_or_create(
+                    code=f"{code}-lfc", defaults={"area": area, "kind": "LFC", "name": lfc}
+                )[0],
+            }
             team, _ = Team.objects.get_or_create(area=area, name="Team 1")
             PreparationGroup.objects.get_or_create(area=area, name=f"Beredningsgrupp {name}")
             staff = {}
@@ -131,6 +133,12 @@ class Command(BaseCommand):
                     teams=[team] if in_team else [],
                     agency=agency,
                 )
+            for agency_code, office in offices.items():
+                # Each staff member works at their agency's office of the area (SPEC §2); the
+                # officers' cases and mappings take it (accounts.offices).
+                StaffProfile.objects.filter(
+                    user__in=list(staff.values()), agency__code=agency_code, office_unit=None
+                ).update(office_unit=office)
             self._people(fake, area, staff["fk"], staff["af"])
             if not options["without_history"]:
                 # With the history: the browser tests load the demo without it, many times.
