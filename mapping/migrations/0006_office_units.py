@@ -5,31 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_exports_pseudonymised_roles'),
-        ('mapping', '0005_todo_indexes'),
+        ("accounts", "0005_exports_pseudonymised_roles"),
+        ("mapping", "0005_todo_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaljointmapping',
-            name='af_office',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.officeunit', verbose_name='AF-kontor (AMO)'),
+            model_name="historicaljointmapping",
+            name="af_office",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="accounts.officeunit",
+                verbose_name="AF-kontor (AMO)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaljointmapping',
-            name='fk_office',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.officeunit', verbose_name='FK-kontor (LFC)'),
+            model_name="historicaljointmapping",
+            name="fk_office",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="accounts.officeunit",
+                verbose_name="FK-kontor (LFC)",
+            ),
         ),
         migrations.AddField(
-            model_name='jointmapping',
-            name='af_office',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.officeunit', verbose_name='AF-kontor (AMO)'),
+            model_name="jointmapping",
+            name="af_office",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.officeunit",
+                verbose_name="AF-kontor (AMO)",
+            ),
         ),
         migrations.AddField(
-            model_name='jointmapping',
-            name='fk_office',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.officeunit', verbose_name='FK-kontor (LFC)'),
+            model_name="jointmapping",
+            name="fk_office",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.officeunit",
+                verbose_name="FK-kontor (LFC)",
+            ),
         ),
     ]
