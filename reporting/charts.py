@@ -36,6 +36,9 @@ ROLES = {
     "men": ("#005a8c", {"dasharray": "3,5", "linecap": "round"}, 4),
     "all": ("#1e6b45", {"dasharray": "12,5,3,5"}, 3),
     "goal": (MUTED, {"dasharray": "10,6"}, 0),
+    # A forecast continues its group's line in the same colour, dashed, with small dots.
+    "women_forecast": ("#a63d00", {"dasharray": "7,5"}, 2),
+    "men_forecast": ("#005a8c", {"dasharray": "7,5"}, 2),
     # Bars: the fill tells them apart, plus their order and the legend.
     "bar": ("#00405f", {}, 0),
     "bar_second": ("#a63d00", {}, 0),
@@ -133,7 +136,7 @@ def _config(*, series: Sequence[Series], height: int, stroke_width: int = 1) -> 
         legend_at_bottom=True,
         # At most as many columns as series: pygal 3.1.3 reserves no room for the legend
         # when there are fewer series than columns, and cuts it off.
-        legend_at_bottom_columns=max(1, min(4, len(series))),
+        legend_at_bottom_columns=max(1, min(5, len(series))),
         legend_box_size=14,
         truncate_legend=-1,
         truncate_label=-1,

@@ -307,9 +307,9 @@ def test_charts_are_svg_images_with_alt_text_and_no_script(area, coordinator, lo
     body = login(coordinator).get(URL).content.decode()
 
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', body)
-    # inflow, day 365, average days, young, caseload per officer, and the five timeliness
-    # measures
-    assert len(images) == 10
+    # inflow, day 365, its forecast, average days, young, caseload per officer, and the five
+    # timeliness measures
+    assert len(images) == 11
     for encoded, alt in images:
         svg = base64.b64decode(encoded).decode("utf-8")
         assert svg.startswith("<svg") and "<script" not in svg
@@ -351,8 +351,9 @@ def test_every_table_on_the_page_has_a_working_csv_link(area, coordinator, login
     body = client.get(URL).content.decode()
 
     links = re.findall(r'<a href="(/statistik/\?[^"]+csv=[^"]+)" download', body)
-    # inflow, day 365, days, young, caseload ×2, timeliness ×2, deviations, snapshots, the areas
-    assert len(links) == 11
+    # inflow, day 365, its forecast, days, young, caseload ×2, timeliness ×2, deviations,
+    # snapshots, the areas
+    assert len(links) == 12
     for link in links:
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200 and csv_rows(response)[0]

@@ -37,7 +37,7 @@ from .dashboard_tables import (
 GROUPS = (("K", "sex", "K"), ("M", "sex", "M"), ("all", "total", "total"))
 
 
-def _share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
+def share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
     """(in work or education, measured, share) cells, the share as a number for the chart, and
     the goal state: 'hidden', 'none' (nobody measured) or 'ok'."""
     counted, total = dig(row, "counts", WORK), dig(row, "total")
@@ -72,7 +72,7 @@ def _window_choices() -> list[tuple[int, str]]:
 
 
 def _window_parts(counts) -> tuple[Cell, Cell, Cell, float | None, str]:
-    """_share_parts for a rolling window's (in work, measured) sums."""
+    """share_parts for a rolling window's (in work, measured) sums."""
     if counts is None:
         return missing(), missing(), missing(), None, "none"
     counted, total = counts
@@ -131,7 +131,7 @@ def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
     )
     series = {key: [] for key, _dim, _level in GROUPS}
     goals = []
-    parts_of = _window_parts if rolling else _share_parts
+    parts_of = _window_parts if rolling else share_parts
     for index, month in enumerate(board.months):
         goal = month.target.goal_share_percent
         goals.append(goal)

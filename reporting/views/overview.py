@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,6 +29,7 @@ from audit.services import access_log_record
 from .. import suppression
 from ..selectors import area_case_counts
 from .dashboard import NATION, dashboard_load
+from .dashboard_forecast import forecast_section
 from .dashboard_sections import computed, dashboard_sections
 from .dashboard_tables import Cell, Column, Row, Table, count_cell, csv_response
 
@@ -121,6 +123,10 @@ def overview(request):
     sections = dashboard_sections(board, csv_url, window_url) if board else []
     if board and not board.months:
         sections = [s for s in sections if s.key == "avvikelser"]
+    if board and board.months:
+        # The forecast is of today, so it is drawn for the page and not for stored reports.
+        at = next(i for i, s in enumerate(sections) if s.key == "dag365") + 1
+        sections.insert(at, forecast_section(board, csv_url, timezone.localdate()))
     area_table = _area_table(request.user, area)
     if code:
         area_table.csv_url = csv_url(area_table.key)
