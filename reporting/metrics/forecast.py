@@ -13,7 +13,9 @@ The method, in four steps, each one grouped SQL query (no person reaches Python)
    there and how many of them were in work or education on day 365. The rate of a checkpoint
    and state is the area's, drawn towards the nation's by `PRIOR` cases (an area with few
    earlier cases borrows from the nation, one with many keeps its own): (in work in the area +
-   PRIOR × the nation's rate) / (stood there in the area + PRIOR).
+   PRIOR × the nation's rate) / (stood there in the area + PRIOR). The nation's rate counts one
+   more in work and one more not (so that no finite history makes an outcome certain); a state
+   nobody in the nation stood in at a checkpoint takes the checkpoint's rate over all states.
 3. **The open cohorts.** The report months `as_of`'s month and the eleven after it, i.e. the
    start cohorts of the twelve whole months before it. A case already past day 365 counts with
    its outcome; one not yet there counts with the rate of its latest checkpoint reached by
@@ -117,13 +119,14 @@ class Rates:
         return sum(n for (k, _s), (n, _w) in self.nation.items() if k == 0)
 
     def _national(self, key) -> float:
+        """The nation's rate, as if one more had reached work and one more had not, so that no
+        finite history makes an outcome certain (Laplace's rule of succession)."""
         n, woe = self.nation.get(key, (0, 0))
-        if n:
-            return woe / n
-        # A state nobody in the nation stood in at that checkpoint: the checkpoint's rate.
-        total = [(n_, w_) for (k, _s), (n_, w_) in self.nation.items() if k == key[0]]
-        n = sum(n_ for n_, _w in total)
-        return sum(w_ for _n, w_ in total) / n if n else 0.0
+        if not n:
+            # A state nobody in the nation stood in at that checkpoint: the checkpoint's rate.
+            total = [(n_, w_) for (k, _s), (n_, w_) in self.nation.items() if k == key[0]]
+            n, woe = sum(n_ for n_, _w in total), sum(w_ for _n, w_ in total)
+        return (woe + 1) / (n + 2)
 
     def rate(self, key) -> tuple[float, float]:
         """(the rate, the variance of its estimate) of a checkpoint and state."""

@@ -63,14 +63,14 @@ def month(result, label):
 def test_rates_are_the_areas_drawn_towards_the_nations(area, population):
     result = forecast(as_of=AS_OF, area_ids=[area.pk])
 
-    # The man: checkpoint 120, unemployed. The nation's rate there is 2 of 10; the area's 2 of 4
-    # drawn towards it: (2 + PRIOR × 0.2) / (4 + PRIOR) = 6 / 24 = 0.25.
-    p_man = (2 + PRIOR * 0.2) / (4 + PRIOR)
-    assert p_man == 0.25
+    # The man: checkpoint 120, unemployed. The nation's rate there is 2 of 10, counted as 3 of
+    # 12 (one more in work, one more not); the area's 2 of 4 drawn towards it:
+    # (2 + PRIOR × 3/12) / (4 + PRIOR) = 7/24.
+    p_man = (2 + PRIOR * 3 / 12) / (4 + PRIOR)
     # The woman: checkpoint 150, in work. Nobody earlier stood there, in the area or the nation:
     # the nation's rate of checkpoint 150 over every state, 3 of 11 (the 10 earlier cases and the
-    # known one, other at day 150 and in education on day 365).
-    p_woman = (0 + PRIOR * 3 / 11) / (0 + PRIOR)
+    # known one, other at day 150 and in education on day 365), counted as 4 of 13.
+    p_woman = (0 + PRIOR * 4 / 13) / (0 + PRIOR)
     january = month(result, "2027-01")
     assert january["cohort"] == "2026-01"
     assert january["M"]["share"] == round(100 * p_man, 1)
@@ -201,8 +201,8 @@ def test_the_dashboard_shows_the_forecast_of_today(
     table = section.tables[0]
     rows = {row.header.text: row for row in table.rows}
     january = [cell.text for cell in rows["2027-01"].cells]
-    assert january[:3] == ["2026-01", "1", f"{int(100 * 3 / 11 + 0.5)}%"]  # the woman
-    assert january[5] == "25%"  # the man, 0.25
+    assert january[:3] == ["2026-01", "1", f"{int(100 * 4 / 13 + 0.5)}%"]  # the woman
+    assert january[5] == "29%"  # the man, 7/24
     assert section.charts and "prognos" in section.charts[0].alt.lower()
     assert "Året 2026" in rows and "Kommande tolv" in rows
     # The CSV of the table, through the page's own scoping and logging.
@@ -220,4 +220,4 @@ def test_small_groups_are_hidden_from_roles_that_see_suppressed_figures(
     rows = {row.header.text: row for row in forecast_section(response).tables[0].rows}
     # One woman and one man: fewer than five measured.
     assert all(cell.hidden for cell in rows["2027-01"].cells[1:10])
-    assert "25%" not in forecast_section(response).charts[0].alt
+    assert "29%" not in forecast_section(response).charts[0].alt

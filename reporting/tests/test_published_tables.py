@@ -8,6 +8,7 @@ seed (test_metrics_printing), not figures computed by the code under test.
 The only cells allowed to differ are the three the publication itself prints inconsistently
 (KNOWN_INCONSISTENCIES: there the API prints what the published rule gives)."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import AreaFactory, staff
+from reporting.metrics.forecast import backtest, backtest_summary
 from reporting.metrics.labels import DIMENSIONS, level_label
 
 from .html_tables import column_groups, table_by_row
@@ -80,7 +82,11 @@ def reports(tmp_path, login):
         assert response.status_code == 200, response.content[:500]
         return response.json()
 
+    cohorts = [dt.date(2023, m, 1) for m in range(1, 5)]  # the day-365 cohort's months
     return {
+        "backtest": {
+            day: backtest(area_ids=[area.pk], cohorts=cohorts, at_day=day) for day in (180, 300)
+        },
         "outcomes_suppressed": as_analyst("outcomes", OUTCOME_REPORT),
         "inflow_suppressed": as_analyst("inflow", INFLOW_REPORT),
         # Tabell 1 counts the mappings of people on sjukpenning.
@@ -298,6 +304,24 @@ def check_what_the_national_analyst_sees_hidden(reports):
     assert not [p for p, v in exact.items() if 0 < v < 5 and shown[p] is not None]
 
 
+def check_the_forecasts_backtest(reports):
+    """docs/FORECAST.md: the population has one cohort of four months with one status entry
+    each, on day 200. On day 180 nobody earlier has reached day 365: no forecast at all. On day
+    300 the January starters are known; everyone's state at checkpoint 270 is their outcome."""
+    at_180, at_300 = reports["backtest"][180], reports["backtest"][300]
+    assert [p["forecast"] for p in at_180] == [None] * 12
+    # The outcomes are Tabell 3's: 25.9 % of all in each cohort month.
+    assert {p["outcome"] for p in at_180 if p["group"] == "all"} == {25.9}
+    # On day 300 the March and April cohorts have earlier ones to learn from (the January
+    # starters' day 365 falls before their last participant's day 300), January and February not.
+    made = [p for p in at_300 if p["forecast"] is not None]
+    assert {p["cohort"] for p in made} == {"2023-03", "2023-04"}
+    assert all(p["low"] <= p["outcome"] <= p["high"] for p in made)
+    summary = backtest_summary(at_300)
+    assert summary["all"] == {"cohorts": 2, "mean_error": 0.0, "largest_error": 0.0, "within": 2}
+    assert summary["K"]["largest_error"] <= 0.1 and summary["M"]["largest_error"] <= 0.1
+
+
 def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages(reports):
     """One import (ten thousand people) for all six tables."""
     check_tabell_1_joint_mappings(reports)
@@ -309,3 +333,4 @@ def test_the_published_tables_come_back_through_the_import_the_api_and_the_pages
     check_tabell_2_on_the_page(reports)
     check_tabell_3_to_6_on_the_page(reports)
     check_what_the_national_analyst_sees_hidden(reports)
+    check_the_forecasts_backtest(reports)
