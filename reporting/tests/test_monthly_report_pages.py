@@ -54,10 +54,12 @@ def test_the_page_offers_the_months_that_have_a_snapshot(area, management, febru
     assert logged(AccessLog.Action.VIEW, object_type="manadsrapport", area_id=area.pk).exists()
 
 
-def test_the_menu_leads_to_the_page(area, management, login):
-    response = login(management).get(URL)
+def test_the_management_group_s_menu_leads_to_the_page(area, management, coordinator, login):
+    # the coordinator's menu is full: they reach it from Rapporter
+    reports = login(coordinator).get(reverse("reporting:reports"))
 
-    assert (URL, "Månadsrapport") in response.context["nav_items"]
+    assert (URL, "Månadsrapport") in login(management).get(URL).context["nav_items"]
+    assert 'data-testid="monthly-report-link"' in reports.content.decode()
 
 
 def test_ordering_leads_to_the_progress_page_and_the_download(

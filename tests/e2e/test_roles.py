@@ -27,6 +27,8 @@ ALL_NAV = (
     "Administration",
 )
 OFFICER_NAV = ("Ärenden", TODO, "Sök person", "Beredningsgrupp", *FOLLOW_UP_NAV, "Export")
+# Roles without case access also find the monthly report in the menu.
+AGGREGATE_NAV = ("Statistik", "Rapporter", "Månadsrapport", "Arbetsplaner", "Avvikelser")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ ROLES = [
         path="/statistik/",
         heading="Områdesöversikt",
         landmark="area-overview",
-        nav=FOLLOW_UP_NAV,
+        nav=AGGREGATE_NAV,
     ),
     Role(
         username="analytiker",
@@ -93,7 +95,7 @@ ROLES = [
         path="/statistik/",
         heading="Nationell översikt",
         landmark="area-overview",
-        nav=(*FOLLOW_UP_NAV, "Export"),
+        nav=(*AGGREGATE_NAV, "Export"),
     ),
     Role(
         username="admin",
