@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-clean fuzz e2e-deps clean-data messages
+.PHONY: run test lint format bench bench-clean fuzz e2e-deps pdf-deps debs clean-data messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,21 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	$(PY) -m samverkan.devstack run
 
-# The browser tests drive Debian's Chromium, and the monthly report's PDF (WeasyPrint, ADR 0026)
-# needs Pango and a font with Swedish letters; install from Debian's packages what is missing.
+# The monthly report's PDF (WeasyPrint, ADR 0026) needs Pango and a font with Swedish letters,
+# the browser tests Debian's Chromium besides; install from Debian's packages what is missing.
 PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@$(MAKE) --no-print-directory debs WANT_CHROMIUM=
+
 e2e-deps:
+	@$(MAKE) --no-print-directory debs WANT_CHROMIUM=1
+
+debs:
 	@missing=""; \
-	if [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi; \
+	if [ -n "$(WANT_CHROMIUM)" ] && [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi; \
 	for deb in $(PDF_DEBS); do \
 		dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$deb"; \
 	done; \
