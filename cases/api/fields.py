@@ -8,6 +8,8 @@ tells whether a record exists."""
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Area, OfficeUnit
@@ -49,6 +51,7 @@ class UserAreaField(CodeField):
         return Area.objects.filter(pk__in=scope_for(_user(self)).area_ids, is_active=True)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class OfficeCodeField(CodeField):
     """An office unit (SPEC §2) by its code, among the offices of the user's areas (another
     area's code reads as unknown). Its kind and its area against the record's are the model's
