@@ -31,6 +31,9 @@ class Table:
         # figures): never chosen to hide. And counts hidden there: unknown from the start.
         self.seen: set[Key] = set()
         self.hidden_elsewhere: set[Key] = set()
+        # Counts hidden elsewhere that this table must not give away either (whatever their
+        # size): protected like a count of 1 to SMALL_CELL − 1.
+        self.protected_elsewhere: set[Key] = set()
 
     def count(self, key: Key, value) -> None:
         if value is not None:
@@ -142,6 +145,7 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
         frozenset(table.derived),
         frozenset(table.seen),
         frozenset(table.hidden_elsewhere),
+        frozenset(table.protected_elsewhere),
         small_cell,
     )
     answer = _answers.get(key)
@@ -178,6 +182,7 @@ def _unneeded_shown(hidden: set[Key], table: Table, small_cell: int) -> set[Key]
     same; what is hidden is a subset of the rules' answer."""
     values = table.values
     protect = {key for key, value in values.items() if 0 < value < small_cell}
+    protect |= table.protected_elsewhere
     unknown = set(hidden) | {key for key in table.derived if values[key] > 0}
     secondary = [key for key in hidden if key not in protect and key not in table.hidden_elsewhere]
     for key in sorted(secondary, key=lambda k: (-values[k], repr(k))):
@@ -199,6 +204,7 @@ def _rule_based(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
     may be fixed. Every unknown is at least 1."""
     values = table.values
     protect = {key for key, value in values.items() if 0 < value < small_cell}
+    protect |= table.protected_elsewhere
     if not protect:
         return set()
     unknown = protect | {key for key in table.derived if values[key] > 0} | table.hidden_elsewhere

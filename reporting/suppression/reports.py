@@ -180,75 +180,9 @@ def _average_days(data: dict) -> dict:
 
 
 def _status(data: dict) -> dict:
-    from ..metrics.status import STATES
+    from .status import suppress_status
 
-    table = Table()
-    blocks = {("total",): data.get("total", {})}
-    for area, block in data.get("areas", {}).items():
-        blocks[("areas", area)] = block
-    # The breakdowns by office (reporting.metrics.status): within one kind, an area's office
-    # blocks add up to the area's block, so they are tied to it like the areas to the total.
-    offices = data.get("offices") or {}
-    for kind, by_area in offices.items():
-        for area, by_office in by_area.items():
-            for office, block in by_office.items():
-                blocks[("offices", kind, area, office)] = block
-    occupations: list[str] = []
-    for base, block in blocks.items():
-        for sex, row in block.items():
-            for state in STATES:
-                table.count((*base, sex, state), row[state])
-            for occupation, n in row["ended_occupation"].items():
-                table.count((*base, sex, "ended_occupation", occupation), n)
-                if occupation not in occupations:
-                    occupations.append(occupation)
-    columns = [(state,) for state in STATES] + [("ended_occupation", o) for o in occupations]
-    woe_parts = _work_or_education_parts()
-    for base, block in blocks.items():
-        for sex in block:
-            row = (*base, sex)
-            table.add_sum(
-                (*row, "waiting"),
-                [(*row, "waiting_for_mapping"), (*row, "waiting_for_intervention")],
-            )
-            table.add_sum(
-                (*row, "ended"),
-                [(*row, "ended_occupation", o) for o in occupations if o != "work_or_education"],
-            )
-            table.add_sum(
-                (*row, "ended_occupation", "work_or_education"),
-                [(*row, "ended_occupation", o) for o in woe_parts],
-            )
-        for column in columns:
-            table.add_sum(
-                (*base, "all", *column), [(*base, s, *column) for s in block if s != "all"]
-            )
-    for sex in data.get("total", {}):
-        for column in columns:
-            table.add_sum(
-                ("total", sex, *column),
-                [("areas", area, sex, *column) for area in data.get("areas", {})],
-            )
-    for kind, by_area in offices.items():
-        for area, by_office in by_area.items():
-            if area not in data.get("areas", {}):
-                continue
-            for sex in data["areas"][area]:
-                for column in columns:
-                    table.add_sum(
-                        ("areas", area, sex, *column),
-                        [("offices", kind, area, office, sex, *column) for office in by_office],
-                    )
-    hidden = hidden_counts(table)
-    for base, block in blocks.items():
-        for sex, row in block.items():
-            for state in STATES:
-                if (*base, sex, state) in hidden:
-                    row[state] = None
-            for occupation in row["ended_occupation"]:
-                if (*base, sex, "ended_occupation", occupation) in hidden:
-                    row["ended_occupation"][occupation] = None
-    return data
+    return suppress_status(data)
 
 
 def _caseload(data: dict) -> dict:

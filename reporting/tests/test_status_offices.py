@@ -140,3 +140,26 @@ def test_the_management_group_sees_its_own_offices_with_small_cells_hidden(
     api = login(management).get(reverse("api:report-status"), {"day": "2025-03-31"}).json()
     assert set(api["data"]["offices"]["LFC"]) == {"sdt"}
     assert set(api["data"]["offices"]["LFC"]["sdt"]) == {"sdt-lfc-n", "sdt-lfc-s", "unknown"}
+
+
+def test_an_office_row_never_gives_away_a_count_hidden_in_its_areas_row():
+    # given an area whose records are all at one LFC: the office's row is the area's row
+    def block(women, men):
+        return {"all": row(active=women + men), "K": row(active=women), "M": row(active=men)}
+
+    data = {
+        "day": "2025-03-31",
+        "total": block(3 + 6, 9 + 7),
+        "areas": {"1": block(3, 9), "2": block(6, 7)},
+        "offices": {"LFC": {"1": {"lfc-1": block(3, 9)}, "2": {"lfc-2": block(6, 7)}}},
+    }
+
+    # when suppressed
+    shown = suppress_report("status", data)
+
+    # then what the area row hides (the 3 women, and a count with them) the office row hides
+    area = shown["areas"]["1"]
+    office = shown["offices"]["LFC"]["1"]["lfc-1"]
+    hidden_in_area = {sex for sex in area if area[sex]["active"] is None}
+    assert "K" in hidden_in_area and len(hidden_in_area) == 2
+    assert {sex for sex in office if office[sex]["active"] is None} == hidden_in_area
