@@ -85,6 +85,9 @@ OBJECT_OF = {
     "reporting:quality_review_item": "quality_item",
     "reporting:quality_review_reviewer": "quality_item",
     "reporting:quality_feedback_detail": "quality_feedback",
+    "reporting:monthly_report": "monthly_report",
+    "reporting:monthly_report_status": "monthly_report",
+    "reporting:monthly_report_pdf": "monthly_report",
     "preparation:session_detail": "session",
     "preparation:referral_add": "session",
     "preparation:session_notes": "session",
@@ -129,6 +132,9 @@ AGGREGATE_PAGES = {
     "reporting:deviation_action_create",
     "reporting:deviation_close",
     "reporting:deviation_action_done",
+    "reporting:monthly_report",
+    "reporting:monthly_report_status",
+    "reporting:monthly_report_pdf",
     "api:work-plan-detail",
     "api:snapshot-detail",
     "api:deviation-report-detail",
@@ -231,6 +237,7 @@ def objects(person, case):
     from reporting.models import (
         DeviationAction,
         DeviationReport,
+        MonthlyReportDocument,
         MonthlySnapshot,
         QualityFeedback,
         QualityReview,
@@ -253,7 +260,17 @@ def objects(person, case):
         area=person.area, quarter=dt.date(2026, 1, 1), size=1, seed="s", drawn_by=case.fk_officer
     )
     quality_item = QualityReviewItem.objects.create(review=review, case=case, position=1)
+    snapshot = MonthlySnapshot.objects.create(
+        area=person.area, month=dt.date(2026, 1, 1), version=1, figures={}, digest="-"
+    )
     return {
+        "monthly_report": MonthlyReportDocument.objects.create(
+            area=person.area,
+            month=snapshot.month,
+            snapshot=snapshot,
+            hides_small_cells=True,
+            requested_by=case.fk_officer,
+        ),
         "quality_review": review,
         "quality_item": quality_item,
         "quality_feedback": QualityFeedback.objects.create(
@@ -293,9 +310,7 @@ def objects(person, case):
             file_format="csv_semicolon",
         ),
         "import_job": ImportJob.objects.create(user=case.fk_officer, kind="status"),
-        "snapshot": MonthlySnapshot.objects.create(
-            area=person.area, month=dt.date(2026, 1, 1), version=1, figures={}, digest="-"
-        ),
+        "snapshot": snapshot,
         "session": session,
         "referral": Referral.objects.create(
             session=session, kind="consultation", person=person, position=1, question="?"
