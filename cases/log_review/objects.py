@@ -77,6 +77,8 @@ KINDS: dict[str, Kind] = {
     "qualityreviewitem": Kind(model="reporting.QualityReviewItem"),
     "qualityfeedback": Kind(model="reporting.QualityFeedback"),
     "monthlysnapshot": Kind(model="reporting.MonthlySnapshot"),
+    "monthlyreportdocument": Kind(model="reporting.MonthlyReportDocument"),
+    "manadsrapport": Kind(_("Månadsrapport %(id)s")),
     "dashboard": Kind(_("Statistik")),
     "timeliness": Kind(_("Tidsfrister")),
     "report": Kind(_("Rapport")),
