@@ -19,10 +19,19 @@ system moves it). The algorithm:
 3. check exactly, by Gaussian elimination modulo a large prime, that no hidden count is fixed by
    the equations together (two equations can pin a count that neither pins alone); for each one
    that is, hide the smallest shown count of the equations nearest to it, and go back to 2.
+   Then the bounds of step 2 once more, with the hidden counts the equations fix taken as
+   known (a reader works them out first: a row of 1 + 11 + 1 with the 11 hidden but fixed by
+   its column shows that both others are 1); for each sum so pinned, hide one more of its
+   counts, and go back to 2.
 
 4. show again every count hidden in 2–3 that the others make unnecessary, the largest first,
    each checked as in 3: the rules add counts one at a time, and an early one (often a large
    row total) is made unnecessary by those added after it. The answer is a subset of the rules'.
+
+5. for a small table (at most EXACT_CANDIDATES counts that could be hidden), search the sets of
+   counts in order of the persons they hide and take the first that protects, as checked in 3,
+   if it hides fewer than 1–4 did: the cheapest protection there is. Larger tables keep the
+   answer of 1–4 (reporting/tests/test_suppression_exact.py compares both with brute force).
 
 It ends because every round hides one more count. What is hidden goes with the figures computed
 from it: a share, a mean, a sum of days. Counts are never perturbed or rounded; a shown figure

@@ -5,6 +5,7 @@ equations are in reporting.suppression.reports."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 SMALL_CELL = 5
@@ -150,7 +151,8 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
     )
     answer = _answers.get(key)
     if answer is None:
-        answer = frozenset(_unneeded_shown(_rule_based(table, small_cell), table, small_cell))
+        rules = _unneeded_shown(_rule_based(table, small_cell), table, small_cell)
+        answer = frozenset(_cheapest(table, small_cell, rules) or rules)
         if len(_answers) >= _KEPT:
             _answers.pop(next(iter(_answers)))
         _answers[key] = answer
@@ -166,13 +168,21 @@ def _protected(unknown: set[Key], table: Table, protect: set[Key]) -> bool:
     """Whether, with `unknown` hidden (derived counts included), no count of `protect` can be
     worked out: not by the equations together, nor by a shown total whose hidden members could
     only all be 1."""
-    if set(determined(unknown, table)) & protect:
+    fixed = set(determined(unknown, table))
+    if fixed & protect:
         return False
-    return not any(
-        _pinned_by_bounds(equation, unknown, table.values)
-        and protect & unknown & {equation[0], *equation[1]}
+    return not _pinned(unknown - fixed, table, protect)
+
+
+def _pinned(unknown: set[Key], table: Table, protect: set[Key]) -> list[tuple[Key, list[Key]]]:
+    """The sums whose hidden members (of `unknown`, the counts a reader cannot work out) could
+    only all be 1, with a protected count among them."""
+    return [
+        equation
         for equation in table.sums
-    )
+        if _pinned_by_bounds(equation, unknown, table.values)
+        and protect & unknown & {equation[0], *equation[1]}
+    ]
 
 
 def _unneeded_shown(hidden: set[Key], table: Table, small_cell: int) -> set[Key]:
@@ -193,6 +203,60 @@ def _unneeded_shown(hidden: set[Key], table: Table, small_cell: int) -> set[Key]
     while worked_out := [k for k in determined(unknown, table) if k in secondary]:
         unknown -= set(worked_out)
     return unknown - table.derived
+
+
+# The exact search (`_cheapest`) for tables with at most this many counts that could be hidden to
+# protect others, trying at most this many sets of them.
+EXACT_CANDIDATES = 24
+EXACT_TRIALS = 2000
+
+
+def _cheapest(table: Table, small_cell: int, found: set[Key]) -> set[Key] | None:
+    """The hidden counts that protect every small count and hide the fewest persons, when it
+    is cheaper than `found` (the rules' answer) and the table is small enough to search
+    exactly; None otherwise.
+
+    The sets of candidate counts (printed, above 0, not derived, not seen elsewhere) are tried
+    in order of the persons they hide, from none upwards (a heap over the counts sorted by size:
+    each set leads to the set with the next count added, and to the set with its largest count
+    swapped for the next one, so every set comes exactly once and never before a cheaper one).
+    The first set that protects (`_protected`, the same exact check as the rules') is the
+    cheapest there is. The search stops at the cost of `found` or after EXACT_TRIALS sets."""
+    values = table.values
+    protect = {key for key, value in values.items() if 0 < value < small_cell}
+    protect |= table.protected_elsewhere
+    if not protect:
+        return None
+    base = protect | {key for key in table.derived if values[key] > 0} | table.hidden_elsewhere
+    candidates = sorted(
+        (
+            key
+            for key, value in values.items()
+            if value > 0 and key not in base and key not in table.derived and key not in table.seen
+        ),
+        key=lambda k: (values[k], repr(k)),
+    )
+    if len(candidates) > EXACT_CANDIDATES:
+        return None
+    bound = sum(values[key] for key in found - base)
+    if _protected(base, table, protect):
+        return base - table.derived if bound > 0 else None
+    sizes = [values[key] for key in candidates]
+    heap = [(sizes[0], (0,))] if candidates else []
+    for _trial in range(EXACT_TRIALS):
+        if not heap:
+            return None
+        cost, chosen = heapq.heappop(heap)
+        if cost >= bound:
+            return None
+        last = chosen[-1]
+        if last + 1 < len(candidates):
+            heapq.heappush(heap, (cost + sizes[last + 1], (*chosen, last + 1)))
+            heapq.heappush(heap, (cost - sizes[last] + sizes[last + 1], (*chosen[:-1], last + 1)))
+        unknown = base | {candidates[i] for i in chosen}
+        if _protected(unknown, table, protect):
+            return unknown - table.derived
+    return None
 
 
 def _rule_based(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
@@ -228,10 +292,18 @@ def _rule_based(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
                     if choice is not None:
                         unknown.add(choice)
                         changed = True
-        # Step 3: exactly, over all equations together.
-        fixed = [key for key in determined(unknown, table) if key in protect]
+        # Step 3: exactly, over all equations together; then the bounds again with the hidden
+        # counts the equations fix taken as known (a reader works them out first).
+        worked_out = determined(unknown, table)
+        fixed = [key for key in worked_out if key in protect]
         if not fixed:
-            return unknown - table.derived
+            pinned = _pinned(unknown - set(worked_out), table, protect)
+            choices = {_pick_in(equation, unknown, table) for equation in pinned}
+            choices.discard(None)
+            if not choices:
+                return unknown - table.derived
+            unknown.update(choices)
+            continue
         # One more count for every fixed one at once (each elimination costs more than a count
         # hidden a little too eagerly).
         choices = {_nearest_shown(target, unknown, table) for target in sorted(fixed, key=repr)}
