@@ -39,8 +39,11 @@ debs:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The suite on two workers (pytest-xdist, each with its own test database); TEST_WORKERS=
+# runs it in one process.
+TEST_WORKERS ?= -n 2
 test: $(STAMP) e2e-deps
-	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
