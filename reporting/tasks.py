@@ -90,3 +90,14 @@ def monthly_report_document_build(document_id: int) -> str:
     from .monthly_report.jobs import monthly_report_run
 
     return monthly_report_run(document_id=document_id).state
+
+
+@shared_task
+def forecast_rates() -> str:
+    """The day's rates of the day-365 forecast into the cache (reporting.metrics.forecast), early
+    in the morning (Celery beat), so that no page waits for the pass over the earlier cohorts."""
+    from .metrics.forecast import rates_read
+
+    today = timezone.localdate()
+    rates_read(today)
+    return today.isoformat()

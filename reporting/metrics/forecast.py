@@ -28,8 +28,12 @@ The method, in four steps, each one grouped SQL query (no person reaches Python)
    1.96 standard deviations, never outside what is still possible (everyone pending lands
    out of work … everyone lands in work).
 
-`backtest` makes the forecast each cohort would have had when its last participant reached
-day 180 and sets it beside the outcome that followed (docs/FORECAST.md)."""
+`forecast_backtest.backtest` makes the forecast each cohort would have had when its last
+participant reached day 180 and sets it beside the outcome that followed (docs/FORECAST.md).
+
+The rates of step 2 are the same for every page on a day: they are read for every area at once
+and kept in the cache for the day (RATES_KEPT_SECONDS), by a task early each morning
+(`rates_read`) or else by the day's first page."""
 
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -73,6 +78,7 @@ STEP = 30  # days between checkpoints
 CHECKPOINTS = tuple(range(0, OUTCOME_DAY, STEP))  # 0, 30 … 330
 HISTORY_MONTHS = 24  # earlier cohorts: day 365 in the 24 months up to the forecast day
 PRIOR = 20  # how many of the nation's cases an area's rate is drawn towards
+RATES_KEPT_SECONDS = 24 * 3600  # the earlier cohorts' rates of a day, kept in the cache
 Z = 1.96  # a 95 % interval
 AHEAD = 12  # report months forecast: as_of's month and the eleven after it
 GROUPS = (*SEX_LEVELS, "all")
@@ -136,44 +142,69 @@ class Rates:
 
 
 def _history(as_of: dt.date, area_ids: list[int] | None) -> Rates:
+    """Step 2's rates of the area(s) (None: the nation) and the nation, from the rates of every
+    area on `as_of` (`_every_areas_history`), kept for the day in the cache: they are the same
+    for every page that day, and reading them is the forecast's one pass over the nation's
+    earlier cases."""
+    every = cache.get_or_set(
+        _rates_key(as_of), lambda: _every_areas_history(as_of), timeout=RATES_KEPT_SECONDS
+    )
+    rates = Rates(nation=every["nation"])
+    if area_ids is None:
+        rates.area = dict(every["nation"])
+        return rates
+    for area_id in area_ids:
+        for key, (n, woe) in every["areas"].get(area_id, {}).items():
+            before = rates.area.get(key, (0, 0))
+            rates.area[key] = (before[0] + n, before[1] + woe)
+    return rates
+
+
+def _rates_key(as_of: dt.date) -> str:
+    return f"forecast-rates:{as_of.isoformat()}"
+
+
+def rates_read(as_of: dt.date) -> None:
+    """Read the rates of `as_of` into the cache (the early-morning task, reporting.tasks), so
+    that the day's first page does not wait for them."""
+    cache.set(_rates_key(as_of), _every_areas_history(as_of), timeout=RATES_KEPT_SECONDS)
+
+
+def _every_areas_history(as_of: dt.date) -> dict:
     """Step 2 in one pass over the nation's earlier cases: each case unfolded into its twelve
-    checkpoints (a LATERAL VALUES list), grouped by checkpoint and state, once for the area(s)
-    (in_area) and once for the nation (GROUPING SETS)."""
+    checkpoints (a LATERAL VALUES list), grouped by checkpoint and state, per area and for the
+    nation (GROUPING SETS): {"areas": {area id: {(checkpoint, state): (n, in work)}},
+    "nation": {...}}."""
     states = {f"s{k}": status_category_on(PlusDays(OuterRef("start_date"), k)) for k in CHECKPOINTS}
-    in_area = Value(True) if area_ids is None else Q(area_id__in=list(area_ids))
     earlier = (
         Case.objects.filter(start_date__isnull=False)
         .annotate(day_365=day_365_of())
         .filter(day_365__lte=as_of, day_365__gt=add_months(as_of, -HISTORY_MONTHS))
         .filter(counted_on_day_365())
         .annotate(outcome=outcome_on_day_365())
-        .annotate(
-            woe=_woe("outcome"),
-            in_area=ExpressionWrapper(in_area, output_field=BooleanField()),
-            **states,
-        )
+        .annotate(woe=_woe("outcome"), **states)
         .order_by()
-        .values("woe", "in_area", *states)
+        .values("woe", "area_id", *states)
     )
     sql, params = earlier.query.sql_with_params()
     unfold = ", ".join(f"({k}, h.s{k})" for k in CHECKPOINTS)
     woe_list = ", ".join(f"'{c}'" for c in WORK_OR_EDUCATION_CATEGORIES)
     query = (
-        "SELECT h.in_area, v.k,"  # noqa: S608 (only constants are written into it)
+        "SELECT h.area_id, v.k,"  # noqa: S608 (only constants are written into it)
         f" CASE WHEN v.cat IN ({woe_list}) THEN '{WORK_OR_EDUCATION_KEY}' ELSE v.cat END AS state,"
-        " COUNT(*), COUNT(*) FILTER (WHERE h.woe), GROUPING(h.in_area)"
+        " COUNT(*), COUNT(*) FILTER (WHERE h.woe), GROUPING(h.area_id)"
         f" FROM ({sql}) AS h CROSS JOIN LATERAL (VALUES {unfold}) AS v(k, cat)"
-        " GROUP BY GROUPING SETS ((h.in_area, v.k, state), (v.k, state))"
+        " GROUP BY GROUPING SETS ((h.area_id, v.k, state), (v.k, state))"
     )
-    rates = Rates()
+    every: dict = {"areas": {}, "nation": {}}
     with read_connection(Case).cursor() as cursor:
         cursor.execute(query, params)
-        for in_area_, k, state, n, woe, nation in cursor.fetchall():
+        for area_id, k, state, n, woe, nation in cursor.fetchall():
             if nation:
-                rates.nation[(k, state)] = (n, woe)
-            elif in_area_:
-                rates.area[(k, state)] = (n, woe)
-    return rates
+                every["nation"][(k, state)] = (n, woe)
+            else:
+                every["areas"].setdefault(area_id, {})[(k, state)] = (n, woe)
+    return every
 
 
 # --- step 3: the open cohorts ---------------------------------------------------------------------
@@ -336,58 +367,3 @@ def forecast(*, as_of: dt.date, area_ids: list[int] | None) -> dict:
         "year": {"year": as_of.year, **total(year)},
         "ahead": total(months),
     }
-
-
-def backtest(
-    *, area_ids: list[int] | None, cohorts: list[dt.date], at_day: int = 180
-) -> list[dict]:
-    """For each start cohort (a month's first day): the forecast made on the day its last
-    participant reached day `at_day` (the month's last day + at_day) for its report month,
-    beside the outcome that followed (the forecast of the day its last participant passed day
-    365, when everything is known). Per cohort and group: forecast share, interval, outcome."""
-    points = []
-    for cohort in cohorts:
-        report_month = add_months(cohort, 12)
-        made_on = last_day([cohort]) + dt.timedelta(days=at_day)
-        known_on = last_day([cohort]) + dt.timedelta(days=OUTCOME_DAY)
-        made = _month_of(forecast(as_of=made_on, area_ids=area_ids), report_month)
-        outcome = _month_of(forecast(as_of=known_on, area_ids=area_ids), report_month)
-        for group in GROUPS:
-            points.append(
-                {
-                    "cohort": f"{cohort:%Y-%m}",
-                    "group": group,
-                    "measured": outcome[group]["measured"],
-                    "forecast": made[group]["share"],
-                    "low": made[group]["low"],
-                    "high": made[group]["high"],
-                    "outcome": outcome[group]["share"],
-                }
-            )
-    return points
-
-
-def _month_of(result: dict, month: dt.date) -> dict:
-    label = f"{month:%Y-%m}"
-    return next(row for row in result["months"] if row["month"] == label)
-
-
-def backtest_summary(points: list[dict]) -> dict[str, dict]:
-    """Per group: how many cohorts had a forecast, the mean absolute difference between the
-    forecast share and the outcome (percentage points, one decimal), the largest, and in how
-    many the outcome lay within the interval."""
-    summary = {}
-    for group in GROUPS:
-        made = [
-            p
-            for p in points
-            if p["group"] == group and p["forecast"] is not None and p["outcome"] is not None
-        ]
-        errors = [abs(p["forecast"] - p["outcome"]) for p in made]
-        summary[group] = {
-            "cohorts": len(made),
-            "mean_error": round(sum(errors) / len(errors), 1) if errors else None,
-            "largest_error": round(max(errors), 1) if errors else None,
-            "within": sum(1 for p in made if p["low"] <= p["outcome"] <= p["high"]),
-        }
-    return summary

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from reporting.metrics import month_figures
-from reporting.metrics.forecast import PRIOR, Z, backtest, forecast
+from reporting.metrics.forecast import PRIOR, Z, forecast
+from reporting.metrics.forecast_backtest import backtest
 from reporting.models import MonthlySnapshot
 
 from .test_metrics_given import case, person, status
@@ -221,3 +222,25 @@ def test_small_groups_are_hidden_from_roles_that_see_suppressed_figures(
     # One woman and one man: fewer than five measured.
     assert all(cell.hidden for cell in rows["2027-01"].cells[1:10])
     assert "29%" not in forecast_section(response).charts[0].alt
+
+
+def test_the_mornings_task_reads_the_rates_so_the_page_does_not(area, population, time_machine):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_celery_beat.models import PeriodicTask
+
+    from reporting.tasks import forecast_rates
+
+    time_machine.move_to(dt.datetime(2026, 6, 15, 5, 30), tick=False)
+    assert PeriodicTask.objects.get(task="reporting.tasks.forecast_rates").enabled
+    with CaptureQueriesContext(connection) as cold:
+        forecast(as_of=AS_OF, area_ids=[area.pk])
+    from django.core.cache import cache
+
+    cache.clear()
+    assert forecast_rates() == "2026-06-15"
+    with CaptureQueriesContext(connection) as warm:
+        again = forecast(as_of=AS_OF, area_ids=[area.pk])
+    # One query fewer: the pass over the earlier cohorts, read by the task.
+    assert len(warm) == len(cold) - 1
+    assert month(again, "2027-01")["M"]["share"] == round(100 * 7 / 24, 1)

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import AreaFactory, staff
-from reporting.metrics.forecast import backtest, backtest_summary
+from reporting.metrics.forecast_backtest import backtest, backtest_summary
 from reporting.metrics.labels import DIMENSIONS, level_label
 
 from .html_tables import column_groups, table_by_row

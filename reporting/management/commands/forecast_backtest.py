@@ -5,7 +5,8 @@ the outcome that followed; per cohort and summed up."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.metrics.forecast import GROUPS, backtest, backtest_summary
+from reporting.metrics.forecast import GROUPS
+from reporting.metrics.forecast_backtest import backtest, backtest_summary
 from reporting.snapshots import areas_for_report, parse_month
 from samverkan.dates import add_months
 

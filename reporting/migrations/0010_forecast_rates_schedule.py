@@ -1,0 +1,38 @@
+"""The forecast's rates each morning (reporting.tasks.forecast_rates): 05:30 Swedish time, as a
+django-celery-beat entry that administrators see and can change in the admin."""
+
+from django.db import migrations
+
+TASK = "reporting.tasks.forecast_rates"
+NAME = "Prognos dag 365: dagens jämförelsetal"
+
+
+def add_schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute="30",
+        hour="5",
+        day_of_month="*",
+        month_of_year="*",
+        day_of_week="*",
+        timezone="Europe/Stockholm",
+    )
+    PeriodicTask.objects.get_or_create(
+        name=NAME,
+        defaults={"task": TASK, "crontab": schedule, "enabled": True},
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reporting", "0009_monthly_report_documents"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(add_schedule, remove_schedule)]
