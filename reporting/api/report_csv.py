@@ -216,7 +216,7 @@ def status_table(data: dict) -> tuple[list[str], Iterator[list]]:
     def one_area(area: str, by_sex: dict, office: tuple[str, str] = ("", "")):
         for sex in _ordered(by_sex, list(SEX_KEYS)):
             row = by_sex[sex]
-            for state in [key for key in row if key != "ended_occupation"]:
+            for state in [key for key in row if key not in ("ended_occupation", "hidden_as")]:
                 label = _text(STATES.get(state, state))
                 yield [area, sex, _sex(sex), state, label, "", "", row[state], *office]
                 if state == "ended":

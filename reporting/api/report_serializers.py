@@ -20,6 +20,21 @@ def count_field(**kwargs):
     return serializers.IntegerField(allow_null=True, min_value=0, **kwargs)
 
 
+def hidden_as_field():
+    """How each hidden figure of a row is marked (reporting.suppression.marks); only in rows
+    with a hidden count, only for readers who see suppressed figures."""
+    return serializers.DictField(
+        child=serializers.ChoiceField(choices=["small", "protecting", "hidden"]),
+        required=False,
+        help_text=(
+            "För varje dolt fält i raden: small (ett antal 1–4, sidorna visar <5), protecting "
+            "(dolt för att skydda ett litet antal: minst 5, sidorna visar dolt) eller hidden "
+            "(dolt utan att säga mer, där de andra märkningarna tillsammans med summorna skulle "
+            "avslöja ett litet antal). Saknas när inget i raden är dolt."
+        ),
+    )
+
+
 SHARE_HELP = (
     "Andel som i de publicerade tabellerna: hela procent, en decimal under 1 % "
     '(t.ex. "26%", "0,3%"); "–" för en tom rad.'
@@ -107,6 +122,7 @@ class OutcomeRowSerializer(serializers.Serializer):
     total_share = share_field()
     counts = OutcomeCountsSerializer(help_text="Antal per utfallskategori.")
     shares = OutcomeSharesSerializer(help_text="Andel av radens total per kategori.")
+    hidden_as = hidden_as_field()
 
 
 class OutcomeCategoriesSerializer(serializers.Serializer):
@@ -148,6 +164,7 @@ class AverageDaysPartSerializer(serializers.Serializer):
     mean_days = count_field(
         help_text="Medeltal i hela dagar, halvor avrundade uppåt; null om ingen."
     )
+    hidden_as = hidden_as_field()
 
 
 class AverageDaysRowSerializer(serializers.Serializer):
@@ -177,6 +194,7 @@ class AverageDaysReportSerializer(ReportEnvelopeSerializer):
 class MappingRowSerializer(serializers.Serializer):
     count = count_field(help_text="Antal gemensamma kartläggningar.")
     share = share_field()
+    hidden_as = hidden_as_field()
 
 
 class MappingsDataSerializer(serializers.Serializer):
@@ -210,6 +228,7 @@ class InflowCellSerializer(serializers.Serializer):
     count = count_field(help_text="Antal nya deltagare.")
     young = count_field(help_text="Unga (ålder vid start högst regelverkets gräns).")
     young_share = share_field()
+    hidden_as = hidden_as_field()
 
 
 class InflowBySexSerializer(serializers.Serializer):
@@ -223,6 +242,7 @@ class InflowRowSerializer(serializers.Serializer):
     total_share = share_field()
     counts = serializers.DictField(child=count_field(), help_text="Antal per målgrupp.")
     shares = serializers.DictField(child=share_field(), help_text="Andel av radens total.")
+    hidden_as = hidden_as_field()
 
 
 class InflowDataSerializer(serializers.Serializer):

@@ -216,7 +216,8 @@ def _cheapest(table: Table, small_cell: int, found: set[Key]) -> set[Key] | None
     is cheaper than `found` (the rules' answer) and the table is small enough to search
     exactly; None otherwise.
 
-    The sets of candidate counts (printed, above 0, not derived, not seen elsewhere) are tried
+    The sets of candidate counts (printed, above 0, not derived, not seen elsewhere, not a grand
+    total) are tried
     in order of the persons they hide, from none upwards (a heap over the counts sorted by size:
     each set leads to the set with the next count added, and to the set with its largest count
     swapped for the next one, so every set comes exactly once and never before a cheaper one).
@@ -228,11 +229,19 @@ def _cheapest(table: Table, small_cell: int, found: set[Key]) -> set[Key] | None
     if not protect:
         return None
     base = protect | {key for key in table.derived if values[key] > 0} | table.hidden_elsewhere
+    # The table's grand totals (a total no sum has as a member) are never chosen: a page's
+    # headline figure is worth more than the people it counts.
+    members = {member for _total, in_sum in table.sums for member in in_sum}
+    grand = {total for total, _members in table.sums if total not in members}
     candidates = sorted(
         (
             key
             for key, value in values.items()
-            if value > 0 and key not in base and key not in table.derived and key not in table.seen
+            if value > 0
+            and key not in base
+            and key not in table.derived
+            and key not in table.seen
+            and key not in grand
         ),
         key=lambda k: (values[k], repr(k)),
     )

@@ -4,6 +4,8 @@ computed from a hidden count (a share, a mean, a sum of days) hidden with it (AD
 from __future__ import annotations
 
 from .equations import Key, Table, hidden_counts
+from .marks import hidden_marks
+from .marks import note as _note
 
 
 def _category_rows(table: Table, data: dict, rows_key: str = "rows") -> None:
@@ -50,17 +52,21 @@ def _fine(row: dict) -> list[str]:
     return [c for c in row["counts"] if c != "work_or_education"]
 
 
-def _hide_category_rows(data: dict, hidden: set[Key], rows_key: str = "rows") -> None:
+def _hide_category_rows(
+    data: dict, hidden: set[Key], marks: dict[Key, str], rows_key: str = "rows"
+) -> None:
     for dimension, levels in data.get(rows_key, {}).items():
         for level, row in levels.items():
             base = (rows_key, dimension, level)
             if (*base, "total") in hidden:
                 row["total"] = None
                 row["total_share"] = None
+                _note(row, "total", marks[(*base, "total")])
             for category in row["counts"]:
                 if (*base, "counts", category) in hidden:
                     row["counts"][category] = None
                     row["shares"][category] = None
+                    _note(row, category, marks[(*base, "counts", category)])
             if row["total"] is None:
                 # A share of a hidden total would give the total away with any shown count.
                 row["shares"] = {c: None for c in row["shares"]}
@@ -70,7 +76,7 @@ def _outcomes(data: dict) -> dict:
     table = Table()
     _category_rows(table, data)
     hidden = hidden_counts(table)
-    _hide_category_rows(data, hidden)
+    _hide_category_rows(data, hidden, hidden_marks(table, hidden))
     return data
 
 
@@ -102,13 +108,15 @@ def _inflow(data: dict) -> dict:
             if sex in rows.get("sex", {}):
                 table.add_sum(("period", sex, "count"), [("rows", "sex", sex, "total")])
     hidden = hidden_counts(table)
-    _hide_category_rows(data, hidden)
+    marks = hidden_marks(table, hidden)
+    _hide_category_rows(data, hidden, marks)
     for name, side in sides.items():
         base = ("period",) if name == "period" else ("months", name)
         for sex, row in side.items():
             for measure in ("count", "young"):
                 if (*base, sex, measure) in hidden:
                     row[measure] = None
+                    _note(row, measure, marks[(*base, sex, measure)])
             if row["count"] is None or row["young"] is None:
                 row["young_share"] = None
     return data
@@ -134,11 +142,13 @@ def _mappings(data: dict) -> dict:
     for agency in agencies:
         table.add_sum(("rows", "initiated_by", agency), [("crossed", b, agency) for b in crossed])
     hidden = hidden_counts(table)
+    marks = hidden_marks(table, hidden)
     for dimension, levels in rows.items():
         for level, row in levels.items():
             if ("rows", dimension, level) in hidden:
                 row["count"] = None
                 row["share"] = None
+                _note(row, "count", marks[("rows", dimension, level)])
     for benefit, cells in crossed.items():
         for agency in cells:
             if ("crossed", benefit, agency) in hidden:
@@ -171,11 +181,13 @@ def _average_days(data: dict) -> dict:
                 ("rows", "total", "total", part), [("rows", dimension, lv, part) for lv in levels]
             )
     hidden = hidden_counts(table)
+    marks = hidden_marks(table, hidden)
     for dimension, levels in rows.items():
         for level, row in levels.items():
             for part in parts:
                 if ("rows", dimension, level, part) in hidden:
                     row[part] = {"count": None, "days_total": None, "mean_days": None}
+                    _note(row[part], "count", marks[("rows", dimension, level, part)])
     return data
 
 

@@ -18,6 +18,7 @@ fewer and smaller than its row, and hide with it)."""
 from __future__ import annotations
 
 from .equations import Key, Table, hidden_counts
+from .marks import MARKS_KEY, hidden_marks, note
 
 
 def _columns(blocks: dict) -> list[tuple]:
@@ -64,15 +65,18 @@ def _blocks(table: Table, blocks: dict, columns: list[tuple]) -> None:
             )
 
 
-def _hide(blocks: dict, hidden: set[Key]) -> None:
+def _hide(blocks: dict, hidden: set[Key], marks: dict[Key, str]) -> None:
     for base, block in blocks.items():
         for sex, row in block.items():
-            for state in [key for key in row if key != "ended_occupation"]:
+            for state in [key for key in row if key not in ("ended_occupation", MARKS_KEY)]:
                 if (*base, sex, state) in hidden:
                     row[state] = None
+                    note(row, state, marks[(*base, sex, state)])
             for occupation in row["ended_occupation"]:
-                if (*base, sex, "ended_occupation", occupation) in hidden:
+                key = (*base, sex, "ended_occupation", occupation)
+                if key in hidden:
                     row["ended_occupation"][occupation] = None
+                    note(row, f"ended_occupation.{occupation}", marks[key])
 
 
 def suppress_status(data: dict) -> dict:
@@ -91,7 +95,7 @@ def suppress_status(data: dict) -> dict:
     hidden = hidden_counts(table)
 
     # Step 2, before step 1's answer is applied: the area rows as computed, with what it hides.
-    office_hidden: list[tuple[dict, set[Key]]] = []
+    office_hidden: list[tuple[dict, set[Key], dict[Key, str]]] = []
     for kind, by_area in (data.get("offices") or {}).items():
         for area, by_office in by_area.items():
             offices = {("offices", kind, area, office): b for office, b in by_office.items()}
@@ -114,8 +118,9 @@ def suppress_status(data: dict) -> dict:
                             (*area_base, sex, *column),
                             [(*base, sex, *column) for base in offices],
                         )
-            office_hidden.append((offices, hidden_counts(sub)))
-    _hide(blocks, hidden)
-    for offices, found in office_hidden:
-        _hide(offices, found)
+            found = hidden_counts(sub)
+            office_hidden.append((offices, found, hidden_marks(sub, found)))
+    _hide(blocks, hidden, hidden_marks(table, hidden))
+    for offices, found, marks in office_hidden:
+        _hide(offices, found, marks)
     return data

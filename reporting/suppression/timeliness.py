@@ -8,6 +8,7 @@ officer, is a person): they are dropped before anything else."""
 from __future__ import annotations
 
 from .equations import Table, hidden_counts
+from .marks import hidden_marks, note
 
 DEADLINE_PARTS = ("on_time", "late", "open")
 
@@ -40,6 +41,7 @@ def suppress_timeliness(data: dict) -> dict:
         for column in columns:
             table.add_sum(("total", *column), [(*base, *column) for base in areas])
     hidden = hidden_counts(table)
+    marks = hidden_marks(table, hidden)
     for base, row in blocks.items():
         for measure in DEADLINE_MEASURES:
             cell = row.get(measure)
@@ -48,6 +50,7 @@ def suppress_timeliness(data: dict) -> dict:
             for part in ("cases", *DEADLINE_PARTS):
                 if (*base, measure, part) in hidden:
                     cell[part] = None
+                    note(cell, part, marks[(*base, measure, part)])
             if cell["on_time"] is None or cell["late"] is None:
                 cell["share"] = None
         cell = row.get(ACTIVE_DAYS_KEY)

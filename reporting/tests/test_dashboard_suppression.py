@@ -74,7 +74,8 @@ def hide_february_inflow(kind, data):
     (3), so the test shows what the page does with a hidden value, whatever the algorithm."""
     data = {**data}
     if kind == "inflow" and data["period"]["all"]["count"] == 3:
-        data["period"] = {**data["period"], "all": {"count": None, "young": 0, "young_share": None}}
+        hidden = {"count": None, "young": 0, "young_share": None, "hidden_as": {"count": "small"}}
+        data["period"] = {**data["period"], "all": hidden}
     return data
 
 

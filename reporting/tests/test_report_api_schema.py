@@ -71,7 +71,7 @@ def test_the_envelope_and_the_outcome_rows_are_described(schema):
         "data",
     ]
     row = components["OutcomeRow"]["properties"]
-    assert set(row) == {"total", "total_share", "counts", "shares"}
+    assert set(row) == {"total", "total_share", "counts", "shares", "hidden_as"}
     counts = components["ReportOutcomeCounts"]["properties"]
     assert set(counts) == {
         "work_unsubsidised",

@@ -36,9 +36,14 @@ def persons(table: Table, hidden) -> int:
 
 
 def brute_force(table: Table) -> int:
-    """The fewest persons any protecting set hides: every set of shown counts, by size."""
+    """The fewest persons any protecting set hides: every set of shown counts but the grand
+    total (which the engine never hides), by size."""
     protect = {key for key, value in table.values.items() if 0 < value < SMALL_CELL}
-    others = [key for key, value in table.values.items() if value > 0 and key not in protect]
+    others = [
+        key
+        for key, value in table.values.items()
+        if value > 0 and key not in protect and key != ("all",)
+    ]
     best = None
     for n in range(len(others) + 1):
         for chosen in itertools.combinations(others, n):

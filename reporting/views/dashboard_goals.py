@@ -25,6 +25,7 @@ from .dashboard_tables import (
     gap_row,
     hidden_count,
     hidden_derived,
+    mark_of,
     missing,
     span,
     spoken,
@@ -46,7 +47,8 @@ def share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
         return missing(), missing(), missing(), None, "none"
     if counted is None or total is None or stored_share is None:
         share = hidden_derived()
-        return count_cell(counted), count_cell(total), share, None, "hidden"
+        counted_cell = count_cell(counted, mark_of(row, WORK))
+        return counted_cell, count_cell(total, mark_of(row, "total")), share, None, "hidden"
     if total == 0:
         return Cell("0"), Cell("0"), missing(), None, "none"
     number = round(100 * counted / total, 1)
@@ -248,7 +250,7 @@ def _mean_cell(part) -> tuple[Cell, Cell, int | None]:
     if count is ABSENT:
         return missing(), missing(), None
     if count is None:
-        return hidden_count(), hidden_derived(), None
+        return hidden_count(mark_of(part, "count")), hidden_derived(), None
     if count == 0:
         return Cell("0"), missing(), None
     if mean is None or mean is ABSENT:

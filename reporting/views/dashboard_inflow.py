@@ -23,6 +23,7 @@ from .dashboard_tables import (
     gap_row,
     half_up_percent,
     hidden_derived,
+    mark_of,
     missing,
     span,
     spoken,
@@ -87,12 +88,12 @@ def inflow_section(board: Dashboard, csv_url) -> Section:
             Row(
                 header=Cell(month.label),
                 cells=[
-                    value_cell(actual),
+                    value_cell(actual, mark_of(dig(period, "all"), "count")),
                     missing() if planned is None else Cell(str(planned)),
                     share,
                     status,
-                    value_cell(dig(period, "K", "count")),
-                    value_cell(dig(period, "M", "count")),
+                    value_cell(dig(period, "K", "count"), mark_of(dig(period, "K"), "count")),
+                    value_cell(dig(period, "M", "count"), mark_of(dig(period, "M"), "count")),
                     version_cell(month),
                 ],
                 warning=status.flag,
@@ -189,11 +190,11 @@ def young_section(board: Dashboard, csv_url) -> Section:
             Row(
                 header=Cell(month.label),
                 cells=[
-                    value_cell(dig(everyone, "count")),
-                    value_cell(dig(everyone, "young")),
+                    value_cell(dig(everyone, "count"), mark_of(everyone, "count")),
+                    value_cell(dig(everyone, "young"), mark_of(everyone, "young")),
                     _young_share(everyone),
-                    value_cell(dig(period, "K", "young")),
-                    value_cell(dig(period, "M", "young")),
+                    value_cell(dig(period, "K", "young"), mark_of(dig(period, "K"), "young")),
+                    value_cell(dig(period, "M", "young"), mark_of(dig(period, "M"), "young")),
                     version_cell(month),
                 ],
             )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from samverkan import csvfiles
 
 from ..suppression import SMALL_CELL
+from ..suppression.marks import SMALL
 
 if TYPE_CHECKING:
     from ..charts import Chart
@@ -107,8 +108,12 @@ class Table:
 # --- cells ------------------------------------------------------------------------------------
 
 
-def hidden_count() -> Cell:
-    return Cell(f"<{SMALL_CELL}", hidden=True)
+def hidden_count(mark: str | None = None) -> Cell:
+    """A hidden count: "<5" when its mark says it is small (reporting.suppression.marks), else
+    "dolt" (hidden to protect a small count, or no more said)."""
+    if mark == SMALL:
+        return Cell(f"<{SMALL_CELL}", hidden=True)
+    return Cell(_("dolt"), hidden=True)
 
 
 def hidden_derived() -> Cell:
@@ -119,9 +124,15 @@ def missing() -> Cell:
     return Cell(MISSING)
 
 
-def count_cell(value) -> Cell:
-    """A count from the (suppressed) figures: None is a hidden small cell."""
-    return hidden_count() if value is None else Cell(str(value), value=value)
+def count_cell(value, mark: str | None = None) -> Cell:
+    """A count from the (suppressed) figures: None is hidden, marked by `mark` (mark_of)."""
+    return hidden_count(mark) if value is None else Cell(str(value), value=value)
+
+
+def mark_of(row, field: str) -> str | None:
+    """How the suppressed figures mark the hidden `field` of `row` (row["hidden_as"])."""
+    marks = row.get("hidden_as") if isinstance(row, dict) else None
+    return marks.get(field) if isinstance(marks, dict) else None
 
 
 def text_cell(text: str, *, flag: bool = False, href: str = "") -> Cell:
@@ -156,10 +167,10 @@ def dig(data, *keys):
     return data
 
 
-def value_cell(value) -> Cell:
+def value_cell(value, mark: str | None = None) -> Cell:
     if value is ABSENT:
         return missing()
-    return count_cell(value)
+    return count_cell(value, mark)
 
 
 def chart_value(value):

@@ -26,6 +26,7 @@ from .dashboard_tables import (
     dig,
     gap_row,
     hidden_derived,
+    mark_of,
     missing,
     span,
     text_cell,
@@ -125,9 +126,9 @@ def detail_table(row, goals, *, key: str, caption: str, csv_url: str = "") -> Ta
             Row(
                 header=Cell(str(TIMELINESS_MEASURES[measure])),
                 cells=[
-                    count_cell(cell.get("cases")),
+                    count_cell(cell.get("cases"), mark_of(cell, "cases")),
                     *(
-                        count_cell(cell.get(part)) if deadline else missing()
+                        count_cell(cell.get(part), mark_of(cell, part)) if deadline else missing()
                         for part in ("on_time", "late", "open")
                     ),
                     *(

@@ -28,6 +28,7 @@ from audit.services import access_log_record
 
 from .. import suppression
 from ..selectors import area_case_counts
+from ..suppression.marks import SMALL
 from .dashboard import NATION, dashboard_load
 from .dashboard_forecast import forecast_section
 from .dashboard_sections import computed, dashboard_sections
@@ -91,8 +92,9 @@ def _area_table(user, shown: Area | None) -> Table:
             Row(
                 header=Cell(area.name, href="" if area == shown else _url(omrade=area.code)),
                 cells=[
-                    count_cell(suppression.shown_count(area.open_cases, hide=hide)),
-                    count_cell(suppression.shown_count(area.closed_cases, hide=hide)),
+                    # Only small counts are hidden here (nothing sums them): "<5".
+                    count_cell(suppression.shown_count(area.open_cases, hide=hide), SMALL),
+                    count_cell(suppression.shown_count(area.closed_cases, hide=hide), SMALL),
                 ],
             )
         )

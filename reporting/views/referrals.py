@@ -25,6 +25,7 @@ from ..metrics.base import UNKNOWN
 from ..metrics.labels import LEVELS
 from ..metrics.referrals import CATEGORIES, referral_decisions
 from ..suppression import SMALL_CELL, hides_small_cells, shown
+from ..suppression.marks import SMALL
 
 COLUMNS = {
     Decision.ADMITTED: gettext_lazy("Antagna"),
@@ -90,9 +91,15 @@ def _label(dimension: str, level: str) -> str:
     return str(LEVELS.get(dimension, {}).get(level, level))
 
 
-def _cell(count, share) -> str:
+def _hidden(row: dict, field: str) -> str:
+    """A hidden count as the marks say (reporting.suppression.marks): "<5" or "dolt"."""
+    return f"<{SMALL_CELL}" if row.get("hidden_as", {}).get(field) == SMALL else _("dolt")
+
+
+def _cell(row: dict, decision: str) -> str:
+    count, share = row["counts"][decision], row["shares"][decision]
     if count is None:
-        return f"<{SMALL_CELL}"
+        return _hidden(row, decision)
     return f"{count} ({share:.0f} %)".replace(".", ",") if share is not None else str(count)
 
 
@@ -102,7 +109,8 @@ def _shown_rows(dimension: str, levels: dict) -> list[tuple[str, dict]]:
             _label(dimension, level),
             {
                 "total": row["total"],
-                "cells": [_cell(row["counts"][str(d)], row["shares"][str(d)]) for d in CATEGORIES],
+                "total_hidden": _hidden(row, "total"),
+                "cells": [_cell(row, str(d)) for d in CATEGORIES],
             },
         )
         for level, row in levels.items()
@@ -141,6 +149,7 @@ def referral_report(request):
         )
         rows = figures["rows"]
         context["total"] = rows["total"]["total"]["total"]
+        context["total_small"] = rows["total"]["total"].get("hidden_as", {}).get("total") == SMALL
         context["sections"] = [
             (title, sorted(_shown_rows(dimension, rows.get(dimension, {})), key=lambda r: r[0]))
             for dimension, title in DIMENSIONS

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..metrics.base import UNKNOWN, WORK_OR_EDUCATION_KEY
 from ..metrics.labels import STATES
-from .dashboard_tables import Cell, Column, Row, Table, count_cell
+from .dashboard_tables import Cell, Column, Row, Table, count_cell, mark_of
 
 STATE_COLUMNS = ("in_mapping", "waiting_for_mapping", "active", "waiting_for_intervention")
 KINDS = {
@@ -27,9 +27,12 @@ KINDS = {
 def _cells(row: dict) -> list[Cell]:
     occupation = row.get("ended_occupation", {})
     return [
-        *[count_cell(row.get(state)) for state in STATE_COLUMNS],
-        count_cell(row.get("ended")),
-        count_cell(occupation.get(WORK_OR_EDUCATION_KEY)),
+        *[count_cell(row.get(state), mark_of(row, state)) for state in STATE_COLUMNS],
+        count_cell(row.get("ended"), mark_of(row, "ended")),
+        count_cell(
+            occupation.get(WORK_OR_EDUCATION_KEY),
+            mark_of(row, f"ended_occupation.{WORK_OR_EDUCATION_KEY}"),
+        ),
     ]
 
 

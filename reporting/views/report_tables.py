@@ -34,6 +34,7 @@ from .dashboard_tables import (
     Table,
     count_cell,
     hidden_derived,
+    mark_of,
     missing,
 )
 
@@ -108,14 +109,17 @@ def _outcome_cells(categories, total_key=None):
         out = []
         for category in categories:
             out += [
-                count_cell(counts.get(category)),
+                count_cell(counts.get(category), mark_of(row, category)),
                 share_cell(shares.get(category), counts.get(category), total),
             ]
         if total_key is None:
-            out += [count_cell(total), share_cell(row.get("total_share"), total, total)]
+            out += [
+                count_cell(total, mark_of(row, "total")),
+                share_cell(row.get("total_share"), total, total),
+            ]
         else:
             out += [
-                count_cell(counts.get(total_key)),
+                count_cell(counts.get(total_key), mark_of(row, total_key)),
                 share_cell(shares.get(total_key), counts.get(total_key), total),
             ]
         return out
@@ -187,7 +191,7 @@ def average_days_tables(data: dict, *, place: str) -> list[Table]:
         for group in ("all", WORK):
             part = row.get(group, {})
             out += [
-                count_cell(part.get("count")),
+                count_cell(part.get("count"), mark_of(part, "count")),
                 mean_cell(part.get("mean_days"), part.get("count")),
             ]
         return out
@@ -220,7 +224,10 @@ def mapping_tables(data: dict, *, place: str) -> list[Table]:
     total = data.get("rows", {}).get("total", {}).get("total", {}).get("count")
 
     def cells(row: dict) -> list[Cell]:
-        return [count_cell(row.get("count")), share_cell(row.get("share"), row.get("count"), total)]
+        return [
+            count_cell(row.get("count"), mark_of(row, "count")),
+            share_cell(row.get("share"), row.get("count"), total),
+        ]
 
     def size(row):
         return row.get("count")
@@ -295,10 +302,13 @@ def inflow_tables(data: dict, *, place: str, month_label) -> list[Table]:
         out = []
         for group in groups:
             out += [
-                count_cell(counts.get(group)),
+                count_cell(counts.get(group), mark_of(row, group)),
                 share_cell(shares.get(group), counts.get(group), total),
             ]
-        return out + [count_cell(total), share_cell(row.get("total_share"), total, total)]
+        return out + [
+            count_cell(total, mark_of(row, "total")),
+            share_cell(row.get("total_share"), total, total),
+        ]
 
     def size(row):
         return row.get("total")
@@ -338,12 +348,12 @@ def inflow_tables(data: dict, *, place: str, month_label) -> list[Table]:
 
 
 def _month_cells(month: dict) -> list[Cell]:
-    every = month.get("all", {})
+    every, women, men = month.get("all", {}), month.get("K", {}), month.get("M", {})
     return [
-        count_cell(every.get("count")),
-        count_cell(month.get("K", {}).get("count")),
-        count_cell(month.get("M", {}).get("count")),
-        count_cell(every.get("young")),
+        count_cell(every.get("count"), mark_of(every, "count")),
+        count_cell(women.get("count"), mark_of(women, "count")),
+        count_cell(men.get("count"), mark_of(men, "count")),
+        count_cell(every.get("young"), mark_of(every, "young")),
         share_cell(every.get("young_share"), every.get("young"), every.get("count")),
     ]
 
@@ -368,13 +378,14 @@ def status_tables(data: dict, *, place: str, day_label: str, area_names: dict) -
         return rows
 
     def state_cells(row):
-        return [count_cell(row.get(state)) for state in STATE_COLUMNS]
+        return [count_cell(row.get(state), mark_of(row, state)) for state in STATE_COLUMNS]
 
     def ended_cells(row):
         occupation = row.get("ended_occupation", {})
-        return [count_cell(occupation.get(c)) for c in COARSE_CATEGORIES] + [
-            count_cell(row.get("ended"))
-        ]
+        return [
+            count_cell(occupation.get(c), mark_of(row, f"ended_occupation.{c}"))
+            for c in COARSE_CATEGORIES
+        ] + [count_cell(row.get("ended"), mark_of(row, "ended"))]
 
     return [
         Table(

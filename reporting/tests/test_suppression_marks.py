@@ -1,0 +1,49 @@
+"""How hidden counts are marked (reporting.suppression.marks): "<5" for a small count and
+"dolt" for one hidden to protect it, only where those marks and the sums together pin no small
+count; else every hidden count of the table is "dolt"."""
+
+from reporting.suppression import Table, hidden_counts
+from reporting.suppression.marks import HIDDEN, PROTECTING, SMALL, hidden_marks
+
+
+def row(total: int, **members: int) -> Table:
+    table = Table()
+    table.count(("total",), total)
+    for key, value in members.items():
+        table.count((key,), value)
+    table.add_sum(("total",), [(key,) for key in members])
+    return table
+
+
+def test_a_small_count_and_the_one_protecting_it_are_marked_apart():
+    # 3 + 10 = 13: "<5" and "dolt" (at least 5) leave the 3 anywhere in 1…4 (and the 10 in 9…12).
+    table = row(13, women=3, men=10)
+    hidden = hidden_counts(table)
+    assert hidden == {("women",), ("men",)}
+    assert hidden_marks(table, hidden) == {("women",): SMALL, ("men",): PROTECTING}
+
+
+def test_marks_that_would_pin_a_small_count_say_only_hidden():
+    # 1 + 5 = 6: marked apart, a reader knows 1…4 + at least 5 = 6, so 1 and 5.
+    table = row(6, women=1, men=5)
+    hidden = hidden_counts(table)
+    assert hidden == {("women",), ("men",)}
+    assert hidden_marks(table, hidden) == {("women",): HIDDEN, ("men",): HIDDEN}
+
+
+def test_two_small_counts_whose_total_only_four_and_four_make():
+    # 4 + 4 = 8 with both "<5": at most 4 each, so 4 and 4. The sums alone leave them free (the
+    # suppression's own check), the marks would not.
+    table = row(8, women=4, men=4)
+    hidden = hidden_counts(table)
+    assert hidden == {("women",), ("men",)}
+    assert hidden_marks(table, hidden) == {("women",): HIDDEN, ("men",): HIDDEN}
+
+
+def test_small_counts_with_room_keep_their_mark():
+    # 2 + 3 + 9 = 14 hidden as two "<5" and a "dolt": the 2 and the 3 can each still move.
+    table = row(14, a=2, b=3, c=9)
+    hidden = hidden_counts(table)
+    marks = hidden_marks(table, hidden)
+    assert marks[("a",)] == SMALL and marks[("b",)] == SMALL
+    assert all(marks[key] == PROTECTING for key in hidden - {("a",), ("b",)})
