@@ -97,6 +97,11 @@ def _store(*, area_id: int | None, month: dt.date, figures: dict, task_id: str):
         digest=digest,
         task_id=task_id or "",
     )
+    # The suppressed figures of the new version worked out once, after the job's transaction,
+    # so that no reader waits for them (reporting.suppression.kept).
+    from .tasks import suppression_warm
+
+    transaction.on_commit(lambda: suppression_warm.delay(snapshot.pk))
     return snapshot, True
 
 

@@ -101,3 +101,20 @@ def forecast_rates() -> str:
     today = timezone.localdate()
     rates_read(today)
     return today.isoformat()
+
+
+@shared_task
+def suppression_warm(snapshot_id: int) -> int:
+    """Work out once how a new snapshot's figures are suppressed (what is hidden, how it is
+    marked), into the shared cache (reporting.suppression.kept): the first reader of a month
+    would otherwise wait for it. Returns how many parts were suppressed."""
+    from . import suppression
+    from .models import MonthlySnapshot
+
+    snapshot = MonthlySnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None:
+        return 0
+    parts = [kind for kind in suppression.KINDS if snapshot.figures.get(kind)]
+    for kind in parts:
+        suppression.shown(kind, snapshot.figures[kind], hide=True)
+    return len(parts)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
+from .kept import remembered
+
 SMALL_CELL = 5
 
 # A prime far above any coefficient sum the equations can reach (coefficients are 0, 1 and −1):
@@ -138,7 +140,7 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
     """The keys of the printed counts to hide: primary and secondary suppression (module
     docstring), then every secondary count that turns out not to be needed shown again
     (`_unneeded_shown`), so the answer hides no more than the rules' own. The answer depends on
-    the table only and is kept for the process (the same stored figures are shown again and
+    the table only and is kept (`kept.remembered`: the same stored figures are shown again and
     again)."""
     key = (
         tuple(table.values.items()),
@@ -149,19 +151,16 @@ def hidden_counts(table: Table, small_cell: int = SMALL_CELL) -> set[Key]:
         frozenset(table.protected_elsewhere),
         small_cell,
     )
-    answer = _answers.get(key)
-    if answer is None:
+
+    def compute() -> frozenset:
         rules = _unneeded_shown(_rule_based(table, small_cell), table, small_cell)
-        answer = frozenset(_cheapest(table, small_cell, rules) or rules)
-        if len(_answers) >= _KEPT:
-            _answers.pop(next(iter(_answers)))
-        _answers[key] = answer
-    return set(answer)
+        return frozenset(_cheapest(table, small_cell, rules) or rules)
+
+    return set(remembered(_answers, "hidden", key, compute))
 
 
-# Answers by table, at most _KEPT of them (the oldest goes first).
+# Answers by table kept for the process (and in the shared cache: reporting.suppression.kept).
 _answers: dict = {}
-_KEPT = 2048
 
 
 def _protected(unknown: set[Key], table: Table, protect: set[Key]) -> bool:
@@ -205,10 +204,12 @@ def _unneeded_shown(hidden: set[Key], table: Table, small_cell: int) -> set[Key]
     return unknown - table.derived
 
 
-# The exact search (`_cheapest`) for tables with at most this many counts that could be hidden to
-# protect others, trying at most this many sets of them.
+# The exact search (`_cheapest`) for tables of at most EXACT_COUNTS counts, at most
+# EXACT_CANDIDATES of which could be hidden to protect others, trying at most EXACT_TRIALS sets
+# (each trial is one exact check, whose cost grows with the table).
+EXACT_COUNTS = 60
 EXACT_CANDIDATES = 24
-EXACT_TRIALS = 2000
+EXACT_TRIALS = 500
 
 
 def _cheapest(table: Table, small_cell: int, found: set[Key]) -> set[Key] | None:
@@ -245,7 +246,7 @@ def _cheapest(table: Table, small_cell: int, found: set[Key]) -> set[Key] | None
         ),
         key=lambda k: (values[k], repr(k)),
     )
-    if len(candidates) > EXACT_CANDIDATES:
+    if len(candidates) > EXACT_CANDIDATES or len(values) > EXACT_COUNTS:
         return None
     bound = sum(values[key] for key in found - base)
     if _protected(base, table, protect):

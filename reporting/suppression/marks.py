@@ -17,6 +17,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from .equations import SMALL_CELL, Key, Table
+from .kept import remembered
 
 SMALL = "small"  # a count of 1 to SMALL_CELL − 1: "<5"
 PROTECTING = "protecting"  # hidden to protect a small count: "dolt"
@@ -31,12 +32,11 @@ def note(row: dict, field: str, mark: str) -> None:
 
 
 _kept: dict = {}
-_KEPT = 2048
 
 
 def hidden_marks(table: Table, hidden: set[Key], small_cell: int = SMALL_CELL) -> dict[Key, str]:
     """{hidden key: SMALL or PROTECTING} when the marks give nothing away, else every hidden
-    key HIDDEN. Kept for the process, as the hidden counts are (equations.hidden_counts)."""
+    key HIDDEN. Kept as the hidden counts are (kept.remembered)."""
     key = (
         tuple(table.values.items()),
         tuple((total, tuple(members)) for total, members in table.sums),
@@ -44,13 +44,7 @@ def hidden_marks(table: Table, hidden: set[Key], small_cell: int = SMALL_CELL) -
         frozenset(hidden),
         small_cell,
     )
-    answer = _kept.get(key)
-    if answer is None:
-        answer = _marks(table, hidden, small_cell)
-        if len(_kept) >= _KEPT:
-            _kept.pop(next(iter(_kept)))
-        _kept[key] = answer
-    return dict(answer)
+    return dict(remembered(_kept, "marks", key, lambda: _marks(table, hidden, small_cell)))
 
 
 def _marks(table: Table, hidden: set[Key], small_cell: int) -> dict[Key, str]:
@@ -95,14 +89,27 @@ def _bounds_hold(table: Table, hidden: set[Key], small: set[Key], small_cell: in
         else:
             bounds.append((0, None))
     a_eq, b_eq = np.array(rows), np.array(rhs)
-    for key in small:
+
+    def extreme(key: Key, sign: float) -> float | None:
+        """The greatest (sign −1) or least (sign 1) value of `key`; None when unbounded."""
         objective = np.zeros(len(unknown))
-        objective[index[key]] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if low.status != 0 or high.status not in (0, 3):  # 3: unbounded above
-            return False
-        top = float("inf") if high.status == 3 else -high.fun
-        if top - low.fun < 1 - 1e-9:
-            return False
+        objective[index[key]] = sign
+        found = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if found.status == 3:  # unbounded
+            return None
+        if found.status != 0:
+            raise ValueError(found.message)
+        return sign * found.fun
+
+    try:
+        for key in sorted(small, key=repr):
+            # The true values are one solution, so the range is at least 1 wide as soon as
+            # one side lies 1 away from the true value: mostly one program, not two.
+            top = extreme(key, -1.0)
+            if top is None or top >= values[key] + 1 - 1e-9:
+                continue
+            if extreme(key, 1.0) > values[key] - 1 + 1e-9:
+                return False
+    except ValueError:
+        return False
     return True

@@ -47,3 +47,39 @@ def test_small_counts_with_room_keep_their_mark():
     marks = hidden_marks(table, hidden)
     assert marks[("a",)] == SMALL and marks[("b",)] == SMALL
     assert all(marks[key] == PROTECTING for key in hidden - {("a",), ("b",)})
+
+
+def test_a_new_snapshot_is_suppressed_once_for_every_reader(
+    area, django_capture_on_commit_callbacks, monkeypatch
+):
+    import datetime as dt
+
+    from reporting.metrics import month_figures
+    from reporting.models import MonthlySnapshot
+    from reporting.snapshots import _store
+    from reporting.suppression import equations, marks, suppress_report
+    from reporting.tests.test_metrics_given import case, person
+
+    # a month with three new women: small counts to hide
+    for _ in range(3):
+        case(person=person(area=area, sex="K"), start=dt.date(2025, 3, 10))
+    figures = month_figures(month=dt.date(2025, 3, 1), area_ids=[area.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot, created = _store(
+            area_id=area.pk, month=dt.date(2025, 3, 1), figures=figures, task_id=""
+        )
+    assert created
+    stored = MonthlySnapshot.objects.get(pk=snapshot.pk).figures
+
+    # another process: nothing kept in its memory, and it must not work anything out again
+    monkeypatch.setattr(equations, "_answers", {})
+    monkeypatch.setattr(marks, "_kept", {})
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(equations, "_rule_based", no_work)
+    monkeypatch.setattr(marks, "_marks", no_work)
+    shown = suppress_report("inflow", stored["inflow"])
+    assert shown["period"]["K"]["count"] is None
+    assert shown["period"]["K"]["hidden_as"]["count"] == SMALL
