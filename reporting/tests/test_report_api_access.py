@@ -257,7 +257,11 @@ def test_a_cell_of_three_is_hidden_from_the_management_group(login, management, 
     shown = get(login(coordinator), "mappings", **march)
 
     assert hidden.json()["suppressed"] is True
-    assert hidden.json()["data"]["rows"]["total"]["total"] == {"count": None, "share": None}
+    assert hidden.json()["data"]["rows"]["total"]["total"] == {
+        "count": None,
+        "share": None,
+        "hidden_as": {"count": "small"},
+    }
     assert hidden.json()["data"]["rows"]["sex"]["K"]["count"] is None
     assert shown.json()["data"]["rows"]["total"]["total"] == {"count": 3, "share": "100%"}
     text = get(login(management), "mappings", format="csv", **march).content.decode("utf-8-sig")

@@ -10,7 +10,8 @@ from .. import charts
 from ..charts import Series
 from ..metrics.base import COARSE_CATEGORIES
 from ..metrics.labels import CATEGORIES, STATES, level_label
-from .report_tables import OPTIONAL_LEVELS, STATE_COLUMNS, WORK
+from .report_status_tables import STATE_COLUMNS
+from .report_tables import OPTIONAL_LEVELS, WORK
 
 
 def _percent(count, total):

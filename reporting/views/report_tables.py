@@ -19,13 +19,12 @@ kept."""
 
 from __future__ import annotations
 
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mapping.models import AgencyCode
 
 from ..metrics.base import COARSE_CATEGORIES, UNKNOWN, WORK_OR_EDUCATION_CATEGORIES
-from ..metrics.labels import CATEGORIES, DIMENSIONS, STATES, level_label
+from ..metrics.labels import CATEGORIES, DIMENSIONS, level_label
 from ..metrics.printing import NO_SHARE
 from .dashboard_tables import (
     Cell,
@@ -43,7 +42,6 @@ BACKGROUND = ("total", "sex", "age_band", "born_abroad", "disability", "educatio
 BY_TARGET_GROUP = ("total", "target_group")
 MAPPING_DIMENSIONS = ("total", "sex", "age_band", "sick_leave_band", "benefit", "initiated_by")
 SEX_KEYS = ("all", "K", "M")
-STATE_COLUMNS = ("in_mapping", "waiting_for_mapping", "active", "waiting_for_intervention")
 # Levels shown only when somebody is in them (or they are hidden): the published tables have none.
 OPTIONAL_LEVELS = {UNKNOWN, "under_18", "65_plus"}
 
@@ -355,56 +353,4 @@ def _month_cells(month: dict) -> list[Cell]:
         count_cell(men.get("count"), mark_of(men, "count")),
         count_cell(every.get("young"), mark_of(every, "young")),
         share_cell(every.get("young_share"), every.get("young"), every.get("count")),
-    ]
-
-
-# --- Statusrapport ----------------------------------------------------------------------------
-
-
-def status_tables(data: dict, *, place: str, day_label: str, area_names: dict) -> list[Table]:
-    sexes = {"all": _("Alla"), "K": _("Kvinnor"), "M": _("Män")}
-    parts = [(capfirst(place), data.get("total", {}))]
-    areas = data.get("areas", {})
-    if len(areas) > 1:
-        named = sorted((area_names.get(str(key), str(key)), rows) for key, rows in areas.items())
-        parts += named
-
-    def rows_of(cells) -> list[Row]:
-        rows = []
-        for name, part in parts:
-            rows.append(Row(header=Cell(name), cells=[], section=True))
-            for sex, label in sexes.items():
-                rows.append(Row(header=Cell(str(label)), cells=cells(part.get(sex, {}))))
-        return rows
-
-    def state_cells(row):
-        return [count_cell(row.get(state), mark_of(row, state)) for state in STATE_COLUMNS]
-
-    def ended_cells(row):
-        occupation = row.get("ended_occupation", {})
-        return [
-            count_cell(occupation.get(c), mark_of(row, f"ended_occupation.{c}"))
-            for c in COARSE_CATEGORIES
-        ] + [count_cell(row.get("ended"), mark_of(row, "ended"))]
-
-    return [
-        Table(
-            key="lage",
-            caption=_("Läget %(day)s") % {"day": day_label},
-            columns=[
-                Column(_("Grupp"), num=False),
-                *[Column(str(STATES[state])) for state in STATE_COLUMNS],
-            ],
-            rows=rows_of(state_cells),
-        ),
-        Table(
-            key="avslutade",
-            caption=_("Avslutade under perioden och sysselsättning efteråt"),
-            columns=[
-                Column(_("Grupp"), num=False),
-                *[Column(str(CATEGORIES[c]), group=_("Efteråt")) for c in COARSE_CATEGORIES],
-                Column(_("Alla avslutade")),
-            ],
-            rows=rows_of(ended_cells),
-        ),
     ]

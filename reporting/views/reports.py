@@ -32,7 +32,7 @@ from ..forms.reports import ReportForm
 from ..metrics.labels import level_label
 from ..secrecy import fk_dimensions_hidden
 from ..snapshots import previous_month
-from . import report_charts, report_office_tables, report_tables
+from . import report_charts, report_status_tables, report_tables
 from .dashboard_tables import Table, csv_response
 from .table_xlsx import xlsx_response
 
@@ -74,10 +74,10 @@ def _status(data, ctx):
     names = dict(Area.objects.filter(pk__in=[int(k) for k in area_keys]).values_list("pk", "name"))
     codes = {code for by_area in offices.values() for block in by_area.values() for code in block}
     area_names = {str(pk): name for pk, name in names.items()}
-    tables = report_tables.status_tables(
+    tables = report_status_tables.status_tables(
         data, place=ctx.place, day_label=data.get("day", ""), area_names=area_names
     )
-    tables += report_office_tables.status_office_tables(
+    tables += report_status_tables.status_office_tables(
         data,
         day_label=data.get("day", ""),
         area_names=area_names,
