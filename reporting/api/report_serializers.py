@@ -24,13 +24,13 @@ def hidden_as_field():
     """How each hidden figure of a row is marked (reporting.suppression.marks); only in rows
     with a hidden count, only for readers who see suppressed figures."""
     return serializers.DictField(
-        child=serializers.ChoiceField(choices=["small", "protecting", "hidden"]),
+        child=serializers.ChoiceField(choices=["small", "hidden"]),
         required=False,
         help_text=(
-            "För varje dolt fält i raden: small (ett antal 1–4, sidorna visar <5), protecting "
-            "(dolt för att skydda ett litet antal: minst 5, sidorna visar dolt) eller hidden "
-            "(dolt utan att säga mer, där de andra märkningarna tillsammans med summorna skulle "
-            "avslöja ett litet antal). Saknas när inget i raden är dolt."
+            "För varje dolt fält i raden: small (ett antal 1–4, sidorna visar <5) eller hidden "
+            "(dolt utan att säga mer: ett antal som döljs för att skydda ett litet, eller ett "
+            "litet antal där <5 tillsammans med summorna skulle avslöja det; sidorna visar dolt). "
+            "Saknas när inget i raden är dolt."
         ),
     )
 

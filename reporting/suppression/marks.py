@@ -1,14 +1,15 @@
-"""How a hidden count is marked (ADR 0011, docs/SUPPRESSION.md): "<5" for a count of 1–4, and
-"dolt" for a count hidden to protect one (and for a share or a mean of a hidden count).
+"""How a hidden count is marked (ADR 0011, docs/SUPPRESSION.md): "<5" for a count of 1–4 that
+may be called so, "dolt" for every other hidden count (one hidden to protect a small one, of any
+size) and for a share or a mean of a hidden count.
 
-Marks tell a reader more than that a count is hidden: a "<5" is at most 4, and since a 0 is
-never hidden and every 1–4 is a "<5", a "dolt" is at least 5. With those bounds a reader can pin
-a count the sums alone leave free (a shown total of 6 over a "<5" and a "dolt": 1 and 5), and
-even "<5" alone can (a shown 8 over two of them: 4 and 4). So the marks are audited: for every
-small count, the least and the greatest value it can take under the sums, the shown counts and
-the bounds the marks give (a linear program each way, HiGHS through SciPy) must lie at least 1
-apart. When they do not, every hidden count of the table is marked "dolt", which says no more
-than "hidden" (what the suppression itself protects against: each hidden count is at least 1).
+A "<5" tells a reader more than that a count is hidden: it is at most 4. With that bound the sums
+can pin a count they leave free when every hidden count is only "at least 1" (the suppression's
+own guarantee): two "<5" under a shown total of 8 are 4 and 4. So the marks are audited: for
+every small count, the greatest and the least value it can take under the sums, the shown
+counts and the bounds the marks give ("<5": 1 … 4, "dolt": at least 1; a linear program each
+way, HiGHS through SciPy) must reach a whole number other than its own. Where a small count is
+pinned, it and the "<5" counts it shares a sum with are marked "dolt" instead, and the audit
+runs again, until nothing is pinned.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from scipy.optimize import linprog
 from .equations import SMALL_CELL, Key, Table
 from .kept import remembered
 
-SMALL = "small"  # a count of 1 to SMALL_CELL − 1: "<5"
-PROTECTING = "protecting"  # hidden to protect a small count: "dolt"
-HIDDEN = "hidden"  # hidden, and no more said: "dolt"
+SMALL = "small"  # a count of 1 to SMALL_CELL − 1, marked so: "<5"
+HIDDEN = "hidden"  # any other hidden count, or a small one a "<5" would give away: "dolt"
 
 MARKS_KEY = "hidden_as"  # where a row says how its hidden figures are marked
 
@@ -35,8 +35,8 @@ _kept: dict = {}
 
 
 def hidden_marks(table: Table, hidden: set[Key], small_cell: int = SMALL_CELL) -> dict[Key, str]:
-    """{hidden key: SMALL or PROTECTING} when the marks give nothing away, else every hidden
-    key HIDDEN. Kept as the hidden counts are (kept.remembered)."""
+    """{hidden key: SMALL or HIDDEN} (see the module). Kept as the hidden counts are
+    (kept.remembered)."""
     key = (
         tuple(table.values.items()),
         tuple((total, tuple(members)) for total, members in table.sums),
@@ -53,16 +53,32 @@ def _marks(table: Table, hidden: set[Key], small_cell: int) -> dict[Key, str]:
     # A count hidden elsewhere is unknown here whatever its size: no mark can say which it is.
     if table.hidden_elsewhere & hidden or table.protected_elsewhere:
         return dict.fromkeys(hidden, HIDDEN)
-    marked = {k: SMALL if k in small else PROTECTING for k in hidden}
-    if small and not _bounds_hold(table, hidden, small, small_cell):
-        return dict.fromkeys(hidden, HIDDEN)
-    return marked
+    called_small = set(small)
+    while called_small:
+        pinned = _pinned(table, hidden, small, called_small, small_cell)
+        if not pinned:
+            break
+        dropped = set(pinned)
+        for total, members in table.sums:
+            in_sum = {total, *members}
+            if in_sum & set(pinned):
+                dropped |= in_sum
+        if not dropped & called_small:
+            # Pinned whatever the marks say: not the marks' doing (the suppression's check
+            # rules it out); say nothing more than "hidden".
+            called_small = set()
+            break
+        called_small -= dropped
+    return {k: SMALL if k in called_small else HIDDEN for k in hidden}
 
 
-def _bounds_hold(table: Table, hidden: set[Key], small: set[Key], small_cell: int) -> bool:
-    """Whether every small count can still take values at least 1 apart when the reader knows
-    the shown counts, the sums, that each "<5" is 1 … small_cell − 1 and each "dolt" at least
-    small_cell (derived counts: not negative)."""
+def _pinned(
+    table: Table, hidden: set[Key], small: set[Key], called_small: set[Key], small_cell: int
+) -> list[Key]:
+    """The small counts a reader can work out when the counts of `called_small` read "<5"
+    (1 … small_cell − 1) and the other hidden ones "dolt" (at least 1), derived ones not
+    negative: those whose every value under the sums and bounds lies less than 1 from their
+    own."""
     values = table.values
     unknown = sorted(hidden | {k for k in table.derived if values[k] > 0}, key=repr)
     index = {k: i for i, k in enumerate(unknown)}
@@ -79,13 +95,13 @@ def _bounds_hold(table: Table, hidden: set[Key], small: set[Key], small_cell: in
             rows.append(row)
             rhs.append(-constant)
     if not rows:
-        return True
+        return []
     bounds = []
     for key in unknown:
-        if key in small:
+        if key in called_small:
             bounds.append((1, small_cell - 1))
         elif key in hidden:
-            bounds.append((small_cell, None))
+            bounds.append((1, None))
         else:
             bounds.append((0, None))
     a_eq, b_eq = np.array(rows), np.array(rhs)
@@ -101,15 +117,16 @@ def _bounds_hold(table: Table, hidden: set[Key], small: set[Key], small_cell: in
             raise ValueError(found.message)
         return sign * found.fun
 
-    try:
-        for key in sorted(small, key=repr):
-            # The true values are one solution, so the range is at least 1 wide as soon as
-            # one side lies 1 away from the true value: mostly one program, not two.
+    pinned = []
+    for key in sorted(small, key=repr):
+        try:
+            # The true values are one solution, so the count is free as soon as one side lies
+            # 1 away from its true value: mostly one program, not two.
             top = extreme(key, -1.0)
             if top is None or top >= values[key] + 1 - 1e-9:
                 continue
             if extreme(key, 1.0) > values[key] - 1 + 1e-9:
-                return False
-    except ValueError:
-        return False
-    return True
+                pinned.append(key)
+        except ValueError:
+            pinned.append(key)
+    return pinned

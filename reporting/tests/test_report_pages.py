@@ -191,7 +191,8 @@ def test_the_management_group_sees_small_cells_hidden(login, management, populat
 
     rows = table_by_row(html, "table-bakgrund")
     # Four people: marked "<5", the bounds would give the women's 3 away (three categories of
-    # at least 1 each, and at most 4 in all), so every hidden count of the table reads "dolt".
+    # at least 1 each, and at most 4 in all), so it and the counts it shares a sum with (the
+    # total among them) read "dolt".
     assert rows[("", "Totalt")][-2] == "dolt"
     assert "Små celler visas inte" in html
 

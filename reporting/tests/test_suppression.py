@@ -305,7 +305,7 @@ def mapping_report(counts: dict[str, dict[str, int]]) -> dict:
 
 def test_mappings_three_women_hide_the_men_too_but_not_the_total():
     # K 3, M 10, total 13: the 3 is hidden, and so is the 10 (13 − 10 = 3). Marked apart: the
-    # 3 is small ("<5"), the 10 protects it ("dolt"); 13 = 1…4 + at least 5 leaves 1…4 open.
+    # 3 is small ("<5"), the 10 protects it ("dolt"); 13 = 1…4 + at least 1 leaves 1…4 open.
     shown = suppress_report("mappings", mapping_report({"sex": {"K": 3, "M": 10}}))
     assert shown["rows"]["sex"]["K"] == {
         "count": None,
@@ -315,7 +315,7 @@ def test_mappings_three_women_hide_the_men_too_but_not_the_total():
     assert shown["rows"]["sex"]["M"] == {
         "count": None,
         "share": None,
-        "hidden_as": {"count": "protecting"},
+        "hidden_as": {"count": "hidden"},
     }
     assert shown["rows"]["total"]["total"]["count"] == 13
 
@@ -352,7 +352,7 @@ def test_average_days_of_few_people_hide_their_days_and_mean():
     assert shown["rows"]["sex"]["K"]["all"] == {**hidden_part, "hidden_as": {"count": "small"}}
     assert shown["rows"]["sex"]["M"]["all"] == {
         **hidden_part,
-        "hidden_as": {"count": "protecting"},
+        "hidden_as": {"count": "hidden"},
     }
     assert shown["rows"]["total"]["total"]["all"]["mean_days"] == 289  # 4040 / 14 = 288.6
     # In work or education: 0 women and 6 men, nothing small, all shown.

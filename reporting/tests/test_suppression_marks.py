@@ -1,9 +1,9 @@
 """How hidden counts are marked (reporting.suppression.marks): "<5" for a small count and
-"dolt" for one hidden to protect it, only where those marks and the sums together pin no small
-count; else every hidden count of the table is "dolt"."""
+"dolt" for one hidden to protect it, and "dolt" for a small count too where "<5" and the sums
+together would pin one."""
 
 from reporting.suppression import Table, hidden_counts
-from reporting.suppression.marks import HIDDEN, PROTECTING, SMALL, hidden_marks
+from reporting.suppression.marks import HIDDEN, SMALL, hidden_marks
 
 
 def row(total: int, **members: int) -> Table:
@@ -16,19 +16,19 @@ def row(total: int, **members: int) -> Table:
 
 
 def test_a_small_count_and_the_one_protecting_it_are_marked_apart():
-    # 3 + 10 = 13: "<5" and "dolt" (at least 5) leave the 3 anywhere in 1…4 (and the 10 in 9…12).
+    # 3 + 10 = 13: "<5" and "dolt" (at least 1) leave the 3 anywhere in 1…4.
     table = row(13, women=3, men=10)
     hidden = hidden_counts(table)
     assert hidden == {("women",), ("men",)}
-    assert hidden_marks(table, hidden) == {("women",): SMALL, ("men",): PROTECTING}
+    assert hidden_marks(table, hidden) == {("women",): SMALL, ("men",): HIDDEN}
 
 
-def test_marks_that_would_pin_a_small_count_say_only_hidden():
-    # 1 + 5 = 6: marked apart, a reader knows 1…4 + at least 5 = 6, so 1 and 5.
+def test_dolt_says_no_size_so_it_pins_nothing():
+    # 1 + 5 = 6: were "dolt" "at least 5", 1 and 5 would follow; it says only "hidden".
     table = row(6, women=1, men=5)
     hidden = hidden_counts(table)
     assert hidden == {("women",), ("men",)}
-    assert hidden_marks(table, hidden) == {("women",): HIDDEN, ("men",): HIDDEN}
+    assert hidden_marks(table, hidden) == {("women",): SMALL, ("men",): HIDDEN}
 
 
 def test_two_small_counts_whose_total_only_four_and_four_make():
@@ -46,7 +46,7 @@ def test_small_counts_with_room_keep_their_mark():
     hidden = hidden_counts(table)
     marks = hidden_marks(table, hidden)
     assert marks[("a",)] == SMALL and marks[("b",)] == SMALL
-    assert all(marks[key] == PROTECTING for key in hidden - {("a",), ("b",)})
+    assert all(marks[key] == HIDDEN for key in hidden - {("a",), ("b",)})
 
 
 def test_a_new_snapshot_is_suppressed_once_for_every_reader(
