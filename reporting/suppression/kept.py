@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 
+# Part of every shared key: raise it whenever what the suppression hides or how it marks
+# changes, so that no answer of an earlier release is read back.
+RULES_VERSION = 2
 KEPT_IN_PROCESS = 2048
 KEPT_SECONDS = 400 * 24 * 3600  # the dashboard's 24 months, and some
 
@@ -28,7 +31,8 @@ def remembered(store: dict, kind: str, key: tuple, compute: Callable[[], object]
     answer = store.get(key)
     if answer is not None:
         return answer
-    shared = f"suppression:{kind}:{hashlib.sha256(_canonical(key).encode()).hexdigest()}"
+    digest = hashlib.sha256(_canonical(key).encode()).hexdigest()
+    shared = f"suppression:v{RULES_VERSION}:{kind}:{digest}"
     answer = cache.get(shared)
     if answer is None:
         answer = compute()
