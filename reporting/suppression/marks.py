@@ -8,8 +8,9 @@ own guarantee): two "<5" under a shown total of 8 are 4 and 4. So the marks are 
 every small count, the greatest and the least value it can take under the sums, the shown
 counts and the bounds the marks give ("<5": 1 … 4, "dolt": at least 1; a linear program each
 way, HiGHS through SciPy) must reach a whole number other than its own. Where a small count is
-pinned, it and the "<5" counts it shares a sum with are marked "dolt" instead, and the audit
-runs again, until nothing is pinned.
+pinned, it is marked "dolt" instead (and if still pinned, the "<5" counts it shares a sum with),
+and the audit runs again, until nothing is pinned. Where most small counts are pinned at once,
+or a table has more than AUDITED_AT_MOST of them, all its hidden counts read "dolt".
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from .kept import remembered
 
 SMALL = "small"  # a count of 1 to SMALL_CELL − 1, marked so: "<5"
 HIDDEN = "hidden"  # any other hidden count, or a small one a "<5" would give away: "dolt"
+
+# Tables with more small counts than this mark them all "dolt" without an audit (each audited
+# count costs a linear program or two; in so dense a table most would be pinned anyway).
+AUDITED_AT_MOST = 60
 
 MARKS_KEY = "hidden_as"  # where a row says how its hidden figures are marked
 
@@ -53,16 +58,27 @@ def _marks(table: Table, hidden: set[Key], small_cell: int) -> dict[Key, str]:
     # A count hidden elsewhere is unknown here whatever its size: no mark can say which it is.
     if table.hidden_elsewhere & hidden or table.protected_elsewhere:
         return dict.fromkeys(hidden, HIDDEN)
+    if len(small) > AUDITED_AT_MOST:
+        # So many small counts that "<5" on them would mostly be pinned: not worth the audit.
+        return dict.fromkeys(hidden, HIDDEN)
     called_small = set(small)
+    first = True
     while called_small:
         pinned = _pinned(table, hidden, small, called_small, small_cell)
         if not pinned:
             break
-        dropped = set(pinned)
-        for total, members in table.sums:
-            in_sum = {total, *members}
-            if in_sum & set(pinned):
-                dropped |= in_sum
+        if first and 2 * len(pinned) > len(small):
+            called_small = set()  # most of them pinned: the table says only "hidden"
+            break
+        first = False
+        # First the pinned counts themselves; a count still pinned without its own "<5" is
+        # pinned by its neighbours' (the "<5" counts it shares a sum with): those go next.
+        dropped = set(pinned) & called_small
+        if not dropped:
+            for total, members in table.sums:
+                in_sum = {total, *members}
+                if in_sum & set(pinned):
+                    dropped |= in_sum
         if not dropped & called_small:
             # Pinned whatever the marks say: not the marks' doing (the suppression's check
             # rules it out); say nothing more than "hidden".
