@@ -209,6 +209,7 @@ class MappingsDataSerializer(serializers.Serializer):
         "av alla kartläggningar som hölls under perioden (med `benefit`: av dem med den "
         "ersättningen).",
     )
+    hidden_as = hidden_as_field()
     crossed = serializers.DictField(
         child=serializers.DictField(child=count_field()),
         required=False,

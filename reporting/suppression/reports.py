@@ -153,6 +153,7 @@ def _mappings(data: dict) -> dict:
         for agency in cells:
             if ("crossed", benefit, agency) in hidden:
                 cells[agency] = None
+                _note(data, f"crossed:{benefit}:{agency}", marks[("crossed", benefit, agency)])
     return data
 
 
@@ -210,11 +211,14 @@ def _caseload(data: dict) -> dict:
             + [(f"without_{agency}_officer",)],
         )
     hidden = hidden_counts(table)
+    marks = hidden_marks(table, hidden)
     for key in hidden:
         if len(key) == 1:
             data[key[0]] = None
         else:
             data[key[0]][key[1]] = None
+        # The caseload is one flat object: its marks by "fk:<officer>" or the field's name.
+        _note(data, ":".join(str(part) for part in key), marks[key])
     return data
 
 

@@ -83,3 +83,38 @@ def test_a_new_snapshot_is_suppressed_once_for_every_reader(
     shown = suppress_report("inflow", stored["inflow"])
     assert shown["period"]["K"]["count"] is None
     assert shown["period"]["K"]["hidden_as"]["count"] == SMALL
+
+
+def test_the_caseload_and_the_crossed_mappings_say_how_they_are_marked():
+    from reporting.suppression import suppress_report
+
+    caseload = suppress_report(
+        "caseload",
+        {
+            "open_cases": 15,
+            "fk": {"11": 3, "12": 12},
+            "af": {"21": 15},
+            "without_fk_officer": 0,
+            "without_af_officer": 0,
+        },
+    )
+    assert caseload["fk"] == {"11": None, "12": None}
+    assert caseload["hidden_as"] == {"fk:11": SMALL, "fk:12": HIDDEN}
+
+    crossed = suppress_report(
+        "mappings",
+        {
+            "levels": {},
+            "rows": {
+                "total": {"total": {"count": 20, "share": "100%"}},
+                "benefit": {"sjukpenning": {"count": 20, "share": "100%"}},
+                "initiated_by": {
+                    "FK": {"count": 17, "share": "85%"},
+                    "AF": {"count": 3, "share": "15%"},
+                },
+            },
+            "crossed": {"sjukpenning": {"FK": 17, "AF": 3}},
+        },
+    )
+    assert crossed["crossed"]["sjukpenning"] == {"FK": None, "AF": None}
+    assert crossed["hidden_as"]["crossed:sjukpenning:AF"] == SMALL

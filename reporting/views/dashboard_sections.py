@@ -24,6 +24,7 @@ from .dashboard_tables import (
     count_cell,
     dig,
     hidden_derived,
+    mark_of,
     spoken,
     text_cell,
     value_cell,
@@ -55,6 +56,7 @@ def _officer_rows(board: Dashboard) -> list[dict]:
                     "sort": (label, user.last_name if user else "", name),
                     "agency": label,
                     "count": count,
+                    "mark": mark_of(caseload, f"{agency}:{user_id}"),
                     "share": share,
                     "norm": norm,
                     "per_fte": None
@@ -100,7 +102,10 @@ def caseload_section(board: Dashboard, csv_url) -> Section:
                     cells=[
                         Cell(str(len(counts))),
                         hidden_derived() if hidden else Cell(str(sum(counts))),
-                        value_cell(dig(caseload, f"without_{agency}_officer")),
+                        value_cell(
+                            dig(caseload, f"without_{agency}_officer"),
+                            mark_of(caseload, f"without_{agency}_officer"),
+                        ),
                         value_cell(dig(caseload, norm_key)),
                         hidden_derived() if hidden else Cell(str(over), flag=over > 0),
                     ],
@@ -162,7 +167,7 @@ def caseload_section(board: Dashboard, csv_url) -> Section:
                 header=Cell(row["name"]),
                 cells=[
                     Cell(row["agency"]),
-                    count_cell(row["count"]),
+                    count_cell(row["count"], row["mark"]),
                     Cell(_decimal(row["share"])),
                     Cell(_decimal(row["norm"])),
                     hidden_derived() if hidden else Cell(_decimal(row["per_fte"])),

@@ -274,7 +274,11 @@ def _crossed_table(data: dict, crossed: dict, place: str) -> Table:
         table.rows.append(
             Row(
                 header=Cell(_label("benefit", benefit)),
-                cells=[count_cell(cells.get(agency)) for agency in agencies] + [count_cell(total)],
+                cells=[
+                    count_cell(cells.get(agency), mark_of(data, f"crossed:{benefit}:{agency}"))
+                    for agency in agencies
+                ]
+                + [count_cell(total, mark_of(by_benefit.get(benefit, {}), "count"))],
             )
         )
     return table
