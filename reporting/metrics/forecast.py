@@ -367,3 +367,18 @@ def forecast(*, as_of: dt.date, area_ids: list[int] | None) -> dict:
         "year": {"year": as_of.year, **total(year)},
         "ahead": total(months),
     }
+
+
+FORECAST_KEPT_SECONDS = 3600
+
+
+def forecast_kept(*, as_of: dt.date, area_ids: list[int] | None) -> dict:
+    """`forecast`, kept in the cache for an hour per day and area(s): a page shown again and
+    again reads the open cohorts once an hour (the nation's are the costly ones), and a status
+    entered today shows within the hour."""
+    areas = "riket" if area_ids is None else ",".join(str(a) for a in sorted(area_ids))
+    return cache.get_or_set(
+        f"forecast:{as_of.isoformat()}:{areas}",
+        lambda: forecast(as_of=as_of, area_ids=area_ids),
+        timeout=FORECAST_KEPT_SECONDS,
+    )

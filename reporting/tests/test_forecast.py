@@ -244,3 +244,22 @@ def test_the_mornings_task_reads_the_rates_so_the_page_does_not(area, population
     # One query fewer: the pass over the earlier cohorts, read by the task.
     assert len(warm) == len(cold) - 1
     assert month(again, "2027-01")["M"]["share"] == round(100 * 7 / 24, 1)
+
+
+def test_the_page_reads_the_forecast_once_an_hour(area, population, monkeypatch):
+    from reporting.metrics import forecast as module
+
+    calls = []
+    real = module.forecast
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, "forecast", counted)
+    first = module.forecast_kept(as_of=AS_OF, area_ids=[area.pk])
+    again = module.forecast_kept(as_of=AS_OF, area_ids=[area.pk])
+    nation = module.forecast_kept(as_of=AS_OF, area_ids=None)
+
+    assert first == again and len(calls) == 2  # the area once, the nation once
+    assert nation["earlier_cases"] == 11

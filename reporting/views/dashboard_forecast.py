@@ -4,7 +4,7 @@ the last twelve report months' shares against the goal, and a table of each mont
 year and the twelve months ahead with a 95 % interval.
 
 A forecast is of the day it is made: it is computed when the page is read (three grouped
-queries), not stored in the monthly snapshots.
+queries, kept for an hour: metrics.forecast.forecast_kept), not stored in the monthly snapshots.
 
 Small cells: for roles that see suppressed figures a group's forecast is shown only when at
 least SMALL_CELL are measured and its part already past day 365 would itself pass the small-cell
@@ -18,7 +18,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from .. import charts
-from ..metrics.forecast import forecast
+from ..metrics.forecast import forecast_kept
 from ..suppression import SMALL_CELL
 from ..targets import targets_for
 from .dashboard import Dashboard
@@ -87,7 +87,7 @@ def _verdict(row: dict, goal: int | None, hide: bool, names: dict) -> Cell:
 def forecast_section(board: Dashboard, csv_url, as_of: dt.date) -> Section:
     names = {"K": _("Kvinnor"), "M": _("Män"), "all": _("Alla")}
     hide = board.hide_small_cells
-    result = forecast(as_of=as_of, area_ids=[board.area.pk] if board.area else None)
+    result = forecast_kept(as_of=as_of, area_ids=[board.area.pk] if board.area else None)
     months = [dt.date.fromisoformat(f"{row['month']}-01") for row in result["months"]]
     targets = targets_for(area=board.area, months=months)
     columns = [Column(_("Rapportmånad"), num=False), Column(_("Startkohort"), num=False)]
