@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework.renderers import BaseRenderer
 
 from reporting.metrics.labels import CATEGORIES, DIMENSIONS, STATES, level_label
+from reporting.suppression.marks import MARKS_KEY
 from samverkan import csvfiles
 
 SEX_KEYS = ("all", "K", "M")
@@ -216,7 +217,7 @@ def status_table(data: dict) -> tuple[list[str], Iterator[list]]:
     def one_area(area: str, by_sex: dict, office: tuple[str, str] = ("", "")):
         for sex in _ordered(by_sex, list(SEX_KEYS)):
             row = by_sex[sex]
-            for state in [key for key in row if key not in ("ended_occupation", "hidden_as")]:
+            for state in [key for key in row if key not in ("ended_occupation", MARKS_KEY)]:
                 label = _text(STATES.get(state, state))
                 yield [area, sex, _sex(sex), state, label, "", "", row[state], *office]
                 if state == "ended":

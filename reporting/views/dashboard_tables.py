@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samverkan import csvfiles
 
 from ..suppression import SMALL_CELL
-from ..suppression.marks import SMALL
+from ..suppression.marks import MARKS_KEY, SMALL
 
 if TYPE_CHECKING:
     from ..charts import Chart
@@ -131,7 +131,7 @@ def count_cell(value, mark: str | None = None) -> Cell:
 
 def mark_of(row, field: str) -> str | None:
     """How the suppressed figures mark the hidden `field` of `row` (row["hidden_as"])."""
-    marks = row.get("hidden_as") if isinstance(row, dict) else None
+    marks = row.get(MARKS_KEY) if isinstance(row, dict) else None
     return marks.get(field) if isinstance(marks, dict) else None
 
 

@@ -26,6 +26,7 @@ from ..metrics.labels import LEVELS
 from ..metrics.referrals import CATEGORIES, referral_decisions
 from ..suppression import SMALL_CELL, hides_small_cells, shown
 from ..suppression.marks import SMALL
+from .dashboard_tables import hidden_count, mark_of
 
 COLUMNS = {
     Decision.ADMITTED: gettext_lazy("Antagna"),
@@ -92,8 +93,8 @@ def _label(dimension: str, level: str) -> str:
 
 
 def _hidden(row: dict, field: str) -> str:
-    """A hidden count as the marks say (reporting.suppression.marks): "<5" or "dolt"."""
-    return f"<{SMALL_CELL}" if row.get("hidden_as", {}).get(field) == SMALL else _("dolt")
+    """A hidden count as the marks say, in the dashboard's words ("<5" or "dolt")."""
+    return hidden_count(mark_of(row, field)).text
 
 
 def _cell(row: dict, decision: str) -> str:
@@ -149,7 +150,7 @@ def referral_report(request):
         )
         rows = figures["rows"]
         context["total"] = rows["total"]["total"]["total"]
-        context["total_small"] = rows["total"]["total"].get("hidden_as", {}).get("total") == SMALL
+        context["total_small"] = mark_of(rows["total"]["total"], "total") == SMALL
         context["sections"] = [
             (title, sorted(_shown_rows(dimension, rows.get(dimension, {})), key=lambda r: r[0]))
             for dimension, title in DIMENSIONS
