@@ -100,10 +100,14 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///samverkan")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A kept connection is checked before each request reuses it, so a restarted PostgreSQL costs a
+# fresh connection rather than an error page.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A read replica for reports and exports (samverkan.dbrouter); without one they read the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["samverkan.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -342,9 +346,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task (acks_late) after this long: well above the longest
-# export or monthly run, so a task still running is not started a second time.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Every task is acknowledged when it has finished, not when it starts, and a worker takes one
+# message at a time: a worker killed mid-task leaves its message to be delivered again, and
+# holds no others back. Redis redelivers an unacknowledged message after the visibility timeout:
+# above the longest task (a national export of a million rows takes about three minutes here,
+# the monthly run seconds; docs/PERFORMANCE.md), so a task still running is not started twice,
+# and short enough that a lost one runs again within the hour. Every task is safe to repeat.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+TASK_REDELIVERY_SECONDS = env.int("TASK_REDELIVERY_SECONDS", default=20 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_REDELIVERY_SECONDS}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Keep Django's logging (with its personnummer mask) in workers and beat.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
