@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-clean fuzz e2e-deps pdf-deps debs clean-data messages
+.PHONY: run test lint format bench bench-clean chaos fuzz e2e-deps pdf-deps debs clean-data messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ BENCH_SIZES ?= 10000 100000
 bench: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m pytest -m bench -p no:cacheprovider $(PYTEST_ARGS)
+
+# Faults injected into a system of its own (chaos/, docs/RELIABILITY.md): workers killed,
+# PostgreSQL and Redis stopped and restarted. Minutes; not part of `make test`.
+chaos: $(STAMP)
+	$(PY) -m samverkan.devstack exec -- $(PY) -m chaos $(CHAOS_ARGS)
 
 bench-clean: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --clean
