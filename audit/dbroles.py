@@ -104,9 +104,17 @@ def grant_app_role(cursor, role: str, *, owner: str | None = None) -> None:
     the access log existed before, so only this function's REVOKE decides what the role may do
     to it and its partitions (and the deployment check says when that was forgotten). A
     partition made later copies the log's privileges (audit migration 0005)."""
+    cursor.execute(_LOCK)
+    for statement in app_role_statements(cursor, role, owner=owner):
+        cursor.execute(statement)
+
+
+def app_role_statements(cursor, role: str, *, owner: str | None = None) -> list[str]:
+    """The statements `grant_app_role` runs, for the current database as it is now: the access
+    log's REVOKE and its functions' GRANT only once `migrate` has made them (`manage.py
+    db_roles` prints them)."""
     app = ident(role)
     for_owner = f"FOR ROLE {ident(owner)} " if owner else ""
-    cursor.execute(_LOCK)
     cursor.execute("SELECT current_database(), to_regclass(%s) IS NOT NULL", [LOG_TABLE])
     database, log_exists = cursor.fetchone()
     statements = [
@@ -133,8 +141,28 @@ def grant_app_role(cursor, role: str, *, owner: str | None = None) -> None:
         cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
         if cursor.fetchone()[0]:
             statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {app}")
-    for statement in statements:
-        cursor.execute(statement)
+    return statements
+
+
+def role_statements(cursor, *, owner: str, app: str) -> list[str]:
+    """The statements that make the two roles where they are missing (login, no password: the
+    administrator sets one with psql's \\password) and give the database and its objects to
+    the owner. Run as a superuser or a role with CREATEROLE."""
+    statements = []
+    for name, createdb in ((owner, False), (app, False)):
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
+        if cursor.fetchone() is None:
+            statements.append(
+                f"CREATE ROLE {ident(name)} WITH LOGIN NOSUPERUSER NOCREATEROLE "
+                f"{'CREATEDB' if createdb else 'NOCREATEDB'} NOREPLICATION NOBYPASSRLS"
+            )
+    cursor.execute("SELECT current_database()")
+    (database,) = cursor.fetchone()
+    statements += [
+        f"ALTER DATABASE {ident(database)} OWNER TO {ident(owner)}",
+        f"ALTER SCHEMA public OWNER TO {ident(owner)}",
+    ]
+    return statements
 
 
 def adopt_objects(cursor, owner: str) -> None:
