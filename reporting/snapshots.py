@@ -151,14 +151,17 @@ def areas_month_run(
     return results
 
 
-def month_groups(areas: list, size: int) -> list[tuple[list, bool]]:
+def month_groups(areas: list, size: int, *, nation: bool = True) -> list[tuple[list, bool]]:
     """How the monthly job splits its work: (areas, with the nation) per task. Size 0 (the
     default): everything in one task, one pass over the data; otherwise groups of `size` areas,
-    the nation a task of its own, for several workers to share (docs/PERFORMANCE.md)."""
+    the nation a task of its own, for several workers to share (docs/PERFORMANCE.md). Without
+    `nation` (a month whose national snapshot exists, reporting.completeness) the areas only."""
+    if not areas:
+        return [([], True)] if nation else []
     if size <= 0 or size >= len(areas):
-        return [(list(areas), True)]
+        return [(list(areas), nation)]
     groups = [(list(areas[i : i + size]), False) for i in range(0, len(areas), size)]
-    return [*groups, ([], True)]
+    return [*groups, ([], True)] if nation else groups
 
 
 def areas_for_report(code: str | None = None):

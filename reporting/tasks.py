@@ -5,32 +5,50 @@ just ended: by default one task for every active area and the nation, one pass o
 with MONTHLY_AREAS_PER_TASK, groups of areas and the nation apart. `area_snapshot` and
 `national_snapshot` recompute one area or the nation alone. Each task is safe to run twice (the
 snapshots are idempotent and locked per area and month, reporting.snapshots), so they
-acknowledge late: a worker that dies mid-task leaves the message to another worker."""
+acknowledge late: a worker that dies mid-task leaves the message to another worker.
+
+No month missing (SPEC §7, docs/RELIABILITY.md): the tasks wait out a database outage of
+minutes (DATABASE_RETRY), and `snapshots_reconcile` queues every due month that still has no
+snapshot (reporting.completeness): each night, and each time a worker starts, since a worker
+killed mid-job leaves its messages unacknowledged until the broker's redelivery time."""
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from accounts.models import Area
 
+from .completeness import snapshots_missing
 from .snapshots import (
     area_month_run,
+    areas_for_report,
     areas_month_run,
     month_groups,
     parse_month,
     previous_month,
 )
 
-SAFE_TO_REPEAT = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "max_retries": 5,
+logger = logging.getLogger(__name__)
+
+# A database that does not answer (stopped, restarting, failing over) is waited for: tries after
+# 2, 4, 8 … seconds, then every 5 minutes, 16 retries in all, about 48 minutes. Each wait stays
+# below the broker's redelivery time (settings.TASK_REDELIVERY_SECONDS), so a message waiting
+# for its retry is not delivered a second time meanwhile. A month given up on after that is
+# computed by the next reconciliation.
+DATABASE_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": False,
+    "max_retries": 16,
 }
+SAFE_TO_REPEAT = {"acks_late": True, "reject_on_worker_lost": True, **DATABASE_RETRY}
 
 
 @shared_task(bind=True, **SAFE_TO_REPEAT)
@@ -69,18 +87,47 @@ def national_snapshot(self, month: str) -> dict:
     return {"snapshot": snapshot.pk, "version": snapshot.version, "created": created}
 
 
-@shared_task
+@shared_task(**SAFE_TO_REPEAT)
 def monthly_report(month: str | None = None) -> str:
     """Queue the month's snapshots of every active area and the nation, split as
     settings.MONTHLY_AREAS_PER_TASK says (reporting.snapshots.month_groups): by default one
     task and one pass over the data. Each task stands alone (the nation's figures come from the
-    data, not from the area snapshots), so with groups more workers finish sooner."""
+    data, not from the area snapshots), so with groups more workers finish sooner. Queuing a
+    group twice (a retry, a redelivery) costs a computation, never a second snapshot."""
     day = parse_month(month) if month else previous_month(timezone.localdate())
     label = f"{day:%Y-%m}"
-    areas = list(Area.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    areas = sorted(area.pk for area in areas_for_report())
     for area_ids, nation in month_groups(areas, settings.MONTHLY_AREAS_PER_TASK):
         areas_snapshot.delay(area_ids, label, nation)
     return label
+
+
+@shared_task(**SAFE_TO_REPEAT)
+def snapshots_reconcile() -> list[str]:
+    """Queue the snapshots of every area × month that should have one and has none
+    (reporting.completeness), split as the monthly job splits a month. Returns the months."""
+    labels = []
+    for missing in snapshots_missing():
+        label = f"{missing.month:%Y-%m}"
+        groups = month_groups(
+            list(missing.area_ids), settings.MONTHLY_AREAS_PER_TASK, nation=missing.nation
+        )
+        for area_ids, nation in groups:
+            areas_snapshot.delay(area_ids, label, nation)
+        labels.append(label)
+    if labels:
+        logger.warning("snapshots missing, queued: %s", ", ".join(labels))
+    return labels
+
+
+@worker_ready.connect
+def reconcile_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """Queued, not run here: the worker's main process only starts the work. A broker that
+    does not take it is logged; the nightly run catches up."""
+    try:
+        snapshots_reconcile.delay()
+    except Exception:  # noqa: BLE001 - the worker must start whatever this costs
+        logger.exception("could not queue the reconciliation of snapshots")
 
 
 @shared_task(**SAFE_TO_REPEAT)
