@@ -4,12 +4,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from django.db.models import Count, Max, Min, QuerySet
-from django.db.models.expressions import RawSQL
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import TruncDate
 
-from .models import AccessLog
+from accounts.models import Area
+
+from .models import DRAW_KEY, AccessLog
 
 PERSON_ACTIONS = [
     AccessLog.Action.VIEW,
@@ -46,13 +60,59 @@ def persons_opened_by(*, area_ids, staff_user_id: int, start: dt.date, end: dt.d
     )
 
 
+def draw_start(seed: str) -> int:
+    """Where in the keys' range (signed 64-bit, as `DRAW_KEY`) the seed's draw starts."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date):
-    """A reproducible random sample: entries ordered by md5(seed || id). The same seed over the
-    same (append-only) period always gives the same entries."""
-    qs = access_log_of_areas(area_ids=area_ids).on_days(start, end).filter(person_id__isnull=False)
-    return qs.annotate(draw=RawSQL("md5(%s || audit_accesslog.id::text)", (seed,))).order_by(
-        "draw"
-    )[:size]
+    """The period's reproducible random sample of entries about a person, in the order drawn.
+
+    Each entry has a fixed pseudo-random key (`models.DRAW_KEY`, a hash of its id); the seed
+    picks a starting point in the keys' range (`draw_start`) and the draw takes the `size`
+    entries whose keys follow it, going round to the smallest keys at the end of the range. Per
+    area that is at most twice `size` entries of the index (area, key) (`accesslog_area_draw`),
+    whatever the month's size:
+
+    - the same seed over the same (append-only) period gives the same entries in the same order;
+    - different seeds start at different points and give different samples (the same one only
+      if both points fall between the same two neighbouring keys);
+    - every entry of the period can be drawn (by a seed starting just before its key), and
+      whether it is does not depend on who, whom or when: its key is a hash of its id. Over
+      seeds its chance is the share of the keys' range that the `size` keys up to its own span:
+      on average `size` in the number of entries, give or take about 1/√size of that (a third
+      for ten);
+    - entries of other areas never: each area's keys are read within the area."""
+    first = draw_start(seed)
+    entries = (
+        access_log_of_areas(area_ids=area_ids).on_days(start, end).filter(person_id__isnull=False)
+    )
+
+    def keys_of_area(after: bool) -> ArraySubquery:
+        # The area's first `size` keys from the starting point on (or from the range's start).
+        bound = {"draw__gte" if after else "draw__lt": first}
+        return ArraySubquery(
+            entries.filter(area_id=OuterRef("pk"))
+            .annotate(draw=DRAW_KEY)
+            .filter(**bound)
+            .order_by("draw", "id")
+            .values("id")[:size]
+        )
+
+    candidates = Area.objects.filter(pk__in=area_ids).values(
+        drawn_id=Func(
+            Func(keys_of_area(True), keys_of_area(False), function="array_cat"),
+            function="unnest",
+            output_field=BigIntegerField(),
+        )
+    )
+    return (
+        entries.filter(pk__in=candidates)
+        .annotate(draw=DRAW_KEY)
+        .annotate(round_again=ExpressionWrapper(Q(draw__lt=first), output_field=BooleanField()))
+        .order_by("round_again", "draw", "id")[:size]
+    )
 
 
 def unusual_access(*, area_ids, start: dt.date, end: dt.date, threshold: int):

@@ -158,6 +158,34 @@ def test_a_new_month_takes_its_entries_from_the_default_partition(db):
     assert AccessLog.objects.get(pk=entry.pk).purpose == "väntar"
 
 
+def test_every_partition_made_has_the_samples_index(db):
+    # given an entry waiting in the DEFAULT partition for its month
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    month = _this_month() + relativedelta(months=5)
+    AccessLog.objects.create(action="view", occurred_at=local_midnight(month.replace(day=15)))
+
+    # when the daily task makes the months ahead (and the DEFAULT partition again)
+    access_log_partitions_add(months_ahead=6)
+
+    # then every partition has its part of the log review's sample index (audit migration
+    # 0008), and so the partitioned table's index is valid
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT x.indrelid::regclass::text FROM pg_inherits i "
+            "JOIN pg_index x ON x.indexrelid = i.inhrelid "
+            "WHERE i.inhparent = 'accesslog_area_draw'::regclass AND x.indisvalid"
+        )
+        indexed = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'accesslog_area_draw'::regclass"
+        )
+        valid = cursor.fetchone()[0]
+        assert indexed == set(_partitions(cursor))
+    assert {_name(month), DEFAULT_PARTITION} <= indexed
+    assert valid
+
+
 @pytest.mark.parametrize("months", [-1, 25])
 def test_months_ahead_out_of_range_are_refused(db, months):
     with pytest.raises(DatabaseError, match="months ahead must be 0 to 24"), transaction.atomic():

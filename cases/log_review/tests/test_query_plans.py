@@ -167,6 +167,52 @@ def test_log_sample_reads_the_month_by_index(filled_log, db):
     _assert_month_by_index(reads)
 
 
+def _draw_index_scans(sql: str) -> list[dict]:
+    """The scans in `sql`'s executed plan (EXPLAIN ANALYZE) that read the sample's index
+    (area, key): its part on one of the partitions, whatever the part is named."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits "
+            "WHERE inhparent = 'accesslog_area_draw'::regclass"
+        )
+        parts = {name for (name,) in cursor.fetchall()}
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    scans = []
+
+    def walk(node):
+        if node.get("Index Name") in parts:
+            scans.append(node)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return scans
+
+
+def test_log_sample_reads_a_handful_of_entries_of_the_key_index(filled_log, db):
+    # given an area's March, about 125 entries (20 000 over four months and 40 areas)
+    start, end = _period()
+    area = filled_log["areas"][3]
+    size = 10
+
+    (read,) = _log_reads(
+        lambda: list(
+            selectors.log_sample(area_ids=[area], seed="s", size=size, start=start, end=end)
+        )
+    )
+    scans = _draw_index_scans(read)
+
+    # then the draw reads March's part of the index (area, key) from the seed's starting point
+    # and from the start of the keys' range: `size` entries each (and one more, which shows the
+    # next key differs), not the month's entries
+    assert scans, read
+    assert {scan["Relation Name"] for scan in scans} == {f"audit_accesslog_p{MARCH:%Y_%m}"}
+    read_entries = sum(scan["Actual Rows"] * scan["Actual Loops"] for scan in scans)
+    assert size <= read_entries <= 2 * (size + 1)
+
+
 def test_sample_lines_read_the_month_by_index(filled_log, db):
     start, end = _period()
     area = filled_log["areas"][3]
