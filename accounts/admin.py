@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -21,6 +22,7 @@ from .models import (
     Team,
 )
 from .passwords import password_change_record
+from .staff import lockout_clear, password_reset_link, staff_deactivate, staff_reactivated_record
 from .tokens import api_token_create, api_token_revoke
 from .two_factor import second_factor_reset
 
@@ -119,7 +121,7 @@ for _device_model in (TOTPDevice, StaticDevice):
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = [*UserAdmin.list_display, "has_authenticator_app"]
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "deactivate", "password_reset", "clear_lockout"]
 
     def user_change_password(self, request, id, form_url=""):
         """Django's "set password" page (the validators in force), logged when it set one."""
@@ -157,6 +159,92 @@ class StaffUserAdmin(UserAdmin):
                 count,
             )
             % count,
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """The form's "active" box is offboarding too: logged, and tokens revoked, as the
+        action does (accounts.staff)."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            if obj.is_active:
+                staff_reactivated_record(user=obj, by=request.user, request=request)
+            else:
+                staff_deactivate(user=obj, by=request.user, request=request)
+
+    @admin.action(
+        description=_("Avaktivera (slutat): inloggning och API-nycklar upphör direkt"),
+        permissions=["change"],
+    )
+    def deactivate(self, request, queryset):
+        done = 0
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            staff_deactivate(user=user, by=request.user, request=request)
+            done += 1
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request, _("Du kan inte avaktivera ditt eget konto."), messages.WARNING
+            )
+        self.message_user(
+            request,
+            ngettext("%d konto avaktiverat.", "%d konton avaktiverade.", done) % done,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Återställ lösenord: länk där användaren väljer ett nytt"),
+        permissions=["change"],
+    )
+    def password_reset(self, request, queryset):
+        inactive = queryset.filter(is_active=False).count()
+        if inactive:
+            self.message_user(
+                request,
+                _("Inaktiva konton får ingen länk; aktivera kontot först."),
+                messages.WARNING,
+            )
+        links = [
+            (
+                user,
+                request.build_absolute_uri(
+                    password_reset_link(user=user, by=request.user, request=request)
+                ),
+            )
+            for user in queryset.filter(is_active=True)
+        ]
+        if not links:
+            return None
+        # The links go straight into this response, never into a message or a log: whoever
+        # holds one may set the password (as the API key's secret, ApiTokenAdmin.response_add).
+        return TemplateResponse(
+            request,
+            "admin/auth/user/password_reset_links.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Länkar för nytt lösenord"),
+                "links": links,
+                "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+                "changelist_url": reverse("admin:auth_user_changelist"),
+            },
+        )
+
+    @admin.action(
+        description=_("Häv utelåsning efter misslyckade inloggningar"), permissions=["change"]
+    )
+    def clear_lockout(self, request, queryset):
+        removed = sum(
+            lockout_clear(user=user, by=request.user, request=request) for user in queryset
+        )
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Utelåsningen hävd för %(n)d användare (%(r)d poster borttagna).",
+                "Utelåsningen hävd för %(n)d användare (%(r)d poster borttagna).",
+                count,
+            )
+            % {"n": count, "r": removed},
             messages.SUCCESS,
         )
 

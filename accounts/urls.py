@@ -14,6 +14,16 @@ urlpatterns = [
         views_password.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "losenord/ny/<uidb64>/<token>/",
+        views_password.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "losenord/ny/klart/",
+        views_password.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("tvastegsinloggning/", views_two_factor.second_factor, name="second_factor"),
     path(
         "tvastegsinloggning/aktivera/",

@@ -15,8 +15,17 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from samverkan.services import AccessContext
 
 # Patterns anyone may open. Single sign-on's start and return answer 404 while it is off
-# (accounts/tests/test_sso.py).
-PUBLIC = {"accounts:login", "admin:login", "set_language", "oidc:authenticate", "oidc:callback"}
+# (accounts/tests/test_sso.py). The password reset link an administrator makes is opened
+# before login; its token is the key (accounts/tests/test_staff_admin.py).
+PUBLIC = {
+    "accounts:login",
+    "admin:login",
+    "set_language",
+    "oidc:authenticate",
+    "oidc:callback",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
 POST_ONLY = {
     "preparation:referral_add",
