@@ -81,6 +81,7 @@ def _check_deploy(database_url):
     env.update(
         DJANGO_SETTINGS_MODULE="samverkan.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        EXPORT_PSEUDONYM_KEY=secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS="samverkan.example.se",
         DATABASE_URL=database_url,
         REDIS_URL="redis://redis.example.se:6379/0",

@@ -1,10 +1,40 @@
-"""Production settings. Required: DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE), DATABASE_URL,
-REDIS_URL, DJANGO_ALLOWED_HOSTS. Passes `manage.py check --deploy --fail-level WARNING`, which
-also connects and fails while DATABASE_URL's role could change the access log (ADR 0020): the
-processes run as the application role; `migrate` is run with the owner's URL instead."""
+"""Production settings. Required: DJANGO_SECRET_KEY and EXPORT_PSEUDONYM_KEY (or their _FILE),
+DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS. Passes `manage.py check --deploy --fail-level
+WARNING`, which also connects and fails while DATABASE_URL's role could change the access log
+(ADR 0020): the processes run as the application role; `migrate` is run with the owner's URL
+instead."""
 
-from .base import *  # noqa: F403
-from .base import env, env_secret
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Fail fast: production never falls back to a development default (localhost, a key derived from
+# another). One line per missing variable; a secret may come from a file named by NAME_FILE.
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "signerar sessioner och formulär",
+    "EXPORT_PSEUDONYM_KEY": "nyckeln till pseudonymerna i exporterna (skild från SECRET_KEY)",
+    "DATABASE_URL": "applikationens roll i PostgreSQL, t.ex. postgres://samverkan_app:…@db/samverkan",
+    "REDIS_URL": "Celerys kö och cachen, t.ex. redis://redis:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "värdnamnen webbplatsen svarar på, kommaseparerade",
+}
+SECRETS = {"DJANGO_SECRET_KEY", "EXPORT_PSEUDONYM_KEY"}
+_missing = [
+    name
+    for name in REQUIRED
+    if not os.environ.get(name, "").strip()
+    and not (name in SECRETS and os.environ.get(f"{name}_FILE", "").strip())
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "Produktionsinställningarna kräver:\n"
+        + "\n".join(f"  {name} saknas: {REQUIRED[name]}" for name in _missing)
+    )
+
+from .base import *  # noqa: E402, F403
+from .base import env, env_secret  # noqa: E402
+
+# The demo loader and the dataset generator write synthetic people: never into production.
+SYNTHETIC_DATA_ALLOWED = False
 
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405

@@ -17,6 +17,7 @@ def _production_env(**extra):
     env.update(
         DJANGO_SETTINGS_MODULE="samverkan.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        EXPORT_PSEUDONYM_KEY=secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS="samverkan.example.se",
         # The test database, as the application role: `check --deploy` connects (audit.checks).
         DATABASE_URL=os.environ["DATABASE_URL"],
@@ -102,3 +103,56 @@ def test_static_files_are_served_by_whitenoise(client, db):
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
     assert b"--brand" in b"".join(response.streaming_content)
+
+
+def _manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_what_it_requires():
+    env = _production_env()
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS", "EXPORT_PSEUDONYM_KEY"):
+        del env[name]
+    env["DJANGO_SECRET_KEY"] = "  "
+    result = _manage(env, "check")
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    missing = [line.strip().split(" ")[0] for line in lines if " saknas: " in line]
+    # one line for each, in the order the docstring lists them
+    assert missing == [
+        "DJANGO_SECRET_KEY",
+        "EXPORT_PSEUDONYM_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_ALLOWED_HOSTS",
+    ]
+
+
+def test_production_takes_the_keys_from_files(tmp_path, db):
+    env = _production_env()
+    for name in ("DJANGO_SECRET_KEY", "EXPORT_PSEUDONYM_KEY"):
+        (tmp_path / name).write_text(secrets.token_urlsafe(60))
+        del env[name]
+        env[f"{name}_FILE"] = str(tmp_path / name)
+    result = _manage(env, "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_loader_and_the_generator_refuse_production_settings(db):
+    from cases.models import Person
+
+    before = Person.objects.count()
+    for command in (["load_demo"], ["generate_dataset", "--participants", "10"]):
+        result = _manage(_production_env(), *command)
+        assert result.returncode != 0
+        assert "Syntetiska personer skrivs aldrig in i en produktionsdatabas" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert Person.objects.count() == before

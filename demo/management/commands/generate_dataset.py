@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.guard import refuse_in_production
 from demo.national import DatasetRefused, generate
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        refuse_in_production()
         began = time.monotonic()
         try:
             counts = generate(

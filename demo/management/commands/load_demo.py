@@ -28,6 +28,7 @@ from cases.services import (
     status_entry_save,
 )
 from cases.validators import parse_identity_number
+from demo.guard import refuse_in_production
 from demo.history import history_load
 from demo.preparation import preparation_load
 from mapping.services import (
@@ -78,8 +79,12 @@ class Command(BaseCommand):
             help="Hoppa över historiken (tre års ärenden, arbetsplaner, månadsuppföljning).",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        refuse_in_production()
+        self._load(options)
+
+    @transaction.atomic
+    def _load(self, options):
         # Reference data normally comes with the migrations; a flushed test database lacks it.
         ensure_accounts_reference(apps.get_model)
         ensure_cases_reference(apps.get_model)
