@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "retention",
     "todo",
     "demo",
+    "backups",
 ]
 
 MIDDLEWARE = [
