@@ -7,9 +7,12 @@ class ExportsConfig(AppConfig):
     verbose_name = "Export"
 
     def ready(self):
-        # An ordered browser export runs in its Celery task, once the order is committed. The
-        # task module calls the services, so it registers itself with them here rather than the
-        # services importing it (no cycle; ADR 0014 "Registration, not imports").
+        # An ordered browser export runs in its Celery task, sent through the outbox: queued in
+        # the order's transaction, handed to Redis once it commits or when Redis is back (ADR
+        # 0027). The task module calls the services, so it registers itself with them here
+        # rather than the services importing it (no cycle; ADR 0014 "Registration, not imports").
+        from outbox.jobs import job_kind_runner
+
         from . import services, tasks
 
-        services.export_jobs_run_by(lambda job_id: tasks.export_job_run.delay(job_id))
+        services.export_jobs_run_by(job_kind_runner(tasks.EXPORT_JOBS))

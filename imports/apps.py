@@ -7,9 +7,12 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import")
 
     def ready(self):
-        # An uploaded import runs in its Celery task once the upload is committed. The task
-        # module calls the services, so it registers itself with them here (ADR 0014
-        # "Registration, not imports").
+        # An uploaded import runs in its Celery task, sent through the outbox: queued in the
+        # upload's transaction, handed to Redis once it commits or when Redis is back (ADR
+        # 0027). The task module calls the services, so it registers itself with them here (ADR
+        # 0014 "Registration, not imports").
+        from outbox.jobs import job_kind_runner
+
         from . import jobs, tasks
 
-        jobs.import_jobs_run_by(lambda job_id: tasks.import_job_run.delay(job_id))
+        jobs.import_jobs_run_by(job_kind_runner(tasks.IMPORT_JOBS))

@@ -38,8 +38,8 @@ _job_runners: list[Callable[[int], object]] = []
 
 
 def import_jobs_run_by(runner: Callable[[int], object]) -> None:
-    """Register what starts an uploaded job (called with its id once the upload is committed).
-    The last registration counts."""
+    """Register what starts an uploaded job (called with its id in the upload's transaction;
+    it queues the task, sent once that commits). The last registration counts."""
     _job_runners[:] = [runner]
 
 
@@ -67,17 +67,20 @@ def import_job_create(*, context: AccessContext, kind: str, upload, area=None) -
     user = context.user
     if user is None or not user_may_import(user):
         raise PermissionDenied(_("Bara samordnare kan importera filer."))
-    job = ImportJob.objects.create(
-        user=user,
-        kind=kind,
-        area=area,
-        file_name=(upload.name or "")[:200],
-        file_size=upload.size or 0,
-        client_ip=context.client_ip,
-        path=context.path[:200],
-    )
-    save_private_file(import_job_path(job), upload.chunks())
-    transaction.on_commit(lambda: _job_start(job.pk))
+    # The job and its task's send in one transaction (ADR 0027): Redis away delays the
+    # import, it never loses it. A file saved for a job rolled back is removed by the purge.
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user,
+            kind=kind,
+            area=area,
+            file_name=(upload.name or "")[:200],
+            file_size=upload.size or 0,
+            client_ip=context.client_ip,
+            path=context.path[:200],
+        )
+        save_private_file(import_job_path(job), upload.chunks())
+        _job_start(job.pk)
     return job
 
 

@@ -7,11 +7,26 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Uppföljning")
 
     def ready(self):
-        # An ordered monthly report is made by its Celery task once the order is committed; the
-        # task module registers itself with the service (ADR 0014 "Registration, not imports").
+        # An ordered monthly report is made by its Celery task, sent through the outbox: queued
+        # in the order's transaction, handed to Redis once it commits or when Redis is back (ADR
+        # 0027). The task module registers itself with the service (ADR 0014 "Registration,
+        # not imports").
+        from outbox.jobs import JobKind, job_kind_runner
+
         from . import tasks
+        from .models import MonthlyReportDocument
         from .monthly_report import jobs
 
-        jobs.monthly_reports_run_by(
-            lambda document_id: tasks.monthly_report_document_build.delay(document_id)
+        states = MonthlyReportDocument.State
+        kind = JobKind(
+            task=tasks.monthly_report_document_build.name,
+            model=MonthlyReportDocument,
+            waiting=states.WAITING,
+            running=states.RUNNING,
+            failed=states.FAILED,
+            message=_(
+                "Rapporten blev aldrig klar, troligen på grund av ett driftavbrott. Ingen fil "
+                "sparades. Beställ rapporten igen."
+            ),
         )
+        jobs.monthly_reports_run_by(job_kind_runner(kind))

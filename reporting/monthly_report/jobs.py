@@ -44,8 +44,9 @@ _runners: list[Callable[[int], object]] = []
 
 
 def monthly_reports_run_by(runner: Callable[[int], object]) -> None:
-    """Register what starts the making of an ordered report (called with its id once the
-    order is committed). The last registration counts."""
+    """Register what starts the making of an ordered report (called with its id in the
+    order's transaction; it queues the task, sent once that commits). The last registration
+    counts."""
     _runners[:] = [runner]
 
 
@@ -129,7 +130,7 @@ def monthly_report_order(
             object_type="manadsrapport",  # as the pages log it (reporting.views.monthly_reports)
             purpose=f"månadsrapport {month:%Y-%m} version {snapshot.version}, {area.code}",
         )
-        transaction.on_commit(lambda: _start(document.pk))
+        _start(document.pk)  # queued with the order, sent once it commits (ADR 0027)
     return document, created
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "imports",
     "exports",
     "retention",
+    "outbox",
     "todo",
     "demo",
     "backups",
@@ -357,8 +358,32 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 TASK_REDELIVERY_SECONDS = env.int("TASK_REDELIVERY_SECONDS", default=20 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_REDELIVERY_SECONDS}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Redis away must not hold anything up for long (ADR 0027). A job's task is queued in the
+# database with the job (the outbox) and handed to Redis on its own connection that gives up
+# after TASK_SEND_SECONDS, no retry: the request answers at once and the sweep sends later.
+# Everything else that talks to Redis gives up within seconds too, instead of kombu's and the
+# result backend's defaults (a 4 s connect timeout with retries, 20 retries a second apart: the
+# 19 s a request once waited).
+TASK_SEND_SECONDS = env.float("TASK_SEND_SECONDS", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_REDELIVERY_SECONDS,
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+}
+# DatabaseScheduler, keeping in the outbox the sends that Redis refused (outbox.beat).
+CELERY_BEAT_SCHEDULER = "outbox.beat:CatchUpScheduler"
 # Keep Django's logging (with its personnummer mask) in workers and beat.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The monthly job: 0 computes every area and the nation in one task, one pass over the data; a

@@ -1,0 +1,133 @@
+"""Ordered jobs (exports, imports, monthly reports) are never left waiting for ever (SPEC §7;
+ADR 0027): their sends go through the outbox, a repeated message never runs a job twice at
+once, and a job whose message was lost is sent once more, then failed with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from exports.models import ExportJob
+from exports.tasks import EXPORT_JOBS, export_job_run
+from imports.models import ImportJob
+from imports.tasks import IMPORT_JOBS
+from outbox.jobs import GIVE_UP, STALE_MARGIN, job_key, jobs_stale_settle
+from outbox.models import TaskSend
+from samverkan.jobfiles import SideConnection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def export_job(coordinator):
+    return ExportJob.objects.create(user=coordinator, kind="participants", file_format="json")
+
+
+def aged(job, *, minutes: float, started: bool = False):
+    """Make the job as old as `minutes` (ordered then, and started then when `started`)."""
+    then = timezone.now() - dt.timedelta(minutes=minutes)
+    fields = {"created_at": then}
+    if started:
+        fields.update(state=type(job).State.RUNNING, started_at=then)
+    type(job).objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def sent(job, kind, count: int = 1) -> None:
+    for _ in range(count):
+        TaskSend.objects.create(
+            task=kind.task, args=[job.pk], key=job_key(kind.task, job.pk), sent_at=timezone.now()
+        )
+
+
+def stale_minutes(settings) -> float:
+    return settings.TASK_REDELIVERY_SECONDS / 60 + STALE_MARGIN.total_seconds() / 60 + 1
+
+
+def test_ordering_an_export_writes_its_send_in_the_same_transaction(coordinator):
+    from exports.services import export_job_create
+
+    job = export_job_create(user=coordinator, kind="participants", file_format="json")
+    # (the on-commit send never runs here: the test's transaction is not committed)
+    send = TaskSend.objects.get()
+    assert (send.task, send.args, send.key) == (
+        EXPORT_JOBS.task,
+        [job.pk],
+        f"{EXPORT_JOBS.task}:{job.pk}",
+    )
+
+
+def test_a_job_within_the_redelivery_time_is_left_alone(export_job, settings):
+    sent(export_job, EXPORT_JOBS)
+    aged(export_job, minutes=stale_minutes(settings) - 2)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
+
+
+def test_a_lost_job_is_sent_once_more_then_failed_with_a_reason(export_job, settings):
+    # given an export ordered and sent, then never run (its message lost)
+    sent(export_job, EXPORT_JOBS)
+    aged(export_job, minutes=stale_minutes(settings))
+
+    # when the stale jobs are settled: it is sent once more
+    assert jobs_stale_settle() == {"sent_again": 1, "failed": 0}
+    assert TaskSend.objects.filter(key=job_key(EXPORT_JOBS.task, export_job.pk)).count() == 2
+    export_job.refresh_from_db()
+    assert export_job.state == ExportJob.State.QUEUED
+
+    # and when that one is lost too, the job fails with a reason the user reads
+    TaskSend.objects.update(sent_at=timezone.now())
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+    export_job.refresh_from_db()
+    assert export_job.state == ExportJob.State.FAILED
+    assert "driftavbrott" in export_job.error and "Beställ exporten igen" in export_job.error
+    assert export_job.finished_at is not None
+
+
+def test_a_run_whose_worker_died_is_failed_in_the_end(export_job, settings):
+    sent(export_job, EXPORT_JOBS, count=2)
+    aged(export_job, minutes=stale_minutes(settings), started=True)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+    assert ExportJob.objects.get().state == ExportJob.State.FAILED
+
+
+def test_a_long_run_still_holding_its_job_is_left_alone(export_job, settings):
+    sent(export_job, EXPORT_JOBS, count=2)
+    aged(export_job, minutes=stale_minutes(settings), started=True)
+    with SideConnection() as other:  # a live worker's run holds the job
+        other.execute(
+            "SELECT pg_advisory_lock(hashtext(%s), %s)", [EXPORT_JOBS.task, export_job.pk]
+        )
+        assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
+    assert ExportJob.objects.get().state == ExportJob.State.RUNNING
+
+
+def test_a_send_redis_never_took_waits_then_fails(export_job, settings):
+    TaskSend.objects.create(
+        task=EXPORT_JOBS.task, args=[export_job.pk], key=job_key(EXPORT_JOBS.task, export_job.pk)
+    )
+    aged(export_job, minutes=stale_minutes(settings))
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}  # the sweep sends it later
+    aged(export_job, minutes=GIVE_UP.total_seconds() / 60 + 1)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+
+
+def test_a_second_delivery_while_the_first_runs_leaves_the_job_to_it(export_job):
+    with SideConnection() as other:
+        other.execute(
+            "SELECT pg_advisory_lock(hashtext(%s), %s)", [EXPORT_JOBS.task, export_job.pk]
+        )
+        assert export_job_run(export_job.pk) == "running elsewhere"
+    export_job.refresh_from_db()
+    assert export_job.state == ExportJob.State.QUEUED and export_job.started_at is None
+
+
+def test_a_lost_import_fails_with_its_own_words(coordinator, settings):
+    job = ImportJob.objects.create(user=coordinator, kind="persons", file_name="a.csv")
+    sent(job, IMPORT_JOBS, count=2)
+    aged(job, minutes=stale_minutes(settings))
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "Ladda upp filen igen" in job.error
