@@ -6,24 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    Count,
-    ExpressionWrapper,
-    Func,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Max, Min, QuerySet
 from django.db.models.functions import TruncDate
 
-from accounts.models import Area
-
-from .models import DRAW_KEY, AccessLog
+from .models import AccessLog
+from .periods import day_range
 
 PERSON_ACTIONS = [
     AccessLog.Action.VIEW,
@@ -60,13 +47,38 @@ def persons_opened_by(*, area_ids, staff_user_id: int, start: dt.date, end: dt.d
     )
 
 
+# The sample (`log_sample`): per area, the `size` first keys from the seed's starting point on
+# and the `size` first of the whole range (for going round), each read from the index (area,
+# key) of the period's months; of these the first `size` in the order drawn; then their rows.
+# The key is `models.DRAW_KEY`, spelt out.
+SAMPLE = """
+SELECT entry.* FROM (
+    SELECT drawn.* FROM unnest(%(areas)s::bigint[]) AS area (id) CROSS JOIN LATERAL (
+        (SELECT id, hashint8extended(id, 0) AS draw FROM "audit_accesslog"
+         WHERE area_id = area.id AND person_id IS NOT NULL AND occurred_at >= %(low)s
+           AND occurred_at < %(high)s AND hashint8extended(id, 0) >= %(first)s
+         ORDER BY 2, 1 LIMIT %(size)s)
+        UNION ALL
+        (SELECT id, hashint8extended(id, 0) FROM "audit_accesslog"
+         WHERE area_id = area.id AND person_id IS NOT NULL AND occurred_at >= %(low)s
+           AND occurred_at < %(high)s AND hashint8extended(id, 0) < %(first)s
+         ORDER BY 2, 1 LIMIT %(size)s)
+    ) drawn
+    ORDER BY drawn.draw < %(first)s, drawn.draw, drawn.id LIMIT %(size)s
+) drawn
+JOIN "audit_accesslog" entry
+  ON entry.id = drawn.id AND entry.occurred_at >= %(low)s AND entry.occurred_at < %(high)s
+ORDER BY drawn.draw < %(first)s, drawn.draw, drawn.id
+"""
+
+
 def draw_start(seed: str) -> int:
     """Where in the keys' range (signed 64-bit, as `DRAW_KEY`) the seed's draw starts."""
     digest = hashlib.sha256(seed.encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date):
+def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date) -> list[AccessLog]:
     """The period's reproducible random sample of entries about a person, in the order drawn.
 
     Each entry has a fixed pseudo-random key (`models.DRAW_KEY`, a hash of its id); the seed
@@ -84,35 +96,11 @@ def log_sample(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date):
       on average `size` in the number of entries, give or take about 1/√size of that (a third
       for ten);
     - entries of other areas never: each area's keys are read within the area."""
-    first = draw_start(seed)
-    entries = (
-        access_log_of_areas(area_ids=area_ids).on_days(start, end).filter(person_id__isnull=False)
-    )
-
-    def keys_of_area(after: bool) -> ArraySubquery:
-        # The area's first `size` keys from the starting point on (or from the range's start).
-        bound = {"draw__gte" if after else "draw__lt": first}
-        return ArraySubquery(
-            entries.filter(area_id=OuterRef("pk"))
-            .annotate(draw=DRAW_KEY)
-            .filter(**bound)
-            .order_by("draw", "id")
-            .values("id")[:size]
-        )
-
-    candidates = Area.objects.filter(pk__in=area_ids).values(
-        drawn_id=Func(
-            Func(keys_of_area(True), keys_of_area(False), function="array_cat"),
-            function="unnest",
-            output_field=BigIntegerField(),
-        )
-    )
-    return (
-        entries.filter(pk__in=candidates)
-        .annotate(draw=DRAW_KEY)
-        .annotate(round_again=ExpressionWrapper(Q(draw__lt=first), output_field=BooleanField()))
-        .order_by("round_again", "draw", "id")[:size]
-    )
+    if not area_ids:
+        return []
+    low, high = day_range(start, end)
+    params = {"areas": list(area_ids), "low": low, "high": high, "size": size}
+    return list(AccessLog.objects.raw(SAMPLE, {**params, "first": draw_start(seed)}))
 
 
 def unusual_access(*, area_ids, start: dt.date, end: dt.date, threshold: int):
