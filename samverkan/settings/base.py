@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request's line times everything below (samverkan.logformat).
+    "samverkan.logformat.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "samverkan.middleware.ChosenLanguageMiddleware",
     "audit.middleware.PersonnummerInUrlMiddleware",
@@ -396,11 +398,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personnummer": {"()": "audit.logfilters.MaskPersonnummerFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line's time with the zone's offset; LOG_FORMAT=json for one JSON object per line.
+    "formatters": {
+        "plain": {
+            "()": "samverkan.logformat.OffsetFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "samverkan.logformat.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
             "filters": ["mask_personnummer"],
         }
     },
