@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import BigIntegerField, Count, F, Max, QuerySet, Value, When, Window
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Value, When, Window
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import RowNumber, Trunc
 from django.utils.translation import gettext as _
@@ -138,12 +138,13 @@ def sample_log(*, area_ids, seed: str, size: int, start: dt.date, end: dt.date) 
     if not drawn:
         return []
     # A line lies within one clock minute, so only the drawn objects' entries of the drawn
-    # entries' minutes can share a line with them.
-    first = min(e.occurred_at for e in drawn).replace(second=0, microsecond=0)
+    # entries' minutes can share a line with them: a few short ranges of the index (area, time),
+    # not the month between the first and the last drawn.
+    minutes = Q()
+    for minute in {e.occurred_at.replace(second=0, microsecond=0) for e in drawn}:
+        minutes |= Q(occurred_at__gte=minute, occurred_at__lt=minute + dt.timedelta(minutes=1))
     around = audit_selectors.access_log_of_areas(area_ids=area_ids).filter(
-        object_id__in={e.object_id for e in drawn},
-        occurred_at__gte=first,
-        occurred_at__lt=max(e.occurred_at for e in drawn) + dt.timedelta(minutes=1),
+        minutes, object_id__in={e.object_id for e in drawn}
     )
     order = {entry.pk: i for i, entry in enumerate(drawn)}
     lines = [
