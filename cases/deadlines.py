@@ -60,16 +60,20 @@ class Deadline:
     def limit_sql(self, rules: str) -> str:
         """SQL: the limit in days from the rule-set row `rules` (joined by `rule_set_pk`; the
         model's default when no set is stored, as RuleSet.for_date)."""
-        if not self.days:
-            return "0"
-        default = RuleSet._meta.get_field(self.days).get_default()
-        return f"COALESCE({rules}.{self.days}, {int(default)})"
+        return rule_sql(self.days, rules) if self.days else "0"
 
     def due_sql(self, dates: Mapping[str, str], rules: str) -> str:
         """SQL: the deadline, from one SQL expression per anchor. PostgreSQL's GREATEST skips
         NULLs and is NULL only when all are, as `due` takes the latest known date."""
         latest = f"GREATEST({', '.join(dates[name] for name in self.anchors)})"
         return f"({latest} + {self.limit_sql(rules)})"
+
+
+def rule_sql(field: str, rules: str) -> str:
+    """SQL: the limit `field` of the rule-set row `rules`, or the model's default when no set is
+    stored (as RuleSet.for_date)."""
+    default = RuleSet._meta.get_field(field).get_default()
+    return f"COALESCE({rules}.{field}, {int(default)})"
 
 
 # Rule 1: from the preparation group to the start of the needs analysis.

@@ -15,20 +15,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.dates import add_days, add_months, age_on, days_between
+from samverkan.dates import add_months, age_on, days_between
 
-from .deadlines import CLOSING_DOC, FOLLOW_UP, INTERVENTION, START, intervention_facts
-from .models import Case, FlagDismissal, Phase, RuleSet
-
-# The benefits of a sick-leave case (sjukfall), where the day-181 rule applies.
-SICK_LEAVE_BENEFITS = ("sjukpenning", "rehabiliteringspenning")
+from .deadlines import intervention_facts
+from .flag_rules import (
+    DUE,
+    DUE_SOON,
+    DUE_SOON_DAYS,
+    FLAG_RULES,
+    INFO,
+    OVERDUE,
+    SICK_LEAVE_BENEFITS,  # noqa: F401 (read from here by other apps)
+    SINCE,  # noqa: F401
+    PyTerms,
+    contact_meeting_date,
+    level_by_date,
+)
+from .models import Case, FlagDismissal, RuleSet
 
 # Three severities, used the same way on every page (the worklist, the case page, the overview,
 # the to-do list): overdue, a deadline passed and the thing still to do; due soon, a deadline
-# within DUE_SOON_DAYS (or a rule's own warning window); information, the rest.
-OVERDUE = "overdue"
-DUE_SOON = "due_soon"
-INFO = "info"
+# within DUE_SOON_DAYS (or a rule's own warning window); information, the rest. They, and when
+# each flag applies, are declared in cases.flag_rules.
 LEVEL_ORDER = {OVERDUE: 0, DUE_SOON: 1, INFO: 2}
 LEVEL_LABELS = {
     OVERDUE: gettext_lazy("Försenad"),
@@ -37,21 +45,12 @@ LEVEL_LABELS = {
 }
 # The icon beside the colour and the word (never colour alone).
 LEVEL_ICONS = {OVERDUE: "!", DUE_SOON: "◷", INFO: "i"}
-DUE_SOON_DAYS = 7
-
-# What a flag's date means: a deadline ("senast") or the day a fact began ("sedan").
-DUE = "due"
-SINCE = "since"
 
 
 def level_for(deadline: dt.date, today: dt.date, *, window: int = DUE_SOON_DAYS) -> str:
     """The severity of something due on `deadline`: overdue after it, due soon within `window`
-    days of it, information before that."""
-    if today > deadline:
-        return OVERDUE
-    if (deadline - today).days <= window:
-        return DUE_SOON
-    return INFO
+    days of it, information before that (cases.flag_rules.level_by_date)."""
+    return level_by_date(PyTerms(today=today), deadline, window)
 
 
 @dataclass(frozen=True)
@@ -99,25 +98,53 @@ SUGGESTIONS = {
     "contact_meeting_due": gettext_lazy("Erbjud kontaktmöte"),
     "mapping_suggested": gettext_lazy("Överväg gemensam kartläggning"),
 }
-# Phases in which a kontaktmöte can still help the return to the employer: once the case has
-# moved on to introduction and trial, the suggestion no longer applies.
-CONTACT_MEETING_PHASES = frozenset({Phase.REFERRED, Phase.NEEDS_ANALYSIS})
 
 
 # --- the inputs of case_flags -------------------------------------------------------------------
 #
 # Beyond the case itself, the rules read facts kept by the layer above (the individual plan, the
 # follow-up meetings, the meetings held and mappings considered: mapping.selectors). That layer
-# registers one provider in mapping.apps; every page asks `case_flag_inputs` for all its cases at
-# once, so the worklist, the case page and the overview's deadlines flag alike, in a fixed
-# number of queries.
-CaseFactsProvider = Callable[[list[Case]], dict[int, dict[str, Any]]]
+# registers its facts in mapping.apps as SQL annotations of a query of cases, so the worklist
+# can sort and filter a whole area by them (cases.worklist_query) and every page reads them for
+# all its cases at once (`case_flag_inputs`): the worklist, the case page and the overview's
+# deadlines flag alike, in a fixed number of queries.
+CaseFactsProvider = Callable[[], dict[str, Any]]
 _fact_providers: list[CaseFactsProvider] = []
 
 
 def provide_case_facts(provider: CaseFactsProvider) -> None:
     if provider not in _fact_providers:
         _fact_providers.append(provider)
+
+
+def case_fact_annotations() -> dict[str, Any]:
+    """The registered facts, name: SQL expression over a query of cases."""
+    annotations: dict[str, Any] = {}
+    for provider in _fact_providers:
+        annotations.update(provider())
+    return annotations
+
+
+def with_case_facts(cases):
+    """`cases` (a query) annotated with the registered facts, read by `case_flag_inputs`."""
+    return cases.annotate(**case_fact_annotations())
+
+
+def _layer_facts(cases: list[Case]) -> dict[int, dict[str, Any]]:
+    """The registered facts per case: from the cases when `with_case_facts` annotated them,
+    else in one query."""
+    annotations = case_fact_annotations()
+    if not annotations:
+        return {}
+    names = list(annotations)
+    if all(hasattr(case, name) for case in cases for name in names):
+        return {case.pk: {name: getattr(case, name) for name in names} for case in cases}
+    rows = (
+        Case.objects.filter(pk__in=[case.pk for case in cases])
+        .annotate(**annotations)
+        .values("pk", *names)
+    )
+    return {row.pop("pk"): row for row in rows}
 
 
 def case_flag_inputs(
@@ -130,9 +157,8 @@ def case_flag_inputs(
         # The case's own interventions (cases.deadlines), then the layers above.
         for pk, facts in intervention_facts(cases, today=today or timezone.localdate()).items():
             inputs[pk].update(facts)
-        for provider in _fact_providers:
-            for pk, facts in provider(cases).items():
-                inputs[pk].update(facts)
+        for pk, facts in _layer_facts(cases).items():
+            inputs[pk].update(facts)
         dismissed: dict[int, set[str]] = {}
         for pk, code in FlagDismissal.objects.filter(case_id__in=list(inputs)).values_list(
             "case_id", "code"
@@ -167,6 +193,48 @@ def benefit_ends_priority(case: Case, rules: RuleSet | None = None) -> bool:
     return case.benefit_end_date <= add_months(start, rules.benefit_priority_months)
 
 
+# What each flag says, from the case, its rules and today.
+WORDINGS: dict[str, Callable[[Case, RuleSet, dt.date], str]] = {
+    "start_due": lambda case, rules, today: (
+        _("Starta behovsanalysen: högst %(days)s dagar från beredningsgruppen.")
+        % {"days": rules.prep_to_start_days}
+    ),
+    "over_max_days": lambda case, rules, today: (
+        _("Dag %(day)s: längst %(max)s dagar i samverkan. Avsluta ärendet.")
+        % {"day": days_between(case.start_date, today), "max": rules.max_days}
+    ),
+    "near_max_days": lambda case, rules, today: (
+        _("Dag %(day)s av högst %(max)s i samverkan: planera avslutet.")
+        % {"day": days_between(case.start_date, today), "max": rules.max_days}
+    ),
+    "benefit_ended": lambda case, rules, today: _(
+        "Förmånstiden har tagit slut: avsluta ärendet. Arbetsförmedlingen erbjuder ordinarie stöd."
+    ),
+    "contact_meeting_due": lambda case, rules, today: (
+        _("Erbjud kontaktmöte före dag %(day)s: återgång till arbetsgivaren bedöms osannolik.")
+        % {"day": rules.contact_meeting_day}
+    ),
+    "mapping_suggested": lambda case, rules, today: (
+        _("Överväg gemensam kartläggning: förmånstiden slutar inom %(months)s månader.")
+        % {"months": rules.mapping_before_benefit_end_months}
+    ),
+    "plan_missing": lambda case, rules, today: _(
+        "Upprätta en individuell plan: den krävs före introduktion och prövning."
+    ),
+    "closing_doc_due": lambda case, rules, today: (
+        _("Upprätta slutdokumentationen: inom %(days)s dagar efter avslutet.")
+        % {"days": rules.closing_doc_days}
+    ),
+    "follow_up_due": lambda case, rules, today: (
+        _("Följ upp: minst var %(days)s:e dag.") % {"days": rules.follow_up_days}
+    ),
+    "intervention_missing": lambda case, rules, today: (
+        _("Ingen pågående eller planerad insats: planera en insats, högst %(days)s dagar utan.")
+        % {"days": rules.max_days_without_intervention}
+    ),
+}
+
+
 def case_flags(
     case: Case,
     *,
@@ -186,180 +254,46 @@ def case_flags(
     `hidden` are fields the reader may not see (cases.secrecy): rules built on them are left out,
     since a flag would reveal the fact behind it. `dismissed` are suggestions an officer marked
     not relevant for the case (cases.FlagDismissal). Rules broken at a point already past are
-    not flags but deviations (`case_deviations`). Deadlines come from the declarations in
-    cases.deadlines, the ones the timeliness figures evaluate in SQL."""
+    not flags but deviations (`case_deviations`). When a flag applies, its date and severity
+    are declared in cases.flag_rules, which the worklist evaluates in SQL too; deadlines come
+    from cases.deadlines, the ones the timeliness figures evaluate in SQL."""
     rules = rules or rules_for(case)
+    terms = PyTerms(
+        today=today,
+        case=case,
+        rules=rules,
+        facts={
+            "has_plan": has_plan,
+            "last_follow_up": last_follow_up,
+            "contact_meeting_held": contact_meeting_held,
+            "mapping_considered": mapping_considered,
+            "intervention_current": intervention_current,
+            "last_intervention_end": last_intervention_end,
+        },
+        fk_visible=not (hidden & {"benefit_end_date"}),
+        dismissed=dismissed,
+    )
     flags: list[Flag] = []
-    is_open = case.phase != Phase.CLOSED
-
-    # Rule 1: at most 14 days from the preparation group to the start of the needs analysis.
-    if case.referral_date and case.start_date is None and is_open:
-        deadline = START.due(rules, referral_date=case.referral_date)
-        flags.append(
-            Flag(
-                "start_due",
-                _("Starta behovsanalysen: högst %(days)s dagar från beredningsgruppen.")
-                % {"days": rules.prep_to_start_days},
-                deadline,
-                level_for(deadline, today),
-            )
-        )
-
-    # Rule 2: at most 365 days in samverkan, warned from day 300.
-    if is_open and case.start_date:
-        limit = add_days(case.start_date, rules.max_days)
-        day_number = days_between(case.start_date, today)
-        if today > limit:
+    for rule in FLAG_RULES:
+        if rule.applies(terms):
+            day = rule.date(terms)
             flags.append(
                 Flag(
-                    "over_max_days",
-                    _("Dag %(day)s: längst %(max)s dagar i samverkan. Avsluta ärendet.")
-                    % {"day": day_number, "max": rules.max_days},
-                    limit,
-                    OVERDUE,
+                    rule.code,
+                    WORDINGS[rule.code](case, rules, today),
+                    day,
+                    rule.level(terms, day),
+                    rule.date_kind,
                 )
             )
-        elif day_number >= rules.warn_day:
-            flags.append(
-                Flag(
-                    "near_max_days",
-                    _("Dag %(day)s av högst %(max)s i samverkan: planera avslutet.")
-                    % {"day": day_number, "max": rules.max_days},
-                    limit,
-                    DUE_SOON,
-                )
-            )
-
-    fk_visible = not (hidden & {"benefit_end_date"})
-    # Rule 6: when the benefit period has ended the case closes and AF offers ordinary support.
-    if fk_visible and is_open and case.benefit_end_date and case.benefit_end_date < today:
-        flags.append(
-            Flag(
-                "benefit_ended",
-                _(
-                    "Förmånstiden har tagit slut: avsluta ärendet. Arbetsförmedlingen erbjuder "
-                    "ordinarie stöd."
-                ),
-                case.benefit_end_date,
-                OVERDUE,
-                SINCE,
-            )
-        )
-
-    # Rule 7: a kontaktmöte where return to the employer before day 181 of the sick-leave case
-    # is unlikely, while it can still help: until day 181 and before the case moves on from the
-    # needs analysis (after day 181 a meeting not held is a deviation, `case_deviations`) ...
-    deadline = contact_meeting_day(case, rules)
-    if (
-        fk_visible
-        and deadline is not None
-        and today <= deadline
-        and case.phase in CONTACT_MEETING_PHASES
-        and "contact_meeting_due" not in dismissed
-        and contact_meeting_held is False
-    ):
-        flags.append(
-            Flag(
-                "contact_meeting_due",
-                _(
-                    "Erbjud kontaktmöte före dag %(day)s: återgång till arbetsgivaren bedöms "
-                    "osannolik."
-                )
-                % {"day": rules.contact_meeting_day},
-                deadline,
-                level_for(deadline, today),
-            )
-        )
-    # ... and a joint mapping considered at least 6 months before the benefit period ends.
-    if (
-        fk_visible
-        and is_open
-        and "mapping_suggested" not in dismissed
-        and mapping_considered is False
-        and case.benefit_end_date
-        and today <= case.benefit_end_date
-        and today >= add_months(case.benefit_end_date, -rules.mapping_before_benefit_end_months)
-    ):
-        flags.append(
-            Flag(
-                "mapping_suggested",
-                _("Överväg gemensam kartläggning: förmånstiden slutar inom %(months)s månader.")
-                % {"months": rules.mapping_before_benefit_end_months},
-                case.benefit_end_date,
-                level_for(case.benefit_end_date, today),
-            )
-        )
-
-    # Rule 4: an individual plan before introduction and trial.
-    if case.phase == Phase.NEEDS_ANALYSIS and has_plan is False:
-        flags.append(
-            Flag(
-                "plan_missing",
-                _("Upprätta en individuell plan: den krävs före introduktion och prövning."),
-                None,
-                INFO,
-            )
-        )
-
-    # Rule 5: closing documentation within 21 days after the end date.
-    if case.closing_doc_due():
-        deadline = CLOSING_DOC.due(rules, end_date=case.end_date)
-        flags.append(
-            Flag(
-                "closing_doc_due",
-                _("Upprätta slutdokumentationen: inom %(days)s dagar efter avslutet.")
-                % {"days": rules.closing_doc_days},
-                deadline,
-                level_for(deadline, today),
-            )
-        )
-
-    # Follow-up cadence: a follow-up at least every 28 days during active support.
-    if is_open and case.start_date:
-        deadline = FOLLOW_UP.due(rules, start_date=case.start_date, last_follow_up=last_follow_up)
-        flags.append(
-            Flag(
-                "follow_up_due",
-                _("Följ upp: minst var %(days)s:e dag.") % {"days": rules.follow_up_days},
-                deadline,
-                level_for(deadline, today),
-            )
-        )
-
-    # Support during the whole enrolment: no intervention running or planned for at most
-    # max_days_without_intervention days, counted from the start or the last one's end.
-    if is_open and case.start_date and intervention_current is False:
-        deadline = INTERVENTION.due(
-            rules, start_date=case.start_date, last_intervention_end=last_intervention_end
-        )
-        flags.append(
-            Flag(
-                "intervention_missing",
-                _(
-                    "Ingen pågående eller planerad insats: planera en insats, högst %(days)s "
-                    "dagar utan."
-                )
-                % {"days": rules.max_days_without_intervention},
-                deadline,
-                level_for(deadline, today),
-            )
-        )
-
     flags.sort(key=lambda f: (LEVEL_ORDER[f.level], f.deadline or dt.date.max))
     return flags
 
 
 def contact_meeting_day(case: Case, rules: RuleSet) -> dt.date | None:
-    """Day 181 of the sick-leave case (its first day is day 1, so sick_leave_start + 180 days)
-    when a kontaktmöte is called for: a sick-leave benefit and return to the employer before
-    that day unlikely (SPEC §3 rule 7)."""
-    if not (
-        case.return_unlikely_before_181
-        and case.sick_leave_start
-        and case.benefit in SICK_LEAVE_BENEFITS
-    ):
-        return None
-    return add_days(case.sick_leave_start, rules.contact_meeting_day - 1)
+    """Day 181 of the sick-leave case when a kontaktmöte is called for (SPEC §3 rule 7,
+    cases.flag_rules.contact_meeting_date)."""
+    return contact_meeting_date(PyTerms(today=timezone.localdate(), case=case, rules=rules))
 
 
 def nearest_due(flags: list[Flag]) -> Flag | None:

@@ -181,10 +181,32 @@ def worklist_rows(*, user, cases, today: dt.date):
     """Each case with its flags, nearest deadline and its severity, days in samverkan and
     priority groups, sorted by the nearest deadline (cases without one last). Flags follow the
     secrecy rules. A fixed number of queries whatever the number of cases: the cases with their
-    people and whether sharing is covered today in one, the rule sets in one,
-    and the facts of the layer above in a few (cases.flags.case_flag_inputs). The case's own
-    interventions come with the cases (cases.deadlines.with_intervention_facts)."""
+    people, whether sharing is covered today, their interventions (cases.deadlines.
+    with_intervention_facts) and the facts of the layer above (cases.flags.with_case_facts) in
+    one, the rule sets and the suggestions marked not relevant in one each. The worklist asks it
+    for the rows it shows only (cases.worklist_query)."""
     from .deadlines import with_intervention_facts
+    from .flags import with_case_facts
+    from .secrecy import shares_on
+
+    # The people come along (sorting by name, the young priority); the officers only for the
+    # rows shown (`with_officers`).
+    cases = list(
+        with_case_facts(
+            with_intervention_facts(
+                cases.select_related(None).select_related("person"), today=today
+            )
+        ).annotate(shares_today=shares_on(today, "person_id"))
+    )
+    rows = worklist_rows_of(user=user, cases=cases, today=today)
+    rows.sort(key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["case"].pk))
+    return rows
+
+
+def worklist_rows_of(*, user, cases: list, today: dt.date) -> list[dict]:
+    """The rows of `worklist_rows` for cases read with their facts and `shares_today`, in the
+    order given; the rule sets and the suggestions marked not relevant in one query each."""
+    from .flag_rules import PyTerms, days_in_samverkan
     from .flags import (
         OVERDUE,
         benefit_ends_priority,
@@ -195,15 +217,8 @@ def worklist_rows(*, user, cases, today: dt.date):
         rules_for,
     )
     from .models import RuleSet
-    from .secrecy import agency_details_hidden, shares_on
+    from .secrecy import agency_details_hidden
 
-    # The people come along (sorting by name, the young priority); the officers only for the
-    # rows shown (`with_officers`): a coordinator's list is hundreds of cases.
-    cases = list(
-        with_intervention_facts(
-            cases.select_related(None).select_related("person"), today=today
-        ).annotate(shares_today=shares_on(today, "person_id"))
-    )
     sets = RuleSet.all_sets()
     agency_code = scope_for(user).agency_code
     inputs = case_flag_inputs(cases, today=today)
@@ -221,9 +236,7 @@ def worklist_rows(*, user, cases, today: dt.date):
                 "deadline_level": due.level if due else None,
                 "overdue": any(flag.level == OVERDUE for flag in flags),
                 # days in samverkan: to today, or to the end of a closed case
-                "days": ((case.end_date or today) - case.start_date).days
-                if case.start_date
-                else None,
+                "days": days_in_samverkan(PyTerms(today=today, case=case)),
                 "young": is_young(case, rules, today),
                 "benefit_ends": (
                     None
@@ -232,7 +245,6 @@ def worklist_rows(*, user, cases, today: dt.date):
                 ),
             }
         )
-    rows.sort(key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["case"].pk))
     return rows
 
 

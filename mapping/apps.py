@@ -14,14 +14,14 @@ class MappingConfig(AppConfig):
         from cases.services import on_case_closed, on_case_moved
         from cases.views.parts import contribute_to_pages
 
-        from .selectors.base import case_flag_facts
+        from .selectors.base import case_fact_annotations
         from .services import interventions_end_with_case, mapping_move_area
         from .views.case_parts import case_page, person_page
 
         on_case_closed(interventions_end_with_case)
         on_case_moved(mapping_move_area)
         # The flags of SPEC §3 read the plan and the meetings kept here (cases.flags).
-        provide_case_facts(case_flag_facts)
+        provide_case_facts(case_fact_annotations)
         # The person and case pages show the plan, interventions, meetings and mappings kept
         # here, and link to this app's pages (cases.views.parts).
         contribute_to_pages(case_page=case_page, person_page=person_page)

@@ -32,7 +32,8 @@ from ..models import (
     RuleSet,
     TargetGroup,
 )
-from ..worklist_forms import WorklistFilterForm
+from ..worklist_forms import WORKLIST_SORTS, WorklistFilterForm
+from ..worklist_query import WorklistRows
 
 # Rows per page of the worklist: 20–25 fit on a laptop screen, 50 with a little scrolling.
 WORKLIST_PAGE_SIZE = 50
@@ -90,29 +91,15 @@ def _worklist_cases(user, scope, data, today):
     return cases
 
 
-PHASE_ORDER = {phase.value: index for index, phase in enumerate(Phase)}
 PHASE_LABELS = dict(Phase.choices)
 TARGET_GROUP_LABELS = dict(TargetGroup.choices)
-SORT_KEYS = {
-    "deadline": lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max),
-    "name": lambda r: (r["case"].person.last_name.lower(), r["case"].person.first_name.lower()),
-    "phase": lambda r: PHASE_ORDER.get(r["case"].phase, 99),
-    "days": lambda r: (r["days"] is None, r["days"] or 0),
-    "target_group": lambda r: str(TARGET_GROUP_SHORT.get(r["case"].target_group, "~")),
-}
-
-
-def _sorted(rows, sort: str):
-    name = sort.lstrip("-")
-    rows = sorted(rows, key=lambda r: r["case"].pk)  # a stable order among equals
-    return sorted(rows, key=SORT_KEYS[name], reverse=sort.startswith("-"))
 
 
 def _sort_links(request, current: str) -> dict:
     """For each sortable column: the address that sorts by it (the other way when it is the
     current sort) and its aria-sort state."""
     links = {}
-    for name in SORT_KEYS:
+    for name in WORKLIST_SORTS:
         params = request.GET.copy()
         params.pop("page", None)
         ascending = current == name
@@ -159,14 +146,17 @@ def worklist(request):
         filter_form.is_valid()
         data = filter_form.cleaned_data
     sort = data.get("sort") or "deadline"
-    cases = _worklist_cases(request.user, scope, data, today)
-    rows = selectors.worklist_rows(user=request.user, cases=cases, today=today)
-    if data.get("flag"):
-        rows = [row for row in rows if any(f.code == data["flag"] for f in row["flags"])]
-    if data.get("overdue"):
-        rows = [row for row in rows if row["overdue"]]
-    overdue_count = sum(1 for row in rows if row["overdue"])
-    page = Paginator(_sorted(rows, sort), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Sorted, filtered by flag and lateness, counted and paged in the database; the flags in
+    # full only for the rows shown (cases.worklist_query).
+    rows = WorklistRows(
+        user=request.user,
+        cases=_worklist_cases(request.user, scope, data, today),
+        today=today,
+        sort=sort,
+        flag=data.get("flag") or None,
+        overdue=bool(data.get("overdue")),
+    )
+    page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_officers([row["case"] for row in page.object_list])
     for row in page.object_list:
         _add_short_labels(row)
@@ -187,7 +177,7 @@ def worklist(request):
             "page": page,
             "page_query": page_params.urlencode(),
             "total": page.paginator.count,
-            "overdue_count": overdue_count,
+            "overdue_count": rows.overdue_count,
             "title": title,
             "search_form": PersonSearchForm(),
             "filter_form": filter_form,

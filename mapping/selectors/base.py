@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from ..models import (
@@ -36,49 +48,65 @@ def last_follow_ups(case_ids) -> dict[int, dt.date]:
     return {row["case_id"]: row["last"] for row in rows}
 
 
-def case_flag_facts(cases) -> dict[int, dict]:
-    """What `cases.flags.case_flags` reads from this layer, per case, in four queries whatever
-    the number of cases (registered in mapping.apps): the suggestions' facts, the last
-    follow-up meeting and whether an individual plan exists (SPEC §3 rules 4 and 7, §5)."""
-    cases = list(cases)
-    ids = [case.pk for case in cases]
-    facts = suggestion_facts(cases)
-    follow_ups = last_follow_ups(ids)
-    planned = set(PlanVersion.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
-    for case in cases:
-        facts[case.pk]["last_follow_up"] = follow_ups.get(case.pk)
-        facts[case.pk]["has_plan"] = case.pk in planned
-    return facts
+def suggestion_annotations() -> dict:
+    """SQL, for each case of a query: has the person had a kontaktmöte since the sick-leave case
+    began, and has a joint mapping been considered (the case came from one, or one was
+    requested since the case began, its first day counted in local time)? `cases.flags`
+    turns the answers into suggestions (SPEC §3 rule 7)."""
+    first_day = Coalesce(
+        OuterRef("referral_date"),
+        OuterRef("start_date"),
+        TruncDate(
+            ExpressionWrapper(OuterRef("created_at"), output_field=DateTimeField()),
+            tzinfo=timezone.get_current_timezone(),
+        ),
+    )
+    return {
+        "contact_meeting_held": Exists(
+            Meeting.objects.filter(
+                person_id=OuterRef("person_id"),
+                kind=Meeting.Kind.CONTACT,
+                date__gte=Coalesce(OuterRef("sick_leave_start"), Value(dt.date.min)),
+            )
+        ),
+        "mapping_considered": Exists(
+            JointMapping.objects.filter(person_id=OuterRef("person_id")).filter(
+                Q(case_id=OuterRef("pk")) | Q(requested_on__gte=first_day)
+            )
+        ),
+    }
+
+
+def case_fact_annotations() -> dict:
+    """SQL, for each case of a query, what `cases.flags.case_flags` reads from this layer
+    (registered in mapping.apps): the suggestions' facts, the last follow-up meeting and whether
+    an individual plan exists (SPEC §3 rules 4 and 7, §5). The worklist sorts and filters its
+    whole list by them in SQL; every page reads them for its cases in one query."""
+    last = (
+        Meeting.objects.filter(case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    return {
+        **suggestion_annotations(),
+        "last_follow_up": Subquery(last, output_field=DateField()),
+        "has_plan": Exists(PlanVersion.objects.filter(case_id=OuterRef("pk"))),
+    }
 
 
 def suggestion_facts(cases) -> dict[int, dict[str, bool]]:
-    """Per case, in two queries: has the person had a kontaktmöte since the sick-leave case began,
-    and has a joint mapping been considered (the case came from one, or one was requested since
-    the case began)? `cases.flags.case_flags` turns the answers into suggestions."""
-    cases = list(cases)
-    person_ids = {c.person_id for c in cases}
-    contacts: dict[int, list[dt.date]] = {}
-    for person_id, day in Meeting.objects.filter(
-        person_id__in=person_ids, kind=Meeting.Kind.CONTACT
-    ).values_list("person_id", "date"):
-        contacts.setdefault(person_id, []).append(day)
-    mappings: dict[int, list[tuple]] = {}
-    for person_id, case_id, requested in JointMapping.objects.filter(
-        person_id__in=person_ids
-    ).values_list("person_id", "case_id", "requested_on"):
-        mappings.setdefault(person_id, []).append((case_id, requested))
-    facts = {}
-    for case in cases:
-        since = case.sick_leave_start or dt.date.min
-        first_day = case.referral_date or case.start_date or timezone.localdate(case.created_at)
-        facts[case.pk] = {
-            "contact_meeting_held": any(d >= since for d in contacts.get(case.person_id, [])),
-            "mapping_considered": any(
-                case_id == case.pk or (requested and requested >= first_day)
-                for case_id, requested in mappings.get(case.person_id, [])
-            ),
-        }
-    return facts
+    """Per case, in one query: the facts of `suggestion_annotations`."""
+    from cases.models import Case
+
+    annotations = suggestion_annotations()
+    rows = (
+        Case.objects.filter(pk__in=[case.pk for case in cases])
+        .annotate(**annotations)
+        .values("pk", *annotations)
+    )
+    return {row.pop("pk"): row for row in rows}
 
 
 # --- support state on a day ---------------------------------------------------------------------

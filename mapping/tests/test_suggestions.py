@@ -281,13 +281,13 @@ def test_mapping_suggestion_is_hidden_from_af_without_consent(ending_case, af_of
     assert "mapping_suggested" in flags_for(ending_case, reader=ending_case.fk_officer)
 
 
-def test_suggestion_facts_take_two_queries_for_any_number_of_cases(
+def test_suggestion_facts_take_one_query_for_any_number_of_cases(
     ending_case, django_assert_num_queries
 ):
     # given twelve cases of different people
     cases = [ending_case] + [CaseFactory() for _ in range(11)]
 
-    # then their facts are read in two queries (meetings, mappings), not two per case
-    with django_assert_num_queries(2):
+    # then their facts are read in one query (meetings and mappings as subqueries), not per case
+    with django_assert_num_queries(1):
         facts = suggestion_facts(cases)
     assert set(facts) == {c.pk for c in cases}

@@ -1,0 +1,220 @@
+"""The worklist sorted, filtered, counted and paged in the database, so that a page costs the
+same for an area of three hundred open cases as for one of thirty: the flags of every case are
+evaluated in SQL from their declarations (cases.flag_rules), only as far as the list needs them
+(which flags a case has, whether one is overdue, the nearest deadline), and the flags in full
+are built in Python for the rows shown (cases.selectors.worklist_rows).
+
+`WorklistRows` is what the view pages with Django's Paginator: `count()` is the number of rows
+(and `overdue_count` those overdue, read in the same query), a slice is one page of rows.
+
+The list is evaluated in SQL case by case, a few hundredths of a millisecond each; what the page
+builds in Python, and the queries it asks, are the same for any number of cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
+
+from accounts.scoping import scope_for
+
+from .deadlines import with_intervention_facts, with_rule_set
+from .flag_rules import DUE, FLAG_RULES, OVERDUE, SqlTerms, days_in_samverkan, sql_literal
+from .flags import case_fact_annotations
+from .models import CLOSING_DOC_DUE, TARGET_GROUP_SHORT, FlagDismissal, Phase, RuleSet
+from .secrecy import fk_facts_visible, shares_on
+from .worklist_forms import WORKLIST_SORTS
+
+# The case's own columns the rules read (cases.flag_rules) and the list sorts by.
+CASE_COLUMNS = (
+    "id",
+    "phase",
+    "referral_date",
+    "start_date",
+    "end_date",
+    "benefit",
+    "benefit_end_date",
+    "sick_leave_start",
+    "return_unlikely_before_181",
+    "target_group",
+)
+
+
+# The facts read beside each case, by the flags of the rows shown too (cases.selectors.
+# worklist_rows_of): the case's interventions, the layer above's, and whether sharing is covered.
+def _fact_names() -> list[str]:
+    return ["intervention_current", "last_intervention_end", *case_fact_annotations()]
+
+
+def _base(cases: QuerySet, *, today: dt.date, agency_code: str | None):
+    """SQL and params: one row per case, its columns, its facts, its rule set, whether sharing
+    is covered today and the reader's view of FK's facts, named as cases.flag_rules.SqlTerms
+    reads them."""
+    facts = case_fact_annotations()
+    annotated = with_rule_set(with_intervention_facts(cases, today=today)).annotate(
+        **facts,
+        shares_today=shares_on(today, "person_id"),
+        fk_visible=fk_facts_visible(agency_code=agency_code, day=today),
+        closing_doc_pending=ExpressionWrapper(CLOSING_DOC_DUE, output_field=BooleanField()),
+        person_last_name=F("person__last_name"),
+        person_first_name=F("person__first_name"),
+    )
+    names = [
+        *CASE_COLUMNS,
+        *_fact_names(),
+        "shares_today",
+        "fk_visible",
+        "closing_doc_pending",
+        "rule_set_pk",
+        "person_last_name",
+        "person_first_name",
+    ]
+    return annotated.order_by().values(*names).query.sql_with_params()
+
+
+def _sort_columns() -> dict[str, list[str]]:
+    """Per sort of the worklist, what it orders by (over the columns of `_listed`)."""
+    phases = " ".join(f"WHEN {sql_literal(p.value)} THEN {i}" for i, p in enumerate(Phase))
+    # The target groups by their short label in the reader's language, as shown.
+    labels = {value: str(label) for value, label in TARGET_GROUP_SHORT.items()}
+    ranks = {label: rank for rank, label in enumerate(sorted({*labels.values(), "~"}))}
+    groups = " ".join(
+        f"WHEN {sql_literal(str(value))} THEN {ranks[label]}" for value, label in labels.items()
+    )
+    return {
+        "deadline": ["(x.nearest IS NULL)", "x.nearest"],
+        "name": ['LOWER(x.person_last_name) COLLATE "C"', 'LOWER(x.person_first_name) COLLATE "C"'],
+        "phase": [f"(CASE x.phase {phases} ELSE 99 END)"],
+        "days": ["(x.days IS NULL)", "x.days"],
+        "target_group": [f"(CASE x.target_group {groups} ELSE {ranks['~']} END)"],
+    }
+
+
+def _listed(terms: SqlTerms, flag: str | None) -> str:
+    """The columns the list reads of each case, over the row `c` and its rule set `r`."""
+    applies = {rule.code: rule.applies(terms) for rule in FLAG_RULES}
+    dates = [
+        f"(CASE WHEN {applies[rule.code]} THEN {rule.date(terms)} END)::date"
+        for rule in FLAG_RULES
+        if rule.date_kind == DUE
+    ]
+    overdue = " OR ".join(
+        f"({applies[rule.code]} AND {rule.level(terms, rule.date(terms))} = {sql_literal(OVERDUE)})"
+        for rule in FLAG_RULES
+    )
+    columns = [
+        "c.id",
+        "c.phase",
+        "c.target_group",
+        "c.person_last_name",
+        "c.person_first_name",
+        f"{days_in_samverkan(terms)} AS days",
+        f"LEAST({', '.join(dates)}) AS nearest",
+        f"COALESCE(({overdue}), FALSE) AS overdue",
+        f"{applies[flag] if flag else 'TRUE'} AS has_flag",
+    ]
+    return ", ".join(columns)
+
+
+class WorklistRows:
+    """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows)
+    with `flag` (a flag code, or None) and `overdue` applied, ordered by `sort` (a key of
+    cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows by case id).
+
+    Three queries whatever the number of cases: the ids in order with the number overdue, the
+    facts of the cases of the page, and the cases of the page with their people; then the
+    flags in full for those (cases.selectors.worklist_rows_of)."""
+
+    def __init__(
+        self,
+        *,
+        user,
+        cases: QuerySet,
+        today: dt.date,
+        sort: str,
+        flag: str | None = None,
+        overdue: bool = False,
+    ):
+        if sort.lstrip("-") not in WORKLIST_SORTS:
+            raise ValueError(sort)
+        if flag and flag not in {rule.code for rule in FLAG_RULES}:
+            raise ValueError(flag)
+        self.user, self.cases, self.today = user, cases, today
+        self.sort, self.flag, self.overdue = sort, flag, overdue
+        self._base: tuple[str, list] | None = None
+        self._listing: tuple[list[int], int] | None = None
+
+    def _base_sql(self) -> tuple[str, list]:
+        if self._base is None:
+            sql, params = _base(
+                self.cases, today=self.today, agency_code=scope_for(self.user).agency_code
+            )
+            self._base = (sql, list(params))
+        return self._base
+
+    def _read_listing(self) -> tuple[list[int], int]:
+        """The ids of every case kept by the filters, in the list's order, and how many of them
+        are overdue: one query."""
+        if self._listing is None:
+            base, params = self._base_sql()
+            terms = SqlTerms(
+                today=self.today, case="c", rules="r", dismissals=FlagDismissal._meta.db_table
+            )
+            where = "x.has_flag" + (" AND x.overdue" if self.overdue else "")
+            direction = "DESC" if self.sort.startswith("-") else "ASC"
+            order = [f"{key} {direction}" for key in _sort_columns()[self.sort.lstrip("-")]]
+            sql = (
+                f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
+                f"count(*) FILTER (WHERE x.overdue) "
+                f"FROM (SELECT {_listed(terms, self.flag)} FROM ({base}) c "
+                f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                ids, overdue = cursor.fetchone()
+            self._listing = (ids or [], overdue)
+        return self._listing
+
+    def count(self) -> int:
+        return len(self._read_listing()[0])
+
+    @property
+    def overdue_count(self) -> int:
+        return self._read_listing()[1]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def page_ids(self, offset: int, limit: int) -> list[int]:
+        """The ids of the cases of one page, in the list's order."""
+        return self._read_listing()[0][offset : offset + limit]
+
+    def _page_facts(self, ids: list[int]) -> dict[int, dict]:
+        """The facts of the cases `ids`, from the same SQL as the list's."""
+        base, params = self._base_sql()
+        names = [*_fact_names(), "shares_today"]
+        columns = ", ".join(f'c."{name}"' for name in names)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.id, {columns} FROM ({base}) c WHERE c.id = ANY(%s)",  # noqa: S608
+                [*params, ids],
+            )
+            return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        from .selectors import worklist_rows_of
+
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("WorklistRows is read a page at a time")
+        ids = self._read_listing()[0][index]
+        if not ids:
+            return []
+        facts = self._page_facts(ids)
+        cases = list(self.cases.filter(pk__in=ids).select_related(None).select_related("person"))
+        for case in cases:
+            for name, value in facts[case.pk].items():
+                setattr(case, name, value)
+        position = {pk: i for i, pk in enumerate(ids)}
+        rows = worklist_rows_of(user=self.user, cases=cases, today=self.today)
+        return sorted(rows, key=lambda row: position[row["case"].pk])
