@@ -8,10 +8,10 @@ the lock is a PostgreSQL session lock, so it goes with the worker's connection w
 dies.
 
 `jobs_stale_settle` (beat, every five minutes) finds jobs waiting or running longer than the
-redelivery time (TASK_REDELIVERY_SECONDS) plus STALE_MARGIN that no live run holds: their
-message is lost (Redis lost its data, or a send never reached it). Such a job is sent once more;
-a job already sent again, or whose first send Redis has not taken for GIVE_UP, fails with a
-reason the user sees."""
+redelivery time (TASK_REDELIVERY_SECONDS) plus STALE_MARGIN that no live run holds, and whose
+latest send is as old: their message is lost (Redis lost its data, or a send never reached it).
+Such a job is sent once more; a job whose message was lost after being sent again, or whose send
+Redis has not taken for GIVE_UP, fails with a reason the user sees."""
 
 from __future__ import annotations
 
@@ -36,8 +36,6 @@ logger = logging.getLogger(__name__)
 STALE_MARGIN = dt.timedelta(minutes=10)
 # A job whose send Redis has not taken for this long fails rather than wait on.
 GIVE_UP = dt.timedelta(hours=2)
-# Sends of one job before it fails: the first and one more after it went stale.
-SENDS_PER_JOB = 2
 
 DEFAULT_MESSAGE = _(
     "Jobbet blev aldrig klart, troligen på grund av ett driftavbrott, och har avbrutits. "
@@ -113,13 +111,15 @@ def jobs_stale_settle(*, now: dt.datetime | None = None) -> dict[str, int]:
         for job in stale.only("pk", "state", "created_at", "started_at").order_by("pk"):
             if _held_by_a_run(kind.task, job.pk):
                 continue  # still running: a long run, not a lost one
-            sends = TaskSend.objects.filter(key=job_key(kind.task, job.pk))
-            if sends.filter(sent_at__isnull=True).exists():
-                if job.created_at > now - GIVE_UP:
+            last = TaskSend.objects.filter(key=job_key(kind.task, job.pk)).order_by("pk").last()
+            if last is not None and last.created_at > limit:
+                continue  # sent (or ordered again) lately
+            if last is not None and last.sent_at is None:
+                if last.created_at > now - GIVE_UP:
                     continue  # Redis has not taken it yet; the sweep sends it when it does
-            elif sends.count() < SENDS_PER_JOB:
+            elif last is None or not last.resend:
                 with transaction.atomic():
-                    task_queue(kind.task, job.pk, key=job_key(kind.task, job.pk))
+                    task_queue(kind.task, job.pk, key=job_key(kind.task, job.pk), resend=True)
                 logger.warning("%s %s blev stående och skickas igen", kind.task, job.pk)
                 counts["sent_again"] += 1
                 continue

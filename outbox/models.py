@@ -23,6 +23,9 @@ class TaskSend(models.Model):
     task_id = models.UUIDField(_("uppgifts-id"), default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    # Sent again by the stale jobs' check (outbox.jobs): a job's message lost a second time
+    # fails the job instead.
+    resend = models.BooleanField(_("skickad igen"), default=False)
     attempts = models.PositiveIntegerField(_("försök"), default=0)
     last_error = models.CharField(_("senaste fel"), max_length=500, blank=True)
 

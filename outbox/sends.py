@@ -33,10 +33,12 @@ BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSErr
 SENT_KEPT = dt.timedelta(days=7)
 
 
-def task_queue(task: str, *args, key: str = "", **kwargs) -> TaskSend:
+def task_queue(task: str, *args, key: str = "", resend: bool = False, **kwargs) -> TaskSend:
     """Queue `task(*args, **kwargs)` in the current transaction: sent once it commits, or later
     by the sweep if Redis does not answer then. Rolled back with the transaction."""
-    send = TaskSend.objects.create(task=task, args=list(args), kwargs=kwargs, key=key)
+    send = TaskSend.objects.create(
+        task=task, args=list(args), kwargs=kwargs, key=key, resend=resend
+    )
     transaction.on_commit(lambda: _send_after_commit(send.pk))
     return send
 

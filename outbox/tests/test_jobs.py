@@ -36,11 +36,17 @@ def aged(job, *, minutes: float, started: bool = False):
     return job
 
 
-def sent(job, kind, count: int = 1) -> None:
-    for _ in range(count):
-        TaskSend.objects.create(
-            task=kind.task, args=[job.pk], key=job_key(kind.task, job.pk), sent_at=timezone.now()
-        )
+def sent(job, kind, *, resend: bool = False, unsent: bool = False) -> TaskSend:
+    """A send of the job, made when the job was ordered (and taken by Redis unless `unsent`)."""
+    send = TaskSend.objects.create(
+        task=kind.task,
+        args=[job.pk],
+        key=job_key(kind.task, job.pk),
+        resend=resend,
+        sent_at=None if unsent else timezone.now(),
+    )
+    TaskSend.objects.filter(pk=send.pk).update(created_at=job.created_at)
+    return send
 
 
 def stale_minutes(settings) -> float:
@@ -61,15 +67,15 @@ def test_ordering_an_export_writes_its_send_in_the_same_transaction(coordinator)
 
 
 def test_a_job_within_the_redelivery_time_is_left_alone(export_job, settings):
-    sent(export_job, EXPORT_JOBS)
     aged(export_job, minutes=stale_minutes(settings) - 2)
+    sent(export_job, EXPORT_JOBS)
     assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
 
 
 def test_a_lost_job_is_sent_once_more_then_failed_with_a_reason(export_job, settings):
     # given an export ordered and sent, then never run (its message lost)
-    sent(export_job, EXPORT_JOBS)
     aged(export_job, minutes=stale_minutes(settings))
+    sent(export_job, EXPORT_JOBS)
 
     # when the stale jobs are settled: it is sent once more
     assert jobs_stale_settle() == {"sent_again": 1, "failed": 0}
@@ -78,7 +84,7 @@ def test_a_lost_job_is_sent_once_more_then_failed_with_a_reason(export_job, sett
     assert export_job.state == ExportJob.State.QUEUED
 
     # and when that one is lost too, the job fails with a reason the user reads
-    TaskSend.objects.update(sent_at=timezone.now())
+    TaskSend.objects.update(sent_at=timezone.now(), created_at=export_job.created_at)
     assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
     export_job.refresh_from_db()
     assert export_job.state == ExportJob.State.FAILED
@@ -87,15 +93,15 @@ def test_a_lost_job_is_sent_once_more_then_failed_with_a_reason(export_job, sett
 
 
 def test_a_run_whose_worker_died_is_failed_in_the_end(export_job, settings):
-    sent(export_job, EXPORT_JOBS, count=2)
     aged(export_job, minutes=stale_minutes(settings), started=True)
+    sent(export_job, EXPORT_JOBS, resend=True)
     assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
     assert ExportJob.objects.get().state == ExportJob.State.FAILED
 
 
 def test_a_long_run_still_holding_its_job_is_left_alone(export_job, settings):
-    sent(export_job, EXPORT_JOBS, count=2)
     aged(export_job, minutes=stale_minutes(settings), started=True)
+    sent(export_job, EXPORT_JOBS, resend=True)
     with SideConnection() as other:  # a live worker's run holds the job
         other.execute(
             "SELECT pg_advisory_lock(hashtext(%s), %s)", [EXPORT_JOBS.task, export_job.pk]
@@ -105,13 +111,26 @@ def test_a_long_run_still_holding_its_job_is_left_alone(export_job, settings):
 
 
 def test_a_send_redis_never_took_waits_then_fails(export_job, settings):
+    aged(export_job, minutes=stale_minutes(settings))
+    sent(export_job, EXPORT_JOBS, unsent=True)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}  # the sweep sends it later
+    aged(export_job, minutes=GIVE_UP.total_seconds() / 60 + 1)
+    TaskSend.objects.update(created_at=export_job.created_at)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+
+
+def test_a_job_ordered_again_long_after_its_first_order_is_left_to_its_new_run(
+    export_job, settings
+):
+    # given a job first ordered hours ago, sent again once, then ordered again now (as a failed
+    # monthly report is made again on the next order, reporting.monthly_report.jobs)
+    aged(export_job, minutes=3 * 60)
+    sent(export_job, EXPORT_JOBS, resend=True)
     TaskSend.objects.create(
         task=EXPORT_JOBS.task, args=[export_job.pk], key=job_key(EXPORT_JOBS.task, export_job.pk)
     )
-    aged(export_job, minutes=stale_minutes(settings))
-    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}  # the sweep sends it later
-    aged(export_job, minutes=GIVE_UP.total_seconds() / 60 + 1)
-    assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
+    # then it is neither sent again nor failed
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
 
 
 def test_a_second_delivery_while_the_first_runs_leaves_the_job_to_it(export_job):
@@ -126,8 +145,8 @@ def test_a_second_delivery_while_the_first_runs_leaves_the_job_to_it(export_job)
 
 def test_a_lost_import_fails_with_its_own_words(coordinator, settings):
     job = ImportJob.objects.create(user=coordinator, kind="persons", file_name="a.csv")
-    sent(job, IMPORT_JOBS, count=2)
     aged(job, minutes=stale_minutes(settings))
+    sent(job, IMPORT_JOBS, resend=True)
     assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "Ladda upp filen igen" in job.error
