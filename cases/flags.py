@@ -27,10 +27,10 @@ from .flag_rules import (
     OVERDUE,
     SICK_LEAVE_BENEFITS,  # noqa: F401 (read from here by other apps)
     SINCE,  # noqa: F401
-    PyTerms,
     contact_meeting_date,
     level_by_date,
 )
+from .flag_terms import PyTerms
 from .models import Case, FlagDismissal, RuleSet
 
 # Three severities, used the same way on every page (the worklist, the case page, the overview,

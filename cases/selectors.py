@@ -206,7 +206,8 @@ def worklist_rows(*, user, cases, today: dt.date):
 def worklist_rows_of(*, user, cases: list, today: dt.date) -> list[dict]:
     """The rows of `worklist_rows` for cases read with their facts and `shares_today`, in the
     order given; the rule sets and the suggestions marked not relevant in one query each."""
-    from .flag_rules import PyTerms, days_in_samverkan
+    from .flag_rules import days_in_samverkan
+    from .flag_terms import PyTerms
     from .flags import (
         OVERDUE,
         benefit_ends_priority,

@@ -20,7 +20,8 @@ from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
 from accounts.scoping import scope_for
 
 from .deadlines import with_intervention_facts, with_rule_set
-from .flag_rules import DUE, FLAG_RULES, OVERDUE, SqlTerms, days_in_samverkan, sql_literal
+from .flag_rules import DUE, FLAG_RULES, OVERDUE, days_in_samverkan
+from .flag_terms import SqlTerms, sql_literal
 from .flags import case_fact_annotations
 from .models import CLOSING_DOC_DUE, TARGET_GROUP_SHORT, FlagDismissal, Phase, RuleSet
 from .secrecy import fk_facts_visible, shares_on

@@ -10,7 +10,8 @@ import datetime as dt
 import pytest
 from django.core.paginator import Paginator
 
-from cases.flag_rules import FLAG_CODES, PyTerms, SqlTerms, level_by_date
+from cases.flag_rules import FLAG_CODES, level_by_date
+from cases.flag_terms import PyTerms, SqlTerms
 from cases.models import TARGET_GROUP_SHORT, Case, Consent, FlagDismissal, Phase, RuleSet
 from cases.selectors import worklist_rows
 from cases.tests.factories import CaseFactory, PersonFactory
