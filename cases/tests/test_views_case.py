@@ -601,15 +601,58 @@ def test_officer_saves_plan_versions(started, fk_officer, login):
     assert field_error(empty, "goal")
     assert not PlanVersion.objects.exists()
 
-    client.post(url("mapping:plan_create", started), {"goal": "Mål ett", "activities": "A"})
+    first = {"goal": "Mål ett", "activities": "A", "version": "0"}
+    client.post(url("mapping:plan_create", started), first)
     form = client.get(url("mapping:plan_create", started)).content.decode()
     assert "Mål ett" in form  # the new version starts from the latest
-    client.post(url("mapping:plan_create", started), {"goal": "Mål två", "activities": "B"})
+    assert 'name="version" value="1"' in form
+    client.post(
+        url("mapping:plan_create", started), {"goal": "Mål två", "activities": "B", "version": "1"}
+    )
 
     assert list(started.plan_versions.values_list("version", "goal")) == [
         (2, "Mål två"),
         (1, "Mål ett"),
     ]
+
+
+def test_a_plan_saved_by_someone_else_meanwhile_is_shown_not_superseded(
+    started, fk_officer, af_officer, login
+):
+    # given both officers opened the plan form on version 1
+    plan_save(case=started, goal="Mål ett", activities="A", context=AccessContext.system("t"))
+    first, second = login(fk_officer), login(af_officer)
+    assert (
+        'name="version" value="1"'
+        in first.get(url("mapping:plan_create", started)).content.decode()
+    )
+    second.get(url("mapping:plan_create", started))
+    first.post(
+        url("mapping:plan_create", started), {"goal": "FK:s mål", "activities": "B", "version": "1"}
+    )
+
+    # when the second saves what they typed on version 1
+    response = second.post(
+        url("mapping:plan_create", started), {"goal": "AF:s mål", "activities": "C", "version": "1"}
+    )
+
+    # then nothing is saved: the page shows the version saved meanwhile beside what was typed,
+    # and the form now carries that version, so saving after comparing goes through
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Någon annan har ändrat uppgifterna medan du skrev" in body
+    assert "AF:s mål" in body
+    assert "FK:s mål" in body[body.index('data-testid="stored-values"') :]
+    assert 'name="version" value="2"' in body
+    assert list(started.plan_versions.values_list("version", "goal")) == [
+        (2, "FK:s mål"),
+        (1, "Mål ett"),
+    ]
+    again = second.post(
+        url("mapping:plan_create", started), {"goal": "AF:s mål", "activities": "C", "version": "2"}
+    )
+    assert again.status_code == 302
+    assert started.plan_versions.first().goal == "AF:s mål"
 
 
 def test_officer_registers_a_meeting(started, fk_officer, login):

@@ -2,7 +2,8 @@
 case page's plan form saves it (mapping.views.plans.plan_create → mapping.services.plan_save).
 
 Every save is a new version and earlier versions are never changed, so the resource has no PATCH:
-to change the plan, POST the whole plan again; the latest version is the plan in force."""
+to change the plan, POST the whole plan again with the version read (0: none yet); the latest
+version is the plan in force, and one saved meanwhile by someone else is a 409 (SPEC §7)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from samverkan.api import (
     ScopedFilterSet,
     with_period,
 )
+from samverkan.forms import MAX_VERSION
 
 from .. import services
 from ..models import PlanVersion
@@ -69,7 +71,8 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 
 
 class PlanCreateSerializer(WriteSerializer):
-    """Hela planen (POST), sparad som ärendets nästa version (bara i ett öppet ärende)."""
+    """Hela planen (POST), sparad som ärendets nästa version (bara i ett öppet ärende), med
+    versionen som hämtades."""
 
     case = ScopedIdField(scope=cases_in_scope, help_text="Ärendets id.")
     goal = serializers.CharField(help_text="Planens mål.")
@@ -81,6 +84,12 @@ class PlanCreateSerializer(WriteSerializer):
         required=False,
         allow_null=True,
         help_text="Planen gäller till (ÅÅÅÅ-MM-DD), inte före från-datumet.",
+    )
+    version = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_VERSION,
+        help_text="Planens version som hämtades (högsta version i GET, 0 om ärendet inte hade "
+        "någon plan). Har någon sparat en ny version sedan dess svarar API:t 409 och inget sparas.",
     )
 
 
@@ -144,4 +153,9 @@ class PlanVersionViewSet(PersonRecordViewSet):
     def create_object(self, data):
         case = data.pop("case")
         self.open_person(obj=case, person=case.person)
-        return services.plan_save(case=case, context=self.access_context(), **data)
+        return services.plan_save(
+            case=case,
+            expected_version=data.pop("version"),
+            context=self.access_context(),
+            **data,
+        )

@@ -18,6 +18,7 @@ TODAY = dt.date.today()
 NOT_IN_SCOPE = "Finns inte bland de poster du har åtkomst till."
 LIST = "/api/v1/plans/"
 BODY = {"goal": "Arbete inom lager", "activities": "Arbetsprövning två dagar i veckan"}
+FIRST = {**BODY, "version": 0}  # a POST body for a case with no plan yet
 
 
 def _detail(plan):
@@ -106,6 +107,7 @@ def test_every_save_is_a_new_version(login, plan, case, af_officer):
             "goal": "Utbildning",
             "activities": "Studiebesök",
             "start_date": "2026-01-01",
+            "version": 1,
         },
     )
     assert response.status_code == 201, response.content
@@ -122,6 +124,39 @@ def test_every_save_is_a_new_version(login, plan, case, af_officer):
     ).exists()
 
 
+def test_a_version_saved_since_it_was_read_is_a_409_and_nothing_is_saved(
+    login, plan, case, fk_officer, af_officer
+):
+    # given both officers read version 1, and the FK officer saved version 2 on it
+    saved = _post(login(fk_officer), {"case": case.pk, **BODY, "goal": "FK:s mål", "version": 1})
+    assert saved.status_code == 201 and saved.json()["version"] == 2
+
+    # when the AF officer saves on version 1 too
+    stale = _post(login(af_officer), {"case": case.pk, **BODY, "goal": "AF:s mål", "version": 1})
+
+    # then they are told and version 2 stays the plan in force
+    assert stale.status_code == 409
+    assert "Någon annan har ändrat" in stale.json()["detail"]
+    assert list(case.plan_versions.values_list("version", "goal")) == [
+        (2, "FK:s mål"),
+        (1, "Arbete inom lager"),
+    ]
+
+
+def test_a_save_without_the_version_read_is_refused(login, plan, case, fk_officer):
+    response = _post(login(fk_officer), {"case": case.pk, **BODY, "goal": "Nytt"})
+    assert response.status_code == 400
+    assert "version" in response.json()
+    assert case.plan_versions.count() == 1
+
+
+def test_version_0_says_the_case_had_no_plan(login, case, fk_officer):
+    first = _post(login(fk_officer), {"case": case.pk, **BODY, "version": 0})
+    again = _post(login(fk_officer), {"case": case.pk, **BODY, "version": 0})
+    assert (first.status_code, again.status_code) == (201, 409)
+    assert case.plan_versions.count() == 1
+
+
 def test_there_is_no_patch(login, plan, fk_officer):
     response = login(fk_officer).patch(
         _detail(plan), {"goal": "Annat"}, content_type="application/json"
@@ -133,18 +168,18 @@ def test_there_is_no_patch(login, plan, fk_officer):
 
 def test_another_areas_case_is_refused_like_an_unknown_one(login, case, outsider):
     client = login(outsider)
-    theirs = _post(client, {"case": case.pk, **BODY})
-    unknown = _post(client, {"case": 10**12, **BODY})
+    theirs = _post(client, {"case": case.pk, **FIRST})
+    unknown = _post(client, {"case": 10**12, **FIRST})
     assert theirs.status_code == unknown.status_code == 400
     assert theirs.json() == unknown.json() == {"case": [NOT_IN_SCOPE]}
     assert not PlanVersion.objects.exists()
 
 
 def test_saving_for_a_person_outside_the_caseload_needs_a_reason(login, case, colleague):
-    assert _post(login(colleague), {"case": case.pk, **BODY}).status_code == 403
+    assert _post(login(colleague), {"case": case.pk, **FIRST}).status_code == 403
     assert not PlanVersion.objects.exists()
     saved = _post(
-        login(colleague), {"case": case.pk, **BODY}, HTTP_X_ACCESS_REASON="Vikarierar i dag"
+        login(colleague), {"case": case.pk, **FIRST}, HTTP_X_ACCESS_REASON="Vikarierar i dag"
     )
     assert saved.status_code == 201
 
@@ -153,7 +188,7 @@ def test_a_closed_case_gets_no_new_plan(login, area, fk_officer):
     closed = CaseFactory(
         person=PersonFactory(area=area), fk_officer=fk_officer, phase=Case.Phase.CLOSED
     )
-    response = _post(login(fk_officer), {"case": closed.pk, **BODY})
+    response = _post(login(fk_officer), {"case": closed.pk, **FIRST})
     assert response.status_code == 400
     assert response.json() == {
         "non_field_errors": ["Planen kan inte ändras i ett avslutat ärende."]
@@ -169,11 +204,13 @@ def test_a_closed_case_gets_no_new_plan(login, area, fk_officer):
         ({"start_date": "2026-05-01", "end_date": "2026-04-01"}, "end_date"),
         ({"start_date": "1066-10-14"}, "start_date"),
         ({"end_date": "31/12/2026"}, "end_date"),
-        ({"version": 3}, "version"),
+        ({"version": -1}, "version"),
+        ({"version": "tre"}, "version"),
+        ({"version": None}, "version"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(login, case, fk_officer, change, field):
-    response = _post(login(fk_officer), {"case": case.pk, **BODY, **change})
+    response = _post(login(fk_officer), {"case": case.pk, **FIRST, **change})
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert not PlanVersion.objects.exists()

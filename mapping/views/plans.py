@@ -3,16 +3,13 @@ plan (mapping.services.plan_save); the case page shows the latest and keeps the 
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.views.pages import case_for_page, case_form_context, form_page, reason_required
-from samverkan.forms import add_service_errors
 from samverkan.services import AccessContext
-from samverkan.views import bound_form
+from samverkan.views import bound_form, stored_rows, versioned_edit
 
 from .. import services
 from ..forms.plans import PlanForm
@@ -23,25 +20,34 @@ from ..forms.plans import PlanForm
 def plan_create(request, pk):
     case, _purpose = case_for_page(request, pk)
     latest = case.plan_versions.first()
-    initial = {}
+    initial = {"version": 0}
     if latest is not None:
         initial = {
             "goal": latest.goal,
             "activities": latest.activities,
             "start_date": latest.start_date,
             "end_date": latest.end_date,
+            "version": latest.version,
         }
     form = bound_form(request, PlanForm, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_save(
-                case=case, context=AccessContext.from_request(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Planen är sparad som en ny version."))
-            return redirect("cases:case_detail", pk=case.pk)
+    edit = versioned_edit(
+        request,
+        form,
+        record=latest,
+        save=lambda form: services.plan_save(
+            case=case,
+            expected_version=form.cleaned_data["version"],
+            context=AccessContext.from_request(request),
+            **form.service_data(),
+        ),
+        message=_("Planen är sparad som en ny version."),
+        success_url=reverse("cases:case_detail", args=[case.pk]),
+        # Someone saved a version meanwhile: the page shows it beside what was typed.
+        reload=lambda: case.plan_versions.first(),
+        stored=stored_rows,
+    )
+    if edit.response:
+        return edit.response
     return form_page(
         request,
         case_form_context(
@@ -50,7 +56,8 @@ def plan_create(request, pk):
             intro=_("Tidigare versioner sparas och kan läsas på ärendet.")
             if latest
             else _("En individuell plan krävs före introduktion och prövning."),
-            form=form,
+            form=edit.form,
+            stored=edit.stored,
             submit_label=_("Spara ny version"),
         ),
     )
