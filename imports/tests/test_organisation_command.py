@@ -4,6 +4,7 @@ one go (docs/ORGANISATION.md)."""
 import io
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -144,3 +145,18 @@ def test_no_file_and_a_missing_file_are_clear_errors(tmp_path):
         run()
     with pytest.raises(CommandError, match="Kan inte läsa"):
         run("--staff", str(tmp_path / "finns-inte.csv"))
+
+
+def test_the_documented_example_files_import_as_documented():
+    docs = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+    out, _ = run(
+        "--units",
+        str(docs / "organisation-units.csv"),
+        "--staff",
+        str(docs / "organisation-staff.csv"),
+    )
+
+    assert "units: 10 rader, 10 nya, 0 ändrade, 0 oförändrade." in out
+    assert "staff: 4 rader, 4 nya, 0 ändrade, 0 oförändrade." in out
+    assert StaffProfile.objects.get(user__username="cia.berg").working_time_share == Decimal("0.75")
