@@ -16,11 +16,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .edits import KINDS, edit_pair
-from .lifecycle import lifecycle_pair
-from .world import World
-from .writers import Writers
-
 TRANSITIONS, INTERVENTIONS = "fasbyten", "insatser"
 
 
@@ -44,6 +39,12 @@ class Tally:
 def run_pairs(pairs: int, *, seed: int = 1, label: str = "cc") -> dict:
     """`pairs` pairs, each of a kind drawn at random; returns per kind what was found and the
     seconds the pairs took (the records they work on made in between, not counted)."""
+    # Imported here, not at the top: `python -m chaos.concurrency` sets Django up first.
+    from .edits import KINDS, edit_pair
+    from .lifecycle import lifecycle_pair
+    from .world import World
+    from .writers import Writers
+
     rng = random.Random(seed)
     world = World(label=label)
     edits = [kind(world) for kind in KINDS]

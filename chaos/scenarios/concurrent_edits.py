@@ -79,6 +79,8 @@ def _lines(found: dict) -> list[dict]:
         else:
             what = f"{kind['pairs']} par: {name} i samma ärende samtidigt"
             result = f"{told}; {faults} otillåtna tillstånd eller fel"
+        if not kind["pairs"]:
+            result, ok = "inget par av det slaget i körningen", False
         if kind["examples"]:
             result += " (" + " | ".join(kind["examples"][:2]) + ")"
         lines.append({"line": what, "result": result, "ok": ok})
