@@ -7,11 +7,14 @@ lock (`job_run_alone`) so that a message delivered twice never runs the same job
 the lock is a PostgreSQL session lock, so it goes with the worker's connection when the worker
 dies.
 
-`jobs_stale_settle` (beat, every five minutes) finds jobs waiting or running longer than the
-redelivery time (TASK_REDELIVERY_SECONDS) plus STALE_MARGIN that no live run holds, and whose
-latest send is as old: their message is lost (Redis lost its data, or a send never reached it).
-Such a job is sent once more; a job whose message was lost after being sent again, or whose send
-Redis has not taken for GIVE_UP, fails with a reason the user sees."""
+`jobs_stale_settle` (beat, every minute) sends again at once a job running for DEAD_RUN_AFTER
+whose lock is free: its worker died (a worker can die when its Redis connection breaks), and
+its message would come back only after the redelivery time. It also finds jobs waiting or
+running longer than the redelivery time (TASK_REDELIVERY_SECONDS) plus STALE_MARGIN that no
+live run holds, and whose latest send is as old: their message is lost (Redis lost its data,
+or a send never reached it). Such a job is sent once more; a job whose message was lost after
+being sent again, or whose send Redis has not taken for GIVE_UP, fails with a reason the user
+sees."""
 
 from __future__ import annotations
 
@@ -34,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 # A run still going after the redelivery time plus this has lost its message.
 STALE_MARGIN = dt.timedelta(minutes=10)
+# A running job whose run's lock is free this long after it started lost its worker.
+DEAD_RUN_AFTER = dt.timedelta(minutes=1)
 # A job whose send Redis has not taken for this long fails rather than wait on.
 GIVE_UP = dt.timedelta(hours=2)
 
@@ -55,6 +60,8 @@ class JobKind:
     running: str
     failed: str
     message: str = DEFAULT_MESSAGE
+    # Its task runs inside `job_run_alone`: a running job whose lock is free has lost its run.
+    locked: bool = True
 
 
 _kinds: dict[str, JobKind] = {}
@@ -104,24 +111,35 @@ def jobs_stale_settle(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.TASK_REDELIVERY_SECONDS) - STALE_MARGIN
     counts = {"sent_again": 0, "failed": 0}
+    dead_after = now - DEAD_RUN_AFTER
     for kind in _kinds.values():
-        stale = kind.model.objects.filter(state__in=[kind.waiting, kind.running]).filter(
+        candidates = kind.model.objects.filter(state__in=[kind.waiting, kind.running]).filter(
             Q(started_at__lt=limit) | Q(started_at__isnull=True, created_at__lt=limit)
         )
-        for job in stale.only("pk", "state", "created_at", "started_at").order_by("pk"):
+        if kind.locked:
+            candidates |= kind.model.objects.filter(state=kind.running, started_at__lt=dead_after)
+        for job in candidates.only("pk", "state", "created_at", "started_at").order_by("pk"):
             if _held_by_a_run(kind.task, job.pk):
                 continue  # still running: a long run, not a lost one
+            # Running, and its run's lock free: the worker running it died (its message comes
+            # back only after the redelivery time).
+            dead = kind.locked and job.state == kind.running
             last = TaskSend.objects.filter(key=job_key(kind.task, job.pk)).order_by("pk").last()
-            if last is not None and last.created_at > limit:
-                continue  # sent (or ordered again) lately
+            stale = (job.started_at or job.created_at) < limit and (
+                last is None or last.created_at < limit
+            )
             if last is not None and last.sent_at is None:
                 if last.created_at > now - GIVE_UP:
                     continue  # Redis has not taken it yet; the sweep sends it when it does
             elif last is None or not last.resend:
+                if not (dead or stale):
+                    continue
                 with transaction.atomic():
                     task_queue(kind.task, job.pk, key=job_key(kind.task, job.pk), resend=True)
                 logger.warning("%s %s blev stående och skickas igen", kind.task, job.pk)
                 counts["sent_again"] += 1
+                continue
+            elif not stale:
                 continue
             failed = kind.model.objects.filter(
                 pk=job.pk, state=job.state, started_at=job.started_at

@@ -24,6 +24,8 @@ class ReportingConfig(AppConfig):
             waiting=states.WAITING,
             running=states.RUNNING,
             failed=states.FAILED,
+            # Its task (reporting.tasks) takes no job lock: a run is judged by its time alone.
+            locked=False,
             message=_(
                 "Rapporten blev aldrig klar, troligen på grund av ett driftavbrott. Ingen fil "
                 "sparades. Beställ rapporten igen."

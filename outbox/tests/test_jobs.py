@@ -150,3 +150,26 @@ def test_a_lost_import_fails_with_its_own_words(coordinator, settings):
     assert jobs_stale_settle() == {"sent_again": 0, "failed": 1}
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "Ladda upp filen igen" in job.error
+
+
+def test_a_run_whose_worker_died_is_sent_again_a_minute_after_it_started(export_job):
+    # given an export started two minutes ago whose run no longer holds it (its worker died)
+    aged(export_job, minutes=2, started=True)
+    sent(export_job, EXPORT_JOBS)
+    # then it is sent again at once, not after the redelivery time
+    assert jobs_stale_settle() == {"sent_again": 1, "failed": 0}
+    # and not failed while the new send is recent
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
+
+
+def test_a_run_just_started_is_not_taken_for_dead(export_job):
+    aged(export_job, minutes=0.5, started=True)
+    sent(export_job, EXPORT_JOBS)
+    assert jobs_stale_settle() == {"sent_again": 0, "failed": 0}
+
+
+def test_the_stale_jobs_are_checked_every_minute():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="outbox.tasks.jobs_stale_settle")
+    assert (task.interval.every, task.interval.period) == (60, "seconds")
