@@ -43,6 +43,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 
+# The load balancer's probes are answered first, over plain HTTP, whatever the Host header
+# (samverkan.health).
+MIDDLEWARE = ["samverkan.health.ProbeMiddleware", *MIDDLEWARE]  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
