@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from cases import views as case_views
+from operations.metrics import metrics
 
 admin.site.site_header = _("Samverkan – administration")
 admin.site.site_title = _("Samverkan")
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    # Prometheus, with its bearer token only (operations.metrics).
+    path("metrics", metrics, name="metrics"),
     path("konto/", include("accounts.urls")),
     path("oidc/", include("accounts.oidc_urls")),
     path("", include("cases.urls")),

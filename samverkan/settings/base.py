@@ -1,6 +1,9 @@
 """Settings shared by every environment. Everything that differs between machines comes from
 environment variables (django-environ); secrets may also be read from a file named by `<NAME>_FILE`
-(Docker/Kubernetes secrets). See README.md, "Configuration"."""
+(Docker/Kubernetes secrets). See README.md, "Configuration".
+
+Long because Django reads its settings as one flat module: every setting is here once, grouped by
+subject (web, database, login, API, Celery, logging, the product's own), each with its reason."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -56,11 +59,15 @@ INSTALLED_APPS = [
     "todo",
     "demo",
     "backups",
+    "operations",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so a request's line times everything below (samverkan.logformat).
+    # Outermost, so a request's line times everything below (samverkan.logformat), then the
+    # requests' metrics (django-prometheus; its second half is the last but one below).
     "samverkan.logformat.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "samverkan.middleware.ChosenLanguageMiddleware",
     "audit.middleware.PersonnummerInUrlMiddleware",
@@ -77,6 +84,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must be last: it turns a lock-out into the Swedish lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,6 +111,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///samverkan")}
+# django-prometheus's PostgreSQL backend: Django's own, counting queries, errors and connections
+# for /metrics (operations.metrics).
+DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # A kept connection is checked before each request reuses it, so a restarted PostgreSQL costs a
 # fresh connection rather than an error page.
@@ -110,6 +121,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A read replica for reports and exports (samverkan.dbrouter); without one they read the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
@@ -422,6 +434,8 @@ LOGGING = {
 }
 
 # --- product settings
+# The bearer token Prometheus sends for /metrics; without one the page does not exist.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", default="")
 # How many distinct persons outside one's own caseload in a day count as unusual access (SPEC §7).
 AUDIT_UNUSUAL_PERSONS_PER_DAY = env.int("AUDIT_UNUSUAL_PERSONS_PER_DAY", default=10)
 # How long a stated break-the-glass reason covers repeated opening of the same person.

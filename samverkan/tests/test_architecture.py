@@ -28,6 +28,7 @@ LAYERS = [
     ("reporting",),
     ("exports", "imports", "todo"),
     ("retention",),
+    ("operations",),
     ("demo",),
     ("benchmarks",),
 ]
