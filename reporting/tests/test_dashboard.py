@@ -294,6 +294,18 @@ def test_a_month_without_a_snapshot_is_a_gap_said_plainly(area, coordinator, log
     assert table(response, "inflode")["2025-05"][0] == "1"
 
 
+def test_a_due_month_after_the_newest_snapshot_is_named_too(
+    area, coordinator, login, three_months, time_machine
+):
+    # given January–March 2025 stored and today in May 2025: April has ended and has none
+    # (reporting.completeness), though no gap lies between the months stored
+    time_machine.move_to(dt.datetime(2025, 5, 10, 12, 0))
+
+    body = login(coordinator).get(URL).content.decode()
+
+    assert "Ögonblicksbild saknas för 2025-04:" in body
+
+
 def test_without_snapshots_the_page_says_so_and_names_the_job(area, coordinator, login):
     response = login(coordinator).get(URL)
 

@@ -27,6 +27,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 
 from .. import suppression
+from ..completeness import month_ranges, months_missing_for, snapshots_missing
 from ..selectors import area_case_counts
 from ..suppression.marks import SMALL
 from .dashboard import NATION, dashboard_load
@@ -99,6 +100,16 @@ def _area_table(user, shown: Area | None) -> Table:
             )
         )
     return table
+
+
+def _missing_months(board) -> list[str]:
+    """The months the page says have no snapshot: those without one between the months shown,
+    and every month due by the rule of reporting.completeness (the newest ones too, which the
+    tables cannot show as gaps), as short runs."""
+    if board is None:
+        return []
+    due = months_missing_for(board.area.pk if board.area else None, snapshots_missing())
+    return month_ranges([month.day for month in board.gaps] + due)
 
 
 @require_GET
@@ -177,7 +188,7 @@ def overview(request):
             "place": (area.name if area else _("Hela riket")) if board else "",
             "newest": newest,
             "newest_computed": computed(newest) if newest and not newest.gap else "",
-            "gaps": [m.label for m in board.gaps] if board else [],
+            "gaps": _missing_months(board),
             "sections": sections,
             "area_table": area_table,
             "small_cell": suppression.SMALL_CELL,
