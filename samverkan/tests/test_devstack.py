@@ -1,6 +1,8 @@
 """`make run`/`make test` against an external server never run the application as a role that
 could change the access log (samverkan/devstack.py, ADR 0020)."""
 
+import time
+
 import pytest
 
 from samverkan import devstack
@@ -18,3 +20,31 @@ def test_both_urls_are_used_as_they_are(_test_database_roles, db):
     owner, app = _test_database_roles.url(owner=True), _test_database_roles.url()
 
     assert devstack.external_roles(app, owner) == (owner, app)
+
+
+def test_the_embedded_redis_writes_every_change_to_its_append_only_file(tmp_path):
+    """`make run`'s Redis keeps the queued tasks it took when it is killed (ADR 0027): AOF,
+    written every second (its RDB snapshots alone would lose the last minute)."""
+    import redis
+
+    from samverkan.devstack import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path / "redis")
+    server.start()
+    try:
+        client = redis.Redis(unix_socket_path=str(server.socket))
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+        client.lpush("celery", "a task")
+        time.sleep(1.5)  # appendfsync everysec: on disk within a second
+        server.process.kill()  # no shutdown save: only the append-only file keeps it
+        server.process.wait(10)
+    finally:
+        server.stop()
+    again = EmbeddedRedis(tmp_path / "redis")
+    again.start()
+    try:
+        client = redis.Redis(unix_socket_path=str(again.socket))
+        assert client.lrange("celery", 0, -1) == [b"a task"]
+    finally:
+        again.stop()
