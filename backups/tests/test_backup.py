@@ -206,6 +206,9 @@ def test_the_nightly_task_dumps_as_the_application_role_the_same_as_the_owner(
     assert owner_toc == app_toc
     assert own_entries_aside(app_sql) == own_entries_aside(owner_sql)
     assert any("ALTER TABLE public.audit_accesslog OWNER TO" in x for x in app_sql)
+    # and no key travels with the data
+    assert settings.SECRET_KEY not in "\n".join(app_sql)
+    assert settings.SECRET_KEY.encode() not in path.read_bytes()
 
 
 def test_the_nightly_backup_is_scheduled():
