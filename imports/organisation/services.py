@@ -108,7 +108,12 @@ def organisation_import(
                     progress=(lambda c, t, w, k=kind: progress(k, c, t, w)) if progress else None,
                 )
                 rows = read_rows(kind, source, importer.columns)
-                result = importer.run(rows)
+                try:
+                    result = importer.run(rows)
+                finally:
+                    # A file refused before its end leaves the reader open: closed now, while
+                    # the caller's file still is (the reader lets go of it as it closes).
+                    rows.close()
                 results.append(
                     OrganisationResult(
                         kind=kind,

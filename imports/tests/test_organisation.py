@@ -277,3 +277,38 @@ def test_only_administrators_may_import(area):
         run(UNITS, context=AccessContext.for_user(officer))
 
     assert not OfficeUnit.objects.exists()
+
+
+def test_an_account_without_a_staff_profile_gets_one_from_the_file(area):
+    User.objects.create_user("kerstin", password=None)
+
+    results = run(staff_data=staff_file("kerstin;Kerstin;Ek;;FK;sysadmin;;;;"))
+
+    assert (results["staff"].created, results["staff"].updated) == (0, 1)
+    profile = StaffProfile.objects.get(user__username="kerstin")
+    assert profile.role.code == "sysadmin" and profile.working_time_share == 1
+    assert User.objects.get(username="kerstin").first_name == "Kerstin"
+
+
+def test_a_user_name_repeated_in_a_later_batch_rejects_the_batches_already_written(monkeypatch):
+    run(UNITS)
+    monkeypatch.setattr("imports.base.BATCH_ROWS", 2)
+    staff_data = staff_file(
+        "anna.ek;Anna;Ek;;FK;fk_officer;sdt;;;",
+        "bo.al;Bo;Al;;AF;af_officer;sdt;;;",
+        "cia.berg;Cia;Berg;;FK;coordinator;sdt;;;",
+        "anna.ek;Anna;Eklund;;FK;fk_officer;sdt;;;",
+    )
+
+    _, rows = rejected_rows(staff_data=staff_data)
+
+    assert [(row["line"], row["message"]) for row in rows] == [(5, "Samma användarnamn som rad 2.")]
+    assert not User.objects.filter(username="anna.ek").exists()
+
+
+def test_a_units_file_longer_than_one_batch_is_refused(monkeypatch):
+    monkeypatch.setattr("imports.base.BATCH_ROWS", 2)
+
+    rejected, rows = rejected_rows(UNITS)
+
+    assert rows == [] and rejected.file_error.startswith("Filen har fler än")
