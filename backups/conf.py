@@ -26,8 +26,13 @@ def backup_dir() -> Path:
     return Path(_value("BACKUP_DIR", str(settings.BASE_DIR / ".data" / "backups")))
 
 
+def keep_daily_text() -> str:
+    return _value("BACKUP_KEEP_DAILY", "7")
+
+
 def keep_daily() -> int:
-    return int(_value("BACKUP_KEEP_DAILY", "7"))
+    """Raises ValueError when the setting is not a whole number."""
+    return int(keep_daily_text())
 
 
 def pg_bin_dir() -> str:

@@ -16,6 +16,7 @@ the same objects, owners and privileges whichever of the two takes it (backups.t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -112,6 +113,7 @@ def backup_create(*, directory: Path | None = None, now: dt.datetime | None = No
     """Dump the database into the backup directory, with its manifest; log it (a backup reads
     every person's data: SPEC §7's access log names the job). Then rotate."""
     directory = backup_directory(directory)
+    keep_days = days_to_keep()  # a wrong setting stops the backup before it starts
     now = (now or timezone.now()).astimezone(dt.UTC)
     app_db = application_database()
     db = owner_database() or app_db
@@ -128,6 +130,7 @@ def backup_create(*, directory: Path | None = None, now: dt.datetime | None = No
     )
     state = migration_state()
     part = directory / f".{final.name}.part"
+    part_manifest = directory / f".{manifest_path(final).name}.part"
     started = time.monotonic()
     try:
         with _private_file(part) as out:
@@ -151,15 +154,21 @@ def backup_create(*, directory: Path | None = None, now: dt.datetime | None = No
             "migrations": state,
             "keys_included": False,
         }
-        with _private_file(directory / f".{manifest_path(final).name}.part") as out:
+        with _private_file(part_manifest) as out:
             out.write(json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
-        os.replace(directory / f".{manifest_path(final).name}.part", manifest_path(final))
+        os.replace(part_manifest, manifest_path(final))
         os.replace(part, final)
-    except BaseException:
-        for leftover in (part, directory / f".{manifest_path(final).name}.part"):
-            leftover.unlink(missing_ok=True)
+    except BaseException as exc:
+        for leftover in (part, part_manifest):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BackupError(
+                _("Säkerhetskopian kunde inte skrivas i %(dir)s: %(error)s")
+                % {"dir": directory, "error": exc.strerror or exc}
+            ) from None
         raise
-    backups_rotate(directory=directory, database=db.name)
+    backups_rotate(directory=directory, database=db.name, keep_days=keep_days)
     return Backup(final, manifest)
 
 
@@ -174,6 +183,20 @@ def backups_list(directory: Path, database: str | None = None) -> list[tuple[dt.
     return sorted(found)
 
 
+def days_to_keep(value: int | None = None) -> int:
+    """`value`, or the setting BACKUP_KEEP_DAILY: a whole number of days, at least 1."""
+    try:
+        days = conf.keep_daily() if value is None else int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise BackupError(
+            _("BACKUP_KEEP_DAILY måste vara ett heltal, minst 1 (fick: %(n)s).")
+            % {"n": value if value is not None else conf.keep_daily_text()}
+        )
+    return days
+
+
 def backups_rotate(
     *, directory: Path | None = None, database: str, keep_days: int | None = None
 ) -> list[Path]:
@@ -181,11 +204,7 @@ def backups_rotate(
     Stockholm time); delete the other dumps of `database` with their manifests, and hidden
     `.part` files a crashed run left over a day ago. Returns the dumps deleted."""
     directory = backup_directory(directory)
-    keep_days = conf.keep_daily() if keep_days is None else keep_days
-    if keep_days < 1:
-        raise BackupError(
-            _("BACKUP_KEEP_DAILY måste vara minst 1 (fick: %(n)s).") % {"n": keep_days}
-        )
+    keep_days = days_to_keep(keep_days)
     kept_days: set[dt.date] = set()
     deleted = []
     for when, path in reversed(backups_list(directory, database)):

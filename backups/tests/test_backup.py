@@ -154,6 +154,15 @@ def test_keeping_no_day_is_refused(tmp_path):
     assert kept.exists()
 
 
+@pytest.mark.parametrize("value", ["sju", "0", "-1"])
+def test_a_wrong_number_of_days_stops_the_backup_before_it_starts(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("BACKUP_KEEP_DAILY", value)
+    with pytest.raises(CommandError, match=f"BACKUP_KEEP_DAILY måste vara ett heltal.*{value}"):
+        call_command("backup", "--dir", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    assert not AccessLog.objects.filter(object_type="backup").exists()
+
+
 def test_a_changed_dump_fails_its_check(tmp_path):
     backup = backup_create(directory=tmp_path)
     assert backup_verify(path=backup.path)["sha256"] == backup.manifest["sha256"]
@@ -230,6 +239,17 @@ def test_the_command_refuses_an_unusable_directory_clearly(tmp_path):
     blocker.write_text("")
     with pytest.raises(CommandError, match="Katalogen för säkerhetskopior .* kan inte användas"):
         call_command("backup", "--dir", str(blocker / "under"))
+
+
+def test_a_dump_that_cannot_be_written_is_a_clear_error(tmp_path):
+    # given something in the way of the file being written
+    now = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.UTC)
+    name = settings.DATABASES["default"]["NAME"]
+    (tmp_path / f".{name}-20261207T003000Z.dump.part").mkdir()
+    # when, then
+    with pytest.raises(BackupError, match="kunde inte skrivas"):
+        backup_create(directory=tmp_path, now=now)
+    assert not list(tmp_path.glob("*.dump")) and not list(tmp_path.glob("*.json"))
 
 
 def test_the_default_directory_is_under_data():
