@@ -6,12 +6,16 @@ from django.views.i18n import set_language
 
 from cases import views as case_views
 from operations.metrics import metrics
+from samverkan import health
 
 admin.site.site_header = _("Samverkan – administration")
 admin.site.site_title = _("Samverkan")
 
 urlpatterns = [
     path("", case_views.home, name="home"),
+    # Probes for a load balancer (samverkan.health); production answers them in its middleware.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Prometheus, with its bearer token only (operations.metrics).
     path("metrics", metrics, name="metrics"),
     path("konto/", include("accounts.urls")),

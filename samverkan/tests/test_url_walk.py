@@ -26,6 +26,8 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
+# A load balancer's probes (samverkan.health): no personal data, tested in test_health.py.
+PUBLIC |= {"healthz", "readyz"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
 POST_ONLY = {
     "preparation:referral_add",
