@@ -80,3 +80,11 @@ def test_staff_without_the_permissions_get_403_and_officers_the_admin_login(area
     response = login(officer).get(PAGE)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not Area.objects.exclude(pk=area.pk).exists()
+
+
+def test_a_file_that_is_not_text_is_refused_in_swedish_not_a_server_error(admin_page):
+    response = upload(admin_page, staff=b"\xff\xfe\x00\x01 inte text")
+
+    assert response.status_code == 200
+    assert "Filen avvisades: Filen" in response.content.decode()
+    assert not StaffProfile.objects.exclude(user__username="admin").exists()
