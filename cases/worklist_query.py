@@ -168,7 +168,8 @@ class WorklistRows:
             sql = (
                 f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
                 f"count(*) FILTER (WHERE x.overdue) "
-                f"FROM (SELECT {_listed(terms, self.flag)} FROM ({base}) c "
+                # OFFSET 0: each case's facts read once, not once per flag that reads them
+                f"FROM (SELECT {_listed(terms, self.flag)} FROM ({base} OFFSET 0) c "
                 f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
             )
             with connection.cursor() as cursor:
