@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Area, Team
 from accounts.tests.factories import staff
-from cases.models import Case, Phase
+from cases.models import Case, Person, Phase
 from cases.services import case_open, case_transition
 from cases.tests.factories import PersonFactory, make_personnummer
 from mapping.models import JointMapping
@@ -42,7 +42,8 @@ class World:
         self.coordinators = [
             staff("coordinator", areas=areas, username=f"{label}.samordnare{n}") for n in (1, 2)
         ]
-        self._people = itertools.count(1)
+        # People numbered on from those already there (another run in the same database).
+        self._people = itertools.count(Person.objects.count() + 1)
         self._years = itertools.count(2030)
 
     def ago(self, days: int) -> dt.date:

@@ -4,7 +4,10 @@ phases, or starting, ending and swapping its interventions and closing it (chaos
 
 The pairs run in a database of their own on the same server, `chaos_concurrency`: created and
 migrated by the owner role, used by the application role, dropped at the end. The run's process
-uses the test settings, so Celery runs in it and nothing reaches the shared Redis."""
+uses the test settings, so Celery runs in it and nothing reaches the shared Redis.
+
+A control run follows with a deliberate fault (the row locks taken away): the same checks must
+then find lost updates and illegal phase paths, or the pairs were not racing at all."""
 
 from __future__ import annotations
 
@@ -20,6 +23,10 @@ NAME = "Samtidiga ändringar"
 DATABASE = "chaos_concurrency"
 PAIRS = 1000
 EDITS = ("ärende", "kartläggning", "individuell plan", "arbetsplan")
+# The control run (chaos.concurrency --without-row-locks): these kinds rely on the row lock
+# alone; the individual plan's saves are serialised by the case's lock, which stays.
+CONTROL_PAIRS = 100
+UNLOCKED = ("ärende", "kartläggning", "arbetsplan")
 
 
 def _urls() -> tuple[str, str]:
@@ -95,36 +102,53 @@ def _lines(found: dict) -> list[dict]:
     return lines
 
 
-def run(args) -> list[dict]:
-    pairs = getattr(args, "rounds", None) or PAIRS
-    app_url, owner_url = _create()
-    try:
-        # The run's own interpreter and module, with fixed arguments.
-        process = subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "chaos.concurrency",
-                "--pairs",
-                str(pairs),
-                "--seed",
-                str(getattr(args, "seed", 1)),
-            ],
-            cwd=devstack.ROOT,
-            env=_env(app_url, owner_url),
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-    finally:
-        _owner_command(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+def _pairs(app_url: str, owner_url: str, *arguments: str) -> dict | None:
+    # The run's own interpreter and module, with fixed arguments.
+    process = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "chaos.concurrency", *arguments],
+        cwd=devstack.ROOT,
+        env=_env(app_url, owner_url),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     found = [
         json.loads(line.removeprefix("CONCURRENCY "))
         for line in process.stdout.splitlines()
         if line.startswith("CONCURRENCY ")
     ]
-    if process.returncode or not found:
-        return [
-            {"line": NAME, "result": f"körningen slutade med {process.returncode}", "ok": False}
-        ]
-    return _lines(found[0])
+    return found[0] if found and not process.returncode else None
+
+
+def _control(found: dict | None) -> dict:
+    """The control run's line: without the row locks the same checks must find the faults."""
+    line = f"kontroll: {CONTROL_PAIRS} par med ett avsiktligt fel, radlåset borttaget"
+    if found is None:
+        return {"line": line, "result": "kontrollkörningen avbröts", "ok": False}
+    kinds = found["kinds"]
+    lost = {name: kinds[name]["lost"] for name in UNLOCKED}
+    paths = kinds["fasbyten"]["faults"]
+    result = (
+        ", ".join(
+            f"{count} förlorade i {kinds[name]['pairs']} par {name}" for name, count in lost.items()
+        )
+        + f"; {paths} otillåtna tillstånd i {kinds['fasbyten']['pairs']} par fasbyten"
+    )
+    return {"line": line, "result": result, "ok": all(lost.values()) and paths > 0}
+
+
+def run(args) -> list[dict]:
+    pairs = getattr(args, "rounds", None) or PAIRS
+    seed = str(getattr(args, "seed", 1))
+    app_url, owner_url = _create()
+    try:
+        found = _pairs(app_url, owner_url, "--pairs", str(pairs), "--seed", seed)
+        control = _pairs(
+            app_url, owner_url, "--pairs", str(CONTROL_PAIRS), "--seed", seed,
+            "--label", "kontroll", "--without-row-locks",
+        )  # fmt: skip
+    finally:
+        _owner_command(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    if found is None:
+        return [{"line": NAME, "result": "körningen avbröts", "ok": False}]
+    return [*_lines(found), _control(control)]
