@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 from django.utils.translation import gettext as _
 
 from audit import dbroles
@@ -91,14 +92,42 @@ def _create(owner: Database, name: str) -> None:
             ) from None
 
 
-def _drop(owner: Database, name: str) -> None:
-    with _maintenance(owner) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {dbroles.ident(name)} WITH (FORCE)")
+def database_drop(owner: Database, name: str, *, attempts: int = 3) -> None:
+    """DROP DATABASE … WITH (FORCE). A session slow to leave (an autovacuum worker on a busy
+    server) is waited for, up to `attempts` times; a session of another role (the running
+    application's) the owner may not end, and PostgreSQL refuses."""
+    for attempt in range(attempts):
+        try:
+            with _maintenance(owner) as conn, conn.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {dbroles.ident(name)} WITH (FORCE)")
+            return
+        except psycopg2.errors.ObjectInUse:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
-def _swap(owner: Database, new: str, target: str) -> None:
+def database_drop_quietly(owner: Database, name: str) -> None:
+    """On the way out of a failed restore: the first error is the one to report."""
+    with contextlib.suppress(psycopg2.Error):
+        database_drop(owner, name)
+
+
+def _replace(owner: Database, new: str, target: str) -> None:
+    """The restored database `new` takes the name `target`; the old one is dropped first, and
+    when that is refused nothing has changed but `new`, which goes too."""
+    try:
+        database_drop(owner, target)
+    except psycopg2.Error as exc:
+        database_drop_quietly(owner, new)
+        raise BackupError(
+            _(
+                "Databasen %(name)s kunde inte ersättas (%(error)s). Stoppa webb, Celery-worker "
+                "och beat som använder den och försök igen; ingenting har ändrats."
+            )
+            % {"name": target, "error": str(exc).strip()}
+        ) from None
     with _maintenance(owner) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE {dbroles.ident(target)} WITH (FORCE)")
         cur.execute(f"ALTER DATABASE {dbroles.ident(new)} RENAME TO {dbroles.ident(target)}")
 
 
@@ -191,9 +220,9 @@ def backup_restore(*, path: Path, database: str | None = None, overwrite: bool =
         )
         app_role_secured(restoring, app.role)
     except BaseException:
-        _drop(owner, into)
+        database_drop_quietly(owner, into)
         raise
     if exists:
-        _swap(owner, into, target)
+        _replace(owner, into, target)
     seconds = round(time.monotonic() - started, 2)
     return Restored(target, app.role, manifest, replaced=exists, seconds=seconds)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Area
 from audit import dbroles
 from backups.pgtools import BackupError
-from backups.restore import app_role_secured, backup_restore
+from backups.restore import app_role_secured, backup_restore, database_drop
 from backups.services import application_database, backup_create, owner_database
 from reporting.snapshots import previous_month, snapshot_compute
 
@@ -41,13 +41,12 @@ def restored_names():
         return names[-1]
 
     yield new
-    with contextlib.closing(owner_database("postgres").connect()) as conn:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for name in names:
-                cur.execute(f"DROP DATABASE IF EXISTS {dbroles.ident(name)} WITH (FORCE)")
-            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bk\\_restore\\_%'")
-            leftovers = [row[0] for row in cur.fetchall() if row[0].startswith(tuple(names))]
+    owner = owner_database("postgres")
+    for name in names:
+        database_drop(owner, name)
+    with contextlib.closing(owner.connect()) as conn, conn.cursor() as cur:
+        cur.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bk\\_restore\\_%'")
+        leftovers = [row[0] for row in cur.fetchall() if row[0].startswith(tuple(names))]
     assert leftovers == []
 
 
@@ -190,6 +189,12 @@ def test_a_database_that_is_not_empty_is_refused_unless_overwritten(tmp_path, re
     # when the dump is restored there again, it is refused and nothing changes
     with pytest.raises(BackupError, match=f"Databasen {target} är inte tom"):
         backup_restore(path=backup.path, database=target)
+    assert table_digests(target) == before
+    # nor while the application is connected to it: the owner may not end its session
+    with app_connection(target) as conn, conn.cursor() as cur:
+        cur.execute("SELECT 1")
+        with pytest.raises(BackupError, match="Stoppa webb, Celery-worker och beat"):
+            backup_restore(path=backup.path, database=target, overwrite=True)
     assert table_digests(target) == before
     # unless overwriting is asked for: then the database is the dump again
     restored = backup_restore(path=backup.path, database=target, overwrite=True)
