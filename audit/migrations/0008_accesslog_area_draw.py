@@ -13,7 +13,13 @@ valid. Hence a migration outside a transaction. Partitions made afterwards (the 
 created, as they get its other indexes.
 
 Runs as the owner role, like every migration. Interrupted, it can be run again: a partition
-that already has its index is skipped, one left half-built (invalid) is built anew."""
+that already has its index is skipped, one left half-built (invalid) is built anew.
+
+Measured on the bench machine (2 cores, busy with other work at the time): 26 s for a log of 6
+million entries in 136 monthly partitions (generated as the bench's at 1 M participants, 165 MB
+of index), 15 s for the bench's 600 000 entries (100 000 participants, 137 partitions); the
+log takes writes throughout. Each partition's build waits for the transactions that were
+already running on the log, so a long transaction (an export) holds it up, not the reverse."""
 
 from django.db import migrations, models
 
