@@ -102,6 +102,9 @@ def readiness() -> dict[str, bool]:
 def _answer(body: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
+    # Not logged again by django.request as a server error at every probe: the failing
+    # check is logged once per probe above, with its reason.
+    response._has_been_logged = True
     return response
 
 
