@@ -18,8 +18,8 @@ that already has its index is skipped, one left half-built (invalid) is built an
 Measured on the bench machine (2 cores, busy with other work at the time): 26 s for a log of 6
 million entries in 136 monthly partitions (generated as the bench's at 1 M participants, 165 MB
 of index), 15 s for the bench's 600 000 entries (100 000 participants, 137 partitions); the
-log takes writes throughout. Each partition's build waits for the transactions that were
-already running on the log, so a long transaction (an export) holds it up, not the reverse."""
+log takes writes throughout. Each partition's build waits for the transactions already
+running in the database to end, so a long one (an export) holds it up, not the reverse."""
 
 from django.db import migrations, models
 
