@@ -101,7 +101,9 @@ def _private_file(path: Path):
 
 
 def migration_state() -> dict[str, dict]:
-    """Per app: the last applied migration and how many are applied."""
+    """Per app: the last applied migration and how many are applied (none: not migrated)."""
+    if "django_migrations" not in connection.introspection.table_names():
+        return {}
     with connection.cursor() as cur:
         cur.execute(
             "SELECT app, max(name), count(*) FROM django_migrations GROUP BY app ORDER BY app"
@@ -112,12 +114,21 @@ def migration_state() -> dict[str, dict]:
 def backup_create(*, directory: Path | None = None, now: dt.datetime | None = None) -> Backup:
     """Dump the database into the backup directory, with its manifest; log it (a backup reads
     every person's data: SPEC §7's access log names the job). Then rotate."""
-    directory = backup_directory(directory)
     keep_days = days_to_keep()  # a wrong setting stops the backup before it starts
     now = (now or timezone.now()).astimezone(dt.UTC)
     app_db = application_database()
     db = owner_database() or app_db
     pg_dump, major = find_tool("pg_dump", db)
+    state = migration_state()
+    if "audit" not in state:
+        raise BackupError(
+            _(
+                "Databasen %(name)s är inte migrerad (ingen åtkomstlogg): där finns inget att "
+                "säkerhetskopiera. Kör `migrate` först."
+            )
+            % {"name": db.name}
+        )
+    directory = backup_directory(directory)
     final = directory / f"{db.name}-{now.strftime(_TIME)}.dump"
     if final.exists():
         raise BackupError(_("Säkerhetskopian %(file)s finns redan.") % {"file": final.name})
@@ -128,7 +139,6 @@ def backup_create(*, directory: Path | None = None, now: dt.datetime | None = No
         object_type="backup",
         object_id=final.name[:64],
     )
-    state = migration_state()
     part = directory / f".{final.name}.part"
     part_manifest = directory / f".{manifest_path(final).name}.part"
     started = time.monotonic()

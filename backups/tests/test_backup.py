@@ -252,5 +252,12 @@ def test_a_dump_that_cannot_be_written_is_a_clear_error(tmp_path):
     assert not list(tmp_path.glob("*.dump")) and not list(tmp_path.glob("*.json"))
 
 
+def test_a_database_not_yet_migrated_is_not_backed_up(tmp_path, monkeypatch):
+    monkeypatch.setattr("backups.services.migration_state", lambda: {})
+    with pytest.raises(CommandError, match="inte migrerad"):
+        call_command("backup", "--dir", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_default_directory_is_under_data():
     assert conf.backup_dir() == settings.BASE_DIR / ".data" / "backups"
