@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-clean chaos fuzz e2e-deps pdf-deps debs clean-data messages
+.PHONY: run test lint format bench bench-clean chaos backup restore fuzz e2e-deps pdf-deps debs clean-data messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,15 @@ bench: $(STAMP)
 # PostgreSQL and Redis stopped and restarted. Minutes; not part of `make test`.
 chaos: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m chaos $(CHAOS_ARGS)
+
+# Backups (docs/RELIABILITY.md, "Backup and restore"). Restore into the configured database is
+# refused unless it is empty: RESTORE_ARGS="--database NAME" or RESTORE_ARGS=--overwrite.
+backup: $(STAMP)
+	$(PY) -m samverkan.devstack exec -- $(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "[samverkan] ange filen: make restore FILE=.data/backups/<fil>.dump"; exit 2; }
+	$(PY) -m samverkan.devstack exec -- $(PY) manage.py restore --file $(FILE) $(RESTORE_ARGS)
 
 bench-clean: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --clean
