@@ -22,6 +22,7 @@ LAYERS = [
     ("audit",),
     ("accounts",),
     ("samverkan",),
+    ("outbox",),
     ("cases",),
     ("mapping",),
     ("preparation",),
