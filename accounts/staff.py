@@ -50,12 +50,13 @@ def _record(*, user, by, request, purpose: str) -> None:
 def staff_deactivate(*, user, by, request=None) -> int:
     """Make `user` inactive and revoke their API tokens; returns the number of tokens revoked.
     Staff imports never do this: leaving is an explicit act."""
-    user.is_active = False
-    user.save(update_fields=["is_active"])
+    # The tokens first, while the account still has its areas: their log entries go to them.
     revoked = sum(
         api_token_revoke(token=token, revoked_by=by, request=request)
         for token in user.api_tokens.filter(revoked_at__isnull=True)
     )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     _record(
         user=user,
         by=by,

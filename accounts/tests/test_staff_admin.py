@@ -63,6 +63,8 @@ def test_deactivating_ends_sessions_and_tokens_at_once_and_is_logged(
     assert session.get("/api/v1/me/").status_code in (401, 403)
     assert by_token.get("/api/v1/me/").status_code == 401
     assert ApiToken.objects.get(pk=token.pk).revoked_by == administrator
+    revoked = AccessLog.objects.get(object_type="apitoken", purpose__endswith="återkallad")
+    assert revoked.user == administrator and revoked.area_id is not None
     # and it is in the access log: who, when, whose account
     entry = log_entries(fk_officer).get(purpose__startswith="konto avaktiverat")
     assert entry.user == administrator and entry.occurred_at is not None
