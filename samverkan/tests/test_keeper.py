@@ -61,7 +61,7 @@ def test_a_process_that_dies_is_started_again_and_a_stop_ends_it(tmp_path):
 def test_under_honcho_a_dying_worker_leaves_the_web_process_running(tmp_path):
     log, beats = tmp_path / "starts", tmp_path / "web"
     web = (
-        f"{sys.executable} -c \"import time; "
+        f'{sys.executable} -c "import time; '
         f"[open('{beats}', 'a').write('.') or time.sleep(0.1) for _ in iter(int, 1)]\""
     )
     procfile = tmp_path / "Procfile"
