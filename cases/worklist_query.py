@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
+from django.utils import timezone
 
 from accounts.scoping import scope_for
 
@@ -23,7 +24,7 @@ from .deadlines import with_intervention_facts, with_rule_set
 from .flag_rules import DUE, FLAG_RULES, OVERDUE, days_in_samverkan
 from .flag_terms import SqlTerms, sql_literal
 from .flags import case_fact_annotations
-from .models import CLOSING_DOC_DUE, TARGET_GROUP_SHORT, FlagDismissal, Phase, RuleSet
+from .models import CLOSING_DOC_DUE, TARGET_GROUP_SHORT, Case, FlagDismissal, Phase, RuleSet
 from .secrecy import fk_facts_visible, shares_on
 from .worklist_forms import WORKLIST_SORTS
 
@@ -48,30 +49,49 @@ def _fact_names() -> list[str]:
     return ["intervention_current", "last_intervention_end", *case_fact_annotations()]
 
 
-def _base(cases: QuerySet, *, today: dt.date, agency_code: str | None):
+def _facts(*, today: dt.date, agency_code: str | None) -> tuple[str, tuple]:
     """SQL and params: one row per case, its columns, its facts, its rule set, whether sharing
     is covered today and the reader's view of FK's facts, named as cases.flag_rules.SqlTerms
-    reads them."""
-    facts = case_fact_annotations()
-    annotated = with_rule_set(with_intervention_facts(cases, today=today)).annotate(
-        **facts,
-        shares_today=shares_on(today, "person_id"),
-        fk_visible=fk_facts_visible(agency_code=agency_code, day=today),
-        closing_doc_pending=ExpressionWrapper(CLOSING_DOC_DUE, output_field=BooleanField()),
-        person_last_name=F("person__last_name"),
-        person_first_name=F("person__first_name"),
-    )
-    names = [
-        *CASE_COLUMNS,
-        *_fact_names(),
-        "shares_today",
-        "fk_visible",
-        "closing_doc_pending",
-        "rule_set_pk",
-        "person_last_name",
-        "person_first_name",
-    ]
-    return annotated.order_by().values(*names).query.sql_with_params()
+    reads them. The same for every request of a day and reader's agency, so made once per
+    process and day: building it is the larger part of the page's own work in Python."""
+    key = (today, agency_code, timezone.get_current_timezone_name())
+    found = _FACTS_SQL.get(key)
+    if found is None:
+        annotated = with_rule_set(with_intervention_facts(Case.objects.all(), today=today))
+        annotated = annotated.annotate(
+            **case_fact_annotations(),
+            shares_today=shares_on(today, "person_id"),
+            fk_visible=fk_facts_visible(agency_code=agency_code, day=today),
+            closing_doc_pending=ExpressionWrapper(CLOSING_DOC_DUE, output_field=BooleanField()),
+            person_last_name=F("person__last_name"),
+            person_first_name=F("person__first_name"),
+        )
+        names = [
+            *CASE_COLUMNS,
+            *_fact_names(),
+            "shares_today",
+            "fk_visible",
+            "closing_doc_pending",
+            "rule_set_pk",
+            "person_last_name",
+            "person_first_name",
+        ]
+        sql, params = annotated.order_by().values(*names).query.sql_with_params()
+        if len(_FACTS_SQL) > 32:  # yesterday's
+            _FACTS_SQL.clear()
+        found = _FACTS_SQL[key] = (sql, tuple(params))
+    return found
+
+
+_FACTS_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _base(cases: QuerySet, *, today: dt.date, agency_code: str | None) -> tuple[str, list]:
+    """SQL and params: `_facts` of the cases of the query `cases`."""
+    facts, facts_params = _facts(today=today, agency_code=agency_code)
+    scoped, scoped_params = cases.order_by().values("pk").query.sql_with_params()
+    sql = f"SELECT f.* FROM ({facts}) f WHERE f.id IN ({scoped})"  # noqa: S608
+    return sql, [*facts_params, *scoped_params]
 
 
 def _sort_columns() -> dict[str, list[str]]:

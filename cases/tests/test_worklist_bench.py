@@ -1,11 +1,12 @@
 """Benchmark (`make bench`): the coordinator's worklist with 300 cases against the same list with
 30 and against a trivial page (the password page: the same navigation and to-do count), all
 measured in the same run through the test client and every middleware: under five times the
-30 cases' time (the flags of every case are computed, but only a page of 50 is drawn, in a fixed
-number of queries) and under eight times the trivial page's (4–5× in process today). The second
-bound guards against a regression, such as the page doubling its cost; the target under load
-(3× at p95) and how far the page is from it are the bench table's (docs/PERFORMANCE.md). An
-absolute bound in milliseconds failed on the same machine from one run to the next."""
+30 cases' time (the list is sorted, filtered and counted in SQL, and only the page of 50 is built
+in Python, in a fixed number of queries: cases.worklist_query) and under eight times the trivial
+page's. The second bound guards against a regression, such as the page doubling its cost; the
+target under load (3× at p95) and how far the page is from it are the bench table's
+(docs/PERFORMANCE.md). An absolute bound in milliseconds failed on the same machine from one run
+to the next."""
 
 import statistics
 import time

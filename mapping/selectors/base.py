@@ -42,12 +42,6 @@ def intervention_list_visible_to(*, user) -> QuerySet[Intervention]:
     return Intervention.objects.visible_to(user).select_related("case", "case__person")
 
 
-def last_follow_ups(case_ids) -> dict[int, dt.date]:
-    """The latest meeting date per case, in one query."""
-    rows = Meeting.objects.filter(case_id__in=case_ids).values("case_id").annotate(last=Max("date"))
-    return {row["case_id"]: row["last"] for row in rows}
-
-
 def suggestion_annotations() -> dict:
     """SQL, for each case of a query: has the person had a kontaktmöte since the sick-leave case
     began, and has a joint mapping been considered (the case came from one, or one was

@@ -59,10 +59,10 @@ def items_sql(scoped_sql: str) -> tuple[str, list]:
     - closing_doc (rule 5, CLOSING_DOC): every case that started and ended (cases.models.
       CLOSING_DOC_DUE's population); due the end + closing_doc_days, met on closing_doc_date.
     - follow_up (the cadence, FOLLOW_UP): the start and every later meeting recorded on the case
-      (the worklist's "last follow-up", mapping.selectors.last_follow_ups, counts every meeting
-      of the case) form a chain; each link is due follow_up_days after it and met by the next
-      link. A link is owed only while the case runs: a case ended on or before the day it fell
-      due owes it no more (the flag is gone once the case is closed)."""
+      (the worklist's "last follow-up", mapping.selectors.base.case_fact_annotations, counts
+      every meeting of the case) form a chain; each link is due follow_up_days after it and met
+      by the next link. A link is owed only while the case runs: a case ended on or before the
+      day it fell due owes it no more (the flag is gone once the case is closed)."""
     plan_day = "LEAST((p.created_at AT TIME ZONE %s)::date, p.start_date)"
     sql = f"""
 scoped AS ({scoped_sql}),
