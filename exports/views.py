@@ -28,6 +28,7 @@ from .services import (
     FILE_LIFETIME,
     FORMAT_OF_JOB,
     ExportParamsError,
+    export_job_as_seen_here,
     export_job_create,
     export_job_download_logged,
     export_job_path,
@@ -54,7 +55,7 @@ def _own_job_or_404(request, pk: int) -> ExportJob:
             purpose="någon annans export, eller en som inte finns",
         )
         raise Http404
-    return job
+    return export_job_as_seen_here(job)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@
 from .jobs import (
     FORMAT_OF_JOB,
     export_files_purge,
+    export_job_as_seen_here,
     export_job_create,
     export_job_download_logged,
     export_job_path,
@@ -42,6 +43,7 @@ __all__ = [
     "export_continuable",
     "export_dir",
     "export_files_purge",
+    "export_job_as_seen_here",
     "export_job_create",
     "export_job_download_logged",
     "export_job_path",

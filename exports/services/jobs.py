@@ -119,6 +119,38 @@ def export_job_path(job: ExportJob) -> Path:
     return export_dir() / f"{job.pk}-{job.export_id}.{extension}"
 
 
+# What the user reads when the worker wrote a file this web process cannot see.
+FILE_NOT_SHARED = (
+    "Filen skrevs av en annan server men syns inte här: exportkatalogen delas inte mellan "
+    "servrarna. Kontakta driften och gör sedan en ny export."
+)
+
+
+def export_job_as_seen_here(job: ExportJob, *, now: dt.datetime | None = None) -> ExportJob:
+    """The job as this process can serve it: a job the worker finished whose file is not in
+    this process's export directory (a worker on another machine without the shared directory,
+    docs/OPERATIONS.md) is a failed export, never one that is ready, and is stored so. Within
+    the file's lifetime only; after it the purge marks the job expired."""
+    now = now or timezone.now()
+    if (
+        job.state == ExportJob.State.DONE
+        and job.finished_at is not None
+        and job.finished_at >= now - FILE_LIFETIME
+        and not export_job_path(job).exists()
+    ):
+        logger.error(
+            "Export %s är klar men filen finns inte i %s här: delas exportkatalogen?",
+            job.pk,
+            export_dir(),
+        )
+        failed = ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.DONE).update(
+            state=ExportJob.State.FAILED, error=FILE_NOT_SHARED
+        )
+        if failed:
+            job.state, job.error = ExportJob.State.FAILED, FILE_NOT_SHARED
+    return job
+
+
 def _job_update(job: ExportJob, *, started: dt.datetime | None = None, **fields) -> None:
     """Save `fields` of the job; with `started`, only while the job's run is still that one."""
     for name, value in fields.items():
