@@ -28,6 +28,8 @@ PUBLIC = {
 }
 # A load balancer's probes (samverkan.health): no personal data, tested in test_health.py.
 PUBLIC |= {"healthz", "readyz"}
+# Prometheus's page: no login, its bearer token or a 404 (operations/tests/test_metrics.py).
+PUBLIC |= {"metrics"}
 # POST-only actions that have nothing to show; an anonymous GET is refused or sent to login.
 POST_ONLY = {
     "preparation:referral_add",
