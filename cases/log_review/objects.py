@@ -82,11 +82,13 @@ KINDS: dict[str, Kind] = {
     "dashboard": Kind(_("Statistik")),
     "timeliness": Kind(_("Tidsfrister")),
     "report": Kind(_("Rapport")),
-    # exports, imports, retention, accounts, the API and this review
+    # exports, imports, retention, backups, the organisation, accounts, the API and this review
     "export": Kind(_("Export")),
     "export_download": Kind(_("Nedladdning av export")),
     "import": Kind(_("Import")),
     "gallring": Kind(_("Gallring")),
+    "backup": Kind(_("Säkerhetskopia")),
+    "organisation": Kind(_("Organisationen")),
     "user": Kind(_("Användarkonto")),
     "apitoken": Kind(_("API-nyckel")),
     "api": Kind(_("API")),
