@@ -138,6 +138,13 @@ def _listed(terms: SqlTerms, flag: str | None) -> str:
     return ", ".join(columns)
 
 
+def _listing_columns() -> str:
+    """What the list reads of each case: all but whether sharing is covered (the rows shown
+    need it; the rules read the reader's view of FK's facts, `fk_visible`)."""
+    names = [*CASE_COLUMNS, *_fact_names(), "fk_visible", "closing_doc_pending", "rule_set_pk"]
+    return ", ".join(f'b."{name}"' for name in [*names, "person_last_name", "person_first_name"])
+
+
 class WorklistRows:
     """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows)
     with `flag` (a flag code, or None) and `overdue` applied, ordered by `sort` (a key of
@@ -189,7 +196,8 @@ class WorklistRows:
                 f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
                 f"count(*) FILTER (WHERE x.overdue) "
                 # OFFSET 0: each case's facts read once, not once per flag that reads them
-                f"FROM (SELECT {_listed(terms, self.flag)} FROM ({base} OFFSET 0) c "
+                f"FROM (SELECT {_listed(terms, self.flag)} FROM (SELECT {_listing_columns()} "
+                f"FROM ({base}) b OFFSET 0) c "
                 f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
             )
             with connection.cursor() as cursor:
