@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-clean chaos backup restore fuzz e2e-deps pdf-deps debs clean-data messages
+.PHONY: run test lint format bench bench-clean chaos backup restore fuzz e2e-deps pdf-deps debs clean-data messages prodcheck
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes, so a second `make run` starts in seconds.
-$(STAMP): requirements.txt | $(PY)
+# Reinstall only when the requirements change, so a second `make run` starts in seconds
+# (requirements.txt includes requirements-production.txt).
+$(STAMP): requirements.txt requirements-production.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
@@ -79,6 +80,12 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "[samverkan] ange filen: make restore FILE=.data/backups/<fil>.dump"; exit 2; }
 	$(PY) -m samverkan.devstack exec -- $(PY) manage.py restore --file $(FILE) $(RESTORE_ARGS)
+
+# The product installed on this Debian machine as docs/OPERATIONS.md says (PostgreSQL, Redis and
+# nginx from Debian, the units of deploy/) and checked through nginx over HTTPS. As root; minutes;
+# not part of `make test`. PRODCHECK_ARGS=--help for its ports and work directory.
+prodcheck:
+	/usr/bin/python3 -m deploy.prodcheck $(PRODCHECK_ARGS)
 
 bench-clean: $(STAMP)
 	$(PY) -m samverkan.devstack exec -- $(PY) -m benchmarks --clean
