@@ -142,3 +142,23 @@ def _empty_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_personnummer_in_logs():
+    """Every log record of the session, the Celery tasks' included, is scanned for what looks
+    like a personnummer once the product's log filter has masked it (samverkan.testing_logscan,
+    SPEC §7); any hit fails the session. LOGSCAN_REPORT=<file> appends the count to that file."""
+    import os
+
+    from samverkan.testing_logscan import LogScan
+
+    scan = LogScan().attach()
+    yield scan
+    scan.detach()
+    report = os.environ.get("LOGSCAN_REPORT")
+    if report:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(f"{worker}: {scan.summary()}\n")
+    assert not scan.hits, f"{scan.summary()}: {scan.hits[:5]}"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
 from audit.models import AccessLog
@@ -20,6 +21,7 @@ def has_todo_list(user) -> bool:
     return scope.case_access or scope.is_coordinator
 
 
+@require_GET
 def inbox(request):
     if not has_todo_list(request.user):
         raise PermissionDenied

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.scoping import scope_for
 from samverkan.dates import days_between
@@ -123,6 +124,8 @@ def _situation_rows(case: Case) -> list[dict]:
     return rows
 
 
+# A page to read: other methods answer 405 before the case is fetched or logged.
+@require_GET
 @reason_required
 def case_detail(request, pk):
     case, purpose = case_for_page(request, pk)

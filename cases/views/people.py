@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scoping import scope_for
 from samverkan.display import display_value
@@ -91,6 +91,8 @@ def person_create(request):
     )
 
 
+# A page to read: other methods answer 405 before the person is fetched or logged.
+@require_GET
 @reason_required
 def person_detail(request, pk):
     person, purpose = person_for_page(request, pk)
