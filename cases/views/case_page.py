@@ -3,12 +3,13 @@ cases show on it (the plan, interventions and meetings: cases.views.parts)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
 from samverkan.dates import days_between
@@ -124,11 +125,14 @@ def _situation_rows(case: Case) -> list[dict]:
     return rows
 
 
-# A page to read: other methods answer 405 before the case is fetched or logged.
-@require_GET
 @reason_required
+@require_http_methods(["GET", "POST"])
 def case_detail(request, pk):
+    # POST reaches the access check, so that an outsider's POST answers 404 like their GET;
+    # the page itself only shows.
     case, purpose = case_for_page(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     # A case given to this officer leaves their to-do list once they open it.
     services.assignments_seen(case=case, user=request.user)
     today = timezone.localdate()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import scope_for
 from samverkan.display import display_value
@@ -91,11 +92,14 @@ def person_create(request):
     )
 
 
-# A page to read: other methods answer 405 before the person is fetched or logged.
-@require_GET
 @reason_required
+@require_http_methods(["GET", "POST"])
 def person_detail(request, pk):
+    # POST reaches the access check, so that an outsider's POST answers 404 like their GET;
+    # the page itself only shows.
     person, purpose = person_for_page(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     today = timezone.localdate()
     cases = list(
         person.cases.visible_to(request.user)

@@ -67,6 +67,9 @@ HOME = "302/0 200/1 200/1 200/0 200/1 302/0 302/0 200/0 200/0"
 IMPORT_JOB = "302/0 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1"
 SSO_OFF = "404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0"
 OPEN_NOT_ALLOWED = "405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
+# A page that only reads lets a POST through to the access check, so that an outsider's POST
+# answers 404 like their GET; the object is fetched, and its read logged, before the 405.
+READ_ONLY_POST = "302/0 405/1 405/1 302/1 405/1 404/1 404/1 404/1 404/1"
 SEARCH = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
 OPEN = "200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
 ADMIN_PAGE = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 200/0"
@@ -120,6 +123,7 @@ ROUTES = {
     "accounts:password_reset_complete": R(GET=OPEN, probe=("POST", OPEN_NOT_ALLOWED)),
     # The organisation's files: administrators only; everyone else to the admin's login.
     "imports:organisation": R(GET=ADMIN_PAGE, POST=ADMIN_PAGE, probe=("DELETE", ADMIN_NOT_ALLOWED)),
+    # Django's login and password forms treat PUT as POST.
     "accounts:login": R(GET=LOGIN_PAGE, POST=LOGIN_PAGE, PUT=LOGIN_PAGE, probe=("DELETE", "405/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0")),
     "accounts:logout": R(POST="302/0 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1", probe=("DELETE", NOT_ALLOWED)),
     "accounts:password_change": R(GET=STAFF_PAGE, POST=STAFF_PAGE, PUT=STAFF_PAGE, probe=("DELETE", NOT_ALLOWED)),
@@ -177,18 +181,20 @@ ROUTES = {
     "api:work-plan-list": R(GET=API_AGGREGATES, POST=API_COORDINATOR_CREATE, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "audit:review": R(GET=COORDINATOR_PAGE, POST=COORDINATOR_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_close": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    "cases:case_detail": R("case", GET=CASE_PAGE, probe=("POST", NOT_ALLOWED)),
+    "cases:case_detail": R("case", GET=CASE_PAGE, probe=("POST", READ_ONLY_POST)),
     "cases:case_edit": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_move": R("case", GET=CASE_MOVE, POST=CASE_MOVE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_open": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_transition": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
+    # The caseload and the start page still answer every method with the page (a POST
+    # changes nothing; the case and person pages answer 405).
     "cases:caseload": R(GET=COORDINATOR_FORM, probe=("POST", COORDINATOR_FORM)),
     "cases:consent_confirm": R("person", GET=CONSENT_CONFIRM, POST=CONSENT_CONFIRM, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_create": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_withdraw": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:flag_dismiss": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:person_create": R(GET=CASE_ACCESS_PAGE, POST=CASE_ACCESS_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    "cases:person_detail": R("person", GET=CASE_PAGE, probe=("POST", NOT_ALLOWED)),
+    "cases:person_detail": R("person", GET=CASE_PAGE, probe=("POST", READ_ONLY_POST)),
     "cases:person_edit": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:person_reason": R("person", GET=REASON_PAGE, POST=REASON_PAGE, probe=("DELETE", NOT_ALLOWED)),
     # A search for the person's first name (the last name is what must not show to others):
@@ -202,12 +208,13 @@ ROUTES = {
     "exports:job": R("export_job", GET=OWN_EXPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "exports:job_status": R("export_job", GET=OWN_EXPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "exports:start": R(GET=EXPORT_FORM, POST=EXPORT_FORM, probe=("DELETE", NOT_ALLOWED)),
+    # See cases:caseload.
     "home": R(GET=HOME, probe=("POST", HOME)),
     "imports:job": R("import_job", GET=IMPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "imports:job_status": R("import_job", GET=IMPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "imports:upload": R(GET=COORDINATOR_FORM, POST=COORDINATOR_FORM, probe=("DELETE", NOT_ALLOWED)),
     "mapping:case_meeting_create": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    "mapping:closing_document": R("case", GET=CASE_PAGE, probe=("POST", "302/0 405/1 405/1 302/1 405/1 404/1 404/1 404/1 404/1")),
+    "mapping:closing_document": R("case", GET=CASE_PAGE, probe=("POST", READ_ONLY_POST)),
     "mapping:closing_document_confirm": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "mapping:closing_document_edit": R("case", GET=CASE_PAGE, POST="302/0 200/1 302/2 302/1 200/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
     "mapping:closing_document_return": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
@@ -250,6 +257,7 @@ ROUTES = {
     "reporting:monthly_reports": R(GET=REPORT_PAGE, POST=REPORT_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "reporting:overview": R(GET=STATISTICS_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:quality_feedback_detail": R("quality_feedback", GET="302/0 200/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", POST="302/0 302/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
+    # As READ_ONLY_POST: the coordinator's POST is a 405 with a row.
     "reporting:quality_review_detail": R("quality_review", GET=QUALITY_REVIEW, probe=("POST", "302/0 404/1 404/1 404/1 405/1 404/1 404/1 404/1 404/1")),
     "reporting:quality_review_item": R("quality_item", GET=QUALITY_REVIEW, POST=QUALITY_REVIEW, probe=("DELETE", NOT_ALLOWED)),
     "reporting:quality_review_list": R(GET=COORDINATOR_PAGE, POST=COORDINATOR_PAGE, probe=("DELETE", NOT_ALLOWED)),
