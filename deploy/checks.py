@@ -165,7 +165,14 @@ def run_all(m) -> int:
 
     def deploy_check():
         out = app_manage("check", "--deploy", "--fail-level", "WARNING")
-        return "samverkan-manage, as the application role: " + out.strip().splitlines()[-1]
+        plan = app_manage("migrate", "--plan").strip()
+        if "No planned migration operations" not in plan:
+            raise Failed(f"migrate --plan as the application role: {plan[-300:]}")
+        return (
+            "samverkan-manage, as the application role: "
+            + out.strip().splitlines()[-1]
+            + " migrate --plan: nothing to apply"
+        )
 
     def organisation():
         password = secrets.token_urlsafe(16)
@@ -275,6 +282,8 @@ def run_all(m) -> int:
         conf = str(folder / "nginx.conf")
         run(["nginx", "-t", "-q", "-c", conf])
         m.start("nginx", ["nginx", "-c", conf, "-g", "daemon off;"], env={"PATH": SYSTEM_PATH})
+        if not until(lambda: _listening(a.https_port) and _listening(a.http_port), 30, 0.2):
+            raise Failed(f"nginx does not listen on {a.http_port} and {a.https_port}")
         state["https"] = f"https://localhost:{a.https_port}"
         state["cert"] = str(cert)
         return f"deploy/nginx/samverkan.conf on {a.http_port} and {a.https_port}, self-signed"
@@ -310,6 +319,11 @@ _ENROL = (
     "u = get_user_model().objects.get(username='{0}'); u.set_password('{1}'); u.save(); "
     "TOTPDevice.objects.create(user=u, name='prodcheck', key='{2}', confirmed=True)"
 )
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _redis_ping(port: int) -> bool:

@@ -24,7 +24,13 @@ def http_checks(m, state, step, service_env, metrics_token) -> None:
     https = webcheck.Browser(state["https"], cafile=state["cert"])
 
     def ready():
-        answer = until(lambda: https.request("/readyz")[0] == 200, 180, 2)
+        def is_ready() -> bool:
+            try:
+                return https.request("/readyz")[0] == 200
+            except OSError:  # nginx or gunicorn not answering yet
+                return False
+
+        answer = until(is_ready, 180, 2)
         status, _headers, body = https.request("/readyz")
         if not answer:
             raise Failed(f"/readyz {status}: {body.decode()[:200]}")
