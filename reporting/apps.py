@@ -12,8 +12,10 @@ class ReportingConfig(AppConfig):
         # 0027). The task module registers itself with the service (ADR 0014 "Registration,
         # not imports").
         from outbox.jobs import JobKind, job_kind_runner
+        from samverkan.health import readiness_check_add
 
         from . import tasks
+        from .completeness import snapshots_missing
         from .models import MonthlyReportDocument
         from .monthly_report import jobs
 
@@ -32,3 +34,5 @@ class ReportingConfig(AppConfig):
             ),
         )
         jobs.monthly_reports_run_by(job_kind_runner(kind))
+        # /readyz fails while an area × month lacks its snapshot (reporting.completeness).
+        readiness_check_add("months", lambda: not snapshots_missing())

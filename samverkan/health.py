@@ -62,19 +62,20 @@ def _migrations() -> bool:
     return _migrations_on_disk() <= set(MigrationRecorder(connection).applied_migrations())
 
 
-def _months() -> bool:
-    from reporting.completeness import snapshots_missing
-
-    return not snapshots_missing()
-
-
 CHECKS = {
     "database": _database,
     "redis": _redis,
     "migrations": _migrations,
-    "months": _months,
 }
-NEEDS_DATABASE = ("migrations", "months")
+NEEDS_DATABASE = {"migrations"}
+
+
+def readiness_check_add(name: str, check, *, needs_database: bool = True) -> None:
+    """A check of a layer above (ADR 0014 "Registration, not imports"): the follow-up registers
+    "months", no area × month without its snapshot (reporting.apps)."""
+    CHECKS[name] = check
+    if needs_database:
+        NEEDS_DATABASE.add(name)
 
 
 def readiness() -> dict[str, bool]:
