@@ -23,7 +23,8 @@ def scenario_names() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make chaos")
     parser.add_argument("--only", nargs="+", choices=scenario_names(), default=None)
-    parser.add_argument("--rounds", type=int, default=None, help="Antal omgångar per scenario.")
+    parser.add_argument("--rounds", type=int, default=None, help="Antal dödade arbetare.")
+    parser.add_argument("--pairs", type=int, default=None, help="Antal samtidiga redigeringar.")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     rows = []

@@ -138,7 +138,7 @@ def _control(found: dict | None) -> dict:
 
 
 def run(args) -> list[dict]:
-    pairs = getattr(args, "rounds", None) or PAIRS
+    pairs = getattr(args, "pairs", None) or PAIRS
     seed = str(getattr(args, "seed", 1))
     app_url, owner_url = _create()
     try:
