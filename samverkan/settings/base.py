@@ -118,6 +118,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # A kept connection is checked before each request reuses it, so a restarted PostgreSQL costs a
 # fresh connection rather than an error page.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that drops packets instead of refusing costs a request (or a /readyz probe)
+# seconds, not minutes.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=5
+)
 # A read replica for reports and exports (samverkan.dbrouter); without one they read the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
