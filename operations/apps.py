@@ -6,6 +6,11 @@ class OperationsConfig(AppConfig):
     verbose_name = "Drift"
 
     def ready(self):
-        from . import celery_counts
+        from samverkan.health import readiness_check_add
+
+        from . import celery_counts, heartbeat
 
         celery_counts.connect()
+        heartbeat.connect()
+        # /readyz: a Celery worker wrote its heartbeat within the last minute.
+        readiness_check_add("worker", heartbeat.worker_answering, needs_database=False)

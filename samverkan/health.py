@@ -3,7 +3,8 @@
 - `/healthz`: the process answers. Nothing else is touched (no database, no Redis), so a
   database outage does not get every web process restarted.
 - `/readyz`: the database answers, Redis (the Celery broker) answers, every migration on disk is
-  applied, and no area × month lacks its snapshot (reporting.completeness). 200 when all hold,
+  applied, and the checks the apps above register hold: no area × month lacks its snapshot
+  (reporting.completeness), a worker answers (operations.heartbeat). 200 when all hold,
   503 otherwise; the body names each check with "ok" or "failing" and nothing more: no version,
   host, error text or count, since anyone who can reach the address may ask. Why a check fails
   goes to the log.

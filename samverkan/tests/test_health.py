@@ -7,6 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,19 +17,28 @@ from django.test import override_settings
 from django.utils import timezone
 
 from audit.models import AccessLog
+from operations import heartbeat
 from reporting.models import MonthlySnapshot
 from reporting.snapshots import previous_month
 from samverkan import health
 from samverkan.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKS = {"database", "redis", "migrations", "months"}
+CHECKS = {"database", "redis", "migrations", "months", "worker"}
 
 
 @pytest.fixture(autouse=True)
 def _fresh_answers(monkeypatch):
     """Every test gets its own checks run, not an answer kept from the one before."""
     monkeypatch.setitem(health._kept, "at", None)
+
+
+@pytest.fixture(autouse=True)
+def _worker_answering(settings):
+    """A worker's heartbeat under a prefix of this test's own (operations.heartbeat), so tests
+    running at once neither see nor remove each other's."""
+    settings.WORKER_HEARTBEAT_PREFIX = f"samverkan:test-worker:{uuid.uuid4().hex}:"
+    heartbeat.beat_once("w1")
 
 
 @pytest.fixture
@@ -77,6 +87,7 @@ def test_a_missing_month_makes_readyz_503_and_names_only_the_check(client, area)
         "redis": "ok",
         "migrations": "ok",
         "months": "failing",
+        "worker": "ok",
     }
     # nothing but check names and their state: no months, counts, hosts or versions
     assert set(body) == {"status", "checks"}
@@ -96,6 +107,7 @@ def test_a_database_that_does_not_answer_gives_503_not_500(client, month_complet
         "redis": "ok",
         "migrations": "failing",
         "months": "failing",
+        "worker": "ok",
     }
     assert b"db.internal" not in response.content
 
@@ -109,6 +121,23 @@ def test_redis_that_does_not_answer_gives_503(client, month_complete, monkeypatc
     assert response.status_code == 503
     assert response.json()["checks"]["redis"] == "failing"
     assert response.json()["checks"]["database"] == "ok"
+
+
+def test_no_worker_answering_gives_503(client, month_complete, settings):
+    # given no worker's heartbeat within the last minute
+    settings.WORKER_HEARTBEAT_PREFIX = f"samverkan:test-worker:{uuid.uuid4().hex}:"
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == "failing"
+    assert response.json()["checks"]["redis"] == "ok"
+
+
+def test_a_worker_heartbeat_lives_a_minute(settings):
+    heartbeat.beat_once("w2")
+    key = f"{settings.WORKER_HEARTBEAT_PREFIX}w2"
+    assert 0 < heartbeat._redis().ttl(key) <= heartbeat.TTL_SECONDS
 
 
 def test_a_migration_not_applied_gives_503(client, month_complete, monkeypatch):
