@@ -162,3 +162,11 @@ def _no_personnummer_in_logs():
         with open(report, "a", encoding="utf-8") as out:
             out.write(f"{worker}: {scan.summary()}\n")
     assert not scan.hits, f"{scan.summary()}: {scan.hits[:5]}"
+
+
+@pytest.fixture(autouse=True)
+def _log_scan_attached(_no_personnummer_in_logs):
+    """Django's setup can run again during the session and configure logging afresh (Celery's
+    Django fixup does, when the admin's periodic-task form lists the task names): the scan is
+    put back before every test (adding a handler twice keeps one)."""
+    _no_personnummer_in_logs.attach()

@@ -160,7 +160,7 @@ def _calls(objs):
 
 
 @pytest.mark.parametrize("role", table.ROLES)
-def test_access_matrix(role, clients, objects, person, capsys):  # noqa: F811 (the fixture)
+def test_access_matrix(role, clients, objects, person):  # noqa: F811 (the fixture)
     """One role's column of the matrix (one test per role, so the suite's workers share them)."""
     client = clients[role]
     secrets = [person.last_name, person.personnummer, person.personnummer[:8]]
@@ -197,7 +197,6 @@ def test_access_matrix(role, clients, objects, person, capsys):  # noqa: F811 (t
         f"it does not; admin pages GET), {logged} of them writing access-log rows, "
         f"{shown_calls} showing the person; {len(mismatches)} mismatches, {len(leaks)} leaks"
     )
-    with capsys.disabled():
-        print(f"\naccess matrix, {summary}")
+    print(f"\naccess matrix, {summary}")  # shown with -s or -rP
     assert not mismatches, "\n".join([summary, *mismatches])
     assert not leaks, "\n".join([summary, *leaks])
