@@ -111,8 +111,8 @@ def cells(row: str) -> dict[str, tuple[int, int]]:
 
 # fmt: off
 ROUTES = {
-    # A load balancer's probes: open to all. Readiness answers 503 here, where the test settings
-    # have no broker to reach (samverkan/tests/test_health.py covers its checks).
+    # A load balancer's probes: open to all. Readiness answers 503 here, where no Celery worker
+    # is running (samverkan/tests/test_health.py covers its checks).
     "healthz": R(GET=OPEN, probe=("POST", OPEN_NOT_ALLOWED)),
     "readyz": R(GET="503/0 " * 9, probe=("POST", OPEN_NOT_ALLOWED)),
     # Prometheus with its bearer token only: without one (none is configured here) 404 for all.
