@@ -14,3 +14,7 @@ class OperationsConfig(AppConfig):
         heartbeat.connect()
         # /readyz: a Celery worker wrote its heartbeat within the last minute.
         readiness_check_add("worker", heartbeat.worker_answering, needs_database=False)
+        # /readyz: every live worker writes where this process reads the exports.
+        readiness_check_add(
+            "export_directory", heartbeat.export_directory_shared, needs_database=False
+        )

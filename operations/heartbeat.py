@@ -1,16 +1,24 @@
-"""Is a Celery worker answering? Each worker's main process writes a key in Redis every
-BEAT_SECONDS that lives TTL_SECONDS (`worker_ready` starts it); /readyz's "worker" check asks
-whether any such key exists (samverkan.health). A worker killed outright stops writing and its key
-is gone within a minute; one on another machine counts the same, since they share Redis."""
+"""Is a Celery worker answering, and does it share this process's export directory? Each
+worker's main process writes, every BEAT_SECONDS, a key in Redis that lives TTL_SECONDS and a
+file of the same name under the export directory's `.workers/` (`worker_ready` starts it).
+/readyz asks (samverkan.health): "worker", whether any such key exists; "export_directory",
+whether every worker with a live key has a fresh file here. A worker on another machine writes
+its files where the web process cannot see them unless EXPORT_DIR is shared, and every export
+it wrote would fail (exports.services.export_job_as_seen_here); this says so before anyone
+orders one. A worker killed outright stops writing and its key is gone within a minute."""
 
 from __future__ import annotations
 
 import logging
 import socket
 import threading
+import time
+from pathlib import Path
 
 from celery import signals
 from django.conf import settings
+
+from samverkan.jobfiles import private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +36,35 @@ def _redis():
     return redis_client()
 
 
+def _files() -> Path:
+    from exports.services import export_dir
+
+    return private_dir(export_dir() / ".workers")
+
+
 def beat_once(name: str) -> None:
     _redis().set(f"{prefix()}{name}", "1", ex=TTL_SECONDS)
+    (_files() / name).touch()
+
+
+def _live_workers() -> list[str]:
+    start = len(prefix())
+    return [key.decode()[start:] for key in _redis().scan_iter(match=f"{prefix()}*", count=100)]
 
 
 def worker_answering() -> bool:
-    return next(iter(_redis().scan_iter(match=f"{prefix()}*", count=100)), None) is not None
+    return bool(_live_workers())
+
+
+def export_directory_shared() -> bool:
+    """Every live worker's file is here and fresh (none live: nothing to tell)."""
+    oldest = time.time() - TTL_SECONDS
+    for name in _live_workers():
+        path = _files() / name
+        if not path.exists() or path.stat().st_mtime < oldest:
+            logger.warning("Arbetaren %s delar inte exportkatalogen %s", name, _files().parent)
+            return False
+    return True
 
 
 def _beat_forever(name: str, stop: threading.Event) -> None:

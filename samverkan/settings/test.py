@@ -24,3 +24,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "user": "100000/m",
     "token": "100000/m",
 }
+# Workers' heartbeats of their own (operations.heartbeat): a `make run` worker on the same Redis
+# does not count as the suite's.
+WORKER_HEARTBEAT_PREFIX = "samverkan:test-worker:"

@@ -165,3 +165,15 @@ def _services_taking_a_request() -> list[str]:
 def test_services_take_an_access_context_not_the_http_request():
     # Commands, imports and tasks call the services as pages do (CONVENTIONS §3, ADR 0014).
     assert _services_taking_a_request() == []
+
+
+def test_every_folder_with_tests_is_in_the_suite():
+    # A new app's tests run in `make test` only if pytest.ini lists the app.
+    ini = (ROOT / "pytest.ini").read_text(encoding="utf-8")
+    listed = set(next(ln for ln in ini.splitlines() if ln.startswith("testpaths")).split()[2:])
+    with_tests = {
+        path.relative_to(ROOT).parts[0]
+        for path in ROOT.glob("*/**/test_*.py")
+        if path.relative_to(ROOT).parts[0] not in {".venv", ".data", "node_modules"}
+    }
+    assert with_tests - listed == set()

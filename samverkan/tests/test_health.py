@@ -24,7 +24,7 @@ from samverkan import health
 from samverkan.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKS = {"database", "redis", "migrations", "months", "worker"}
+CHECKS = {"database", "redis", "migrations", "months", "worker", "export_directory"}
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +34,11 @@ def _fresh_answers(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _worker_answering(settings):
+def _worker_answering(settings, tmp_path):
     """A worker's heartbeat under a prefix of this test's own (operations.heartbeat), so tests
     running at once neither see nor remove each other's."""
     settings.WORKER_HEARTBEAT_PREFIX = f"samverkan:test-worker:{uuid.uuid4().hex}:"
+    settings.EXPORT_DIR = tmp_path / "exports"
     heartbeat.beat_once("w1")
 
 
@@ -88,6 +89,7 @@ def test_a_missing_month_makes_readyz_503_and_names_only_the_check(client, area)
         "migrations": "ok",
         "months": "failing",
         "worker": "ok",
+        "export_directory": "ok",
     }
     # nothing but check names and their state: no months, counts, hosts or versions
     assert set(body) == {"status", "checks"}
@@ -108,6 +110,7 @@ def test_a_database_that_does_not_answer_gives_503_not_500(client, month_complet
         "migrations": "failing",
         "months": "failing",
         "worker": "ok",
+        "export_directory": "ok",
     }
     assert b"db.internal" not in response.content
 
@@ -132,6 +135,22 @@ def test_no_worker_answering_gives_503(client, month_complete, settings):
     assert response.status_code == 503
     assert response.json()["checks"]["worker"] == "failing"
     assert response.json()["checks"]["redis"] == "ok"
+
+
+def test_a_worker_whose_export_directory_is_not_here_gives_503(client, month_complete, settings):
+    # given a worker on another machine: its heartbeat reaches the shared Redis, but the file it
+    # writes beside its exports lands in a directory this process does not see
+    heartbeat._redis().set(f"{settings.WORKER_HEARTBEAT_PREFIX}elsewhere", "1", ex=60)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert (checks["worker"], checks["export_directory"]) == ("ok", "failing")
+
+    # when it shares the directory after all, the check holds again
+    heartbeat.beat_once("elsewhere")
+    assert client.get("/readyz").json()["checks"]["export_directory"] == "ok"
 
 
 def test_a_worker_heartbeat_lives_a_minute(settings):
