@@ -98,10 +98,11 @@ def _store(*, area_id: int | None, month: dt.date, figures: dict, task_id: str):
         task_id=task_id or "",
     )
     # The suppressed figures of the new version worked out once, after the job's transaction,
-    # so that no reader waits for them (reporting.suppression.kept).
-    from .tasks import suppression_warm
+    # so that no reader waits for them (reporting.suppression.kept). Sent through the outbox
+    # (ADR 0027) with the snapshot, so a Redis that does not answer delays it, never the job.
+    from outbox.sends import task_queue
 
-    transaction.on_commit(lambda: suppression_warm.delay(snapshot.pk))
+    task_queue("reporting.tasks.suppression_warm", snapshot.pk)
     return snapshot, True
 
 
