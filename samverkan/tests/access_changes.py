@@ -1,0 +1,91 @@
+"""The declared changes (SPEC §7), read by test_access_changes.py: the other half of the access
+matrix. The matrix sends every form empty, so it counts only refusals and bad input; here every
+route of the matrix whose view changes a person's data is called once, by a role allowed to
+make the change, with valid data, and must (1) answer its success status, (2) change the record
+and (3) write exactly the declared number of access-log rows, all naming the person, of them the
+declared number of "create", "update" or "delete" rows (a page reads its object before it
+changes it: that read is its one "view" row, as in the matrix).
+
+Every route of access_matrix.ROUTES that allows POST, PUT, PATCH or DELETE is in exactly one of
+the three tables below; a new one fails test_access_changes until it is declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Change:
+    method: str
+    role: str  # a role of access_matrix.ROLES allowed to make the change
+    status: int  # the answer on success: 302 for a page, 200/201/204 from the API
+    rows: int  # access-log rows the call writes, all naming the person
+    changes: int = 1  # of them "create"/"update"/"delete"; the rest the read of the page's object
+
+
+# fmt: off
+CHANGES = {
+    "cases:person_edit": Change("POST", "fk_officer", 302, 2),
+    "cases:consent_create": Change("POST", "fk_officer", 302, 2),
+    "cases:status_entry_create": Change("POST", "af_officer", 302, 2),
+}
+
+# Routes that change no person's data, or whose change cannot be made by one call of one role.
+EXCLUDED = {
+    # Accounts and the session: the user's own sign-in, password and language, not a person's.
+    "accounts:password_reset_confirm": "the user's own password",
+    "accounts:login": "signs in; logged as a login",
+    "accounts:logout": "ends the session; logged as a logout",
+    "accounts:password_change": "the user's own password",
+    "accounts:second_factor": "the user's own second factor",
+    "accounts:second_factor_enrol": "the user's own second factor",
+    "set_language": "the session's language",
+    # Reads that take a form: a search or a reason for access, no change of the person.
+    "cases:person_search": "a search (logged as one, counted by the matrix)",
+    "cases:person_reason": "a reason for reading (break-the-glass), logged as break_glass",
+    # The organisation, imports, exports and the log review: no single person's record changes.
+    "imports:organisation": "the organisation's units and areas",
+    "imports:upload": "a file for a background job (imports' own tests count its rows)",
+    "api:import": "a file for a background job (imports' own tests count its rows)",
+    "exports:start": "starts an export job: an export, logged when the file is made",
+    "audit:review": "the log review's own record",
+    # Aggregates of an area (figures, no person): work plans, monthly reports, deviations.
+    "api:work-plan-detail": "an area's work plan: figures, no person",
+    "api:work-plan-list": "an area's work plan: figures, no person",
+    "reporting:work_plan_create": "an area's work plan: figures, no person",
+    "reporting:work_plan_edit": "an area's work plan: figures, no person",
+    "reporting:monthly_reports": "an area's monthly report: figures, no person",
+    "api:deviation-report-action-done": "a deviation report on an area's figures",
+    "api:deviation-report-actions": "a deviation report on an area's figures",
+    "api:deviation-report-close": "a deviation report on an area's figures",
+    "api:deviation-report-detail": "a deviation report on an area's figures",
+    "reporting:deviation_action_create": "a deviation report on an area's figures",
+    "reporting:deviation_action_done": "a deviation report on an area's figures",
+    "reporting:deviation_close": "a deviation report on an area's figures",
+    "reporting:deviation_edit": "a deviation report on an area's figures",
+}
+
+# Change routes not yet proved here with a valid change: each still needs its payload.
+NOT_YET_PROVED = (
+    "api:case-detail", "api:case-list", "api:consent-confirm", "api:consent-list",
+    "api:consent-withdraw", "api:intervention-detail", "api:intervention-end",
+    "api:intervention-list", "api:intervention-move", "api:intervention-start",
+    "api:mapping-decide", "api:mapping-detail", "api:mapping-list", "api:mapping-sign",
+    "api:meeting-detail", "api:meeting-list", "api:person-detail", "api:person-list",
+    "api:phase-transition-list", "api:plan-list", "api:status-entry-list",
+    "cases:case_close", "cases:case_edit", "cases:case_move", "cases:case_open",
+    "cases:case_transition", "cases:consent_confirm", "cases:consent_withdraw",
+    "cases:flag_dismiss", "cases:person_create", "cases:reassign", "cases:situation_end",
+    "cases:situation_start", "mapping:case_meeting_create", "mapping:closing_document_confirm",
+    "mapping:closing_document_edit", "mapping:closing_document_return",
+    "mapping:intervention_create", "mapping:intervention_edit", "mapping:intervention_end",
+    "mapping:intervention_move", "mapping:intervention_start", "mapping:mapping_change_request",
+    "mapping:mapping_create", "mapping:mapping_decide", "mapping:mapping_edit",
+    "mapping:mapping_meeting_create", "mapping:mapping_sign", "mapping:meeting_edit",
+    "mapping:person_meeting_create", "mapping:plan_create", "preparation:referral_add",
+    "preparation:referral_decide", "preparation:session_close", "preparation:session_create",
+    "preparation:session_notes", "reporting:quality_feedback_detail",
+    "reporting:quality_review_item", "reporting:quality_review_list",
+    "reporting:quality_review_reviewer",
+)
+# fmt: on

@@ -1,0 +1,109 @@
+"""Valid changes through the access matrix's change routes (SPEC §7): each declared route,
+called once by an allowed role with valid data, answers its success status, changes the record
+and writes exactly the declared access-log rows, each a "create" or "update" naming the person
+(access_changes.py declares them)."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessLog
+from samverkan.tests import access_changes as table
+from samverkan.tests import access_matrix as matrix
+from samverkan.tests.test_access_matrix import clients  # noqa: F401 (the fixture)
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+CHANGE_ACTIONS = {AccessLog.Action.CREATE, AccessLog.Action.UPDATE, AccessLog.Action.DELETE}
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def test_every_change_route_of_the_matrix_is_declared_once():
+    writes = {name for name, route in matrix.ROUTES.items() if WRITES & set(route.allowed)}
+    tables = [set(table.CHANGES), set(table.EXCLUDED), set(table.NOT_YET_PROVED)]
+    declared = set().union(*tables)
+    assert not writes - declared, f"declare in access_changes: {sorted(writes - declared)}"
+    assert not declared - writes, f"no change routes: {sorted(declared - writes)}"
+    assert sum(map(len, tables)) == len(declared), "a route is in more than one table"
+    for name, change in table.CHANGES.items():
+        assert change.method in matrix.ROUTES[name].allowed, name
+        assert change.role in matrix.ROLES, name
+
+
+# --- the valid changes: (url kwargs' object, data, a check that the record changed) ----------
+
+
+def _person_edit(person, case):
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "born_abroad": "unknown",
+        "education_level": person.education_level,
+        "disability": "unknown",
+        "phone": person.phone,
+        "email": person.email,
+        "street_address": person.street_address,
+        "postal_code": person.postal_code,
+        "city": "Södertälje",
+        "version": person.version,
+    }
+
+    def changed():
+        person.refresh_from_db()
+        return person.city == "Södertälje"
+
+    return person, data, changed
+
+
+def _consent_create(person, case):
+    from cases.models import Consent
+
+    before = Consent.objects.filter(person=person).count()
+    data = {"given_on": _today().isoformat(), "basis": "written", "covers_sharing": "on"}
+    return person, data, lambda: Consent.objects.filter(person=person).count() == before + 1
+
+
+def _status_entry_create(person, case):
+    from cases.models import StatusCode, StatusEntry
+
+    code = StatusCode.objects.get(code="work_unsubsidised")
+    data = {"date": _today().isoformat(), "code": code.pk, "note": "Anställd"}
+    return person, data, lambda: StatusEntry.objects.filter(person=person, code=code).exists()
+
+
+PAYLOADS = {
+    "cases:person_edit": _person_edit,
+    "cases:consent_create": _consent_create,
+    "cases:status_entry_create": _status_entry_create,
+}
+
+
+def test_every_declared_change_has_a_payload():
+    assert set(PAYLOADS) == set(table.CHANGES)
+
+
+@pytest.mark.parametrize("name", sorted(table.CHANGES))
+def test_a_valid_change_succeeds_changes_the_record_and_is_logged(
+    name,
+    clients,  # noqa: F811 (the fixture)
+    person,
+    case,
+):
+    change = table.CHANGES[name]
+    obj, data, changed = PAYLOADS[name](person, case)
+    url = reverse(name, kwargs={"pk": obj.pk})
+    assert not changed(), f"{name}: the record had the change before the call"
+    before = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    call = getattr(clients[change.role], change.method.lower())
+    response = call(url, data)
+    rows = list(AccessLog.objects.filter(id__gt=before))
+    assert response.status_code == change.status, (name, response.status_code)
+    assert changed(), f"{name}: the record did not change"
+    assert len(rows) == change.rows, (name, [(r.action, r.object_type) for r in rows])
+    described = [(r.action, r.object_type, r.person_id) for r in rows]
+    assert all(r.person_id == person.pk for r in rows), (name, described)
+    assert sum(r.action in CHANGE_ACTIONS for r in rows) == change.changes, (name, described)
+    print(f"\n{name} {change.method} as {change.role}: {response.status_code}, {len(rows)} rows")
