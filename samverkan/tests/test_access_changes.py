@@ -74,7 +74,55 @@ def _status_entry_create(person, case):
     return person, data, lambda: StatusEntry.objects.filter(person=person, code=code).exists()
 
 
+def _consent_withdraw(person, case):
+    from cases.services import consent_record
+    from samverkan.services import AccessContext
+
+    consent = consent_record(
+        person=person,
+        given_on=_today(),
+        basis="written",
+        covers_sharing=True,
+        covers_follow_up=False,
+        context=AccessContext.system("test"),
+    )
+    data = {"consent": consent.pk, "withdrawn_on": _today().isoformat()}
+
+    def changed():
+        consent.refresh_from_db()
+        return consent.withdrawn_on == _today()
+
+    return person, data, changed
+
+
+def _api_person_patch(person, case):
+    def changed():
+        person.refresh_from_db()
+        return person.city == "Huddinge"
+
+    return person, {"version": person.version, "city": "Huddinge"}, changed
+
+
+def _api_case_patch(person, case):
+    def changed():
+        case.refresh_from_db()
+        return case.fk_notes == "Läkarintyg inkommet"
+
+    return case, {"version": case.version, "fk_notes": "Läkarintyg inkommet"}, changed
+
+
+def _api_status_entry_create(person, case):
+    from cases.models import StatusEntry
+
+    data = {"person": person.pk, "date": str(_today()), "code": "work_subsidised"}
+    return None, data, lambda: StatusEntry.objects.filter(person=person).exists()
+
+
 PAYLOADS = {
+    "cases:consent_withdraw": _consent_withdraw,
+    "api:person-detail": _api_person_patch,
+    "api:case-detail": _api_case_patch,
+    "api:status-entry-list": _api_status_entry_create,
     "cases:person_edit": _person_edit,
     "cases:consent_create": _consent_create,
     "cases:status_entry_create": _status_entry_create,
@@ -94,11 +142,12 @@ def test_a_valid_change_succeeds_changes_the_record_and_is_logged(
 ):
     change = table.CHANGES[name]
     obj, data, changed = PAYLOADS[name](person, case)
-    url = reverse(name, kwargs={"pk": obj.pk})
+    url = reverse(name, kwargs={"pk": obj.pk} if obj is not None else {})
     assert not changed(), f"{name}: the record had the change before the call"
     before = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
     call = getattr(clients[change.role], change.method.lower())
-    response = call(url, data)
+    api = name.startswith("api:")
+    response = call(url, data, content_type="application/json") if api else call(url, data)
     rows = list(AccessLog.objects.filter(id__gt=before))
     assert response.status_code == change.status, (name, response.status_code)
     assert changed(), f"{name}: the record did not change"
