@@ -32,6 +32,8 @@ CHANGES = {
     "api:person-detail": Change("PATCH", "fk_officer", 200, 2),
     "api:case-detail": Change("PATCH", "fk_officer", 200, 2),
     "api:status-entry-list": Change("POST", "af_officer", 201, 1),
+    "api:person-list": Change("POST", "fk_officer", 201, 1),
+    "cases:person_create": Change("POST", "fk_officer", 302, 1),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -75,11 +77,11 @@ NOT_YET_PROVED = (
     "api:consent-withdraw", "api:intervention-detail", "api:intervention-end",
     "api:intervention-list", "api:intervention-move", "api:intervention-start",
     "api:mapping-decide", "api:mapping-detail", "api:mapping-list", "api:mapping-sign",
-    "api:meeting-detail", "api:meeting-list", "api:person-list",
+    "api:meeting-detail", "api:meeting-list",
     "api:phase-transition-list", "api:plan-list",
     "cases:case_close", "cases:case_edit", "cases:case_move", "cases:case_open",
     "cases:case_transition", "cases:consent_confirm",
-    "cases:flag_dismiss", "cases:person_create", "cases:reassign", "cases:situation_end",
+    "cases:flag_dismiss", "cases:reassign", "cases:situation_end",
     "cases:situation_start", "mapping:case_meeting_create", "mapping:closing_document_confirm",
     "mapping:closing_document_edit", "mapping:closing_document_return",
     "mapping:intervention_create", "mapping:intervention_edit", "mapping:intervention_end",

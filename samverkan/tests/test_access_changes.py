@@ -3,6 +3,8 @@ called once by an allowed role with valid data, answers its success status, chan
 and writes exactly the declared access-log rows, each a "create" or "update" naming the person
 (access_changes.py declares them)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -118,7 +120,51 @@ def _api_status_entry_create(person, case):
     return None, data, lambda: StatusEntry.objects.filter(person=person).exists()
 
 
+def _new_person(personnummer):
+    from cases.models import Person
+
+    return lambda: Person.objects.filter(personnummer=personnummer).first()
+
+
+def _api_person_create(person, case):
+    from cases.tests.factories import make_personnummer
+
+    number = make_personnummer(dt.date(1985, 4, 12), serial=123)
+    data = {
+        "personnummer": f"{number[:8]}-{number[8:]}",
+        "area": person.area.code,
+        "first_name": "Nils",
+        "last_name": "Nyberg",
+    }
+    subject = _new_person(number)
+    return None, data, lambda: subject() is not None, subject
+
+
+def _person_create(person, case):
+    from cases.tests.factories import make_personnummer
+
+    number = make_personnummer(dt.date(1985, 3, 14))
+    data = {
+        "area": person.area.pk,
+        "personnummer": number,
+        "first_name": "Astrid",
+        "last_name": "Lindqvist",
+        "born_abroad": "false",
+        "education_level": "gymnasial",
+        "disability": "unknown",
+        "phone": "070-123 45 67",
+        "email": "astrid@example.se",
+        "street_address": "Storgatan 1",
+        "postal_code": "12345",
+        "city": "Huddinge",
+    }
+    subject = _new_person(number)
+    return None, data, lambda: subject() is not None, subject
+
+
 PAYLOADS = {
+    "api:person-list": _api_person_create,
+    "cases:person_create": _person_create,
     "cases:consent_withdraw": _consent_withdraw,
     "api:person-detail": _api_person_patch,
     "api:case-detail": _api_case_patch,
@@ -141,7 +187,9 @@ def test_a_valid_change_succeeds_changes_the_record_and_is_logged(
     case,
 ):
     change = table.CHANGES[name]
-    obj, data, changed = PAYLOADS[name](person, case)
+    obj, data, changed, *subject = PAYLOADS[name](person, case)
+    # The person the change is about: the fixture's, or the one a registration creates.
+    subject = subject[0] if subject else lambda: person
     url = reverse(name, kwargs={"pk": obj.pk} if obj is not None else {})
     assert not changed(), f"{name}: the record had the change before the call"
     before = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -153,6 +201,6 @@ def test_a_valid_change_succeeds_changes_the_record_and_is_logged(
     assert changed(), f"{name}: the record did not change"
     assert len(rows) == change.rows, (name, [(r.action, r.object_type) for r in rows])
     described = [(r.action, r.object_type, r.person_id) for r in rows]
-    assert all(r.person_id == person.pk for r in rows), (name, described)
+    assert all(r.person_id == subject().pk for r in rows), (name, described)
     assert sum(r.action in CHANGE_ACTIONS for r in rows) == change.changes, (name, described)
     print(f"\n{name} {change.method} as {change.role}: {response.status_code}, {len(rows)} rows")
