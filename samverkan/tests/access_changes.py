@@ -34,6 +34,8 @@ CHANGES = {
     "api:status-entry-list": Change("POST", "af_officer", 201, 1),
     "api:person-list": Change("POST", "fk_officer", 201, 1),
     "cases:person_create": Change("POST", "fk_officer", 302, 1),
+    "cases:case_edit": Change("POST", "af_officer", 302, 2),
+    "api:mapping-list": Change("POST", "fk_officer", 201, 2),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -76,10 +78,10 @@ NOT_YET_PROVED = (
     "api:case-list", "api:consent-confirm", "api:consent-list",
     "api:consent-withdraw", "api:intervention-detail", "api:intervention-end",
     "api:intervention-list", "api:intervention-move", "api:intervention-start",
-    "api:mapping-decide", "api:mapping-detail", "api:mapping-list", "api:mapping-sign",
+    "api:mapping-decide", "api:mapping-detail", "api:mapping-sign",
     "api:meeting-detail", "api:meeting-list",
     "api:phase-transition-list", "api:plan-list",
-    "cases:case_close", "cases:case_edit", "cases:case_move", "cases:case_open",
+    "cases:case_close", "cases:case_move", "cases:case_open",
     "cases:case_transition", "cases:consent_confirm",
     "cases:flag_dismiss", "cases:reassign", "cases:situation_end",
     "cases:situation_start", "mapping:case_meeting_create", "mapping:closing_document_confirm",

@@ -162,7 +162,43 @@ def _person_create(person, case):
     return None, data, lambda: subject() is not None, subject
 
 
+def _case_edit(person, case):
+    data = {
+        "target_group": case.target_group,
+        "fk_officer": case.fk_officer_id,
+        "af_officer": case.af_officer_id,
+        "referral_date": case.referral_date.isoformat() if case.referral_date else "",
+        "version": case.version,
+        "af_notes": "Ny anteckning",
+    }
+
+    def changed():
+        case.refresh_from_db()
+        return case.af_notes == "Ny anteckning"
+
+    return case, data, changed
+
+
+def _api_mapping_create(person, case):
+    from mapping.models import JointMapping
+
+    data = {
+        "person": person.pk,
+        "initiated_by": "FK",
+        "initiation_reason": "Sjukskriven sedan länge, behöver stöd tillbaka.",
+        "requested_on": (_today() - dt.timedelta(days=3)).isoformat(),
+        "fk_officer": case.fk_officer_id,
+        "af_officer": case.af_officer_id,
+        "benefit": "sjukpenning",
+        "sick_leave_start": (_today() - dt.timedelta(days=200)).isoformat(),
+        "participants": ["FK", "person"],
+    }
+    return None, data, lambda: JointMapping.objects.filter(person=person).exists()
+
+
 PAYLOADS = {
+    "cases:case_edit": _case_edit,
+    "api:mapping-list": _api_mapping_create,
     "api:person-list": _api_person_create,
     "cases:person_create": _person_create,
     "cases:consent_withdraw": _consent_withdraw,
