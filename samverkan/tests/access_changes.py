@@ -36,6 +36,10 @@ CHANGES = {
     "cases:person_create": Change("POST", "fk_officer", 302, 1),
     "cases:case_edit": Change("POST", "af_officer", 302, 2),
     "api:mapping-list": Change("POST", "fk_officer", 201, 2),
+    "mapping:mapping_edit": Change("POST", "fk_officer", 302, 2),
+    "mapping:mapping_meeting_create": Change("POST", "fk_officer", 302, 3, changes=2),
+    "mapping:person_meeting_create": Change("POST", "fk_officer", 302, 2),
+    "mapping:meeting_edit": Change("POST", "fk_officer", 302, 2),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -88,9 +92,9 @@ NOT_YET_PROVED = (
     "mapping:closing_document_edit", "mapping:closing_document_return",
     "mapping:intervention_create", "mapping:intervention_edit", "mapping:intervention_end",
     "mapping:intervention_move", "mapping:intervention_start", "mapping:mapping_change_request",
-    "mapping:mapping_create", "mapping:mapping_decide", "mapping:mapping_edit",
-    "mapping:mapping_meeting_create", "mapping:mapping_sign", "mapping:meeting_edit",
-    "mapping:person_meeting_create", "mapping:plan_create", "preparation:referral_add",
+    "mapping:mapping_create", "mapping:mapping_decide",
+    "mapping:mapping_sign",
+    "mapping:plan_create", "preparation:referral_add",
     "preparation:referral_decide", "preparation:session_close", "preparation:session_create",
     "preparation:session_notes", "reporting:quality_feedback_detail",
     "reporting:quality_review_item", "reporting:quality_review_list",

@@ -196,7 +196,95 @@ def _api_mapping_create(person, case):
     return None, data, lambda: JointMapping.objects.filter(person=person).exists()
 
 
+def _mapping(person, case):
+    """A mapping requested by FK, both officers named, as mapping's own page tests make it."""
+    from mapping.services import mapping_create
+    from samverkan.services import AccessContext
+
+    return mapping_create(
+        person=person,
+        initiated_by="FK",
+        initiation_reason="Svårt att återgå till arbetsgivaren.",
+        requested_on=_today() - dt.timedelta(days=30),
+        fk_officer=case.fk_officer,
+        af_officer=case.af_officer,
+        benefit="sjukpenning",
+        sick_leave_start=_today() - dt.timedelta(days=130),
+        participants=["person", "FK"],
+        context=AccessContext.system("test"),
+    )
+
+
+MEETING = {
+    "kind": "avstamningsmote",
+    "participants": ["person", "AF", "employer"],
+    "notes": "Arbetsgivaren deltog.",
+}
+
+
+def _mapping_edit(person, case):
+    mapping = _mapping(person, case)
+    data = {
+        "initiation_reason": mapping.initiation_reason,
+        "requested_on": mapping.requested_on.isoformat(),
+        "request_received_on": "",
+        "fk_officer": mapping.fk_officer_id,
+        "af_officer": mapping.af_officer_id,
+        "benefit": mapping.benefit,
+        "benefit_end_date": "",
+        "sick_leave_start": mapping.sick_leave_start.isoformat(),
+        "participants": mapping.participants,
+        "rough_plan": "Kartlägga arbetsförmåga.",
+        "version": mapping.version,
+    }
+
+    def changed():
+        mapping.refresh_from_db()
+        return mapping.rough_plan == "Kartlägga arbetsförmåga."
+
+    return mapping, data, changed
+
+
+def _mapping_meeting_create(person, case):
+    mapping = _mapping(person, case)
+    data = {**MEETING, "date": (_today() - dt.timedelta(days=1)).isoformat()}
+    return mapping, data, lambda: mapping.meetings.exists()
+
+
+def _person_meeting_create(person, case):
+    from mapping.models import Meeting
+
+    data = {**MEETING, "date": (_today() - dt.timedelta(days=1)).isoformat()}
+    return person, data, lambda: Meeting.objects.filter(person=person).exists()
+
+
+def _meeting_edit(person, case):
+    from mapping.services import meeting_create
+    from samverkan.services import AccessContext
+
+    meeting = meeting_create(
+        person=person,
+        mapping=None,
+        kind="avstamningsmote",
+        on=_today() - dt.timedelta(days=20),
+        participants=["person", "FK", "AF"],
+        notes="Första avstämningen.",
+        context=AccessContext.system("test"),
+    )
+    data = {**MEETING, "date": meeting.date.isoformat(), "version": meeting.version}
+
+    def changed():
+        meeting.refresh_from_db()
+        return meeting.notes == MEETING["notes"]
+
+    return meeting, data, changed
+
+
 PAYLOADS = {
+    "mapping:mapping_edit": _mapping_edit,
+    "mapping:mapping_meeting_create": _mapping_meeting_create,
+    "mapping:person_meeting_create": _person_meeting_create,
+    "mapping:meeting_edit": _meeting_edit,
     "cases:case_edit": _case_edit,
     "api:mapping-list": _api_mapping_create,
     "api:person-list": _api_person_create,
