@@ -40,6 +40,9 @@ CHANGES = {
     "mapping:mapping_meeting_create": Change("POST", "fk_officer", 302, 3, changes=2),
     "mapping:person_meeting_create": Change("POST", "fk_officer", 302, 2),
     "mapping:meeting_edit": Change("POST", "fk_officer", 302, 2),
+    "mapping:intervention_create": Change("POST", "af_officer", 302, 2),
+    "mapping:intervention_edit": Change("POST", "af_officer", 302, 2),
+    "mapping:intervention_start": Change("POST", "af_officer", 302, 3, changes=2),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -90,8 +93,8 @@ NOT_YET_PROVED = (
     "cases:flag_dismiss", "cases:reassign", "cases:situation_end",
     "cases:situation_start", "mapping:case_meeting_create", "mapping:closing_document_confirm",
     "mapping:closing_document_edit", "mapping:closing_document_return",
-    "mapping:intervention_create", "mapping:intervention_edit", "mapping:intervention_end",
-    "mapping:intervention_move", "mapping:intervention_start", "mapping:mapping_change_request",
+    "mapping:intervention_end",
+    "mapping:intervention_move", "mapping:mapping_change_request",
     "mapping:mapping_create", "mapping:mapping_decide",
     "mapping:mapping_sign",
     "mapping:plan_create", "preparation:referral_add",
