@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from samverkan.tests.access_change_case_pages import CASE_PAGES
+
 
 def _today():
     return timezone.localdate()
@@ -310,6 +312,7 @@ def _intervention_start(person, case):
 
 
 PAYLOADS = {
+    **CASE_PAGES,
     "mapping:intervention_create": _intervention_create,
     "mapping:intervention_edit": _intervention_edit,
     "mapping:intervention_start": _intervention_start,
