@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from samverkan.tests.access_change_case_pages import CASE_PAGES
+from samverkan.tests.access_change_consents import CONSENTS
 
 
 def _today():
@@ -313,6 +314,7 @@ def _intervention_start(person, case):
 
 PAYLOADS = {
     **CASE_PAGES,
+    **CONSENTS,
     "mapping:intervention_create": _intervention_create,
     "mapping:intervention_edit": _intervention_edit,
     "mapping:intervention_start": _intervention_start,

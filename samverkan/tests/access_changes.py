@@ -48,6 +48,10 @@ CHANGES = {
     "cases:situation_start": Change("POST", "af_officer", 302, 2),
     "cases:situation_end": Change("POST", "af_officer", 302, 2),
     "mapping:plan_create": Change("POST", "fk_officer", 302, 2),
+    "cases:consent_confirm": Change("POST", "fk_officer", 302, 2),
+    "api:consent-confirm": Change("POST", "fk_officer", 200, 2),
+    "api:consent-withdraw": Change("POST", "fk_officer", 200, 2),
+    "api:consent-list": Change("POST", "fk_officer", 201, 1),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -87,14 +91,14 @@ EXCLUDED = {
 
 # Change routes not yet proved here with a valid change: each still needs its payload.
 NOT_YET_PROVED = (
-    "api:case-list", "api:consent-confirm", "api:consent-list",
-    "api:consent-withdraw", "api:intervention-detail", "api:intervention-end",
+    "api:case-list",
+    "api:intervention-detail", "api:intervention-end",
     "api:intervention-list", "api:intervention-move", "api:intervention-start",
     "api:mapping-decide", "api:mapping-detail", "api:mapping-sign",
     "api:meeting-detail", "api:meeting-list",
     "api:phase-transition-list", "api:plan-list",
     "cases:case_move", "cases:case_open",
-    "cases:consent_confirm",
+
     "cases:flag_dismiss", "cases:reassign",
     "mapping:case_meeting_create", "mapping:closing_document_confirm",
     "mapping:closing_document_edit", "mapping:closing_document_return",
