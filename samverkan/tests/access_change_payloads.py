@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from samverkan.tests.access_change_api import API_CREATIONS
 from samverkan.tests.access_change_case_pages import CASE_PAGES
 from samverkan.tests.access_change_consents import CONSENTS
 
@@ -313,6 +314,7 @@ def _intervention_start(person, case):
 
 
 PAYLOADS = {
+    **API_CREATIONS,
     **CASE_PAGES,
     **CONSENTS,
     "mapping:intervention_create": _intervention_create,

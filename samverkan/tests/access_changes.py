@@ -52,6 +52,10 @@ CHANGES = {
     "api:consent-confirm": Change("POST", "fk_officer", 200, 2),
     "api:consent-withdraw": Change("POST", "fk_officer", 200, 2),
     "api:consent-list": Change("POST", "fk_officer", 201, 1),
+    "api:meeting-list": Change("POST", "fk_officer", 201, 2),
+    "api:plan-list": Change("POST", "af_officer", 201, 2),
+    "api:phase-transition-list": Change("POST", "af_officer", 201, 1),
+    "api:intervention-list": Change("POST", "af_officer", 201, 2),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -93,10 +97,10 @@ EXCLUDED = {
 NOT_YET_PROVED = (
     "api:case-list",
     "api:intervention-detail", "api:intervention-end",
-    "api:intervention-list", "api:intervention-move", "api:intervention-start",
+    "api:intervention-move", "api:intervention-start",
     "api:mapping-decide", "api:mapping-detail", "api:mapping-sign",
-    "api:meeting-detail", "api:meeting-list",
-    "api:phase-transition-list", "api:plan-list",
+    "api:meeting-detail",
+
     "cases:case_move", "cases:case_open",
 
     "cases:flag_dismiss", "cases:reassign",

@@ -1,0 +1,58 @@
+"""The valid creations through the API's lists (meetings, plans, phase transitions,
+interventions), for access_change_payloads.PAYLOADS: builder(person, case) -> (None, the JSON
+body, a check that the record changed). Bodies as the routes' own API tests send them; the case
+is conftest.py's, in the needs analysis since 30 days."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def _days_ago(days):
+    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+
+
+def _meeting(person, case):
+    body = {"case": case.pk, "kind": "follow_up", "date": _days_ago(1), "participants": ["AF"]}
+    return None, body, lambda: case.meetings.exists()
+
+
+def _plan(person, case):
+    body = {"case": case.pk, "goal": "Arbete inom lager", "activities": "A", "version": 0}
+    return None, body, lambda: case.plan_versions.filter(goal="Arbete inom lager").exists()
+
+
+def _transition(person, case):
+    from mapping.services import plan_save
+    from samverkan.services import AccessContext
+
+    context = AccessContext.system("test")
+    plan_save(case=case, goal="Arbete i handeln", activities="Arbetsprövning", context=context)
+    case.refresh_from_db()
+    body = {
+        "case": case.pk,
+        "to_phase": "introduction_trial",
+        "date": _days_ago(0),
+        "version": case.version,
+    }
+    return None, body, lambda: case.transitions.filter(to_phase="introduction_trial").exists()
+
+
+def _intervention(person, case):
+    body = {
+        "case": case.pk,
+        "kind": "wellness",
+        "provider": "AF",
+        "hours_per_week": "6.5",
+        "goal": "Orka en dag",
+        "planned_start": _days_ago(-7),
+    }
+    return None, body, lambda: case.interventions.exists()
+
+
+API_CREATIONS = {
+    "api:meeting-list": _meeting,
+    "api:plan-list": _plan,
+    "api:phase-transition-list": _transition,
+    "api:intervention-list": _intervention,
+}
