@@ -56,3 +56,60 @@ API_CREATIONS = {
     "api:phase-transition-list": _transition,
     "api:intervention-list": _intervention,
 }
+
+
+def _patch(make, field, value):
+    """A PATCH of one field of an object `make(person, case)` returns, with its version."""
+
+    def build(person, case):
+        obj = make(person, case)
+
+        def changed():
+            obj.refresh_from_db()
+            return getattr(obj, field) == value
+
+        return obj, {"version": obj.version, field: value}, changed
+
+    return build
+
+
+def _a_meeting(person, case):
+    from mapping.services import meeting_create
+    from samverkan.services import AccessContext
+
+    return meeting_create(
+        person=person,
+        mapping=None,
+        kind="follow_up",
+        on=timezone.localdate() - dt.timedelta(days=2),
+        participants=["AF"],
+        notes="",
+        context=AccessContext.system("test"),
+    )
+
+
+def _an_intervention(person, case):
+    from mapping.services import intervention_create
+    from samverkan.services import AccessContext
+
+    return intervention_create(
+        case=case,
+        kind="wellness",
+        provider="AF",
+        hours_per_week=6,
+        goal="Orka en dag.",
+        context=AccessContext.system("test"),
+    )
+
+
+def _a_mapping(person, case):
+    from samverkan.tests.access_change_payloads import _mapping
+
+    return _mapping(person, case)
+
+
+API_PATCHES = {
+    "api:meeting-detail": _patch(_a_meeting, "notes", "Uppföljning gjord"),
+    "api:intervention-detail": _patch(_an_intervention, "goal", "Orka två dagar"),
+    "api:mapping-detail": _patch(_a_mapping, "rough_plan", "Kartlägga arbetsförmåga"),
+}

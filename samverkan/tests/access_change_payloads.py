@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from samverkan.tests.access_change_api import API_CREATIONS
+from samverkan.tests.access_change_api import API_CREATIONS, API_PATCHES
 from samverkan.tests.access_change_case_pages import CASE_PAGES
 from samverkan.tests.access_change_consents import CONSENTS
 
@@ -315,6 +315,7 @@ def _intervention_start(person, case):
 
 PAYLOADS = {
     **API_CREATIONS,
+    **API_PATCHES,
     **CASE_PAGES,
     **CONSENTS,
     "mapping:intervention_create": _intervention_create,

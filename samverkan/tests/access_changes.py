@@ -56,6 +56,9 @@ CHANGES = {
     "api:plan-list": Change("POST", "af_officer", 201, 2),
     "api:phase-transition-list": Change("POST", "af_officer", 201, 1),
     "api:intervention-list": Change("POST", "af_officer", 201, 2),
+    "api:meeting-detail": Change("PATCH", "fk_officer", 200, 2),
+    "api:intervention-detail": Change("PATCH", "af_officer", 200, 2),
+    "api:mapping-detail": Change("PATCH", "fk_officer", 200, 2),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -96,10 +99,10 @@ EXCLUDED = {
 # Change routes not yet proved here with a valid change: each still needs its payload.
 NOT_YET_PROVED = (
     "api:case-list",
-    "api:intervention-detail", "api:intervention-end",
+    "api:intervention-end",
     "api:intervention-move", "api:intervention-start",
-    "api:mapping-decide", "api:mapping-detail", "api:mapping-sign",
-    "api:meeting-detail",
+    "api:mapping-decide", "api:mapping-sign",
+
 
     "cases:case_move", "cases:case_open",
 
