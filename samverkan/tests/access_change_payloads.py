@@ -9,6 +9,7 @@ from django.utils import timezone
 from samverkan.tests.access_change_api import API_CREATIONS, API_PATCHES
 from samverkan.tests.access_change_case_pages import CASE_PAGES
 from samverkan.tests.access_change_consents import CONSENTS
+from samverkan.tests.access_change_interventions import INTERVENTIONS
 
 
 def _today():
@@ -318,6 +319,7 @@ PAYLOADS = {
     **API_PATCHES,
     **CASE_PAGES,
     **CONSENTS,
+    **INTERVENTIONS,
     "mapping:intervention_create": _intervention_create,
     "mapping:intervention_edit": _intervention_edit,
     "mapping:intervention_start": _intervention_start,

@@ -59,6 +59,11 @@ CHANGES = {
     "api:meeting-detail": Change("PATCH", "fk_officer", 200, 2),
     "api:intervention-detail": Change("PATCH", "af_officer", 200, 2),
     "api:mapping-detail": Change("PATCH", "fk_officer", 200, 2),
+    "api:intervention-start": Change("POST", "af_officer", 200, 3, changes=2),
+    "api:intervention-end": Change("POST", "af_officer", 200, 2),
+    "mapping:intervention_end": Change("POST", "af_officer", 302, 2),
+    "api:intervention-move": Change("POST", "af_officer", 201, 4, changes=3),
+    "mapping:intervention_move": Change("POST", "af_officer", 302, 4, changes=3),
 }
 
 # Routes that change no person's data, or whose change cannot be made by one call of one role.
@@ -99,8 +104,8 @@ EXCLUDED = {
 # Change routes not yet proved here with a valid change: each still needs its payload.
 NOT_YET_PROVED = (
     "api:case-list",
-    "api:intervention-end",
-    "api:intervention-move", "api:intervention-start",
+
+
     "api:mapping-decide", "api:mapping-sign",
 
 
@@ -109,8 +114,8 @@ NOT_YET_PROVED = (
     "cases:flag_dismiss", "cases:reassign",
     "mapping:case_meeting_create", "mapping:closing_document_confirm",
     "mapping:closing_document_edit", "mapping:closing_document_return",
-    "mapping:intervention_end",
-    "mapping:intervention_move", "mapping:mapping_change_request",
+
+    "mapping:mapping_change_request",
     "mapping:mapping_create", "mapping:mapping_decide",
     "mapping:mapping_sign",
     "preparation:referral_add",
