@@ -10,6 +10,7 @@ from samverkan.tests.access_change_api import API_CREATIONS, API_PATCHES
 from samverkan.tests.access_change_case_pages import CASE_PAGES
 from samverkan.tests.access_change_consents import CONSENTS
 from samverkan.tests.access_change_interventions import INTERVENTIONS
+from samverkan.tests.access_change_mappings import MAPPINGS
 
 
 def _today():
@@ -320,6 +321,7 @@ PAYLOADS = {
     **CASE_PAGES,
     **CONSENTS,
     **INTERVENTIONS,
+    **MAPPINGS,
     "mapping:intervention_create": _intervention_create,
     "mapping:intervention_edit": _intervention_edit,
     "mapping:intervention_start": _intervention_start,
