@@ -78,9 +78,8 @@ EXCLUDED = {
     "accounts:second_factor": "the user's own second factor",
     "accounts:second_factor_enrol": "the user's own second factor",
     "set_language": "the session's language",
-    # Reads that take a form: a search or a reason for access, no change of the person.
+    # A read that takes a form: a search, no change of the person.
     "cases:person_search": "a search (logged as one, counted by the matrix)",
-    "cases:person_reason": "a reason for reading (break-the-glass), logged as break_glass",
     # The organisation, imports, exports and the log review: no single person's record changes.
     "imports:organisation": "the organisation's units and areas",
     "imports:upload": "a file for a background job (imports' own tests count its rows)",
@@ -105,6 +104,7 @@ EXCLUDED = {
 
 # Change routes not yet proved here with a valid change: each still needs its payload.
 NOT_YET_PROVED = (
+    "cases:person_reason",  # break-the-glass: a "break_glass" row, not a create/update
     "api:mapping-decide", "mapping:mapping_decide",
     "api:case-list",
 
