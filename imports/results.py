@@ -141,3 +141,25 @@ class ImportRejected(Exception):
             "rejected_count": self.rejected_count,
             "rejected": [row.as_dict() for row in rows],
         }
+
+
+def concurrent_change_rejection(kind: str) -> ImportRejected:
+    """Someone saved a conflicting record between an import's checks and its insert (a form, the
+    admin): nothing is written, and the next attempt sees their record."""
+    return ImportRejected(
+        kind=kind,
+        file_error=_(
+            "Uppgifterna ändrades samtidigt av någon annan. Inget är sparat; importera filen igen."
+        ),
+    )
+
+
+def rejection_lines(rejected: ImportRejected) -> list[str]:
+    """A rejection as a command prints it: one line per rejected row listed, then how many more."""
+    lines = [
+        _("rad %(line)d: %(message)s") % {"line": row.line, "message": row.message}
+        for row in rejected.rows
+    ]
+    if rejected.hidden_count:
+        lines.append(_("… och %(n)d rader till med fel.") % {"n": rejected.hidden_count})
+    return lines

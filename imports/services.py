@@ -23,7 +23,7 @@ from samverkan.services import AccessContext, log_access_subjects, require_conte
 from .base import Actor
 from .kinds import IMPORTERS
 from .reading import count_lines, read_rows
-from .results import ImportRejected, ImportResult
+from .results import ImportRejected, ImportResult, concurrent_change_rejection
 
 logger = logging.getLogger(__name__)
 
@@ -117,13 +117,7 @@ def import_file(
         # Someone saved a conflicting record between our check and our insert (a form in the
         # app, say). Nothing is written; the next attempt sees their record.
         logger.warning("import %s av %s: krock med samtidig ändring", kind, actor.username)
-        raise ImportRejected(
-            kind=kind,
-            file_error=_(
-                "Uppgifterna ändrades samtidigt av någon annan. Inget är sparat; importera "
-                "filen igen."
-            ),
-        ) from None
+        raise concurrent_change_rejection(kind) from None
     logger.info(
         "import %s av %s: %d rader, %d nya, %d fanns redan",
         kind,

@@ -19,7 +19,7 @@ from samverkan.services import AccessContext, log_access_subjects, require_conte
 
 from ..base import Actor
 from ..reading import read_rows
-from ..results import ImportRejected
+from ..results import ImportRejected, concurrent_change_rejection
 from .staff import StaffImport
 from .units import UnitsImport
 
@@ -141,13 +141,7 @@ def organisation_import(
         # form, say). Nothing is written; the next attempt sees their record.
         kind = importer.kind if importer is not None else "units"
         logger.warning("import %s av %s: krock med samtidig ändring", kind, actor.username)
-        raise ImportRejected(
-            kind=kind,
-            file_error=_(
-                "Uppgifterna ändrades samtidigt av någon annan. Inget är sparat; importera "
-                "filen igen."
-            ),
-        ) from None
+        raise concurrent_change_rejection(kind) from None
     for result in results:
         logger.info("import av %s: %s", actor.username or "?", result.summary)
     return results

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from accounts.models import Area
 from imports.kinds import KINDS
-from imports.results import ImportRejected
+from imports.results import ImportRejected, rejection_lines
 from imports.services import import_file
 from samverkan.services import AccessContext
 
@@ -87,14 +87,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         except ImportRejected as rejected:
             self.stderr.write(rejected.summary)
-            for row in rejected.rows:
-                self.stderr.write(
-                    _("rad %(line)d: %(message)s") % {"line": row.line, "message": row.message}
-                )
-            if rejected.hidden_count:
-                self.stderr.write(
-                    _("… och %(n)d rader till med fel.") % {"n": rejected.hidden_count}
-                )
+            for line in rejection_lines(rejected):
+                self.stderr.write(line)
             raise CommandError(_("Filen avvisades."), returncode=1) from None
         self.stdout.write(
             self.style.SUCCESS(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from imports.organisation.services import organisation_import
-from imports.results import ImportRejected
+from imports.results import ImportRejected, rejection_lines
 from samverkan.services import AccessContext
 
 
@@ -57,14 +57,8 @@ class Command(BaseCommand):
                     )
             except ImportRejected as rejected:
                 self.stderr.write(f"{rejected.kind}: {rejected.summary}")
-                for row in rejected.rows:
-                    self.stderr.write(
-                        _("rad %(line)d: %(message)s") % {"line": row.line, "message": row.message}
-                    )
-                if rejected.hidden_count:
-                    self.stderr.write(
-                        _("… och %(n)d rader till med fel.") % {"n": rejected.hidden_count}
-                    )
+                for line in rejection_lines(rejected):
+                    self.stderr.write(line)
                 raise CommandError(_("Filen avvisades."), returncode=1) from None
         for result in results:
             self.stdout.write(self.style.SUCCESS(result.summary))
