@@ -28,6 +28,11 @@ POWER_TEXT = {
 }
 
 
+def powers_text(powers: list[str]) -> str:
+    """What a role could still do to the access log, in words (dbroles.log_powers' names)."""
+    return "; ".join(POWER_TEXT[power] for power in powers)
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def access_log_role_check(app_configs=None, **kwargs):
     return access_log_role_messages(connections[DEFAULT_DB_ALIAS])
@@ -63,7 +68,7 @@ def access_log_role_messages(connection) -> list[checks.CheckMessage]:
     return [
         checks.Error(
             f"Databasrollen {role!r} kan ändra åtkomstloggen ({dbroles.LOG_TABLE}): "
-            + "; ".join(POWER_TEXT[power] for power in powers)
+            + powers_text(powers)
             + ".",
             hint=HINT,
             id="audit.E001",

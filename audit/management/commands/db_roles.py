@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 
 from audit import dbroles
-from audit.checks import POWER_TEXT
+from audit.checks import powers_text
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     if powers:
                         raise CommandError(
                             f"Rollen {app!r} kan ändå ändra åtkomstloggen: "
-                            + "; ".join(POWER_TEXT[power] for power in powers)
+                            + powers_text(powers)
                             + ". Inget ändrades."
                         )
         except DatabaseError as error:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from audit import dbroles
-from audit.checks import POWER_TEXT
+from audit.checks import powers_text
 
 
 class Command(BaseCommand):
@@ -38,9 +38,7 @@ class Command(BaseCommand):
             powers = dbroles.log_powers(cursor, role)
         if powers:
             raise CommandError(
-                f"Rollen {role!r} kan ändå ändra åtkomstloggen: "
-                + "; ".join(POWER_TEXT[power] for power in powers)
-                + "."
+                f"Rollen {role!r} kan ändå ändra åtkomstloggen: " + powers_text(powers) + "."
             )
         self.stdout.write(
             f"{role!r} får läsa och skriva tabellerna men bara läsa och lägga till i "
