@@ -1,5 +1,5 @@
 """What a report month is held against (SPEC §5 "Work plan", "Outcome at day 365", "Deviation
-report"), and the two tests of being off it. One definition, read by the dashboard and by the
+report"), and the tests of being off it. One definition, read by the dashboard and by the
 monthly deviation detection alike, so a month the dashboard flags is the month a deviation
 report counts, and the other way round.
 
@@ -63,7 +63,7 @@ def cohort_month(report_month: dt.date) -> dt.date:
     return add_months(report_month, -COHORT_MONTHS_BACK)
 
 
-# --- the two tests ------------------------------------------------------------------------------
+# --- the tests of being off a target --------------------------------------------------------------
 
 
 def inflow_below_plan(*, actual: int, planned: int, tolerance_percent: int) -> bool:
@@ -76,6 +76,14 @@ def share_below_goal(*, in_work: int, measured: int, goal_percent: int) -> bool:
     """The day-365 share in work or education below the goal, exactly: in_work × 100 < goal ×
     measured. A cohort of nobody is never below goal."""
     return measured > 0 and in_work * 100 < goal_percent * measured
+
+
+def days_above_goal(*, days_total: int, ended: int, goal_days: int) -> bool:
+    """The average days in samverkan of those who ended above the goal's most days, exactly:
+    days_total > goal × ended (a mean of 230.4 days is above a goal of 230, though it prints as
+    230). Nobody ended is never above goal. The goal holds for women and men each (seed 000 §3,
+    001: "för såväl kvinnor som män"), so a caller tests each sex by itself."""
+    return ended > 0 and days_total > goal_days * ended
 
 
 # --- the lookup ---------------------------------------------------------------------------------

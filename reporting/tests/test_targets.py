@@ -10,6 +10,7 @@ from cases.models import RuleSet
 from reporting.models import WorkPlan
 from reporting.targets import (
     cohort_month,
+    days_above_goal,
     goal_for_cohort,
     inflow_below_plan,
     share_below_goal,
@@ -77,3 +78,16 @@ def test_the_nations_goal_is_the_rule_set_of_the_cohorts_start_year(area):
 
     assert goal_for_cohort(area=None, report_month=JAN_2012) == (45, 2011)
     assert goal_for_cohort(area=None, report_month=dt.date(2013, 1, 1)) == (40, 2012)
+
+
+@pytest.mark.parametrize(
+    "days_total, ended, goal, above",
+    [
+        (601, 3, 200, True),  # mean 200.33: above, though it prints as 200
+        (600, 3, 200, False),  # exactly on the goal
+        (0, 0, 200, False),  # nobody ended
+        (1, 1, 0, True),
+    ],
+)
+def test_days_above_goal_in_exact_arithmetic(days_total, ended, goal, above):
+    assert days_above_goal(days_total=days_total, ended=ended, goal_days=goal) is above

@@ -2,7 +2,8 @@
 the share in work or education at day 365 for women and men against the goal, and the average
 days in samverkan against the goal, over the last 24 report months. The goal a cohort is held
 against and "Under målet" are reporting.targets' (the cohort's start year's goal; in work ×
-100 < goal × measured), the very ones the deviation reports follow."""
+100 < goal × measured), the very ones the deviation reports follow; so is "Över målet" for the
+days (days × 1 > goal × ended). Both goals hold for women and men each."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts, suppression
 from ..metrics.printing import printed_share
-from ..targets import cohort_month, share_below_goal
+from ..targets import cohort_month, days_above_goal, share_below_goal
 from .dashboard import Dashboard
 from .dashboard_tables import (
     ABSENT,
@@ -258,6 +259,33 @@ def _mean_cell(part) -> tuple[Cell, Cell, int | None]:
     return Cell(str(count)), Cell(str(mean)), mean
 
 
+def _days_verdict(rows, goal: int | None) -> Cell:
+    """The goal holds for women and men each (reporting.targets.days_above_goal): "Över
+    målet: kvinnor" when the women's mean is above it, whatever the men's and the mean of all."""
+    if goal is None:
+        return missing()
+    names = {"K": _("kvinnor"), "M": _("män")}
+    above, hidden, measured = [], False, 0
+    for key in ("K", "M"):
+        part = dig(rows, "sex", key, "all")
+        ended, days_total = dig(part, "count"), dig(part, "days_total")
+        if ended is ABSENT or ended == 0:
+            continue
+        if ended is None or days_total is None or days_total is ABSENT:
+            hidden = True
+            continue
+        measured += 1
+        if days_above_goal(days_total=days_total, ended=ended, goal_days=goal):
+            above.append(names[key])
+    if above:
+        return text_cell(_("Över målet: %(groups)s") % {"groups": ", ".join(above)}, flag=True)
+    if hidden:
+        return hidden_derived()
+    if not measured:
+        return missing()
+    return text_cell(_("Inom målet"))
+
+
 def days_section(board: Dashboard, csv_url) -> Section:
     columns = [
         Column(_("Månad"), num=False),
@@ -296,16 +324,7 @@ def days_section(board: Dashboard, csv_url) -> Section:
         series["all"].append(mean_value)
         series["K"].append(women_value)
         series["M"].append(men_value)
-        if goal is None:
-            verdict = missing()
-        elif mean.hidden:
-            verdict = hidden_derived()
-        elif mean_value is None:
-            verdict = missing()
-        elif mean_value > goal:
-            verdict = text_cell(_("Över målet"), flag=True)
-        else:
-            verdict = text_cell(_("Inom målet"))
+        verdict = _days_verdict(rows, goal)
         table.rows.append(
             Row(
                 header=Cell(month.label),
@@ -328,7 +347,7 @@ def days_section(board: Dashboard, csv_url) -> Section:
         title=_("Genomsnittlig tid i samverkan, jämfört med målet"),
         lead=_(
             "Medelvärdet av dagarna från start till avslut för dem som avslutades under "
-            "månaden. Målet är ett högsta antal dagar."
+            "månaden. Målet är ett högsta antal dagar och gäller kvinnor och män var för sig."
         ),
         tables=[table],
     )
