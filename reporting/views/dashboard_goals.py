@@ -3,7 +3,7 @@ the share in work or education at day 365 for women and men against the goal, an
 days in samverkan against the goal, over the last 24 report months. The goal a cohort is held
 against and "Under målet" are reporting.targets' (the cohort's start year's goal; in work ×
 100 < goal × measured), the very ones the deviation reports follow; so is "Över målet" for the
-days (days × 1 > goal × ended). Both goals hold for women and men each."""
+days (the days of all who ended > goal × their number). Both goals hold for women and men each."""
 
 from __future__ import annotations
 
