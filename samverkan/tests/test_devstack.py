@@ -48,3 +48,36 @@ def test_the_embedded_redis_writes_every_change_to_its_append_only_file(tmp_path
         assert client.lrange("celery", 0, -1) == [b"a task"]
     finally:
         again.stop()
+
+
+def test_the_embedded_redis_is_stopped_by_the_last_process_using_it_not_the_first(tmp_path):
+    """`make test` beside `make run`: the process that started the server leaves it running
+    while another uses it, and the last to leave stops it, whoever started it."""
+    import subprocess
+    import sys
+
+    from samverkan.devstack import EmbeddedRedis
+
+    directory = tmp_path / "redis"
+    first = EmbeddedRedis(directory)
+    first.start()
+    # another process joins (its own pid file, as its own EmbeddedRedis.start writes)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (directory / "users" / str(other.pid)).touch()
+
+        first.stop()
+
+        assert first._alive(), "stopped while another process used it"
+        process = first.process
+        assert process is not None
+    finally:
+        other.kill()
+        other.wait(10)
+    # the other one's file is left behind by a dead process: the next to leave ignores it
+    last = EmbeddedRedis(directory)
+    last.start()
+    last.stop()
+
+    assert not last._alive()
+    assert process.wait(10) == 0  # the server the first one started has saved and exited
