@@ -7,6 +7,8 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+    # A form: shown by GET, sent by POST. Django's view also takes PUT as POST; not here.
+    http_method_names = ["get", "post", "head", "options"]
 
 
 class LogoutView(auth_views.LogoutView):

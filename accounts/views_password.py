@@ -10,6 +10,8 @@ from .passwords import password_change_record
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+    # A form: shown by GET, sent by POST. Django's view also takes PUT as POST; not here.
+    http_method_names = ["get", "post", "head", "options"]
 
     def form_valid(self, form):
         # Django saves the password and calls update_session_auth_hash, which keeps this session

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import StaffProfile
 from accounts.scoping import scope_for
@@ -41,8 +41,9 @@ WORKLIST_PAGE_SIZE = 50
 # --- home and the worklist --------------------------------------------------------------------
 
 
+@require_safe
 def home(request):
-    """Each role lands where its work is (SPEC §1)."""
+    """Each role lands where its work is (SPEC §1). A page only to read: GET and HEAD."""
     scope = scope_for(request.user)
     if scope.case_access:
         return worklist(request)
@@ -190,8 +191,10 @@ def worklist(request):
     )
 
 
+@require_safe
 def caseload(request):
-    """The coordinator's view of each officer's caseload against the norms (SPEC §3, §5)."""
+    """The coordinator's view of each officer's caseload against the norms (SPEC §3, §5). A
+    page only to read: GET and HEAD."""
     scope = scope_for(request.user)
     if not scope.area_wide:
         raise PermissionDenied

@@ -123,10 +123,11 @@ ROUTES = {
     "accounts:password_reset_complete": R(GET=OPEN, probe=("POST", OPEN_NOT_ALLOWED)),
     # The organisation's files: administrators only; everyone else to the admin's login.
     "imports:organisation": R(GET=ADMIN_PAGE, POST=ADMIN_PAGE, probe=("DELETE", ADMIN_NOT_ALLOWED)),
-    # Django's login and password forms treat PUT as POST.
-    "accounts:login": R(GET=LOGIN_PAGE, POST=LOGIN_PAGE, PUT=LOGIN_PAGE, probe=("DELETE", "405/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0")),
+    # The login and password forms take GET and POST only (Django's would take PUT as POST); a
+    # signed-in user is sent on from the login page whatever the method.
+    "accounts:login": R(GET=LOGIN_PAGE, POST=LOGIN_PAGE, probe=("PUT", "405/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0")),
     "accounts:logout": R(POST="302/0 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1", probe=("DELETE", NOT_ALLOWED)),
-    "accounts:password_change": R(GET=STAFF_PAGE, POST=STAFF_PAGE, PUT=STAFF_PAGE, probe=("DELETE", NOT_ALLOWED)),
+    "accounts:password_change": R(GET=STAFF_PAGE, POST=STAFF_PAGE, probe=("PUT", NOT_ALLOWED)),
     "accounts:password_change_done": R(GET=STAFF_PAGE, probe=("POST", NOT_ALLOWED)),
     "accounts:second_factor": R(GET=REDIRECT, POST=REDIRECT, probe=("DELETE", REDIRECT)),
     "accounts:second_factor_enrol": R(GET=REDIRECT, POST=REDIRECT, probe=("DELETE", REDIRECT)),
@@ -186,9 +187,8 @@ ROUTES = {
     "cases:case_move": R("case", GET=CASE_MOVE, POST=CASE_MOVE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_open": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_transition": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    # The caseload and the start page still answer every method with the page (a POST
-    # changes nothing; the case and person pages answer 405).
-    "cases:caseload": R(GET=COORDINATOR_FORM, probe=("POST", COORDINATOR_FORM)),
+    # The caseload and the start page are only read: GET and HEAD.
+    "cases:caseload": R(GET=COORDINATOR_FORM, probe=("POST", NOT_ALLOWED)),
     "cases:consent_confirm": R("person", GET=CONSENT_CONFIRM, POST=CONSENT_CONFIRM, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_create": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_withdraw": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
@@ -209,7 +209,7 @@ ROUTES = {
     "exports:job_status": R("export_job", GET=OWN_EXPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "exports:start": R(GET=EXPORT_FORM, POST=EXPORT_FORM, probe=("DELETE", NOT_ALLOWED)),
     # See cases:caseload.
-    "home": R(GET=HOME, probe=("POST", HOME)),
+    "home": R(GET=HOME, probe=("POST", NOT_ALLOWED)),
     "imports:job": R("import_job", GET=IMPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "imports:job_status": R("import_job", GET=IMPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "imports:upload": R(GET=COORDINATOR_FORM, POST=COORDINATOR_FORM, probe=("DELETE", NOT_ALLOWED)),
