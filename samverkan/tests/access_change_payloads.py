@@ -1,6 +1,7 @@
 """The valid changes of access_changes.CHANGES, one builder per route, from the data of each
-route's own tests: builder(person, case) -> (the object the address names or None, the data
-sent, a check that the record changed[, the person the change is about when it is a new one])."""
+route's own tests: builder(person, case) -> (the object the address names or None, or the
+address's parameters where it names more than the object, the data sent, a check that the record
+changed[, the person the change is about when it is a new one])."""
 
 import datetime as dt
 
