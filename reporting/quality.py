@@ -19,7 +19,13 @@ from simple_history.utils import bulk_create_with_history
 from accounts.scoping import scope_for
 from audit.models import AccessLog
 from cases.models import Case
-from samverkan.services import AccessContext, actor, log_access, require_not_future
+from samverkan.services import (
+    AccessContext,
+    actor,
+    log_access,
+    log_access_subjects,
+    require_not_future,
+)
 
 from .models import QualityReview, QualityReviewItem
 from .quality_feedback import feedback_send
@@ -140,7 +146,7 @@ def quality_review_draw(
     seed = (seed or secrets.token_hex(8)).strip()
     cases = list(
         draw_order(active_cases_in_quarter(area=area, quarter=quarter), seed).only(
-            "pk", "fk_officer_id", "af_officer_id"
+            "pk", "person_id", "fk_officer_id", "af_officer_id"
         )[:size]
     )
     if not cases:
@@ -148,7 +154,7 @@ def quality_review_draw(
     review = QualityReview.objects.create(
         area=area, quarter=quarter, size=size, seed=seed, drawn_by=acting
     )
-    bulk_create_with_history(
+    items = bulk_create_with_history(
         [
             QualityReviewItem(
                 review=review,
@@ -166,6 +172,23 @@ def quality_review_draw(
         action=AccessLog.Action.CREATE,
         obj=review,
         purpose=f"kvalitetsgranskning: {len(cases)} ärenden dragna",
+    )
+    # Each drawn case is the person's: recorded in their log, since it opens the case to the
+    # reviewer named for it.
+    person_of = {case.pk: case.person_id for case in cases}
+    log_access_subjects(
+        context,
+        action=AccessLog.Action.CREATE,
+        subjects=(
+            (
+                "qualityreviewitem",
+                item.pk,
+                person_of[item.case_id],
+                area.pk,
+                "kvalitetsgranskning: ärendet draget",
+            )
+            for item in items
+        ),
     )
     return review
 

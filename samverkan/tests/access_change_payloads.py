@@ -1,6 +1,7 @@
 """The valid changes of access_changes.CHANGES, one builder per route, from the data of each
-route's own tests: builder(person, case) -> (the object the address names or None, the data
-sent, a check that the record changed[, the person the change is about when it is a new one])."""
+route's own tests: builder(person, case) -> (the object the address names or None, or the
+address's parameters where it names more than the object, the data sent, a check that the record
+changed[, the person the change is about when it is a new one])."""
 
 import datetime as dt
 
@@ -8,9 +9,14 @@ from django.utils import timezone
 
 from samverkan.tests.access_change_api import API_CREATIONS, API_PATCHES
 from samverkan.tests.access_change_case_pages import CASE_PAGES
+from samverkan.tests.access_change_cases import CASES
+from samverkan.tests.access_change_closing import CLOSING
 from samverkan.tests.access_change_consents import CONSENTS
+from samverkan.tests.access_change_decisions import DECISIONS
 from samverkan.tests.access_change_interventions import INTERVENTIONS
 from samverkan.tests.access_change_mappings import MAPPINGS
+from samverkan.tests.access_change_preparation import PREPARATION
+from samverkan.tests.access_change_quality import QUALITY
 
 
 def _today():
@@ -319,9 +325,14 @@ PAYLOADS = {
     **API_CREATIONS,
     **API_PATCHES,
     **CASE_PAGES,
+    **CASES,
+    **CLOSING,
     **CONSENTS,
+    **DECISIONS,
     **INTERVENTIONS,
     **MAPPINGS,
+    **PREPARATION,
+    **QUALITY,
     "mapping:intervention_create": _intervention_create,
     "mapping:intervention_edit": _intervention_edit,
     "mapping:intervention_start": _intervention_start,
