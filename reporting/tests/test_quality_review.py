@@ -103,6 +103,24 @@ def test_the_draw_is_recorded_and_the_same_seed_draws_the_same_cases(
     assert AccessLog.objects.filter(user=coordinator, object_type="qualityreview").count() == 3
 
 
+def test_each_drawn_case_is_logged_against_its_person(area, coordinator, quarter_cases):
+    review = quality_review_draw(
+        area=area,
+        quarter=Q2,
+        size=4,
+        seed="abc",
+        context=AccessContext.for_user(coordinator),
+        today=TODAY,
+    )
+
+    # one "create" row per drawn case, naming its person and the area
+    rows = AccessLog.objects.filter(user=coordinator, object_type="qualityreviewitem")
+    items = {item.pk: item.case.person_id for item in review.items.select_related("case")}
+    assert len(items) == 4
+    assert sorted((int(r.object_id), r.person_id) for r in rows) == sorted(items.items())
+    assert {(r.action, r.area_id) for r in rows} == {(AccessLog.Action.CREATE, area.pk)}
+
+
 def test_a_draw_without_a_seed_gets_one_and_can_be_redone(area, coordinator, quarter_cases):
     first = quality_review_draw(
         area=area, quarter=Q2, size=4, context=AccessContext.for_user(coordinator), today=TODAY
