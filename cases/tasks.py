@@ -23,4 +23,4 @@ from . import worklist_state
 )
 def worklist_summaries_refresh() -> dict:
     with transaction.atomic():
-        return worklist_state.refresh_all()
+        return worklist_state.refresh_all(repair=False)

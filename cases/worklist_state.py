@@ -96,18 +96,31 @@ def summaries(cases: QuerySet, *, today: dt.date | None = None) -> dict[int, dic
         return {row[0]: dict(zip(_COLUMNS[1:], row[1:], strict=True)) for row in cursor}
 
 
-def refresh(cases: QuerySet, *, today: dt.date | None = None) -> int:
-    """Store the summaries of `cases` for `today` (replacing what was stored): one statement,
-    the same result however often it runs. Returns the number written."""
+def refresh(cases: QuerySet, *, today: dt.date | None = None, older_only: bool = False) -> int:
+    """Store the summaries of `cases` for `today` (replacing what was stored; `older_only`:
+    only where none of `today` is): one statement, the same result however often it runs.
+    Returns the number written."""
+    table = CaseWorklistState._meta.db_table
     sql, params = _summaries_sql(cases, today or timezone.localdate())
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _COLUMNS[1:])
+    if older_only:
+        updates += f" WHERE {table}.day <> EXCLUDED.day OR {table}.rules_key <> EXCLUDED.rules_key"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {CaseWorklistState._meta.db_table} ({', '.join(_COLUMNS)}) "  # noqa: S608
+            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608
             f"{sql} ON CONFLICT (case_id) DO UPDATE SET {updates}",
             params,
         )
         return cursor.rowcount
+
+
+def _changed(cases: QuerySet) -> None:
+    """Today's summaries of `cases`, anew, once the cases are locked: two transactions changing
+    one case one after the other then write its summary in the same order, the second seeing
+    the first's change (each statement reads what is committed when it begins)."""
+    locked = list(cases.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if locked:
+        refresh(Case.objects.filter(pk__in=locked))
 
 
 def cases_changed(case_ids: Iterable[int | None]) -> None:
@@ -115,7 +128,7 @@ def cases_changed(case_ids: Iterable[int | None]) -> None:
     by the services in their transaction, after the change."""
     ids = sorted({pk for pk in case_ids if pk is not None})
     if ids:
-        refresh(Case.objects.filter(pk__in=ids))
+        _changed(Case.objects.filter(pk__in=ids))
 
 
 def persons_changed(person_ids: Iterable[int | None]) -> None:
@@ -123,7 +136,7 @@ def persons_changed(person_ids: Iterable[int | None]) -> None:
     kontaktmöten and joint mappings)."""
     ids = sorted({pk for pk in person_ids if pk is not None})
     if ids:
-        refresh(Case.objects.filter(person_id__in=ids))
+        _changed(Case.objects.filter(person_id__in=ids))
 
 
 def forget_all() -> None:
@@ -137,10 +150,12 @@ def listable_cases() -> QuerySet:
     return Case.objects.filter(~Q(phase=Phase.CLOSED) | CLOSING_DOC_DUE)
 
 
-def refresh_all(*, today: dt.date | None = None) -> dict[str, int]:
-    """The nightly pass (and the repair): today's summary of every case the worklist can show,
-    and no summary kept of another day. Idempotent."""
+def refresh_all(*, today: dt.date | None = None, repair: bool = True) -> dict[str, int]:
+    """Today's summary of every case the worklist can show, and no summary kept of another day.
+    Idempotent. The repair (`manage.py worklist_summaries`) writes every one anew; the nightly
+    pass (`repair=False`) leaves those a service already wrote today: a change committed while
+    the pass runs is newer than what the pass read."""
     today = today or timezone.localdate()
-    written = refresh(listable_cases(), today=today)
+    written = refresh(listable_cases(), today=today, older_only=not repair)
     dropped, _by_model = CaseWorklistState.objects.exclude(day=today).delete()
     return {"written": written, "dropped": dropped}

@@ -7,7 +7,6 @@ from .case import (
     Benefit,
     Case,
     CaseAreaMove,
-    CaseWorklistState,
     ExitReason,
     FlagDismissal,
     Phase,
@@ -18,6 +17,7 @@ from .case import (
 from .person import Consent, EducationLevel, Person
 from .rules import RuleSet
 from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
+from .worklist import CaseWorklistState
 
 __all__ = [
     "ALLOWED_TRANSITIONS",

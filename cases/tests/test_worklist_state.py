@@ -270,6 +270,9 @@ def test_the_nightly_pass_and_the_command_write_every_summary_anew_idempotently(
     assert stored() == expected and {row["day"] for row in expected.values()} == {TODAY()}
     assert done.pk not in stored()
 
+    # a second pass writes nothing: it leaves what was written today (by a service, say) ...
+    assert worklist_summaries_refresh.apply().get() == {"written": 0, "dropped": 0}
+    # ... the repair writes every summary anew
     CaseWorklistState.objects.filter(case=shown[1]).update(nearest_shown=days_ago(400))
     call_command("worklist_summaries", stdout=io.StringIO())
     call_command("worklist_summaries", stdout=io.StringIO())
