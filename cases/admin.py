@@ -4,6 +4,7 @@ are deliberately absent: the admin would bypass scoping and the access log (SPEC
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import worklist_state
 from .models import RuleSet, StatusCode
 
 
@@ -69,6 +70,20 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    # Every case's worklist summary was made by the rule sets as they were: dropped with the
+    # change (the worklist evaluates until the nightly pass, or queue it now).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        worklist_state.forget_all()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        worklist_state.forget_all()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        worklist_state.forget_all()
 
 
 @admin.register(StatusCode)

@@ -63,6 +63,8 @@ PERSON_BOUND = [
     ("preparation.Referral", "person_id"),
     ("cases.FlagDismissal", "case_id"),
     ("cases.CaseAssignment", "case_id"),
+    # The worklist's summary of a case (dates and flag codes; its key emptied, so never read).
+    ("cases.CaseWorklistState", "case_id"),
     # A coarsened export's grading holds a level, no free text, and lives 24 hours.
     ("exports.CoarsenedPerson", "person_id"),
 ]

@@ -17,6 +17,7 @@ from .case import (
 from .person import Consent, EducationLevel, Person
 from .rules import RuleSet
 from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
+from .worklist import CaseWorklistState
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -27,6 +28,7 @@ __all__ = [
     "Case",
     "CaseAreaMove",
     "CaseAssignment",
+    "CaseWorklistState",
     "Consent",
     "EducationLevel",
     "ExitReason",

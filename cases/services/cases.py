@@ -31,6 +31,7 @@ from samverkan.services import (
 from ..flags import rules_for
 from ..models import Case, CaseAreaMove, ExitReason, Person, Phase, PhaseTransition
 from ..secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields
+from ..worklist_state import cases_changed
 
 CASE_FIELDS = (
     "target_group",
@@ -178,6 +179,7 @@ def case_open(
         date=case.start_date or referral_date,
         by=actor(context),
     )
+    cases_changed([case.pk])
     log_access(
         context,
         action=AccessLog.Action.CREATE,
@@ -217,7 +219,9 @@ def case_update(
         )
     officers_check(current.area, current.fk_officer, current.af_officer)
     current.full_clean(validate_constraints=False)
-    return save_new_version(current, changed, context=context)
+    saved = save_new_version(current, changed, context=context)
+    cases_changed([current.pk])
+    return saved
 
 
 def _has_plan(case: Case) -> bool:
@@ -314,6 +318,7 @@ def case_transition(
         # Support ends with the case: running interventions end on its end date (SPEC §4).
         for hook in _closed_hooks:
             hook(case=current, on=on, context=context)
+    cases_changed([current.pk])
     log_access(
         context,
         action=AccessLog.Action.UPDATE,

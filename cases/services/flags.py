@@ -11,6 +11,7 @@ from audit.models import AccessLog
 from samverkan.services import AccessContext, actor, log_access
 
 from ..models import Case, FlagDismissal
+from ..worklist_state import cases_changed
 
 
 @transaction.atomic
@@ -39,4 +40,5 @@ def flag_dismiss(*, case: Case, code: str, reason: str, context: AccessContext) 
     dismissal = FlagDismissal(case=current, code=code, reason=reason, by=actor(context))
     dismissal._history_user = actor(context)
     dismissal.save()
+    cases_changed([current.pk])
     return dismissal

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from cases.models import Case, Person, Phase
 from cases.tests.factories import make_personnummer
+from cases.worklist_state import refresh_all
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,19 @@ def test_the_area_worklist_reads_the_open_cases_by_their_partial_indexes(
     plan = plan if isinstance(plan, dict) else json.loads(plan)
     used = _indexes(plan["Plan"])
     assert {"case_open_area", "case_doc_due_area"} <= used, used
+
+    # read from today's summaries (cases.worklist_state), the same indexes find the cases
+    refresh_all()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_caseworkliststate")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("home"))
+    assert f"{CASES // 20} ärenden" in response.content.decode()
+    (sql,) = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT array_agg(")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        (plan,) = cursor.fetchone()[0]
+    plan = plan if isinstance(plan, dict) else json.loads(plan)
+    assert {"case_open_area", "case_doc_due_area"} <= _indexes(plan["Plan"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.models import Benefit, Case, Consent, ExitReason, Phase, PhaseTransition, TargetGroup
+from cases.worklist_state import cases_changed
 
 from ..base import OFFICE_COLUMNS, Importer, Planned, subjects_per_person
 from ..cells import parse_choice, parse_date
@@ -213,6 +214,7 @@ class CasesImport(Importer):
             [t for case in cases for t in self._transitions(case, user)]
         )
         self._backdate_import_consents(cases)
+        cases_changed(case.pk for case in cases)  # their worklist summaries
         return subjects_per_person(
             ((c.person_id, c.area_id, c.pk) for c in cases),
             object_type=self.object_type,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Benefit, Case, Phase
+from cases.worklist_state import persons_changed
 from mapping.models import AgencyCode, Decision, JointMapping, Meeting
 
 from ..base import OFFICE_COLUMNS, Importer, Planned, subjects_per_person
@@ -230,6 +231,8 @@ class MappingsImport(Importer):
             default_user=user,
             default_change_reason=self.change_reason,
         )
+        # the flags read the persons' joint mappings and meetings (cases.worklist_state)
+        persons_changed(m.person_id for m in mappings)
         return subjects_per_person(
             ((m.person_id, m.area_id, m.pk) for m in mappings),
             object_type=self.object_type,

@@ -29,6 +29,7 @@ from accounts.scoping import scope_for
 from audit.access import REASON_MIN_LENGTH, readable_reason
 from audit.models import AccessLog
 from cases.models import Case
+from cases.worklist_state import cases_changed
 from samverkan.services import (
     AccessContext,
     ConcurrentEditError,
@@ -243,4 +244,5 @@ def closing_document_confirm(
     # The one writer of Case.closing_doc_date (see the module's docstring).
     case.closing_doc_date = today
     save_new_version(case, ["closing_doc_date"], context=context)
+    cases_changed([case.pk])
     return current

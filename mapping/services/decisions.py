@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import scope_for
 from audit.access import REASON_MIN_LENGTH, readable_reason
 from cases.models import Phase, TargetGroup
+from cases.worklist_state import persons_changed
 from samverkan.services import (
     AccessContext,
     actor,
@@ -278,4 +279,6 @@ def mapping_sign(
             changed.append("case")
         current.ended_on = current.decision_date
         changed.append("ended_on")
-    return save_new_version(current, changed, context=context)
+    save_new_version(current, changed, context=context)
+    persons_changed([current.person_id])  # the case the mapping led to (cases.worklist_state)
+    return current

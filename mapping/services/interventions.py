@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit.models import AccessLog
 from cases.flags import rules_for
 from cases.models import Case, Phase
+from cases.worklist_state import cases_changed
 from samverkan.dates import add_days
 from samverkan.services import (
     AccessContext,
@@ -207,6 +208,13 @@ def intervention_create(
     intervention._history_user = actor(context)
     intervention.save()
     _log_write(intervention, AccessLog.Action.CREATE, f"insats {kind}", context)
+    cases_changed([intervention.case_id])
+    return intervention
+
+
+def _changed(intervention: Intervention) -> Intervention:
+    """The case's worklist summary after a change of its interventions (cases.worklist_state)."""
+    cases_changed([intervention.case_id])
     return intervention
 
 
@@ -229,7 +237,7 @@ def intervention_start(
     require_not_future("start_date", on, today, _("Ange startdatum när insatsen har startat."))
     _case_for_start(current.case, current.category, on, context=context, today=today)
     current.start_date = on
-    return save_new_version(current, ["start_date"], context=context)
+    return _changed(save_new_version(current, ["start_date"], context=context))
 
 
 def _end(current: Intervention, on: dt.date, outcome: str, today: dt.date) -> None:
@@ -266,7 +274,7 @@ def intervention_end(
     if follow_up_notes is not None and follow_up_notes.strip() != current.follow_up_notes:
         current.follow_up_notes = follow_up_notes.strip()
         changed.append("follow_up_notes")
-    return save_new_version(current, changed, context=context)
+    return _changed(save_new_version(current, changed, context=context))
 
 
 @transaction.atomic
@@ -357,6 +365,7 @@ def intervention_update(
                 {"planned_start": _("En planerad start ligger i dag eller senare.")}
             )
     current.full_clean(validate_constraints=False)
+    # what it changes (provider, hours, goal, notes, outcome) no flag reads
     return save_new_version(current, changed, context=context)
 
 

@@ -20,6 +20,7 @@ from audit.models import AccessLog
 from cases.models import Benefit
 from cases.secrecy import FK_FIELDS, editable_case_fields
 from cases.services import officers_check
+from cases.worklist_state import persons_changed
 from samverkan.services import (
     AccessContext,
     actor,
@@ -176,6 +177,7 @@ def mapping_create(
         obj=mapping,
         purpose="kartläggning begärd",
     )
+    persons_changed([mapping.person_id])  # a mapping considered (cases.worklist_state)
     return mapping
 
 
@@ -219,7 +221,9 @@ def mapping_update(
     _validate_facts(current, today, check_sick_leave="sick_leave_start" in changed)
     current.full_clean(validate_constraints=False)
     changed += _clear_signatures(current)
-    return save_new_version(current, changed, context=context)
+    save_new_version(current, changed, context=context)
+    persons_changed([current.person_id])
+    return current
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from cases.worklist_state import persons_changed
 from samverkan.services import (
     AccessContext,
     actor,
@@ -187,6 +188,8 @@ def meeting_create(
     save_logged(meeting, context=context, action=AccessLog.Action.CREATE, purpose=f"möte {kind}")
     if mapping is not None:
         _sync_mapping(mapping, context=context)
+    # the flags read the person's kontaktmöten and the case's last meeting
+    persons_changed([meeting.person_id])
     return meeting
 
 
@@ -233,4 +236,5 @@ def meeting_update(
             dropped=before - set(current.participants),
             context=context,
         )
+    persons_changed([current.person_id])
     return current

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog
+from cases.worklist_state import cases_changed
 from samverkan.services import (
     AccessContext,
     ConcurrentEditError,
@@ -67,4 +68,5 @@ def plan_save(
         obj=plan,
         purpose=f"plan version {plan.version}",
     )
+    cases_changed([case.pk])
     return plan

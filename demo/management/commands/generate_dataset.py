@@ -6,7 +6,9 @@ import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from cases import worklist_state
 from demo.guard import refuse_in_production
 from demo.national import DatasetRefused, generate
 
@@ -61,6 +63,9 @@ class Command(BaseCommand):
             )
         except DatasetRefused as exc:
             raise CommandError(str(exc)) from None
+        # written with COPY, around the services: today's worklist summaries (cases.worklist_state)
+        with transaction.atomic():
+            worklist_state.refresh_all()
         seconds = time.monotonic() - began
         total = sum(counts.values())
         for table, n in counts.items():

@@ -17,6 +17,7 @@ from faker import Faker
 
 from accounts.models import Agency, Area, OfficeUnit, PreparationGroup, Role, StaffProfile, Team
 from accounts.reference_data import ensure_reference_data as ensure_accounts_reference
+from cases import worklist_state
 from cases.models import Case, Consent, EducationLevel, Person, StatusCode, TargetGroup
 from cases.reference_data import ensure_reference_data as ensure_cases_reference
 from cases.services import (
@@ -82,6 +83,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         refuse_in_production()
         self._load(options)
+        # part of the history is written around the services: the worklist's summaries anew
+        worklist_state.refresh_all()
 
     @transaction.atomic
     def _load(self, options):
