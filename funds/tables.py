@@ -203,3 +203,48 @@ def share_chart(data: dict):
         horizontal=True,
         height=charts.bar_height(len(blocks)),
     )
+
+
+def monthly_report_sections(*, document, reader) -> list:
+    """The funds in the management group's monthly report (reporting.monthly_report): the
+    area's consumption from January through the report's month against the year's allocation,
+    both agencies' tables, and the month's staffing against the norms. Money is never
+    suppressed; a cost per participant of 1–4 people is, at the document's level (the reader)."""
+    from accounts.models import Area
+    from reporting.computed import Period, ReportAreas
+    from reporting.views.dashboard_tables import Section
+
+    from . import selectors
+
+    area = Area.objects.get(pk=document.area_id)
+    period = Period(first=document.month.replace(month=1), last=document.month)
+    areas = ReportAreas(area_ids=[area.pk], area=area, codes=[area.code], names=(area.name,))
+    data = selectors.follow_up(period=period, areas=areas, user=reader)
+    month = Period(first=document.month, last=document.month)
+    staffing = selectors.staffing(period=month, areas=areas, user=reader)["months"]
+    described = period.describe()
+    chart = share_chart(data)
+    return [
+        Section(
+            key="medel",
+            title=_("Medel"),
+            lead=_(
+                "Förbrukningen i år till och med rapportens månad mot årets tilldelning, som "
+                "Tabell 7 och 8, och bemanningen enligt normerna (tkr)."
+            ),
+            charts=[chart] if chart else [],
+            tables=[
+                summary_table(data, period=described),
+                *(
+                    agency_table(
+                        block,
+                        year=data["year"],
+                        period=described,
+                        last_month=f"{period.last:%Y-%m}",
+                    )
+                    for block in data["agencies"]
+                ),
+                staffing_table(staffing, period=month.describe()),
+            ],
+        )
+    ]

@@ -1,0 +1,34 @@
+"""The funds follow-up in a real browser (Rapporter → Ekonomisk uppföljning, issue 21): the
+management group reads both agencies' tables of the demo's money at 1366×768 and compares the
+area's staffing need with its plan. Every page is checked with axe-core by the `tour` fixture."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_management_group_reads_the_funds_follow_up(page, live_server, login_as, tour):
+    login_as(page, live_server, "ledning.sdt")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Rapporter").click()
+    tour.check("rapporter")
+    page.get_by_test_id("funds-link").click()
+    tour.check("ekonomisk uppföljning")
+    for testid in ("table-sammanfattning", "table-forbrukning-fk", "table-forbrukning-af"):
+        expect(page.get_by_test_id(testid)).to_be_visible()
+    expect(page.get_by_test_id("table-forbrukning-af").locator("tbody th").last).to_have_text(
+        "Varav program"
+    )
+    expect(page.get_by_test_id("table-bemanning")).to_be_visible()
+    # No table is wider than the page at 1366×768.
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('.table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.getAttribute('aria-label'))"
+    )
+    assert overflow == []
+    shots = os.environ.get("FUNDS_SCREENSHOTS")
+    if shots:  # a look at the page, kept out of the repository
+        page.screenshot(path=f"{shots}/funds-top.png")
+        page.screenshot(path=f"{shots}/funds-full.png", full_page=True)
