@@ -165,21 +165,25 @@ def staffing_table(months: list[dict], *, period: str) -> Table:
 
 
 def consumption_chart(data: dict, *, period: str):
-    """Each activity's consumption in the period (tkr), both agencies, in the tables' order."""
+    """Each activity's consumption in the period, both agencies, in the tables' order; in
+    millions of kronor so the axis stays readable (the tables give tkr)."""
     labels, values = [], []
     for block in data["agencies"]:
         for row in block["rows"]:
             labels.append(f"{block['agency']}: {row['name']}")
-            values.append(tkr(Decimal(row["consumed"])))
+            values.append(round(float(Decimal(row["consumed"]) / 1_000_000), 1))
     if not any(values):
         return None
+    spoken = "; ".join(
+        f"{label}: {str(v).replace('.', ',')}" for label, v in zip(labels, values, strict=True)
+    )
     return charts.bar_chart(
         labels=labels,
-        series=[Series(_("Förbrukat under perioden (tkr)"), values, role="bar")],
-        alt=_("Förbrukning per verksamhet och myndighet, %(period)s, i tusental kronor.")
+        series=[Series(_("Förbrukat under perioden (miljoner kr)"), values, role="bar")],
+        alt=_("Förbrukning per verksamhet och myndighet, %(period)s, i miljoner kronor.")
         % {"period": period}
         + " "
-        + "; ".join(f"{label}: {grouped(v)}" for label, v in zip(labels, values, strict=True)),
+        + spoken,
         horizontal=True,
         height=charts.bar_height(len(labels)) // 2 + 60,
     )

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_the_management_group_reads_the_funds_follow_up(page, live_server, login_as, tour):
     login_as(page, live_server, "ledning.sdt")
+    tour.check("start ledning.sdt")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Rapporter").click()
     tour.check("rapporter")
     page.get_by_test_id("funds-link").click()
