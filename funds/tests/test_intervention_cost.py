@@ -1,6 +1,8 @@
 """An intervention's cost (mapping.Intervention.cost, issue 21): only one bought from another
 actor has one; it is set on the intervention's edit form through mapping.services."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,3 +45,15 @@ def test_an_own_intervention_has_no_cost(case, af_officer):
 def test_the_edit_page_takes_the_cost(bought, af_officer, login):
     page = login(af_officer).get(reverse("mapping:intervention_edit", args=[bought.pk]))
     assert page.status_code == 200 and 'name="cost"' in page.content.decode()
+
+
+def test_the_api_sets_and_shows_the_cost(bought, af_officer, login):
+    client = login(af_officer)
+    url = f"/api/v1/interventions/{bought.pk}/"
+    response = client.patch(
+        url, {"cost": "12500.50", "version": bought.version}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["cost"] == "12500.50"
+    bought.refresh_from_db()
+    assert bought.cost == Decimal("12500.50")
