@@ -98,3 +98,17 @@ def test_officers_and_management_may_not_import(fk_officer, management):
     for user in (fk_officer, management):
         with pytest.raises(PermissionDenied):
             load(user, "a.csv", data=csv("2012-04;FK;sdt;hpl-fran-2011;1000"))
+
+
+def test_the_command_line_imports_both_agencies_files(area, capsys):
+    # given both tables' files, when an operator imports them on the server (every area, both
+    # agencies), then each is written once and says so
+    from django.core.management import call_command
+
+    from .conftest import DATA
+
+    for name in ("tabell7_fk_2012.csv", "tabell8_af_2012.csv"):
+        call_command("import_data", "consumption", str(DATA / name))
+    assert Consumption.objects.filter(category__agency__code="FK").count() == 5
+    assert Consumption.objects.filter(category__agency__code="AF").count() == 5
+    assert "consumption: 5 rader, 5 nya, 0 fanns redan." in capsys.readouterr().out
