@@ -33,3 +33,24 @@ def test_the_management_group_reads_the_funds_follow_up(page, live_server, login
     if shots:  # a look at the page, kept out of the repository
         page.screenshot(path=f"{shots}/funds-top.png")
         page.screenshot(path=f"{shots}/funds-full.png", full_page=True)
+
+
+def test_a_coordinator_corrects_a_months_amount(page, live_server, login_as, tour):
+    login_as(page, live_server, "samordnare.sdt")
+    tour.check("start samordnare.sdt")
+    page.goto(f"{live_server.url}/statistik/medel/")
+    tour.check("ekonomisk uppföljning, samordnare")
+    page.get_by_test_id("consumption-link").click()
+    tour.check("registrera förbrukning")
+    page.get_by_test_id("recorded").get_by_role("link").first.click()
+    page.wait_for_url("**andra=*")
+    tour.check("ändra ett belopp")
+    page.get_by_label("Förbrukat belopp (kr)").fill("123 456,50")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url("**sparat=1")
+    tour.check("sparat")
+    expect(page.get_by_test_id("saved")).to_be_visible()
+    expect(page.get_by_test_id("recorded")).to_contain_text("123456,50")
+    shots = os.environ.get("FUNDS_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/consumption.png")
