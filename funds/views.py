@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -177,17 +178,17 @@ def consumption_entry(request):
         except ConcurrentEditError as error:
             form.add_error(None, error)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
         else:
-            return redirect(reverse("funds:consumption") + "?sparat=1")
+            messages.success(request, _("Beloppet är sparat."))
+            return redirect(reverse("funds:consumption"))
     return render(
         request,
         "funds/consumption.html",
         {
             "form": form,
             "recorded": recorded,
-            "saved": request.GET.get("sparat") == "1",
             "agency": scope.agency_code,
         },
     )
