@@ -112,3 +112,9 @@ def test_the_command_line_imports_both_agencies_files(area, capsys):
     assert Consumption.objects.filter(category__agency__code="FK").count() == 5
     assert Consumption.objects.filter(category__agency__code="AF").count() == 5
     assert "consumption: 5 rader, 5 nya, 0 fanns redan." in capsys.readouterr().out
+
+
+def test_the_import_page_offers_the_consumption_format(coordinator, login):
+    page = login(coordinator).get("/import/").content.decode()
+    assert "month;agency;area_code;activity;amount" in page
+    assert "Förbrukning av medel" in page
