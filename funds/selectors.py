@@ -161,7 +161,7 @@ def follow_up(*, period: Period, areas: ReportAreas, user) -> dict:
                     "consumed_year": _money(purchased_year),
                 }
             )
-        blocks.append(_agency_block(code, agencies.get(code, code), rows, year_months, hide))
+        blocks.append(_agency_block(code, agencies.get(code, code), rows))
         blocks[-1]["cost_per_new_participant"] = _per(
             Decimal(blocks[-1]["total"]["consumed"]), new_participants, hide
         )
@@ -186,7 +186,7 @@ def follow_up(*, period: Period, areas: ReportAreas, user) -> dict:
     }
 
 
-def _agency_block(code: str, name: str, rows: list[dict], year_months, hide: bool) -> dict:
+def _agency_block(code: str, name: str, rows: list[dict]) -> dict:
     def total(kind=None) -> dict:
         chosen = [row for row in rows if kind is None or row["kind"] == kind]
         return {
