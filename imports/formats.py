@@ -98,6 +98,22 @@ COLUMNS = {
     ],
 }
 
+COLUMNS["consumption"] = [
+    Column("month", _("månaden, ÅÅÅÅ-MM"), True),
+    Column("agency", _codes(AgencyCode), True),
+    Column("area_code", _("samverkansområdets kod"), True),
+    Column(
+        "activity",
+        _("verksamhetens kod i myndighetens kodlista (administratörens Verksamhetskategorier)"),
+        True,
+    ),
+    Column(
+        "amount",
+        _("förbrukat belopp i kronor, till exempel 2507000 eller 2507000,50 (minus för rättelse)"),
+        True,
+    ),
+]
+
 FORMATS = [
     {"kind": kind, "header": ";".join(c.name for c in COLUMNS[kind]), "columns": COLUMNS[kind]}
     for kind in IMPORTERS

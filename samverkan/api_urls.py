@@ -11,6 +11,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("me/", me, name="me"),
     path("reports/", include("reporting.api.urls")),
+    path("funds/", include("funds.api.urls")),
     path("imports/", include("imports.api_urls")),
     path("exports/", include("exports.api_urls")),
     path("", include("cases.api.urls")),

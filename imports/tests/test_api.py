@@ -189,4 +189,10 @@ def test_the_endpoint_is_in_the_schema(login, coordinator):
     assert set(job["responses"]) >= {"200", "404"}
     assert "multipart/form-data" in operation["requestBody"]["content"]
     (kind,) = [p for p in operation["parameters"] if p["name"] == "kind"]
-    assert sorted(kind["schema"]["enum"]) == ["cases", "mappings", "persons", "status"]
+    assert sorted(kind["schema"]["enum"]) == [
+        "cases",
+        "consumption",
+        "mappings",
+        "persons",
+        "status",
+    ]

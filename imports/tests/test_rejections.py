@@ -95,6 +95,7 @@ def test_the_same_good_file_twice_leaves_the_database_as_after_the_first(
         "cases": csv_file("cases", f"{ANNA};sdt;sick_unemployed;;;;2021-02-20;2021-03-01;;"),
         "status": csv_file("status", f"{ANNA};2021-03-01;other", f"{BO};2021-03-01;other"),
         "mappings": csv_file("mappings", f"{BO};sdt;AF;2021-01-20;;;no_action"),
+        "consumption": csv_file("consumption", "2021-03;FK;sdt;hpl-fran-2011;1000"),
     }
     import_file(kind=kind, data=files[kind], context=AccessContext.for_user(coordinator))
     before, logged = table_counts(), AccessLog.objects.count()

@@ -92,6 +92,14 @@ class InterventionUpdateSerializer(WriteSerializer):
         allow_blank=True,
         help_text="Resultat; bara för en avslutad insats.",
     )
+    cost = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Kostnad i kronor; bara för en insats köpt från en annan aktör (null: ingen).",
+    )
     version = VersionField()
 
 

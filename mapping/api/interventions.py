@@ -91,6 +91,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "goal",
             "follow_up_notes",
             "outcome",
+            "cost",
             "moved_from",
             "moved_to",
             "created_by",
@@ -109,6 +110,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "goal": {"help_text": "Mål med insatsen."},
             "follow_up_notes": {"help_text": "Uppföljning."},
             "outcome": {"help_text": "Resultat; registreras när insatsen avslutas."},
+            "cost": {"help_text": "Kostnad i kronor för en köpt insats, eller null."},
             "moved_from": {
                 "help_text": "Den arbetsförberedande insatsen som den här ersatte, eller null."
             },

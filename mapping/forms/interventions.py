@@ -126,6 +126,13 @@ class InterventionEditForm(BaseForm):
     goal = model_field(Intervention, "goal")
     follow_up_notes = model_field(Intervention, "follow_up_notes")
     outcome = outcome_field(required=False)
+    cost = model_field(
+        Intervention,
+        "cost",
+        localize=True,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     version = version_field()
 
     def __init__(self, *args, intervention: Intervention, **kwargs):

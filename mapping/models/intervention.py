@@ -132,6 +132,16 @@ class Intervention(models.Model):
     goal = models.TextField(_("mål med insatsen"))
     follow_up_notes = models.TextField(_("uppföljning"), blank=True)
     outcome = models.CharField(_("resultat"), max_length=20, choices=Outcome.choices, blank=True)
+    # What an intervention bought from another actor cost AF (kronor): the funds follow-up
+    # sums it into AF's programme funds (funds.selectors; issue 21). Only a purchased one.
+    cost = models.DecimalField(
+        _("kostnad (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Bara för en insats köpt från annan aktör: vad den kostade."),
+    )
     moved_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -179,6 +189,11 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=models.Q(outcome="") | models.Q(end_date__isnull=False),
                 name="intervention_outcome_when_ended",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cost__isnull=True)
+                | (models.Q(cost__gte=0) & models.Q(provider=Provider.PURCHASED)),
+                name="intervention_cost_when_purchased",
             ),
         ]
         verbose_name = _("insats")

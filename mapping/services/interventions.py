@@ -45,6 +45,7 @@ INTERVENTION_FIELDS = (
     "goal",
     "follow_up_notes",
     "outcome",
+    "cost",
 )
 ACTIVE_PHASES = (Phase.INTRODUCTION_TRIAL, Phase.WORK_ORIENTED)
 
@@ -350,6 +351,13 @@ def intervention_update(
         raise ValidationError({"provider": _("Välj anordnare.")})
     if current.provider == Provider.PURCHASED and not current.provider_name:
         raise ValidationError({"provider_name": _("Ange vem insatsen köps från.")})
+    if current.cost is not None and current.provider != Provider.PURCHASED:
+        # The funds follow-up sums what AF paid for interventions bought from others (issue 21).
+        raise ValidationError(
+            {"cost": _("Kostnad anges bara för en insats som köps från en annan aktör.")}
+        )
+    if current.cost is not None and current.cost < 0:
+        raise ValidationError({"cost": _("Kostnaden kan inte vara negativ.")})
     require_text("goal", current.goal, _("Beskriv målet med insatsen."))
     if "outcome" in changed:
         if current.end_date is None and current.outcome:

@@ -47,6 +47,7 @@ HISTORY_FIELDS = (
     "goal",
     "follow_up_notes",
     "outcome",
+    "cost",
     "moved_from",
 )
 DETAIL_FIELDS = (
@@ -61,6 +62,7 @@ DETAIL_FIELDS = (
     "goal",
     "follow_up_notes",
     "outcome",
+    "cost",
 )
 
 # --- helpers of the intervention pages --------------------------------------------------------

@@ -11,6 +11,7 @@ deviations is replaced by the full reports further on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..deviation_figures import figure_table
@@ -22,6 +23,14 @@ from ..views.dashboard_tables import Section
 
 # The dashboard's sections that the report prints (its open deviations come in full instead).
 LEFT_OUT = {"avvikelser"}
+
+# Sections of apps above this one (the funds: funds.apps), each (document, reader) -> sections,
+# registered by name in their AppConfig.ready (ADR 0014 "Registration, not imports").
+_more_parts: dict[str, Callable[..., list[Section]]] = {}
+
+
+def monthly_report_part_add(name: str, part: Callable[..., list[Section]]) -> None:
+    _more_parts[name] = part
 
 
 class SuppressionMismatch(RuntimeError):
@@ -59,6 +68,8 @@ def dashboard_part(*, document: MonthlyReportDocument, reader) -> list[Section]:
     if board.hide_small_cells != document.hides_small_cells:
         raise SuppressionMismatch(document.pk)
     sections = dashboard_sections(board, lambda _key: "", None)
+    for part in _more_parts.values():
+        sections += part(document=document, reader=reader)
     for section in sections:
         section.links, section.choices = [], []
     return [section for section in sections if section.key not in LEFT_OUT]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mapping",
     "preparation",
     "reporting",
+    "funds",
     "imports",
     "exports",
     "retention",

@@ -117,6 +117,7 @@ EXCLUDED = {
     "api:work-plan-detail": "an area's work plan: figures, no person",
     "api:work-plan-list": "an area's work plan: figures, no person",
     "reporting:work_plan_create": "an area's work plan: figures, no person",
+    "funds:consumption": "an area's consumption of funds: money, no person",
     "reporting:work_plan_edit": "an area's work plan: figures, no person",
     "reporting:monthly_reports": "an area's monthly report: figures, no person",
     "api:deviation-report-action-done": "a deviation report on an area's figures",

@@ -170,6 +170,7 @@ ROUTES = {
     "api:report-average-days": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:report-inflow": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:report-mappings": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
+    "api:funds-follow-up": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:report-outcomes": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:report-status": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:report-timeliness": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
@@ -245,6 +246,8 @@ ROUTES = {
     "preparation:session_detail": R("session", GET=PREPARATION_PAGE, probe=("POST", NOT_ALLOWED)),
     "preparation:session_list": R(GET="302/0 200/1 200/1 200/1 200/1 403/1 403/1 200/1 403/1", probe=("POST", NOT_ALLOWED)),
     "preparation:session_notes": R("session", GET=PREPARATION_FORM, POST=PREPARATION_FORM, probe=("DELETE", NOT_ALLOWED)),
+    "funds:consumption": R(GET=COORDINATOR_FORM, POST=COORDINATOR_FORM, probe=("DELETE", NOT_ALLOWED)),
+    "funds:follow_up": R(GET=REPORT_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:deviation_action_create": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_action_done": R("deviation_action", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_close": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
@@ -311,6 +314,9 @@ ADMIN_MODELS = {
     "django_celery_beat_intervalschedule",
     "django_celery_beat_periodictask",
     "django_celery_beat_solarschedule",
+    "funds_activitycategory",
+    "funds_allocation",
+    "funds_ftecost",
     "retention_retentionrule",
     "retention_retentionrun",
 }
@@ -340,7 +346,7 @@ ADMIN_SITE_PAGES = {
 ADMIN_OBJECT_ID = "999999999"
 # What the administrator may not do there, by design: add or delete records that only the
 # system writes (login attempts, retention runs), delete what others point to; a missing user's
-# password page and the change history of a missing rule answer 404.
+# password page and the change history of a missing rule (or funds record) answer 404.
 ADMIN_EXCEPTIONS = {
     "admin:axes_accessattempt_add": 403,
     "admin:axes_accesslog_add": 403,
@@ -356,6 +362,12 @@ ADMIN_EXCEPTIONS = {
     "admin:cases_ruleset_simple_history": 404,
     "admin:retention_retentionrule_history": 404,
     "admin:retention_retentionrule_simple_history": 404,
+    "admin:funds_activitycategory_history": 404,
+    "admin:funds_activitycategory_simple_history": 404,
+    "admin:funds_allocation_history": 404,
+    "admin:funds_allocation_simple_history": 404,
+    "admin:funds_ftecost_history": 404,
+    "admin:funds_ftecost_simple_history": 404,
 }
 # The admin's login page is shown to anyone who is not staff yet (its form, no row).
 ADMIN_OTHERS = {"admin:login": (200, 0)}

@@ -27,6 +27,7 @@ LAYERS = [
     ("mapping",),
     ("preparation",),
     ("reporting",),
+    ("funds",),
     ("exports", "imports", "todo"),
     ("retention",),
     ("operations",),

@@ -29,6 +29,7 @@ from cases.services import (
     status_entry_save,
 )
 from cases.validators import parse_identity_number
+from demo.funds import funds_demo_load
 from demo.guard import refuse_in_production
 from demo.history import history_load
 from demo.preparation import preparation_load
@@ -158,6 +159,7 @@ class Command(BaseCommand):
                     today=dt.date.today(),
                 )
 
+        funds_demo_load(areas=demo_areas, today=dt.date.today())
         user("analytiker", "Nora", "Lind", "analyst", agency=agencies["FK"])
         user("admin", "Ada", "Admin", "sysadmin", is_staff=True, is_superuser=True)
         if not options["without_history"]:
