@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.forms import BLANK_LABEL
 
-from .models import UPLOAD_KINDS
+from .models import KIND_CHOICES
 from .reading import MAX_FILE_BYTES
 from .services import import_areas_for
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Filtyp"), choices=[("", BLANK_LABEL), *UPLOAD_KINDS])
+    kind = forms.ChoiceField(label=_("Filtyp"), choices=[("", BLANK_LABEL), *KIND_CHOICES])
     area = forms.ModelChoiceField(
         label=_("Samverkansområde för personerna"),
         queryset=None,

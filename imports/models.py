@@ -21,12 +21,8 @@ KIND_CHOICES = [
     ("cases", _("Ärenden")),
     ("status", _("AF-status")),
     ("mappings", _("Gemensamma kartläggningar")),
+    ("consumption", _("Förbrukning av medel")),
 ]
-# Kinds added after the job's choices were last migrated: the upload form offers them and a job
-# shows their label (ImportJob.get_kind_display), without a migration that changes nothing in
-# the database. Fold them into KIND_CHOICES with the next migration of this app.
-LATER_KINDS = [("consumption", _("Förbrukning av medel"))]
-UPLOAD_KINDS = [*KIND_CHOICES, *LATER_KINDS]
 
 
 class ImportJob(models.Model):
@@ -80,9 +76,6 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def get_kind_display(self):
-        return dict(UPLOAD_KINDS).get(self.kind, self.kind)
 
     @property
     def percent(self) -> int | None:
