@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Coalesce, Concat
@@ -128,15 +129,27 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
         )
         return rows
 
-    def empty() -> dict:
-        return {name: {level: {} for level in known} for name, (_e, known) in dimensions.items()}
-
-    counts: dict = {part: empty() for part in parts}
+    counts: dict = {
+        part: {
+            name: {level: _no_cells() for level in known}
+            for name, (_e, known) in dimensions.items()
+        }
+        for part in parts
+    }
     for name, rows in groups.items():
         for group in rows:
-            if group["part"] in counts:
-                table = counts[group["part"]][name]
-                table.setdefault(group["level"], {})[group["target"]] = group["n"]
+            tables = counts.get(group["part"])
+            if tables is None:  # an area not asked for counts in the nation only
+                continue
+            table = tables[name]
+            row = table.get(group["level"])
+            if row is None:  # a level the code does not know: after the known ones
+                row = table[group["level"]] = _no_cells()
+            at = _TARGET_AT.get(group["target"])
+            if at is None:  # a target group the code does not know: after the known ones
+                row[-1] = {**(row[-1] or {}), group["target"]: group["n"]}
+            else:
+                row[at] += group["n"]
     return {
         part: {
             "months": {key: side_by_side(part, [key]) for key in month_keys},
@@ -152,12 +165,31 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     }
 
 
-def _target_group_row(cells: dict[str, int]) -> dict:
-    keys = [*TARGET_GROUP_LEVELS, *(k for k in cells if k not in TARGET_GROUP_LEVELS)]
-    total = sum(cells.values())
+# A row's counts as a list: one cell per target group (TARGET_GROUP_LEVELS' order), and last the
+# counts of target groups the code does not know ({group: count}, None when there are none).
+_TARGET_AT = {group: i for i, group in enumerate(TARGET_GROUP_LEVELS)}
+
+
+def _no_cells() -> list:
+    return [*(0 for _ in TARGET_GROUP_LEVELS), None]
+
+
+def _target_group_row(cells: list) -> dict:
+    counts, others = tuple(cells[:-1]), cells[-1]
+    keys = TARGET_GROUP_LEVELS
+    if others:
+        keys = [*keys, *others]
+        counts = (*counts, *others.values())
+    total = sum(counts)
     return {
         "total": total,
         "total_share": printed_share(total, total),
-        "counts": {key: cells.get(key, 0) for key in keys},
-        "shares": {key: printed_share(cells.get(key, 0), total) for key in keys},
+        "counts": dict(zip(keys, counts, strict=True)),
+        "shares": dict(zip(keys, _shares(counts, total), strict=True)),
     }
+
+
+@lru_cache(maxsize=1 << 14)
+def _shares(counts: tuple[int, ...], total: int) -> tuple[str, ...]:
+    """The printed shares of `counts` of `total`, once for every row with the same counts."""
+    return tuple(printed_share(n, total) for n in counts)

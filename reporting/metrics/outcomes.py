@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Value
 
@@ -41,15 +42,51 @@ def outcome_row(fine_counts: dict[str, int]) -> dict:
     """One table row from counts per fine category: the count of every fine category and of
     work_or_education, the row total, and every cell's printed share of the row total (the
     work-or-education sub-split too: shares of the whole row, as Tabell 4 and 6)."""
-    counts = {category: int(fine_counts.get(category, 0)) for category in FINE_CATEGORIES}
-    counts[WORK_OR_EDUCATION_KEY] = sum(counts[c] for c in WORK_OR_EDUCATION_CATEGORIES)
-    total = sum(int(n) for n in fine_counts.values())
+    cells = _no_cells()
+    for category, n in fine_counts.items():
+        cells[_FINE_AT.get(category, _ELSE)] += int(n)
+    return _outcome_row(cells)
+
+
+# A row's counts as a list: one cell per fine category (FINE_CATEGORIES' order), and a last one
+# for a category the code does not know, which counts in the row total only.
+_FINE_AT = {category: i for i, category in enumerate(FINE_CATEGORIES)}
+_ELSE = len(FINE_CATEGORIES)
+
+
+def _no_cells() -> list[int]:
+    return [0] * (_ELSE + 1)
+
+
+def _outcome_row(cells: list[int]) -> dict:
+    total, total_share, counts, shares = _outcome_cells(tuple(cells))
     return {
         "total": total,
-        "total_share": printed_share(total, total),
-        "counts": {key: counts[key] for key in CATEGORY_KEYS},
-        "shares": {key: printed_share(counts[key], total) for key in CATEGORY_KEYS},
+        "total_share": total_share,
+        "counts": dict(zip(CATEGORY_KEYS, counts, strict=True)),
+        "shares": dict(zip(CATEGORY_KEYS, shares, strict=True)),
     }
+
+
+# Where each of CATEGORY_KEYS is found among the cells (None: work_or_education, the sum).
+_CATEGORY_AT = [None if key == WORK_OR_EDUCATION_KEY else _FINE_AT[key] for key in CATEGORY_KEYS]
+_WORK_OR_EDUCATION_AT = [_FINE_AT[category] for category in WORK_OR_EDUCATION_CATEGORIES]
+
+
+@lru_cache(maxsize=1 << 14)
+def _outcome_cells(cells: tuple[int, ...]) -> tuple[int, str, tuple, tuple]:
+    """(the total, its printed share, the counts of CATEGORY_KEYS, their printed shares) of a
+    row with `cells`. Ints, strs and tuples only, so one answer serves every row with the same
+    counts (in a month's sixty areas many rows are alike, most of all the empty ones)."""
+    total = sum(cells)
+    work_or_education = sum(cells[i] for i in _WORK_OR_EDUCATION_AT)
+    counts = tuple(work_or_education if i is None else cells[i] for i in _CATEGORY_AT)
+    return (
+        total,
+        printed_share(total, total),
+        counts,
+        tuple(printed_share(n, total) for n in counts),
+    )
 
 
 # --- one case's day-365 outcome, for every caller (the metrics here, the exports) ----------------
@@ -148,15 +185,23 @@ def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
         whole_of="part" if nation else None,
     )
 
-    def empty() -> dict:
-        return {name: {level: {} for level in dimensions[name][1]} for name in dimensions}
-
-    counts = {part: empty() for part in parts_of(split, area_ids, nation)}
+    counts = {
+        part: {
+            name: {level: _no_cells() for level in levels}
+            for name, (_e, levels) in dimensions.items()
+        }
+        for part in parts_of(split, area_ids, nation)
+    }
     for name, rows in groups.items():
         for group in rows:
-            if group["part"] in counts:  # an area not asked for counts in the nation only
-                part = counts[group["part"]]
-                part[name].setdefault(group["level"], {})[group["category"]] = group["n"]
+            tables = counts.get(group["part"])
+            if tables is None:  # an area not asked for counts in the nation only
+                continue
+            table = tables[name]
+            cells = table.get(group["level"])
+            if cells is None:  # a level the code does not know: after the known ones
+                cells = table[group["level"]] = _no_cells()
+            cells[_FINE_AT.get(group["category"], _ELSE)] += group["n"]
     cohort_months = [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))]
     return {
         part: {
@@ -164,7 +209,7 @@ def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
             "categories": {"fine": FINE_CATEGORIES, "coarse": COARSE_CATEGORIES},
             "levels": {name: list(levels) for name, levels in tables.items()},
             "rows": {
-                name: {level: outcome_row(fine) for level, fine in levels.items()}
+                name: {level: _outcome_row(cells) for level, cells in levels.items()}
                 for name, levels in tables.items()
             },
         }
