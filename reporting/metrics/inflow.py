@@ -16,13 +16,14 @@ from .base import (
     WHOLE,
     AgeOn,
     blank_as_unknown,
-    grouping_sets,
+    grouping_sets_of_period,
     in_areas,
     in_months,
     month_ranges,
     part_of,
     parts_of,
     person_dimensions,
+    selection_shape,
     split_selection,
     young_max_age_of_case,
 )
@@ -85,31 +86,35 @@ def inflow_by_area(
 
 def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     selection = split_selection(area_ids, nation) if split else area_ids
-    started = new_cases(months=months, area_ids=selection).annotate(part=part_of(split))
     young = Q(age__lte=F("young_max"))
     month_keys = [f"{month:%Y-%m}" for month in sorted(set(months))]
     parts = parts_of(split, area_ids, nation)
 
     dimensions = {"total": (Value("total"), ["total"])}
     dimensions.update(person_dimensions("person__", F("start_date")))
+
     # Per background variable and target group, and per month and sex (with the young): one
     # pass over the new cases for all of them.
-    groups = grouping_sets(
-        started,
-        {
-            **{name: expression for name, (expression, _levels) in dimensions.items()},
-            MONTH_SEX: Concat(
-                ToChar(F("start_date"), Value("YYYY-MM")),
-                Value(":"),
-                F("person__sex"),
-                output_field=CharField(),
-            ),
-        },
-        keys={"part": F("part"), "target": blank_as_unknown("target_group")},
-        inputs={"young": ExpressionWrapper(young, output_field=BooleanField())},
-        aggregates={"n": "COUNT(*)", "young": "COUNT(*) FILTER (WHERE young)"},
-        whole_of="part" if nation else None,
-    )
+    def build(months: list[dt.date]) -> dict:
+        return {
+            "queryset": new_cases(months=months, area_ids=selection).annotate(part=part_of(split)),
+            "dimensions": {
+                **{name: expression for name, (expression, _levels) in dimensions.items()},
+                MONTH_SEX: Concat(
+                    ToChar(F("start_date"), Value("YYYY-MM")),
+                    Value(":"),
+                    F("person__sex"),
+                    output_field=CharField(),
+                ),
+            },
+            "keys": {"part": F("part"), "target": blank_as_unknown("target_group")},
+            "inputs": {"young": ExpressionWrapper(young, output_field=BooleanField())},
+            "aggregates": {"n": "COUNT(*)", "young": "COUNT(*) FILTER (WHERE young)"},
+            "whole_of": "part" if nation else None,
+        }
+
+    shape = selection_shape("inflow", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
     # (count, young) per part, month and sex, summed over the target groups.
     cells: dict = {part: {} for part in parts}
     for group in groups.pop(MONTH_SEX):

@@ -24,7 +24,7 @@ from .base import (
     DaysBetween,
     PlusDays,
     blank_as_unknown,
-    grouping_sets,
+    grouping_sets_of_period,
     half_up_mean,
     in_areas,
     in_months,
@@ -32,6 +32,7 @@ from .base import (
     part_of,
     parts_of,
     person_dimensions,
+    selection_shape,
     split_selection,
     status_category_on,
 )
@@ -173,17 +174,20 @@ def outcomes_by_area(
 
 
 def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
-    cohort = outcome_cohort(
-        months=months, area_ids=split_selection(area_ids, nation) if split else area_ids
-    )
+    selection = split_selection(area_ids, nation) if split else area_ids
     dimensions = outcome_dimensions()
-    groups = grouping_sets(
-        cohort,
-        {name: expression for name, (expression, _levels) in dimensions.items()},
-        keys={"part": part_of(split), "category": F("outcome")},
-        aggregates={"n": "COUNT(*)"},
-        whole_of="part" if nation else None,
-    )
+
+    def build(months: list[dt.date]) -> dict:
+        return {
+            "queryset": outcome_cohort(months=months, area_ids=selection),
+            "dimensions": {name: expression for name, (expression, _l) in dimensions.items()},
+            "keys": {"part": part_of(split), "category": F("outcome")},
+            "aggregates": {"n": "COUNT(*)"},
+            "whole_of": "part" if nation else None,
+        }
+
+    shape = selection_shape("outcomes", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
 
     counts = {
         part: {
@@ -245,33 +249,39 @@ def average_days_by_area(
 
 def _average_days(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     month_ranges(months)
-    ended = in_areas(
-        Case.objects.filter(in_months("end_date", months), start_date__isnull=False),
-        split_selection(area_ids, nation) if split else area_ids,
-    ).annotate(occupation=status_category_on(OuterRef("end_date")))
+    selection = split_selection(area_ids, nation) if split else area_ids
     dimensions = {
         "total": (Value("total"), ["total"]),
         "sex": (F("person__sex"), SEX_LEVELS),
         "target_group": (blank_as_unknown("target_group"), TARGET_GROUP_LEVELS),
     }
-    groups = grouping_sets(
-        ended,
-        {name: expression for name, (expression, _levels) in dimensions.items()},
-        keys={"part": part_of(split)},
-        inputs={
-            "days": DaysBetween(F("start_date"), F("end_date")),
-            "woe": ExpressionWrapper(
-                Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES), output_field=BooleanField()
-            ),
-        },
-        aggregates={
-            "count": "COUNT(*)",
-            "days": "SUM(days)",
-            "woe_count": "COUNT(*) FILTER (WHERE woe)",
-            "woe_days": "SUM(days) FILTER (WHERE woe)",
-        },
-        whole_of="part" if nation else None,
-    )
+
+    def build(months: list[dt.date]) -> dict:
+        ended = in_areas(
+            Case.objects.filter(in_months("end_date", months), start_date__isnull=False),
+            selection,
+        ).annotate(occupation=status_category_on(OuterRef("end_date")))
+        return {
+            "queryset": ended,
+            "dimensions": {name: expression for name, (expression, _l) in dimensions.items()},
+            "keys": {"part": part_of(split)},
+            "inputs": {
+                "days": DaysBetween(F("start_date"), F("end_date")),
+                "woe": ExpressionWrapper(
+                    Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES), output_field=BooleanField()
+                ),
+            },
+            "aggregates": {
+                "count": "COUNT(*)",
+                "days": "SUM(days)",
+                "woe_count": "COUNT(*) FILTER (WHERE woe)",
+                "woe_days": "SUM(days) FILTER (WHERE woe)",
+            },
+            "whole_of": "part" if nation else None,
+        }
+
+    shape = selection_shape("average_days", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
     found: dict = {part: {} for part in parts_of(split, area_ids, nation)}
     for name, rows in groups.items():
         for group in rows:
