@@ -333,18 +333,22 @@ def grouping_sets_of_period(
     Building and compiling the ORM's query costs a few milliseconds each time (about as much as
     the database's work for a month at national scale), while only the period's dates change
     from one month to the next. `shape` must name everything else `build` depends on (the
-    metric, the areas read, how the parts are split). The first time, the query is compiled
-    for `months` and for the same period one and twelve months later: the SQL must be the same
-    text, and each parameter either the same in all three or a date moved by exactly those
-    months; then the parameters that moved are the period's, and later periods of that length
-    move them by their distance. Anything else (several separate ranges, a shape whose query
-    changes in any other way) is compiled every time."""
+    metric, the areas read, how the parts are split); `build` must not put values read from the
+    data into the SQL (a rule set's number, say: use a subquery, as young_max_age_of_case
+    does). A kept query is kept for the day only, so nothing of the clock outlives it.
+
+    The first time, the query is compiled for `months` and for the same period one and twelve
+    months later: the SQL must be the same text, and each parameter either the same in all
+    three or a first day of a month moved by exactly those months; then the parameters that
+    moved are the period's, and later periods of that length move them by their distance.
+    Anything else (several separate ranges, a shape whose query changes in any other way) is
+    compiled every time."""
     ranges = month_ranges(months)
     if len(ranges) != 1:
         return grouping_sets(**build(months))
     first, end = ranges[0]
     length = _months_between(first, end)
-    key = (shape, length)
+    key = (shape, length, dt.date.today())
     kept = _PERIOD_SQL.get(key, _UNKNOWN)
     if kept is _UNKNOWN:
         grouping = _grouping(**build(months))
