@@ -320,15 +320,15 @@ def grouping_sets(
     pass: those rows carry None for it (the whole of the areas, say, next to each area).
     The selection is read once however many dimensions there are; only the grouped rows reach
     Python: {dimension: [row, ...]}."""
-    grouping = _grouping(queryset, dimensions, keys, aggregates, inputs, whole_of)
-    return _grouped_rows(grouping, grouping.params)
+    return _grouped_rows(_grouping(queryset, dimensions, keys, aggregates, inputs, whole_of), None)
 
 
 def grouping_sets_of_period(
     shape: tuple, months: list[dt.date], build: Callable[[list[dt.date]], dict]
-) -> dict[str, list[dict]]:
+) -> dict[str, list[tuple]]:
     """`grouping_sets(**build(months))`, with the SQL compiled once per process for each
-    `shape` and length of a period of consecutive months.
+    `shape` and length of a period of consecutive months. Each row is a tuple, as a row of
+    grouping_sets without the names: its keys, its level and its aggregates, in that order.
 
     Building and compiling the ORM's query costs a few milliseconds each time (about as much as
     the database's work for a month at national scale), while only the period's dates change
@@ -345,7 +345,7 @@ def grouping_sets_of_period(
     compiled every time."""
     ranges = month_ranges(months)
     if len(ranges) != 1:
-        return grouping_sets(**build(months))
+        return _grouped_rows(_grouping(**build(months)), None, named=False)
     first, end = ranges[0]
     length = _months_between(first, end)
     key = (shape, length, dt.date.today())
@@ -354,15 +354,15 @@ def grouping_sets_of_period(
         grouping = _grouping(**build(months))
         kept = _period_template(grouping, months, build)
         _keep(key, kept)
-        return _grouped_rows(grouping, grouping.params)
+        return _grouped_rows(grouping, grouping.params, named=False)
     if kept is None:
-        return grouping_sets(**build(months))
+        return _grouped_rows(_grouping(**build(months)), None, named=False)
     grouping, dated, template_first = kept
     moved = _months_between(template_first, first)
     params = list(grouping.params)
     for at in dated:
         params[at] = add_months(params[at], moved)
-    return _grouped_rows(grouping, params)
+    return _grouped_rows(grouping, params, named=False)
 
 
 _UNKNOWN = object()
@@ -475,17 +475,24 @@ def _grouping(
     )
 
 
-def _grouped_rows(grouping: _Grouping, params) -> dict[str, list[dict]]:
-    result: dict[str, list[dict]] = {name: [] for name in grouping.dimensions}
+def _grouped_rows(grouping: _Grouping, params, *, named: bool = True) -> dict[str, list]:
+    """The rows of `grouping` run with `params` (None: its own), per dimension: dicts by
+    name (`named`) or tuples of the keys, the level and the aggregates."""
+    result: dict[str, list] = {name: [] for name in grouping.dimensions}
     if not grouping.sql:
         return result
     with read_connection(grouping.model).cursor() as cursor:
-        cursor.execute(grouping.sql, params)
+        cursor.execute(grouping.sql, grouping.params if params is None else params)
         rows = cursor.fetchall()
     into = [result[name] for name in grouping.dimensions]
     picks = {gid: (into[index], pick) for gid, (index, pick) in grouping.picks.items()}
     names_of_row, at_grouping = grouping.names_of_row, grouping.at_grouping
-    for values in rows:
-        rows_of, pick = picks[values[at_grouping]]
-        rows_of.append(dict(zip(names_of_row, pick(values), strict=True)))
+    if named:
+        for values in rows:
+            rows_of, pick = picks[values[at_grouping]]
+            rows_of.append(dict(zip(names_of_row, pick(values), strict=True)))
+    else:
+        for values in rows:
+            rows_of, pick = picks[values[at_grouping]]
+            rows_of.append(pick(values))
     return result

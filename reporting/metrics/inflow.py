@@ -117,11 +117,11 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     groups = grouping_sets_of_period(shape, months, build)
     # (count, young) per part, month and sex, summed over the target groups.
     cells: dict = {part: {} for part in parts}
-    for group in groups.pop(MONTH_SEX):
-        if group["part"] in cells:
-            month, sex = group["level"].split(":", 1)
-            n, y = cells[group["part"]].get((month, sex), (0, 0))
-            cells[group["part"]][(month, sex)] = (n + group["n"], y + group["young"])
+    for part, _target, level, count, young_count in groups.pop(MONTH_SEX):
+        if part in cells:
+            month, sex = level.split(":", 1)
+            n, y = cells[part].get((month, sex), (0, 0))
+            cells[part][(month, sex)] = (n + count, y + young_count)
 
     def side_by_side(part: int, keys: list[str]) -> dict:
         """all, K and M over the months `keys`."""
@@ -142,19 +142,19 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
         for part in parts
     }
     for name, rows in groups.items():
-        for group in rows:
-            tables = counts.get(group["part"])
+        for part, target, level, n, _young in rows:
+            tables = counts.get(part)
             if tables is None:  # an area not asked for counts in the nation only
                 continue
             table = tables[name]
-            row = table.get(group["level"])
+            row = table.get(level)
             if row is None:  # a level the code does not know: after the known ones
-                row = table[group["level"]] = _no_cells()
-            at = _TARGET_AT.get(group["target"])
+                row = table[level] = _no_cells()
+            at = _TARGET_AT.get(target)
             if at is None:  # a target group the code does not know: after the known ones
-                row[-1] = {**(row[-1] or {}), group["target"]: group["n"]}
+                row[-1] = {**(row[-1] or {}), target: n}
             else:
-                row[at] += group["n"]
+                row[at] += n
     return {
         part: {
             "months": {key: side_by_side(part, [key]) for key in month_keys},

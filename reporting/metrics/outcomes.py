@@ -197,15 +197,15 @@ def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
         for part in parts_of(split, area_ids, nation)
     }
     for name, rows in groups.items():
-        for group in rows:
-            tables = counts.get(group["part"])
+        for part, category, level, n in rows:
+            tables = counts.get(part)
             if tables is None:  # an area not asked for counts in the nation only
                 continue
             table = tables[name]
-            cells = table.get(group["level"])
+            cells = table.get(level)
             if cells is None:  # a level the code does not know: after the known ones
-                cells = table[group["level"]] = _no_cells()
-            cells[_FINE_AT.get(group["category"], _ELSE)] += group["n"]
+                cells = table[level] = _no_cells()
+            cells[_FINE_AT.get(category, _ELSE)] += n
     cohort_months = [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))]
     return {
         part: {
@@ -284,28 +284,34 @@ def _average_days(*, months, area_ids, split: bool, nation: bool = False) -> dic
     groups = grouping_sets_of_period(shape, months, build)
     found: dict = {part: {} for part in parts_of(split, area_ids, nation)}
     for name, rows in groups.items():
-        for group in rows:
-            if group["part"] in found:
-                found[group["part"]].setdefault(name, {})[group["level"]] = group
+        for part, level, *sums in rows:
+            if part in found:
+                found[part].setdefault(name, {})[level] = sums
     result = {}
     for part, tables in found.items():
         rows = {}
         for name, (_expression, known_levels) in dimensions.items():
             levels = tables.get(name, {})
             rows[name] = {
-                level: _days_row(levels.get(level, {}))
+                level: _days_row(levels.get(level, _NO_DAYS))
                 for level in [*known_levels, *(k for k in levels if k not in known_levels)]
             }
         result[part] = {"rows": rows}
     return result
 
 
-def _days_row(group: dict) -> dict:
+_NO_DAYS = (None, None, None, None)
+
+
+def _days_row(sums) -> dict:
+    """A row from the grouped sums (count, days, woe_count, woe_days); none: nobody ended."""
+    count, days, woe_count, woe_days = sums
+
     def part(count, days):
         count, days = int(count or 0), int(days or 0)
         return {"count": count, "days_total": days, "mean_days": half_up_mean(days, count)}
 
     return {
-        "all": part(group.get("count"), group.get("days")),
-        WORK_OR_EDUCATION_KEY: part(group.get("woe_count"), group.get("woe_days")),
+        "all": part(count, days),
+        WORK_OR_EDUCATION_KEY: part(woe_count, woe_days),
     }
