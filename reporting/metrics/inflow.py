@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Coalesce, Concat
@@ -15,13 +16,14 @@ from .base import (
     WHOLE,
     AgeOn,
     blank_as_unknown,
-    grouping_sets,
+    grouping_sets_of_period,
     in_areas,
     in_months,
     month_ranges,
     part_of,
     parts_of,
     person_dimensions,
+    selection_shape,
     split_selection,
     young_max_age_of_case,
 )
@@ -84,38 +86,42 @@ def inflow_by_area(
 
 def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     selection = split_selection(area_ids, nation) if split else area_ids
-    started = new_cases(months=months, area_ids=selection).annotate(part=part_of(split))
     young = Q(age__lte=F("young_max"))
     month_keys = [f"{month:%Y-%m}" for month in sorted(set(months))]
     parts = parts_of(split, area_ids, nation)
 
     dimensions = {"total": (Value("total"), ["total"])}
     dimensions.update(person_dimensions("person__", F("start_date")))
+
     # Per background variable and target group, and per month and sex (with the young): one
     # pass over the new cases for all of them.
-    groups = grouping_sets(
-        started,
-        {
-            **{name: expression for name, (expression, _levels) in dimensions.items()},
-            MONTH_SEX: Concat(
-                ToChar(F("start_date"), Value("YYYY-MM")),
-                Value(":"),
-                F("person__sex"),
-                output_field=CharField(),
-            ),
-        },
-        keys={"part": F("part"), "target": blank_as_unknown("target_group")},
-        inputs={"young": ExpressionWrapper(young, output_field=BooleanField())},
-        aggregates={"n": "COUNT(*)", "young": "COUNT(*) FILTER (WHERE young)"},
-        whole_of="part" if nation else None,
-    )
+    def build(months: list[dt.date]) -> dict:
+        return {
+            "queryset": new_cases(months=months, area_ids=selection).annotate(part=part_of(split)),
+            "dimensions": {
+                **{name: expression for name, (expression, _levels) in dimensions.items()},
+                MONTH_SEX: Concat(
+                    ToChar(F("start_date"), Value("YYYY-MM")),
+                    Value(":"),
+                    F("person__sex"),
+                    output_field=CharField(),
+                ),
+            },
+            "keys": {"part": F("part"), "target": blank_as_unknown("target_group")},
+            "inputs": {"young": ExpressionWrapper(young, output_field=BooleanField())},
+            "aggregates": {"n": "COUNT(*)", "young": "COUNT(*) FILTER (WHERE young)"},
+            "whole_of": "part" if nation else None,
+        }
+
+    shape = selection_shape("inflow", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
     # (count, young) per part, month and sex, summed over the target groups.
     cells: dict = {part: {} for part in parts}
-    for group in groups.pop(MONTH_SEX):
-        if group["part"] in cells:
-            month, sex = group["level"].split(":", 1)
-            n, y = cells[group["part"]].get((month, sex), (0, 0))
-            cells[group["part"]][(month, sex)] = (n + group["n"], y + group["young"])
+    for part, _target, level, count, young_count in groups.pop(MONTH_SEX):
+        if part in cells:
+            month, sex = level.split(":", 1)
+            n, y = cells[part].get((month, sex), (0, 0))
+            cells[part][(month, sex)] = (n + count, y + young_count)
 
     def side_by_side(part: int, keys: list[str]) -> dict:
         """all, K and M over the months `keys`."""
@@ -128,15 +134,27 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
         )
         return rows
 
-    def empty() -> dict:
-        return {name: {level: {} for level in known} for name, (_e, known) in dimensions.items()}
-
-    counts: dict = {part: empty() for part in parts}
+    counts: dict = {
+        part: {
+            name: {level: _no_cells() for level in known}
+            for name, (_e, known) in dimensions.items()
+        }
+        for part in parts
+    }
     for name, rows in groups.items():
-        for group in rows:
-            if group["part"] in counts:
-                table = counts[group["part"]][name]
-                table.setdefault(group["level"], {})[group["target"]] = group["n"]
+        for part, target, level, n, _young in rows:
+            tables = counts.get(part)
+            if tables is None:  # an area not asked for counts in the nation only
+                continue
+            table = tables[name]
+            row = table.get(level)
+            if row is None:  # a level the code does not know: after the known ones
+                row = table[level] = _no_cells()
+            at = _TARGET_AT.get(target)
+            if at is None:  # a target group the code does not know: after the known ones
+                row[-1] = {**(row[-1] or {}), target: n}
+            else:
+                row[at] += n
     return {
         part: {
             "months": {key: side_by_side(part, [key]) for key in month_keys},
@@ -152,12 +170,31 @@ def _inflow(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     }
 
 
-def _target_group_row(cells: dict[str, int]) -> dict:
-    keys = [*TARGET_GROUP_LEVELS, *(k for k in cells if k not in TARGET_GROUP_LEVELS)]
-    total = sum(cells.values())
+# A row's counts as a list: one cell per target group (TARGET_GROUP_LEVELS' order), and last the
+# counts of target groups the code does not know ({group: count}, None when there are none).
+_TARGET_AT = {group: i for i, group in enumerate(TARGET_GROUP_LEVELS)}
+
+
+def _no_cells() -> list:
+    return [*(0 for _ in TARGET_GROUP_LEVELS), None]
+
+
+def _target_group_row(cells: list) -> dict:
+    counts, others = tuple(cells[:-1]), cells[-1]
+    keys = TARGET_GROUP_LEVELS
+    if others:
+        keys = [*keys, *others]
+        counts = (*counts, *others.values())
+    total = sum(counts)
     return {
         "total": total,
         "total_share": printed_share(total, total),
-        "counts": {key: cells.get(key, 0) for key in keys},
-        "shares": {key: printed_share(cells.get(key, 0), total) for key in keys},
+        "counts": dict(zip(keys, counts, strict=True)),
+        "shares": dict(zip(keys, _shares(counts, total), strict=True)),
     }
+
+
+@lru_cache(maxsize=1 << 14)
+def _shares(counts: tuple[int, ...], total: int) -> tuple[str, ...]:
+    """The printed shares of `counts` of `total`, once for every row with the same counts."""
+    return tuple(printed_share(n, total) for n in counts)

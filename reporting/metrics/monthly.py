@@ -75,19 +75,18 @@ def _caseload(*, day: dt.date, area_ids, split: bool, nation: bool = False) -> d
         for part in parts_of(split, area_ids, nation)
     }
     # One grouped query: the open cases per part and pair of officers.
-    pairs = cases.values("part", "fk_officer_id", "af_officer_id").annotate(n=Count("pk"))
-    for group in pairs.order_by("part", "fk_officer_id", "af_officer_id"):
-        for part in (group["part"], *([NATION] if nation else [])):
+    pairs = cases.values_list("part", "fk_officer_id", "af_officer_id").annotate(n=Count("pk"))
+    for area, fk_officer, af_officer, n in pairs.order_by("part", "fk_officer_id", "af_officer_id"):
+        for part in (area, *([NATION] if nation else [])):
             if part not in result:  # an area not asked for counts in the nation only
                 continue
             row = result[part]
-            row["open_cases"] += group["n"]
-            for agency in ("fk", "af"):
-                officer = group[f"{agency}_officer_id"]
+            row["open_cases"] += n
+            for agency, officer in (("fk", fk_officer), ("af", af_officer)):
                 if officer is None:
-                    row[f"without_{agency}_officer"] += group["n"]
+                    row[f"without_{agency}_officer"] += n
                 else:
-                    row[agency][str(officer)] = row[agency].get(str(officer), 0) + group["n"]
+                    row[agency][str(officer)] = row[agency].get(str(officer), 0) + n
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Value
 
@@ -23,7 +24,7 @@ from .base import (
     DaysBetween,
     PlusDays,
     blank_as_unknown,
-    grouping_sets,
+    grouping_sets_of_period,
     half_up_mean,
     in_areas,
     in_months,
@@ -31,6 +32,7 @@ from .base import (
     part_of,
     parts_of,
     person_dimensions,
+    selection_shape,
     split_selection,
     status_category_on,
 )
@@ -41,15 +43,51 @@ def outcome_row(fine_counts: dict[str, int]) -> dict:
     """One table row from counts per fine category: the count of every fine category and of
     work_or_education, the row total, and every cell's printed share of the row total (the
     work-or-education sub-split too: shares of the whole row, as Tabell 4 and 6)."""
-    counts = {category: int(fine_counts.get(category, 0)) for category in FINE_CATEGORIES}
-    counts[WORK_OR_EDUCATION_KEY] = sum(counts[c] for c in WORK_OR_EDUCATION_CATEGORIES)
-    total = sum(int(n) for n in fine_counts.values())
+    cells = _no_cells()
+    for category, n in fine_counts.items():
+        cells[_FINE_AT.get(category, _ELSE)] += int(n)
+    return _outcome_row(cells)
+
+
+# A row's counts as a list: one cell per fine category (FINE_CATEGORIES' order), and a last one
+# for a category the code does not know, which counts in the row total only.
+_FINE_AT = {category: i for i, category in enumerate(FINE_CATEGORIES)}
+_ELSE = len(FINE_CATEGORIES)
+
+
+def _no_cells() -> list[int]:
+    return [0] * (_ELSE + 1)
+
+
+def _outcome_row(cells: list[int]) -> dict:
+    total, total_share, counts, shares = _outcome_cells(tuple(cells))
     return {
         "total": total,
-        "total_share": printed_share(total, total),
-        "counts": {key: counts[key] for key in CATEGORY_KEYS},
-        "shares": {key: printed_share(counts[key], total) for key in CATEGORY_KEYS},
+        "total_share": total_share,
+        "counts": dict(zip(CATEGORY_KEYS, counts, strict=True)),
+        "shares": dict(zip(CATEGORY_KEYS, shares, strict=True)),
     }
+
+
+# Where each of CATEGORY_KEYS is found among the cells (None: work_or_education, the sum).
+_CATEGORY_AT = [None if key == WORK_OR_EDUCATION_KEY else _FINE_AT[key] for key in CATEGORY_KEYS]
+_WORK_OR_EDUCATION_AT = [_FINE_AT[category] for category in WORK_OR_EDUCATION_CATEGORIES]
+
+
+@lru_cache(maxsize=1 << 14)
+def _outcome_cells(cells: tuple[int, ...]) -> tuple[int, str, tuple, tuple]:
+    """(the total, its printed share, the counts of CATEGORY_KEYS, their printed shares) of a
+    row with `cells`. Ints, strs and tuples only, so one answer serves every row with the same
+    counts (in a month's sixty areas many rows are alike, most of all the empty ones)."""
+    total = sum(cells)
+    work_or_education = sum(cells[i] for i in _WORK_OR_EDUCATION_AT)
+    counts = tuple(work_or_education if i is None else cells[i] for i in _CATEGORY_AT)
+    return (
+        total,
+        printed_share(total, total),
+        counts,
+        tuple(printed_share(n, total) for n in counts),
+    )
 
 
 # --- one case's day-365 outcome, for every caller (the metrics here, the exports) ----------------
@@ -136,27 +174,38 @@ def outcomes_by_area(
 
 
 def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
-    cohort = outcome_cohort(
-        months=months, area_ids=split_selection(area_ids, nation) if split else area_ids
-    )
+    selection = split_selection(area_ids, nation) if split else area_ids
     dimensions = outcome_dimensions()
-    groups = grouping_sets(
-        cohort,
-        {name: expression for name, (expression, _levels) in dimensions.items()},
-        keys={"part": part_of(split), "category": F("outcome")},
-        aggregates={"n": "COUNT(*)"},
-        whole_of="part" if nation else None,
-    )
 
-    def empty() -> dict:
-        return {name: {level: {} for level in dimensions[name][1]} for name in dimensions}
+    def build(months: list[dt.date]) -> dict:
+        return {
+            "queryset": outcome_cohort(months=months, area_ids=selection),
+            "dimensions": {name: expression for name, (expression, _l) in dimensions.items()},
+            "keys": {"part": part_of(split), "category": F("outcome")},
+            "aggregates": {"n": "COUNT(*)"},
+            "whole_of": "part" if nation else None,
+        }
 
-    counts = {part: empty() for part in parts_of(split, area_ids, nation)}
+    shape = selection_shape("outcomes", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
+
+    counts = {
+        part: {
+            name: {level: _no_cells() for level in levels}
+            for name, (_e, levels) in dimensions.items()
+        }
+        for part in parts_of(split, area_ids, nation)
+    }
     for name, rows in groups.items():
-        for group in rows:
-            if group["part"] in counts:  # an area not asked for counts in the nation only
-                part = counts[group["part"]]
-                part[name].setdefault(group["level"], {})[group["category"]] = group["n"]
+        for part, category, level, n in rows:
+            tables = counts.get(part)
+            if tables is None:  # an area not asked for counts in the nation only
+                continue
+            table = tables[name]
+            cells = table.get(level)
+            if cells is None:  # a level the code does not know: after the known ones
+                cells = table[level] = _no_cells()
+            cells[_FINE_AT.get(category, _ELSE)] += n
     cohort_months = [f"{add_months(m, -12):%Y-%m}" for m in sorted(set(months))]
     return {
         part: {
@@ -164,7 +213,7 @@ def _outcomes(*, months, area_ids, split: bool, nation: bool = False) -> dict:
             "categories": {"fine": FINE_CATEGORIES, "coarse": COARSE_CATEGORIES},
             "levels": {name: list(levels) for name, levels in tables.items()},
             "rows": {
-                name: {level: outcome_row(fine) for level, fine in levels.items()}
+                name: {level: _outcome_row(cells) for level, cells in levels.items()}
                 for name, levels in tables.items()
             },
         }
@@ -200,57 +249,69 @@ def average_days_by_area(
 
 def _average_days(*, months, area_ids, split: bool, nation: bool = False) -> dict:
     month_ranges(months)
-    ended = in_areas(
-        Case.objects.filter(in_months("end_date", months), start_date__isnull=False),
-        split_selection(area_ids, nation) if split else area_ids,
-    ).annotate(occupation=status_category_on(OuterRef("end_date")))
+    selection = split_selection(area_ids, nation) if split else area_ids
     dimensions = {
         "total": (Value("total"), ["total"]),
         "sex": (F("person__sex"), SEX_LEVELS),
         "target_group": (blank_as_unknown("target_group"), TARGET_GROUP_LEVELS),
     }
-    groups = grouping_sets(
-        ended,
-        {name: expression for name, (expression, _levels) in dimensions.items()},
-        keys={"part": part_of(split)},
-        inputs={
-            "days": DaysBetween(F("start_date"), F("end_date")),
-            "woe": ExpressionWrapper(
-                Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES), output_field=BooleanField()
-            ),
-        },
-        aggregates={
-            "count": "COUNT(*)",
-            "days": "SUM(days)",
-            "woe_count": "COUNT(*) FILTER (WHERE woe)",
-            "woe_days": "SUM(days) FILTER (WHERE woe)",
-        },
-        whole_of="part" if nation else None,
-    )
+
+    def build(months: list[dt.date]) -> dict:
+        ended = in_areas(
+            Case.objects.filter(in_months("end_date", months), start_date__isnull=False),
+            selection,
+        ).annotate(occupation=status_category_on(OuterRef("end_date")))
+        return {
+            "queryset": ended,
+            "dimensions": {name: expression for name, (expression, _l) in dimensions.items()},
+            "keys": {"part": part_of(split)},
+            "inputs": {
+                "days": DaysBetween(F("start_date"), F("end_date")),
+                "woe": ExpressionWrapper(
+                    Q(occupation__in=WORK_OR_EDUCATION_CATEGORIES), output_field=BooleanField()
+                ),
+            },
+            "aggregates": {
+                "count": "COUNT(*)",
+                "days": "SUM(days)",
+                "woe_count": "COUNT(*) FILTER (WHERE woe)",
+                "woe_days": "SUM(days) FILTER (WHERE woe)",
+            },
+            "whole_of": "part" if nation else None,
+        }
+
+    shape = selection_shape("average_days", selection, split, nation)
+    groups = grouping_sets_of_period(shape, months, build)
     found: dict = {part: {} for part in parts_of(split, area_ids, nation)}
     for name, rows in groups.items():
-        for group in rows:
-            if group["part"] in found:
-                found[group["part"]].setdefault(name, {})[group["level"]] = group
+        for part, level, *sums in rows:
+            if part in found:
+                found[part].setdefault(name, {})[level] = sums
     result = {}
     for part, tables in found.items():
         rows = {}
         for name, (_expression, known_levels) in dimensions.items():
             levels = tables.get(name, {})
             rows[name] = {
-                level: _days_row(levels.get(level, {}))
+                level: _days_row(levels.get(level, _NO_DAYS))
                 for level in [*known_levels, *(k for k in levels if k not in known_levels)]
             }
         result[part] = {"rows": rows}
     return result
 
 
-def _days_row(group: dict) -> dict:
+_NO_DAYS = (None, None, None, None)
+
+
+def _days_row(sums) -> dict:
+    """A row from the grouped sums (count, days, woe_count, woe_days); none: nobody ended."""
+    count, days, woe_count, woe_days = sums
+
     def part(count, days):
         count, days = int(count or 0), int(days or 0)
         return {"count": count, "days_total": days, "mean_days": half_up_mean(days, count)}
 
     return {
-        "all": part(group.get("count"), group.get("days")),
-        WORK_OR_EDUCATION_KEY: part(group.get("woe_count"), group.get("woe_days")),
+        "all": part(count, days),
+        WORK_OR_EDUCATION_KEY: part(woe_count, woe_days),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 NO_SHARE = "–"  # en dash: a share of an empty row
 
 
@@ -11,6 +13,9 @@ def _half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+# The monthly job prints tens of thousands of shares, most of them the same few (0 %, 100 %, an
+# empty row's dash): each pair is worked out once per process. A share is a str, never changed.
+@lru_cache(maxsize=1 << 16)
 def printed_share(count: int, total: int) -> str:
     """`count` as a share of `total`, printed like the published tables.
 
