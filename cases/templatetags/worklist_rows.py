@@ -18,9 +18,11 @@ import datetime as dt
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from ..flags import SINCE
@@ -42,9 +44,12 @@ def _iso(day) -> str:
 
 
 def _text(value) -> str:
-    """`{{ value }}` of a string, a lazy string or a number: as the template shows it, escaped."""
+    """`{{ value }}`: as the template shows it, escaped (an int and a string directly, anything
+    else through the locale as the template would)."""
     if type(value) is int:
         return str(value)
+    if not isinstance(value, str):
+        value = localize(template_localtime(value))
     return conditional_escape(value)
 
 
