@@ -13,19 +13,21 @@ from cases.models import Case
 from .base import (
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
-    WHOLE,
     AgeOn,
     blank_as_unknown,
-    grouping_sets_of_period,
     in_areas,
     in_months,
     month_ranges,
+    person_dimensions,
+    young_max_age_of_case,
+)
+from .grouping import (
+    WHOLE,
+    grouping_sets_of_period,
     part_of,
     parts_of,
-    person_dimensions,
     selection_shape,
     split_selection,
-    young_max_age_of_case,
 )
 from .printing import printed_share
 

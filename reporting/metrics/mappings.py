@@ -14,17 +14,13 @@ from .base import (
     AGE_BAND_LEVELS,
     SEX_LEVELS,
     UNKNOWN,
-    WHOLE,
     AgeOn,
     age_band,
     blank_as_unknown,
-    grouping_sets,
     in_areas,
     in_months,
-    part_of,
-    parts_of,
-    split_selection,
 )
+from .grouping import WHOLE, grouping_sets, part_of, parts_of, split_selection
 from .printing import printed_share
 
 

@@ -9,17 +9,8 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Case, RuleSet
 
-from .base import (
-    NATION,
-    SEX_LEVELS,
-    WHOLE,
-    in_areas,
-    last_day,
-    month_ranges,
-    part_of,
-    parts_of,
-    split_selection,
-)
+from .base import SEX_LEVELS, in_areas, last_day, month_ranges
+from .grouping import NATION, WHOLE, part_of, parts_of, split_selection
 from .inflow import inflow, inflow_by_area
 from .mappings import mapping_stats, mapping_stats_by_area
 from .outcomes import average_days, average_days_by_area, outcomes, outcomes_by_area

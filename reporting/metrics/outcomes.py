@@ -18,23 +18,25 @@ from .base import (
     OUTCOME_DAY,
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
-    WHOLE,
     WORK_OR_EDUCATION_CATEGORIES,
     WORK_OR_EDUCATION_KEY,
     DaysBetween,
     PlusDays,
     blank_as_unknown,
-    grouping_sets_of_period,
     half_up_mean,
     in_areas,
     in_months,
     month_ranges,
+    person_dimensions,
+    status_category_on,
+)
+from .grouping import (
+    WHOLE,
+    grouping_sets_of_period,
     part_of,
     parts_of,
-    person_dimensions,
     selection_shape,
     split_selection,
-    status_category_on,
 )
 from .printing import printed_share
 
@@ -159,7 +161,7 @@ def outcomes(*, months: list[dt.date], area_ids: list[int] | None) -> dict:
     of every category, the row total and the printed share of every cell of the row total (the
     work-or-education sub-split included, as Tabell 4 and 6).
 
-    One query, one pass over the cohort for every dimension (base.grouping_sets): the number of
+    One query, one pass over the cohort for every dimension (grouping.grouping_sets): the number of
     queries does not depend on the population."""
     return _outcomes(months=months, area_ids=area_ids, split=False)[WHOLE]
 

@@ -1,5 +1,5 @@
 """The metrics' GROUPING SETS queries are compiled once per shape and period length and reused
-for other periods with the period's dates moved (reporting.metrics.base.grouping_sets_of_period):
+for other periods with the period's dates moved (reporting.metrics.grouping.grouping_sets_of_period):
 the SQL sent for a month is exactly what compiling it for that month sends, across year ends
 and leap years, for every area selection; a query that changes with the period in any other way
 is compiled every time."""
@@ -12,7 +12,7 @@ from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from reporting.metrics import base
+from reporting.metrics import base, grouping
 from reporting.metrics.inflow import inflow, inflow_by_area
 from reporting.metrics.outcomes import (
     average_days,
@@ -68,26 +68,26 @@ def calls(area_ids):
 
 def test_a_kept_query_sends_what_compiling_it_for_the_period_sends(some_work):
     for metric, call in calls(some_work):
-        base._PERIOD_SQL.clear()
+        grouping._PERIOD_SQL.clear()
         call([FIRST])
         call([add_months(FIRST, 1), add_months(FIRST, 2)])
         for months in PERIODS:
             kept = sent(lambda call=call, months=months: call(months))
             assert len(kept) == 1, metric
-            base._PERIOD_SQL.clear()
+            grouping._PERIOD_SQL.clear()
             compiled = sent(lambda call=call, months=months: call(months))
             assert kept == compiled[-1:], (metric, months)
         # and the queries were kept (one and two months), so the comparison compared them
-        kept = [value for value in base._PERIOD_SQL.values() if value is not None]
+        kept = [value for value in grouping._PERIOD_SQL.values() if value is not None]
         assert kept and all(dated for _grouping, dated, _first in kept), metric
 
 
 def test_the_figures_of_a_kept_query_are_those_of_a_compiled_one(some_work):
-    base._PERIOD_SQL.clear()
+    grouping._PERIOD_SQL.clear()
     outcomes_by_area(months=[FIRST], area_ids=some_work, nation=True)  # keeps the query
     for months in PERIODS:
         kept = outcomes_by_area(months=months, area_ids=some_work, nation=True)
-        base._PERIOD_SQL.clear()
+        grouping._PERIOD_SQL.clear()
         assert kept == outcomes_by_area(months=months, area_ids=some_work, nation=True)
 
 
@@ -101,9 +101,9 @@ def test_a_query_that_changes_otherwise_with_the_period_is_compiled_every_time(s
             "aggregates": {"n": "COUNT(*)"},
         }
 
-    base._PERIOD_SQL.clear()
+    grouping._PERIOD_SQL.clear()
     for months in PERIODS:
-        rows = base.grouping_sets_of_period(("test",), months, build)
+        rows = grouping.grouping_sets_of_period(("test",), months, build)
         expected = Case.objects.filter(end_date__lte=base.last_day(months)).count()
         assert sum(n for _part, _level, n in rows["total"]) == expected
-    assert set(base._PERIOD_SQL.values()) == {None}
+    assert set(grouping._PERIOD_SQL.values()) == {None}

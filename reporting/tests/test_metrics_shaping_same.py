@@ -5,7 +5,7 @@ nation's outcomes and inflow read exactly as the shaping before it shaped them. 
 snapshot's digest therefore stays the same for the same data, and no new version is written.
 
 The reference below is the earlier shaping, kept here only as the measure of the new one; it
-reads the same grouped rows (base.grouping_sets) from the same selections."""
+reads the same grouped rows (grouping.grouping_sets) from the same selections."""
 
 import datetime as dt
 import json
@@ -23,16 +23,12 @@ from reporting.metrics.base import (
     FINE_CATEGORIES,
     SEX_LEVELS,
     TARGET_GROUP_LEVELS,
-    WHOLE,
     WORK_OR_EDUCATION_CATEGORIES,
     WORK_OR_EDUCATION_KEY,
     blank_as_unknown,
-    grouping_sets,
-    part_of,
-    parts_of,
     person_dimensions,
-    split_selection,
 )
+from reporting.metrics.grouping import WHOLE, grouping_sets, part_of, parts_of, split_selection
 from reporting.metrics.inflow import (
     MONTH_SEX,
     ToChar,

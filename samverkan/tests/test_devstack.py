@@ -27,7 +27,7 @@ def test_the_embedded_redis_writes_every_change_to_its_append_only_file(tmp_path
     written every second (its RDB snapshots alone would lose the last minute)."""
     import redis
 
-    from samverkan.devstack import EmbeddedRedis
+    from samverkan.devredis import EmbeddedRedis
 
     server = EmbeddedRedis(tmp_path / "redis")
     server.start()
@@ -56,7 +56,7 @@ def test_the_embedded_redis_is_stopped_by_the_last_process_using_it_not_the_firs
     import subprocess
     import sys
 
-    from samverkan.devstack import EmbeddedRedis
+    from samverkan.devredis import EmbeddedRedis
 
     directory = tmp_path / "redis"
     first = EmbeddedRedis(directory)
