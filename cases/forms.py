@@ -289,10 +289,21 @@ class CaseOpenForm(BaseForm):
         return dict(self.cleaned_data)
 
 
+REGISTRATION_FIELDS = ("sus_registered_on", "sus_id", "ais_registered_on", "ais_id")
+
+
 class CaseEditForm(BaseForm):
     """The common fields and the user's own agency's fields; never the other agency's."""
 
-    COMMON = ("target_group", "fk_officer", "af_officer", "fk_office", "af_office", "referral_date")
+    COMMON = (
+        "target_group",
+        "fk_officer",
+        "af_officer",
+        "fk_office",
+        "af_office",
+        "referral_date",
+        *REGISTRATION_FIELDS,
+    )
 
     target_group = model_field(Case, "target_group")
     fk_officer = OfficerChoiceField(
@@ -308,6 +319,10 @@ class CaseEditForm(BaseForm):
     return_unlikely_before_181 = model_field(Case, "return_unlikely_before_181")
     fk_notes = model_field(Case, "fk_notes")
     af_notes = model_field(Case, "af_notes")
+    sus_registered_on = model_field(Case, "sus_registered_on")
+    sus_id = model_field(Case, "sus_id")
+    ais_registered_on = model_field(Case, "ais_registered_on")
+    ais_id = model_field(Case, "ais_id")
     version = version_field()
 
     def __init__(self, *args, case, user, **kwargs):

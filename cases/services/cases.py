@@ -45,6 +45,11 @@ CASE_FIELDS = (
     "return_unlikely_before_181",
     "fk_notes",
     "af_notes",
+    # Registration in the national systems (cases.registration).
+    "sus_registered_on",
+    "sus_id",
+    "ais_registered_on",
+    "ais_id",
 )
 # Not here: `closing_doc_date`. It is the day FK confirms the closing documentation, written by
 # that confirmation alone (mapping.services.closing_document_confirm), so the 21-day rule reads
@@ -211,6 +216,14 @@ def case_update(
     require_not_future("referral_date", current.referral_date, today)
     require_not_future("sick_leave_start", current.sick_leave_start, today)
     require_plausible(benefit_end_date=current.benefit_end_date)
+    for system in ("sus", "ais"):
+        require_not_future(
+            f"{system}_registered_on", getattr(current, f"{system}_registered_on"), today
+        )
+        if getattr(current, f"{system}_id") and not getattr(current, f"{system}_registered_on"):
+            raise ValidationError(
+                {f"{system}_registered_on": _("Ange registreringsdagen när id:t är ifyllt.")}
+            )
     if current.referral_date and current.start_date and current.start_date < current.referral_date:
         raise ValidationError(
             {"referral_date": _("Beredningsgruppen kan inte ligga efter starten.")}
