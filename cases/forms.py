@@ -34,6 +34,7 @@ from .models import (
     Situation,
     StatusCode,
 )
+from .registration import REGISTRATION_FIELDS
 from .secrecy import editable_case_fields
 from .services import SITUATION_FIELDS, STATED_BASES
 from .validators import parse_identity_number
@@ -289,21 +290,10 @@ class CaseOpenForm(BaseForm):
         return dict(self.cleaned_data)
 
 
-REGISTRATION_FIELDS = ("sus_registered_on", "sus_id", "ais_registered_on", "ais_id")
-
-
 class CaseEditForm(BaseForm):
     """The common fields and the user's own agency's fields; never the other agency's."""
 
-    COMMON = (
-        "target_group",
-        "fk_officer",
-        "af_officer",
-        "fk_office",
-        "af_office",
-        "referral_date",
-        *REGISTRATION_FIELDS,
-    )
+    COMMON = ("target_group", "fk_officer", "af_officer", "fk_office", "af_office", "referral_date")
 
     target_group = model_field(Case, "target_group")
     fk_officer = OfficerChoiceField(
@@ -319,10 +309,6 @@ class CaseEditForm(BaseForm):
     return_unlikely_before_181 = model_field(Case, "return_unlikely_before_181")
     fk_notes = model_field(Case, "fk_notes")
     af_notes = model_field(Case, "af_notes")
-    sus_registered_on = model_field(Case, "sus_registered_on")
-    sus_id = model_field(Case, "sus_id")
-    ais_registered_on = model_field(Case, "ais_registered_on")
-    ais_id = model_field(Case, "ais_id")
     version = version_field()
 
     def __init__(self, *args, case, user, **kwargs):
@@ -330,7 +316,8 @@ class CaseEditForm(BaseForm):
         self.fields["fk_officer"].queryset = officers_of(case.area, "FK")
         self.fields["af_officer"].queryset = officers_of(case.area, "AF")
         office_fields_for(self, case.area)
-        keep = set(self.COMMON) | editable_case_fields(user=user) | {"version"}
+        self.fields.update({name: model_field(Case, name) for name in REGISTRATION_FIELDS})
+        keep = {*self.COMMON, *REGISTRATION_FIELDS, "version"} | editable_case_fields(user=user)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

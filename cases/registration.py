@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case as DbCase
 from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext as _
 
 from samverkan.dates import add_days, add_months
+from samverkan.services import require_not_future
 
 from .models import Case, Phase, PhaseTransition, RegistrationModel
 
@@ -70,7 +72,20 @@ def mix_note(models: list[str]) -> str:
 
 # --- registration in SUS and AIS ------------------------------------------------------------------
 
-SYSTEMS = {"sus": "SUS", "ais": "AIS"}
+# The fields a case records its registration in, entered on the case (form, API, import).
+REGISTRATION_FIELDS = ("sus_registered_on", "sus_id", "ais_registered_on", "ais_id")
+
+
+def registration_check(case: Case, today: dt.date) -> None:
+    """A registration day is not in the future; an identifier needs its day (ValidationError on
+    the field, in Swedish)."""
+    for system in ("sus", "ais"):
+        day = getattr(case, f"{system}_registered_on")
+        require_not_future(f"{system}_registered_on", day, today)
+        if getattr(case, f"{system}_id") and day is None:
+            raise ValidationError(
+                {f"{system}_registered_on": _("Ange registreringsdagen när id:t är ifyllt.")}
+            )
 
 
 def with_registration_due(cases: QuerySet[Case]) -> QuerySet[Case]:

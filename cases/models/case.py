@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.offices import office_field, offices_check
 from accounts.scoping import restrict_to_areas
 
-from .rules import RegistrationModel
+from .rules import registration_model_field
 
 
 class TargetGroup(models.TextChoices):
@@ -158,15 +158,8 @@ class Case(models.Model):
     closing_doc_date = models.DateField(_("slutdokumentation upprättad"), null=True, blank=True)
     # The registration model of the rule set the case follows, fixed when the case is created
     # (cases.registration.registration_model_for), so a later set never rewrites it.
-    registration_model = models.CharField(
-        _("registreringsmodell"),
-        max_length=30,
-        choices=RegistrationModel.choices,
-        default=RegistrationModel.NEEDS_ANALYSIS,
-        db_default=RegistrationModel.NEEDS_ANALYSIS,
-    )
-    # Registration in the national systems (seed 001: AIS and SUS): the day and, when known,
-    # the system's own identifier. Empty day: not (yet) registered.
+    registration_model = registration_model_field(_("registreringsmodell"))
+    # Registered in SUS and AIS (seed 001): the day (empty: not yet) and the system's id.
     sus_registered_on = models.DateField(_("registrerad i SUS"), null=True, blank=True)
     sus_id = models.CharField(_("id i SUS"), max_length=40, blank=True, default="", db_default="")
     ais_registered_on = models.DateField(_("registrerad i AIS"), null=True, blank=True)

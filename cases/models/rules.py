@@ -23,6 +23,17 @@ class RegistrationModel(models.TextChoices):
     NEEDS_ANALYSIS = "needs_analysis", _("När behovsanalysen startar (från 2010)")
 
 
+def registration_model_field(label) -> models.CharField:
+    """The registration model, as a rule set names it and a case records it."""
+    return models.CharField(
+        label,
+        max_length=30,
+        choices=RegistrationModel.choices,
+        default=RegistrationModel.NEEDS_ANALYSIS,
+        db_default=RegistrationModel.NEEDS_ANALYSIS,
+    )
+
+
 class RuleSet(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     valid_from = models.DateField(_("gäller från"), unique=True)
@@ -93,13 +104,7 @@ class RuleSet(models.Model):
         validators=[MaxValueValidator(100)],
     )
     # When a participant is registered in samverkan (seeds 000, 001); a case records it.
-    registration_model = models.CharField(
-        _("registrering i samverkan"),
-        max_length=30,
-        choices=RegistrationModel.choices,
-        default=RegistrationModel.NEEDS_ANALYSIS,
-        db_default=RegistrationModel.NEEDS_ANALYSIS,
-    )
+    registration_model = registration_model_field(_("registrering i samverkan"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

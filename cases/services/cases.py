@@ -30,6 +30,7 @@ from samverkan.services import (
 
 from ..flags import rules_for
 from ..models import Case, CaseAreaMove, ExitReason, Person, Phase, PhaseTransition
+from ..registration import REGISTRATION_FIELDS
 from ..secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields
 
 CASE_FIELDS = (
@@ -45,11 +46,7 @@ CASE_FIELDS = (
     "return_unlikely_before_181",
     "fk_notes",
     "af_notes",
-    # Registration in the national systems (cases.registration).
-    "sus_registered_on",
-    "sus_id",
-    "ais_registered_on",
-    "ais_id",
+    *REGISTRATION_FIELDS,  # the registration in SUS and AIS (cases.registration)
 )
 # Not here: `closing_doc_date`. It is the day FK confirms the closing documentation, written by
 # that confirmation alone (mapping.services.closing_document_confirm), so the 21-day rule reads

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mapping",
     "preparation",
     "reporting",
+    "national",
     "imports",
     "exports",
     "retention",

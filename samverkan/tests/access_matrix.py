@@ -145,6 +145,7 @@ ROUTES = {
     "api:export-interventions": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
     "api:export-mappings": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
     "api:export-participants": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
+    "api:export-registrations": R(GET="401/1 200/5 200/5 200/1 200/5 403/1 200/2 200/1 403/1", probe=("POST", API_NOT_ALLOWED)),
     "api:export-unknown": R(GET="401/1 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0", probe=("POST", API_NOT_ALLOWED)),
     "api:import": R(POST=API_COORDINATOR_CREATE, probe=("DELETE", "401/1 403/1 403/1 403/1 405/0 403/1 403/1 403/1 403/1")),
     "api:import-job": R("import_job", GET="401/1 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", API_NOT_ALLOWED)),
@@ -189,6 +190,7 @@ ROUTES = {
     # The caseload and the start page still answer every method with the page (a POST
     # changes nothing; the case and person pages answer 405).
     "cases:caseload": R(GET=COORDINATOR_FORM, probe=("POST", COORDINATOR_FORM)),
+    "cases:not_registered": R(GET="302/0 200/1 200/1 200/0 200/1 403/1 403/1 200/0 403/1", probe=("POST", NOT_ALLOWED)),
     "cases:consent_confirm": R("person", GET=CONSENT_CONFIRM, POST=CONSENT_CONFIRM, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_create": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_withdraw": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),

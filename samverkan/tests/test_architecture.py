@@ -27,6 +27,7 @@ LAYERS = [
     ("mapping",),
     ("preparation",),
     ("reporting",),
+    ("national",),
     ("exports", "imports", "todo"),
     ("retention",),
     ("operations",),
