@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("mapping.urls")),
     path("", include("reporting.urls")),
+    path("", include("national.urls")),
     path("", include("cases.log_review.urls")),
     path("", include("imports.urls")),
     path("", include("exports.urls")),
