@@ -25,7 +25,7 @@ from reporting.snapshots import parse_month, previous_month
 from samverkan.services import AccessContext
 
 from .models import PublishedMonth, ReportPackage
-from .packages import package_order
+from .packages import missing_named, package_order
 from .publishing import is_national_group, month_publish
 
 State = ReportPackage.State
@@ -165,6 +165,12 @@ def _package(request, pk: int, *, with_files: bool = False) -> ReportPackage:
     return package
 
 
+def _by_name(sources: dict) -> list[tuple[str, dict]]:
+    """The package's sources by area name (the page shows no codes)."""
+    names = dict(Area.objects.filter(code__in=list(sources)).values_list("code", "name"))
+    return sorted((names.get(code, code), months) for code, months in sources.items())
+
+
 def _status(package: ReportPackage) -> dict:
     messages_by_state = {
         State.WAITING: _("Paketet väntar på att starta."),
@@ -202,7 +208,8 @@ def package(request, pk: int):
             "package": package,
             "status": _status(package),
             "ordered": f"{timezone.localtime(package.created_at):%Y-%m-%d %H:%M}",
-            "sources": sorted(package.sources.items()),
+            "sources": _by_name(package.sources),
+            "missing": missing_named(package.missing),
         },
     )
 
