@@ -373,7 +373,10 @@ REGISTRATIONS = [
     *IDENTITY,
     SEX,
     BIRTH_YEAR,
-    _age_band("på registreringspunktens datum"),
+    _age_band(
+        "som i ärendets rad (participants) eller kartläggningens rad (mappings): på "
+        "registreringsdagen, annars anmälningsdagen, respektive kartläggningens datum"
+    ),
     AREA_CODE,
     ANONYMOUS,
     GENERALISED,

@@ -120,3 +120,13 @@ def test_an_outsider_learns_nothing_of_another_areas_models(login, outsider, mix
         reverse("api:report-inflow"), {"from": "2010-03", "to": "2010-03", "area": "sdt"}
     )
     assert response.status_code in (403, 404)
+
+
+def test_the_overview_says_its_months_mix_the_models(login, coordinator, area, mixed):
+    from reporting.snapshots import snapshot_compute
+
+    snapshot_compute(area=area, month=dt.date(2010, 3, 1))
+    page = login(coordinator).get(reverse("reporting:overview"))
+    assert page.status_code == 200
+    assert 'data-testid="registration-mix"' in page.content.decode()
+    assert page.context["board"].registration_mix == mix_note([INTRO, NEEDS])

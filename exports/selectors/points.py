@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, F, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from national.models import RegistrationPoint
 from reporting.metrics.base import AgeOn
@@ -64,4 +64,14 @@ def registration_points(query: ExportQuery, user, today: dt.date) -> QuerySet:
             user=user, outside=outside, person="person_id"
         ),
     }
-    return _values(rows, fields, query, age=AgeOn(F("person__birth_date"), F("date")))
+    # The age band a person's case or mapping row shows (participants: on the registration day,
+    # else the referral, else today; mappings: on the mapping's date): nothing new to grade
+    # (exports.selectors.kanon.UNGRADED).
+    day = SqlCase(
+        When(
+            mapping_id__isnull=False,
+            then=Coalesce("mapping__first_meeting_on", "mapping__requested_on", Value(today)),
+        ),
+        default=Coalesce("case__start_date", "case__referral_date", Value(today)),
+    )
+    return _values(rows, fields, query, age=AgeOn(F("person__birth_date"), day))
