@@ -138,3 +138,25 @@ def test_a_coarsened_export_shows_months_and_no_identity(analyst, login, partici
     header = text[1:].split("\r\n")[0].split(";")
     assert "personnummer" not in header and "sus_id" not in header and "ais_id" not in header
     assert "point_date" in header and "age_band" in header
+
+
+def test_a_coarsened_export_shows_five_alike_by_month_under_their_case_rows_grading(
+    area, token_client, analyst
+):
+    from .test_grading_changes import PERIOD, five_alike
+
+    five_alike(area)
+    client = token_client(analyst)
+    participants = client.get("/api/v1/exports/participants/", PERIOD)
+    points = client.get(URL, {**PERIOD, "export_id": participants["X-Export-Id"]})
+    from .conftest import csv_rows
+
+    cases, rows = csv_rows(participants), csv_rows(points)
+    # five registrations in March, one per person, shown as their case rows are (level 0)
+    assert [r["point"] for r in rows] == ["registered"] * 5
+    assert {r["point_date"] for r in rows} == {"2026-03"}
+    assert {(r["age_band"], r["generalised"]) for r in rows} == {
+        (c["age_band"], c["generalised"]) for c in cases
+    }
+    # the same person key in both files
+    assert {r["person_key"] for r in rows} == {c["person_key"] for c in cases}
