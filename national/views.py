@@ -1,6 +1,7 @@
 """The reporting calendar's pages for the national group (issue 20 point 6): the months to
 publish (approve each area's snapshot), the packages ordered and their progress, and the files.
-Everyone else gets 403 (logged); the packages hold national, suppressed figures only."""
+Everyone else gets 403 on the calendar and the outsider's 404 on a package (logged); the
+packages hold suppressed figures only."""
 
 from __future__ import annotations
 
@@ -33,13 +34,8 @@ PACKAGE = "rapportpaket"
 
 
 def _national_group(request) -> None:
+    """Anyone but the national group: 403 (the refusal is logged with every 403)."""
     if not is_national_group(request.user):
-        access_log_record(
-            action=AccessLog.Action.DENIED,
-            request=request,
-            object_type=PACKAGE,
-            purpose="rapportkalendern: inte nationella gruppen",
-        )
         raise PermissionDenied
 
 
@@ -155,7 +151,16 @@ def publish(request):
 
 
 def _package(request, pk: int, *, with_files: bool = False) -> ReportPackage:
-    _national_group(request)
+    """The package, for the national group; anyone else gets the outsider's 404, logged."""
+    if not is_national_group(request.user):
+        access_log_record(
+            action=AccessLog.Action.DENIED,
+            request=request,
+            object_type=PACKAGE,
+            object_id=str(pk),
+            purpose="rapportpaket: inte nationella gruppen",
+        )
+        raise Http404
     packages = (
         ReportPackage.objects.all() if with_files else ReportPackage.objects.defer("pdf", "xlsx")
     )
@@ -185,7 +190,7 @@ def _status(package: ReportPackage) -> dict:
         "message": messages_by_state.get(package.state)
         or package.error
         or _("Paketet kunde inte skapas."),
-        "download_url": reverse("national:package_file", args=[package.pk, "pdf"])
+        "download_url": reverse("national:package_pdf", args=[package.pk])
         if package.state == State.DONE
         else None,
     }
@@ -228,7 +233,16 @@ CONTENT_TYPES = {
 
 
 @require_GET
-def package_file(request, pk: int, kind: str):
+def package_pdf(request, pk: int):
+    return _package_file(request, pk, "pdf")
+
+
+@require_GET
+def package_xlsx(request, pk: int):
+    return _package_file(request, pk, "xlsx")
+
+
+def _package_file(request, pk: int, kind: str):
     package = _package(request, pk, with_files=True)
     data = getattr(package, kind, None) if kind in CONTENT_TYPES else None
     if package.state != State.DONE or data is None:

@@ -169,10 +169,11 @@ def test_an_order_shows_its_progress_and_files_only_to_the_national_group(
     )
     status = client.get(reverse("national:package_status", args=[package.pk])).json()
     assert (status["state"], status["percent"]) == ("done", 100)
-    pdf = client.get(reverse("national:package_file", args=[package.pk, "pdf"]))
+    pdf = client.get(reverse("national:package_pdf", args=[package.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert client.get(reverse("national:package_file", args=[package.pk, "doc"])).status_code == 404
-    assert login(management).get(reverse("national:package", args=[package.pk])).status_code == 403
+    xlsx = client.get(reverse("national:package_xlsx", args=[package.pk]))
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert login(management).get(reverse("national:package", args=[package.pk])).status_code == 404
     # a tertial needs its number
     again = client.post(reverse("national:calendar"), {"kind": "tertial", "year": "2025"})
     assert again.status_code == 200 and ReportPackage.objects.count() == 1

@@ -46,6 +46,7 @@ POST_ONLY = {
     "api:intervention-move",
     "api:consent-confirm",
     "api:consent-withdraw",
+    "national:publish",
 }
 
 # Which fixture object a URL with a `pk` shows. New object pages must be added here.
@@ -103,7 +104,8 @@ OBJECT_OF = {
     "reporting:monthly_report_pdf": "monthly_report",
     "national:package": "report_package",
     "national:package_status": "report_package",
-    "national:package_file": "report_package",
+    "national:package_pdf": "report_package",
+    "national:package_xlsx": "report_package",
     "preparation:session_detail": "session",
     "preparation:referral_add": "session",
     "preparation:session_notes": "session",
@@ -151,6 +153,10 @@ AGGREGATE_PAGES = {
     "reporting:monthly_report",
     "reporting:monthly_report_status",
     "reporting:monthly_report_pdf",
+    "national:package",
+    "national:package_status",
+    "national:package_pdf",
+    "national:package_xlsx",
     "api:work-plan-detail",
     "api:snapshot-detail",
     "api:deviation-report-detail",
