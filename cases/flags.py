@@ -173,7 +173,9 @@ def rules_for(case: Case, sets: list[RuleSet] | None = None) -> RuleSet:
     """The set in force when the case began (its preparation group, else its start): a case
     keeps its rules when a new set comes into force while it runs. `sets`: RuleSet.all_sets(),
     read once for a list of cases."""
-    day = case.referral_date or case.start_date or case.created_at.date()
+    # A case being created has no registration time yet: today's (UTC) date, as it will get.
+    created = case.created_at or timezone.now()
+    day = case.referral_date or case.start_date or created.astimezone(dt.UTC).date()
     return RuleSet.for_date(day) if sets is None else RuleSet.in_force(sets, day)
 
 

@@ -34,6 +34,7 @@ from .models import (
     Situation,
     StatusCode,
 )
+from .registration import REGISTRATION_FIELDS
 from .secrecy import editable_case_fields
 from .services import SITUATION_FIELDS, STATED_BASES
 from .validators import parse_identity_number
@@ -315,7 +316,8 @@ class CaseEditForm(BaseForm):
         self.fields["fk_officer"].queryset = officers_of(case.area, "FK")
         self.fields["af_officer"].queryset = officers_of(case.area, "AF")
         office_fields_for(self, case.area)
-        keep = set(self.COMMON) | editable_case_fields(user=user) | {"version"}
+        self.fields.update({name: model_field(Case, name) for name in REGISTRATION_FIELDS})
+        keep = {*self.COMMON, *REGISTRATION_FIELDS, "version"} | editable_case_fields(user=user)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

@@ -40,5 +40,6 @@ urlpatterns = [
         name="situation_end",
     ),
     path("samordnare/arendebestand/", views.caseload, name="caseload"),
+    path("ej-registrerade/", views.not_registered_list, name="not_registered"),
     path("samordnare/fordela/<int:officer>/", views.reassign, name="reassign"),
 ]

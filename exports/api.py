@@ -286,6 +286,18 @@ class MappingsExportView(ExportView):
     kind = "mappings"
 
 
+@_export_schema(
+    "registrations",
+    "Export: registreringspunkter (som i SUS)",
+    "En rad per registreringspunkt (SPEC §3): begäran om och möten i gemensam kartläggning, "
+    "registreringen i samverkan, väntelägen, varje aktiv insats och byte mellan slagen, och "
+    "avslutet (avslutat eller avbrutet samarbete), med situationen vid start och avslut och "
+    "ärendets registrering i SUS och AIS. " + INTRO,
+)
+class RegistrationsExportView(ExportView):
+    kind = "registrations"
+
+
 @extend_schema(exclude=True)
 class UnknownExportView(ExportView):
     """Any other kind: the API's JSON 404 (the URL resolver's would be an HTML page)."""

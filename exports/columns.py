@@ -11,7 +11,10 @@ becomes an age band (`age_band`), a record's id becomes a key of this export onl
 `person_key`), and `generalised` says which background variables the k-anonymity check hid
 (exports.selectors.kanon). `kept_for_anonymous` columns keep their value for an anonymous
 participant in a coarsened export (SPEC §3: outside the officers' own pages only age, sex and
-area); every other column is empty for them."""
+area); every other column is empty for them.
+
+Long because it is the export interface's one list of columns, kind by kind, which
+docs/exports.md mirrors line by line (exports/tests/test_docs.py); split, the two would drift."""
 
 from __future__ import annotations
 
@@ -342,10 +345,80 @@ MAPPINGS = [
     Column("decision_date", "date", "Beslutsdatum."),
 ]
 
+# The SUS-style export (issue 20 point 7): one row per registration point of SPEC §3
+# (national.models.RegistrationPoint), with the case's registration in SUS and AIS.
+REGISTRATIONS = [
+    Column(
+        "point_id",
+        "integer",
+        "Registreringspunktens id: källpostens id × 16 + punktens nummer (stabilt).",
+        record="point",
+    ),
+    Column(
+        "case_id", "integer", "Ärendet (participants.case_id), tomt före ärendet.", record="case"
+    ),
+    Column(
+        "mapping_id",
+        "integer",
+        "Kartläggningen (mappings.mapping_id) för kartläggningens punkter.",
+        record="mapping",
+    ),
+    Column(
+        "intervention_id",
+        "integer",
+        "Insatsen (interventions.intervention_id) för insatsernas punkter.",
+        record="intervention",
+    ),
+    PERSON_KEY,
+    *IDENTITY,
+    SEX,
+    BIRTH_YEAR,
+    _age_band(
+        "som i ärendets rad (participants) eller kartläggningens rad (mappings): på "
+        "registreringsdagen, annars anmälningsdagen, respektive kartläggningens datum"
+    ),
+    AREA_CODE,
+    ANONYMOUS,
+    GENERALISED,
+    Column(
+        "point",
+        "string",
+        "Registreringspunkt: mapping_requested (begäran om gemensam kartläggning skickad), "
+        "mapping_request_received (begäran mottagen), waiting_first_meeting (väntar på första "
+        "kartläggningsmötet), mapping_first_meeting, mapping_ended, registered (registrerad i "
+        "samverkan), waiting_intervention (planerad insats, väntar), intervention_started (aktiv "
+        "insats startad), intervention_moved (byte mellan arbetsförberedande och "
+        "arbetslivsinriktad), ended (samverkan avslutad).",
+    ),
+    Column(
+        "point_date",
+        "date",
+        "Punktens datum; för ett vänteläge dagen det började (exportens period gäller det).",
+    ),
+    Column(
+        "category",
+        "string",
+        "Insatsens slag för insatspunkterna: work_preparatory eller work_oriented.",
+    ),
+    Column(
+        "ended_how",
+        "string",
+        "För ended: completed (avslutat samarbete) eller aborted (avbrutet: samtycket återkallat "
+        "eller på egen begäran).",
+    ),
+    Column("exit_reason", "string", "För ended: avslutsorsaken (som participants.exit_reason)."),
+    *_situation("situation", "vid punkten (registered: före start, ended: efter avslut)"),
+    Column("sus_registered_on", "date", "Ärendet registrerat i SUS (datum), tomt = inte än."),
+    Column("sus_id", "string", "Ärendets id i SUS, tomt = okänt.", identity=True),
+    Column("ais_registered_on", "date", "Ärendet registrerat i AIS (datum), tomt = inte än."),
+    Column("ais_id", "string", "Ärendets id i AIS, tomt = okänt.", identity=True),
+]
+
 KINDS: dict[str, list[Column]] = {
     "participants": PARTICIPANTS,
     "interventions": INTERVENTIONS,
     "mappings": MAPPINGS,
+    "registrations": REGISTRATIONS,
 }
 
 

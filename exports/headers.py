@@ -80,6 +80,22 @@ HEADERS = {
     "participants": _("Deltog"),
     "decision": _("Beslut"),
     "decision_date": _("Beslutsdatum"),
+    "point_id": _("Registreringspunkt (id)"),
+    "point": _("Registreringspunkt"),
+    "point_date": _("Datum"),
+    "ended_how": _("Avslut"),
+    "situation_registered_with_af": _("Inskriven på AF"),
+    "situation_employed": _("Anställd"),
+    "situation_employer_orgnr": _("Arbetsgivarens organisationsnummer"),
+    "situation_own_business": _("Eget företag"),
+    "situation_working": _("Arbetar"),
+    "situation_work_share_percent": _("Andel av heltid (%)"),
+    "situation_studying": _("Studerar"),
+    "situation_public_support_months": _("Månader med offentlig försörjning"),
+    "sus_registered_on": _("Registrerad i SUS"),
+    "sus_id": _("Id i SUS"),
+    "ais_registered_on": _("Registrerad i AIS"),
+    "ais_id": _("Id i AIS"),
 }
 # What a file's header row holds: the code names, or the headers above.
 CODES = "codes"
@@ -117,6 +133,7 @@ def _coded_columns() -> dict[str, dict]:
         Provider,
         SickLeaveBand,
     )
+    from national.models import EndedHow, Point
     from reporting.metrics.labels import LEVELS
 
     return {
@@ -135,6 +152,9 @@ def _coded_columns() -> dict[str, dict]:
         "phase": dict(Phase.choices),
         "education_level": dict(EducationLevel.choices),
         "start_working": dict(Situation.Working.choices),
+        "situation_working": dict(Situation.Working.choices),
+        "point": dict(Point.choices),
+        "ended_how": dict(EndedHow.choices),
         "end_working": dict(Situation.Working.choices),
         "status_day_365": dict(OutcomeCategory.choices),
         "category": dict(Category.choices),

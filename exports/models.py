@@ -14,6 +14,7 @@ class ExportJob(models.Model):
         PARTICIPANTS = "participants", _("Deltagare")
         INTERVENTIONS = "interventions", _("Insatser")
         MAPPINGS = "mappings", _("Gemensamma kartläggningar")
+        REGISTRATIONS = "registrations", _("Registreringspunkter (som i SUS)")
 
     class FileFormat(models.TextChoices):
         CSV_SEMICOLON = "csv_semicolon", _("CSV, semikolon (Excel på svenska)")

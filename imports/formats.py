@@ -80,6 +80,11 @@ COLUMNS = {
         Column("end_date", _("avslut, datum ÅÅÅÅ-MM-DD")),
         Column("exit_reason", _codes(ExitReason)),
         *OFFICE_COLUMNS,
+        # The registration in SUS and AIS (cases.registration), optional columns.
+        Column("sus_registered_on", _("registrerad i SUS, datum ÅÅÅÅ-MM-DD"), may_be_left_out=True),
+        Column("sus_id", _("ärendets id i SUS, högst 40 tecken"), may_be_left_out=True),
+        Column("ais_registered_on", _("registrerad i AIS, datum ÅÅÅÅ-MM-DD"), may_be_left_out=True),
+        Column("ais_id", _("ärendets id i AIS, högst 40 tecken"), may_be_left_out=True),
     ],
     "status": [
         Column("personnummer", _("personen, redan registrerad"), True),

@@ -27,6 +27,7 @@ from accounts.models import AREA_CODE, Area
 from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.models import Benefit
+from cases.registration import models_in_period
 from samverkan.dates import add_months
 from samverkan.dbrouter import replica_reads
 
@@ -135,6 +136,14 @@ def report_areas(
         codes=[code for code, _name in rows],
         names=tuple(name for _code, name in rows),
     )
+
+
+def registration_models(period: Period, areas: ReportAreas) -> list[str]:
+    """The registration models of the cases the report of `period` counts (cases.registration:
+    two mean the period mixes them); a day's report: its month's."""
+    first = period.first or period.day.replace(day=1)
+    last = period.last or first
+    return models_in_period(first=first, last=last, area_ids=areas.area_ids)
 
 
 def _status(period: Period, areas: ReportAreas) -> dict:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("mapping.urls")),
     path("", include("reporting.urls")),
     path("", include("funds.urls")),
+    path("", include("national.urls")),
     path("", include("cases.log_review.urls")),
     path("", include("imports.urls")),
     path("", include("exports.urls")),

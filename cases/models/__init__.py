@@ -15,7 +15,7 @@ from .case import (
     TargetGroup,
 )
 from .person import Consent, EducationLevel, Person
-from .rules import RuleSet
+from .rules import RegistrationModel, RuleSet
 from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
 from .worklist import CaseWorklistState
 
@@ -37,6 +37,7 @@ __all__ = [
     "Person",
     "Phase",
     "PhaseTransition",
+    "RegistrationModel",
     "RuleSet",
     "Situation",
     "StatusCode",

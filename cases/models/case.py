@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 from accounts.offices import office_field, offices_check
 from accounts.scoping import restrict_to_areas
 
+from .rules import registration_model_field
+
 
 class TargetGroup(models.TextChoices):
     SICK_UNEMPLOYED = "sick_unemployed", _("Sjukskriven arbetslös")
@@ -154,6 +156,14 @@ class Case(models.Model):
         _("avslutsorsak"), max_length=30, choices=ExitReason.choices, blank=True
     )
     closing_doc_date = models.DateField(_("slutdokumentation upprättad"), null=True, blank=True)
+    # The registration model of the rule set the case follows, fixed when the case is created
+    # (cases.registration.registration_model_for), so a later set never rewrites it.
+    registration_model = registration_model_field(_("registreringsmodell"))
+    # Registered in SUS and AIS (seed 001): the day (empty: not yet) and the system's id.
+    sus_registered_on = models.DateField(_("registrerad i SUS"), null=True, blank=True)
+    sus_id = models.CharField(_("id i SUS"), max_length=40, blank=True, default="", db_default="")
+    ais_registered_on = models.DateField(_("registrerad i AIS"), null=True, blank=True)
+    ais_id = models.CharField(_("id i AIS"), max_length=40, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -208,6 +218,14 @@ class Case(models.Model):
 
     def __str__(self):
         return _("Ärende %(id)s") % {"id": self.pk}
+
+    # The registration model is fixed when the case is created (cases.registration).
+    def save(self, *args, **kwargs):
+        if self._state.adding and not kwargs.get("update_fields"):
+            from cases.registration import registration_model_for
+
+            self.registration_model = registration_model_for(self)
+        super().save(*args, **kwargs)
 
     def audit_subject(self):
         return self.person_id, self.area_id

@@ -13,6 +13,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class RegistrationModel(models.TextChoices):
+    """When a participant is registered in samverkan (seeds 000 and 001): the 2008 plan
+    registered after the needs analysis, when introduction and trial begins; from 2010 the
+    registration is made when the needs analysis starts. A rule set names its model; a case
+    records the model of the set it follows (cases.registration)."""
+
+    INTRODUCTION_TRIAL = "introduction_trial", _("Vid introduktion och prövning (2008)")
+    NEEDS_ANALYSIS = "needs_analysis", _("När behovsanalysen startar (från 2010)")
+
+
+def registration_model_field(label) -> models.CharField:
+    """The registration model, as a rule set names it and a case records it."""
+    return models.CharField(
+        label,
+        max_length=30,
+        choices=RegistrationModel.choices,
+        default=RegistrationModel.NEEDS_ANALYSIS,
+        db_default=RegistrationModel.NEEDS_ANALYSIS,
+    )
+
+
 class RuleSet(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     valid_from = models.DateField(_("gäller från"), unique=True)
@@ -82,6 +103,8 @@ class RuleSet(models.Model):
         default=80,
         validators=[MaxValueValidator(100)],
     )
+    # When a participant is registered in samverkan (seeds 000, 001); a case records it.
+    registration_model = registration_model_field(_("registrering i samverkan"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -30,6 +30,7 @@ from samverkan.services import (
 
 from ..flags import rules_for
 from ..models import Case, CaseAreaMove, ExitReason, Person, Phase, PhaseTransition
+from ..registration import REGISTRATION_FIELDS
 from ..secrecy import AF_FIELDS, FK_FIELDS, editable_case_fields
 from ..worklist_state import cases_changed
 
@@ -46,6 +47,7 @@ CASE_FIELDS = (
     "return_unlikely_before_181",
     "fk_notes",
     "af_notes",
+    *REGISTRATION_FIELDS,  # the registration in SUS and AIS (cases.registration)
 )
 # Not here: `closing_doc_date`. It is the day FK confirms the closing documentation, written by
 # that confirmation alone (mapping.services.closing_document_confirm), so the 21-day rule reads
@@ -213,6 +215,14 @@ def case_update(
     require_not_future("referral_date", current.referral_date, today)
     require_not_future("sick_leave_start", current.sick_leave_start, today)
     require_plausible(benefit_end_date=current.benefit_end_date)
+    for system in ("sus", "ais"):
+        require_not_future(
+            f"{system}_registered_on", getattr(current, f"{system}_registered_on"), today
+        )
+        if getattr(current, f"{system}_id") and not getattr(current, f"{system}_registered_on"):
+            raise ValidationError(
+                {f"{system}_registered_on": _("Ange registreringsdagen när id:t är ifyllt.")}
+            )
     if current.referral_date and current.start_date and current.start_date < current.referral_date:
         raise ValidationError(
             {"referral_date": _("Beredningsgruppen kan inte ligga efter starten.")}

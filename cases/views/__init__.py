@@ -26,6 +26,7 @@ from .people import (
     status_entry_create,
 )
 from .reassign import reassign
+from .registration import not_registered_list
 from .worklist import caseload, home, person_reason, person_search, worklist
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "case_transition",
     "caseload",
     "flag_dismiss",
+    "not_registered_list",
     "consent_confirm",
     "consent_create",
     "consent_withdraw",

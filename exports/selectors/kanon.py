@@ -73,14 +73,23 @@ def _tuples(kind: str, names: list[str]) -> str:
     return f"SELECT {PERSON} AS person, {', '.join(selects)} FROM k_{kind}"  # noqa: S608
 
 
+# Kinds read through the grading of the others and adding no tuple of their own: the
+# registration points (exports.selectors.points) show of a person only what the person's case
+# and mapping rows show (the area, sex and the age band on the case's registration day or the
+# mapping's date), so grading them again would only split people who show the same.
+UNGRADED = frozenset({"registrations"})
+
+
 def _universe(kinds: dict[str, tuple[str, tuple, list[str]]]) -> tuple[str, tuple]:
     """The WITH clauses shared by the grading and the files: each kind's rows as `k_<kind>`, and
-    every row's tuples at each level as `tuples` (person, q0, q1, q2)."""
+    every graded row's tuples at each level as `tuples` (person, q0, q1, q2)."""
     for kind, (_sql, _params, names) in kinds.items():
         _checked(kind, *names)
     withs = ",\n".join(f"k_{kind} AS ({sql})" for kind, (sql, _p, _n) in kinds.items())
     params = tuple(param for _sql, kind_params, _n in kinds.values() for param in kind_params)
-    tuples = "\nUNION ALL\n".join(_tuples(kind, names) for kind, (_s, _p, names) in kinds.items())
+    tuples = "\nUNION ALL\n".join(
+        _tuples(kind, names) for kind, (_s, _p, names) in kinds.items() if kind not in UNGRADED
+    )
     return f"{withs},\ntuples AS ({tuples})", params
 
 

@@ -262,9 +262,30 @@ def _mappings(query: ExportQuery, user, today: dt.date) -> QuerySet:
     return _values(rows, fields, query, age=age)
 
 
-QUERIES = {"participants": _participants, "interventions": _interventions, "mappings": _mappings}
-LOGGED_AS = {"participants": "case", "interventions": "intervention", "mappings": "jointmapping"}
-ROW_ID = {"participants": "case_id", "interventions": "intervention_id", "mappings": "mapping_id"}
+def _registrations(query: ExportQuery, user, today: dt.date) -> QuerySet:
+    from .points import registration_points  # it builds on this module's blocks
+
+    return registration_points(query, user, today)
+
+
+QUERIES = {
+    "participants": _participants,
+    "interventions": _interventions,
+    "mappings": _mappings,
+    "registrations": _registrations,
+}
+LOGGED_AS = {
+    "participants": "case",
+    "interventions": "intervention",
+    "mappings": "jointmapping",
+    "registrations": "registrationpoint",
+}
+ROW_ID = {
+    "participants": "case_id",
+    "interventions": "intervention_id",
+    "mappings": "mapping_id",
+    "registrations": "point_id",
+}
 
 
 def _filter(queryset: QuerySet, query: ExportQuery, main_date, area_field: str) -> QuerySet:

@@ -1,7 +1,8 @@
 """cases: `personnummer;area_code;target_group;benefit;benefit_end_date;sick_leave_start;
 referral_date;start_date;end_date;exit_reason` (SPEC §6), and optionally `fk_office_code` and
 `af_office_code`: the codes of the case's FK office (an LFC) and AF office (an AMO), each of the
-case's area (accounts.offices).
+case's area (accounts.offices); and optionally `sus_registered_on;sus_id;ais_registered_on;ais_id`:
+the case's registration in SUS and AIS (cases.registration), a day and the system's identifier.
 
 The person must already be registered (import the persons file first). Natural key: the person
 and the case's first day, its referral date (beredningsgrupp) or, without one, its start date.
@@ -18,7 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cases.models import Benefit, Case, Consent, ExitReason, Phase, PhaseTransition, TargetGroup
+from cases.flags import rules_for
+from cases.models import (
+    Benefit,
+    Case,
+    Consent,
+    ExitReason,
+    Phase,
+    PhaseTransition,
+    RuleSet,
+    TargetGroup,
+)
 from cases.worklist_state import cases_changed
 
 from ..base import OFFICE_COLUMNS, Importer, Planned, subjects_per_person
@@ -35,6 +46,15 @@ COMPARED = {
     "exit_reason": "exit_reason",
     **{column: f"{field}_id" for column, field in OFFICE_COLUMNS.items()},
 }
+# Optional: the case's registration in the national systems (cases.registration). An empty cell
+# is unknown (Importer.differing): a stored registration is kept; one the file states for a case
+# already stored must be the stored one (the import never changes a stored case).
+REGISTRATION = {
+    "sus_registered_on": "sus_registered_on",
+    "sus_id": "sus_id",
+    "ais_registered_on": "ais_registered_on",
+    "ais_id": "ais_id",
+}
 FOREVER = dt.date.max
 
 
@@ -46,6 +66,13 @@ def overlaps(a_first, a_end, b_first, b_end) -> bool:
     """Two periods overlap unless one ends on or before the day the other begins (a new case
     may begin the day the previous one ended, as case_open allows)."""
     return a_first < (b_end or FOREVER) and b_first < (a_end or FOREVER)
+
+
+def with_registration_model(sets: list[RuleSet], case: Case) -> Case:
+    """`case` with the registration model of the set it follows, as Case.save sets it (bulk
+    creation skips save)."""
+    case.registration_model = rules_for(case, sets).registration_model
+    return case
 
 
 class CasesImport(Importer):
@@ -62,7 +89,7 @@ class CasesImport(Importer):
         "end_date",
         "exit_reason",
     )
-    optional_columns = tuple(OFFICE_COLUMNS)
+    optional_columns = (*OFFICE_COLUMNS, *REGISTRATION)
     key_label = gettext_lazy("person och första dag (referral_date, annars start_date)")
     object_type = "case"
 
@@ -75,7 +102,7 @@ class CasesImport(Importer):
         self.stored: dict[int, list[dict]] = defaultdict(list)
         person_ids = [p["id"] for p in self.persons.values()]
         for case in Case.objects.filter(person_id__in=person_ids).values(
-            "id", "person_id", "area_id", *COMPARED.values()
+            "id", "person_id", "area_id", *COMPARED.values(), *REGISTRATION.values()
         ):
             self.stored[case["person_id"]].append(case)
 
@@ -106,6 +133,7 @@ class CasesImport(Importer):
                 "exit_reason", parse_choice, cells["exit_reason"], ExitReason
             ),
             **self.offices_of(row, problems, area),
+            **self._registration(cells, problems),
         }
         self._check_dates(cells, values, problems)
         if problems:
@@ -125,7 +153,11 @@ class CasesImport(Importer):
         ]
         if matches:
             differing = sorted(
-                {c for case in matches for c in self.differing(case, values, COMPARED)}
+                {
+                    c
+                    for case in matches
+                    for c in self.differing(case, values, COMPARED | REGISTRATION)
+                }
             )
             if len(matches) > 1 and not differing:
                 differing = ["referral_date", "start_date"]
@@ -134,6 +166,21 @@ class CasesImport(Importer):
                 return None
             planned.existing = True
         return planned
+
+    def _registration(self, cells, problems) -> dict:
+        """The registration in SUS and AIS the row states: a day (not in the future) and an
+        identifier of at most 40 characters; an identifier needs its day."""
+        values = {}
+        for system in ("sus", "ais"):
+            day = f"{system}_registered_on"
+            values[day] = problems.cell(day, parse_date, cells.get(day, ""), not_after=self.today)
+            ident = cells.get(f"{system}_id", "")
+            if len(ident) > 40:
+                problems.add(f"{system}_id", _("Id:t får vara högst 40 tecken."))
+            elif ident and not cells.get(day):
+                problems.add(day, _("Ange registreringsdagen när id:t är ifyllt."))
+            values[f"{system}_id"] = ident
+        return values
 
     @staticmethod
     def _check_dates(cells, values, problems) -> None:
@@ -190,19 +237,23 @@ class CasesImport(Importer):
 
     def write(self, new):
         user = self.actor.user
+        sets = RuleSet.all_sets()
         cases = bulk_create_with_history(
             [
-                Case(
-                    person_id=planned.person_id,
-                    area_id=planned.area_id,
-                    phase=(
-                        Phase.CLOSED
-                        if planned.values["end_date"]
-                        else Phase.NEEDS_ANALYSIS
-                        if planned.values["start_date"]
-                        else Phase.REFERRED
+                with_registration_model(
+                    sets,
+                    Case(
+                        person_id=planned.person_id,
+                        area_id=planned.area_id,
+                        phase=(
+                            Phase.CLOSED
+                            if planned.values["end_date"]
+                            else Phase.NEEDS_ANALYSIS
+                            if planned.values["start_date"]
+                            else Phase.REFERRED
+                        ),
+                        **planned.values,
                     ),
-                    **planned.values,
                 )
                 for planned in new
             ],

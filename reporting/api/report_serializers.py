@@ -93,6 +93,15 @@ class ReportEnvelopeSerializer(serializers.Serializer):
     small_cell = serializers.IntegerField(
         help_text=f"Gränsen för små tal: antal under {SMALL_CELL} personer döljs."
     )
+    registration_models = serializers.ListField(
+        child=serializers.ChoiceField(choices=["introduction_trial", "needs_analysis"]),
+        help_text="Registreringsmodellerna för periodens ärenden (startade i perioden eller "
+        "tolv månader före den, eller avslutade i den): introduction_trial (2008: vid "
+        "introduktion och prövning), needs_analysis (från 2010: när behovsanalysen startar).",
+    )
+    registration_mixed = serializers.BooleanField(
+        help_text="Sant när perioden blandar de två registreringsmodellerna."
+    )
 
     def get_fields(self):
         fields = super().get_fields()

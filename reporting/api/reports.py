@@ -95,6 +95,7 @@ class ReportView(AggregateEndpoint, APIView):
         return data
 
     def envelope(self, period: Period, areas: ReportAreas, suppressed: bool, data: dict) -> dict:
+        models = computed.registration_models(period, areas)
         return {
             "report": self.report,
             "from": f"{period.first:%Y-%m}" if period.first else None,
@@ -104,6 +105,10 @@ class ReportView(AggregateEndpoint, APIView):
             "national": areas.national,
             "suppressed": suppressed,
             "small_cell": suppression.SMALL_CELL,
+            # The registration models of the period's cases (cases.registration): two mean the
+            # period mixes the 2008 and the 2010 moment of registration.
+            "registration_models": models,
+            "registration_mixed": len(models) > 1,
             "data": data,
         }
 

@@ -129,6 +129,8 @@ def test_outcomes_count_share_and_total_per_dimension_and_level(login, fk_office
         "national": False,
         "suppressed": False,
         "small_cell": 5,
+        "registration_models": ["needs_analysis"],
+        "registration_mixed": False,
     }
     data = body["data"]
     assert data["cohort_months"] == ["2024-01", "2024-02"]

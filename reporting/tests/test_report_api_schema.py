@@ -68,6 +68,8 @@ def test_the_envelope_and_the_outcome_rows_are_described(schema):
         "national",
         "suppressed",
         "small_cell",
+        "registration_models",
+        "registration_mixed",
         "data",
     ]
     row = components["OutcomeRow"]["properties"]

@@ -26,6 +26,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from accounts.models import Area
+from cases.registration import mix_note, models_in_period
 from samverkan.dates import add_months
 
 from .. import suppression
@@ -78,6 +79,8 @@ class Dashboard:
     # (reporting.suppression.rolling), when asked for: {month: {group: (in work, measured)}}.
     window: int = 1
     rolling: dict = field(default_factory=dict)
+    # The notice when the months shown mix the two registration models (cases.registration).
+    registration_mix: str = ""
 
     @property
     def code(self) -> str:
@@ -211,4 +214,13 @@ def dashboard_load(
         deviations=_open_deviations(user, area),
         officers=_officers(caseload),
         national_plan_areas=targets.active_areas if targets else 0,
+        registration_mix=(
+            mix_note(
+                models_in_period(
+                    first=days[0], last=days[-1], area_ids=None if area is None else [area.pk]
+                )
+            )
+            if days
+            else ""
+        ),
     )

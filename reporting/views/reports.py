@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Area, OfficeUnit
 from accounts.scoping import aggregate_area_ids, scope_for
+from cases.registration import mix_note
 from samverkan.dates import add_months
 
 from .. import computed, suppression
@@ -250,6 +251,7 @@ def report_page(request, slug: str):
         hide_small_cells=suppression.hides_small_cells(user),
         small_cell=suppression.SMALL_CELL,
         cohort=_cohort(data) if page.report == computed.OUTCOMES else "",
+        registration_mix=mix_note(computed.registration_models(period, areas)),
     )
     return render(request, "reporting/report.html", context)
 

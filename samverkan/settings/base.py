@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "preparation",
     "reporting",
     "funds",
+    "national",
     "imports",
     "exports",
     "retention",

@@ -120,6 +120,8 @@ EXCLUDED = {
     "funds:consumption": "an area's consumption of funds: money, no person",
     "reporting:work_plan_edit": "an area's work plan: figures, no person",
     "reporting:monthly_reports": "an area's monthly report: figures, no person",
+    "national:calendar": "orders a reporting-calendar package: figures, no person",
+    "national:publish": "publishes an area's month: its snapshot, figures, no person",
     "api:deviation-report-action-done": "a deviation report on an area's figures",
     "api:deviation-report-actions": "a deviation report on an area's figures",
     "api:deviation-report-close": "a deviation report on an area's figures",

@@ -28,6 +28,7 @@ LAYERS = [
     ("preparation",),
     ("reporting",),
     ("funds",),
+    ("national",),
     ("exports", "imports", "todo"),
     ("retention",),
     ("operations",),

@@ -46,6 +46,7 @@ POST_ONLY = {
     "api:intervention-move",
     "api:consent-confirm",
     "api:consent-withdraw",
+    "national:publish",
 }
 
 # Which fixture object a URL with a `pk` shows. New object pages must be added here.
@@ -101,6 +102,10 @@ OBJECT_OF = {
     "reporting:monthly_report": "monthly_report",
     "reporting:monthly_report_status": "monthly_report",
     "reporting:monthly_report_pdf": "monthly_report",
+    "national:package": "report_package",
+    "national:package_status": "report_package",
+    "national:package_pdf": "report_package",
+    "national:package_xlsx": "report_package",
     "preparation:session_detail": "session",
     "preparation:referral_add": "session",
     "preparation:session_notes": "session",
@@ -148,6 +153,10 @@ AGGREGATE_PAGES = {
     "reporting:monthly_report",
     "reporting:monthly_report_status",
     "reporting:monthly_report_pdf",
+    "national:package",
+    "national:package_status",
+    "national:package_pdf",
+    "national:package_xlsx",
     "api:work-plan-detail",
     "api:snapshot-detail",
     "api:deviation-report-detail",
@@ -246,6 +255,7 @@ def objects(person, case):
         JointMappingFactory,
         MeetingFactory,
     )
+    from national.models import ReportPackage
     from preparation.models import Referral, Session
     from reporting.models import (
         DeviationAction,
@@ -323,6 +333,14 @@ def objects(person, case):
             file_format="csv_semicolon",
         ),
         "import_job": ImportJob.objects.create(user=case.fk_officer, kind="status"),
+        "report_package": ReportPackage.objects.create(
+            kind="tertial",
+            year=2026,
+            tertial=1,
+            first_month=dt.date(2026, 1, 1),
+            last_month=dt.date(2026, 4, 1),
+            requested_by=case.fk_officer,
+        ),
         "snapshot": snapshot,
         "session": session,
         "referral": Referral.objects.create(

@@ -1,0 +1,180 @@
+"""The figures of a reporting-calendar package (issue 20 point 6), summed from the published
+monthly snapshots (national.publishing): each area's months added up, a group of areas the sum
+of its areas, the nation the sum of every area. Every figure the snapshots hold is a count (or
+a sum of days) that adds across months and areas; the shares and means are worked out again
+from the sums exactly as reporting.metrics prints them, so a package's table is the same as the
+report page's table for the same months computed from the same data.
+
+Plain functions of the snapshots' JSON (reporting.metrics.monthly.month_figures): one pass over
+the snapshots, no query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reporting.metrics.base import half_up_mean
+from reporting.metrics.outcomes import outcome_row
+from reporting.metrics.printing import printed_share
+
+# The snapshot's part of each report kind (reporting.suppression.KINDS names the kinds).
+PARTS = {
+    "outcomes": "outcomes",
+    "average_days": "average_days",
+    "mappings": "mapping_stats",
+    "inflow": "inflow",
+}
+FINE = (
+    "work_unsubsidised",
+    "work_subsidised",
+    "education",
+    "self_employed",
+    "labour_market_programme",
+    "openly_unemployed",
+    "other",
+)
+
+
+def _ordered_union(lists: Iterable[list]) -> list:
+    seen: dict = {}
+    for items in lists:
+        for item in items:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def _levels(parts: list[dict]) -> dict[str, list[str]]:
+    names = _ordered_union(part.get("levels", {}).keys() for part in parts)
+    return {
+        name: _ordered_union(part.get("levels", {}).get(name, []) for part in parts)
+        for name in names
+    }
+
+
+def sum_outcomes(parts: list[dict]) -> dict:
+    levels = _levels(parts)
+    rows = {}
+    for name, known in levels.items():
+        rows[name] = {}
+        for level in known:
+            fine = {category: 0 for category in FINE}
+            for part in parts:
+                counts = part.get("rows", {}).get(name, {}).get(level, {}).get("counts", {})
+                for category in FINE:
+                    fine[category] += counts.get(category) or 0
+            rows[name][level] = outcome_row(fine)
+    first = parts[0] if parts else {}
+    return {
+        "cohort_months": sorted(_ordered_union(p.get("cohort_months", []) for p in parts)),
+        "categories": first.get("categories", {}),
+        "levels": levels,
+        "rows": rows,
+    }
+
+
+def sum_average_days(parts: list[dict]) -> dict:
+    names = _ordered_union(part.get("rows", {}).keys() for part in parts)
+    rows = {}
+    for name in names:
+        rows[name] = {}
+        for level in _ordered_union(part.get("rows", {}).get(name, {}).keys() for part in parts):
+            row = {}
+            for key in ("all", "work_or_education"):
+                count = days = 0
+                for part in parts:
+                    cell = part.get("rows", {}).get(name, {}).get(level, {}).get(key, {})
+                    count += cell.get("count") or 0
+                    days += cell.get("days_total") or 0
+                row[key] = {
+                    "count": count,
+                    "days_total": days,
+                    "mean_days": half_up_mean(days, count),
+                }
+            rows[name][level] = row
+    return {"rows": rows}
+
+
+def sum_mappings(parts: list[dict]) -> dict:
+    levels = _levels(parts)
+    counts = {
+        name: {
+            level: sum(
+                part.get("rows", {}).get(name, {}).get(level, {}).get("count") or 0
+                for part in parts
+            )
+            for level in known
+        }
+        for name, known in levels.items()
+    }
+    total = counts.get("total", {}).get("total", 0)
+    return {
+        "levels": levels,
+        "rows": {
+            name: {
+                level: {"count": n, "share": printed_share(n, total)} for level, n in known.items()
+            }
+            for name, known in counts.items()
+        },
+    }
+
+
+def _young(count: int, young: int) -> dict:
+    return {"count": count, "young": young, "young_share": printed_share(young, count)}
+
+
+def _sum_young(rows: list[dict]) -> dict:
+    keys = _ordered_union(row.keys() for row in rows)
+    return {
+        key: _young(
+            sum((row.get(key) or {}).get("count") or 0 for row in rows),
+            sum((row.get(key) or {}).get("young") or 0 for row in rows),
+        )
+        for key in keys
+    }
+
+
+def sum_inflow(parts: list[dict]) -> dict:
+    groups = _ordered_union(part.get("target_groups", []) for part in parts)
+    levels = _levels(parts)
+    rows = {}
+    for name, known in levels.items():
+        rows[name] = {}
+        for level in known:
+            cells = {group: 0 for group in groups}
+            for part in parts:
+                counts = part.get("rows", {}).get(name, {}).get(level, {}).get("counts", {})
+                for group, n in counts.items():
+                    cells[group] = cells.get(group, 0) + (n or 0)
+            total = sum(cells.values())
+            rows[name][level] = {
+                "total": total,
+                "total_share": printed_share(total, total),
+                "counts": cells,
+                "shares": {group: printed_share(n, total) for group, n in cells.items()},
+            }
+    months = sorted(_ordered_union(part.get("months", {}).keys() for part in parts))
+    return {
+        "months": {
+            month: _sum_young(
+                [part["months"][month] for part in parts if month in part.get("months", {})]
+            )
+            for month in months
+        },
+        "period": _sum_young([part.get("period", {}) for part in parts]),
+        "target_groups": groups,
+        "levels": levels,
+        "rows": rows,
+    }
+
+
+SUMS = {
+    "outcomes": sum_outcomes,
+    "average_days": sum_average_days,
+    "mappings": sum_mappings,
+    "inflow": sum_inflow,
+}
+
+
+def summed(kind: str, snapshots: list[dict]) -> dict:
+    """The figures of report `kind` over the snapshots' figures `snapshots` (any months, any
+    areas), as reporting.metrics would give them for the union."""
+    return SUMS[kind]([figures[PARTS[kind]] for figures in snapshots if figures.get(PARTS[kind])])
