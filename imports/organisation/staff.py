@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agency, Role, StaffProfile, Team
+from accounts.models import Agency, Region, Role, StaffProfile, Team
 from audit.models import AccessLog
 from samverkan.services import log_access_subjects
 
@@ -49,6 +49,8 @@ class StaffImport(Importer):
         "working_time_share",
         "office_code",
     )
+    # A regional manager's regions (issue 20): codes of VO/MO rows, separated by a comma.
+    optional_columns = ("region_codes",)
     key_label = gettext_lazy("användarnamn")
     object_type = "user"
 
@@ -61,6 +63,9 @@ class StaffImport(Importer):
         self.load_offices()
         self.roles = {role.code: role for role in Role.objects.select_related("agency")}
         self.agencies = {agency.code: agency for agency in Agency.objects.all()}
+        self.regions_by_code = {
+            region.code: region for region in Region.objects.select_related("agency")
+        }
         self.teams: dict[tuple[int, str], Team] = {
             (team.area_id, team.name): team for team in Team.objects.all()
         }
@@ -72,7 +77,9 @@ class StaffImport(Importer):
             User.objects.annotate(key=Lower("username"))
             .filter(key__in=names)
             .select_related("staff_profile")
-            .prefetch_related("staff_profile__areas", "staff_profile__teams")
+            .prefetch_related(
+                "staff_profile__areas", "staff_profile__teams", "staff_profile__regions"
+            )
         )
         self.users = {user.key: user for user in users}
         self.first_line: dict[str, int] = {}
@@ -143,6 +150,28 @@ class StaffImport(Importer):
             else:
                 areas.append(area)
         return areas
+
+    def _regions(self, problems: Problems, text: str, agency) -> set | None:
+        """A regional manager's regions, of the row's agency; None when the cell is empty."""
+        if not text:
+            return None
+        ids = set()
+        for code in dict.fromkeys(c.strip() for c in text.split(AREA_SEPARATOR)):
+            region = self.regions_by_code.get(code)
+            if region is None:
+                problems.add(
+                    "region_codes",
+                    _("Okänd region '%(c)s': finns varken i filen med enheter eller i Samverkan.")
+                    % {"c": code[:40]},
+                )
+            elif agency is not None and region.agency_id != agency.pk:
+                problems.add(
+                    "region_codes",
+                    _("Regionen '%(c)s' hör till den andra myndigheten.") % {"c": code},
+                )
+            else:
+                ids.add(region.pk)
+        return ids
 
     def _team(self, problems: Problems, name: str, area_ids) -> Team | None:
         if not name:
@@ -215,6 +244,7 @@ class StaffImport(Importer):
             else []
         )
         team = self._team(problems, cells["team"], area_ids)
+        region_ids = self._regions(problems, cells.get("region_codes", ""), agency)
         share = problems.cell("working_time_share", parse_share, cells["working_time_share"])
         office = None
         if cells["office_code"]:
@@ -252,6 +282,7 @@ class StaffImport(Importer):
                 "username": username,
                 "area_ids": None if areas is None else {a.pk for a in areas},
                 "team_id": team.pk if team else None,
+                "region_ids": region_ids,
             },
         )
         if stored is not None:
@@ -278,6 +309,10 @@ class StaffImport(Importer):
             t.pk for t in profile.teams.all()
         }:
             changed.append("team")
+        if extra["region_ids"] is not None and extra["region_ids"] != {
+            r.pk for r in profile.regions.all()
+        }:
+            changed.append("region_codes")
         return changed
 
     def check_together(self, items, add):
@@ -356,6 +391,7 @@ class StaffImport(Importer):
         StaffProfile.objects.bulk_update(stored, [*PROFILE_FIELDS, "updated_at"])
         self._memberships(StaffProfile.areas.through, "area_id", items, profiles, "area_ids")
         self._memberships(StaffProfile.teams.through, "team_id", items, profiles, "team_id")
+        self._memberships(StaffProfile.regions.through, "region_id", items, profiles, "region_ids")
 
     @staticmethod
     def _memberships(through, column: str, items, profiles, key: str) -> None:

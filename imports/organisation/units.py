@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import AREA_CODE, Area, OfficeUnit, PreparationGroup, Team
+from accounts.models import AREA_CODE, Agency, Area, OfficeUnit, PreparationGroup, Region, Team
 from audit.models import AccessLog
 from samverkan.services import log_access_subjects
 
@@ -29,13 +29,18 @@ AREA = "area"
 TEAM = "team"
 GROUP = "preparation_group"
 OFFICE_KINDS = tuple(OfficeUnit.Kind.values)  # LFC, AMO
-UNIT_KINDS = (AREA, *sorted(OFFICE_KINDS), TEAM, GROUP)
+# The regions (groups of areas, issue 20): FK's verksamhetsområde and AF's marknadsområde. Their
+# `area_code` lists their areas, codes separated by a comma.
+REGION_KINDS = {"VO": Agency.FK, "MO": Agency.AF}
+AREA_SEPARATOR = ","
+UNIT_KINDS = (AREA, *sorted(OFFICE_KINDS), *REGION_KINDS, TEAM, GROUP)
 # The model each kind of row writes, and the access log's name for it.
 MODELS = {
     AREA: Area,
     TEAM: Team,
     GROUP: PreparationGroup,
     **dict.fromkeys(OFFICE_KINDS, OfficeUnit),
+    **dict.fromkeys(REGION_KINDS, Region),
 }
 NAME_MAX = {kind: model._meta.get_field("name").max_length for kind, model in MODELS.items()}
 
@@ -58,6 +63,11 @@ class UnitsImport(Importer):
         self.areas_by_name = {area.name: area for area in self.areas_by_code.values()}
         self.teams = set(Team.objects.values_list("area_id", "name"))
         self.groups = set(PreparationGroup.objects.values_list("area_id", "name"))
+        self.regions_by_code = {
+            region.code: region
+            for region in Region.objects.select_related("agency").prefetch_related("areas")
+        }
+        self.agencies = {agency.code: agency for agency in Agency.objects.all()}
 
     def load(self, rows):
         # Units refer to areas of the same file, which are written with the rows' batch: a file
@@ -96,8 +106,30 @@ class UnitsImport(Importer):
             return None
         return code
 
+    def _region_areas(self, problems: Problems, text: str) -> list | None:
+        """A region's areas: stored areas and codes of area rows of this file; None when the
+        cell is empty (a stored region keeps its areas)."""
+        if not text:
+            return None
+        areas = []
+        for code in dict.fromkeys(c.strip() for c in text.split(AREA_SEPARATOR)):
+            if not code:
+                continue
+            area = self.areas_by_code.get(code)
+            if area is None and code not in self.file_areas:
+                problems.add(
+                    "area_code",
+                    _("Okänt samverkansområde '%(c)s': finns varken i filen eller i Samverkan.")
+                    % {"c": code[:40]},
+                )
+                return None
+            areas.append(area if area is not None else code)
+        return areas
+
     def _area(self, problems: Problems, kind: str, code: str) -> Area | str | None:
         """The stored area a unit belongs to, or the code of an area row of this file."""
+        if kind in REGION_KINDS:
+            return self._region_areas(problems, code)
         if kind == AREA:
             if code:
                 problems.add("area_code", _("Lämna tomt för ett samverkansområde."))
@@ -135,10 +167,10 @@ class UnitsImport(Importer):
             problems.add("name", _("Högst %(n)d tecken.") % {"n": NAME_MAX[kind]})
         area = self._area(problems, kind, cells["area_code"])
         active = None
-        if kind == AREA:
+        if kind == AREA or kind in REGION_KINDS:
             active = problems.cell("active", parse_bool, cells["active"])
         elif cells["active"]:
-            problems.add("active", _("Gäller bara samverkansområden; lämna tomt."))
+            problems.add("active", _("Gäller bara samverkansområden och regioner; lämna tomt."))
         if problems:
             return None
         planned = Planned(
@@ -155,6 +187,8 @@ class UnitsImport(Importer):
         """Mark the row already stored, or to be updated (extra["stored"]), or refuse it."""
         kind, code, area = planned.extra["kind"], planned.extra["code"], planned.extra["area"]
         name = planned.values["name"]
+        if kind in REGION_KINDS:
+            return self._region_against_stored(planned, problems)
         if kind == AREA:
             stored = self.areas_by_code.get(code)
             namesake = self.areas_by_name.get(name)
@@ -191,6 +225,39 @@ class UnitsImport(Importer):
             return planned
         stored_keys = self.teams if kind == TEAM else self.groups
         planned.existing = isinstance(area, Area) and (area.pk, name) in stored_keys
+        return planned
+
+    def _region_against_stored(self, planned: Planned, problems: Problems) -> Planned | None:
+        kind, code, areas = planned.extra["kind"], planned.extra["code"], planned.extra["area"]
+        name, agency = planned.values["name"], REGION_KINDS[kind]
+        namesake = next(
+            (
+                r
+                for r in self.regions_by_code.values()
+                if r.agency.code == agency and r.name == name and r.code != code
+            ),
+            None,
+        )
+        if namesake is not None:
+            problems.add(
+                "name", _("Namnet används redan av regionen '%(c)s'.") % {"c": namesake.code}
+            )
+            return None
+        stored = self.regions_by_code.get(code)
+        if stored is None:
+            return planned
+        if stored.agency.code != agency:
+            problems.add(
+                "kind",
+                _("Regionen %(c)s finns redan hos den andra myndigheten.") % {"c": code},
+            )
+            return None
+        active = planned.values["is_active"]
+        same_areas = areas is None or {getattr(a, "pk", a) for a in areas} == {
+            a.pk for a in stored.areas.all()
+        }
+        planned.existing = stored.name == name and active in (None, stored.is_active) and same_areas
+        planned.extra["stored"] = stored
         return planned
 
     def check_together(self, items, add):
@@ -277,7 +344,10 @@ class UnitsImport(Importer):
                 for i in by_kind.get(GROUP, [])
             ]
         )
-        changed = changed_areas + changed_offices
+        changed_regions = self._write_regions(
+            [i for kind in REGION_KINDS for i in by_kind.get(kind, [])], now
+        )
+        changed = changed_areas + changed_offices + changed_regions["changed"]
         self.updated += len(changed)
         if changed:
             log_access_subjects(
@@ -285,10 +355,44 @@ class UnitsImport(Importer):
                 action=AccessLog.Action.UPDATE,
                 subjects=[self._subject(unit, "namn eller aktiv ändrad") for unit in changed],
             )
-        created = [*created_areas, *created_offices, *created_teams, *created_groups]
+        created = [
+            *created_areas,
+            *created_offices,
+            *changed_regions["created"],
+            *created_teams,
+            *created_groups,
+        ]
         return [self._subject(unit, "ny") for unit in created]
 
+    def _write_regions(self, items: list[Planned], now) -> dict[str, list[Region]]:
+        """New regions created, stored ones brought up to their row; a row that names areas
+        replaces the region's areas (an empty cell keeps them)."""
+        created, changed, memberships = [], [], {}
+        for item in items:
+            stored = item.extra.get("stored")
+            region = stored or Region(
+                agency=self.agencies[REGION_KINDS[item.extra["kind"]]], code=item.extra["code"]
+            )
+            region.name = item.values["name"]
+            if item.values["is_active"] is not None:
+                region.is_active = item.values["is_active"]
+            elif stored is None:
+                region.is_active = True
+            region.updated_at = now
+            region.save()
+            (changed if stored else created).append(region)
+            areas = item.extra["area"]
+            if areas is not None:
+                memberships[region] = [
+                    a if isinstance(a, Area) else self.areas_by_code[a] for a in areas
+                ]
+        for region, areas in memberships.items():
+            region.areas.set(areas)
+        return {"created": created, "changed": changed}
+
     def _subject(self, unit, what: str) -> tuple:
+        if isinstance(unit, Region):
+            return ("region", str(unit.pk), None, None, self.purpose(what))
         area_id = unit.pk if isinstance(unit, Area) else unit.area_id
         return (unit._meta.model_name, str(unit.pk), None, area_id, self.purpose(what))
 
