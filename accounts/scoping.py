@@ -45,6 +45,13 @@ class Scope:
         """A coordinator of this area."""
         return self.is_coordinator and area_id in self.area_ids
 
+    def manages(self, area_id: int) -> bool:
+        """The area's management group (its lokal samverkansgrupp: the area's statistics without
+        an own caseload) or one of its coordinators: they work on the area's deviation reports
+        and submit its work plan."""
+        management_group = self.area_aggregates and not self.is_officer
+        return area_id in self.area_ids and (management_group or self.is_coordinator)
+
     def leads_region_of(self, area_id: int) -> bool:
         """A regional manager whose regions include this area."""
         return self.regional_manager and area_id in self.region_area_ids

@@ -33,10 +33,7 @@ REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 
 def may_work_on(user, report: DeviationReport) -> bool:
     """The area's management group and its coordinators work on the area's reports."""
-    scope = scope_for(user)
-    in_area = report.area_id in scope.area_ids
-    management_group = scope.area_aggregates and not scope.is_officer
-    return in_area and (management_group or scope.is_coordinator)
+    return scope_for(user).manages(report.area_id)
 
 
 def _require(user, report):

@@ -4,13 +4,14 @@ from .deviation import DeviationAction, DeviationReport
 from .monthly_report import MonthlyReportDocument
 from .quality import QualityFeedback, QualityReview, QualityReviewItem
 from .snapshot import MonthlySnapshot
-from .work_plan import WorkPlan
+from .work_plan import PlanningYear, WorkPlan
 
 __all__ = [
     "DeviationAction",
     "DeviationReport",
     "MonthlyReportDocument",
     "MonthlySnapshot",
+    "PlanningYear",
     "QualityFeedback",
     "QualityReview",
     "QualityReviewItem",
