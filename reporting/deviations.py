@@ -4,12 +4,14 @@ on them. Writes go through these services, never `save()` from a view."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import StaffProfile
 from accounts.scoping import coordinators_of, scope_for
 from audit.models import AccessLog
 from cases.models import RuleSet
@@ -25,8 +27,15 @@ from samverkan.services import (
     today_or,
 )
 
-from .models import DeviationAction, DeviationReport, MonthlySnapshot
-from .targets import Target, inflow_below_plan, share_below_goal, targets_for
+from .models import DeviationAction, DeviationDialogue, DeviationReport, MonthlySnapshot
+from .targets import (
+    Target,
+    average_days_above_goal,
+    inflow_below_plan,
+    share_below_goal,
+    staffing_below_plan,
+    targets_for,
+)
 
 REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 
@@ -34,6 +43,13 @@ REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 def may_work_on(user, report: DeviationReport) -> bool:
     """The area's management group and its coordinators work on the area's reports."""
     return scope_for(user).manages(report.area_id)
+
+
+def may_record_dialogue(user, report: DeviationReport) -> bool:
+    """On an escalated report: the regional managers whose regions hold the area, and the
+    area's own management group, record the dialogue they held."""
+    scope = scope_for(user)
+    return scope.leads_region_of(report.area_id) or scope.manages(report.area_id)
 
 
 def _require(user, report):
@@ -184,6 +200,70 @@ def deviation_close(
     return save_new_version(current, ["status", "closed_on"], context=context)
 
 
+@transaction.atomic
+def deviation_escalate(
+    *, report: DeviationReport, expected_version: int | None, context: AccessContext
+) -> DeviationReport:
+    """The area's management group escalates an open report to the regional managers."""
+    acting = actor(context)
+    _require(acting, report)
+    current = lock_for_update(DeviationReport, report.pk, expected_version)
+    if current.status == DeviationReport.Status.CLOSED:
+        raise ValidationError(_("Rapporten är stängd."))
+    if current.escalated_at is not None:
+        raise ValidationError(_("Rapporten är redan eskalerad."))
+    current.escalated_at = timezone.now()
+    current.escalated_by = acting
+    return save_new_version(current, ["escalated_at", "escalated_by"], context=context)
+
+
+@transaction.atomic
+def deviation_dialogue_add(
+    *,
+    report: DeviationReport,
+    held_on: dt.date,
+    participants: str,
+    notes: str,
+    context: AccessContext,
+    today: dt.date | None = None,
+) -> DeviationDialogue:
+    """Record a dialogue held on an escalated report (who took part, when, what)."""
+    acting = actor(context)
+    if acting is None or not may_record_dialogue(acting, report):
+        raise PermissionDenied(
+            _("Dialogen registreras av de regionala cheferna och områdets ledningsgrupp.")
+        )
+    today = today_or(today)
+    current = DeviationReport.objects.select_for_update().get(pk=report.pk)
+    if current.escalated_at is None:
+        raise ValidationError(_("Rapporten är inte eskalerad."))
+    if current.status == DeviationReport.Status.CLOSED:
+        raise ValidationError(_("Rapporten är stängd."))
+    errors = {}
+    participants = (participants or "").strip()
+    notes = (notes or "").strip()
+    if held_on is None:
+        errors["held_on"] = [_("Ange när dialogen hölls.")]
+    if not participants:
+        errors["participants"] = [_("Ange vilka som deltog i dialogen.")]
+    elif len(participants) > 300:
+        errors["participants"] = [_("Högst 300 tecken.")]
+    if not notes:
+        errors["notes"] = [_("Skriv vad som sades och beslutades.")]
+    if errors:
+        raise ValidationError(errors)
+    require_not_future("held_on", held_on, today)
+    if held_on < current.opened_for:
+        raise ValidationError({"held_on": _("Dialogen kan inte ligga före den avvikande månaden.")})
+    dialogue = DeviationDialogue(
+        report=current, held_on=held_on, participants=participants, notes=notes, recorded_by=acting
+    )
+    dialogue.full_clean()
+    return save_logged(
+        dialogue, context=context, action=AccessLog.Action.CREATE, purpose="avvikelse: dialog"
+    )
+
+
 def overdue_actions(*, reports, today: dt.date):
     """Actions past their due date and not done, for the flagged list on the dashboard."""
     return DeviationAction.objects.filter(
@@ -206,9 +286,64 @@ def _outcome_share(figures: dict) -> tuple[int, int]:
     return total_row["counts"]["work_or_education"], total_row["total"]
 
 
-def _month_deviation(kind: str, figures: dict, target: Target) -> dict | None:
+def _ended(figures: dict) -> dict | None:
+    """(count, days_total, mean_days) of everyone who ended in the month (average days, SPEC §5)."""
+    try:
+        return figures["average_days"]["rows"]["total"]["total"]["all"]
+    except (KeyError, TypeError):
+        return None
+
+
+def _staffing(figures: dict, shares) -> dict[str, Decimal]:
+    """The officers on the month's caseload per agency, each counted with their working-time
+    share (1 without a profile), as the dashboard's caseload against the norm counts them."""
+    caseload = figures.get("caseload") or {}
+    return {
+        agency: sum(
+            (shares(int(user_id)) for user_id in (caseload.get(agency) or {})), Decimal("0.00")
+        )
+        for agency in ("af", "fk")
+    }
+
+
+def _month_deviation(kind: str, figures: dict, target: Target, shares=None) -> dict | None:
     """The month's figures against its target when they deviate, else None (also when the
     month has no plan to be held against). The tests are reporting.targets', the dashboard's."""
+    if kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+        goal, ended = target.goal_average_days, _ended(figures)
+        if goal is None or ended is None or not ended.get("count"):
+            return None
+        if average_days_above_goal(
+            days_total=ended["days_total"], ended=ended["count"], goal_days=goal
+        ):
+            return {
+                "month": figures["month"],
+                "ended": ended["count"],
+                "days_total": ended["days_total"],
+                "goal_days": goal,
+            }
+        return None
+    if kind == DeviationReport.Kind.STAFFING_BELOW_PLAN:
+        tolerance = target.tolerance_percent
+        if tolerance is None or target.planned_af_fte is None:
+            return None
+        actual = _staffing(figures, shares)
+        planned = {"af": target.planned_af_fte, "fk": target.planned_fk_fte}
+        if any(
+            staffing_below_plan(
+                actual_fte=actual[agency], planned_fte=planned[agency], tolerance_percent=tolerance
+            )
+            for agency in ("af", "fk")
+        ):
+            return {
+                "month": figures["month"],
+                "af_fte": str(actual["af"]),
+                "af_planned_fte": str(planned["af"]),
+                "fk_fte": str(actual["fk"]),
+                "fk_planned_fte": str(planned["fk"]),
+                "tolerance_percent": tolerance,
+            }
+        return None
     if kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
         planned, tolerance = target.planned_inflow, target.tolerance_percent
         if planned is None or tolerance is None:
@@ -244,16 +379,27 @@ def _latest_figures(area, month: dt.date) -> dict | None:
 @transaction.atomic
 def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
     """Open a deviation report when the area's inflow has been below plan beyond the tolerance,
-    or its day-365 share below the goal, for the rule set's number of months in a row (3 by
-    default), ending with `month`. The months are read from the area's newest snapshots and held
-    against reporting.targets (the inflow against the plan of the month's year, the share
-    against the goal of the cohort's start year); a month without a snapshot or without that
-    plan breaks the run. The run is identified by its first month, so a run that goes on opens
-    no second report, and a new run after a good month opens a new one."""
+    its day-365 share below the goal, its average days in samverkan above the goal, or its
+    staffing (either agency's) below the plan beyond the tolerance, for the rule set's number of
+    months in a row (3 by default), ending with `month`. The months are read from the area's
+    newest snapshots and held against reporting.targets (the inflow, average days and staffing
+    against the plan of the month's year, the share against the goal of the cohort's start
+    year); a month without a snapshot or without that plan breaks the run. The run is identified
+    by its first month, so a run that goes on opens no second report, and a new run after a good
+    month opens a new one."""
     needed = RuleSet.for_date(month).deviation_months
     days = [add_months(month, -back) for back in range(LOOK_BACK_MONTHS)]
     targets = targets_for(area=area, months=days)
     figures_of: dict[dt.date, dict | None] = {}
+    known_shares: dict[int, Decimal] = {}
+
+    def shares(user_id: int) -> Decimal:
+        if user_id not in known_shares:
+            known_shares[user_id] = StaffProfile.objects.filter(user_id=user_id).values_list(
+                "working_time_share", flat=True
+            ).first() or Decimal("1.00")
+        return known_shares[user_id]
+
     opened = []
     for kind in DeviationReport.Kind.values:
         run = []
@@ -261,7 +407,7 @@ def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
             if day not in figures_of:
                 figures_of[day] = _latest_figures(area, day)
             figures = figures_of[day]
-            found = _month_deviation(kind, figures, targets[day]) if figures else None
+            found = _month_deviation(kind, figures, targets[day], shares) if figures else None
             if found is None:
                 break
             run.append(found)

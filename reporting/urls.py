@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.deviations.work import deviation_dialogue_create, deviation_escalate
 from .views.monthly_reports import (
     monthly_report,
     monthly_report_pdf,
@@ -56,6 +57,12 @@ urlpatterns = [
         name="deviation_action_done",
     ),
     path("avvikelser/<int:pk>/stang/", views.deviation_close, name="deviation_close"),
+    path("avvikelser/<int:pk>/eskalera/", deviation_escalate, name="deviation_escalate"),
+    path(
+        "avvikelser/<int:pk>/dialog/ny/",
+        deviation_dialogue_create,
+        name="deviation_dialogue_create",
+    ),
     path("kvalitetsgranskning/", views.quality_review_list, name="quality_review_list"),
     path(
         "kvalitetsgranskning/<int:pk>/",

@@ -1,6 +1,6 @@
 """Work plans, monthly snapshots and deviation reports (SPEC §5)."""
 
-from .deviation import DeviationAction, DeviationReport
+from .deviation import DeviationAction, DeviationDialogue, DeviationReport
 from .monthly_report import MonthlyReportDocument
 from .quality import QualityFeedback, QualityReview, QualityReviewItem
 from .snapshot import MonthlySnapshot
@@ -8,6 +8,7 @@ from .work_plan import PlanningYear, WorkPlan
 
 __all__ = [
     "DeviationAction",
+    "DeviationDialogue",
     "DeviationReport",
     "MonthlyReportDocument",
     "MonthlySnapshot",

@@ -103,6 +103,10 @@ EXCLUDED = {
     "reporting:deviation_action_create": "a deviation report on an area's figures",
     "reporting:deviation_action_done": "a deviation report on an area's figures",
     "reporting:deviation_close": "a deviation report on an area's figures",
+    "reporting:deviation_escalate": "a deviation report on an area's figures",
+    "reporting:deviation_dialogue_create": "a deviation report on an area's figures",
+    "api:deviation-report-escalate": "a deviation report on an area's figures",
+    "api:deviation-report-dialogues": "a deviation report on an area's figures",
     "reporting:deviation_edit": "a deviation report on an area's figures",
 }
 
