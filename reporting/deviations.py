@@ -27,7 +27,7 @@ from samverkan.services import (
     today_or,
 )
 
-from .models import DeviationAction, DeviationDialogue, DeviationReport, MonthlySnapshot
+from .models import DeviationAction, DeviationReport, MonthlySnapshot
 from .targets import (
     Target,
     average_days_above_goal,
@@ -43,13 +43,6 @@ REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 def may_work_on(user, report: DeviationReport) -> bool:
     """The area's management group and its coordinators work on the area's reports."""
     return scope_for(user).manages(report.area_id)
-
-
-def may_record_dialogue(user, report: DeviationReport) -> bool:
-    """On an escalated report: the regional managers whose regions hold the area, and the
-    area's own management group, record the dialogue they held."""
-    scope = scope_for(user)
-    return scope.leads_region_of(report.area_id) or scope.manages(report.area_id)
 
 
 def _require(user, report):
@@ -198,70 +191,6 @@ def deviation_close(
     current.status = DeviationReport.Status.CLOSED
     current.closed_on = today
     return save_new_version(current, ["status", "closed_on"], context=context)
-
-
-@transaction.atomic
-def deviation_escalate(
-    *, report: DeviationReport, expected_version: int | None, context: AccessContext
-) -> DeviationReport:
-    """The area's management group escalates an open report to the regional managers."""
-    acting = actor(context)
-    _require(acting, report)
-    current = lock_for_update(DeviationReport, report.pk, expected_version)
-    if current.status == DeviationReport.Status.CLOSED:
-        raise ValidationError(_("Rapporten är stängd."))
-    if current.escalated_at is not None:
-        raise ValidationError(_("Rapporten är redan eskalerad."))
-    current.escalated_at = timezone.now()
-    current.escalated_by = acting
-    return save_new_version(current, ["escalated_at", "escalated_by"], context=context)
-
-
-@transaction.atomic
-def deviation_dialogue_add(
-    *,
-    report: DeviationReport,
-    held_on: dt.date,
-    participants: str,
-    notes: str,
-    context: AccessContext,
-    today: dt.date | None = None,
-) -> DeviationDialogue:
-    """Record a dialogue held on an escalated report (who took part, when, what)."""
-    acting = actor(context)
-    if acting is None or not may_record_dialogue(acting, report):
-        raise PermissionDenied(
-            _("Dialogen registreras av de regionala cheferna och områdets ledningsgrupp.")
-        )
-    today = today_or(today)
-    current = DeviationReport.objects.select_for_update().get(pk=report.pk)
-    if current.escalated_at is None:
-        raise ValidationError(_("Rapporten är inte eskalerad."))
-    if current.status == DeviationReport.Status.CLOSED:
-        raise ValidationError(_("Rapporten är stängd."))
-    errors = {}
-    participants = (participants or "").strip()
-    notes = (notes or "").strip()
-    if held_on is None:
-        errors["held_on"] = [_("Ange när dialogen hölls.")]
-    if not participants:
-        errors["participants"] = [_("Ange vilka som deltog i dialogen.")]
-    elif len(participants) > 300:
-        errors["participants"] = [_("Högst 300 tecken.")]
-    if not notes:
-        errors["notes"] = [_("Skriv vad som sades och beslutades.")]
-    if errors:
-        raise ValidationError(errors)
-    require_not_future("held_on", held_on, today)
-    if held_on < current.opened_for:
-        raise ValidationError({"held_on": _("Dialogen kan inte ligga före den avvikande månaden.")})
-    dialogue = DeviationDialogue(
-        report=current, held_on=held_on, participants=participants, notes=notes, recorded_by=acting
-    )
-    dialogue.full_clean()
-    return save_logged(
-        dialogue, context=context, action=AccessLog.Action.CREATE, purpose="avvikelse: dialog"
-    )
 
 
 def overdue_actions(*, reports, today: dt.date):

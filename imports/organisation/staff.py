@@ -21,18 +21,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agency, Region, Role, StaffProfile, Team
+from accounts.models import Agency, Role, StaffProfile, Team
 from audit.models import AccessLog
 from samverkan.services import log_access_subjects
 
 from ..base import Importer, Planned, Problems
 from .cells import parse_share
+from .regions import regions_by_code, regions_changed, staff_regions
 
 User = get_user_model()
 # Several areas in one cell (the file's own separator is the semicolon).
 AREA_SEPARATOR = ","
 USER_FIELDS = ("first_name", "last_name", "email")
 PROFILE_FIELDS = ("agency_id", "role_id", "office_unit_id", "working_time_share")
+PROFILE_RELATIONS = ("staff_profile__areas", "staff_profile__teams", "staff_profile__regions")
 
 
 class StaffImport(Importer):
@@ -49,8 +51,7 @@ class StaffImport(Importer):
         "working_time_share",
         "office_code",
     )
-    # A regional manager's regions (issue 20): codes of VO/MO rows, separated by a comma.
-    optional_columns = ("region_codes",)
+    optional_columns = ("region_codes",)  # a regional manager's regions (.regions)
     key_label = gettext_lazy("användarnamn")
     object_type = "user"
 
@@ -63,9 +64,7 @@ class StaffImport(Importer):
         self.load_offices()
         self.roles = {role.code: role for role in Role.objects.select_related("agency")}
         self.agencies = {agency.code: agency for agency in Agency.objects.all()}
-        self.regions_by_code = {
-            region.code: region for region in Region.objects.select_related("agency")
-        }
+        self.regions_by_code = regions_by_code()
         self.teams: dict[tuple[int, str], Team] = {
             (team.area_id, team.name): team for team in Team.objects.all()
         }
@@ -77,9 +76,7 @@ class StaffImport(Importer):
             User.objects.annotate(key=Lower("username"))
             .filter(key__in=names)
             .select_related("staff_profile")
-            .prefetch_related(
-                "staff_profile__areas", "staff_profile__teams", "staff_profile__regions"
-            )
+            .prefetch_related(*PROFILE_RELATIONS)
         )
         self.users = {user.key: user for user in users}
         self.first_line: dict[str, int] = {}
@@ -150,28 +147,6 @@ class StaffImport(Importer):
             else:
                 areas.append(area)
         return areas
-
-    def _regions(self, problems: Problems, text: str, agency) -> set | None:
-        """A regional manager's regions, of the row's agency; None when the cell is empty."""
-        if not text:
-            return None
-        ids = set()
-        for code in dict.fromkeys(c.strip() for c in text.split(AREA_SEPARATOR)):
-            region = self.regions_by_code.get(code)
-            if region is None:
-                problems.add(
-                    "region_codes",
-                    _("Okänd region '%(c)s': finns varken i filen med enheter eller i Samverkan.")
-                    % {"c": code[:40]},
-                )
-            elif agency is not None and region.agency_id != agency.pk:
-                problems.add(
-                    "region_codes",
-                    _("Regionen '%(c)s' hör till den andra myndigheten.") % {"c": code},
-                )
-            else:
-                ids.add(region.pk)
-        return ids
 
     def _team(self, problems: Problems, name: str, area_ids) -> Team | None:
         if not name:
@@ -244,7 +219,7 @@ class StaffImport(Importer):
             else []
         )
         team = self._team(problems, cells["team"], area_ids)
-        region_ids = self._regions(problems, cells.get("region_codes", ""), agency)
+        region_ids = staff_regions(problems, cells, agency, self.regions_by_code)
         share = problems.cell("working_time_share", parse_share, cells["working_time_share"])
         office = None
         if cells["office_code"]:
@@ -309,10 +284,7 @@ class StaffImport(Importer):
             t.pk for t in profile.teams.all()
         }:
             changed.append("team")
-        if extra["region_ids"] is not None and extra["region_ids"] != {
-            r.pk for r in profile.regions.all()
-        }:
-            changed.append("region_codes")
+        changed += regions_changed(extra["region_ids"], profile)
         return changed
 
     def check_together(self, items, add):
@@ -395,7 +367,7 @@ class StaffImport(Importer):
 
     @staticmethod
     def _memberships(through, column: str, items, profiles, key: str) -> None:
-        """Replace the areas (or the team) of the profiles whose row gives them."""
+        """Replace the areas (the team, the regions) of the profiles whose row gives them."""
         given = {}
         for item, profile in zip(items, profiles, strict=True):
             ids = item.extra[key]

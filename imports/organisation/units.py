@@ -24,15 +24,12 @@ from samverkan.services import log_access_subjects
 from ..base import BATCH_ROWS, Importer, Planned, Problems
 from ..cells import parse_bool
 from ..results import ImportRejected
+from .regions import REGION_KINDS, RegionRows
 
 AREA = "area"
 TEAM = "team"
 GROUP = "preparation_group"
 OFFICE_KINDS = tuple(OfficeUnit.Kind.values)  # LFC, AMO
-# The regions (groups of areas, issue 20): FK's verksamhetsområde and AF's marknadsområde. Their
-# `area_code` lists their areas, codes separated by a comma.
-REGION_KINDS = {"VO": Agency.FK, "MO": Agency.AF}
-AREA_SEPARATOR = ","
 UNIT_KINDS = (AREA, *sorted(OFFICE_KINDS), *REGION_KINDS, TEAM, GROUP)
 # The model each kind of row writes, and the access log's name for it.
 MODELS = {
@@ -45,7 +42,7 @@ MODELS = {
 NAME_MAX = {kind: model._meta.get_field("name").max_length for kind, model in MODELS.items()}
 
 
-class UnitsImport(Importer):
+class UnitsImport(RegionRows, Importer):
     kind = "units"
     columns = ("kind", "code", "name", "area_code", "active")
     key_label = gettext_lazy("enhet (typ och kod, eller område och namn)")
@@ -105,26 +102,6 @@ class UnitsImport(Importer):
             )
             return None
         return code
-
-    def _region_areas(self, problems: Problems, text: str) -> list | None:
-        """A region's areas: stored areas and codes of area rows of this file; None when the
-        cell is empty (a stored region keeps its areas)."""
-        if not text:
-            return None
-        areas = []
-        for code in dict.fromkeys(c.strip() for c in text.split(AREA_SEPARATOR)):
-            if not code:
-                continue
-            area = self.areas_by_code.get(code)
-            if area is None and code not in self.file_areas:
-                problems.add(
-                    "area_code",
-                    _("Okänt samverkansområde '%(c)s': finns varken i filen eller i Samverkan.")
-                    % {"c": code[:40]},
-                )
-                return None
-            areas.append(area if area is not None else code)
-        return areas
 
     def _area(self, problems: Problems, kind: str, code: str) -> Area | str | None:
         """The stored area a unit belongs to, or the code of an area row of this file."""
@@ -225,39 +202,6 @@ class UnitsImport(Importer):
             return planned
         stored_keys = self.teams if kind == TEAM else self.groups
         planned.existing = isinstance(area, Area) and (area.pk, name) in stored_keys
-        return planned
-
-    def _region_against_stored(self, planned: Planned, problems: Problems) -> Planned | None:
-        kind, code, areas = planned.extra["kind"], planned.extra["code"], planned.extra["area"]
-        name, agency = planned.values["name"], REGION_KINDS[kind]
-        namesake = next(
-            (
-                r
-                for r in self.regions_by_code.values()
-                if r.agency.code == agency and r.name == name and r.code != code
-            ),
-            None,
-        )
-        if namesake is not None:
-            problems.add(
-                "name", _("Namnet används redan av regionen '%(c)s'.") % {"c": namesake.code}
-            )
-            return None
-        stored = self.regions_by_code.get(code)
-        if stored is None:
-            return planned
-        if stored.agency.code != agency:
-            problems.add(
-                "kind",
-                _("Regionen %(c)s finns redan hos den andra myndigheten.") % {"c": code},
-            )
-            return None
-        active = planned.values["is_active"]
-        same_areas = areas is None or {getattr(a, "pk", a) for a in areas} == {
-            a.pk for a in stored.areas.all()
-        }
-        planned.existing = stored.name == name and active in (None, stored.is_active) and same_areas
-        planned.extra["stored"] = stored
         return planned
 
     def check_together(self, items, add):
@@ -363,32 +307,6 @@ class UnitsImport(Importer):
             *created_groups,
         ]
         return [self._subject(unit, "ny") for unit in created]
-
-    def _write_regions(self, items: list[Planned], now) -> dict[str, list[Region]]:
-        """New regions created, stored ones brought up to their row; a row that names areas
-        replaces the region's areas (an empty cell keeps them)."""
-        created, changed, memberships = [], [], {}
-        for item in items:
-            stored = item.extra.get("stored")
-            region = stored or Region(
-                agency=self.agencies[REGION_KINDS[item.extra["kind"]]], code=item.extra["code"]
-            )
-            region.name = item.values["name"]
-            if item.values["is_active"] is not None:
-                region.is_active = item.values["is_active"]
-            elif stored is None:
-                region.is_active = True
-            region.updated_at = now
-            region.save()
-            (changed if stored else created).append(region)
-            areas = item.extra["area"]
-            if areas is not None:
-                memberships[region] = [
-                    a if isinstance(a, Area) else self.areas_by_code[a] for a in areas
-                ]
-        for region, areas in memberships.items():
-            region.areas.set(areas)
-        return {"created": created, "changed": changed}
 
     def _subject(self, unit, what: str) -> tuple:
         if isinstance(unit, Region):

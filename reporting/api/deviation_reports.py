@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_for
+from reporting import deviation_escalation as escalation
 from reporting import deviations as deviation_services
 from reporting.models import DeviationReport
 from samverkan.api import ScopedFilterSet, error_responses
@@ -213,7 +214,7 @@ class DeviationReportViewSet(AggregateViewSet):
     @_post_only(url_path="escalate", url_name="escalate")
     def escalate(self, request, pk=None):
         report, data = self._validated(request)
-        escalated = deviation_services.deviation_escalate(
+        escalated = escalation.deviation_escalate(
             report=report,
             expected_version=data["version"],
             context=AccessContext.from_request(request),
@@ -231,11 +232,11 @@ class DeviationReportViewSet(AggregateViewSet):
     @_post_only(url_path="dialogues", url_name="dialogues")
     def add_dialogue(self, request, pk=None):
         report = self.get_object()
-        if not deviation_services.may_record_dialogue(request.user, report):
+        if not escalation.may_record_dialogue(request.user, report):
             raise exceptions.PermissionDenied(self.write_denied_message)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = deviation_services.deviation_dialogue_add(
+        created = escalation.deviation_dialogue_add(
             report=report, context=AccessContext.from_request(request), **serializer.validated_data
         )
         return Response(

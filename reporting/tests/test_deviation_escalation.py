@@ -15,8 +15,8 @@ from django.urls import reverse
 from accounts.models import Agency, Region
 from accounts.tests.factories import AreaFactory, staff
 from reporting import snapshots
+from reporting.deviation_escalation import deviation_dialogue_add, deviation_escalate
 from reporting.deviation_figures import api_months, figure_table
-from reporting.deviations import deviation_dialogue_add, deviation_escalate
 from reporting.models import DeviationDialogue, DeviationReport, WorkPlan
 from reporting.targets import average_days_above_goal, staffing_below_plan
 from samverkan.services import AccessContext

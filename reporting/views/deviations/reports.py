@@ -17,6 +17,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from samverkan.history import HistorySource, history_rows
 
+from ... import deviation_escalation as escalation
 from ... import deviations as services
 from ...deviation_figures import figure_table
 from ...models import DeviationAction, DeviationReport
@@ -177,7 +178,7 @@ def deviation_detail(request, pk):
             "may_escalate": workable and is_open and report.escalated_at is None,
             "may_record_dialogue": is_open
             and report.escalated_at is not None
-            and services.may_record_dialogue(request.user, report),
+            and escalation.may_record_dialogue(request.user, report),
             "dialogues": report.dialogues.select_related("recorded_by"),
         },
     )

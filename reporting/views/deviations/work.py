@@ -17,6 +17,7 @@ from samverkan.forms import add_service_errors
 from samverkan.services import AccessContext
 from samverkan.views import bound_form, stored_rows, versioned_edit
 
+from ... import deviation_escalation as escalation
 from ... import deviations as services
 from ...forms.deviations import (
     DeviationActionDoneForm,
@@ -231,7 +232,7 @@ def deviation_escalate(request, pk):
             request,
             form,
             record=report,
-            save=lambda form: services.deviation_escalate(
+            save=lambda form: escalation.deviation_escalate(
                 report=report,
                 expected_version=form.cleaned_data["version"],
                 context=AccessContext.from_request(request),
@@ -263,7 +264,7 @@ def deviation_dialogue_create(request, pk):
     """The regional managers (and the area's management group) record a dialogue held on an
     escalated report."""
     report = _visible_report(request, pk)
-    if not services.may_record_dialogue(request.user, report):
+    if not escalation.may_record_dialogue(request.user, report):
         _refuse(request, report)
     if report.escalated_at is None or report.status == DeviationReport.Status.CLOSED:
         return form_page(
@@ -278,7 +279,7 @@ def deviation_dialogue_create(request, pk):
     form = bound_form(request, DeviationDialogueForm)
     if request.method == "POST" and form.is_valid():
         try:
-            services.deviation_dialogue_add(
+            escalation.deviation_dialogue_add(
                 report=report,
                 context=AccessContext.from_request(request),
                 **form.cleaned_data,
