@@ -24,7 +24,7 @@ from ...models import DeviationAction, DeviationReport
 from ...suppression import hides_small_cells
 
 PURPOSE = "avvikelserapport"
-HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on")
+HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on", "escalated_at")
 HISTORY_KINDS = {"+": gettext_lazy("Öppnad")}
 
 
