@@ -61,6 +61,12 @@ class WorkPlanSerializer(serializers.ModelSerializer):
     planned_inflow_total = serializers.SerializerMethodField(
         help_text="Planerat inflöde för hela året (summan av månaderna)."
     )
+    status = serializers.ChoiceField(
+        choices=WorkPlan.Status.choices,
+        read_only=True,
+        help_text="draft (utkast), submitted (inskickad till nationella samverkansgruppen), "
+        "approved (godkänd) eller returned (returnerad med kommentarer).",
+    )
     may_edit = serializers.SerializerMethodField(
         help_text="Sant när den som frågar får ändra planen (områdets samordnare)."
     )
