@@ -70,9 +70,9 @@ class RegionQuerySet(models.QuerySet):
 
 class Region(models.Model):
     """A group of areas under one regional manager: FK's verksamhetsområde (led by a
-    verksamhetsområdeschef) or AF's marknadsområde (led by a marknadschef). An area belongs to
-    one region of each agency at most; the regions are data, kept in the admin or imported with
-    the units file (docs/ORGANISATION.md)."""
+    verksamhetsområdeschef) or AF's marknadsområde (led by a marknadschef). The regions are data,
+    kept in the admin or imported with the units file (docs/ORGANISATION.md); an area normally
+    lies in one region of each agency (not enforced: a reorganisation may overlap for a while)."""
 
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="regions", verbose_name=_("myndighet")
