@@ -17,6 +17,7 @@ from .models import (
     Area,
     OfficeUnit,
     PreparationGroup,
+    Region,
     Role,
     StaffProfile,
     Team,
@@ -60,6 +61,16 @@ class AreaAdmin(admin.ModelAdmin):
     inlines = [OfficeUnitInline, TeamInline, PreparationGroupInline]
 
 
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """FK's verksamhetsområden and AF's marknadsområden: groups of areas (issue 20)."""
+
+    list_display = ["name", "code", "agency", "is_active"]
+    list_filter = ["agency", "is_active"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["areas"]
+
+
 @admin.register(OfficeUnit)
 class OfficeUnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "code", "area"]
@@ -88,6 +99,8 @@ class RoleAdmin(admin.ModelAdmin):
         "area_wide",
         "area_aggregates",
         "national_aggregates",
+        "regional_manager",
+        "national_steering",
         "exports_pseudonymised",
         "reviews_access_log",
         "is_officer",
@@ -98,14 +111,14 @@ class RoleAdmin(admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["__str__", "role", "agency", "working_time_share"]
     list_filter = ["role", "agency", "areas"]
-    filter_horizontal = ["areas", "teams"]
+    filter_horizontal = ["areas", "teams", "regions"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
 
 
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
-    filter_horizontal = ["areas", "teams"]
+    filter_horizontal = ["areas", "teams", "regions"]
 
 
 admin.site.unregister(User)

@@ -18,7 +18,7 @@ def staff(request):
         nav.append((reverse("home"), _("Ärenden")))
         nav.append((reverse("cases:person_search"), _("Sök person")))
         nav.append((reverse("preparation:session_list"), _("Beredningsgrupp")))
-    if scope.area_aggregates or scope.national_aggregates or scope.case_access:
+    if scope.sees_aggregates:
         nav.append((reverse("reporting:overview"), _("Statistik")))
         nav.append((reverse("reporting:reports"), _("Rapporter")))
         if not scope.case_access:
@@ -43,7 +43,9 @@ def staff(request):
         nav.append((reverse("admin:index"), _("Administration")))
     from .models import Area
 
-    areas = Area.objects.filter(pk__in=scope.area_ids).values_list("name", flat=True)
+    areas = Area.objects.filter(pk__in=scope.area_ids | scope.region_area_ids).values_list(
+        "name", flat=True
+    )
     return {
         "nav_items": nav,
         "staff_scope": scope,

@@ -54,6 +54,52 @@ class Area(models.Model):
         return self.name
 
 
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The regions a reader may choose as a group of areas: every active region for the
+        national roles, a regional manager's own regions, none for anyone else (accounts.scoping:
+        `Scope.region_ids`)."""
+        from .scoping import scope_for
+
+        scope = scope_for(user)
+        active = self.filter(is_active=True)
+        if scope.national_aggregates:
+            return active
+        return active.filter(pk__in=scope.region_ids)
+
+
+class Region(models.Model):
+    """A group of areas under one regional manager: FK's verksamhetsområde (led by a
+    verksamhetsområdeschef) or AF's marknadsområde (led by a marknadschef). The regions are data,
+    kept in the admin or imported with the units file (docs/ORGANISATION.md); an area normally
+    lies in one region of each agency (not enforced: a reorganisation may overlap for a while)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="regions", verbose_name=_("myndighet")
+    )
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="regions", verbose_name=_("samverkansområden")
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="region_unique_name_per_agency")
+        ]
+        verbose_name = _("region (verksamhetsområde eller marknadsområde)")
+        verbose_name_plural = _("regioner (verksamhetsområden och marknadsområden)")
+
+    def __str__(self):
+        return self.name
+
+
 class OfficeUnit(models.Model):
     """An AF arbetsmarknadsområde (AMO) or an FK lokalt försäkringscenter (LFC) in one area."""
 
@@ -146,6 +192,23 @@ class Role(models.Model):
     )
     area_aggregates = models.BooleanField(_("ser områdets statistik"), default=False)
     national_aggregates = models.BooleanField(_("ser nationell statistik"), default=False)
+    regional_manager = models.BooleanField(
+        _("regional chef"),
+        default=False,
+        help_text=_(
+            "Verksamhetsområdeschef (FK) eller marknadschef (AF): ser statistik, arbetsplaner "
+            "och avvikelserapporter för områdena i sina regioner och för dialog om eskalerade "
+            "avvikelser."
+        ),
+    )
+    national_steering = models.BooleanField(
+        _("nationella samverkansgruppen"),
+        default=False,
+        help_text=_(
+            "Godkänner eller returnerar områdenas arbetsplaner och ser alla områdens och "
+            "regioners statistik, arbetsplaner och avvikelserapporter."
+        ),
+    )
     reviews_access_log = models.BooleanField(_("granskar loggen"), default=False)
     exports_pseudonymised = models.BooleanField(
         _("exporterar deltagaruppgifter pseudonymiserat"),
@@ -189,6 +252,13 @@ class StaffProfile(models.Model):
     )
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=_("samverkansteam")
+    )
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="managers",
+        verbose_name=_("regioner"),
+        help_text=_("En regional chefs verksamhetsområden eller marknadsområden."),
     )
     office_unit = models.ForeignKey(
         OfficeUnit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("kontor")

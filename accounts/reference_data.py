@@ -24,6 +24,35 @@ ROLES = [
 EXPORTS_PSEUDONYMISED = frozenset({"analyst", "api_client"})
 
 
+# The steering chain above the area (issue 20): the regional managers and the national
+# samverkansgrupp. Kept apart from ROLES for the same reason as EXPORTS_PSEUDONYMISED: their flags
+# came with migration accounts 0006, which creates them (0007).
+# code, name, agency, regional_manager, national_aggregates, national_steering
+STEERING_ROLES = [
+    ("fk_regional_manager", _("Verksamhetsområdeschef (FK)"), "FK", True, False, False),
+    ("af_regional_manager", _("Marknadschef (AF)"), "AF", True, False, False),
+    ("national_steering", _("Nationella samverkansgruppen"), None, False, True, True),
+]
+
+
+def ensure_steering_roles(get_model) -> None:
+    """Create the steering roles that are missing; never overwrite an administrator's change."""
+    Agency = get_model("accounts", "Agency")
+    Role = get_model("accounts", "Role")
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    for code, name, agency, regional, national, steering in STEERING_ROLES:
+        Role.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                agency=agencies.get(agency),
+                regional_manager=regional,
+                national_aggregates=national,
+                national_steering=steering,
+            ),
+        )
+
+
 def ensure_reference_data(get_model) -> None:
     """Create what is missing; never overwrite what an administrator has changed."""
     Agency = get_model("accounts", "Agency")
@@ -46,3 +75,5 @@ def ensure_reference_data(get_model) -> None:
         if has_export_flag:
             defaults["exports_pseudonymised"] = code in EXPORTS_PSEUDONYMISED
         Role.objects.get_or_create(code=code, defaults=defaults)
+    if any(f.name == "national_steering" for f in Role._meta.get_fields()):
+        ensure_steering_roles(get_model)

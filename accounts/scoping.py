@@ -26,6 +26,14 @@ class Scope:
     team_ids: frozenset[int] = frozenset()
     role_name: str = ""
     agency_code: str = ""
+    # A regional manager (FK verksamhetsområdeschef, AF marknadschef): the regions they lead and
+    # the active areas of those regions, whose aggregates and deviation reports they see.
+    regional_manager: bool = False
+    region_ids: frozenset[int] = frozenset()
+    region_area_ids: frozenset[int] = frozenset()
+    # The national samverkansgrupp: approves the areas' work plans (and sees every area, by its
+    # role's national_aggregates).
+    national_steering: bool = False
 
     @property
     def is_coordinator(self) -> bool:
@@ -37,9 +45,32 @@ class Scope:
         """A coordinator of this area."""
         return self.is_coordinator and area_id in self.area_ids
 
+    def manages(self, area_id: int) -> bool:
+        """The area's management group (its lokal samverkansgrupp: the area's statistics without
+        an own caseload) or one of its coordinators: they work on the area's deviation reports
+        and submit its work plan."""
+        management_group = self.area_aggregates and not self.is_officer
+        return area_id in self.area_ids and (management_group or self.is_coordinator)
+
+    def leads_region_of(self, area_id: int) -> bool:
+        """A regional manager whose regions include this area."""
+        return self.regional_manager and area_id in self.region_area_ids
+
+    @property
+    def sees_aggregates(self) -> bool:
+        """Sees some statistics: the menu's Statistik, Rapporter, Arbetsplaner, Avvikelser."""
+        return any(
+            (
+                self.case_access,
+                self.area_aggregates,
+                self.national_aggregates,
+                self.regional_manager,
+            )
+        )
+
     @property
     def has_any_access(self) -> bool:
-        return any((self.case_access, self.area_aggregates, self.national_aggregates))
+        return self.sees_aggregates
 
 
 NO_SCOPE = Scope(user_id=None, area_ids=frozenset())
@@ -55,7 +86,7 @@ def scope_for(user) -> Scope:
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
 
-    from .models import Area, StaffProfile, Team
+    from .models import Area, Region, StaffProfile, Team
 
     # One query for every request: the profile, its role and agency, its active areas and teams.
     profile = (
@@ -66,6 +97,16 @@ def scope_for(user) -> Scope:
                 Area.objects.filter(staff=OuterRef("pk"), is_active=True).values("pk")
             ),
             team_id_list=ArraySubquery(Team.objects.filter(members=OuterRef("pk")).values("pk")),
+            region_id_list=ArraySubquery(
+                Region.objects.filter(managers=OuterRef("pk"), is_active=True).values("pk")
+            ),
+            region_area_id_list=ArraySubquery(
+                Area.objects.filter(
+                    regions__managers=OuterRef("pk"), regions__is_active=True, is_active=True
+                )
+                .values("pk")
+                .distinct()
+            ),
         )
         .first()
     )
@@ -86,6 +127,12 @@ def scope_for(user) -> Scope:
             team_ids=frozenset(profile.team_id_list),
             role_name=role.name,
             agency_code=profile.agency.code if profile.agency_id else "",
+            regional_manager=role.regional_manager,
+            region_ids=frozenset(profile.region_id_list) if role.regional_manager else frozenset(),
+            region_area_ids=(
+                frozenset(profile.region_area_id_list) if role.regional_manager else frozenset()
+            ),
+            national_steering=role.national_steering,
         )
     user._samverkan_scope = scope
     return scope
@@ -123,10 +170,14 @@ def restrict_to_areas(queryset: QuerySet, user, area_path: str = "area") -> Quer
 
 
 def aggregate_area_ids(user) -> frozenset[int] | None:
-    """Areas whose aggregates the user may see; None means every area (national view)."""
+    """Areas whose aggregates the user may see; None means every area (national view). A
+    regional manager sees the areas of their regions (besides any areas of their own)."""
     scope = scope_for(user)
     if scope.national_aggregates:
         return None
+    area_ids = frozenset()
     if scope.area_aggregates or scope.case_access:
-        return scope.area_ids
-    return frozenset()
+        area_ids = scope.area_ids
+    if scope.regional_manager:
+        area_ids = area_ids | scope.region_area_ids
+    return area_ids

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .metrics.base import half_up_mean
 from .metrics.printing import NO_SHARE, printed_share
 from .models import DeviationReport
 from .suppression import SMALL_CELL, shown_count, shown_share_counts
@@ -27,6 +28,13 @@ MONTH_FIELDS = (
     "measured",
     "share",
     "goal_percent",
+    "ended",
+    "mean_days",
+    "goal_days",
+    "af_fte",
+    "af_planned_fte",
+    "fk_fte",
+    "fk_planned_fte",
 )
 
 
@@ -35,15 +43,34 @@ def _count(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _mean_days(days_total, ended):
+    """Whole days, halves up, as the published average (reporting.metrics.base)."""
+    if _count(days_total) is None or not _count(ended):
+        return None
+    return half_up_mean(days_total, ended)
+
+
 def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
     """The report's months with every count hidden for the reader set to None; `share` is the
-    printed share ("–" when the stored counts make none), None when hidden."""
+    printed share ("–" when the stored counts make none), None when hidden. The average days of
+    a month whose number of ended cases is hidden is hidden with it."""
     inflow = report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN
     months = []
     for stored in report.figures.get("months", []):
         month = dict.fromkeys(MONTH_FIELDS)
         month["month"] = stored.get("month")
-        if inflow:
+        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+            ended = shown_count(stored.get("ended"), hide=hide)
+            month["ended"] = ended
+            month["mean_days"] = (
+                None if ended is None else _mean_days(stored.get("days_total"), stored.get("ended"))
+            )
+            month["goal_days"] = stored.get("goal_days")
+        elif report.kind == DeviationReport.Kind.STAFFING_BELOW_PLAN:
+            for name in ("af_fte", "af_planned_fte", "fk_fte", "fk_planned_fte"):
+                month[name] = stored.get(name)
+            month["tolerance_percent"] = stored.get("tolerance_percent")
+        elif inflow:
             month["actual"] = shown_count(stored.get("actual"), hide=hide)
             month["planned"] = stored.get("planned")
             month["tolerance_percent"] = stored.get("tolerance_percent")
@@ -70,9 +97,9 @@ def api_months(report: DeviationReport, *, hide: bool) -> list[dict]:
     answered = []
     for month in months_shown(report, hide=hide):
         month = dict(month)
-        for name in ("actual", "in_work_or_education", "measured"):
+        for name in ("actual", "in_work_or_education", "measured", "ended"):
             month[name] = _count(month[name])
-        if report.kind != DeviationReport.Kind.INFLOW_BELOW_PLAN:
+        if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
             both = month["in_work_or_education"] is not None and month["measured"] is not None
             month["share"] = month["share"] if both else None
         answered.append(month)
@@ -84,9 +111,50 @@ def _small(value):
     return _("<%(n)s (dolt)") % {"n": SMALL_CELL} if value is None else value
 
 
+def _decimal(value) -> str:
+    return "–" if value is None else str(value).replace(".", ",")
+
+
 def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
     """The months as the report's page shows them: caption, headers and rows."""
     months = months_shown(report, hide=hide_small)
+    if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+        return {
+            "caption": _("Genomsnittlig tid i samverkan för dem som avslutades, mot målet"),
+            "headers": [_("Månad"), _("Avslutade"), _("Genomsnitt (dagar)"), _("Mål (dagar)")],
+            "rows": [
+                [
+                    m["month"],
+                    _small(m["ended"]),
+                    _("dolt") if m["mean_days"] is None else m["mean_days"],
+                    m["goal_days"],
+                ]
+                for m in months
+            ],
+        }
+    if report.kind == DeviationReport.Kind.STAFFING_BELOW_PLAN:
+        return {
+            "caption": _("Bemanning i årsarbetskrafter mot arbetsplanen"),
+            "headers": [
+                _("Månad"),
+                _("AF"),
+                _("AF enligt plan"),
+                _("FK"),
+                _("FK enligt plan"),
+                _("Tolerans"),
+            ],
+            "rows": [
+                [
+                    m["month"],
+                    _decimal(m["af_fte"]),
+                    _decimal(m["af_planned_fte"]),
+                    _decimal(m["fk_fte"]),
+                    _decimal(m["fk_planned_fte"]),
+                    f"{m['tolerance_percent']} %",
+                ]
+                for m in months
+            ],
+        }
     if report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
         return {
             "caption": _("Inflöde av nya deltagare mot arbetsplanen"),

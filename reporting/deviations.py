@@ -4,12 +4,14 @@ on them. Writes go through these services, never `save()` from a view."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import StaffProfile
 from accounts.scoping import coordinators_of, scope_for
 from audit.models import AccessLog
 from cases.models import RuleSet
@@ -26,17 +28,21 @@ from samverkan.services import (
 )
 
 from .models import DeviationAction, DeviationReport, MonthlySnapshot
-from .targets import Target, inflow_below_plan, share_below_goal, targets_for
+from .targets import (
+    Target,
+    days_above_goal,
+    inflow_below_plan,
+    share_below_goal,
+    staffing_below_plan,
+    targets_for,
+)
 
 REPORT_FIELDS = ("analysis", "dialogue_on", "dialogue_with", "status")
 
 
 def may_work_on(user, report: DeviationReport) -> bool:
     """The area's management group and its coordinators work on the area's reports."""
-    scope = scope_for(user)
-    in_area = report.area_id in scope.area_ids
-    management_group = scope.area_aggregates and not scope.is_officer
-    return in_area and (management_group or scope.is_coordinator)
+    return scope_for(user).manages(report.area_id)
 
 
 def _require(user, report):
@@ -209,9 +215,62 @@ def _outcome_share(figures: dict) -> tuple[int, int]:
     return total_row["counts"]["work_or_education"], total_row["total"]
 
 
-def _month_deviation(kind: str, figures: dict, target: Target) -> dict | None:
+def _ended(figures: dict) -> dict | None:
+    """(count, days_total, mean_days) of everyone who ended in the month (average days, SPEC §5)."""
+    try:
+        return figures["average_days"]["rows"]["total"]["total"]["all"]
+    except (KeyError, TypeError):
+        return None
+
+
+def _staffing(figures: dict, shares) -> dict[str, Decimal]:
+    """The officers on the month's caseload per agency, each counted with their working-time
+    share (1 without a profile), as the dashboard's caseload against the norm counts them."""
+    caseload = figures.get("caseload") or {}
+    return {
+        agency: sum(
+            (shares(int(user_id)) for user_id in (caseload.get(agency) or {})), Decimal("0.00")
+        )
+        for agency in ("af", "fk")
+    }
+
+
+def _month_deviation(kind: str, figures: dict, target: Target, shares=None) -> dict | None:
     """The month's figures against its target when they deviate, else None (also when the
     month has no plan to be held against). The tests are reporting.targets', the dashboard's."""
+    if kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+        goal, ended = target.goal_average_days, _ended(figures)
+        if goal is None or ended is None or not ended.get("count"):
+            return None
+        if days_above_goal(days_total=ended["days_total"], ended=ended["count"], goal_days=goal):
+            return {
+                "month": figures["month"],
+                "ended": ended["count"],
+                "days_total": ended["days_total"],
+                "goal_days": goal,
+            }
+        return None
+    if kind == DeviationReport.Kind.STAFFING_BELOW_PLAN:
+        tolerance = target.tolerance_percent
+        if tolerance is None or target.planned_af_fte is None:
+            return None
+        actual = _staffing(figures, shares)
+        planned = {"af": target.planned_af_fte, "fk": target.planned_fk_fte}
+        if any(
+            staffing_below_plan(
+                actual_fte=actual[agency], planned_fte=planned[agency], tolerance_percent=tolerance
+            )
+            for agency in ("af", "fk")
+        ):
+            return {
+                "month": figures["month"],
+                "af_fte": str(actual["af"]),
+                "af_planned_fte": str(planned["af"]),
+                "fk_fte": str(actual["fk"]),
+                "fk_planned_fte": str(planned["fk"]),
+                "tolerance_percent": tolerance,
+            }
+        return None
     if kind == DeviationReport.Kind.INFLOW_BELOW_PLAN:
         planned, tolerance = target.planned_inflow, target.tolerance_percent
         if planned is None or tolerance is None:
@@ -247,16 +306,27 @@ def _latest_figures(area, month: dt.date) -> dict | None:
 @transaction.atomic
 def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
     """Open a deviation report when the area's inflow has been below plan beyond the tolerance,
-    or its day-365 share below the goal, for the rule set's number of months in a row (3 by
-    default), ending with `month`. The months are read from the area's newest snapshots and held
-    against reporting.targets (the inflow against the plan of the month's year, the share
-    against the goal of the cohort's start year); a month without a snapshot or without that
-    plan breaks the run. The run is identified by its first month, so a run that goes on opens
-    no second report, and a new run after a good month opens a new one."""
+    its day-365 share below the goal, its average days in samverkan above the goal, or its
+    staffing (either agency's) below the plan beyond the tolerance, for the rule set's number of
+    months in a row (3 by default), ending with `month`. The months are read from the area's
+    newest snapshots and held against reporting.targets (the inflow, average days and staffing
+    against the plan of the month's year, the share against the goal of the cohort's start
+    year); a month without a snapshot or without that plan breaks the run. The run is identified
+    by its first month, so a run that goes on opens no second report, and a new run after a good
+    month opens a new one."""
     needed = RuleSet.for_date(month).deviation_months
     days = [add_months(month, -back) for back in range(LOOK_BACK_MONTHS)]
     targets = targets_for(area=area, months=days)
     figures_of: dict[dt.date, dict | None] = {}
+    known_shares: dict[int, Decimal] = {}
+
+    def shares(user_id: int) -> Decimal:
+        if user_id not in known_shares:
+            known_shares[user_id] = StaffProfile.objects.filter(user_id=user_id).values_list(
+                "working_time_share", flat=True
+            ).first() or Decimal("1.00")
+        return known_shares[user_id]
+
     opened = []
     for kind in DeviationReport.Kind.values:
         run = []
@@ -264,7 +334,7 @@ def deviations_detect(*, area, month: dt.date) -> list[DeviationReport]:
             if day not in figures_of:
                 figures_of[day] = _latest_figures(area, day)
             figures = figures_of[day]
-            found = _month_deviation(kind, figures, targets[day]) if figures else None
+            found = _month_deviation(kind, figures, targets[day], shares) if figures else None
             if found is None:
                 break
             run.append(found)

@@ -9,12 +9,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Area
 from accounts.scoping import scope_for
 from audit.models import AccessLog
-from cases.models import RuleSet
+from cases.models import RuleSet, TargetGroup
 from samverkan.services import (
     AccessContext,
     ConcurrentEditError,
@@ -24,7 +25,7 @@ from samverkan.services import (
     save_new_version,
 )
 
-from .models import WorkPlan
+from .models import PlanningYear, WorkPlan
 
 WORK_PLAN_FIELDS = (
     "planned_inflow",
@@ -33,7 +34,10 @@ WORK_PLAN_FIELDS = (
     "planned_af_fte",
     "planned_fk_fte",
     "deviation_tolerance_percent",
+    "prioritisation_follow_up",
+    "planned_inflow_by_group",
 )
+PRIORITISATION_MAX = 10_000
 # Taken from the rule set in force on 1 January when a plan is created without them.
 RULE_SET_DEFAULTS = ("goal_share_percent", "goal_average_days", "deviation_tolerance_percent")
 
@@ -62,6 +66,17 @@ def work_plan_areas(user):
     return Area.objects.filter(pk__in=scope.area_ids, is_active=True).order_by("code")
 
 
+def may_submit_work_plan(user, area) -> bool:
+    """The area's management group and its coordinators submit its plan (issue 20)."""
+    return scope_for(user).manages(area.pk)
+
+
+def may_decide_work_plans(user) -> bool:
+    """The national samverkansgrupp approves or returns the areas' plans
+    (Role.national_steering)."""
+    return scope_for(user).national_steering
+
+
 def _whole_number(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -80,6 +95,20 @@ def _check_inflow(errors, inflow):
             _("Planerat inflöde anges i hela personer, 0–%(max)s per månad.")
             % {"max": f"{MONTHLY_INFLOW_MAX:,}".replace(",", "\u00a0")}
         ]
+
+
+def _check_by_group(errors, by_group) -> dict:
+    """The year's planned inflow per target group: known groups, whole people, groups planned at
+    0 left out."""
+    if not isinstance(by_group, dict) or not all(
+        key in TargetGroup.values and _whole_number(n) and 0 <= n <= MONTHLY_INFLOW_MAX * 12
+        for key, n in by_group.items()
+    ):
+        errors["planned_inflow_by_group"] = [
+            _("Ange planerat inflöde per målgrupp i hela personer.")
+        ]
+        return by_group
+    return {key: by_group[key] for key in TargetGroup.values if by_group.get(key)}
 
 
 def _fte(errors, field, value):
@@ -127,6 +156,15 @@ def _validated(values: dict) -> dict:
     )
     for field in ("planned_af_fte", "planned_fk_fte"):
         values[field] = _fte(errors, field, values[field])
+    values["planned_inflow_by_group"] = _check_by_group(errors, values["planned_inflow_by_group"])
+    text = values["prioritisation_follow_up"]
+    if not isinstance(text, str) or len(text) > PRIORITISATION_MAX:
+        errors["prioritisation_follow_up"] = [
+            _("Beskriv prioritering och uppföljning med högst %(n)s tecken.")
+            % {"n": f"{PRIORITISATION_MAX:,}".replace(",", "\u00a0")}
+        ]
+    else:
+        values["prioritisation_follow_up"] = text.strip()
     if errors:
         raise ValidationError(errors)
     values["planned_inflow"] = list(values["planned_inflow"])
@@ -159,6 +197,13 @@ def work_plan_save(
         return _create(area=area, year=year, data=data, context=context)
 
     current = lock_for_update(WorkPlan, existing, expected_version)
+    if not current.is_open_for_edit:
+        raise ValidationError(
+            _(
+                "Planen är inskickad till nationella samverkansgruppen och kan inte ändras förrän "
+                "den har returnerats."
+            )
+        )
     values = _validated({name: data.get(name, getattr(current, name)) for name in WORK_PLAN_FIELDS})
     changed = [name for name in WORK_PLAN_FIELDS if getattr(current, name) != values[name]]
     if not changed:
@@ -197,3 +242,86 @@ def _create(*, area, year, data, context) -> WorkPlan:
         purpose="arbetsplan upprättad",
     )
     return plan
+
+
+# --- submission and decision (issue 20) --------------------------------------------------------
+
+
+def submission_problems(plan: WorkPlan) -> list[str]:
+    """What keeps a plan from being submitted: the text the action plan asks for, and a split
+    by target group that adds up to the months."""
+    problems = []
+    if not plan.prioritisation_follow_up.strip():
+        problems.append(_("Beskriv hur området säkerställer prioritering och uppföljning."))
+    by_group = sum(plan.planned_inflow_by_group.values())
+    if by_group != sum(plan.planned_inflow):
+        problems.append(
+            _(
+                "Inflödet per målgrupp (%(groups)s) ska bli lika mycket som årets planerade "
+                "inflöde per månad (%(months)s)."
+            )
+            % {"groups": by_group, "months": sum(plan.planned_inflow)}
+        )
+    return problems
+
+
+@transaction.atomic
+def work_plan_submit(
+    *, plan: WorkPlan, expected_version: int | None, context: AccessContext
+) -> WorkPlan:
+    """The area's management group sends the plan to the national group: draft or returned →
+    submitted. The first submission's time is kept (whether it came in time is measured by it)."""
+    acting = actor(context)
+    if acting is None or not may_submit_work_plan(acting, plan.area):
+        raise PermissionDenied(_("Arbetsplanen skickas in av områdets ledningsgrupp."))
+    current = lock_for_update(WorkPlan, plan.pk, expected_version)
+    if not current.is_open_for_edit:
+        raise ValidationError(_("Planen är redan inskickad."))
+    problems = submission_problems(current)
+    if problems:
+        raise ValidationError(problems)
+    current.status = WorkPlan.Status.SUBMITTED
+    changed = ["status"]
+    if current.submitted_at is None:
+        current.submitted_at = timezone.now()
+        changed.append("submitted_at")
+    current.submitted_by = acting
+    changed.append("submitted_by")
+    return save_new_version(current, changed, context=context)
+
+
+@transaction.atomic
+def work_plan_decide(
+    *,
+    plan: WorkPlan,
+    expected_version: int | None,
+    approve: bool,
+    comment: str,
+    context: AccessContext,
+) -> WorkPlan:
+    """The national group approves a submitted plan, or returns it with comments (then the area
+    changes it and submits it again)."""
+    acting = actor(context)
+    if acting is None or not may_decide_work_plans(acting):
+        raise PermissionDenied(_("Arbetsplanen godkänns av nationella samverkansgruppen."))
+    current = lock_for_update(WorkPlan, plan.pk, expected_version)
+    if current.status != WorkPlan.Status.SUBMITTED:
+        raise ValidationError(_("Bara en inskickad plan kan godkännas eller returneras."))
+    comment = (comment or "").strip() if isinstance(comment, str) else None
+    if comment is None or len(comment) > PRIORITISATION_MAX:
+        raise ValidationError({"comment": _("Kommentaren får vara högst 10 000 tecken.")})
+    if not approve and not comment:
+        raise ValidationError(
+            {"comment": _("Skriv vad området ska ändra innan planen returneras.")}
+        )
+    current.status = WorkPlan.Status.APPROVED if approve else WorkPlan.Status.RETURNED
+    current.decided_at = timezone.now()
+    current.decided_by = acting
+    current.decision_comment = comment
+    return save_new_version(
+        current, ["status", "decided_at", "decided_by", "decision_comment"], context=context
+    )
+
+
+def planning_year(year: int) -> PlanningYear | None:
+    return PlanningYear.objects.filter(year=year).first()

@@ -1,5 +1,6 @@
 """What a report month is held against (SPEC §5 "Work plan", "Outcome at day 365", "Deviation
-report"), and the tests of being off it. One definition, read by the dashboard and by the
+report"), and the tests of being off it (inflow below plan, share below goal, average
+days above goal, staffing below plan). One definition, read by the dashboard and by the
 monthly deviation detection alike, so a month the dashboard flags is the month a deviation
 report counts, and the other way round.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from accounts.models import Area
 from cases.models import RuleSet
@@ -44,6 +46,9 @@ class Target:
     goal_share_percent: int | None = None
     goal_share_year: int | None = None  # whose plan the share goal is: the cohort's start year
     goal_average_days: int | None = None
+    # The staffing the area's plan of the month's year sets, per agency (full-time equivalents).
+    planned_af_fte: Decimal | None = None
+    planned_fk_fte: Decimal | None = None
 
 
 @dataclass
@@ -84,6 +89,15 @@ def days_above_goal(*, days_total: int, ended: int, goal_days: int) -> bool:
     230). Nobody ended is never above goal. The goal holds for women and men each (seed 000 §3,
     001: "för såväl kvinnor som män"), so a caller tests each sex by itself."""
     return ended > 0 and days_total > goal_days * ended
+
+
+def staffing_below_plan(
+    *, actual_fte: Decimal, planned_fte: Decimal, tolerance_percent: int
+) -> bool:
+    """One agency's staffing more than the tolerance below the plan's, as the inflow's test and
+    in exact decimal arithmetic: actual × 100 < planned × (100 − tolerance). A plan of 0 is never
+    short."""
+    return planned_fte > 0 and actual_fte * 100 < planned_fte * (100 - tolerance_percent)
 
 
 # --- the lookup ---------------------------------------------------------------------------------
@@ -140,6 +154,8 @@ def _area_target(plans: dict[int, WorkPlan], month: dt.date) -> Target:
         goal_share_percent=cohort_plan.goal_share_percent if cohort_plan else None,
         goal_share_year=start_year if cohort_plan else None,
         goal_average_days=plan.goal_average_days if plan else None,
+        planned_af_fte=plan.planned_af_fte if plan else None,
+        planned_fk_fte=plan.planned_fk_fte if plan else None,
     )
 
 

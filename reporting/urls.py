@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.deviations.work import deviation_dialogue_create, deviation_escalate
 from .views.monthly_reports import (
     monthly_report,
     monthly_report_pdf,
@@ -11,6 +12,12 @@ from .views.referrals import referral_report
 from .views.reports import report_index, report_page
 from .views.timeliness import timeliness_page
 from .views.weekly import weekly_list
+from .views.work_plan_review import (
+    work_plan_compilation,
+    work_plan_decide_view,
+    work_plan_detail,
+    work_plan_submit_view,
+)
 
 app_name = "reporting"
 
@@ -32,6 +39,10 @@ urlpatterns = [
     path("arbetsplaner/", views.work_plan_list, name="work_plan_list"),
     path("arbetsplaner/ny/", views.work_plan_create, name="work_plan_create"),
     path("arbetsplaner/<int:pk>/andra/", views.work_plan_edit, name="work_plan_edit"),
+    path("arbetsplaner/<int:pk>/", work_plan_detail, name="work_plan_detail"),
+    path("arbetsplaner/<int:pk>/skicka-in/", work_plan_submit_view, name="work_plan_submit"),
+    path("arbetsplaner/<int:pk>/beslut/", work_plan_decide_view, name="work_plan_decide"),
+    path("arbetsplaner/sammanstallning/", work_plan_compilation, name="work_plan_compilation"),
     path("avvikelser/", views.deviation_list, name="deviation_list"),
     path("avvikelser/<int:pk>/", views.deviation_detail, name="deviation_detail"),
     path("avvikelser/<int:pk>/andra/", views.deviation_edit, name="deviation_edit"),
@@ -46,6 +57,12 @@ urlpatterns = [
         name="deviation_action_done",
     ),
     path("avvikelser/<int:pk>/stang/", views.deviation_close, name="deviation_close"),
+    path("avvikelser/<int:pk>/eskalera/", deviation_escalate, name="deviation_escalate"),
+    path(
+        "avvikelser/<int:pk>/dialog/ny/",
+        deviation_dialogue_create,
+        name="deviation_dialogue_create",
+    ),
     path("kvalitetsgranskning/", views.quality_review_list, name="quality_review_list"),
     path(
         "kvalitetsgranskning/<int:pk>/",

@@ -40,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def staff(role_code: str, *, areas=(), teams=(), username=None, **user_fields):
+def staff(role_code: str, *, areas=(), teams=(), regions=(), username=None, **user_fields):
     """A user with a staff profile of the given role in the given areas."""
     role = Role.objects.get(code=role_code)
     user = UserFactory(**({"username": username} if username else {}), **user_fields)
@@ -48,4 +48,5 @@ def staff(role_code: str, *, areas=(), teams=(), username=None, **user_fields):
     profile = StaffProfile.objects.create(user=user, role=role, agency=agency)
     profile.areas.set(areas)
     profile.teams.set(teams)
+    profile.regions.set(regions)
     return user

@@ -47,7 +47,7 @@ def home(request):
     scope = scope_for(request.user)
     if scope.case_access:
         return worklist(request)
-    if scope.area_aggregates or scope.national_aggregates:
+    if scope.sees_aggregates:
         return redirect("reporting:overview")
     return render(request, "cases/no_role.html")
 

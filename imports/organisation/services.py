@@ -38,6 +38,8 @@ PERMISSIONS = (
     "accounts.change_officeunit",
     "accounts.add_team",
     "accounts.add_preparationgroup",
+    "accounts.add_region",
+    "accounts.change_region",
     "accounts.add_staffprofile",
     "accounts.change_staffprofile",
     "auth.add_user",
@@ -107,7 +109,7 @@ def organisation_import(
                     filename=filename,
                     progress=(lambda c, t, w, k=kind: progress(k, c, t, w)) if progress else None,
                 )
-                rows = read_rows(kind, source, importer.columns)
+                rows = read_rows(kind, source, importer.columns, importer.optional_columns)
                 try:
                     result = importer.run(rows)
                 finally:

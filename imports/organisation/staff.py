@@ -27,12 +27,14 @@ from samverkan.services import log_access_subjects
 
 from ..base import Importer, Planned, Problems
 from .cells import parse_share
+from .regions import regions_by_code, regions_changed, staff_regions
 
 User = get_user_model()
 # Several areas in one cell (the file's own separator is the semicolon).
 AREA_SEPARATOR = ","
 USER_FIELDS = ("first_name", "last_name", "email")
 PROFILE_FIELDS = ("agency_id", "role_id", "office_unit_id", "working_time_share")
+PROFILE_RELATIONS = ("staff_profile__areas", "staff_profile__teams", "staff_profile__regions")
 
 
 class StaffImport(Importer):
@@ -49,6 +51,7 @@ class StaffImport(Importer):
         "working_time_share",
         "office_code",
     )
+    optional_columns = ("region_codes",)  # a regional manager's regions (.regions)
     key_label = gettext_lazy("användarnamn")
     object_type = "user"
 
@@ -61,6 +64,7 @@ class StaffImport(Importer):
         self.load_offices()
         self.roles = {role.code: role for role in Role.objects.select_related("agency")}
         self.agencies = {agency.code: agency for agency in Agency.objects.all()}
+        self.regions_by_code = regions_by_code()
         self.teams: dict[tuple[int, str], Team] = {
             (team.area_id, team.name): team for team in Team.objects.all()
         }
@@ -72,7 +76,7 @@ class StaffImport(Importer):
             User.objects.annotate(key=Lower("username"))
             .filter(key__in=names)
             .select_related("staff_profile")
-            .prefetch_related("staff_profile__areas", "staff_profile__teams")
+            .prefetch_related(*PROFILE_RELATIONS)
         )
         self.users = {user.key: user for user in users}
         self.first_line: dict[str, int] = {}
@@ -215,6 +219,7 @@ class StaffImport(Importer):
             else []
         )
         team = self._team(problems, cells["team"], area_ids)
+        region_ids = staff_regions(problems, cells, agency, self.regions_by_code)
         share = problems.cell("working_time_share", parse_share, cells["working_time_share"])
         office = None
         if cells["office_code"]:
@@ -252,6 +257,7 @@ class StaffImport(Importer):
                 "username": username,
                 "area_ids": None if areas is None else {a.pk for a in areas},
                 "team_id": team.pk if team else None,
+                "region_ids": region_ids,
             },
         )
         if stored is not None:
@@ -278,6 +284,7 @@ class StaffImport(Importer):
             t.pk for t in profile.teams.all()
         }:
             changed.append("team")
+        changed += regions_changed(extra["region_ids"], profile)
         return changed
 
     def check_together(self, items, add):
@@ -356,10 +363,11 @@ class StaffImport(Importer):
         StaffProfile.objects.bulk_update(stored, [*PROFILE_FIELDS, "updated_at"])
         self._memberships(StaffProfile.areas.through, "area_id", items, profiles, "area_ids")
         self._memberships(StaffProfile.teams.through, "team_id", items, profiles, "team_id")
+        self._memberships(StaffProfile.regions.through, "region_id", items, profiles, "region_ids")
 
     @staticmethod
     def _memberships(through, column: str, items, profiles, key: str) -> None:
-        """Replace the areas (or the team) of the profiles whose row gives them."""
+        """Replace the areas (the team, the regions) of the profiles whose row gives them."""
         given = {}
         for item, profile in zip(items, profiles, strict=True):
             ids = item.extra[key]

@@ -17,30 +17,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import AREA_CODE, Area, OfficeUnit, PreparationGroup, Team
+from accounts.models import AREA_CODE, Agency, Area, OfficeUnit, PreparationGroup, Region, Team
 from audit.models import AccessLog
 from samverkan.services import log_access_subjects
 
 from ..base import BATCH_ROWS, Importer, Planned, Problems
 from ..cells import parse_bool
 from ..results import ImportRejected
+from .regions import REGION_KINDS, RegionRows
 
 AREA = "area"
 TEAM = "team"
 GROUP = "preparation_group"
 OFFICE_KINDS = tuple(OfficeUnit.Kind.values)  # LFC, AMO
-UNIT_KINDS = (AREA, *sorted(OFFICE_KINDS), TEAM, GROUP)
+UNIT_KINDS = (AREA, *sorted(OFFICE_KINDS), *REGION_KINDS, TEAM, GROUP)
 # The model each kind of row writes, and the access log's name for it.
 MODELS = {
     AREA: Area,
     TEAM: Team,
     GROUP: PreparationGroup,
     **dict.fromkeys(OFFICE_KINDS, OfficeUnit),
+    **dict.fromkeys(REGION_KINDS, Region),
 }
 NAME_MAX = {kind: model._meta.get_field("name").max_length for kind, model in MODELS.items()}
 
 
-class UnitsImport(Importer):
+class UnitsImport(RegionRows, Importer):
     kind = "units"
     columns = ("kind", "code", "name", "area_code", "active")
     key_label = gettext_lazy("enhet (typ och kod, eller område och namn)")
@@ -58,6 +60,11 @@ class UnitsImport(Importer):
         self.areas_by_name = {area.name: area for area in self.areas_by_code.values()}
         self.teams = set(Team.objects.values_list("area_id", "name"))
         self.groups = set(PreparationGroup.objects.values_list("area_id", "name"))
+        self.regions_by_code = {
+            region.code: region
+            for region in Region.objects.select_related("agency").prefetch_related("areas")
+        }
+        self.agencies = {agency.code: agency for agency in Agency.objects.all()}
 
     def load(self, rows):
         # Units refer to areas of the same file, which are written with the rows' batch: a file
@@ -98,6 +105,8 @@ class UnitsImport(Importer):
 
     def _area(self, problems: Problems, kind: str, code: str) -> Area | str | None:
         """The stored area a unit belongs to, or the code of an area row of this file."""
+        if kind in REGION_KINDS:
+            return self._region_areas(problems, code)
         if kind == AREA:
             if code:
                 problems.add("area_code", _("Lämna tomt för ett samverkansområde."))
@@ -135,10 +144,10 @@ class UnitsImport(Importer):
             problems.add("name", _("Högst %(n)d tecken.") % {"n": NAME_MAX[kind]})
         area = self._area(problems, kind, cells["area_code"])
         active = None
-        if kind == AREA:
+        if kind == AREA or kind in REGION_KINDS:
             active = problems.cell("active", parse_bool, cells["active"])
         elif cells["active"]:
-            problems.add("active", _("Gäller bara samverkansområden; lämna tomt."))
+            problems.add("active", _("Gäller bara samverkansområden och regioner; lämna tomt."))
         if problems:
             return None
         planned = Planned(
@@ -155,6 +164,8 @@ class UnitsImport(Importer):
         """Mark the row already stored, or to be updated (extra["stored"]), or refuse it."""
         kind, code, area = planned.extra["kind"], planned.extra["code"], planned.extra["area"]
         name = planned.values["name"]
+        if kind in REGION_KINDS:
+            return self._region_against_stored(planned, problems)
         if kind == AREA:
             stored = self.areas_by_code.get(code)
             namesake = self.areas_by_name.get(name)
@@ -277,7 +288,10 @@ class UnitsImport(Importer):
                 for i in by_kind.get(GROUP, [])
             ]
         )
-        changed = changed_areas + changed_offices
+        changed_regions = self._write_regions(
+            [i for kind in REGION_KINDS for i in by_kind.get(kind, [])], now
+        )
+        changed = changed_areas + changed_offices + changed_regions["changed"]
         self.updated += len(changed)
         if changed:
             log_access_subjects(
@@ -285,10 +299,18 @@ class UnitsImport(Importer):
                 action=AccessLog.Action.UPDATE,
                 subjects=[self._subject(unit, "namn eller aktiv ändrad") for unit in changed],
             )
-        created = [*created_areas, *created_offices, *created_teams, *created_groups]
+        created = [
+            *created_areas,
+            *created_offices,
+            *changed_regions["created"],
+            *created_teams,
+            *created_groups,
+        ]
         return [self._subject(unit, "ny") for unit in created]
 
     def _subject(self, unit, what: str) -> tuple:
+        if isinstance(unit, Region):
+            return ("region", str(unit.pk), None, None, self.purpose(what))
         area_id = unit.pk if isinstance(unit, Area) else unit.area_id
         return (unit._meta.model_name, str(unit.pk), None, area_id, self.purpose(what))
 

@@ -149,8 +149,9 @@ def test_an_area_is_renamed_and_deactivated_from_the_file():
         (
             "anna.ek;Anna;Ek;;FK;boss;sdt;;;",
             "role",
-            "Okänd roll 'boss'. Tillåtna värden: af_officer, analyst, api_client, coordinator, "
-            "fk_officer, management, sysadmin.",
+            "Okänd roll 'boss'. Tillåtna värden: af_officer, af_regional_manager, analyst, "
+            "api_client, coordinator, fk_officer, fk_regional_manager, management, "
+            "national_steering, sysadmin.",
         ),
         (
             "anna.ek;Anna;Ek;;FK;fk_officer;sdt,xyz;;;",

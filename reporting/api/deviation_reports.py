@@ -10,11 +10,12 @@ import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_for
+from reporting import deviation_escalation as escalation
 from reporting import deviations as deviation_services
 from reporting.models import DeviationReport
 from samverkan.api import ScopedFilterSet, error_responses
@@ -105,7 +106,7 @@ class DeviationReportViewSet(AggregateViewSet):
         return (
             DeviationReport.objects.visible_to(user)
             .select_related("area")
-            .prefetch_related("actions")
+            .prefetch_related("actions", "dialogues__recorded_by")
         )
 
     def may_write(self, user) -> bool:
@@ -116,6 +117,8 @@ class DeviationReportViewSet(AggregateViewSet):
             "add_action": s.DeviationActionCreateSerializer,
             "action_done": s.DeviationActionDoneSerializer,
             "close": s.DeviationCloseSerializer,
+            "escalate": s.DeviationEscalateSerializer,
+            "add_dialogue": s.DeviationDialogueCreateSerializer,
         }
         return extra.get(self.action) or super().get_serializer_class()
 
@@ -199,3 +202,44 @@ class DeviationReportViewSet(AggregateViewSet):
             context=AccessContext.from_request(request),
         )
         return Response(self._report(closed.pk))
+
+    @extend_schema(
+        summary="Eskalera till de regionala cheferna",
+        description="Områdets ledningsgrupp eskalerar en öppen rapport till "
+        "verksamhetsområdeschef (FK) och marknadschef (AF) (reporting.deviations."
+        "deviation_escalate).",
+        request=s.DeviationEscalateSerializer,
+        responses={200: s.DeviationReportSerializer, **ACTION_ERRORS, **error_responses(409)},
+    )
+    @_post_only(url_path="escalate", url_name="escalate")
+    def escalate(self, request, pk=None):
+        report, data = self._validated(request)
+        escalated = escalation.deviation_escalate(
+            report=report,
+            expected_version=data["version"],
+            context=AccessContext.from_request(request),
+        )
+        return Response(self._report(escalated.pk))
+
+    @extend_schema(
+        summary="Registrera dialog",
+        description="De regionala cheferna för områdets regioner, eller områdets ledningsgrupp, "
+        "registrerar en dialog om en eskalerad rapport (reporting.deviations."
+        "deviation_dialogue_add). Andra roller får 403.",
+        request=s.DeviationDialogueCreateSerializer,
+        responses={201: s.DeviationDialogueSerializer, **ACTION_ERRORS},
+    )
+    @_post_only(url_path="dialogues", url_name="dialogues")
+    def add_dialogue(self, request, pk=None):
+        report = self.get_object()
+        if not escalation.may_record_dialogue(request.user, report):
+            raise exceptions.PermissionDenied(self.write_denied_message)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = escalation.deviation_dialogue_add(
+            report=report, context=AccessContext.from_request(request), **serializer.validated_data
+        )
+        return Response(
+            s.DeviationDialogueSerializer(created, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -17,7 +17,7 @@ from cases.api.serializers import KnownFieldsMixin, VersionRequiredMixin
 from reporting import suppression
 from reporting.deviation_figures import api_months
 from reporting.deviations import may_work_on
-from reporting.models import DeviationAction, DeviationReport
+from reporting.models import DeviationAction, DeviationDialogue, DeviationReport
 from samverkan.api import VersionField
 
 from .base import request_user, serializer_hides_small_cells
@@ -45,6 +45,21 @@ class DeviationMonthSerializer(serializers.Serializer):
         help_text="Dag 365: andelen som i de publicerade tabellerna; null om ett av talen är dolt.",
     )
     goal_percent = _int("Dag 365: arbetsplanens mål, procent.")
+    ended = _int("Genomsnittlig tid: antal som avslutades under månaden (null om dolt).")
+    mean_days = _int("Genomsnittlig tid: dagar i samverkan, hela dagar (null om dolt).")
+    goal_days = _int("Genomsnittlig tid: arbetsplanens mål, dagar.")
+    af_fte = serializers.CharField(
+        allow_null=True, help_text="Bemanning: AF:s handläggare i årsarbetskrafter."
+    )
+    af_planned_fte = serializers.CharField(
+        allow_null=True, help_text="Bemanning: AF enligt arbetsplanen."
+    )
+    fk_fte = serializers.CharField(
+        allow_null=True, help_text="Bemanning: FK:s handläggare i årsarbetskrafter."
+    )
+    fk_planned_fte = serializers.CharField(
+        allow_null=True, help_text="Bemanning: FK enligt arbetsplanen."
+    )
 
 
 class DeviationActionSerializer(serializers.ModelSerializer):
@@ -71,6 +86,31 @@ class DeviationActionSerializer(serializers.ModelSerializer):
         return action.is_overdue(timezone.localdate())
 
 
+class DeviationDialogueSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, help_text="Vem som registrerade dialogen."
+    )
+
+    class Meta:
+        model = DeviationDialogue
+        fields = ["id", "held_on", "participants", "notes", "recorded_by", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+class DeviationDialogueCreateSerializer(KnownFieldsMixin, serializers.Serializer):
+    """POST .../dialogues/: a dialogue held on an escalated report (who, when, what)."""
+
+    held_on = serializers.DateField(help_text="När dialogen hölls, ÅÅÅÅ-MM-DD.")
+    participants = serializers.CharField(help_text="Vilka som deltog (högst 300 tecken).")
+    notes = serializers.CharField(help_text="Vad som sades och beslutades.")
+
+
+class DeviationEscalateSerializer(KnownFieldsMixin, serializers.Serializer):
+    """POST .../escalate/: the report goes to the regional managers."""
+
+    version = VersionField()
+
+
 class DeviationReportSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=AREA_HELP)
     area_name = serializers.CharField(
@@ -92,6 +132,11 @@ class DeviationReportSerializer(serializers.ModelSerializer):
         help_text="Sant när den som frågar får arbeta med rapporten (områdets ledningsgrupp "
         "och samordnare) och den inte är stängd."
     )
+    dialogues = DeviationDialogueSerializer(
+        many=True,
+        read_only=True,
+        help_text="Dialogerna med de regionala cheferna om en eskalerad rapport.",
+    )
 
     class Meta:
         model = DeviationReport
@@ -111,6 +156,8 @@ class DeviationReportSerializer(serializers.ModelSerializer):
             "dialogue_on",
             "dialogue_with",
             "closed_on",
+            "escalated_at",
+            "dialogues",
             "actions",
             "may_work_on",
             "created_at",

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from accounts.models import Area
 from cases.api.serializers import CodeField, KnownFieldsMixin, VersionRequiredMixin
@@ -24,16 +27,20 @@ from reporting.services import (
     MONTHLY_INFLOW_MAX,
     TOLERANCE_RANGE,
     YEAR_RANGE,
+    may_decide_work_plans,
     may_edit_work_plans,
+    may_submit_work_plan,
     work_plan_areas,
+    work_plan_decide,
     work_plan_save,
+    work_plan_submit,
 )
 from samverkan.api import ScopedFilterSet, VersionField
 from samverkan.services import AccessContext
 
 from .base import AggregateViewSet, request_user
 from .params import YearFilter
-from .schema import CREATE_ERRORS, DETAIL_ERRORS, LIST_ERRORS, UPDATE_ERRORS
+from .schema import ACTION_ERRORS, CREATE_ERRORS, DETAIL_ERRORS, LIST_ERRORS, UPDATE_ERRORS
 
 AREA_HELP = "Samverkansområdets kod."
 
@@ -54,6 +61,12 @@ class WorkPlanSerializer(serializers.ModelSerializer):
     planned_inflow_total = serializers.SerializerMethodField(
         help_text="Planerat inflöde för hela året (summan av månaderna)."
     )
+    status = serializers.ChoiceField(
+        choices=WorkPlan.Status.choices,
+        read_only=True,
+        help_text="draft (utkast), submitted (inskickad till nationella samverkansgruppen), "
+        "approved (godkänd) eller returned (returnerad med kommentarer).",
+    )
     may_edit = serializers.SerializerMethodField(
         help_text="Sant när den som frågar får ändra planen (områdets samordnare)."
     )
@@ -73,17 +86,24 @@ class WorkPlanSerializer(serializers.ModelSerializer):
             "planned_af_fte",
             "planned_fk_fte",
             "deviation_tolerance_percent",
+            "planned_inflow_by_group",
+            "prioritisation_follow_up",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "decision_comment",
             "may_edit",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["status", "submitted_at", "decided_at", "decision_comment"]
 
     def get_planned_inflow_total(self, plan) -> int:
         return sum(plan.planned_inflow)
 
     def get_may_edit(self, plan) -> bool:
         user = request_user(self)
-        return user is not None and may_edit_work_plans(user, plan.area)
+        return user is not None and plan.is_open_for_edit and may_edit_work_plans(user, plan.area)
 
 
 class PlanFiguresSerializer(serializers.Serializer):
@@ -123,6 +143,35 @@ class PlanFiguresSerializer(serializers.Serializer):
         help_text="Avvikelse: hur många procent under plan inflödet får ligga, "
         f"{TOLERANCE_RANGE[0]}–{TOLERANCE_RANGE[1]}.",
     )
+    planned_inflow_by_group = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Årets planerade inflöde per målgrupp: målgruppens kod och antal. Summan ska "
+        "vara årets planerade inflöde när planen skickas in.",
+    )
+    prioritisation_follow_up = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Hur området säkerställer prioritering och uppföljning (fritext).",
+    )
+
+
+class WorkPlanSubmitSerializer(serializers.Serializer):
+    version = VersionField()
+
+
+class WorkPlanDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(
+        help_text="Sant: planen godkänns. Falskt: planen returneras till området."
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Kommentar till området; krävs när planen returneras.",
+    )
+    version = VersionField()
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -252,3 +301,55 @@ class WorkPlanViewSet(AggregateViewSet):
             expected_version=expected_version,
             context=AccessContext.from_request(self.request),
         )
+
+    def get_serializer_class(self):
+        extra = {"submit": WorkPlanSubmitSerializer, "decide": WorkPlanDecisionSerializer}
+        return extra.get(self.action) or super().get_serializer_class()
+
+    def _validated(self, request, may):
+        """The plan (404 outside the reader's scope), then the role (403), then the body."""
+        plan = self.get_object()
+        if not may(request.user, plan):
+            raise PermissionDenied(self.write_denied_message)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return plan, dict(serializer.validated_data)
+
+    @extend_schema(
+        summary="Skicka in arbetsplanen",
+        description="Områdets ledningsgrupp eller samordnare skickar planen till nationella "
+        "samverkansgruppen (reporting.services.work_plan_submit): utkast eller returnerad → "
+        "inskickad. Kräver texten om prioritering och uppföljning och ett inflöde per "
+        "målgrupp som summerar till årets månader; annars 400 med skälen.",
+        request=WorkPlanSubmitSerializer,
+        responses={200: WorkPlanSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="submit", url_name="submit")
+    def submit(self, request, pk=None):
+        plan, data = self._validated(
+            request, lambda user, plan: may_submit_work_plan(user, plan.area)
+        )
+        saved = work_plan_submit(
+            plan=plan, expected_version=data["version"], context=AccessContext.from_request(request)
+        )
+        return Response(self.output(self.visible(request.user).get(pk=saved.pk)))
+
+    @extend_schema(
+        summary="Godkänn eller returnera arbetsplanen",
+        description="Nationella samverkansgruppen (rollflaggan national_steering) godkänner en "
+        "inskickad plan eller returnerar den med kommentarer (reporting.services."
+        "work_plan_decide). Andra roller får 403.",
+        request=WorkPlanDecisionSerializer,
+        responses={200: WorkPlanSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="decide", url_name="decide")
+    def decide(self, request, pk=None):
+        plan, data = self._validated(request, lambda user, plan: may_decide_work_plans(user))
+        saved = work_plan_decide(
+            plan=plan,
+            expected_version=data["version"],
+            approve=data["approve"],
+            comment=data["comment"],
+            context=AccessContext.from_request(request),
+        )
+        return Response(self.output(self.visible(request.user).get(pk=saved.pk)))

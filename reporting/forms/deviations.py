@@ -10,7 +10,7 @@ from accounts.scoping import coordinators_of
 from cases.forms import OfficerChoiceField
 from samverkan.forms import BaseForm, model_field, version_field
 
-from ..models import DeviationAction, DeviationReport
+from ..models import DeviationAction, DeviationDialogue, DeviationReport
 
 
 class DeviationEditForm(BaseForm):
@@ -84,3 +84,25 @@ class DeviationCloseForm(BaseForm):
     """Only the version: closing checks the analysis, the dialogue and the actions itself."""
 
     version = version_field()
+
+
+class DeviationEscalateForm(BaseForm):
+    """Only the version: the report goes to the regional managers."""
+
+    version = version_field()
+
+
+class DeviationDialogueForm(BaseForm):
+    """A dialogue held on an escalated report between the regional and the local managers."""
+
+    held_on = model_field(DeviationDialogue, "held_on")
+    participants = model_field(
+        DeviationDialogue,
+        "participants",
+        help_text=_("T.ex. verksamhetsområdeschef, marknadschef och områdets ledningsgrupp."),
+    )
+    notes = model_field(DeviationDialogue, "notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate

@@ -56,7 +56,9 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "area-choices"}),
     )
 
-    def __init__(self, data=None, *, today: dt.date, areas, national: bool, benefits=None):
+    def __init__(
+        self, data=None, *, today: dt.date, areas, national: bool, benefits=None, regions=()
+    ):
         """`areas`: (code, name) of the areas the reader sees, in the order shown; `benefits`:
         (value, label) of the benefits a mappings report can be restricted to, or None."""
         super().__init__(data)
@@ -73,6 +75,14 @@ class ReportForm(forms.Form):
         for name in ("fran", "till"):
             self.fields[name].help_text = _("ÅÅÅÅ-MM")
         self.fields["omrade"].choices = list(areas)
+        if regions:
+            # A group of areas (issue 20): a region the reader sees, its areas summed.
+            self.fields["region"] = forms.ChoiceField(
+                label=_("Region"),
+                required=False,
+                choices=[("", _("Ingen region vald")), *regions],
+                help_text=_("Verksamhetsområde (FK) eller marknadsområde (AF): dess områden."),
+            )
         self.fields["omrade"].help_text = (
             _("Välj inget för hela riket, ett område eller flera som räknas ihop.")
             if national

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Area
+from cases.models import TargetGroup
 from samverkan.forms import MAX_VERSION, BaseForm, version_field
 
 from ..models import WorkPlan
@@ -16,6 +17,7 @@ from ..services import (
     GOAL_AVERAGE_DAYS_RANGE,
     GOAL_SHARE_RANGE,
     MONTHLY_INFLOW_MAX,
+    PRIORITISATION_MAX,
     TOLERANCE_RANGE,
     YEAR_RANGE,
 )
@@ -44,6 +46,9 @@ GOAL_FIELDS = (
     "planned_fk_fte",
     "deviation_tolerance_percent",
 )
+
+# The year's planned inflow per target group (issue 20), one field per group.
+GROUP_FIELDS = tuple(f"group_{code}" for code in TargetGroup.values)
 
 
 def _label(name):
@@ -81,6 +86,16 @@ class WorkPlanForm(BaseForm):
         *TOLERANCE_RANGE,
         help_text=_("Utfallet räknas som en avvikelse när det ligger mer än så under planen."),
     )
+    prioritisation_follow_up = forms.CharField(
+        label=_label("prioritisation_follow_up"),
+        required=False,
+        max_length=PRIORITISATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Arbetsformerna som säkerställer att de prioriterade grupperna får plats och att "
+            "resultaten följs upp. Krävs när planen skickas in."
+        ),
+    )
     version = version_field()
 
     def __init__(self, *args, **kwargs):
@@ -89,14 +104,25 @@ class WorkPlanForm(BaseForm):
             name: forms.IntegerField(label=label, min_value=0, max_value=MONTHLY_INFLOW_MAX)
             for name, label in zip(MONTH_FIELDS, MONTHS, strict=True)
         }
-        # The months first, in calendar order, then the goals.
-        self.fields = {**months, **self.fields}
+        groups = {
+            name: forms.IntegerField(
+                label=label, min_value=0, max_value=MONTHLY_INFLOW_MAX * 12, required=False
+            )
+            for name, label in zip(GROUP_FIELDS, TargetGroup.labels, strict=True)
+        }
+        # The months first, in calendar order, then the goals, then the target groups.
+        self.fields = {**months, **self.fields, **groups}
 
     @staticmethod
     def initial_from(plan: WorkPlan) -> dict:
         return {
             **dict(zip(MONTH_FIELDS, plan.planned_inflow, strict=True)),
             **{name: getattr(plan, name) for name in GOAL_FIELDS},
+            **{
+                f"group_{code}": plan.planned_inflow_by_group.get(code, 0)
+                for code in TargetGroup.values
+            },
+            "prioritisation_follow_up": plan.prioritisation_follow_up,
             "version": plan.version,
         }
 
@@ -106,11 +132,18 @@ class WorkPlanForm(BaseForm):
     def goal_fields(self):
         return [self[name] for name in GOAL_FIELDS]
 
+    def group_fields(self):
+        return [self[name] for name in GROUP_FIELDS]
+
     def service_data(self) -> dict:
         data = self.cleaned_data
         return {
             "planned_inflow": [data[name] for name in MONTH_FIELDS],
             **{name: data[name] for name in GOAL_FIELDS},
+            "planned_inflow_by_group": {
+                code: data[f"group_{code}"] or 0 for code in TargetGroup.values
+            },
+            "prioritisation_follow_up": data["prioritisation_follow_up"],
         }
 
 
@@ -143,3 +176,34 @@ class WorkPlanChooseForm(BaseForm):
         self.fields["year"].initial = timezone.localdate().year
         if len(areas) == 1:
             self.fields["area"].initial = areas[0].pk
+
+
+class WorkPlanSubmitForm(BaseForm):
+    """Send the plan to the national group; only its version travels."""
+
+    version = version_field()
+
+
+class WorkPlanDecisionForm(BaseForm):
+    """The national group's decision on a submitted plan."""
+
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=[(APPROVE, _("Godkänn planen")), (RETURN, _("Returnera med kommentarer"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Kommentar till området"),
+        required=False,
+        max_length=PRIORITISATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Krävs när planen returneras."),
+    )
+    version = version_field()
+
+
+class CompilationForm(BaseForm):
+    """The year of the national compilation."""
+
+    ar = forms.IntegerField(label=_("År"), min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1])

@@ -30,6 +30,11 @@ class DeviationReport(models.Model):
     class Kind(models.TextChoices):
         INFLOW_BELOW_PLAN = "inflow_below_plan", _("Inflödet under plan")
         SHARE_BELOW_GOAL = "share_below_goal", _("Andelen i arbete eller utbildning under målet")
+        AVERAGE_DAYS_ABOVE_GOAL = (
+            "average_days_above_goal",
+            _("Genomsnittlig tid i samverkan över målet"),
+        )
+        STAFFING_BELOW_PLAN = "staffing_below_plan", _("Bemanningen under plan")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Öppen")
@@ -55,6 +60,20 @@ class DeviationReport(models.Model):
     dialogue_on = models.DateField(_("dialog hållen"), null=True, blank=True)
     dialogue_with = models.CharField(_("dialog med"), max_length=300, blank=True)
     closed_on = models.DateField(_("stängd"), null=True, blank=True)
+    # Escalated by the area's management group to the regional managers (FK's
+    # verksamhetsområdeschef, AF's marknadschef), whose dialogue with the local managers is then
+    # recorded on the report (DeviationDialogue). Issue 20; handlingsplan 2010: "En gemensam
+    # dialog ska föras mellan verksamhetsområdeschef och marknadschef samt lokala chefer kring
+    # avvikelsen."
+    escalated_at = models.DateTimeField(_("eskalerad"), null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eskalerad av"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -85,6 +104,39 @@ class DeviationReport(models.Model):
 
     def audit_subject(self):
         return None, self.area_id
+
+
+class DeviationDialogue(models.Model):
+    """One dialogue held on an escalated report between the regional managers and the area's
+    managers: when, who took part, what was said and agreed, and who recorded it."""
+
+    report = models.ForeignKey(
+        DeviationReport,
+        on_delete=models.CASCADE,
+        related_name="dialogues",
+        verbose_name=_("avvikelserapport"),
+    )
+    held_on = models.DateField(_("dialog hållen"))
+    participants = models.CharField(_("deltagare"), max_length=300)
+    notes = models.TextField(_("vad som sades och beslutades"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "held_on", "id"]
+        verbose_name = _("dialog om avvikelsen")
+        verbose_name_plural = _("dialoger om avvikelsen")
+
+    def __str__(self):
+        return f"{self.report} {self.held_on:%Y-%m-%d}"
+
+    def audit_subject(self):
+        return None, self.report.area_id
 
 
 class DeviationAction(models.Model):

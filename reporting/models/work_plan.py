@@ -14,6 +14,56 @@ def twelve_zeros():
     return [0] * 12
 
 
+class PlanningYear(models.Model):
+    """What the national level sets for a year of work plans (issue 20): the day the areas'
+    plans are due, and the national inflow target (total and, where the action plan gives them,
+    per target group: 2008 "Sjukskrivna arbetslösa 6 000 … Arbetslösa unga m aktivitetsersättning
+    1 000 … Totalt 15 000"; 2010 "minst 15 000 nya deltagare"). Seeded from the action plans by
+    migration, kept in the admin."""
+
+    year = models.PositiveSmallIntegerField(
+        _("år"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    submission_deadline = models.DateField(_("arbetsplanerna ska vara inskickade senast"))
+    national_inflow_target = models.PositiveIntegerField(_("nationellt mål för inflödet"))
+    inflow_target_by_group = models.JSONField(
+        _("mål för inflödet per målgrupp"),
+        default=dict,
+        blank=True,
+        help_text=_("Målgruppens kod och antal, för de målgrupper handlingsplanen anger."),
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("planeringsår")
+        verbose_name_plural = _("planeringsår")
+
+    def __str__(self):
+        return str(self.year)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from cases.models import TargetGroup
+
+        targets = self.inflow_target_by_group
+        if not isinstance(targets, dict) or any(
+            key not in TargetGroup.values
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+            or value < 0
+            for key, value in targets.items()
+        ):
+            raise ValidationError(
+                {
+                    "inflow_target_by_group": _(
+                        "Ange målgruppernas koder (%(codes)s) med ett helt antal var."
+                    )
+                    % {"codes": ", ".join(TargetGroup.values)}
+                }
+            )
+
+
 class WorkPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Work plans hold no personal data; they follow the aggregate scope (SPEC §5)."""
@@ -34,6 +84,12 @@ class WorkPlanQuerySet(models.QuerySet):
 
 
 class WorkPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
+        APPROVED = "approved", _("Godkänd")
+        RETURNED = "returned", _("Returnerad med kommentarer")
+
     area = models.ForeignKey(
         "accounts.Area",
         on_delete=models.PROTECT,
@@ -69,6 +125,37 @@ class WorkPlan(models.Model):
         default=10,
         validators=[MaxValueValidator(100)],
     )
+    # What the plan states besides its figures (handlingsplan 2010: "Respektive samverkansområde
+    # har i uppdrag att beskriva arbetsformer för att säkerställa att prioritering görs och
+    # uppföljning sker"), and its planned inflow for the year per target group.
+    prioritisation_follow_up = models.TextField(
+        _("så säkerställer området prioritering och uppföljning"), blank=True
+    )
+    planned_inflow_by_group = models.JSONField(
+        _("planerat inflöde per målgrupp"), default=dict, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inskickad av"),
+    )
+    decided_at = models.DateTimeField(_("beslut"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
+    decision_comment = models.TextField(_("nationella samverkansgruppens kommentar"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,3 +191,19 @@ class WorkPlan(models.Model):
 
     def planned_for_month(self, month: int) -> int:
         return self.planned_inflow[month - 1]
+
+    @property
+    def is_open_for_edit(self) -> bool:
+        """A draft or a returned plan is kept by the area; a submitted or approved one waits for,
+        or has, the national group's decision."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def is_late(self, deadline, today) -> bool:
+        """Submitted after the year's deadline, or not submitted and the deadline has passed."""
+        if deadline is None:
+            return False
+        if self.submitted_at is not None:
+            from django.utils import timezone
+
+            return timezone.localdate(self.submitted_at) > deadline
+        return today > deadline

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.models import Area, OfficeUnit
+from accounts.models import Area, OfficeUnit, Region
 from accounts.scoping import aggregate_area_ids, scope_for
 from cases.registration import mix_note
 from samverkan.dates import add_months
@@ -204,31 +204,45 @@ def report_page(request, slug: str):
     benefits = None
     if page.report == computed.MAPPINGS and not fk_dimensions_hidden(user):
         benefits = [(b, str(level_label("benefit", b))) for b in computed.BENEFITS]
+    regions = {region.code: region for region in Region.objects.visible_to(user)}
     form = ReportForm(
         query,
         today=today,
         areas=choices.values_list("code", "name"),
         national=national,
         benefits=benefits,
+        regions=[(code, region.name) for code, region in regions.items()],
     )
     context["form"] = form
     if not form.is_valid():
         return render(request, "reporting/report.html", context)
 
     period = Period(first=form.cleaned_data["fran"], last=form.cleaned_data["till"])
-    codes = form.cleaned_data["omrade"]
+    picked = form.cleaned_data["omrade"]
+    codes = picked
+    region = regions.get(form.cleaned_data.get("region") or "")
+    if region is not None:
+        members = list(region.areas.filter(is_active=True).values_list("code", flat=True))
+        if not members:
+            form.add_error("region", _("Regionen har inga aktiva samverkansområden."))
+            return render(request, "reporting/report.html", context)
+        codes = sorted({*picked, *members})
     filters = {"benefit": form.cleaned_data["ersattning"] or None} if benefits else {}
     areas = computed.report_areas(request=request, allowed=allowed, codes=codes, report=page.report)
     data = computed.report_figures(
         user=user, report=page.report, period=period, areas=areas, filters=filters
     )
     place = _place_of(areas, codes, national)
+    if region is not None and not picked:
+        place = region.name
     benefit = filters.get("benefit")
     if benefit:  # the tables' captions and the subject say whom they count
         place = f"{place}, {str(level_label('benefit', benefit)).lower()}"
     chart, tables = page.build(data, Context(place=place))
     params = [("fran", f"{period.first:%Y-%m}"), ("till", f"{period.last:%Y-%m}")]
-    params += [("omrade", code) for code in sorted(codes)]
+    params += [("omrade", code) for code in sorted(picked)]
+    if region is not None:
+        params.append(("region", region.code))
     params += [("ersattning", value) for value in filters.values() if value]
     for table in tables:
         table.csv_url = f"{base}?{urlencode([*params, ('csv', table.key)])}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.scoping import aggregate_area_ids
 from audit.access import get_visible_or_404
 from cases.models import RuleSet
 from samverkan.history import HistorySource, history_rows
@@ -86,13 +87,27 @@ def _inflow_changes(before, record) -> list[tuple[str, str, str]]:
     ]
 
 
+HISTORY_FIELDS = (*GOAL_FIELDS, "prioritisation_follow_up", "status", "decision_comment")
+STATUS_NAMES = dict(WorkPlan.Status.choices)
+
+
+def _history_value(field, value) -> str:
+    name = getattr(field, "name", field)
+    if name == "status":
+        return str(STATUS_NAMES.get(value, value))
+    if isinstance(value, str):
+        return value or "–"
+    return _show(value)
+
+
 def _history(plan: WorkPlan) -> list[dict]:
-    """Who changed what in the plan, old → new, newest first (SPEC §7)."""
+    """Who changed what in the plan, old → new, newest first (SPEC §7): its figures, its text,
+    and its way to the national group (submitted, approved, returned with comments)."""
     return history_rows(
         HistorySource(
             records=plan.history.all(),
-            fields=GOAL_FIELDS,
-            show=lambda field, value: _show(value),
+            fields=HISTORY_FIELDS,
+            show=_history_value,
             kinds=HISTORY_KINDS,
             changes=_inflow_changes,
         )
@@ -125,13 +140,21 @@ def _form_page(request, *, plan=None, area=None, year=None, form, stored=None, a
 def work_plan_list(request):
     editable = set(work_plan_areas(request.user).values_list("pk", flat=True))
     rows = [
-        {"plan": plan, "total": sum(plan.planned_inflow), "editable": plan.area_id in editable}
+        {
+            "plan": plan,
+            "total": sum(plan.planned_inflow),
+            "editable": plan.area_id in editable and plan.is_open_for_edit,
+        }
         for plan in WorkPlan.objects.visible_to(request.user).select_related("area")
     ]
     return render(
         request,
         "reporting/work_plan_list.html",
-        {"rows": rows, "may_create": bool(editable)},
+        {
+            "rows": rows,
+            "may_create": bool(editable),
+            "national": aggregate_area_ids(request.user) is None,
+        },
     )
 
 

@@ -119,6 +119,10 @@ EXCLUDED = {
     "reporting:work_plan_create": "an area's work plan: figures, no person",
     "funds:consumption": "an area's consumption of funds: money, no person",
     "reporting:work_plan_edit": "an area's work plan: figures, no person",
+    "reporting:work_plan_submit": "an area's work plan: figures, no person",
+    "reporting:work_plan_decide": "an area's work plan: figures, no person",
+    "api:work-plan-submit": "an area's work plan: figures, no person",
+    "api:work-plan-decide": "an area's work plan: figures, no person",
     "reporting:monthly_reports": "an area's monthly report: figures, no person",
     "national:calendar": "orders a reporting-calendar package: figures, no person",
     "national:publish": "publishes an area's month: its snapshot, figures, no person",
@@ -129,6 +133,10 @@ EXCLUDED = {
     "reporting:deviation_action_create": "a deviation report on an area's figures",
     "reporting:deviation_action_done": "a deviation report on an area's figures",
     "reporting:deviation_close": "a deviation report on an area's figures",
+    "reporting:deviation_escalate": "a deviation report on an area's figures",
+    "reporting:deviation_dialogue_create": "a deviation report on an area's figures",
+    "api:deviation-report-escalate": "a deviation report on an area's figures",
+    "api:deviation-report-dialogues": "a deviation report on an area's figures",
     "reporting:deviation_edit": "a deviation report on an area's figures",
     # The preparation group's session: its day, who attended, the protocol's own notes and its
     # closing. Each person presented, and each decision, is logged by referral_add and

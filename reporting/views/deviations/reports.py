@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -16,13 +17,14 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from samverkan.history import HistorySource, history_rows
 
+from ... import deviation_escalation as escalation
 from ... import deviations as services
 from ...deviation_figures import figure_table
 from ...models import DeviationAction, DeviationReport
 from ...suppression import hides_small_cells
 
 PURPOSE = "avvikelserapport"
-HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on")
+HISTORY_FIELDS = ("status", "analysis", "dialogue_on", "dialogue_with", "closed_on", "escalated_at")
 HISTORY_KINDS = {"+": gettext_lazy("Öppnad")}
 
 
@@ -32,7 +34,9 @@ HISTORY_KINDS = {"+": gettext_lazy("Öppnad")}
 def _visible_report(request, pk) -> DeviationReport:
     report = get_visible_or_404(
         request=request,
-        queryset=DeviationReport.objects.visible_to(request.user).select_related("area"),
+        queryset=DeviationReport.objects.visible_to(request.user).select_related(
+            "area", "escalated_by"
+        ),
         pk=pk,
         object_type="deviationreport",
     )
@@ -130,8 +134,25 @@ def deviation_list(request):
         )
         .order_by("closed_last", "-opened_for", "area__name", "kind")
     )
+    # The national group and the regional managers follow the open and the escalated ones.
+    shown = request.GET.get("visa", "")
+    if shown == "oppna":
+        reports = reports.open()
+    elif shown == "eskalerade":
+        reports = reports.open().filter(escalated_at__isnull=False)
+    else:
+        shown = ""
     rows = [{"report": report, "months": _month_span(report)} for report in reports]
-    return render(request, "reporting/deviation_list.html", {"rows": rows})
+    filters = [
+        ("", _("Alla")),
+        ("oppna", _("Öppna")),
+        ("eskalerade", _("Öppna och eskalerade")),
+    ]
+    return render(
+        request,
+        "reporting/deviation_list.html",
+        {"rows": rows, "filters": filters, "shown": shown},
+    )
 
 
 @require_GET
@@ -154,5 +175,10 @@ def deviation_detail(request, pk):
             "actions": actions,
             "history": _history(report),
             "may_work": workable and is_open,
+            "may_escalate": workable and is_open and report.escalated_at is None,
+            "may_record_dialogue": is_open
+            and report.escalated_at is not None
+            and escalation.may_record_dialogue(request.user, report),
+            "dialogues": report.dialogues.select_related("recorded_by"),
         },
     )

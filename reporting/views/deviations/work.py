@@ -17,15 +17,18 @@ from samverkan.forms import add_service_errors
 from samverkan.services import AccessContext
 from samverkan.views import bound_form, stored_rows, versioned_edit
 
+from ... import deviation_escalation as escalation
 from ... import deviations as services
 from ...forms.deviations import (
     DeviationActionDoneForm,
     DeviationActionForm,
     DeviationCloseForm,
+    DeviationDialogueForm,
     DeviationEditForm,
+    DeviationEscalateForm,
 )
 from ...models import DeviationReport
-from .reports import _month_span, _workable_action, _workable_report
+from .reports import _month_span, _refuse, _visible_report, _workable_action, _workable_report
 
 
 def _close_checklist(report: DeviationReport) -> list[dict]:
@@ -205,5 +208,96 @@ def deviation_close(request, pk):
             title=_("Stäng rapporten"),
             checklist=_close_checklist(report),
             form=edit.form,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deviation_escalate(request, pk):
+    """The area's management group sends the report to the regional managers."""
+    report = _workable_report(request, pk)
+    if report.escalated_at is not None or report.status == DeviationReport.Status.CLOSED:
+        return form_page(
+            request,
+            _form_context(
+                report,
+                title=_("Eskalera till de regionala cheferna"),
+                intro=_("Rapporten är redan eskalerad eller stängd."),
+                form=None,
+            ),
+        )
+    form = bound_form(request, DeviationEscalateForm, initial={"version": report.version})
+    try:
+        edit = versioned_edit(
+            request,
+            form,
+            record=report,
+            save=lambda form: escalation.deviation_escalate(
+                report=report,
+                expected_version=form.cleaned_data["version"],
+                context=AccessContext.from_request(request),
+            ),
+            message=_("Avvikelserapporten är eskalerad till de regionala cheferna."),
+            success_url=_to_report(report),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    if edit.response:
+        return edit.response
+    return form_page(
+        request,
+        _form_context(
+            report,
+            title=_("Eskalera till de regionala cheferna"),
+            intro=_(
+                "Verksamhetsområdeschefen (FK) och marknadschefen (AF) för området ser rapporten "
+                "och registrerar dialogen med er i den."
+            ),
+            form=edit.form,
+            submit_label=_("Eskalera"),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deviation_dialogue_create(request, pk):
+    """The regional managers (and the area's management group) record a dialogue held on an
+    escalated report."""
+    report = _visible_report(request, pk)
+    if not escalation.may_record_dialogue(request.user, report):
+        _refuse(request, report)
+    if report.escalated_at is None or report.status == DeviationReport.Status.CLOSED:
+        return form_page(
+            request,
+            _form_context(
+                report,
+                title=_("Registrera dialog"),
+                intro=_("Dialogen registreras på en eskalerad rapport som inte är stängd."),
+                form=None,
+            ),
+        )
+    form = bound_form(request, DeviationDialogueForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation.deviation_dialogue_add(
+                report=report,
+                context=AccessContext.from_request(request),
+                **form.cleaned_data,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Dialogen är registrerad."))
+            return redirect(_to_report(report))
+    return form_page(
+        request,
+        _form_context(
+            report,
+            title=_("Registrera dialog"),
+            intro=_("Vilka deltog, när och vad sades och beslutades."),
+            form=form,
+            submit_label=_("Spara"),
         ),
     )
