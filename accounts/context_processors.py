@@ -27,8 +27,8 @@ def staff(request):
             nav.append((reverse("reporting:monthly_reports"), _("Månadsrapport")))
         nav.append((reverse("reporting:work_plan_list"), _("Arbetsplaner")))
         nav.append((reverse("reporting:deviation_list"), _("Avvikelser")))
-        if scope.national_aggregates:
-            # The national group's calendar (national.views); its own role comes with issue 20.
+        if scope.national_steering:
+            # The national group's calendar (national.views).
             nav.append((reverse("national:calendar"), _("Rapportkalender")))
     if scope.case_access or (
         scope.exports_pseudonymised and (scope.area_ids or scope.national_aggregates)

@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Area
+from accounts.models import Area, Region
 from audit.models import AccessLog
 from reporting import suppression
 from reporting.models import DeviationReport
@@ -77,8 +77,16 @@ def months_of(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def default_groups() -> list[list]:
-    """The groups of areas until regions come (issue 20 point 2): FK's and AF's organisations
-    are not in the data yet, so one group, every active area."""
+    """The groups of areas a package reports beside the areas: the regions (FK's
+    verksamhetsområden and AF's marknadsområden, accounts.Region) with their active areas; with
+    no region stored, one group of every active area."""
+    groups = []
+    for region in Region.objects.filter(is_active=True).select_related("agency"):
+        codes = sorted(area.code for area in region.areas.all() if area.is_active)
+        if codes:
+            groups.append([f"{region.name} ({region.agency.code})", codes])
+    if groups:
+        return groups
     codes = list(
         Area.objects.filter(is_active=True).order_by("code").values_list("code", flat=True)
     )

@@ -4,8 +4,9 @@ month's snapshot, and that version is the area's published figures for the month
 registered late) is computed and stored as before (ADR 0009) but never replaces what was
 published; the calendar's packages read the published versions only.
 
-The national group is, until its own role comes (issue 20 point 3), every user with national
-aggregates (`accounts.scoping`: `national_aggregates`)."""
+The national group is the role with `national_steering` (the national samverkansgrupp,
+accounts.Role); an analyst with national aggregates reads the figures but neither publishes nor
+orders packages."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from .models import PublishedMonth
 
 
 def is_national_group(user) -> bool:
-    return bool(user and user.is_authenticated and scope_for(user).national_aggregates)
+    return bool(user and user.is_authenticated and scope_for(user).national_steering)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accounts.tests.factories import staff
 from national import packages
 from national.figures import summed
 from national.models import PublishedMonth, ReportPackage
@@ -31,7 +32,13 @@ def publish(user, area, month):
 
 
 @pytest.fixture
-def tertial(area, other_area, analyst):
+def national(db):
+    """The national samverkansgrupp: publishes months and orders packages."""
+    return staff("national_steering", username="nationella")
+
+
+@pytest.fixture
+def tertial(area, other_area, national):
     """Södertörn: 6 new participants in January, 7 in February, both months published; after
     January was published 2 more January starts were registered late and January recomputed
     (version 2, not published). Umeå: 5 in January, published; February computed, not
@@ -42,9 +49,9 @@ def tertial(area, other_area, analyst):
     for place in (area, other_area):
         snapshot_compute(area=place, month=JAN)
         snapshot_compute(area=place, month=FEB)
-    publish(analyst, area, JAN)
-    publish(analyst, area, FEB)
-    publish(analyst, other_area, JAN)
+    publish(national, area, JAN)
+    publish(national, area, FEB)
+    publish(national, other_area, JAN)
     started(area, dt.date(2025, 1, 12), 2)
     snapshot_compute(area=area, month=JAN)  # version 2
     return {"area": area, "other": other_area}
@@ -84,11 +91,11 @@ def test_a_sum_of_one_snapshot_is_that_snapshot(tertial, area):
 
 
 def test_a_tertial_package_is_made_with_its_tables_and_sources(
-    tertial, area, other_area, analyst, django_capture_on_commit_callbacks
+    tertial, area, other_area, national, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         package = packages.package_order(
-            context=AccessContext.for_user(analyst), kind="tertial", year=2025, tertial=1
+            context=AccessContext.for_user(national), kind="tertial", year=2025, tertial=1
         )
     package.refresh_from_db()
     assert (package.state, package.progress) == ("done", 100)
@@ -119,23 +126,26 @@ def test_a_tertial_package_is_made_with_its_tables_and_sources(
     assert bytes(ReportPackage.objects.get(pk=package.pk).xlsx).startswith(b"PK")
 
 
-def test_a_month_is_published_once_and_stays(tertial, area, analyst, management):
+def test_a_month_is_published_once_and_stays(tertial, area, national, management, analyst):
     with pytest.raises(ValidationError, match="redan publicerad"):
-        publish(analyst, area, JAN)
-    with pytest.raises(PermissionDenied):
-        publish(management, area, MAR)
+        publish(national, area, JAN)
+    # only the national group publishes: not the area's management, nor an analyst who reads
+    # the national figures
+    for other in (management, analyst):
+        with pytest.raises(PermissionDenied):
+            publish(other, area, MAR)
     with pytest.raises(ValidationError, match="ingen ögonblicksbild"):
-        publish(analyst, area, MAR)
+        publish(national, area, MAR)
     with pytest.raises(DatabaseError), transaction.atomic():
         PublishedMonth.objects.filter(area=area, month=JAN).update(month=MAR)
     assert PublishedMonth.objects.get(area=area, month=JAN).snapshot.version == 1
 
 
 def test_only_the_national_group_reaches_the_calendar(
-    tertial, analyst, management, coordinator, login
+    tertial, national, management, coordinator, login
 ):
     url = reverse("national:calendar")
-    page = login(analyst).get(url, {"manad": "2025-01"})
+    page = login(national).get(url, {"manad": "2025-01"})
     assert page.status_code == 200
     rows = {row["area"].code: row for row in page.context["rows"]}
     assert rows["sdt"]["newest"] == 2 and rows["sdt"]["published"].snapshot.version == 1
@@ -145,8 +155,8 @@ def test_only_the_national_group_reaches_the_calendar(
     assert login(coordinator).post(reverse("national:publish"), {}).status_code == 403
 
 
-def test_publishing_from_the_page_and_a_bad_month(tertial, other_area, analyst, login):
-    client = login(analyst)
+def test_publishing_from_the_page_and_a_bad_month(tertial, other_area, national, login):
+    client = login(national)
     done = client.post(reverse("national:publish"), {"omrade": "ume", "manad": "2025-02"})
     assert done.status_code == 302
     assert PublishedMonth.objects.filter(area=other_area, month=FEB).exists()
@@ -155,10 +165,10 @@ def test_publishing_from_the_page_and_a_bad_month(tertial, other_area, analyst, 
 
 
 def test_an_order_shows_its_progress_and_files_only_to_the_national_group(
-    tertial, analyst, management, login, monkeypatch, django_capture_on_commit_callbacks
+    tertial, national, management, login, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(packages, "package_pdf", lambda html: b"%PDF-1.7 stand-in")
-    client = login(analyst)
+    client = login(national)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("national:calendar"), {"kind": "tertial", "year": "2025", "tertial": "1"}
@@ -177,3 +187,20 @@ def test_an_order_shows_its_progress_and_files_only_to_the_national_group(
     # a tertial needs its number
     again = client.post(reverse("national:calendar"), {"kind": "tertial", "year": "2025"})
     assert again.status_code == 200 and ReportPackage.objects.count() == 1
+
+
+def test_the_groups_of_areas_are_the_regions(area, other_area, db):
+    from accounts.models import Agency, Region
+
+    # with no region stored: one group of every active area
+    assert packages.default_groups() == [
+        ["Alla samverkansområden", sorted([area.code, other_area.code])]
+    ]
+    region = Region.objects.create(
+        agency=Agency.objects.get(code="FK"), code="vo-syd", name="Verksamhetsområde Syd"
+    )
+    region.areas.set([area])
+    Region.objects.create(agency=Agency.objects.get(code="AF"), code="mo-tom", name="Tomt")
+
+    # then each region with areas is a group, named with its agency
+    assert packages.default_groups() == [["Verksamhetsområde Syd (FK)", [area.code]]]
