@@ -4,6 +4,7 @@ prioritisation and follow-up and its inflow per target group; the national compi
 the year's national target; and nobody else approves (pages 404, API 403/404)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -306,6 +307,9 @@ def test_the_action_plans_national_targets_are_seeded():
 def test_the_compilation_page_is_national(login, national, management, deadline):
     page = login(national).get(reverse("reporting:work_plan_compilation"), {"ar": "2026"})
     assert page.status_code == 200 and page.context["c"].year == 2026
+    # figures grouped by thousands, as Swedish is written (a no-break space)
+    total = re.search(r'data-testid="compilation-total">(.*?)</tr>', page.content.decode()).group(1)
+    assert "15\xa0000" in total
     assert login(management).get(reverse("reporting:work_plan_compilation")).status_code == 403
     bad = login(national).get(reverse("reporting:work_plan_compilation"), {"ar": "x\x00"})
     assert bad.status_code == 200 and bad.context["form"].errors

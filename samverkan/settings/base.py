@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: 15 000 with the locale's separator
     "rest_framework",
     "django_filters",
     "drf_spectacular",
