@@ -33,6 +33,7 @@ from demo.funds import funds_demo_load
 from demo.guard import refuse_in_production
 from demo.history import history_load
 from demo.preparation import preparation_load
+from demo.registrations import registrations_demo_load
 from demo.steering import steering_load
 from mapping.services import (
     closing_document_save,
@@ -165,6 +166,8 @@ class Command(BaseCommand):
         user("admin", "Ada", "Admin", "sysadmin", is_staff=True, is_superuser=True)
         if not options["without_history"]:
             history_load(areas=demo_areas, stdout=self.stdout)
+        # After every case exists: most of those due are registered in SUS and AIS.
+        registrations_demo_load(areas=demo_areas, today=dt.date.today())
         # The regions, their managers and the national group (issue 20), after the history's
         # work plans: this year's plans of two areas are submitted.
         steering_load(user)
