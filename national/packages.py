@@ -13,8 +13,9 @@ areas, the deviation summary and the funds, as PDF and XLSX.
   progress and a Swedish step on the row, as the monthly report (ADR 0026): the PDF drawn by
   WeasyPrint from a template, the XLSX from the same tables (reporting.views.table_xlsx). The
   files and the state "done" are written in one update; a finished package is never changed.
-- **The funds** (Tabell 7 and 8) are the funds app's (another part of issue 20): the package has
-  their place, marked as not yet available, and no figures.
+- **The funds** (Tabell 7 and 8) for the nation are the funds app's follow-up of the period
+  (funds.selectors.follow_up), read when the package is made: money, not people, so nothing is
+  hidden and no snapshot is needed.
 
 The August report covers January–June (the half year reported in August, seed 001: "i
 återrapporteringen i augusti"); the issue does not say, so this is a choice."""
@@ -35,7 +36,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Area, Region
 from audit.models import AccessLog
+from funds import selectors as funds_selectors
+from funds import tables as funds_tables_of
 from reporting import suppression
+from reporting.computed import Period, ReportAreas
 from reporting.models import DeviationReport
 from reporting.views import report_tables
 from reporting.views.dashboard_tables import Table
@@ -150,6 +154,26 @@ class PackageContent:
     deviations: list[dict]
     missing: dict[str, list[str]]
     sources: dict[str, dict[str, list[int]]]
+    funds: list[Table] = field(default_factory=list)  # Tabell 7 and 8 for the nation
+
+
+def funds_tables(package: ReportPackage) -> list[Table]:
+    """Tabell 7 and 8 of the period for the nation, as the funds follow-up gives them (funds
+    .selectors.follow_up: consumption against the year's allocation per agency and activity,
+    with "varav förvaltning / varav program"). Amounts are money, not people: nothing hidden."""
+    period = Period(first=package.first_month, last=package.last_month)
+    nation = ReportAreas(area_ids=None, area=None, codes=[])
+    data = funds_selectors.follow_up(period=period, areas=nation, user=package.requested_by)
+    described = period.describe()
+    return [
+        funds_tables_of.summary_table(data, period=described),
+        *(
+            funds_tables_of.agency_table(
+                block, year=data["year"], period=described, last_month=f"{period.last:%Y-%m}"
+            )
+            for block in data["agencies"]
+        ),
+    ]
 
 
 def place_tables(snapshots: list[dict], place: str) -> list[Table]:
@@ -197,11 +221,14 @@ def package_content(
         step("areas")
     for area in areas:
         places.append(Place(area.name, place_tables(figures[area.code], area.name)))
+    if step:
+        step("funds")
     return PackageContent(
         places=places,
         deviations=deviation_summary(package, areas),
         missing=missing,
         sources=sources,
+        funds=funds_tables(package),
     )
 
 
@@ -263,7 +290,7 @@ def package_pdf(html: str) -> bytes:
 
 def package_xlsx(package: ReportPackage, content: PackageContent) -> bytes:
     tables = [table for place in content.places for table in place.tables]
-    return xlsx_bytes(tables, title=package.title)
+    return xlsx_bytes([*tables, *content.funds], title=package.title)
 
 
 # --- making it ------------------------------------------------------------------------------------
@@ -275,6 +302,7 @@ def _steps() -> dict[str, tuple[int, str]]:
         "nation": (15, _("Summerar tabellerna för riket")),
         "groups": (30, _("Summerar tabellerna för grupperna av områden")),
         "areas": (45, _("Summerar tabellerna för områdena")),
+        "funds": (60, _("Summerar medel och förbrukning")),
         "pdf": (70, _("Skapar PDF-filen")),
         "xlsx": (90, _("Skapar Excel-filen")),
     }

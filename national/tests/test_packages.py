@@ -93,6 +93,14 @@ def test_a_sum_of_one_snapshot_is_that_snapshot(tertial, area):
 def test_a_tertial_package_is_made_with_its_tables_and_sources(
     tertial, area, other_area, national, django_capture_on_commit_callbacks
 ):
+    from funds.models import ActivityCategory, Consumption
+
+    # FK's consumption of the period: 1 500 000 kr in January, 250 400 kr in April in two areas
+    kartlaggning = ActivityCategory.objects.get(code="gemensam-kartlaggning")
+    for month, where, amount in ((JAN, area, 1_500_000), (APR, other_area, 250_400)):
+        Consumption.objects.create(
+            month=month, area=where, category=kartlaggning, amount=amount, source="form"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         package = packages.package_order(
             context=AccessContext.for_user(national), kind="tertial", year=2025, tertial=1
@@ -122,7 +130,11 @@ def test_a_tertial_package_is_made_with_its_tables_and_sources(
     pdf = bytes(ReportPackage.objects.get(pk=package.pk).pdf)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Tertialrapport 1 2025" in text and "Södertörn" in text
-    assert "tabell 7 och 8" in text.lower()  # the funds' place, no figures
+    assert "tabell 7 och 8" in text.lower()
+    # Tabell 7 for the nation: 1 750 400 kr = 1 750 tkr of FK's joint mappings in the period
+    fk = next(t for t in content.funds if t.key == "forbrukning-fk")
+    row = next(r for r in fk.rows if r.header.text.startswith("Gemensam kartläggning"))
+    assert row.cells[0].text == "1\xa0750"
     assert bytes(ReportPackage.objects.get(pk=package.pk).xlsx).startswith(b"PK")
 
 
