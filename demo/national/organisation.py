@@ -250,6 +250,12 @@ class OrganisationWriter:
                     f"{len(area.af)}.0",
                     f"{len(area.fk)}.0",
                     "10",
+                    # no workflow text or per-group inflow; a draft, as the plans from before
+                    # the national group decided them (reporting 0012)
+                    "",
+                    "{}",
+                    "draft",
+                    "",
                 )
                 coordinator = str(area.coordinator)
                 self.batch.add("reporting_workplan", *common, "1", coordinator, written, written)

@@ -31,7 +31,8 @@ MAIN: dict[str, tuple[str, ...]] = {
     "accounts_staffprofile_teams": _columns("id staffprofile_id team_id"),
     "reporting_workplan": _columns(
         "id area_id year planned_inflow goal_share_percent goal_average_days "
-        "planned_af_fte planned_fk_fte deviation_tolerance_percent version created_by_id "
+        "planned_af_fte planned_fk_fte deviation_tolerance_percent prioritisation_follow_up "
+        "planned_inflow_by_group status decision_comment version created_by_id "
         "created_at updated_at"
     ),
     "cases_person": _columns(
