@@ -79,6 +79,13 @@ KINDS: dict[str, Kind] = {
     "monthlysnapshot": Kind(model="reporting.MonthlySnapshot"),
     "monthlyreportdocument": Kind(model="reporting.MonthlyReportDocument"),
     "manadsrapport": Kind(_("Månadsrapport %(id)s")),
+    "deviationdialogue": Kind(model="reporting.DeviationDialogue"),
+    # funds and the national level
+    "consumption": Kind(model="funds.Consumption"),
+    "publishedmonth": Kind(model="national.PublishedMonth"),
+    "publicerad_manad": Kind(_("Publicerad månad")),
+    "reportpackage": Kind(_("Rapportpaket %(id)s"), "national.ReportPackage"),
+    "rapportpaket": Kind(_("Rapportpaket %(id)s")),
     "dashboard": Kind(_("Statistik")),
     "timeliness": Kind(_("Tidsfrister")),
     "report": Kind(_("Rapport")),

@@ -85,7 +85,7 @@ def test_the_reports_hand_written_sql_goes_through_read_connection(area, monkeyp
 
     from reporting.metrics.outcomes import outcomes_by_area
 
-    base = importlib.import_module("reporting.metrics.base")
+    grouping = importlib.import_module("reporting.metrics.grouping")
     timeliness = importlib.import_module("reporting.metrics.timeliness")
 
     asked = []
@@ -94,7 +94,7 @@ def test_the_reports_hand_written_sql_goes_through_read_connection(area, monkeyp
         asked.append(model)
         return dbrouter.read_connection(model)
 
-    monkeypatch.setattr(base, "read_connection", spy)
+    monkeypatch.setattr(grouping, "read_connection", spy)
     monkeypatch.setattr(timeliness, "read_connection", spy)
     month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     outcomes_by_area(months=[month.replace(day=1)], area_ids=[area.pk], nation=True)
