@@ -115,7 +115,7 @@ ROLES = [
         path="/statistik/",
         heading="Nationell översikt",
         landmark="area-overview",
-        nav=AGGREGATE_NAV,
+        nav=(*AGGREGATE_NAV, "Rapportkalender"),
     ),
     Role(
         username="admin",
