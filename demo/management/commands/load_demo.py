@@ -32,6 +32,7 @@ from cases.validators import parse_identity_number
 from demo.funds import funds_demo_load
 from demo.guard import refuse_in_production
 from demo.history import history_load
+from demo.mapping_demo import demo_mapping
 from demo.preparation import preparation_load
 from demo.registrations import registrations_demo_load
 from demo.steering import steering_load
@@ -39,8 +40,6 @@ from mapping.services import (
     closing_document_save,
     intervention_create,
     intervention_move,
-    mapping_create,
-    mapping_decide,
     meeting_create,
     plan_save,
 )
@@ -238,7 +237,7 @@ class Command(BaseCommand):
             # other has had it and its decision waits for both agencies' confirmation.
             if i >= CASES_PER_AREA:
                 if i >= PEOPLE_PER_AREA - 2 and not person.mappings.exists():
-                    self._mapping(person, today, decided=i == PEOPLE_PER_AREA - 1)
+                    demo_mapping(person, today, decided=i == PEOPLE_PER_AREA - 1, context=DEMO)
                 continue
             if Case.objects.filter(person=person).exists():
                 continue
@@ -367,39 +366,3 @@ class Command(BaseCommand):
                     submit=True,
                     context=AccessContext.for_user(af_officer, purpose="demodata"),
                 )
-
-    def _mapping(self, person, today, *, decided: bool):
-        mapping = mapping_create(
-            person=person,
-            initiated_by="FK",
-            initiation_reason="Sjukpenningdagarna närmar sig sitt slut; pröva aktiva insatser.",
-            requested_on=today - dt.timedelta(days=30),
-            request_received_on=today - dt.timedelta(days=28),
-            benefit="sjukpenning",
-            sick_leave_start=today - dt.timedelta(days=300),
-            benefit_end_date=today + dt.timedelta(days=160),
-            context=DEMO,
-        )
-        if not decided:
-            return
-        meeting_create(
-            person=person,
-            mapping=mapping,
-            kind="avstamningsmote",
-            on=today - dt.timedelta(days=10),
-            participants=["person", "FK", "AF", "healthcare"],
-            notes="Gemensam genomgång av förutsättningar för arbete.",
-            context=DEMO,
-        )
-        mapping.refresh_from_db()
-        mapping_decide(
-            mapping=mapping,
-            expected_version=mapping.version,
-            decision="joint_active_support",
-            decision_reason="Motiverad till arbetsförberedande insatser.",
-            decision_date=today - dt.timedelta(days=3),
-            case_target_group="sick_unemployed",
-            case_phase="referred",
-            case_date=today - dt.timedelta(days=2),
-            context=DEMO,
-        )
