@@ -17,16 +17,18 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Area
-from accounts.scoping import scope_for
 from audit.models import AccessLog
 from reporting.models import MonthlySnapshot
+from reporting.services import may_decide_work_plans
 from samverkan.services import AccessContext, actor, log_access
 
 from .models import PublishedMonth
 
 
 def is_national_group(user) -> bool:
-    return bool(user and user.is_authenticated and scope_for(user).national_steering)
+    """The national samverkansgrupp: the one rule that decides the work plans
+    (reporting.services.may_decide_work_plans) decides the calendar too."""
+    return bool(user and user.is_authenticated and may_decide_work_plans(user))
 
 
 @transaction.atomic
