@@ -168,7 +168,7 @@ class Command(BaseCommand):
         # After every case exists: most of those due are registered in SUS and AIS.
         registrations_demo_load(areas=demo_areas, today=dt.date.today())
         # The regions, their managers and the national group (issue 20), after the history's
-        # work plans: this year's plans of two areas are submitted.
+        # work plans: those are approved in their year, next year's of two areas submitted.
         steering_load(user)
 
         self.stdout.write(self.style.SUCCESS("Demodata klar."))
