@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from reporting import charts
@@ -20,8 +21,10 @@ NBSP = "\u00a0"
 
 
 def grouped(number: int) -> str:
-    """56099 → "56 099" (a no-break space, so a figure never wraps)."""
-    text = f"{abs(number):,}".replace(",", NBSP)
+    """56099 → "56 099": the locale's grouping (Swedish: a no-break space, so a figure never
+    wraps), Django's number_format as the templates' intcomma uses it; a minus sign, not a
+    hyphen, before a negative amount."""
+    text = number_format(abs(number), force_grouping=True)
     return f"−{text}" if number < 0 else text
 
 
