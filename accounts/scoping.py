@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 
 
@@ -76,22 +77,35 @@ class Scope:
 NO_SCOPE = Scope(user_id=None, area_ids=frozenset())
 
 
-def scope_for(user) -> Scope:
-    """What `user` may see. Cached on the user object for the length of one request."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_SCOPE
-    cached = getattr(user, "_samverkan_scope", None)
-    if cached is not None:
-        return cached
+# The fields of the reader's role that the scope copies.
+ROLE_FIELDS = (
+    "case_access",
+    "area_wide",
+    "area_aggregates",
+    "national_aggregates",
+    "reviews_access_log",
+    "exports_pseudonymised",
+    "is_officer",
+    "name",
+    "regional_manager",
+    "national_steering",
+)
+# Stands for the user's id while the scope's query is compiled (no user has it: ids are positive).
+_USER_MARK = -424242
+_compiled: tuple[str, list, int, list[str]] | None = None
+
+
+def _profile_query(user_id: int):
+    """The one query of every request: the profile's role and agency, its active areas and
+    teams, and a regional manager's regions with their active areas."""
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
 
     from .models import Area, Region, StaffProfile, Team
 
-    # One query for every request: the profile, its role and agency, its active areas and teams.
-    profile = (
-        StaffProfile.objects.select_related("role", "agency")
-        .filter(user_id=user.pk)
+    return (
+        StaffProfile.objects.filter(user_id=user_id)
+        .order_by()
         .annotate(
             active_area_ids=ArraySubquery(
                 Area.objects.filter(staff=OuterRef("pk"), is_active=True).values("pk")
@@ -108,31 +122,72 @@ def scope_for(user) -> Scope:
                 .distinct()
             ),
         )
-        .first()
+        .values(
+            *(f"role__{name}" for name in ROLE_FIELDS),
+            "agency__code",
+            "active_area_ids",
+            "team_id_list",
+            "region_id_list",
+            "region_area_id_list",
+        )
     )
+
+
+def _profile_row(user_id: int) -> dict | None:
+    """_profile_query's row for the user. The query is compiled once per process (compiling it
+    costs several times what PostgreSQL takes to answer it, on every request) and run with the
+    user's id in the place of the mark; nothing else in it depends on the data or the user."""
+    global _compiled
+    if _compiled is None:
+        query = _profile_query(_USER_MARK)
+        sql, params = query.query.sql_with_params()
+        params = list(params)
+        if params.count(_USER_MARK) != 1:  # a changed query must still name the user once
+            raise RuntimeError("the scope's query must name the user exactly once")
+        # The columns in the order Django's values() reads them.
+        names = [*query.query.values_select, *query.query.annotation_select]
+        _compiled = (sql, params, params.index(_USER_MARK), names)
+    sql, params, where, names = _compiled
+    params = [*params]
+    params[where] = user_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else dict(zip(names, row, strict=True))
+
+
+def scope_for(user) -> Scope:
+    """What `user` may see. Cached on the user object for the length of one request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_samverkan_scope", None)
+    if cached is not None:
+        return cached
+    profile = _profile_row(user.pk)
     if profile is None:
         scope = Scope(user_id=user.pk, area_ids=frozenset())
     else:
-        role = profile.role
+        role = {name: profile[f"role__{name}"] for name in ROLE_FIELDS}
+        regional = role["regional_manager"]
         scope = Scope(
             user_id=user.pk,
-            area_ids=frozenset(profile.active_area_ids),
-            case_access=role.case_access,
-            area_wide=role.area_wide,
-            area_aggregates=role.area_aggregates,
-            national_aggregates=role.national_aggregates,
-            reviews_access_log=role.reviews_access_log,
-            exports_pseudonymised=role.exports_pseudonymised,
-            is_officer=role.is_officer,
-            team_ids=frozenset(profile.team_id_list),
-            role_name=role.name,
-            agency_code=profile.agency.code if profile.agency_id else "",
-            regional_manager=role.regional_manager,
-            region_ids=frozenset(profile.region_id_list) if role.regional_manager else frozenset(),
+            area_ids=frozenset(profile["active_area_ids"]),
+            case_access=role["case_access"],
+            area_wide=role["area_wide"],
+            area_aggregates=role["area_aggregates"],
+            national_aggregates=role["national_aggregates"],
+            reviews_access_log=role["reviews_access_log"],
+            exports_pseudonymised=role["exports_pseudonymised"],
+            is_officer=role["is_officer"],
+            team_ids=frozenset(profile["team_id_list"]),
+            role_name=role["name"],
+            agency_code=profile["agency__code"] or "",
+            regional_manager=regional,
+            region_ids=frozenset(profile["region_id_list"]) if regional else frozenset(),
             region_area_ids=(
-                frozenset(profile.region_area_id_list) if role.regional_manager else frozenset()
+                frozenset(profile["region_area_id_list"]) if regional else frozenset()
             ),
-            national_steering=role.national_steering,
+            national_steering=role["national_steering"],
         )
     user._samverkan_scope = scope
     return scope

@@ -1,0 +1,69 @@
+"""The reader's scope, asked on every request (accounts.scoping.scope_for): one query, compiled
+once per process and run with each user's id. Each role's scope read exactly, and a later
+reader's scope costs its query but no compiling."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models.sql.compiler import SQLCompiler
+
+from accounts.models import Agency, Region
+from accounts.scoping import scope_for
+from accounts.tests.factories import AreaFactory, UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    """The user as a new request loads it (the scope is kept on the user object)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_every_role_reads_its_own_scope(area, other_area, team, fk_officer):
+    closed = AreaFactory(code="stangd", name="Stängt", is_active=False)
+    region = Region.objects.create(agency=Agency.objects.get(code="AF"), code="mo", name="MO")
+    region.areas.set([area, closed])
+    coordinator = staff("coordinator", areas=[area, other_area, closed], username="samordnare")
+    manager = staff("af_regional_manager", regions=[region], username="marknadschef")
+    national = staff("national_steering", username="nationella")
+    nobody = UserFactory(username="utan.profil")
+
+    officer = scope_for(_fresh(fk_officer))
+    assert (officer.area_ids, officer.team_ids) == ({area.pk}, {team.pk})
+    assert officer.case_access and officer.is_officer and not officer.area_wide
+    assert officer.agency_code == "FK" and officer.role_name
+    assert not officer.regional_manager and officer.region_ids == frozenset()
+
+    both = scope_for(_fresh(coordinator))
+    assert both.area_ids == {area.pk, other_area.pk}  # not the inactive area
+    assert both.is_coordinator and both.team_ids == frozenset()
+
+    regional = scope_for(_fresh(manager))
+    assert regional.regional_manager and regional.agency_code == "AF"
+    assert regional.region_ids == {region.pk}
+    assert regional.region_area_ids == {area.pk}  # not the inactive area
+    assert regional.area_ids == frozenset() and not regional.case_access
+
+    steering = scope_for(_fresh(national))
+    assert steering.national_steering and steering.national_aggregates
+    assert not steering.case_access
+
+    none = scope_for(_fresh(nobody))
+    assert none.area_ids == frozenset() and not none.has_any_access
+
+
+def test_a_later_readers_scope_compiles_no_sql(area, fk_officer, af_officer):
+    scope_for(_fresh(fk_officer))  # the process's first: compiles the query
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    reader = _fresh(af_officer)
+    with mock.patch.object(SQLCompiler, "as_sql", counting):
+        scope = scope_for(reader)
+    assert compiled == []
+    assert scope.area_ids == {area.pk} and scope.agency_code == "AF"
