@@ -101,6 +101,30 @@ def analyst(db):
 
 
 @pytest.fixture
+def region(area):
+    """An FK verksamhetsområde whose areas include "sdt" (issue 20: regions group the areas)."""
+    from accounts.models import Agency, Region
+
+    region = Region.objects.create(
+        agency=Agency.objects.get(code="FK"), code="vo-sthlm", name="VO Stockholm"
+    )
+    region.areas.set([area])
+    return region
+
+
+@pytest.fixture
+def regional_manager(region):
+    """The region's verksamhetsområdeschef: the aggregates and deviation reports of its areas."""
+    return staff("fk_regional_manager", regions=[region], username="vo.chef")
+
+
+@pytest.fixture
+def national_group(db):
+    """A member of the national samverkansgrupp: every area's aggregates, approves work plans."""
+    return staff("national_steering", username="nationella")
+
+
+@pytest.fixture
 def outsider(other_area):
     return staff("fk_officer", areas=[other_area], username="fk.ume")
 

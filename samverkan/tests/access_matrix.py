@@ -8,12 +8,17 @@ A route missing here fails the test, and so does a route declared here that no l
 The data is conftest.py's: a person of area "sdt" with a case whose FK and AF officers form
 the team; a colleague of the area outside that caseload; the area's coordinator and management
 group; the national analyst; an FK officer of another area (outsider); a system administrator
-(Django staff, no area). Forms are sent empty, so every POST is bad input: it must change
-nothing, and the page answers with the form again (200, or 400 from the API).
+(Django staff, no area); the steering chain of issue 20: a regional manager (FK
+verksamhetsområdeschef) whose region holds "sdt", and the national samverkansgrupp. Both see
+aggregates only, as the analyst does (a person's page: 404, logged): the regional manager their
+regions' areas' figures, work plans and deviation reports, and records the dialogue on an
+escalated report; the national group every area's, decides the work plans and alone opens
+/nationellt/. Forms are sent empty, so every POST is bad input: it must change nothing, and
+the page answers with the form again (200, or 400 from the API).
 
 What the rows count: a read of a person's data is one row per object shown; a refusal (403,
 404 of another area's object, 401 from the API) is one "denied" row; a page about no one and a
-405 write none."""
+405 write none. Long because it is one table: a row for each of the project's routes."""
 
 from __future__ import annotations
 
@@ -29,55 +34,59 @@ ROLES = (
     "analyst",
     "outsider",
     "admin",
+    "regional",
+    "national",
 )
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # --- rows: one cell per role, in the order of ROLES -------------------------------------------
 
-NOT_ALLOWED = "302/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
-CASE_PAGE = "302/0 200/1 200/1 302/1 200/1 404/1 404/1 404/1 404/1"
-API_NOT_ALLOWED = "401/1 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
-API_AGGREGATE_NOT_ALLOWED = "401/1 405/0 405/0 405/0 405/0 405/0 405/0 405/0 403/1"
-API_CASE_ACTION = "401/1 400/1 400/1 403/1 400/1 403/1 403/1 404/1 403/1"
-REDIRECT = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0"
-STAFF_PAGE = "302/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
-API_CASE_OBJECT = "401/1 200/1 200/1 403/1 200/1 404/1 404/1 404/1 404/1"
-API_CASE_LIST = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
-API_CASE_CREATE = "401/1 400/0 400/0 400/0 400/0 403/1 403/1 400/0 403/1"
-API_AGGREGATES = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 403/1"
-DEVIATION_WORK = "302/0 404/1 404/1 404/1 200/1 200/1 404/1 404/1 404/1"
-CASE_ACCESS_PAGE = "302/0 200/0 200/0 200/0 200/0 403/1 403/1 200/0 403/1"
-COORDINATOR_PAGE = "302/0 403/1 403/1 403/1 200/1 403/1 403/1 403/1 403/1"
-COORDINATOR_FORM = "302/0 403/1 403/1 403/1 200/0 403/1 403/1 403/1 403/1"
-QUALITY_REVIEW = "302/0 404/1 404/1 404/1 200/1 404/1 404/1 404/1 404/1"
-API_DEVIATION_ACTION = "401/1 403/2 403/2 403/2 400/1 400/1 403/2 404/1 403/1"
-PREPARATION_PAGE = "302/0 200/1 200/1 200/1 200/1 404/1 404/1 404/1 404/1"
-LOGIN_PAGE = "200/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0"
-API_AREA_AGGREGATE = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 404/1 403/1"
-API_STAFF = "401/1 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
-API_EXPORT = "401/1 200/2 200/2 200/1 200/2 403/1 200/2 200/1 403/1"
-REPORT_PAGE = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/0"
-API_COORDINATOR_CREATE = "401/1 403/1 403/1 403/1 400/0 403/1 403/1 403/1 403/1"
-CASE_MOVE = "302/0 403/1 403/1 403/1 200/1 404/1 404/1 404/1 404/1"
-CONSENT_CONFIRM = "302/0 302/1 302/1 302/1 302/1 404/1 404/1 404/1 404/1"
-REASON_PAGE = "302/0 302/0 302/0 200/0 302/0 404/1 404/1 404/1 404/1"
-OWN_EXPORT_JOB = "302/0 200/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1"
-EXPORT_FORM = "302/0 200/0 200/0 200/0 200/0 403/1 200/0 200/0 403/1"
-HOME = "302/0 200/1 200/1 200/0 200/1 302/0 302/0 200/0 200/0"
-IMPORT_JOB = "302/0 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1"
-SSO_OFF = "404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0"
-OPEN_NOT_ALLOWED = "405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
+NOT_ALLOWED = "302/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
+CASE_PAGE = "302/0 200/1 200/1 302/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1"
+API_NOT_ALLOWED = "401/1 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
+API_AGGREGATE_NOT_ALLOWED = "401/1 405/0 405/0 405/0 405/0 405/0 405/0 405/0 403/1 405/0 405/0"
+API_CASE_ACTION = "401/1 400/1 400/1 403/1 400/1 403/1 403/1 404/1 403/1 403/1 403/1"
+REDIRECT = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0"
+STAFF_PAGE = "302/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
+API_CASE_OBJECT = "401/1 200/1 200/1 403/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1"
+API_CASE_LIST = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
+API_CASE_CREATE = "401/1 400/0 400/0 400/0 400/0 403/1 403/1 400/0 403/1 403/1 403/1"
+API_AGGREGATES = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 403/1 200/1 200/1"
+DEVIATION_WORK = "302/0 404/1 404/1 404/1 200/1 200/1 404/1 404/1 404/1 404/1 404/1"
+CASE_ACCESS_PAGE = "302/0 200/0 200/0 200/0 200/0 403/1 403/1 200/0 403/1 403/1 403/1"
+COORDINATOR_PAGE = "302/0 403/1 403/1 403/1 200/1 403/1 403/1 403/1 403/1 403/1 403/1"
+COORDINATOR_FORM = "302/0 403/1 403/1 403/1 200/0 403/1 403/1 403/1 403/1 403/1 403/1"
+QUALITY_REVIEW = "302/0 404/1 404/1 404/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1"
+API_DEVIATION_ACTION = "401/1 403/2 403/2 403/2 400/1 400/1 403/2 404/1 403/1 403/2 403/2"
+# The dialogue held on an escalated report: the area's management group and the regional managers.
+API_DEVIATION_DIALOGUE = "401/1 403/2 403/2 403/2 400/1 400/1 403/2 404/1 403/1 400/1 403/2"
+PREPARATION_PAGE = "302/0 200/1 200/1 200/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1"
+LOGIN_PAGE = "200/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0"
+API_AREA_AGGREGATE = "401/1 200/1 200/1 200/1 200/1 200/1 200/1 404/1 403/1 200/1 200/1"
+API_STAFF = "401/1 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
+API_EXPORT = "401/1 200/2 200/2 200/1 200/2 403/1 200/2 200/1 403/1 403/1 403/1"
+REPORT_PAGE = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/0 200/1 200/1"
+API_COORDINATOR_CREATE = "401/1 403/1 403/1 403/1 400/0 403/1 403/1 403/1 403/1 403/1 403/1"
+CASE_MOVE = "302/0 403/1 403/1 403/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1"
+CONSENT_CONFIRM = "302/0 302/1 302/1 302/1 302/1 404/1 404/1 404/1 404/1 404/1 404/1"
+REASON_PAGE = "302/0 302/0 302/0 200/0 302/0 404/1 404/1 404/1 404/1 404/1 404/1"
+OWN_EXPORT_JOB = "302/0 200/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1"
+EXPORT_FORM = "302/0 200/0 200/0 200/0 200/0 403/1 200/0 200/0 403/1 403/1 403/1"
+HOME = "302/0 200/1 200/1 200/0 200/1 302/0 302/0 200/0 200/0 302/0 302/0"
+IMPORT_JOB = "302/0 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1"
+SSO_OFF = "404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0"
+OPEN_NOT_ALLOWED = "405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0 405/0"
 # A page that only reads lets a POST through to the access check, so that an outsider's POST
 # answers 404 like their GET; the object is fetched, and its read logged, before the 405.
-READ_ONLY_POST = "302/0 405/1 405/1 302/1 405/1 404/1 404/1 404/1 404/1"
-SEARCH = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
-OPEN = "200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
-ADMIN_PAGE = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 200/0"
-ADMIN_NOT_ALLOWED = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 405/0"
-PREPARATION_ACTION = "302/0 302/0 302/0 302/0 302/0 404/1 404/1 404/1 404/1"
-PREPARATION_FORM = "302/0 200/0 200/0 200/0 200/0 404/1 404/1 404/1 404/1"
-STATISTICS_PAGE = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
-WORK_PLAN_FORM = "302/0 404/1 404/1 404/1 200/0 404/1 404/1 404/1 404/1"
+READ_ONLY_POST = "302/0 405/1 405/1 302/1 405/1 404/1 404/1 404/1 404/1 404/1 404/1"
+SEARCH = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
+OPEN = "200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0 200/0"
+ADMIN_PAGE = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 200/0 302/0 302/0"
+ADMIN_NOT_ALLOWED = "302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 405/0 302/0 302/0"
+PREPARATION_ACTION = "302/0 302/0 302/0 302/0 302/0 404/1 404/1 404/1 404/1 404/1 404/1"
+PREPARATION_FORM = "302/0 200/0 200/0 200/0 200/0 404/1 404/1 404/1 404/1 404/1 404/1"
+STATISTICS_PAGE = "302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1 200/1"
+WORK_PLAN_FORM = "302/0 404/1 404/1 404/1 200/0 404/1 404/1 404/1 404/1 404/1 404/1"
 
 
 @dataclass(frozen=True)
@@ -114,9 +123,9 @@ ROUTES = {
     # A load balancer's probes: open to all. Readiness answers 503 here, where no Celery worker
     # is running (samverkan/tests/test_health.py covers its checks).
     "healthz": R(GET=OPEN, probe=("POST", OPEN_NOT_ALLOWED)),
-    "readyz": R(GET="503/0 " * 9, probe=("POST", OPEN_NOT_ALLOWED)),
+    "readyz": R(GET="503/0 " * len(ROLES), probe=("POST", OPEN_NOT_ALLOWED)),
     # Prometheus with its bearer token only: without one (none is configured here) 404 for all.
-    "metrics": R(GET="404/0 " * 9, probe=("POST", "404/0 " * 9)),
+    "metrics": R(GET="404/0 " * len(ROLES), probe=("POST", "404/0 " * len(ROLES))),
     # A password reset link (sent by an administrator): an invalid link says so, whatever the
     # method (Django's PasswordResetConfirmView), and shows no account.
     "accounts:password_reset_confirm": R(GET=OPEN, POST=OPEN, probe=("DELETE", OPEN)),
@@ -125,8 +134,8 @@ ROUTES = {
     "imports:organisation": R(GET=ADMIN_PAGE, POST=ADMIN_PAGE, probe=("DELETE", ADMIN_NOT_ALLOWED)),
     # The login and password forms take GET and POST only (Django's would take PUT as POST); a
     # signed-in user is sent on from the login page whatever the method.
-    "accounts:login": R(GET=LOGIN_PAGE, POST=LOGIN_PAGE, probe=("PUT", "405/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0")),
-    "accounts:logout": R(POST="302/0 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1", probe=("DELETE", NOT_ALLOWED)),
+    "accounts:login": R(GET=LOGIN_PAGE, POST=LOGIN_PAGE, probe=("PUT", "405/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0 302/0")),
+    "accounts:logout": R(POST="302/0 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1 302/1", probe=("DELETE", NOT_ALLOWED)),
     "accounts:password_change": R(GET=STAFF_PAGE, POST=STAFF_PAGE, probe=("PUT", NOT_ALLOWED)),
     "accounts:password_change_done": R(GET=STAFF_PAGE, probe=("POST", NOT_ALLOWED)),
     "accounts:second_factor": R(GET=REDIRECT, POST=REDIRECT, probe=("DELETE", REDIRECT)),
@@ -140,7 +149,7 @@ ROUTES = {
     "api:deviation-report-action-done": R("deviation", POST=API_DEVIATION_ACTION, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "api:deviation-report-actions": R("deviation", POST=API_DEVIATION_ACTION, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "api:deviation-report-escalate": R("deviation", POST=API_DEVIATION_ACTION, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
-    "api:deviation-report-dialogues": R("deviation", POST=API_DEVIATION_ACTION, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
+    "api:deviation-report-dialogues": R("deviation", POST=API_DEVIATION_DIALOGUE, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "api:deviation-report-close": R("deviation", POST=API_DEVIATION_ACTION, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "api:deviation-report-detail": R("deviation", GET=API_AREA_AGGREGATE, PATCH=API_DEVIATION_ACTION, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:deviation-report-list": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
@@ -148,10 +157,10 @@ ROUTES = {
     "api:export-interventions": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
     "api:export-mappings": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
     "api:export-participants": R(GET=API_EXPORT, probe=("POST", API_NOT_ALLOWED)),
-    "api:export-registrations": R(GET="401/1 200/5 200/5 200/1 200/5 403/1 200/2 200/1 403/1", probe=("POST", API_NOT_ALLOWED)),
-    "api:export-unknown": R(GET="401/1 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0", probe=("POST", API_NOT_ALLOWED)),
-    "api:import": R(POST=API_COORDINATOR_CREATE, probe=("DELETE", "401/1 403/1 403/1 403/1 405/0 403/1 403/1 403/1 403/1")),
-    "api:import-job": R("import_job", GET="401/1 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", API_NOT_ALLOWED)),
+    "api:export-registrations": R(GET="401/1 200/5 200/5 200/1 200/5 403/1 200/2 200/1 403/1 403/1 403/1", probe=("POST", API_NOT_ALLOWED)),
+    "api:export-unknown": R(GET="401/1 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0 404/0", probe=("POST", API_NOT_ALLOWED)),
+    "api:import": R(POST=API_COORDINATOR_CREATE, probe=("DELETE", "401/1 403/1 403/1 403/1 405/0 403/1 403/1 403/1 403/1 403/1 403/1")),
+    "api:import-job": R("import_job", GET="401/1 403/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", API_NOT_ALLOWED)),
     "api:intervention-detail": R("intervention", GET=API_CASE_OBJECT, PATCH=API_CASE_ACTION, probe=("POST", API_NOT_ALLOWED)),
     "api:intervention-end": R("intervention", POST=API_CASE_ACTION, probe=("DELETE", API_NOT_ALLOWED)),
     "api:intervention-list": R(GET=API_CASE_LIST, POST=API_CASE_CREATE, probe=("DELETE", API_NOT_ALLOWED)),
@@ -160,7 +169,7 @@ ROUTES = {
     "api:mapping-decide": R("mapping", POST=API_CASE_ACTION, probe=("DELETE", API_NOT_ALLOWED)),
     "api:mapping-detail": R("mapping", GET=API_CASE_OBJECT, PATCH=API_CASE_ACTION, probe=("POST", API_NOT_ALLOWED)),
     "api:mapping-list": R(GET=API_CASE_LIST, POST=API_CASE_CREATE, probe=("DELETE", API_NOT_ALLOWED)),
-    "api:mapping-sign": R("mapping", POST="401/1 400/1 400/1 403/1 403/1 403/1 403/1 404/1 403/1", probe=("DELETE", API_NOT_ALLOWED)),
+    "api:mapping-sign": R("mapping", POST="401/1 400/1 400/1 403/1 403/1 403/1 403/1 404/1 403/1 403/1 403/1", probe=("DELETE", API_NOT_ALLOWED)),
     "api:me": R(GET=API_STAFF, probe=("POST", API_NOT_ALLOWED)),
     "api:meeting-detail": R("meeting", GET=API_CASE_OBJECT, PATCH=API_CASE_ACTION, probe=("POST", API_NOT_ALLOWED)),
     "api:meeting-list": R(GET=API_CASE_LIST, POST=API_CASE_CREATE, probe=("DELETE", API_NOT_ALLOWED)),
@@ -182,9 +191,9 @@ ROUTES = {
     "api:snapshot-list": R(GET=API_AGGREGATES, probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:status-entry-detail": R("status_entry", GET=API_CASE_OBJECT, probe=("POST", API_NOT_ALLOWED)),
     "api:status-entry-list": R(GET=API_CASE_LIST, POST=API_CASE_CREATE, probe=("DELETE", API_NOT_ALLOWED)),
-    "api:work-plan-submit": R("work_plan", POST="401/1 403/2 403/2 403/2 400/1 400/1 403/2 404/1 403/1", probe=("GET", API_AGGREGATE_NOT_ALLOWED)),
-    "api:work-plan-decide": R("work_plan", POST="401/1 403/2 403/2 403/2 403/2 403/2 403/2 404/1 403/1", probe=("GET", API_AGGREGATE_NOT_ALLOWED)),
-    "api:work-plan-detail": R("work_plan", GET=API_AREA_AGGREGATE, PATCH="401/1 403/2 403/2 403/2 400/1 403/2 403/2 404/1 403/1", probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
+    "api:work-plan-submit": R("work_plan", POST="401/1 403/2 403/2 403/2 400/1 400/1 403/2 404/1 403/1 403/2 403/2", probe=("GET", API_AGGREGATE_NOT_ALLOWED)),
+    "api:work-plan-decide": R("work_plan", POST="401/1 403/2 403/2 403/2 403/2 403/2 403/2 404/1 403/1 403/2 400/1", probe=("GET", API_AGGREGATE_NOT_ALLOWED)),
+    "api:work-plan-detail": R("work_plan", GET=API_AREA_AGGREGATE, PATCH="401/1 403/2 403/2 403/2 400/1 403/2 403/2 404/1 403/1 403/2 403/2", probe=("POST", API_AGGREGATE_NOT_ALLOWED)),
     "api:work-plan-list": R(GET=API_AGGREGATES, POST=API_COORDINATOR_CREATE, probe=("DELETE", API_AGGREGATE_NOT_ALLOWED)),
     "audit:review": R(GET=COORDINATOR_PAGE, POST=COORDINATOR_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_close": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
@@ -195,7 +204,7 @@ ROUTES = {
     "cases:case_transition": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     # The caseload and the start page are only read: GET and HEAD.
     "cases:caseload": R(GET=COORDINATOR_FORM, probe=("POST", NOT_ALLOWED)),
-    "cases:not_registered": R(GET="302/0 200/1 200/1 200/0 200/1 403/1 403/1 200/0 403/1", probe=("POST", NOT_ALLOWED)),
+    "cases:not_registered": R(GET="302/0 200/1 200/1 200/0 200/1 403/1 403/1 200/0 403/1 403/1 403/1", probe=("POST", NOT_ALLOWED)),
     "cases:consent_confirm": R("person", GET=CONSENT_CONFIRM, POST=CONSENT_CONFIRM, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_create": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:consent_withdraw": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
@@ -211,7 +220,7 @@ ROUTES = {
     "cases:situation_end": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:situation_start": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:status_entry_create": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    "exports:download": R("export_job", GET="302/0 404/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
+    "exports:download": R("export_job", GET="302/0 404/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
     "exports:job": R("export_job", GET=OWN_EXPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "exports:job_status": R("export_job", GET=OWN_EXPORT_JOB, probe=("POST", NOT_ALLOWED)),
     "exports:start": R(GET=EXPORT_FORM, POST=EXPORT_FORM, probe=("DELETE", NOT_ALLOWED)),
@@ -223,7 +232,7 @@ ROUTES = {
     "mapping:case_meeting_create": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "mapping:closing_document": R("case", GET=CASE_PAGE, probe=("POST", READ_ONLY_POST)),
     "mapping:closing_document_confirm": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
-    "mapping:closing_document_edit": R("case", GET=CASE_PAGE, POST="302/0 200/1 302/2 302/1 200/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
+    "mapping:closing_document_edit": R("case", GET=CASE_PAGE, POST="302/0 200/1 302/2 302/1 200/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
     "mapping:closing_document_return": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "mapping:intervention_create": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "mapping:intervention_detail": R("intervention", GET=CASE_PAGE, probe=("POST", NOT_ALLOWED)),
@@ -250,45 +259,45 @@ ROUTES = {
     "preparation:session_close": R("session", POST=PREPARATION_ACTION, probe=("DELETE", NOT_ALLOWED)),
     "preparation:session_create": R(GET=CASE_ACCESS_PAGE, POST=CASE_ACCESS_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "preparation:session_detail": R("session", GET=PREPARATION_PAGE, probe=("POST", NOT_ALLOWED)),
-    "preparation:session_list": R(GET="302/0 200/1 200/1 200/1 200/1 403/1 403/1 200/1 403/1", probe=("POST", NOT_ALLOWED)),
+    "preparation:session_list": R(GET="302/0 200/1 200/1 200/1 200/1 403/1 403/1 200/1 403/1 403/1 403/1", probe=("POST", NOT_ALLOWED)),
     "preparation:session_notes": R("session", GET=PREPARATION_FORM, POST=PREPARATION_FORM, probe=("DELETE", NOT_ALLOWED)),
     "funds:consumption": R(GET=COORDINATOR_FORM, POST=COORDINATOR_FORM, probe=("DELETE", NOT_ALLOWED)),
     "funds:follow_up": R(GET=REPORT_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:deviation_action_create": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_action_done": R("deviation_action", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_escalate": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
-    "reporting:deviation_dialogue_create": R("deviation", GET="302/0 404/2 404/2 404/2 200/1 200/1 404/2 404/1 404/1", POST="302/0 404/2 404/2 404/2 200/1 200/1 404/2 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
+    "reporting:deviation_dialogue_create": R("deviation", GET="302/0 404/2 404/2 404/2 200/1 200/1 404/2 404/1 404/1 200/1 404/2", POST="302/0 404/2 404/2 404/2 200/1 200/1 404/2 404/1 404/1 200/1 404/2", probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_close": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
-    "reporting:deviation_detail": R("deviation", GET="302/0 200/1 200/1 200/1 200/1 200/1 200/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
+    "reporting:deviation_detail": R("deviation", GET="302/0 200/1 200/1 200/1 200/1 200/1 200/1 404/1 404/1 200/1 200/1", probe=("POST", NOT_ALLOWED)),
     "reporting:deviation_edit": R("deviation", GET=DEVIATION_WORK, POST=DEVIATION_WORK, probe=("DELETE", NOT_ALLOWED)),
     "reporting:deviation_list": R(GET=STAFF_PAGE, probe=("POST", NOT_ALLOWED)),
-    "national:calendar": R(GET="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1", POST="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1", probe=("DELETE", NOT_ALLOWED)),
-    "national:package": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "national:package_pdf": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "national:package_xlsx": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "national:package_status": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "national:publish": R(POST="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1", probe=("GET", NOT_ALLOWED)),
-    "reporting:monthly_report": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 200/1 200/1 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "reporting:monthly_report_pdf": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 404/0 404/0 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "reporting:monthly_report_status": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 200/0 200/0 404/1 404/1", probe=("POST", NOT_ALLOWED)),
+    "national:calendar": R(GET="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 200/1", POST="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 200/1", probe=("DELETE", NOT_ALLOWED)),
+    "national:package": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 200/1", probe=("POST", NOT_ALLOWED)),
+    "national:package_pdf": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/0", probe=("POST", NOT_ALLOWED)),
+    "national:package_xlsx": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/0", probe=("POST", NOT_ALLOWED)),
+    "national:package_status": R("report_package", GET="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 200/0", probe=("POST", NOT_ALLOWED)),
+    "national:publish": R(POST="302/0 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 403/1 302/0", probe=("GET", NOT_ALLOWED)),
+    "reporting:monthly_report": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 200/1 200/1 404/1 404/1 200/1 200/1", probe=("POST", NOT_ALLOWED)),
+    "reporting:monthly_report_pdf": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 404/0 404/0 404/1 404/1 404/0 404/0", probe=("POST", NOT_ALLOWED)),
+    "reporting:monthly_report_status": R("monthly_report", GET="302/0 404/1 404/1 404/1 404/1 200/0 200/0 404/1 404/1 200/0 200/0", probe=("POST", NOT_ALLOWED)),
     "reporting:monthly_reports": R(GET=REPORT_PAGE, POST=REPORT_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "reporting:overview": R(GET=STATISTICS_PAGE, probe=("POST", NOT_ALLOWED)),
-    "reporting:quality_feedback_detail": R("quality_feedback", GET="302/0 200/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", POST="302/0 302/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
+    "reporting:quality_feedback_detail": R("quality_feedback", GET="302/0 200/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", POST="302/0 302/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("DELETE", NOT_ALLOWED)),
     # As READ_ONLY_POST: the coordinator's POST is a 405 with a row.
-    "reporting:quality_review_detail": R("quality_review", GET=QUALITY_REVIEW, probe=("POST", "302/0 404/1 404/1 404/1 405/1 404/1 404/1 404/1 404/1")),
+    "reporting:quality_review_detail": R("quality_review", GET=QUALITY_REVIEW, probe=("POST", "302/0 404/1 404/1 404/1 405/1 404/1 404/1 404/1 404/1 404/1 404/1")),
     "reporting:quality_review_item": R("quality_item", GET=QUALITY_REVIEW, POST=QUALITY_REVIEW, probe=("DELETE", NOT_ALLOWED)),
     "reporting:quality_review_list": R(GET=COORDINATOR_PAGE, POST=COORDINATOR_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "reporting:quality_review_reviewer": R("quality_item", GET=QUALITY_REVIEW, POST=QUALITY_REVIEW, probe=("DELETE", NOT_ALLOWED)),
-    "reporting:referral_report": R(GET="302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 403/1", probe=("POST", NOT_ALLOWED)),
+    "reporting:referral_report": R(GET="302/0 200/1 200/1 200/1 200/1 200/1 200/1 200/1 403/1 200/1 200/1", probe=("POST", NOT_ALLOWED)),
     "reporting:report": R(GET=REPORT_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:reports": R(GET=STAFF_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:timeliness": R(GET=STATISTICS_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:weekly_list": R(GET=CASE_ACCESS_PAGE, probe=("POST", NOT_ALLOWED)),
     "reporting:work_plan_create": R(GET=COORDINATOR_FORM, POST=COORDINATOR_FORM, probe=("DELETE", NOT_ALLOWED)),
-    "reporting:work_plan_detail": R("work_plan", GET="302/0 200/0 200/0 200/0 200/0 200/0 200/0 404/1 404/1", probe=("POST", NOT_ALLOWED)),
-    "reporting:work_plan_submit": R("work_plan", POST="302/0 404/1 404/1 404/1 200/0 200/0 404/1 404/1 404/1", probe=("GET", NOT_ALLOWED)),
-    "reporting:work_plan_decide": R("work_plan", POST="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1", probe=("GET", NOT_ALLOWED)),
-    "reporting:work_plan_compilation": R(GET="302/0 403/1 403/1 403/1 403/1 403/1 200/0 403/1 403/1", probe=("POST", NOT_ALLOWED)),
+    "reporting:work_plan_detail": R("work_plan", GET="302/0 200/0 200/0 200/0 200/0 200/0 200/0 404/1 404/1 200/0 200/0", probe=("POST", NOT_ALLOWED)),
+    "reporting:work_plan_submit": R("work_plan", POST="302/0 404/1 404/1 404/1 200/0 200/0 404/1 404/1 404/1 404/1 404/1", probe=("GET", NOT_ALLOWED)),
+    "reporting:work_plan_decide": R("work_plan", POST="302/0 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 404/1 200/0", probe=("GET", NOT_ALLOWED)),
+    "reporting:work_plan_compilation": R(GET="302/0 403/1 403/1 403/1 403/1 403/1 200/0 403/1 403/1 403/1 200/0", probe=("POST", NOT_ALLOWED)),
     "reporting:work_plan_edit": R("work_plan", GET=WORK_PLAN_FORM, POST=WORK_PLAN_FORM, probe=("DELETE", NOT_ALLOWED)),
     "reporting:work_plan_list": R(GET=STAFF_PAGE, probe=("POST", NOT_ALLOWED)),
     "set_language": R(GET=REDIRECT, POST=REDIRECT, probe=("DELETE", REDIRECT)),

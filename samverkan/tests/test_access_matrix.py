@@ -4,9 +4,10 @@ declared in access_matrix.py: the status and the access-log rows of every call.
 
 Besides the table, every call is held to the rules that need no declaration: nobody without case
 access in the area (anonymous, management group, analyst, another area's officer, the
-administrator) sees the area's person on any page, list, search or export; an answer that shows
-the person wrote at least one access-log row; no address asked for and no error page holds
-anything that looks like a personnummer (audit.personnummer's one pattern)."""
+administrator, the regional manager, the national group) sees the area's person on any page,
+list, search or export; an answer that shows the person wrote at least one access-log row; no
+address asked for and no error page holds anything that looks like a personnummer
+(audit.personnummer's one pattern)."""
 
 import re
 
@@ -109,7 +110,17 @@ def _url(name, params, route_text, objs, route):
 
 
 @pytest.fixture
-def clients(fk_officer, af_officer, colleague, coordinator, management, analyst, outsider):
+def clients(
+    fk_officer,
+    af_officer,
+    colleague,
+    coordinator,
+    management,
+    analyst,
+    outsider,
+    regional_manager,
+    national_group,
+):
     admin = staff("sysadmin", username="admin", is_staff=True, is_superuser=True)
     users = dict(
         fk_officer=fk_officer,
@@ -120,6 +131,8 @@ def clients(fk_officer, af_officer, colleague, coordinator, management, analyst,
         analyst=analyst,
         outsider=outsider,
         admin=admin,
+        regional=regional_manager,
+        national=national_group,
     )
     result = {"anonymous": Client()}
     result.update({role: force_login_two_factor(Client(), user) for role, user in users.items()})
@@ -134,7 +147,15 @@ def _body(response) -> str:
 
 
 # Roles without case access in the person's area: they never see the person.
-SEE_NO_ONE = {"anonymous", "management", "analyst", "outsider", "admin"}
+SEE_NO_ONE = {
+    "anonymous",
+    "management",
+    "analyst",
+    "outsider",
+    "admin",
+    "regional",
+    "national",
+}
 
 
 def _calls(objs):
