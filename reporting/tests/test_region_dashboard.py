@@ -125,7 +125,7 @@ def test_a_regions_months_are_the_sums_of_its_areas(
         "45%",
         f"{goal}%",
     ]
-    assert day_365[-1] == "2 områden"  # the version column: a sum of two areas' snapshots
+    assert day_365[-1] == "2\u00a0områden"  # the version column: a sum of two areas' snapshots
     for code, women, men in (("sdt", "2", "3"), ("nacka", "3", "1")):
         assert table(alone[code], "dag365")["2025-03"][1:5:3] == [women, men]
     # the access log names the region and the areas it sums

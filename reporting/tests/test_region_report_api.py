@@ -192,6 +192,8 @@ def test_the_report_page_sums_a_region_with_a_chosen_area_and_names_both(
     assert page.context["place"] == "VO Stockholm och Umeå"
     assert page.context["data"]["period"]["all"]["count"] == 18  # 6 + 7 + 5
     assert "region=vo-sthlm" in page.context["xlsx_url"]
+    # the other periods are of the same region and area
+    assert all(url.endswith("omrade=ume&region=vo-sthlm") for url, _ in page.context["shortcuts"])
     xlsx = login(analyst).get(page.context["xlsx_url"])
     assert "-vo-sthlm-ume.xlsx" in xlsx["Content-Disposition"]
 

@@ -186,7 +186,8 @@ def version_cell(month: Month) -> Cell:
     if month.gap:
         return text_cell(_("saknas"), flag=True)
     if month.summed_areas:
-        return Cell(_("%(n)s områden") % {"n": month.summed_areas})
+        # One line in a narrow column: a no-break space between the number and the word.
+        return Cell((_("%(n)s områden") % {"n": month.summed_areas}).replace(" ", "\u00a0"))
     return Cell(str(month.version))
 
 

@@ -157,7 +157,8 @@ class Context:
     place: str
 
 
-def _shortcuts(base: str, today: dt.date, codes: list[str]) -> list[tuple[str, str]]:
+def _shortcuts(base: str, today: dt.date, places: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Other periods of the same places (`places`: the query's area and region parameters)."""
     last = previous_month(today)
     tertial_end = add_months(last, -(last.month % 4))  # April, August or December
     periods = [
@@ -166,9 +167,8 @@ def _shortcuts(base: str, today: dt.date, codes: list[str]) -> list[tuple[str, s
         (_("I år hittills"), last.replace(month=1), last),
         (_("Förra året"), dt.date(last.year - 1, 1, 1), dt.date(last.year - 1, 12, 1)),
     ]
-    areas = [("omrade", code) for code in codes]
     return [
-        (f"{base}?{urlencode([('fran', f'{f:%Y-%m}'), ('till', f'{t:%Y-%m}'), *areas])}", label)
+        (f"{base}?{urlencode([('fran', f'{f:%Y-%m}'), ('till', f'{t:%Y-%m}'), *places])}", label)
         for label, f, t in periods
     ]
 
@@ -278,7 +278,7 @@ def report_page(request, slug: str):
         tables=tables,
         data=data,
         xlsx_url=f"{base}?{urlencode([*params, ('format', 'xlsx')])}",
-        shortcuts=_shortcuts(base, today, sorted(codes)),
+        shortcuts=_shortcuts(base, today, [p for p in params if p[0] in ("omrade", "region")]),
         hide_small_cells=suppression.hides_small_cells(user),
         small_cell=suppression.SMALL_CELL,
         cohort=_cohort(data) if page.report == computed.OUTCOMES else "",
