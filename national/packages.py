@@ -4,9 +4,10 @@ and the annual report, each the published tables for the nation, the groups of a
 areas, the deviation summary and the funds, as PDF and XLSX.
 
 - **From the published figures.** A package reads each area's published snapshot of each month
-  (national.publishing) and sums them (national.figures); a month not yet published is left out
-  and named on the package's first page. `sources` keeps which snapshot version of which area
-  and month it was made from, so a package can always be traced to its figures (ADR 0009).
+  (national.publishing) and sums them (reporting.snapshot_sums); a month not yet published is
+  left out and named on the package's first page. `sources` keeps which snapshot version of
+  which area and month it was made from, so a package can always be traced to its figures (ADR
+  0009).
 - **Suppressed**, as the published tables are: counts under 5 hidden (reporting.suppression),
   for every place.
 - **Made by a Celery task** through the task outbox (ADR 0027; national.tasks), with its
@@ -41,13 +42,13 @@ from funds import tables as funds_tables_of
 from reporting import suppression
 from reporting.computed import Period, ReportAreas
 from reporting.models import DeviationReport
+from reporting.snapshot_sums import summed
 from reporting.views import report_tables
 from reporting.views.dashboard_tables import Table
 from reporting.views.table_xlsx import xlsx_bytes
 from samverkan.dates import add_months
 from samverkan.services import AccessContext, actor, log_access
 
-from .figures import summed
 from .models import ReportPackage
 from .publishing import is_national_group, published_snapshots
 

@@ -6,7 +6,10 @@ whole months (the status report also for one day) and an area, a list of areas o
 - **Which areas.** `report_areas` turns the codes asked for into the areas summed: none means
   everything the reader sees (the nation for national roles, else their own areas); a code
   outside the reader's aggregate scope is the same 404 as an unknown code, logged against the
-  area asked for, so that area's coordinator sees who tried.
+  area asked for, so that area's coordinator sees who tried. A region (issue 20 point 2: a
+  group of areas is a region or a chosen list) adds its active areas to those asked for:
+  `visible_region` and `region_areas` are the one rule of which region a reader may name and
+  what it sums, for the report pages, the report API and the dashboard.
 - **Figures.** `report_figures` computes (on the read replica when one is configured) and shows
   the result as the reader may see it (reporting.selectors.figures_shown_to: small cells hidden,
   FK's facts left out where they must be).
@@ -23,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import AREA_CODE, Area
+from accounts.models import AREA_CODE, Area, Region
 from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.models import Benefit
@@ -81,27 +84,106 @@ class ReportAreas:
     area: Area | None
     codes: list[str]
     names: tuple[str, ...] = ()
+    region: Region | None = None  # the region asked for, its areas among `codes`
+    region_codes: tuple[str, ...] = ()  # the region's areas
 
     @property
     def national(self) -> bool:
         return self.area_ids is None
 
     def describe(self) -> str:
-        """For the access log: "sdt", "riket" or "områdena gno, sdt"."""
+        """For the access log: "sdt", "riket", "områdena gno, sdt" or "region vo-syd
+        (områdena gno, sdt)"."""
+        if self.region is not None:
+            return f"region {self.region.code} (områdena {', '.join(self.codes)})"
         if self.area is not None:
             return self.area.code
         if self.national:
             return "riket"
         return "områdena " + ", ".join(self.codes)
 
+    def file_place(self) -> str:
+        """For a download's file name: "sdt", "riket", "gno-sdt", "omraden" (more than three),
+        or the region's code, with the areas asked for besides it ("vo-syd-gno")."""
+        if self.national:
+            return "riket"
+        codes = self.codes
+        prefix = ""
+        if self.region is not None:
+            prefix = self.region.code
+            codes = [code for code in codes if code not in self.region_codes]
+            if not codes:
+                return prefix
+            prefix += "-"
+        # Area codes are slugs, safe in a file name; a long list is left out.
+        return prefix + ("-".join(codes) if len(codes) <= 3 else "omraden")
+
+
+def visible_region(*, request, code: str, object_type: str, purpose: str) -> Region:
+    """The region `code` names, when the reader may see it (accounts.models.Region.objects.
+    visible_to: a regional manager their own regions, the national roles every active one). An
+    unknown code, or a region the reader may not see, is Http404, logged as a refusal as an area
+    outside the reader's scope is (`object_type` and `purpose` as the caller logs its reads)."""
+    code = (code or "").strip()
+    # Region codes are slugs of at most 20 characters, as area codes (and no NUL reaches SQL).
+    region = (
+        Region.objects.visible_to(request.user).filter(code=code).first()
+        if AREA_CODE.match(code)
+        else None
+    )
+    if region is None:
+        access_log_record(
+            action=AccessLog.Action.DENIED,
+            request=request,
+            object_type=object_type,
+            object_id=code[:64],
+            purpose=purpose,
+        )
+        raise Http404
+    return region
+
+
+def region_areas(region: Region) -> list[Area]:
+    """The areas a region sums: its active areas, by code. A region without one raises
+    ValidationError on the field `region`, in Swedish (nothing to sum; an empty sum would read
+    as a region where nothing happened)."""
+    areas = list(region.areas.filter(is_active=True).order_by("code"))
+    if not areas:
+        raise ValidationError(
+            {
+                "region": [
+                    _("Regionen %(name)s har inga aktiva samverkansområden.")
+                    % {"name": region.name}
+                ]
+            }
+        )
+    return areas
+
 
 def report_areas(
-    *, request, allowed: frozenset[int] | None, codes: list[str], report: str
+    *,
+    request,
+    allowed: frozenset[int] | None,
+    codes: list[str],
+    report: str,
+    region: str = "",
 ) -> ReportAreas:
     """The areas of a report for `codes` (none: everything in `allowed`, the reader's aggregate
-    areas, None for every area; several: the sum of those areas). An unknown code, or one
-    outside `allowed`, is Http404, logged as a refusal against the area asked for."""
+    areas, None for every area; several: the sum of those areas) and the `region` code (its
+    active areas added to `codes`). An unknown code, or one outside `allowed`, is Http404,
+    logged as a refusal against the area asked for; so is a region the reader may not see; a
+    region without active areas is a ValidationError on `region`."""
     wanted = sorted({code.strip() for code in codes if code and code.strip()})
+    chosen, members = None, ()
+    if region and region.strip():
+        chosen = visible_region(
+            request=request,
+            code=region,
+            object_type="report",
+            purpose=f"rapport {report}, region utanför behörigheten",
+        )
+        members = tuple(area.code for area in region_areas(chosen))
+        wanted = sorted({*wanted, *members})
     if wanted:
         found = []
         for code in wanted:
@@ -125,6 +207,8 @@ def report_areas(
             area=found[0] if len(found) == 1 else None,
             codes=[area.code for area in found],
             names=tuple(area.name for area in found),
+            region=chosen,
+            region_codes=members,
         )
     areas = Area.objects.order_by("code")
     if allowed is not None:

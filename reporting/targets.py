@@ -56,7 +56,7 @@ class Targets:
     """The targets of some report months of one area (or the nation)."""
 
     by_month: dict[dt.date, Target] = field(default_factory=dict)
-    # The nation: the active areas, all of whose plans the national plan needs (else 0).
+    # The nation or a region: the areas all of whose plans its plan needs (else 0).
     active_areas: int = 0
 
     def __getitem__(self, month: dt.date) -> Target:
@@ -113,26 +113,42 @@ def targets_for(*, area: Area | None, months: Iterable[dt.date]) -> Targets:
         return Targets(by_month={month: _area_target(plans, month) for month in months})
 
     active = Area.objects.filter(is_active=True).count()
+    plans = WorkPlan.objects.filter(year__in=years, area__is_active=True)
+    return _summed_targets(plans, active, months)
+
+
+def targets_for_areas(*, area_ids: list[int], months: Iterable[dt.date]) -> Targets:
+    """The targets of report months `months` of a group of areas (a region, issue 20 point 2),
+    held like the nation: the planned inflow is the sum of the areas' plans, shown only when
+    every one of them has a plan for the year (`active_areas` says how many that is); the goals
+    and the tolerance are the rule set's national ones, since the areas' plans may set their own
+    and a group has no plan to choose between them. Two queries whatever the number of months."""
+    months = sorted(set(months))
+    years = {month.year for month in months} | {cohort_month(month).year for month in months}
+    plans = WorkPlan.objects.filter(year__in=years, area__in=sorted(set(area_ids)))
+    return _summed_targets(plans, len(set(area_ids)), months)
+
+
+def _summed_targets(plans, areas: int, months: list[dt.date]) -> Targets:
+    """The targets of a sum of `areas` areas whose work plans are `plans`."""
     by_year: dict[int, list[list[int]]] = {}
-    for year, planned in WorkPlan.objects.filter(year__in=years, area__is_active=True).values_list(
-        "year", "planned_inflow"
-    ):
+    for year, planned in plans.values_list("year", "planned_inflow"):
         by_year.setdefault(year, []).append(planned)
     rule_sets = list(RuleSet.objects.order_by("valid_from"))
     targets = {}
     for month in months:
-        plans = by_year.get(month.year, [])
-        complete = active > 0 and len(plans) == active
+        year_plans = by_year.get(month.year, [])
+        complete = areas > 0 and len(year_plans) == areas
         rules = _rules_on(rule_sets, month)
         start_year = cohort_month(month).year
         targets[month] = Target(
-            planned_inflow=sum(p[month.month - 1] for p in plans) if complete else None,
+            planned_inflow=sum(p[month.month - 1] for p in year_plans) if complete else None,
             tolerance_percent=rules.deviation_tolerance_percent,
             goal_share_percent=_rules_on(rule_sets, dt.date(start_year, 1, 1)).goal_share_percent,
             goal_share_year=start_year,
             goal_average_days=rules.goal_average_days,
         )
-    return Targets(by_month=targets, active_areas=active)
+    return Targets(by_month=targets, active_areas=areas)
 
 
 def goal_for_cohort(*, area: Area | None, report_month: dt.date) -> tuple[int, int] | None:

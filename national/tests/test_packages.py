@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from accounts.tests.factories import staff
 from national import packages
-from national.figures import summed
 from national.models import PublishedMonth, ReportPackage
 from national.publishing import month_publish, published_snapshots
+from reporting.snapshot_sums import summed
 from reporting.snapshots import snapshot_compute
 from reporting.tests.test_dashboard import started
 from reporting.views.table_xlsx import xlsx_bytes  # noqa: F401 (the XLSX is read back below)

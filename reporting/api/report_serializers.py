@@ -82,6 +82,11 @@ class ReportEnvelopeSerializer(serializers.Serializer):
     area = serializers.CharField(
         allow_null=True, help_text="Områdeskoden som efterfrågades, null utan `area`."
     )
+    region = serializers.CharField(
+        allow_null=True,
+        help_text="Regionens kod som efterfrågades (`region`), null utan den; dess aktiva "
+        "områden finns bland `areas`.",
+    )
     areas = serializers.ListField(
         child=serializers.CharField(),
         help_text="Koderna för de områden som summeras (alla områden för riket).",

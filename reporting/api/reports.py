@@ -51,8 +51,8 @@ class ReportView(AggregateEndpoint, APIView):
 
     def get(self, request):
         # Order of refusals: no statistics at all (403, AggregateEndpoint.initial), then the
-        # parameters (400), then the area (404, logged): nothing is computed for a request that
-        # will be refused.
+        # parameters (400), then the areas and the region (404, logged; a region without active
+        # areas 400): nothing is computed for a request that will be refused.
         period = period_from_query(request.query_params, allow_day=self.allow_day)
         filters = self.filters(request)
         areas = computed.report_areas(
@@ -60,6 +60,7 @@ class ReportView(AggregateEndpoint, APIView):
             allowed=self.allowed_areas,
             codes=(request.query_params.get("area") or "").split(","),
             report=self.report,
+            region=request.query_params.get("region") or "",
         )
         data = computed.report_figures(
             user=request.user,
@@ -101,6 +102,7 @@ class ReportView(AggregateEndpoint, APIView):
             "from": f"{period.first:%Y-%m}" if period.first else None,
             "to": f"{period.last:%Y-%m}" if period.last else None,
             "area": areas.area.code if areas.area else None,
+            "region": areas.region.code if areas.region else None,
             "areas": areas.codes,
             "national": areas.national,
             "suppressed": suppressed,
@@ -119,14 +121,7 @@ class ReportView(AggregateEndpoint, APIView):
             when = f"{period.first:%Y-%m}"
         else:
             when = f"{period.first:%Y-%m}_{period.last:%Y-%m}"
-        if areas.area:
-            where = areas.area.code
-        elif areas.national:
-            where = "riket"
-        else:
-            # Area codes are slugs, safe in a file name; a long list is left out.
-            where = "-".join(areas.codes) if len(areas.codes) <= 3 else "omraden"
-        return f"samverkan-{self.report.replace('_', '-')}-{when}-{where}.csv"
+        return f"samverkan-{self.report.replace('_', '-')}-{when}-{areas.file_place()}.csv"
 
 
 OUTCOMES_CSV = (

@@ -54,6 +54,16 @@ AREA = OpenApiParameter(
     "summa). Utan den: riket för nationella roller, summan av de egna områdena för övriga. Ett "
     "område utanför behörigheten ger 404, som en okänd kod.",
 )
+REGION = OpenApiParameter(
+    "region",
+    str,
+    OpenApiParameter.QUERY,
+    description="En regions kod (Försäkringskassans verksamhetsområde eller "
+    "Arbetsförmedlingens marknadsområde): summan av regionens aktiva samverkansområden, "
+    "tillsammans med dem i `area` om den också anges. Regionala chefer når sina egna regioner, "
+    "nationella roller alla. En region utanför behörigheten ger 404, som en okänd kod; en region "
+    "utan aktiva områden ger 400.",
+)
 DAY = OpenApiParameter(
     "day",
     OpenApiTypes.DATE,
@@ -91,7 +101,9 @@ DISPOSITION = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     response=[200],
-    description='Vid CSV: attachment; filename="samverkan-<rapport>-<period>-<område>.csv".',
+    description='Vid CSV: attachment; filename="samverkan-<rapport>-<period>-<område>.csv", '
+    "där <område> är områdets kod, `riket`, koderna med bindestreck (högst tre, annars "
+    "`omraden`) eller regionens kod (följd av de områden som angavs utöver regionen).",
 )
 
 # Errors are JSON whatever format was asked for (ReportView.finalize_response).
@@ -108,7 +120,8 @@ ERRORS = {
         ReportErrorSerializer, description="Rollen ser ingen statistik."
     ),
     (404, "application/json"): OpenApiResponse(
-        ReportErrorSerializer, description="Området finns inte eller ligger utanför behörigheten."
+        ReportErrorSerializer,
+        description="Området eller regionen finns inte eller ligger utanför behörigheten.",
     ),
 }
 
@@ -128,6 +141,7 @@ def report_schema(
         TO,
         *([DAY] if day else []),
         AREA,
+        REGION,
         *([BENEFIT] if benefit else []),
         FORMAT,
         DISPOSITION,

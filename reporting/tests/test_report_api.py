@@ -125,6 +125,7 @@ def test_outcomes_count_share_and_total_per_dimension_and_level(login, fk_office
         "from": "2025-01",
         "to": "2025-02",
         "area": None,
+        "region": None,
         "areas": ["sdt"],
         "national": False,
         "suppressed": False,

@@ -30,7 +30,8 @@ def test_each_report_is_listed_with_its_parameters(schema, path):
     operation = schema["paths"][path]["get"]
 
     parameters = {p["name"]: p for p in operation["parameters"]}
-    expected = {"from", "to", "area", "format"} | ({"day"} if path.endswith("status/") else set())
+    expected = {"from", "to", "area", "region", "format"}
+    expected |= {"day"} if path.endswith("status/") else set()
     expected |= {"benefit"} if path.endswith("mappings/") else set()
     assert set(parameters) == expected
     assert all(p["in"] == "query" and not p.get("required") for p in parameters.values())
@@ -64,6 +65,7 @@ def test_the_envelope_and_the_outcome_rows_are_described(schema):
         "from",
         "to",
         "area",
+        "region",
         "areas",
         "national",
         "suppressed",

@@ -117,7 +117,13 @@ def test_the_report_is_in_the_schema(login, analyst):
     schema = yaml.safe_load(login(analyst).get(reverse("api:schema")).content)
 
     operation = schema["paths"]["/api/v1/reports/timeliness/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"from", "to", "area", "format"}
+    assert {p["name"] for p in operation["parameters"]} == {
+        "from",
+        "to",
+        "area",
+        "region",
+        "format",
+    }
     ok = operation["responses"]["200"]["content"]
     assert ok["application/json"]["schema"] == {"$ref": "#/components/schemas/TimelinessReport"}
     assert "Kolumner:" in ok["text/csv"]["schema"]["description"]

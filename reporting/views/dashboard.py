@@ -2,6 +2,13 @@
 of the last 24 report months of one area (or the nation), each month's plan and goals, the open
 deviation reports and the officers behind the caseload.
 
+A region (issue 20 point 2: FK's verksamhetsområde, AF's marknadsområde) has no snapshots of its
+own: each of its months is the sum of its active member areas' newest snapshots of that month
+(reporting.snapshot_sums; every part the dashboard reads adds up across areas), held like the
+nation against the sum of the member areas' plans (reporting.targets.targets_for_areas). A month
+in which some member area has no snapshot is a gap, with the areas it lacks named, never the
+sum of fewer areas; the deviation reports are the member areas' open ones.
+
 Read from the stored snapshots only, never recomputed, so the dashboard shows the figures the
 monthly job published and says which version (ADR 0009). A fixed number of queries whatever the
 number of months: the snapshots in one query (the JSON parts the dashboard uses, not the whole
@@ -25,14 +32,16 @@ from django.db.models import Count, Max, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from accounts.models import Area
+from accounts.models import Area, Region
 from cases.registration import mix_note, models_in_period
 from samverkan.dates import add_months
 
 from .. import suppression
+from ..computed import region_areas
 from ..models import DeviationReport, MonthlySnapshot
 from ..selectors import figures_shown_to
-from ..targets import Target, targets_for
+from ..snapshot_sums import summed_parts
+from ..targets import Target, Targets, targets_for, targets_for_areas
 
 WINDOW_MONTHS = 24
 NATION = "riket"  # ?omrade=riket; area codes are slugs of real areas, never this word
@@ -56,6 +65,10 @@ class Month:
     average_days: dict | None = None
     timeliness: dict | None = None  # None too in snapshots made before it was measured
     target: Target = field(default_factory=Target)
+    # A region's month: how many member areas' snapshots are summed (0: not a region's month,
+    # or a gap), and the names of the member areas without a snapshot of the month.
+    summed_areas: int = 0
+    missing_areas: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -63,7 +76,7 @@ class Month:
 
     @property
     def gap(self) -> bool:
-        return self.version is None
+        return self.version is None and not self.summed_areas
 
 
 @dataclass
@@ -81,10 +94,35 @@ class Dashboard:
     rolling: dict = field(default_factory=dict)
     # The notice when the months shown mix the two registration models (cases.registration).
     registration_mix: str = ""
+    # A region's dashboard (area None): the region and its active areas, by name.
+    region: Region | None = None
+    region_areas: list[Area] = field(default_factory=list)
 
     @property
     def code(self) -> str:
+        if self.region is not None:
+            return self.region.code
         return self.area.code if self.area else NATION
+
+    @property
+    def national(self) -> bool:
+        return self.area is None and self.region is None
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The page's parameter naming what it shows: ?omrade=<code>|riket or ?region=<code>."""
+        return {"region": self.code} if self.region is not None else {"omrade": self.code}
+
+    @property
+    def area_ids(self) -> list[int] | None:
+        """The areas whose figures the dashboard shows (None: the nation)."""
+        if self.region is not None:
+            return [area.pk for area in self.region_areas]
+        return [self.area.pk] if self.area else None
+
+    def targets(self, months) -> Targets:
+        """The plans and goals of `months` for what the dashboard shows (reporting.targets)."""
+        return board_targets(area=self.area, region_areas=self.region_areas, months=months)
 
     @property
     def newest(self) -> Month | None:
@@ -93,6 +131,12 @@ class Dashboard:
     @property
     def gaps(self) -> list[Month]:
         return [month for month in self.months if month.gap]
+
+
+def board_targets(*, area: Area | None, region_areas: list[Area], months) -> Targets:
+    if region_areas:
+        return targets_for_areas(area_ids=[a.pk for a in region_areas], months=months)
+    return targets_for(area=area, months=months)
 
 
 def _stored(area: Area | None):
@@ -120,6 +164,40 @@ def _snapshots(area: Area | None, until: MonthlySnapshot | None = None) -> list[
     )
 
 
+def _region_snapshots(areas: list[Area]) -> list[dict]:
+    """A region's months as `_snapshots` gives an area's: each month in the 24 up to the newest
+    month any member area has stored, the sum of the member areas' newest versions when every
+    one of them has one (`summed_areas`), else no figures and the member areas it lacks named
+    (`missing_areas`). One query for every area and month."""
+    stored = MonthlySnapshot.objects.filter(area__in=areas)
+    newest = stored.aggregate(newest=Max("month"))["newest"]
+    if newest is None:
+        return []
+    parts = {f"part_{name}": KeyTransform(name, "figures") for name in PARTS}
+    parts["part_caseload"] = KeyTransform("caseload", "figures")
+    by_month: dict[dt.date, list[dict]] = {}
+    for row in (
+        stored.filter(month__gte=add_months(newest, -(WINDOW_MONTHS - 1)))
+        .latest_versions()
+        .values("area_id", "month", "version", "computed_at", **parts)
+    ):
+        by_month.setdefault(row["month"], []).append(row)
+    result = []
+    for month, rows in sorted(by_month.items()):
+        present = {row["area_id"] for row in rows}
+        summed = {"month": month, "version": None, "computed_at": None}
+        if len(present) < len(areas):
+            summed["missing_areas"] = tuple(a.name for a in areas if a.pk not in present)
+            result.append(summed)
+            continue
+        summed["summed_areas"] = len(rows)
+        summed["computed_at"] = max(row["computed_at"] for row in rows)
+        for part in parts:
+            summed[part] = summed_parts(part.removeprefix("part_"), [row[part] for row in rows])
+        result.append(summed)
+    return result
+
+
 def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     months, day = [], first
     while day <= last:
@@ -128,11 +206,11 @@ def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def _open_deviations(user, area: Area | None) -> list[DeviationReport]:
+def _open_deviations(user, area_ids: list[int] | None) -> list[DeviationReport]:
     today = timezone.localdate()
     reports = DeviationReport.objects.visible_to(user).open()
-    if area is not None:
-        reports = reports.filter(area=area)
+    if area_ids is not None:
+        reports = reports.filter(area__in=area_ids)
     return list(
         reports.select_related("area")
         .annotate(
@@ -168,19 +246,34 @@ def _goal_counts(outcomes: dict | None) -> dict | None:
 
 
 def dashboard_load(
-    *, user, area: Area | None, window: int = 1, until: MonthlySnapshot | None = None
+    *,
+    user,
+    area: Area | None,
+    window: int = 1,
+    until: MonthlySnapshot | None = None,
+    region: Region | None = None,
 ) -> Dashboard:
-    """Everything the dashboard of `area` (None: the nation) shows to `user`, who the caller
-    has already checked may see it; with `window` 3 or 12 also the day-365 counts over rolling
-    windows of that many report months; with `until` (a snapshot of `area`) the dashboard as
-    it stands for that snapshot's month and version, later months left out."""
+    """Everything the dashboard of `area` (None: the nation) or of `region` (its active areas
+    summed) shows to `user`, who the caller has already checked may see it; with `window` 3 or
+    12 also the day-365 counts over rolling windows of that many report months; with `until` (a
+    snapshot of `area`) the dashboard as it stands for that snapshot's month and version, later
+    months left out. A region without active areas raises ValidationError
+    (reporting.computed.region_areas)."""
 
     def shown(kind: str, data):
         return figures_shown_to(user=user, kind=kind, data=data)
 
-    stored = {row["month"]: row for row in _snapshots(area, until)}
+    members = region_areas(region) if region is not None else []
+    if region is not None:
+        area, until = None, None
+        members.sort(key=lambda a: a.name)
+        stored = {row["month"]: row for row in _region_snapshots(members)}
+    else:
+        stored = {row["month"]: row for row in _snapshots(area, until)}
+    # A region's month without every member area's snapshot has no figures: a gap.
+    summed = {day: row for day, row in stored.items() if "part_inflow" in row}
     days = _months_between(min(stored), max(stored)) if stored else []
-    targets = targets_for(area=area, months=days) if days else None
+    targets = board_targets(area=area, region_areas=members, months=days) if days else None
     months = []
     for day in days:
         row = stored.get(day)
@@ -188,6 +281,11 @@ def dashboard_load(
         if row is not None:
             month.version = row["version"]
             month.computed_at = row["computed_at"]
+            month.summed_areas = row.get("summed_areas", 0)
+            month.missing_areas = row.get("missing_areas", ())
+        elif members:
+            month.missing_areas = tuple(a.name for a in members)
+        if day in summed:
             for name, kind in PARTS.items():
                 setattr(month, name, shown(kind, row[f"part_{name}"]))
         months.append(month)
@@ -196,31 +294,32 @@ def dashboard_load(
         rolling = suppression.rolling_share_counts(
             months=days,
             exact={
-                d: _goal_counts(stored[d]["part_outcomes"]) if d in stored else None for d in days
+                d: _goal_counts(summed[d]["part_outcomes"]) if d in summed else None for d in days
             },
             shown={m.day: _goal_counts(m.outcomes) for m in months},
             size=window,
             hide=suppression.hides_small_cells(user),
         )
-    newest = stored[max(stored)] if stored else None
+    # The caseload is the newest month's; a region's newest month without every member area's
+    # snapshot has none (the newest month's gap says so).
+    newest = summed.get(max(stored)) if stored else None
     caseload = shown("caseload", newest["part_caseload"]) if newest else None
-    return Dashboard(
+    board = Dashboard(
         window=window if rolling else 1,
         rolling=rolling,
         area=area,
         hide_small_cells=suppression.hides_small_cells(user),
         months=months,
         caseload=caseload,
-        deviations=_open_deviations(user, area),
+        deviations=[],
         officers=_officers(caseload),
         national_plan_areas=targets.active_areas if targets else 0,
-        registration_mix=(
-            mix_note(
-                models_in_period(
-                    first=days[0], last=days[-1], area_ids=None if area is None else [area.pk]
-                )
-            )
-            if days
-            else ""
-        ),
+        region=region,
+        region_areas=members,
     )
+    board.deviations = _open_deviations(user, board.area_ids)
+    if days:
+        board.registration_mix = mix_note(
+            models_in_period(first=days[0], last=days[-1], area_ids=board.area_ids)
+        )
+    return board

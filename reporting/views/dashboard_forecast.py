@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from .. import charts
 from ..metrics.forecast import forecast_kept
 from ..suppression import SMALL_CELL
-from ..targets import targets_for
 from .dashboard import Dashboard
 from .dashboard_goals import GROUPS, share_parts
 from .dashboard_tables import Cell, Column, Row, Section, Table, dig, hidden_derived, missing
@@ -87,9 +86,9 @@ def _verdict(row: dict, goal: int | None, hide: bool, names: dict) -> Cell:
 def forecast_section(board: Dashboard, csv_url, as_of: dt.date) -> Section:
     names = {"K": _("Kvinnor"), "M": _("Män"), "all": _("Alla")}
     hide = board.hide_small_cells
-    result = forecast_kept(as_of=as_of, area_ids=[board.area.pk] if board.area else None)
+    result = forecast_kept(as_of=as_of, area_ids=board.area_ids)
     months = [dt.date.fromisoformat(f"{row['month']}-01") for row in result["months"]]
-    targets = targets_for(area=board.area, months=months)
+    targets = board.targets(months)
     columns = [Column(_("Rapportmånad"), num=False), Column(_("Startkohort"), num=False)]
     for key, _dim, _level in GROUPS:
         columns += [
@@ -116,7 +115,7 @@ def forecast_section(board: Dashboard, csv_url, as_of: dt.date) -> Section:
         cells += [missing() if goal is None else Cell(f"{goal}%"), _verdict(row, goal, hide, names)]
         table.rows.append(Row(header=Cell(row["month"]), cells=cells))
     year = result["year"]
-    year_goal = targets_for(area=board.area, months=[dt.date(year["year"], 1, 1)])[
+    year_goal = board.targets([dt.date(year["year"], 1, 1)])[
         dt.date(year["year"], 1, 1)
     ].goal_share_percent
     summaries = [

@@ -135,6 +135,13 @@ def caseload_section(board: Dashboard, csv_url) -> Section:
         tables=[summary],
     )
     if board.area is None:
+        if board.region is not None and caseload:
+            # The per-officer list is the area's, for its coordinator; a region shows the sum.
+            section.lead += " " + _(
+                "För regionen är ärendena summan av områdenas; en handläggare med ärenden i "
+                "flera av regionens områden räknas med alla sina ärenden i regionen. "
+                "Handläggarna en och en visas på varje områdes översikt."
+            )
         return section
     per_officer = Table(
         key="handlaggare",
@@ -206,7 +213,7 @@ def caseload_section(board: Dashboard, csv_url) -> Section:
 
 
 def deviation_section(board: Dashboard, csv_url) -> Section:
-    national = board.area is None
+    national = board.area is None  # the nation or a region: several areas' reports
     columns = [Column(_("Avvikelse"), num=False)]
     if national:
         columns.append(Column(_("Område"), num=False))
@@ -246,6 +253,8 @@ def computed(month: Month) -> str:
 
 
 def snapshot_section(board: Dashboard, csv_url) -> Section:
+    if board.region is not None:
+        return _region_snapshot_section(board, csv_url)
     table = Table(
         key="ogonblicksbilder",
         caption=_("Ögonblicksbilder som visas, per månad"),
@@ -277,8 +286,56 @@ def snapshot_section(board: Dashboard, csv_url) -> Section:
     )
 
 
+def _region_snapshot_section(board: Dashboard, csv_url) -> Section:
+    """A region's months: how many member areas' snapshots each sums, and which it lacks."""
+    total = len(board.region_areas)
+    table = Table(
+        key="ogonblicksbilder",
+        caption=_("Områdenas ögonblicksbilder som summeras, per månad"),
+        columns=[
+            Column(_("Månad"), num=False),
+            Column(_("Områden med ögonblicksbild")),
+            Column(_("Saknas för"), num=False),
+            Column(_("Senast beräknad"), num=False),
+        ],
+        empty_text=_("Inga ögonblicksbilder."),
+        csv_url=csv_url("ogonblicksbilder"),
+    )
+    for month in reversed(board.months):
+        have = total - len(month.missing_areas)
+        table.rows.append(
+            Row(
+                header=Cell(month.label),
+                cells=[
+                    Cell(
+                        _("%(have)s av %(total)s") % {"have": have, "total": total},
+                        flag=month.gap,
+                    ),
+                    Cell(", ".join(month.missing_areas) or "–"),
+                    Cell(computed(month) or "–"),
+                ],
+                gap=month.gap,
+                warning=month.gap,
+            )
+        )
+    return Section(
+        key="ogonblicksbilder",
+        title=_("Ögonblicksbilder"),
+        lead=_(
+            "Regionens månad är summan av den senaste versionen av varje områdes "
+            "ögonblicksbild. En månad där något av regionens områden saknar ögonblicksbild "
+            "visas inte (tom i tabellerna, lucka i diagrammen): en summa av färre områden skulle "
+            "se ut som hela regionen."
+        ),
+        tables=[table],
+    )
+
+
 def timeliness_url(board: Dashboard) -> str:
-    """The timeliness page of the dashboard's area (or the nation)."""
+    """The timeliness page of the dashboard's area (or the nation); none for a region (the page
+    is of an area or the nation, its team and officer figures are for the area's coordinator)."""
+    if board.region is not None:
+        return ""
     return f"{reverse('reporting:timeliness')}?omrade={board.code}"
 
 

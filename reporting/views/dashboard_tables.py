@@ -182,7 +182,13 @@ def half_up_percent(count: int, total: int) -> int:
 
 
 def version_cell(month: Month) -> Cell:
-    return text_cell(_("saknas"), flag=True) if month.gap else Cell(str(month.version))
+    """The snapshot version a month is shown at; a region's month is a sum of its areas'."""
+    if month.gap:
+        return text_cell(_("saknas"), flag=True)
+    if month.summed_areas:
+        # One line in a narrow column: a no-break space between the number and the word.
+        return Cell((_("%(n)s områden") % {"n": month.summed_areas}).replace(" ", "\u00a0"))
+    return Cell(str(month.version))
 
 
 def gap_row(month: Month, width: int) -> Row:

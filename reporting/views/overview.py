@@ -5,6 +5,9 @@
   only); without it national roles see the nation and everyone else their first area. An area
   outside the user's aggregate scope answers 404, as every object page does (SPEC §7), and the
   refusal is logged.
+- `?region=<code>` chooses a region (issue 20 point 2), its active areas summed: a regional
+  manager their own regions, the national roles every one (reporting.computed.visible_region);
+  any other region, or any region for anyone else, is the same logged 404.
 - `&csv=<table>` downloads one of the page's tables as CSV: the same scoping, the same small-cell
   suppression (the CSV is built from the very table the page shows) and its own log entry.
 - Aggregates only, no personal data; small cells hidden for roles without case access.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import AREA_CODE, Area
+from accounts.models import AREA_CODE, Area, Region
 from accounts.scoping import aggregate_area_ids, scope_for
 from audit.models import AccessLog
 from audit.services import access_log_record
 
 from .. import suppression
 from ..completeness import month_ranges, months_missing_for, snapshots_missing
+from ..computed import visible_region
 from ..selectors import area_case_counts
 from ..suppression.marks import SMALL
 from .dashboard import NATION, dashboard_load
@@ -105,33 +110,95 @@ def _area_table(user, shown: Area | None) -> Table:
 def _missing_months(board) -> list[str]:
     """The months the page says have no snapshot: those without one between the months shown,
     and every month due by the rule of reporting.completeness (the newest ones too, which the
-    tables cannot show as gaps), as short runs."""
+    tables cannot show as gaps), as short runs; for a region, a month any member area lacks."""
     if board is None:
         return []
-    due = months_missing_for(board.area.pk if board.area else None, snapshots_missing())
+    missing = snapshots_missing()
+    due = [
+        month
+        for area_id in (board.area_ids or [None])
+        for month in months_missing_for(area_id, missing)
+    ]
     return month_ranges([month.day for month in board.gaps] + due)
+
+
+def _region_gaps(board) -> list[str]:
+    """A region's months lacking some member area's snapshot, with the areas: "2026-03 (Gnosjö)"."""
+    if board is None or board.region is None:
+        return []
+    return [
+        f"{month.label} ({', '.join(month.missing_areas)})"
+        for month in board.months
+        if month.gap and month.missing_areas
+    ]
+
+
+def _place(board) -> str:
+    if board is None:
+        return ""
+    if board.region is not None:
+        names = ", ".join(area.name for area in board.region_areas)
+        return f"{board.region.name} ({names})"
+    return board.area.name if board.area else _("Hela riket")
+
+
+def _region_links(user, shown: Region | None) -> list[tuple[str, str, bool]]:
+    """The regions the user may choose (none for most roles): (address, name, the one shown)."""
+    return [
+        (_url(region=region.code), region.name, region == shown)
+        for region in Region.objects.visible_to(user).select_related("agency")
+    ]
+
+
+def _subject(board) -> str:
+    """For the access log: the area's code, "riket", or the region and the areas it sums."""
+    if board is None:
+        return "-"
+    if board.region is not None:
+        codes = ", ".join(sorted(area.code for area in board.region_areas))
+        return f"region {board.code} (områdena {codes})"
+    return board.code
 
 
 @require_GET
 def overview(request):
     scope = scope_for(request.user)
-    area = _chosen_area(request)
+    region = None
+    if "region" in request.GET:
+        region = visible_region(
+            request=request,
+            code=request.GET["region"],
+            object_type="dashboard",
+            purpose=f"{PURPOSE}, region utanför behörigheten",
+        )
+        area = None
+    else:
+        area = _chosen_area(request)
     wanted_csv = request.GET.get("csv")
     # The day-365 share over rolling windows of report months (?fonster=3 or 12, the sizes
     # suppression knows), for a small area whose single months are mostly hidden; anything
     # else is the months one by one.
     windows = {str(n): n for n in suppression.ROLLING_WINDOWS}
     window = windows.get(request.GET.get("fonster", ""), 1)
-    board = None if area is NO_AREA else dashboard_load(user=request.user, area=area, window=window)
+    empty_region = ""
+    try:
+        board = (
+            None
+            if area is NO_AREA
+            else dashboard_load(user=request.user, area=area, window=window, region=region)
+        )
+    except ValidationError as error:  # a region without active areas: nothing to sum
+        board, empty_region = None, " ".join(error.message_dict.get("region", []))
     area = None if area is NO_AREA else area
     code = board.code if board else ""
+    subject = board.query if board else {}
     shown_window = {"fonster": board.window} if board and board.window > 1 else {}
 
     def csv_url(key: str) -> str:
-        return _url(omrade=code, csv=key, **shown_window)
+        return _url(**subject, csv=key, **shown_window)
 
     def window_url(n: int) -> str:
-        return _url(omrade=code, **({"fonster": n} if n > 1 else {})) + "#avsnitt-dag365"
+        return _url(**subject, **({"fonster": n} if n > 1 else {})) + "#avsnitt-dag365"
 
     sections = dashboard_sections(board, csv_url, window_url) if board else []
     if board and not board.months:
@@ -161,7 +228,8 @@ def overview(request):
             object_type="dashboard",
             object_id=f"{code or '-'}:{table.key}"[:64],
             area_id=area.pk if area else None,
-            purpose=f"{PURPOSE}: CSV {table.key}",
+            purpose=f"{PURPOSE}: CSV {table.key}"
+            + (f", {_subject(board)}" if region is not None else ""),
         )
         newest = board.newest.label if board and board.newest else "utan-data"
         return csv_response(
@@ -174,21 +242,25 @@ def overview(request):
         object_type="dashboard",
         object_id=code or "-",
         area_id=area.pk if area else None,
-        purpose=PURPOSE,
+        purpose=PURPOSE + (f", {_subject(board)}" if region is not None else ""),
     )
     newest = board.newest if board else None
     return render(
         request,
         "reporting/overview.html",
         {
-            "national": board is not None and board.area is None,
+            "national": board is not None and board.national,
+            "region": region,
+            "empty_region": empty_region,
+            "region_links": _region_links(request.user, region),
             "may_see_nation": scope.national_aggregates,
             "nation_url": _url(omrade=NATION),
             "board": board,
-            "place": (area.name if area else _("Hela riket")) if board else "",
+            "place": _place(board),
             "newest": newest,
             "newest_computed": computed(newest) if newest and not newest.gap else "",
             "gaps": _missing_months(board),
+            "region_gaps": _region_gaps(board),
             "sections": sections,
             "area_table": area_table,
             "small_cell": suppression.SMALL_CELL,

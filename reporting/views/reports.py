@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -156,7 +157,8 @@ class Context:
     place: str
 
 
-def _shortcuts(base: str, today: dt.date, codes: list[str]) -> list[tuple[str, str]]:
+def _shortcuts(base: str, today: dt.date, places: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Other periods of the same places (`places`: the query's area and region parameters)."""
     last = previous_month(today)
     tertial_end = add_months(last, -(last.month % 4))  # April, August or December
     periods = [
@@ -165,9 +167,8 @@ def _shortcuts(base: str, today: dt.date, codes: list[str]) -> list[tuple[str, s
         (_("I år hittills"), last.replace(month=1), last),
         (_("Förra året"), dt.date(last.year - 1, 1, 1), dt.date(last.year - 1, 12, 1)),
     ]
-    areas = [("omrade", code) for code in codes]
     return [
-        (f"{base}?{urlencode([('fran', f'{f:%Y-%m}'), ('till', f'{t:%Y-%m}'), *areas])}", label)
+        (f"{base}?{urlencode([('fran', f'{f:%Y-%m}'), ('till', f'{t:%Y-%m}'), *places])}", label)
         for label, f, t in periods
     ]
 
@@ -219,22 +220,38 @@ def report_page(request, slug: str):
 
     period = Period(first=form.cleaned_data["fran"], last=form.cleaned_data["till"])
     picked = form.cleaned_data["omrade"]
-    codes = picked
-    region = regions.get(form.cleaned_data.get("region") or "")
-    if region is not None:
-        members = list(region.areas.filter(is_active=True).values_list("code", flat=True))
-        if not members:
-            form.add_error("region", _("Regionen har inga aktiva samverkansområden."))
-            return render(request, "reporting/report.html", context)
-        codes = sorted({*picked, *members})
     filters = {"benefit": form.cleaned_data["ersattning"] or None} if benefits else {}
-    areas = computed.report_areas(request=request, allowed=allowed, codes=codes, report=page.report)
+    try:
+        # The region's areas are added to those picked (reporting.computed: the one rule).
+        areas = computed.report_areas(
+            request=request,
+            allowed=allowed,
+            codes=picked,
+            report=page.report,
+            region=form.cleaned_data.get("region") or "",
+        )
+    except ValidationError as error:
+        for message in error.message_dict.get("region", []):
+            form.add_error("region", message)
+        return render(request, "reporting/report.html", context)
+    region = areas.region
+    codes = areas.codes if region is not None else picked
     data = computed.report_figures(
         user=user, report=page.report, period=period, areas=areas, filters=filters
     )
     place = _place_of(areas, codes, national)
-    if region is not None and not picked:
+    if region is not None:
+        extra = [
+            name
+            for code, name in zip(areas.codes, areas.names, strict=True)
+            if code not in areas.region_codes
+        ]
         place = region.name
+        if extra:
+            place = _("%(region)s och %(areas)s") % {
+                "region": region.name,
+                "areas": ", ".join(extra),
+            }
     benefit = filters.get("benefit")
     if benefit:  # the tables' captions and the subject say whom they count
         place = f"{place}, {str(level_label('benefit', benefit)).lower()}"
@@ -246,7 +263,7 @@ def report_page(request, slug: str):
     params += [("ersattning", value) for value in filters.values() if value]
     for table in tables:
         table.csv_url = f"{base}?{urlencode([*params, ('csv', table.key)])}"
-    stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{_file_place(areas)}"
+    stem = f"samverkan-{slug}-{period.describe().replace('–', '_')}-{areas.file_place()}"
 
     log = {"request": request, "report": page.report, "period": period, "areas": areas}
     log["filters"] = filters
@@ -261,7 +278,7 @@ def report_page(request, slug: str):
         tables=tables,
         data=data,
         xlsx_url=f"{base}?{urlencode([*params, ('format', 'xlsx')])}",
-        shortcuts=_shortcuts(base, today, sorted(codes)),
+        shortcuts=_shortcuts(base, today, [p for p in params if p[0] in ("omrade", "region")]),
         hide_small_cells=suppression.hides_small_cells(user),
         small_cell=suppression.SMALL_CELL,
         cohort=_cohort(data) if page.report == computed.OUTCOMES else "",
@@ -292,14 +309,6 @@ def _place_of(areas: ReportAreas, codes: list[str], national: bool) -> str:
     if not codes and not national:
         return _("alla dina områden") if len(areas.names) > 1 else ", ".join(areas.names)
     return ", ".join(areas.names)
-
-
-def _file_place(areas: ReportAreas) -> str:
-    if areas.national:
-        return "riket"
-    if len(areas.codes) <= 3:
-        return "-".join(areas.codes)
-    return "omraden"
 
 
 def _cohort(data: dict) -> str:
