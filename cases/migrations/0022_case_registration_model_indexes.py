@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_seed_steering_roles'),
-        ('cases', '0021_case_registration'),
+        ("accounts", "0007_seed_steering_roles"),
+        ("cases", "0021_case_registration"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['registration_model', 'start_date'], name='case_model_start_date'),
+            model_name="case",
+            index=models.Index(
+                fields=["registration_model", "start_date"], name="case_model_start_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['registration_model', 'end_date'], name='case_model_end_date'),
+            model_name="case",
+            index=models.Index(
+                fields=["registration_model", "end_date"], name="case_model_end_date"
+            ),
         ),
     ]
