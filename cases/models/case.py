@@ -180,9 +180,7 @@ class Case(models.Model):
             models.Index(fields=["area", "start_date"], name="case_area_start_date"),
             models.Index(fields=["area", "end_date"], name="case_area_end_date"),
             # Whether a report's period mixes the registration models (cases.registration).
-            models.Index(
-                fields=["registration_model", "start_date"], name="case_model_start_date"
-            ),
+            models.Index(fields=["registration_model", "start_date"], name="case_model_start_date"),
             models.Index(fields=["registration_model", "end_date"], name="case_model_end_date"),
             # The worklists: an area's (or an officer's) open cases and those still waiting for
             # their closing documentation, a few hundred among thousands.
