@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scope_for
@@ -97,7 +97,9 @@ def _caseload_reasons(user) -> list[tuple[str, Q]]:
         # The officer who registered a person works with them until a case is opened.
         (
             "registered_by_user",
-            Q(registered_by_id=user.pk) & ~Q(pk__in=Case.objects.values("person_id")),
+            # NOT EXISTS, not NOT IN: an anti-join through the case's person index, where NOT IN
+            # over every case made the planner expect a read of the whole table.
+            Q(registered_by_id=user.pk) & ~Exists(Case.objects.filter(person_id=OuterRef("pk"))),
         ),
     ]
 
