@@ -2,23 +2,51 @@
 place for the report's page and the API, so neither can show what the other hides.
 
 The months are stored as the detection found them (reporting.deviations: inflow against plan
-and tolerance, or the day-365 share against the goal). For a reader who sees suppressed figures
-(reporting.suppression.hides_small_cells) the counts are hidden as on the dashboard: a month's
-inflow of 1–4 people, and in the day-365 months the counts of those in work, of those measured
-and of the others (measured − in work), checked together, with the share computed from them.
-The plan, tolerance and goal are not counts of people and are shown as stored."""
+and tolerance, staffing against plan, the day-365 share or the average days against the goal).
+The share and average-days goals hold for women and men each: a month stored since the
+detection tests each sex keeps the women's and men's counts (`sexes`), which of them were off
+(`off`) and the snapshot version it was read from, besides the total; a month stored before
+keeps the total only and is shown as before (both shapes are read, no data migration: the old
+reports are the record of what was detected then, and their months hold no counts by sex to
+migrate to).
+
+For a reader who sees suppressed figures (reporting.suppression.hides_small_cells) the counts
+are hidden as on the dashboard: a month's inflow of 1–4 people; in a day-365 month the counts
+in work and measured of women, men and all, with the others (measured − in work) each reader
+can subtract and the sums (all = women + men), checked together, every count the dashboard
+hides of the same snapshot version hidden from the start and protected, and a share shown only
+beside both its counts; in an average-days month the number ended of women, men and all alike,
+a mean shown only beside its count. Whether a sex is off the goal is said from the figures
+the reader sees, by the dashboard's rule (reporting.targets.sexes_below_share_goal /
+sexes_above_days_goal): a sex whose counts are hidden reads "dolt". The plan, tolerance and goal
+are not counts of people and are shown as stored."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils.translation import gettext as _
 
 from .metrics.base import half_up_mean
 from .metrics.printing import NO_SHARE, printed_share
-from .models import DeviationReport
-from .suppression import SMALL_CELL, shown_count, shown_share_counts
+from .models import DeviationReport, MonthlySnapshot
+from .suppression import (
+    SMALL_CELL,
+    Table,
+    hidden_counts,
+    shown,
+    shown_count,
+    shown_share_counts,
+)
+from .targets import SEXES, sexes_above_days_goal, sexes_below_share_goal
 
-# One month of the run, as the API answers it: an inflow report fills the first four, a day-365
-# report `month` and the last four; the others are None.
+# The two sexes as the API's field names say them.
+SEX_PREFIX = {"K": "women", "M": "men"}
+
+# One month of the run, as the API answers it: an inflow report fills `month`, `actual`,
+# `planned` and `tolerance_percent`; a day-365 report `month`, the total's counts and share,
+# `goal_percent` and the women's and men's; an average-days report `ended`, `mean_days`,
+# `goal_days` and the women's and men's; a staffing report the FTEs. The others are None.
 MONTH_FIELDS = (
     "month",
     "actual",
@@ -35,6 +63,11 @@ MONTH_FIELDS = (
     "af_planned_fte",
     "fk_fte",
     "fk_planned_fte",
+    *(
+        f"{prefix}_{name}"
+        for prefix in SEX_PREFIX.values()
+        for name in ("in_work_or_education", "measured", "share", "ended", "mean_days", "off")
+    ),
 )
 
 
@@ -50,16 +83,158 @@ def _mean_days(days_total, ended):
     return half_up_mean(days_total, ended)
 
 
+GROUPS = (*SEXES, "all")  # the women's, the men's and the total's figures of a month
+
+
+def _by_sex(stored: dict) -> bool:
+    """Whether a stored month keeps the women's and men's figures (detected per sex)."""
+    return isinstance(stored.get("sexes"), dict)
+
+
+def _group(stored: dict, group: str) -> dict:
+    if group == "all":
+        return stored
+    return stored["sexes"].get(group) or {}
+
+
+def _dashboard_hidden(report: DeviationReport, stored_months: list[dict]) -> dict[str, set]:
+    """{month: {(group, count)}}: the counts the dashboard hides from a suppressed reader in
+    the snapshot version each month was read from (one query). A month whose snapshot is not
+    found has none: the month's own equations still protect its counts."""
+    versions = {
+        m["month"]: m["snapshot_version"]
+        for m in stored_months
+        if _by_sex(m) and isinstance(m.get("snapshot_version"), int)
+    }
+    if not versions:
+        return {}
+    days = [dt.date.fromisoformat(f"{month}-01") for month in versions]
+    snapshots = MonthlySnapshot.objects.filter(
+        area_id=report.area_id, month__in=days, version__in=set(versions.values())
+    ).only("month", "version", "figures")
+    found = {}
+    days_kind = report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL
+    for snapshot in snapshots:
+        label = f"{snapshot.month:%Y-%m}"
+        if versions.get(label) != snapshot.version:
+            continue
+        part = "average_days" if days_kind else "outcomes"
+        rows = (shown(part, snapshot.figures.get(part), hide=True) or {}).get("rows", {})
+        hidden = set()
+        for group in GROUPS:
+            if group == "all":
+                row = rows.get("total", {}).get("total")
+            else:
+                row = rows.get("sex", {}).get(group)
+            if not isinstance(row, dict):
+                continue
+            if days_kind:
+                if (row.get("all") or {}).get("count", 0) is None:
+                    hidden.add((group, "ended"))
+                continue
+            if (row.get("counts") or {}).get("work_or_education", 0) is None:
+                hidden.add((group, "in_work_or_education"))
+            if row.get("total", 0) is None:
+                hidden.add((group, "measured"))
+        found[label] = hidden
+    return found
+
+
+def _table_hidden(stored: dict, names: tuple[str, ...], also: set) -> set:
+    """The (group, count) of a per-sex month to hide: the month's counts of women, men and
+    all as one table (all = women + men; for the share each group's others, measured − in
+    work, which anybody can subtract), `also` (what the dashboard hides) unknown from the
+    start and protected, whatever its size."""
+    table = Table()
+    for group in GROUPS:
+        for name in names:
+            table.count((group, name), _count(_group(stored, group).get(name)))
+        if len(names) == 2:
+            table.derive((group, "others"), (group, names[1]), (group, names[0]))
+    for name in names:
+        table.add_sum(("all", name), [(sex, name) for sex in SEXES])
+    known = {key for key in also if key in table.values}
+    table.hidden_elsewhere |= known
+    table.protected_elsewhere |= known
+    return hidden_counts(table) | known
+
+
+def _shown_share_month(month: dict, stored: dict, hide: bool, also: set) -> None:
+    names = ("in_work_or_education", "measured")
+    hidden = _table_hidden(stored, names, also) if hide else set()
+    goal = stored.get("goal_percent")
+    seen = {}
+    for group in GROUPS:
+        row = _group(stored, group)
+        in_work, measured = _count(row.get(names[0])), _count(row.get(names[1]))
+        valid = in_work is not None and measured is not None and 0 <= in_work <= measured
+        if (group, names[0]) in hidden:
+            in_work = None
+        if (group, names[1]) in hidden:
+            measured = None
+        share = printed_share(in_work, measured) if valid else NO_SHARE
+        if valid and (in_work is None or measured is None):
+            share = None
+        prefix = "" if group == "all" else f"{SEX_PREFIX[group]}_"
+        month[f"{prefix}in_work_or_education"] = in_work
+        month[f"{prefix}measured"] = measured
+        month[f"{prefix}share"] = share
+        seen[group] = (in_work, measured) if valid else None
+    month["goal_percent"] = goal
+    _mark_off(month, seen, lambda by_sex: sexes_below_share_goal(by_sex, goal) if goal else None)
+
+
+def _shown_days_month(month: dict, stored: dict, hide: bool, also: set) -> None:
+    hidden = _table_hidden(stored, ("ended",), also) if hide else set()
+    goal = stored.get("goal_days")
+    seen = {}
+    for group in GROUPS:
+        row = _group(stored, group)
+        ended, days_total = _count(row.get("ended")), _count(row.get("days_total"))
+        if (group, "ended") in hidden:
+            ended = None
+        prefix = "" if group == "all" else f"{SEX_PREFIX[group]}_"
+        month[f"{prefix}ended"] = ended
+        month[f"{prefix}mean_days"] = None if ended is None else _mean_days(days_total, ended)
+        seen[group] = (None, None) if ended is None else (days_total, ended)
+    month["goal_days"] = goal
+    _mark_off(month, seen, lambda by_sex: sexes_above_days_goal(by_sex, goal) if goal else None)
+
+
+def _mark_off(month: dict, seen: dict, verdict_of) -> None:
+    """`women_off` / `men_off`: whether the sex is off the goal by the figures the reader sees
+    (the dashboard's rule); None when its figures are hidden or nobody was measured."""
+    verdict = verdict_of({sex: seen[sex] for sex in SEXES})
+    for sex in SEXES:
+        pair = seen[sex]
+        judged = verdict is not None and sex in verdict.judged
+        hidden = pair is not None and None in pair
+        month[f"{SEX_PREFIX[sex]}_off"] = None if hidden or not judged else sex in verdict.off
+
+
 def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
     """The report's months with every count hidden for the reader set to None; `share` is the
     printed share ("–" when the stored counts make none), None when hidden. The average days of
     a month whose number of ended cases is hidden is hidden with it."""
     inflow = report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN
+    stored_months = report.figures.get("months", [])
+    by_sex_kinds = (
+        DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL,
+        DeviationReport.Kind.SHARE_BELOW_GOAL,
+    )
+    dashboard_hidden = (
+        _dashboard_hidden(report, stored_months) if hide and report.kind in by_sex_kinds else {}
+    )
     months = []
-    for stored in report.figures.get("months", []):
+    for stored in stored_months:
         month = dict.fromkeys(MONTH_FIELDS)
         month["month"] = stored.get("month")
-        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+        also = dashboard_hidden.get(stored.get("month"), set())
+        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL and _by_sex(stored):
+            _shown_days_month(month, stored, hide, also)
+        elif report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL and _by_sex(stored):
+            _shown_share_month(month, stored, hide, also)
+        elif report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
             ended = shown_count(stored.get("ended"), hide=hide)
             month["ended"] = ended
             month["mean_days"] = (
@@ -93,15 +268,20 @@ def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
 
 def api_months(report: DeviationReport, *, hide: bool) -> list[dict]:
     """The months as the API answers them: a count the page does not print as a number is
-    null, and so is the share unless both its counts are shown."""
+    null, and so is a share unless both its counts are shown."""
     answered = []
     for month in months_shown(report, hide=hide):
         month = dict(month)
-        for name in ("actual", "in_work_or_education", "measured", "ended"):
-            month[name] = _count(month[name])
-        if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
-            both = month["in_work_or_education"] is not None and month["measured"] is not None
-            month["share"] = month["share"] if both else None
+        for prefix in ("", *(f"{p}_" for p in SEX_PREFIX.values())):
+            for name in ("in_work_or_education", "measured", "ended"):
+                month[f"{prefix}{name}"] = _count(month[f"{prefix}{name}"])
+            if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
+                both = (
+                    month[f"{prefix}in_work_or_education"] is not None
+                    and month[f"{prefix}measured"] is not None
+                )
+                month[f"{prefix}share"] = month[f"{prefix}share"] if both else None
+        month["actual"] = _count(month["actual"])
         answered.append(month)
     return answered
 
@@ -115,9 +295,117 @@ def _decimal(value) -> str:
     return "–" if value is None else str(value).replace(".", ",")
 
 
+class Flagged(str):
+    """A cell of a sex off the goal: the page marks it (a plain string to every other reader
+    of the table, the printed monthly report's too)."""
+
+    flag = True
+
+
+def _hidden(value):
+    """A count or a figure from counts hidden for the reader, as the dashboard says it."""
+    return _("dolt") if value is None else value
+
+
+def _off_text(month: dict, counts: tuple[str, ...], off_text: str, on_text: str) -> str:
+    """ "Under målet: kvinnor" (flagged) by the figures the reader sees, "dolt" when a sex's
+    `counts` are hidden and no sex shown is off, as the dashboard's verdict."""
+    words = {"K": _("kvinnor"), "M": _("män")}
+    off = [words[sex] for sex in SEXES if month[f"{SEX_PREFIX[sex]}_off"]]
+    if off:
+        return Flagged(off_text % {"groups": ", ".join(off)})
+    hidden = any(month[f"{SEX_PREFIX[sex]}_{name}"] is None for sex in SEXES for name in counts)
+    return _("dolt") if hidden else on_text
+
+
+def _flagged(value, off) -> str:
+    shown = _hidden(value)
+    return Flagged(shown) if off else shown
+
+
+def _per_sex_share_table(months: list[dict]) -> dict:
+    headers = [_("Månad")]
+    for label in (_("Kvinnor"), _("Män"), _("Alla")):
+        headers += [
+            _("%(group)s i arbete/utb.") % {"group": label},
+            _("%(group)s mätta") % {"group": label},
+            _("%(group)s andel") % {"group": label},
+        ]
+    headers += [_("Mål (startårets)"), _("Jämfört med målet")]
+    rows = []
+    for m in months:
+        row = [m["month"]]
+        for prefix in ("women_", "men_", ""):
+            off = m.get(f"{prefix}off") if prefix else False
+            row += [
+                _hidden(m[f"{prefix}in_work_or_education"]),
+                _hidden(m[f"{prefix}measured"]),
+                _flagged(m[f"{prefix}share"], off),
+            ]
+        row += [
+            f"{m['goal_percent']} %",
+            _off_text(
+                m,
+                ("in_work_or_education", "measured"),
+                _("Under målet: %(groups)s"),
+                _("Når målet"),
+            ),
+        ]
+        rows.append(row)
+    return {
+        "caption": _(
+            "Andel i arbete eller utbildning dag 365, kvinnor och män, mot målet som gäller "
+            "var och en av dem"
+        ),
+        "headers": headers,
+        "rows": rows,
+        "verdict": True,  # the last column says which sex is off the goal, in words
+    }
+
+
+def _per_sex_days_table(months: list[dict]) -> dict:
+    headers = [_("Månad")]
+    for label in (_("Kvinnor"), _("Män"), _("Alla")):
+        headers += [
+            _("%(group)s avslutade") % {"group": label},
+            _("%(group)s genomsnitt (dagar)") % {"group": label},
+        ]
+    headers += [_("Mål, högst (dagar)"), _("Jämfört med målet")]
+    rows = []
+    for m in months:
+        row = [m["month"]]
+        for prefix in ("women_", "men_", ""):
+            off = m.get(f"{prefix}off") if prefix else False
+            ended, mean = m[f"{prefix}ended"], m[f"{prefix}mean_days"]
+            row += [
+                _hidden(ended),
+                _flagged("–" if ended == 0 else mean, off),
+            ]
+        row += [
+            m["goal_days"],
+            _off_text(m, ("ended",), _("Över målet: %(groups)s"), _("Inom målet")),
+        ]
+        rows.append(row)
+    return {
+        "caption": _(
+            "Genomsnittlig tid i samverkan för dem som avslutades, kvinnor och män, mot målet "
+            "som gäller var och en av dem"
+        ),
+        "headers": headers,
+        "rows": rows,
+        "verdict": True,  # the last column says which sex is off the goal, in words
+    }
+
+
 def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
-    """The months as the report's page shows them: caption, headers and rows."""
+    """The months as the report's page shows them: caption, headers and rows (a cell of a sex
+    off the goal is `Flagged`)."""
     months = months_shown(report, hide=hide_small)
+    if any(_by_sex(m) for m in report.figures.get("months", [])):
+        if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
+            return _per_sex_share_table(months)
+        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+            return _per_sex_days_table(months)
     if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
         return {
             "caption": _("Genomsnittlig tid i samverkan för dem som avslutades, mot målet"),
@@ -184,3 +472,15 @@ def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
             for m in months
         ],
     }
+
+
+def off_summary(report: DeviationReport, *, hide: bool) -> str:
+    """Who was off the goal in the report's months, for the list of reports: "kvinnor",
+    "män" or both, by the figures the reader sees (a sex whose counts are hidden is not
+    named: "dolt" when nobody shown is); "–" for a report without figures by sex."""
+    if not any(_by_sex(m) for m in report.figures.get("months", [])):
+        return "–"
+    months = months_shown(report, hide=hide)
+    words = {"K": _("kvinnor"), "M": _("män")}
+    off = [words[sex] for sex in SEXES if any(m[f"{SEX_PREFIX[sex]}_off"] for m in months)]
+    return ", ".join(off) if off else _("dolt")
