@@ -168,13 +168,13 @@ def _shown_share_month(month: dict, stored: dict, hide: bool, also: set) -> None
         row = _group(stored, group)
         in_work, measured = _count(row.get(names[0])), _count(row.get(names[1]))
         valid = in_work is not None and measured is not None and 0 <= in_work <= measured
+        share = printed_share(in_work, measured) if valid else NO_SHARE
         if (group, names[0]) in hidden:
             in_work = None
         if (group, names[1]) in hidden:
             measured = None
-        share = printed_share(in_work, measured) if valid else NO_SHARE
         if valid and (in_work is None or measured is None):
-            share = None
+            share = None  # a share beside a hidden count gives it away
         prefix = "" if group == "all" else f"{SEX_PREFIX[group]}_"
         month[f"{prefix}in_work_or_education"] = in_work
         month[f"{prefix}measured"] = measured
