@@ -323,15 +323,32 @@ def _flagged(value, off) -> str:
     return Flagged(shown) if off else shown
 
 
-def _per_sex_share_table(months: list[dict]) -> dict:
+def _by_sex_headers(columns: list[tuple[str, str]], tail: list[str]) -> dict:
+    """The headers of a table by sex: `headers` one row, each naming its group ("Kvinnor
+    mätta", for the printed monthly report), and for the page `groups` (Kvinnor, Män, Alla,
+    each over its `columns`' short names) between the month and the `tail`."""
+    labels = (_("Kvinnor"), _("Män"), _("Alla"))
     headers = [_("Månad")]
-    for label in (_("Kvinnor"), _("Män"), _("Alla")):
-        headers += [
-            _("%(group)s i arbete/utb.") % {"group": label},
-            _("%(group)s mätta") % {"group": label},
-            _("%(group)s andel") % {"group": label},
-        ]
-    headers += [_("Mål (startårets)"), _("Jämfört med målet")]
+    for label in labels:
+        headers += [full % {"group": label} for full, _short in columns]
+    return {
+        "headers": [*headers, *tail],
+        "groups": [
+            {"label": label, "headers": [short for _full, short in columns]} for label in labels
+        ],
+        "tail": tail,
+    }
+
+
+def _per_sex_share_table(months: list[dict]) -> dict:
+    headers = _by_sex_headers(
+        [
+            (_("%(group)s i arbete/utb."), _("I arbete/utb.")),
+            (_("%(group)s mätta"), _("Mätta")),
+            (_("%(group)s andel"), _("Andel")),
+        ],
+        [_("Mål (startårets)"), _("Jämfört med målet")],
+    )
     rows = []
     for m in months:
         row = [m["month"]]
@@ -357,20 +374,20 @@ def _per_sex_share_table(months: list[dict]) -> dict:
             "Andel i arbete eller utbildning dag 365, kvinnor och män, mot målet som gäller "
             "var och en av dem"
         ),
-        "headers": headers,
+        **headers,
         "rows": rows,
         "verdict": True,  # the last column says which sex is off the goal, in words
     }
 
 
 def _per_sex_days_table(months: list[dict]) -> dict:
-    headers = [_("Månad")]
-    for label in (_("Kvinnor"), _("Män"), _("Alla")):
-        headers += [
-            _("%(group)s avslutade") % {"group": label},
-            _("%(group)s genomsnitt (dagar)") % {"group": label},
-        ]
-    headers += [_("Mål, högst (dagar)"), _("Jämfört med målet")]
+    headers = _by_sex_headers(
+        [
+            (_("%(group)s avslutade"), _("Avslutade")),
+            (_("%(group)s genomsnitt (dagar)"), _("Genomsnitt (dagar)")),
+        ],
+        [_("Mål, högst (dagar)"), _("Jämfört med målet")],
+    )
     rows = []
     for m in months:
         row = [m["month"]]
@@ -391,7 +408,7 @@ def _per_sex_days_table(months: list[dict]) -> dict:
             "Genomsnittlig tid i samverkan för dem som avslutades, kvinnor och män, mot målet "
             "som gäller var och en av dem"
         ),
-        "headers": headers,
+        **headers,
         "rows": rows,
         "verdict": True,  # the last column says which sex is off the goal, in words
     }

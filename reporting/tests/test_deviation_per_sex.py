@@ -232,17 +232,33 @@ def test_the_dashboard_says_the_month_is_off_for_the_same_sex(area, plan, month_
 
 
 def figures_table(page) -> list[list[str]]:
-    """The cells of the page's figures table, header row first, as text."""
+    """The page's figures table as text: the headers as a reader of the page hears them (a
+    column's group, Kvinnor, Män or Alla, before its own header), then the body's rows."""
     html = page.content.decode()
     table = re.search(r'data-testid="deviation-figures">(.*?)</table>', html, re.S).group(1)
-    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
-    return [
-        [
-            re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+
+    def cells(part):
+        return [
+            [
+                re.sub(r"<[^>]+>", "", cell).strip()
+                for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            ]
+            for row in re.findall(r"<tr>(.*?)</tr>", part, re.S)
         ]
-        for r in rows
-    ]
+
+    head = cells(re.search(r"<thead>(.*?)</thead>", table, re.S).group(1))
+    body = cells(re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1))
+    if len(head) == 2:  # grouped: month, groups of columns, then the goal and the verdict
+        (first, *groups_and_tail), columns = head
+        groups, tail = groups_and_tail[:3], groups_and_tail[3:]
+        per_group = len(columns) // len(groups)
+        named = [
+            f"{group} {column.lower()}"
+            for i, group in enumerate(groups)
+            for column in columns[i * per_group : (i + 1) * per_group]
+        ]
+        return [[first, *named, *tail], *body]
+    return [*head, *body]
 
 
 def test_the_page_shows_women_and_men_against_the_goal(login, coordinator, area, plan, month_data):
