@@ -97,29 +97,61 @@ def _group(stored: dict, group: str) -> dict:
     return stored["sexes"].get(group) or {}
 
 
-def _dashboard_hidden(report: DeviationReport, stored_months: list[dict]) -> dict[str, set]:
-    """{month: {(group, count)}}: the counts the dashboard hides from a suppressed reader in
-    the snapshot version each month was read from (one query). A month whose snapshot is not
-    found has none: the month's own equations still protect its counts."""
-    versions = {
-        m["month"]: m["snapshot_version"]
-        for m in stored_months
+BY_SEX_KINDS = {
+    DeviationReport.Kind.SHARE_BELOW_GOAL: "outcomes",
+    DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL: "average_days",
+}
+
+# The snapshot parts the per-sex months were read from: (part, area id, "YYYY-MM", version) ->
+# the part (outcomes or average_days) as stored.
+SnapshotParts = dict[tuple[str, int, str, int], dict | None]
+
+
+def _snapshot_keys(report: DeviationReport) -> set[tuple[int, str, int]]:
+    if report.kind not in BY_SEX_KINDS:
+        return set()
+    return {
+        (report.area_id, m["month"], m["snapshot_version"])
+        for m in report.figures.get("months", [])
         if _by_sex(m) and isinstance(m.get("snapshot_version"), int)
     }
-    if not versions:
+
+
+def snapshot_parts(reports) -> SnapshotParts:
+    """The snapshot parts every per-sex month of `reports` was read from, in one query (the
+    JSON part only, not the whole snapshot)."""
+    keys = set().union(*(_snapshot_keys(report) for report in reports))
+    if not keys:
         return {}
-    days = [dt.date.fromisoformat(f"{month}-01") for month in versions]
-    snapshots = MonthlySnapshot.objects.filter(
-        area_id=report.area_id, month__in=days, version__in=set(versions.values())
-    ).only("month", "version", "figures")
-    found = {}
-    days_kind = report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL
-    for snapshot in snapshots:
-        label = f"{snapshot.month:%Y-%m}"
-        if versions.get(label) != snapshot.version:
+    parts = {}
+    for part in set(BY_SEX_KINDS.values()):
+        wanted = {r.area_id for r in reports if BY_SEX_KINDS.get(r.kind) == part}
+        if not wanted:
             continue
-        part = "average_days" if days_kind else "outcomes"
-        rows = (shown(part, snapshot.figures.get(part), hide=True) or {}).get("rows", {})
+        rows = MonthlySnapshot.objects.filter(
+            area_id__in=wanted,
+            month__in={dt.date.fromisoformat(f"{month}-01") for _a, month, _v in keys},
+            version__in={version for _a, _m, version in keys},
+        ).values_list("area_id", "month", "version", f"figures__{part}")
+        for area_id, month, version, data in rows:
+            key = (area_id, f"{month:%Y-%m}", version)
+            if key in keys:
+                parts[(part, *key)] = data
+    return parts
+
+
+def _dashboard_hidden(report: DeviationReport, parts: SnapshotParts) -> dict[str, set]:
+    """{month: {(group, count)}}: the counts the dashboard hides from a suppressed reader in
+    the snapshot version each month was read from. A month whose snapshot is not found has
+    none: the month's own equations still protect its counts."""
+    part = BY_SEX_KINDS.get(report.kind)
+    days_kind = part == "average_days"
+    found = {}
+    for _area, label, version in _snapshot_keys(report):
+        key = (part, report.area_id, label, version)
+        if key not in parts:
+            continue
+        rows = (shown(part, parts[key], hide=True) or {}).get("rows", {})
         hidden = set()
         for group in GROUPS:
             if group == "all":
@@ -212,19 +244,19 @@ def _mark_off(month: dict, seen: dict, verdict_of) -> None:
         month[f"{SEX_PREFIX[sex]}_off"] = None if hidden or not judged else sex in verdict.off
 
 
-def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
+def months_shown(
+    report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None
+) -> list[dict]:
     """The report's months with every count hidden for the reader set to None; `share` is the
     printed share ("–" when the stored counts make none), None when hidden. The average days of
-    a month whose number of ended cases is hidden is hidden with it."""
+    a month whose number of ended cases is hidden is hidden with it. `parts`: the snapshot
+    parts of many reports read at once (snapshot_parts); without, this report's are read."""
     inflow = report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN
     stored_months = report.figures.get("months", [])
-    by_sex_kinds = (
-        DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL,
-        DeviationReport.Kind.SHARE_BELOW_GOAL,
-    )
-    dashboard_hidden = (
-        _dashboard_hidden(report, stored_months) if hide and report.kind in by_sex_kinds else {}
-    )
+    dashboard_hidden = {}
+    if hide and _snapshot_keys(report):
+        parts = snapshot_parts([report]) if parts is None else parts
+        dashboard_hidden = _dashboard_hidden(report, parts)
     months = []
     for stored in stored_months:
         month = dict.fromkeys(MONTH_FIELDS)
@@ -266,11 +298,13 @@ def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
     return months
 
 
-def api_months(report: DeviationReport, *, hide: bool) -> list[dict]:
+def api_months(
+    report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None
+) -> list[dict]:
     """The months as the API answers them: a count the page does not print as a number is
     null, and so is a share unless both its counts are shown."""
     answered = []
-    for month in months_shown(report, hide=hide):
+    for month in months_shown(report, hide=hide, parts=parts):
         month = dict(month)
         for prefix in ("", *(f"{p}_" for p in SEX_PREFIX.values())):
             for name in ("in_work_or_education", "measured", "ended"):
@@ -491,13 +525,13 @@ def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
     }
 
 
-def off_summary(report: DeviationReport, *, hide: bool) -> str:
+def off_summary(report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None) -> str:
     """Who was off the goal in the report's months, for the list of reports: "kvinnor",
     "män" or both, by the figures the reader sees (a sex whose counts are hidden is not
     named: "dolt" when nobody shown is); "–" for a report without figures by sex."""
     if not any(_by_sex(m) for m in report.figures.get("months", [])):
         return "–"
-    months = months_shown(report, hide=hide)
+    months = months_shown(report, hide=hide, parts=parts)
     words = {"K": _("kvinnor"), "M": _("män")}
     off = [words[sex] for sex in SEXES if any(m[f"{SEX_PREFIX[sex]}_off"] for m in months)]
     return ", ".join(off) if off else _("dolt")

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from cases.api.filters import MAX_ID
 from cases.api.serializers import KnownFieldsMixin, VersionRequiredMixin
 from reporting import suppression
-from reporting.deviation_figures import api_months
+from reporting.deviation_figures import api_months, snapshot_parts
 from reporting.deviations import may_work_on
 from reporting.models import DeviationAction, DeviationDialogue, DeviationReport
 from samverkan.api import VersionField
@@ -205,7 +205,22 @@ class DeviationReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DeviationMonthSerializer(many=True))
     def get_months(self, report):
-        return api_months(report, hide=serializer_hides_small_cells(self))
+        hide = serializer_hides_small_cells(self)
+        return api_months(report, hide=hide, parts=self._snapshot_parts(report) if hide else None)
+
+    def _snapshot_parts(self, report):
+        """The snapshot parts the per-sex months were read from (their suppression is the
+        dashboard's), read once for a whole page of reports."""
+        kept = self.context.setdefault("deviation_snapshot_parts", {"reports": set()})
+        if report.pk not in kept["reports"]:
+            parent = self.parent
+            listed = parent.instance if isinstance(parent, serializers.ListSerializer) else None
+            reports = list(listed) if listed is not None else [report]
+            if report not in reports:
+                reports = [report]
+            kept["parts"] = snapshot_parts(reports)
+            kept["reports"] = {r.pk for r in reports}
+        return kept["parts"]
 
     def get_suppressed(self, report) -> bool:
         return serializer_hides_small_cells(self)

@@ -450,3 +450,35 @@ def test_a_report_stored_before_the_goal_was_tested_per_sex_still_shows(login, c
     assert row == ["2026-02", "7", "25", "28%", "40 %"]
     assert 'data-testid="deviation-off">–</td>' in listed
     assert api_months(old, hide=False)[0]["women_measured"] is None
+
+
+def test_the_hidden_counts_cost_no_query_per_listed_report(
+    login, management, area, plan, month_data
+):
+    # given a share and an average-days report (women below, men above), read by a suppressed
+    # reader in the list and the API, then two more reports of a later run
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    both = WOMEN_BELOW | {"days": {"K": (6, 1200), "M": (2, 480)}}
+    for label in MONTHS:
+        month_data[label] = both
+    run(area, *MONTHS)
+    client = login(management)
+    page_url = reverse("reporting:deviation_list")
+    api_url = reverse("api:deviation-report-list")
+
+    def queries(address):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    two = (queries(page_url), queries(api_url))
+    later = ("2026-05", "2026-06", "2026-07")  # after an April on the goals
+    for label in later:
+        month_data[label] = both
+    run(area, "2026-04", *later)
+    assert DeviationReport.objects.count() == 4
+
+    # then the snapshots behind the hidden counts are read once a page, not once a report
+    assert (queries(page_url), queries(api_url)) == two
