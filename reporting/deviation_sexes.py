@@ -169,7 +169,7 @@ def fill_share_month(month: dict, stored: dict, hide: bool, also: set) -> None:
         month[f"{prefix}share"] = share
         seen[group] = (in_work, measured) if valid else None
     month["goal_percent"] = goal
-    _mark_off(month, seen, lambda by_sex: sexes_below_share_goal(by_sex, goal) if goal else None)
+    _mark_off(month, seen, lambda figures: sexes_below_share_goal(figures, goal) if goal else None)
 
 
 def fill_days_month(month: dict, stored: dict, hide: bool, also: set) -> None:
@@ -186,7 +186,7 @@ def fill_days_month(month: dict, stored: dict, hide: bool, also: set) -> None:
         month[f"{prefix}mean_days"] = None if ended is None else mean_days(days_total, ended)
         seen[group] = (None, None) if ended is None else (days_total, ended)
     month["goal_days"] = goal
-    _mark_off(month, seen, lambda by_sex: sexes_above_days_goal(by_sex, goal) if goal else None)
+    _mark_off(month, seen, lambda figures: sexes_above_days_goal(figures, goal) if goal else None)
 
 
 def _mark_off(month: dict, seen: dict, verdict_of) -> None:
