@@ -2,23 +2,48 @@
 place for the report's page and the API, so neither can show what the other hides.
 
 The months are stored as the detection found them (reporting.deviations: inflow against plan
-and tolerance, or the day-365 share against the goal). For a reader who sees suppressed figures
-(reporting.suppression.hides_small_cells) the counts are hidden as on the dashboard: a month's
-inflow of 1–4 people, and in the day-365 months the counts of those in work, of those measured
-and of the others (measured − in work), checked together, with the share computed from them.
-The plan, tolerance and goal are not counts of people and are shown as stored."""
+and tolerance, staffing against plan, the day-365 share or the average days against the goal).
+The share and average-days goals hold for women and men each: a month stored since the
+detection tests each sex keeps the women's and men's counts (`sexes`), which of them were off
+(`off`) and the snapshot version it was read from, besides the total; a month stored before
+keeps the total only and is shown as before (both shapes are read, no data migration: the old
+reports are the record of what was detected then, and their months hold no counts by sex to
+migrate to).
+
+For a reader who sees suppressed figures (reporting.suppression.hides_small_cells) the counts
+are hidden as on the dashboard: a month's inflow of 1–4 people; in a day-365 month stored before
+the goal was tested per sex the counts in work and measured and the others (measured − in work),
+checked together, with the share computed from them; the figures by sex as
+reporting.deviation_sexes says (with what the dashboard hides of the same snapshot). The plan,
+tolerance and goal are not counts of people and are shown as stored."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .metrics.base import half_up_mean
+from .deviation_sexes import (
+    SEX_PREFIX,
+    SnapshotParts,
+    by_sex,
+    count_or_none,
+    dashboard_hidden,
+    days_table,
+    fill_days_month,
+    fill_share_month,
+    mean_days,
+    share_table,
+    snapshot_keys,
+    snapshot_parts,
+)
 from .metrics.printing import NO_SHARE, printed_share
 from .models import DeviationReport
 from .suppression import SMALL_CELL, shown_count, shown_share_counts
+from .targets import SEXES
 
-# One month of the run, as the API answers it: an inflow report fills the first four, a day-365
-# report `month` and the last four; the others are None.
+# One month of the run, as the API answers it: an inflow report fills `month`, `actual`,
+# `planned` and `tolerance_percent`; a day-365 report `month`, the total's counts and share,
+# `goal_percent` and the women's and men's; an average-days report `ended`, `mean_days`,
+# `goal_days` and the women's and men's; a staffing report the FTEs. The others are None.
 MONTH_FIELDS = (
     "month",
     "actual",
@@ -35,35 +60,41 @@ MONTH_FIELDS = (
     "af_planned_fte",
     "fk_fte",
     "fk_planned_fte",
+    *(
+        f"{prefix}_{name}"
+        for prefix in SEX_PREFIX.values()
+        for name in ("in_work_or_education", "measured", "share", "ended", "mean_days", "off")
+    ),
 )
 
 
-def _count(value):
-    """A stored count as a number, or None (hidden, or not a count at all)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _mean_days(days_total, ended):
-    """Whole days, halves up, as the published average (reporting.metrics.base)."""
-    if _count(days_total) is None or not _count(ended):
-        return None
-    return half_up_mean(days_total, ended)
-
-
-def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
+def months_shown(
+    report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None
+) -> list[dict]:
     """The report's months with every count hidden for the reader set to None; `share` is the
     printed share ("–" when the stored counts make none), None when hidden. The average days of
-    a month whose number of ended cases is hidden is hidden with it."""
+    a month whose number of ended cases is hidden is hidden with it. `parts`: the snapshot
+    parts of many reports read at once (snapshot_parts); without, this report's are read."""
     inflow = report.kind == DeviationReport.Kind.INFLOW_BELOW_PLAN
+    stored_months = report.figures.get("months", [])
+    hidden_there = {}
+    if hide and snapshot_keys(report):
+        parts = snapshot_parts([report]) if parts is None else parts
+        hidden_there = dashboard_hidden(report, parts)
     months = []
-    for stored in report.figures.get("months", []):
+    for stored in stored_months:
         month = dict.fromkeys(MONTH_FIELDS)
         month["month"] = stored.get("month")
-        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+        also = hidden_there.get(stored.get("month"), set())
+        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL and by_sex(stored):
+            fill_days_month(month, stored, hide, also)
+        elif report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL and by_sex(stored):
+            fill_share_month(month, stored, hide, also)
+        elif report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
             ended = shown_count(stored.get("ended"), hide=hide)
             month["ended"] = ended
             month["mean_days"] = (
-                None if ended is None else _mean_days(stored.get("days_total"), stored.get("ended"))
+                None if ended is None else mean_days(stored.get("days_total"), stored.get("ended"))
             )
             month["goal_days"] = stored.get("goal_days")
         elif report.kind == DeviationReport.Kind.STAFFING_BELOW_PLAN:
@@ -76,7 +107,7 @@ def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
             month["tolerance_percent"] = stored.get("tolerance_percent")
         else:
             in_work, measured = stored.get("in_work_or_education"), stored.get("measured")
-            valid = _count(in_work) is not None and _count(measured) is not None
+            valid = count_or_none(in_work) is not None and count_or_none(measured) is not None
             valid = valid and 0 <= in_work <= measured
             share = printed_share(in_work, measured) if valid else NO_SHARE
             if valid:
@@ -91,17 +122,24 @@ def months_shown(report: DeviationReport, *, hide: bool) -> list[dict]:
     return months
 
 
-def api_months(report: DeviationReport, *, hide: bool) -> list[dict]:
+def api_months(
+    report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None
+) -> list[dict]:
     """The months as the API answers them: a count the page does not print as a number is
-    null, and so is the share unless both its counts are shown."""
+    null, and so is a share unless both its counts are shown."""
     answered = []
-    for month in months_shown(report, hide=hide):
+    for month in months_shown(report, hide=hide, parts=parts):
         month = dict(month)
-        for name in ("actual", "in_work_or_education", "measured", "ended"):
-            month[name] = _count(month[name])
-        if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
-            both = month["in_work_or_education"] is not None and month["measured"] is not None
-            month["share"] = month["share"] if both else None
+        for prefix in ("", *(f"{p}_" for p in SEX_PREFIX.values())):
+            for name in ("in_work_or_education", "measured", "ended"):
+                month[f"{prefix}{name}"] = count_or_none(month[f"{prefix}{name}"])
+            if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
+                both = (
+                    month[f"{prefix}in_work_or_education"] is not None
+                    and month[f"{prefix}measured"] is not None
+                )
+                month[f"{prefix}share"] = month[f"{prefix}share"] if both else None
+        month["actual"] = count_or_none(month["actual"])
         answered.append(month)
     return answered
 
@@ -116,8 +154,14 @@ def _decimal(value) -> str:
 
 
 def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
-    """The months as the report's page shows them: caption, headers and rows."""
+    """The months as the report's page shows them: caption, headers and rows (a cell of a sex
+    off the goal is `Flagged`)."""
     months = months_shown(report, hide=hide_small)
+    if any(by_sex(m) for m in report.figures.get("months", [])):
+        if report.kind == DeviationReport.Kind.SHARE_BELOW_GOAL:
+            return share_table(months)
+        if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
+            return days_table(months)
     if report.kind == DeviationReport.Kind.AVERAGE_DAYS_ABOVE_GOAL:
         return {
             "caption": _("Genomsnittlig tid i samverkan för dem som avslutades, mot målet"),
@@ -184,3 +228,15 @@ def figure_table(report: DeviationReport, *, hide_small: bool) -> dict:
             for m in months
         ],
     }
+
+
+def off_summary(report: DeviationReport, *, hide: bool, parts: SnapshotParts | None = None) -> str:
+    """Who was off the goal in the report's months, for the list of reports: "kvinnor",
+    "män" or both, by the figures the reader sees (a sex whose counts are hidden is not
+    named: "dolt" when nobody shown is); "–" for a report without figures by sex."""
+    if not any(by_sex(m) for m in report.figures.get("months", [])):
+        return "–"
+    months = months_shown(report, hide=hide, parts=parts)
+    words = {"K": _("kvinnor"), "M": _("män")}
+    off = [words[sex] for sex in SEXES if any(m[f"{SEX_PREFIX[sex]}_off"] for m in months)]
+    return ", ".join(off) if off else _("dolt")

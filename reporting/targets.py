@@ -24,7 +24,7 @@ goals from, reporting.services.work_plan_save), the others that in force in the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -89,6 +89,69 @@ def days_above_goal(*, days_total: int, ended: int, goal_days: int) -> bool:
     230). Nobody ended is never above goal. The goal holds for women and men each (seed 000 §3,
     001: "för såväl kvinnor som män"), so a caller tests each sex by itself."""
     return ended > 0 and days_total > goal_days * ended
+
+
+# --- which sexes are off a goal (the goals hold for women and men each) -------------------------
+
+SEXES = ("K", "M")
+
+# One sex's figures in a month: (counted, people), i.e. (in work or education, measured) for the
+# day-365 share, (days in samverkan in all, ended) for the average days. None for a whole pair:
+# nobody; None inside a pair: hidden from the reader (a suppressed view).
+SexFigures = tuple[int | None, int | None] | None
+
+
+@dataclass(frozen=True)
+class SexVerdict:
+    """One month's figures by sex held against a goal: which sexes are off it (SEXES' order),
+    which could be held against it at all (somebody measured, nothing hidden), and whether a
+    sex's figures are hidden from the reader, so that the month cannot be said to be on goal."""
+
+    off: tuple[str, ...] = ()
+    judged: tuple[str, ...] = ()
+    hidden: bool = False
+
+
+def _sexes_off(by_sex: Mapping[str, SexFigures], is_off: Callable[[int, int], bool]) -> SexVerdict:
+    off, judged, hidden = [], [], False
+    for sex in SEXES:
+        pair = by_sex.get(sex)
+        if pair is None:
+            continue
+        counted, people = pair
+        if counted is None or people is None:
+            hidden = True
+            continue
+        if people == 0:  # nobody measured: this sex is neither off nor on the goal
+            continue
+        judged.append(sex)
+        if is_off(counted, people):
+            off.append(sex)
+    return SexVerdict(off=tuple(off), judged=tuple(judged), hidden=hidden)
+
+
+def sexes_below_share_goal(by_sex: Mapping[str, SexFigures], goal_percent: int) -> SexVerdict:
+    """The sexes whose day-365 share is below the goal (`share_below_goal` on each sex's own
+    counts): the one rule of the dashboard's "Under målet: kvinnor" and of the deviation
+    detection. `by_sex`: sex -> (in work or education, measured)."""
+    return _sexes_off(
+        by_sex,
+        lambda in_work, measured: share_below_goal(
+            in_work=in_work, measured=measured, goal_percent=goal_percent
+        ),
+    )
+
+
+def sexes_above_days_goal(by_sex: Mapping[str, SexFigures], goal_days: int) -> SexVerdict:
+    """The sexes whose average days in samverkan is above the goal (`days_above_goal` on each
+    sex's own sums): the dashboard's "Över målet: kvinnor" and the deviation detection's.
+    `by_sex`: sex -> (days in samverkan in all, ended)."""
+    return _sexes_off(
+        by_sex,
+        lambda days_total, ended: days_above_goal(
+            days_total=days_total, ended=ended, goal_days=goal_days
+        ),
+    )
 
 
 def staffing_below_plan(

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from cases.api.filters import MAX_ID
 from cases.api.serializers import KnownFieldsMixin, VersionRequiredMixin
 from reporting import suppression
-from reporting.deviation_figures import api_months
+from reporting.deviation_figures import api_months, snapshot_parts
 from reporting.deviations import may_work_on
 from reporting.models import DeviationAction, DeviationDialogue, DeviationReport
 from samverkan.api import VersionField
@@ -32,7 +32,9 @@ def _int(help_text):
 class DeviationMonthSerializer(serializers.Serializer):
     """One month of the deviating run. An inflow report fills `actual`, `planned` and
     `tolerance_percent`; a day-365 report `in_work_or_education`, `measured`, `share` and
-    `goal_percent`; the others are null."""
+    `goal_percent` (all), and since the goal is tested for each sex also the women's and men's
+    (`women_…`, `men_…`, `…_off`); an average-days report `ended`, `mean_days`, `goal_days` and
+    the women's and men's alike; the others are null."""
 
     month = serializers.CharField(help_text="Månaden, ÅÅÅÅ-MM.")
     actual = _int("Inflöde: nya deltagare under månaden (null om dolt eller ej inflöde).")
@@ -59,6 +61,30 @@ class DeviationMonthSerializer(serializers.Serializer):
     )
     fk_planned_fte = serializers.CharField(
         allow_null=True, help_text="Bemanning: FK enligt arbetsplanen."
+    )
+    women_in_work_or_education = _int("Dag 365: kvinnor i arbete eller utbildning (null om dolt).")
+    women_measured = _int("Dag 365: kvinnor mätta (null om dolt).")
+    women_share = serializers.CharField(
+        allow_null=True, help_text="Dag 365: kvinnornas andel; null om ett av talen är dolt."
+    )
+    women_ended = _int("Genomsnittlig tid: kvinnor som avslutades (null om dolt).")
+    women_mean_days = _int("Genomsnittlig tid: kvinnornas dagar i samverkan (null om dolt).")
+    women_off = serializers.BooleanField(
+        allow_null=True,
+        help_text="Sant när kvinnorna ligger utanför målet; null om talen är dolda eller ingen "
+        "kvinna mättes.",
+    )
+    men_in_work_or_education = _int("Dag 365: män i arbete eller utbildning (null om dolt).")
+    men_measured = _int("Dag 365: män mätta (null om dolt).")
+    men_share = serializers.CharField(
+        allow_null=True, help_text="Dag 365: männens andel; null om ett av talen är dolt."
+    )
+    men_ended = _int("Genomsnittlig tid: män som avslutades (null om dolt).")
+    men_mean_days = _int("Genomsnittlig tid: männens dagar i samverkan (null om dolt).")
+    men_off = serializers.BooleanField(
+        allow_null=True,
+        help_text="Sant när männen ligger utanför målet; null om talen är dolda eller ingen man "
+        "mättes.",
     )
 
 
@@ -179,7 +205,22 @@ class DeviationReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DeviationMonthSerializer(many=True))
     def get_months(self, report):
-        return api_months(report, hide=serializer_hides_small_cells(self))
+        hide = serializer_hides_small_cells(self)
+        return api_months(report, hide=hide, parts=self._snapshot_parts(report) if hide else None)
+
+    def _snapshot_parts(self, report):
+        """The snapshot parts the per-sex months were read from (their suppression is the
+        dashboard's), read once for a whole page of reports."""
+        kept = self.context.setdefault("deviation_snapshot_parts", {"reports": set()})
+        if report.pk not in kept["reports"]:
+            parent = self.parent
+            listed = parent.instance if isinstance(parent, serializers.ListSerializer) else None
+            reports = list(listed) if listed is not None else [report]
+            if report not in reports:
+                reports = [report]
+            kept["parts"] = snapshot_parts(reports)
+            kept["reports"] = {r.pk for r in reports}
+        return kept["parts"]
 
     def get_suppressed(self, report) -> bool:
         return serializer_hides_small_cells(self)

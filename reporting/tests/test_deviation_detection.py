@@ -14,19 +14,21 @@ from reporting.models import DeviationReport, WorkPlan
 
 @pytest.fixture
 def month_data(monkeypatch):
-    """{"YYYY-MM": (inflow, in_work, measured)}; months not listed: on plan and on goal."""
+    """{"YYYY-MM": (inflow, in_work, measured)}; months not listed: on plan and on goal. The
+    day-365 cohort is all women (the goal is tested for each sex: test_deviation_per_sex)."""
     data = {}
 
     def fake(*, month, area_ids):
         inflow, in_work, measured = data.get(f"{month:%Y-%m}", (10, 5, 10))
+        everyone = {"total": measured, "counts": {"work_or_education": in_work}}
+        nobody = {"total": 0, "counts": {"work_or_education": 0}}
         return {
             "month": f"{month:%Y-%m}",
             "inflow": {"period": {"all": {"count": inflow}}},
             "outcomes": {
                 "rows": {
-                    "total": {
-                        "total": {"total": measured, "counts": {"work_or_education": in_work}}
-                    }
+                    "total": {"total": everyone},
+                    "sex": {"K": everyone, "M": nobody},
                 }
             },
         }
@@ -107,6 +109,12 @@ def test_three_months_below_the_day_365_goal_open_a_report(area, plan, month_dat
         "in_work_or_education": 3,
         "measured": 10,
         "goal_percent": 40,
+        "sexes": {
+            "K": {"in_work_or_education": 3, "measured": 10},
+            "M": {"in_work_or_education": 0, "measured": 0},
+        },
+        "off": ["K"],
+        "snapshot_version": 1,
     }
 
 

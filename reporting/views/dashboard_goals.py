@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts, suppression
 from ..metrics.printing import printed_share
-from ..targets import cohort_month, days_above_goal, share_below_goal
+from ..targets import SEXES, cohort_month, sexes_above_days_goal, sexes_below_share_goal
 from .dashboard import Dashboard
 from .dashboard_tables import (
     ABSENT,
@@ -56,15 +56,18 @@ def share_parts(row) -> tuple[Cell, Cell, Cell, float | None, str]:
     return Cell(str(counted)), Cell(str(total)), Cell(printed_share(counted, total)), number, "ok"
 
 
-def _below_goal(row, goal) -> bool:
-    counted, total = dig(row, "counts", WORK), dig(row, "total")
-    return share_below_goal(in_work=counted, measured=total, goal_percent=goal)
-
-
-def _below(row, goal, rolling: bool) -> bool:
+def _share_figures(row, rolling: bool):
+    """One sex's (in work or education, measured) as reporting.targets' verdict reads them:
+    None when the figures have none, (None, None) when hidden from the reader (as share_parts
+    says "hidden")."""
     if rolling:
-        return share_below_goal(in_work=row[0], measured=row[1], goal_percent=goal)
-    return _below_goal(row, goal)
+        return row
+    counted, total = dig(row, "counts", WORK), dig(row, "total")
+    if counted is ABSENT or total is ABSENT:
+        return None
+    if counted is None or total is None or dig(row, "shares", WORK) is None:
+        return (None, None)
+    return (counted, total)
 
 
 def _window_choices() -> list[tuple[int, str]]:
@@ -99,6 +102,23 @@ def _window_rows(board: Dashboard, month) -> dict:
     else:
         rows["all"] = (None, None) if sums else None
     return rows
+
+
+def _share_verdict(by_sex, goal: int | None, names) -> Cell:
+    """ "Under målet: kvinnor" when the women's share is below the goal, whatever the men's and
+    the share of all (reporting.targets.sexes_below_share_goal, the deviation detection's rule
+    too); "Når målet" when both sexes are measured and neither is below."""
+    if goal is None:
+        return missing()
+    verdict = sexes_below_share_goal(by_sex, goal)
+    if verdict.off:
+        below = ", ".join(names[sex].lower() for sex in verdict.off)
+        return text_cell(_("Under målet: %(groups)s") % {"groups": below}, flag=True)
+    if verdict.hidden:
+        return hidden_derived()
+    if len(verdict.judged) == len(SEXES):
+        return text_cell(_("Når målet"))
+    return missing()
 
 
 def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
@@ -152,28 +172,14 @@ def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
                 values.append(None)
             continue
         rows = _window_rows(board, month)
-        cells, below, hidden = [cohort], [], False
+        cells = [cohort]
         for key, _dim, _level in GROUPS:
-            counted, total, share, number, state = parts_of(rows[key])
+            counted, total, share, number, _state = parts_of(rows[key])
             cells += [counted, total, share]
             series[key].append(number)
-            if key == "all":
-                continue
-            hidden = hidden or state == "hidden"
-            if state == "ok" and goal is not None and _below(rows[key], goal, rolling):
-                below.append(names[key].lower())
-        if goal is None:
-            verdict = missing()
-        elif below:
-            verdict = text_cell(
-                _("Under målet: %(groups)s") % {"groups": ", ".join(below)}, flag=True
-            )
-        elif hidden:
-            verdict = hidden_derived()
-        elif series["K"][-1] is not None and series["M"][-1] is not None:
-            verdict = text_cell(_("Når målet"))
-        else:
-            verdict = missing()
+        verdict = _share_verdict(
+            {sex: _share_figures(rows[sex], rolling) for sex in SEXES}, goal, names
+        )
         cells += [missing() if goal is None else Cell(f"{goal}%"), verdict, version_cell(month)]
         table.rows.append(Row(header=Cell(month.label), cells=cells, warning=verdict.flag))
     section = Section(
@@ -259,29 +265,33 @@ def _mean_cell(part) -> tuple[Cell, Cell, int | None]:
     return Cell(str(count)), Cell(str(mean)), mean
 
 
+def _days_figures(part):
+    """One sex's (days in all, ended) as reporting.targets' verdict reads them: None when
+    nobody ended (or the figures have none), (None, None) when hidden from the reader."""
+    ended, days_total = dig(part, "count"), dig(part, "days_total")
+    if ended is ABSENT or ended == 0:
+        return None
+    if ended is None or days_total is None or days_total is ABSENT:
+        return (None, None)
+    return (days_total, ended)
+
+
 def _days_verdict(rows, goal: int | None) -> Cell:
-    """The goal holds for women and men each (reporting.targets.days_above_goal): "Över
-    målet: kvinnor" when the women's mean is above it, whatever the men's and the mean of all."""
+    """The goal holds for women and men each (reporting.targets.sexes_above_days_goal, the
+    deviation detection's rule too): "Över målet: kvinnor" when the women's mean is above it,
+    whatever the men's and the mean of all."""
     if goal is None:
         return missing()
     names = {"K": _("kvinnor"), "M": _("män")}
-    above, hidden, measured = [], False, 0
-    for key in ("K", "M"):
-        part = dig(rows, "sex", key, "all")
-        ended, days_total = dig(part, "count"), dig(part, "days_total")
-        if ended is ABSENT or ended == 0:
-            continue
-        if ended is None or days_total is None or days_total is ABSENT:
-            hidden = True
-            continue
-        measured += 1
-        if days_above_goal(days_total=days_total, ended=ended, goal_days=goal):
-            above.append(names[key])
-    if above:
-        return text_cell(_("Över målet: %(groups)s") % {"groups": ", ".join(above)}, flag=True)
-    if hidden:
+    verdict = sexes_above_days_goal(
+        {sex: _days_figures(dig(rows, "sex", sex, "all")) for sex in SEXES}, goal
+    )
+    if verdict.off:
+        above = ", ".join(names[sex] for sex in verdict.off)
+        return text_cell(_("Över målet: %(groups)s") % {"groups": above}, flag=True)
+    if verdict.hidden:
         return hidden_derived()
-    if not measured:
+    if not verdict.judged:
         return missing()
     return text_cell(_("Inom målet"))
 

@@ -19,7 +19,7 @@ from samverkan.history import HistorySource, history_rows
 
 from ... import deviation_escalation as escalation
 from ... import deviations as services
-from ...deviation_figures import figure_table
+from ...deviation_figures import figure_table, off_summary, snapshot_parts
 from ...models import DeviationAction, DeviationReport
 from ...suppression import hides_small_cells
 
@@ -142,7 +142,18 @@ def deviation_list(request):
         reports = reports.open().filter(escalated_at__isnull=False)
     else:
         shown = ""
-    rows = [{"report": report, "months": _month_span(report)} for report in reports]
+    hide = hides_small_cells(request.user)
+    reports = list(reports)
+    # The snapshots the per-sex months were read from, for all the reports at once.
+    parts = snapshot_parts(reports) if hide else {}
+    rows = [
+        {
+            "report": report,
+            "months": _month_span(report),
+            "off": off_summary(report, hide=hide, parts=parts),
+        }
+        for report in reports
+    ]
     filters = [
         ("", _("Alla")),
         ("oppna", _("Öppna")),
