@@ -195,13 +195,7 @@ class DeviationReportViewSet(AggregateViewSet):
     )
     @_post_only(url_path="close", url_name="close")
     def close(self, request, pk=None):
-        report, data = self._validated(request)
-        closed = deviation_services.deviation_close(
-            report=report,
-            expected_version=data["version"],
-            context=AccessContext.from_request(request),
-        )
-        return Response(self._report(closed.pk))
+        return self._state_changed(request, deviation_services.deviation_close)
 
     @extend_schema(
         summary="Eskalera till de regionala cheferna",
@@ -213,13 +207,18 @@ class DeviationReportViewSet(AggregateViewSet):
     )
     @_post_only(url_path="escalate", url_name="escalate")
     def escalate(self, request, pk=None):
+        return self._state_changed(request, escalation.deviation_escalate)
+
+    def _state_changed(self, request, change):
+        """A versioned change of the report's state (closing, escalating): the service `change`
+        with the version sent, answered with the report as it now stands."""
         report, data = self._validated(request)
-        escalated = escalation.deviation_escalate(
+        changed = change(
             report=report,
             expected_version=data["version"],
             context=AccessContext.from_request(request),
         )
-        return Response(self._report(escalated.pk))
+        return Response(self._report(changed.pk))
 
     @extend_schema(
         summary="Registrera dialog",

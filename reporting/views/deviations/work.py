@@ -172,42 +172,54 @@ def deviation_action_done(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def deviation_close(request, pk):
-    report = _workable_report(request, pk)
-    if report.status == DeviationReport.Status.CLOSED:
-        return form_page(
-            request,
-            _form_context(
-                report, title=_("Stäng rapporten"), intro=_("Rapporten är redan stängd."), form=None
-            ),
+def _state_change(request, report, *, form_class, change, finished, title, finished_intro, message):
+    """A versioned change of the report's state (closing, escalating) through the service
+    `change`: a page saying it is done already when `finished`; else the form, saved with the
+    version it was shown at. Returns (the response when there is one, the form to show)."""
+    if finished:
+        page = form_page(
+            request, _form_context(report, title=title, intro=finished_intro, form=None)
         )
-    form = bound_form(request, DeviationCloseForm, initial={"version": report.version})
+        return page, None
+    form = bound_form(request, form_class, initial={"version": report.version})
     try:
         edit = versioned_edit(
             request,
             form,
             record=report,
-            save=lambda form: services.deviation_close(
+            save=lambda form: change(
                 report=report,
                 expected_version=form.cleaned_data["version"],
                 context=AccessContext.from_request(request),
             ),
-            message=_("Avvikelserapporten är stängd."),
+            message=message,
             success_url=_to_report(report),
         )
     except PermissionDenied:
         raise Http404 from None
-    if edit.response:
-        return edit.response
+    return edit.response, edit.form
+
+
+@require_http_methods(["GET", "POST"])
+def deviation_close(request, pk):
+    report = _workable_report(request, pk)
+    response, form = _state_change(
+        request,
+        report,
+        form_class=DeviationCloseForm,
+        change=services.deviation_close,
+        finished=report.status == DeviationReport.Status.CLOSED,
+        title=_("Stäng rapporten"),
+        finished_intro=_("Rapporten är redan stängd."),
+        message=_("Avvikelserapporten är stängd."),
+    )
+    if response:
+        return response
     return render(
         request,
         "reporting/deviation_close.html",
         _form_context(
-            report,
-            title=_("Stäng rapporten"),
-            checklist=_close_checklist(report),
-            form=edit.form,
+            report, title=_("Stäng rapporten"), checklist=_close_checklist(report), form=form
         ),
     )
 
@@ -216,44 +228,29 @@ def deviation_close(request, pk):
 def deviation_escalate(request, pk):
     """The area's management group sends the report to the regional managers."""
     report = _workable_report(request, pk)
-    if report.escalated_at is not None or report.status == DeviationReport.Status.CLOSED:
-        return form_page(
-            request,
-            _form_context(
-                report,
-                title=_("Eskalera till de regionala cheferna"),
-                intro=_("Rapporten är redan eskalerad eller stängd."),
-                form=None,
-            ),
-        )
-    form = bound_form(request, DeviationEscalateForm, initial={"version": report.version})
-    try:
-        edit = versioned_edit(
-            request,
-            form,
-            record=report,
-            save=lambda form: escalation.deviation_escalate(
-                report=report,
-                expected_version=form.cleaned_data["version"],
-                context=AccessContext.from_request(request),
-            ),
-            message=_("Avvikelserapporten är eskalerad till de regionala cheferna."),
-            success_url=_to_report(report),
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    if edit.response:
-        return edit.response
+    title = _("Eskalera till de regionala cheferna")
+    response, form = _state_change(
+        request,
+        report,
+        form_class=DeviationEscalateForm,
+        change=escalation.deviation_escalate,
+        finished=report.escalated_at is not None or report.status == DeviationReport.Status.CLOSED,
+        title=title,
+        finished_intro=_("Rapporten är redan eskalerad eller stängd."),
+        message=_("Avvikelserapporten är eskalerad till de regionala cheferna."),
+    )
+    if response:
+        return response
     return form_page(
         request,
         _form_context(
             report,
-            title=_("Eskalera till de regionala cheferna"),
+            title=title,
             intro=_(
                 "Verksamhetsområdeschefen (FK) och marknadschefen (AF) för området ser rapporten "
                 "och registrerar dialogen med er i den."
             ),
-            form=edit.form,
+            form=form,
             submit_label=_("Eskalera"),
         ),
     )
