@@ -8,12 +8,12 @@ from .case import (
     Case,
     CaseAreaMove,
     ExitReason,
-    FlagDismissal,
     Phase,
     PhaseTransition,
     Situation,
     TargetGroup,
 )
+from .dismissal import FlagDismissal
 from .person import Consent, EducationLevel, Person
 from .rules import RegistrationModel, RuleSet
 from .status import WORK_OR_EDUCATION, OutcomeCategory, StatusCode, StatusEntry
