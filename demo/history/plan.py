@@ -320,32 +320,32 @@ class History:
 
     def days_cut(self, area: Area, month: dt.date, sex: str, most: int) -> None:
         """End the longest cases of `sex` ending in `month` earlier until their average days are
-        at most `most`: first within the month (a case ended when the benefit period ended keeps
-        its end), then, if that is not enough, on the previous month's last day (a month that
-        was above the goal already, so no new run begins)."""
-        enders = self.enders.get((area.code, month), [])
-        ps = sorted(
-            (p for p in enders if p.sex == sex and p.end != p.benefit_end),
-            key=lambda p: ((p.end - p.start).days, p.start),
-            reverse=True,
-        )
-        ours = [p for p in enders if p.sex == sex]
-        excess = sum((p.end - p.start).days for p in ours) - most * len(ours)
-        for p in ps:
-            if excess <= 0:
+        at most `most`: first within the month, then, if that is not enough, in the second half
+        of the previous month (a month that was off the goal already, so no new run begins).
+        Cases ended when the benefit period ended keep their end unless nothing else is left
+        (then they end as completed)."""
+        ours = [p for p in self.enders.get((area.code, month), []) if p.sex == sex]
+
+        def excess() -> int:
+            return sum((p.end - p.start).days for p in ours) - most * len(ours)
+
+        last = month - dt.timedelta(days=1)  # the previous month's last day
+        for benefit in (False, True):
+            ps = sorted(
+                (p for p in ours if (p.exit_reason == "benefit_ended") == benefit),
+                key=lambda p: ((p.end - p.start).days, p.start),
+                reverse=True,
+            )
+            for p in ps:
+                cut = min(excess(), (p.end - month).days, (p.end - p.start).days - most)
+                if cut > 0:
+                    self.end_move(area, p, add_days(p.end, -cut))
+            for p in ps:
+                if excess() > 0 and (p.end - p.start).days > most:
+                    self.end_move(area, p, last.replace(day=self.rng.randint(15, last.day)))
+                    ours.remove(p)
+            if excess() <= 0:
                 return
-            cut = min(excess, (p.end - month).days, (p.end - p.start).days - most)
-            if cut > 0:
-                self.end_move(area, p, add_days(p.end, -cut))
-                excess -= cut
-        previous = month - dt.timedelta(days=1)
-        for p in ps:
-            days = (p.end - p.start).days
-            if sum((q.end - q.start).days for q in ours) <= most * len(ours):
-                return
-            if days > most:
-                self.end_move(area, p, previous)
-                ours.remove(p)
 
     def end_move(self, area: Area, p: Participant, end: dt.date) -> None:
         """Move a planned end earlier: the month it is counted in and the phases that no longer
@@ -353,6 +353,8 @@ class History:
         self.enders[(area.code, month_start(p.end))].remove(p)
         p.end = end
         self.enders.setdefault((area.code, month_start(end)), []).append(p)
+        if p.exit_reason == "benefit_ended":
+            p.exit_reason = "completed"
         if p.intro and p.intro >= add_days(end, -10):
             p.intro = p.oriented = None
         elif p.oriented and p.oriented >= add_days(end, -20):
