@@ -9,10 +9,12 @@ earlier (SPEC §5), so 24 report months need 36 months of starts.
 
 The shape is chosen, not left to chance, so the demo tells the same story every time (seeded
 generators; dates relative to today): each area has its own inflow, season and mix of people;
-the share in work or education on day 365 is set per start cohort, women and men differing in
-each area in their own way; Göteborg Nordost's share drifts below the 40 % goal for the last five
-report months and Umeå's inflow falls clearly below its plan for the last four, so the job opens
-one deviation report of each kind, and every other month stays within plan and goal.
+the share in work or education on day 365 is set per start cohort for women and for men, who
+differ in each area in their own way; Göteborg Nordost's share (of both) drifts below the 40 %
+goal for the last five report months and Umeå's inflow falls clearly below its plan for the last
+four, so the job opens one deviation report of each kind. Elsewhere women or men may be under
+the share goal, or above the average-days goal (230 days), for a month or two, never for as many
+months in a row as open a report (the goals hold for each sex, reporting.deviations).
 
 - plan.py: the history planned in memory (and the officers it needs);
 - rows.py, mappings.py: the rows, written with bulk_create, each built to pass the checks the

@@ -15,6 +15,7 @@ from stdnum import luhn
 
 from accounts.models import Area, Role, StaffProfile, Team
 from cases.models import Person, RuleSet, StatusCode, TargetGroup
+from reporting.targets import SEXES, sexes_above_days_goal, sexes_below_share_goal
 from samverkan.dates import add_days, add_months, age_on
 
 SEED = 2012
@@ -25,7 +26,6 @@ REPORT_MONTHS = 24
 HISTORY_MONTHS = REPORT_MONTHS + 12
 # Planned inflow in each calendar month relative to the area's base: quiet summer and Christmas.
 SEASON = (1.05, 1.10, 1.05, 1.00, 0.95, 0.90, 0.60, 0.85, 1.15, 1.15, 1.05, 0.80)
-GOAL_SHARE = 40  # the 2010 plan's goal (SPEC §5)
 # Officers are staffed for this share of the norm, so one heavier load stands out above it.
 STAFFING = 0.85
 
@@ -35,8 +35,10 @@ class Profile:
     base_inflow: int  # new participants in an ordinary month
     women: float  # share of women among them
     born_abroad: float
-    share: float  # share in work or education on day 365, before noise
-    women_weight: float  # > 1: women reach work or education more often than men
+    # Share in work or education on day 365, before noise, of women and of men: each area's
+    # women and men differ in their own way, both above the goal (it holds for each, SPEC §5).
+    share_women: float
+    share_men: float
     cities: tuple[str, ...]
     share_drift: bool = False  # the last five report months below the goal
     inflow_drift: bool = False  # the last four complete months clearly below the plan
@@ -44,9 +46,9 @@ class Profile:
 
 
 PROFILES = {
-    "sdt": Profile(30, 0.60, 0.34, 0.42, 1.4, ("Huddinge", "Botkyrka", "Haninge"), heavy_af=True),
-    "gno": Profile(24, 0.54, 0.45, 0.42, 0.8, ("Göteborg", "Angered"), share_drift=True),
-    "ume": Profile(19, 0.63, 0.13, 0.43, 1.15, ("Umeå", "Vännäs", "Holmsund"), inflow_drift=True),
+    "sdt": Profile(30, 0.60, 0.34, 0.50, 0.45, ("Huddinge", "Botkyrka", "Haninge"), heavy_af=True),
+    "gno": Profile(24, 0.54, 0.45, 0.45, 0.49, ("Göteborg", "Angered"), share_drift=True),
+    "ume": Profile(19, 0.63, 0.13, 0.49, 0.46, ("Umeå", "Vännäs", "Holmsund"), inflow_drift=True),
 }
 
 # target group, weight, the benefits it comes with
@@ -59,8 +61,8 @@ TARGET_GROUPS = (
 # Exits of those not in work or education on day 365: reason, weight, days in samverkan, and the
 # AF statuses they end with.
 OTHER_EXITS = (
-    ("completed", 38, (200, 365), ("labour_market_programme", "openly_unemployed")),
-    ("too_ill", 20, (40, 300), ("other",)),
+    ("completed", 38, (180, 350), ("labour_market_programme", "openly_unemployed")),
+    ("too_ill", 20, (30, 270), ("other",)),
     ("benefit_ended", 12, (60, 365), ("openly_unemployed", "labour_market_programme")),
     ("aborted_own_initiative", 12, (20, 200), ("openly_unemployed", "other")),
     ("moved", 6, (30, 300), ("other",)),
@@ -123,7 +125,14 @@ class History:
         self.codes = {c.code: c for c in StatusCode.objects.all()}
         self.young_max = RuleSet.for_date(today).young_max_age
         self.numbers = set(Person.objects.values_list("personnummer", flat=True))
-        self.months_below: dict[str, int] = {}  # report months in a row under the goal
+        self.rule_sets = RuleSet.all_sets()
+        # Report months in a row in which women or men (either) were off a goal, per area: the
+        # share under it, the average days above it. The deviation check counts a month in which
+        # either sex is off (reporting.deviations), so a run is kept per area, not per sex.
+        self.months_below: dict[str, int] = {}
+        self.months_above: dict[str, int] = {}
+        # Who ends in each month, per area: the average days of a month are theirs.
+        self.enders: dict[tuple[str, dt.date], list[Participant]] = {}
         this_month = month_start(today)
         self.months = [add_months(this_month, -n) for n in range(HISTORY_MONTHS, -1, -1)]
         self.report_months = [add_months(this_month, -n) for n in range(REPORT_MONTHS, 0, -1)]
@@ -137,6 +146,16 @@ class History:
     def began(self, p: Participant) -> dt.date:
         """As the caseload counts it: the start, else the preparation group."""
         return p.start if self.started(p) else p.referral
+
+    def goals(self, year: int) -> RuleSet:
+        """The rule set a work plan of `year` takes its goals from (on 1 January, as
+        reporting.services.work_plan_save does; the demo's plans keep them)."""
+        return RuleSet.in_force(self.rule_sets, dt.date(year, 1, 1))
+
+    def most_in_a_row(self, month: dt.date) -> int:
+        """How many report months in a row, ending with `month`, may be off a goal without the
+        monthly job opening a deviation report (one fewer than the rule set's)."""
+        return RuleSet.in_force(self.rule_sets, month).deviation_months - 1
 
     # --- inflow -----------------------------------------------------------------------------
 
@@ -222,41 +241,124 @@ class History:
         self.outcomes(area, profile, month, people)
         for person in people:
             self.lifecycle(person)
+            self.enders.setdefault((area.code, month_start(person.end)), []).append(person)
+        # Nobody who starts later ends in `month`: its average days are known now.
+        self.days_keep(area, month)
         return people
 
-    def share(self, area: Area, profile: Profile, month: dt.date, measured: int) -> int:
-        """How many of the `measured` participants starting in `month` are in work or
-        education on day 365. Around the area's share, now and then under the goal, but never
-        three report months in a row (that would open a deviation report, SPEC §5), except in
-        the area whose share drifts below the goal in the last five report months."""
+    def share(
+        self, area: Area, profile: Profile, month: dt.date, measured: dict[str, int]
+    ) -> dict[str, int]:
+        """How many of the `measured` women and men (per sex) starting in `month` are in work or
+        education on day 365. Each sex around its own share in the area, now and then under the
+        goal, but never three report months in a row with either sex under it (the deviation
+        check holds each sex against the goal and counts a month in which either is under,
+        SPEC §5), except in the area whose share drifts below the goal, for both sexes, in the
+        last five report months."""
         report = add_months(month, 12)
         last = self.report_months[-1]
+        goal = self.goals(month.year).goal_share_percent  # the cohort's start year's plan
+        floor = {sex: math.ceil(goal * n / 100) for sex, n in measured.items()}
         if profile.share_drift and add_months(last, -4) <= report <= last:
             back = (last.year - report.year) * 12 + last.month - report.month
-            return round((0.30 + 0.015 * back) * measured)
-        wanted = round((profile.share + self.rng.uniform(-0.06, 0.05)) * measured)
-        floor = math.ceil(GOAL_SHARE * measured / 100)
+            return {
+                sex: min(round((0.30 + 0.015 * back) * n), max(floor[sex] - 1, 0))
+                for sex, n in measured.items()
+            }
+        level = {"K": profile.share_women, "M": profile.share_men}
+        wanted = {
+            sex: min(n, max(0, round((level[sex] + self.rng.uniform(-0.08, 0.05)) * n)))
+            for sex, n in measured.items()
+        }
+        if report not in self.report_months:
+            return wanted  # not measured yet
         below = self.months_below.get(area.code, 0)
-        if wanted < floor and below >= 2:
-            wanted = floor
-        self.months_below[area.code] = below + 1 if wanted < floor else 0
+        if below >= self.most_in_a_row(report):
+            wanted = {sex: max(n, floor[sex]) for sex, n in wanted.items()}
+        verdict = sexes_below_share_goal({sex: (wanted[sex], measured[sex]) for sex in SEXES}, goal)
+        self.months_below[area.code] = below + 1 if verdict.off else 0
         return wanted
 
     def outcomes(
         self, area: Area, profile: Profile, month: dt.date, people: list[Participant]
     ) -> None:
         """Who of the cohort is in work or education on day 365: a set number of the measured
-        participants, women and men weighted by the area's profile."""
-        measured = [p for p in people if p.measured]
-        wanted = self.share(area, profile, month, len(measured))
-        # Weighted sampling without replacement (Efraimidis–Spirakis keys).
-        keyed = sorted(
-            measured,
-            key=lambda p: self.rng.random() ** (1 / (profile.women_weight if p.sex == "K" else 1)),
-            reverse=True,
-        )
-        for person in keyed[:wanted]:
-            person.in_work = True
+        women and of the measured men, by the area's profile."""
+        measured = {sex: [p for p in people if p.measured and p.sex == sex] for sex in SEXES}
+        wanted = self.share(area, profile, month, {sex: len(ps) for sex, ps in measured.items()})
+        for sex, ps in measured.items():
+            for person in self.rng.sample(ps, wanted[sex]):
+                person.in_work = True
+
+    def days_keep(self, area: Area, month: dt.date) -> None:
+        """The average days in samverkan of the women and of the men who ended in `month`, now
+        that all of them are known: never above the goal three report months in a row with
+        either sex above it (the deviation check, like the share's). A third such month has the
+        ends of its longest cases moved earlier until each sex is a little under the goal."""
+        if month not in self.report_months:
+            return
+        goal = self.goals(month.year).goal_average_days
+        above = self.months_above.get(area.code, 0)
+        if above >= self.most_in_a_row(month):
+            for sex in self.days_above(area, month, goal):
+                self.days_cut(area, month, sex, goal - self.rng.randint(3, 25))
+        off = bool(self.days_above(area, month, goal))
+        self.months_above[area.code] = above + 1 if off else 0
+
+    def days_above(self, area: Area, month: dt.date, goal: int) -> tuple[str, ...]:
+        """The sexes whose average days of those ending in `month` are above the goal, by the
+        deviation check's own test."""
+        enders = self.enders.get((area.code, month), [])
+        by_sex = {
+            sex: (
+                sum((p.end - p.start).days for p in enders if p.sex == sex),
+                sum(1 for p in enders if p.sex == sex),
+            )
+            for sex in SEXES
+        }
+        return sexes_above_days_goal(by_sex, goal).off
+
+    def days_cut(self, area: Area, month: dt.date, sex: str, most: int) -> None:
+        """End the longest cases of `sex` ending in `month` earlier until their average days are
+        at most `most`: first within the month, then, if that is not enough, in the second half
+        of the previous month (a month that was off the goal already, so no new run begins).
+        Cases ended when the benefit period ended keep their end unless nothing else is left
+        (then they end as completed)."""
+        ours = [p for p in self.enders.get((area.code, month), []) if p.sex == sex]
+
+        def excess() -> int:
+            return sum((p.end - p.start).days for p in ours) - most * len(ours)
+
+        last = month - dt.timedelta(days=1)  # the previous month's last day
+        for benefit in (False, True):
+            ps = sorted(
+                (p for p in ours if (p.exit_reason == "benefit_ended") == benefit),
+                key=lambda p: ((p.end - p.start).days, p.start),
+                reverse=True,
+            )
+            for p in ps:
+                cut = min(excess(), (p.end - month).days, (p.end - p.start).days - most)
+                if cut > 0:
+                    self.end_move(area, p, add_days(p.end, -cut))
+            for p in ps:
+                if excess() > 0 and (p.end - p.start).days > most:
+                    self.end_move(area, p, last.replace(day=self.rng.randint(15, last.day)))
+                    ours.remove(p)
+            if excess() <= 0:
+                return
+
+    def end_move(self, area: Area, p: Participant, end: dt.date) -> None:
+        """Move a planned end earlier: the month it is counted in and the phases that no longer
+        fit before it (introduction 10 days before the end, work-oriented 20, as planned)."""
+        self.enders[(area.code, month_start(p.end))].remove(p)
+        p.end = end
+        self.enders.setdefault((area.code, month_start(end)), []).append(p)
+        if p.exit_reason == "benefit_ended":
+            p.exit_reason = "completed"
+        if p.intro and p.intro >= add_days(end, -10):
+            p.intro = p.oriented = None
+        elif p.oriented and p.oriented >= add_days(end, -20):
+            p.oriented = None
 
     def lifecycle(self, p: Participant) -> None:
         """The planned path through the phases (SPEC §3), ending within 365 days of the start
