@@ -153,7 +153,7 @@ def test_the_regions_plan_is_the_sum_of_every_areas_plan_or_none(
     assert tolerance == 10
     assert table(page, "inflode")["2025-01"][:4] == ["13", "15", "87%", "Under plan"]
     lead = next(s.lead for s in page.context["sections"] if s.key == "inflode")
-    assert "summan av dess 2 områdens arbetsplaner" in lead
+    assert "Regionen har ingen egen arbetsplan: planen är summan av de 2 områdenas" in lead
 
 
 def test_a_month_some_member_area_lacks_is_a_gap_naming_the_area(

@@ -2,12 +2,13 @@
 of the last 24 report months of one area (or the nation), each month's plan and goals, the open
 deviation reports and the officers behind the caseload.
 
-A region (issue 20 point 2: FK's verksamhetsområde, AF's marknadsområde) has no snapshots of its
-own: each of its months is the sum of its active member areas' newest snapshots of that month
-(reporting.snapshot_sums; every part the dashboard reads adds up across areas), held like the
-nation against the sum of the member areas' plans (reporting.targets.targets_for_areas). A month
-in which some member area has no snapshot is a gap, with the areas it lacks named, never the
-sum of fewer areas; the deviation reports are the member areas' open ones.
+A region (issue 20 point 2: FK's verksamhetsområde, AF's marknadsområde), or a list of areas the
+reader chooses (`ChosenAreas`), has no snapshots of its own: each of its months is the sum of its
+active member areas' newest snapshots of that month (reporting.snapshot_sums; every part the
+dashboard reads adds up across areas), held like the nation against the sum of the member areas'
+plans (reporting.targets.targets_for_areas). A month in which some member area has no snapshot is
+a gap, with the areas it lacks named, never the sum of fewer areas; the deviation reports are
+the member areas' open ones.
 
 Read from the stored snapshots only, never recomputed, so the dashboard shows the figures the
 monthly job published and says which version (ADR 0009). A fixed number of queries whatever the
@@ -31,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Area, Region
 from cases.registration import mix_note, models_in_period
@@ -53,6 +55,23 @@ PARTS = {
     "average_days": "average_days",
     "timeliness": "timeliness",
 }
+
+
+@dataclass(frozen=True)
+class ChosenAreas:
+    """Areas the reader chose to see summed (issue 20 point 2: a group of areas is a region or a
+    chosen list), shown as a region is: the board's `region` is this instead of a Region."""
+
+    areas: tuple[Area, ...]
+
+    @property
+    def code(self) -> str:
+        """For the access log and file names: the areas' codes."""
+        return "+".join(area.code for area in self.areas)
+
+    @property
+    def name(self) -> str:
+        return _("Valda områden")
 
 
 @dataclass
@@ -94,8 +113,9 @@ class Dashboard:
     rolling: dict = field(default_factory=dict)
     # The notice when the months shown mix the two registration models (cases.registration).
     registration_mix: str = ""
-    # A region's dashboard (area None): the region and its active areas, by name.
-    region: Region | None = None
+    # A region's dashboard (area None): the region, or the areas chosen, and its active areas, by
+    # name.
+    region: Region | ChosenAreas | None = None
     region_areas: list[Area] = field(default_factory=list)
 
     @property
@@ -110,8 +130,16 @@ class Dashboard:
 
     @property
     def query(self) -> dict[str, str]:
-        """The page's parameter naming what it shows: ?omrade=<code>|riket or ?region=<code>."""
+        """The page's parameters naming what it shows: ?omrade=<code>|riket, ?region=<code>, or
+        ?omrade=<code>&omrade=<code>… for areas chosen."""
+        if isinstance(self.region, ChosenAreas):
+            return {"omrade": [area.code for area in self.region.areas]}
         return {"region": self.code} if self.region is not None else {"omrade": self.code}
+
+    @property
+    def chosen(self) -> bool:
+        """Areas the reader chose, not a region."""
+        return isinstance(self.region, ChosenAreas)
 
     @property
     def area_ids(self) -> list[int] | None:
@@ -251,19 +279,22 @@ def dashboard_load(
     area: Area | None,
     window: int = 1,
     until: MonthlySnapshot | None = None,
-    region: Region | None = None,
+    region: Region | ChosenAreas | None = None,
 ) -> Dashboard:
     """Everything the dashboard of `area` (None: the nation) or of `region` (its active areas
-    summed) shows to `user`, who the caller has already checked may see it; with `window` 3 or
-    12 also the day-365 counts over rolling windows of that many report months; with `until` (a
-    snapshot of `area`) the dashboard as it stands for that snapshot's month and version, later
-    months left out. A region without active areas raises ValidationError
-    (reporting.computed.region_areas)."""
+    summed; or the areas chosen) shows to `user`, who the caller has already checked may see
+    it; with `window` 3 or 12 also the day-365 counts over rolling windows of that many report
+    months; with `until` (a snapshot of `area`) the dashboard as it stands for that snapshot's
+    month and version, later months left out. A region without active areas raises
+    ValidationError (reporting.computed.region_areas)."""
 
     def shown(kind: str, data):
         return figures_shown_to(user=user, kind=kind, data=data)
 
-    members = region_areas(region) if region is not None else []
+    if isinstance(region, ChosenAreas):
+        members = list(region.areas)
+    else:
+        members = region_areas(region) if region is not None else []
     if region is not None:
         area, until = None, None
         members.sort(key=lambda a: a.name)

@@ -188,9 +188,9 @@ def outcome_section(board: Dashboard, csv_url, window_url=None) -> Section:
         lead=_(
             "Rapportmånaden visar de deltagare som började i samverkan tolv månader tidigare "
             "(startkohorten), med sin status dag 365. Målet gäller kvinnor och män var för sig "
-            "och är målet för det år kohorten startade (områdets arbetsplan det året, för en "
-            "region och för riket regelverkets mål det året): rapportmånad 2012-01 mäter "
-            "kohorten 2011-01 mot 2011 års mål."
+            "och är målet för det år kohorten startade (områdets arbetsplan det året; för flera "
+            "områden tillsammans och för riket regelverkets mål det året): rapportmånad 2012-01 "
+            "mäter kohorten 2011-01 mot 2011 års mål."
         )
         + (
             " "

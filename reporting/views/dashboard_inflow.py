@@ -141,11 +141,14 @@ def _national_plan_note(board: Dashboard) -> str:
         )
     if board.region is not None:
         return _(
-            "Regionen har ingen egen arbetsplan: planen är summan av dess %(n)s områdens "
+            "%(group)s har ingen egen arbetsplan: planen är summan av de %(n)s områdenas "
             "arbetsplaner och visas bara när alla har en plan för året (annars saknas planen, "
             "–). Mål och tolerans är regelverkets nationella, eftersom områdenas planer kan "
             "sätta egna mål."
-        ) % {"n": board.national_plan_areas}
+        ) % {
+            "group": _("De valda områdena") if board.chosen else _("Regionen"),
+            "n": board.national_plan_areas,
+        }
     return _(
         "Riket har ingen egen arbetsplan: planen är summan av områdenas arbetsplaner och visas "
         "bara när alla %(n)s aktiva områden har en plan för året. Mål och tolerans är "

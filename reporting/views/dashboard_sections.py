@@ -136,11 +136,11 @@ def caseload_section(board: Dashboard, csv_url) -> Section:
     )
     if board.area is None:
         if board.region is not None and caseload:
-            # The per-officer list is the area's, for its coordinator; a region shows the sum.
+            # The per-officer list is the area's, for its coordinator; a group shows the sum.
             section.lead += " " + _(
-                "För regionen är ärendena summan av områdenas; en handläggare med ärenden i "
-                "flera av regionens områden räknas med alla sina ärenden i regionen. "
-                "Handläggarna en och en visas på varje områdes översikt."
+                "Här är ärendena summan av områdenas; en handläggare med ärenden i flera av "
+                "områdena räknas med alla sina ärenden i dem. Handläggarna en och en visas på "
+                "varje områdes översikt."
             )
         return section
     per_officer = Table(
@@ -322,10 +322,9 @@ def _region_snapshot_section(board: Dashboard, csv_url) -> Section:
         key="ogonblicksbilder",
         title=_("Ögonblicksbilder"),
         lead=_(
-            "Regionens månad är summan av den senaste versionen av varje områdes "
-            "ögonblicksbild. En månad där något av regionens områden saknar ögonblicksbild "
-            "visas inte (tom i tabellerna, lucka i diagrammen): en summa av färre områden skulle "
-            "se ut som hela regionen."
+            "Varje månad är summan av den senaste versionen av varje områdes ögonblicksbild. En "
+            "månad där något av områdena saknar ögonblicksbild visas inte (tom i tabellerna, "
+            "lucka i diagrammen): en summa av färre områden skulle se ut som summan av alla."
         ),
         tables=[table],
     )

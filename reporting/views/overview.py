@@ -8,6 +8,9 @@
 - `?region=<code>` chooses a region (issue 20 point 2), its active areas summed: a regional
   manager their own regions, the national roles every one (reporting.computed.visible_region);
   any other region, or any region for anyone else, is the same logged 404.
+- `?omrade=<code>&omrade=<code>…` (two or more areas, chosen in the page's "Summera flera
+  områden") sums those areas as a region is summed; each must be within the user's aggregate
+  scope, or the same logged 404.
 - `&csv=<table>` downloads one of the page's tables as CSV: the same scoping, the same small-cell
   suppression (the CSV is built from the very table the page shows) and its own log entry.
 - Aggregates only, no personal data; small cells hidden for roles without case access.
@@ -35,7 +38,7 @@ from ..completeness import month_ranges, months_missing_for, snapshots_missing
 from ..computed import visible_region
 from ..selectors import area_case_counts
 from ..suppression.marks import SMALL
-from .dashboard import NATION, dashboard_load
+from .dashboard import NATION, ChosenAreas, dashboard_load
 from .dashboard_forecast import forecast_section
 from .dashboard_sections import computed, dashboard_sections
 from .dashboard_tables import Cell, Column, Row, Table, count_cell, csv_response
@@ -45,7 +48,7 @@ NO_AREA = object()  # the user sees no area's aggregates at all
 
 
 def _url(**params) -> str:
-    return f"{reverse('reporting:overview')}?{urlencode(params)}"
+    return f"{reverse('reporting:overview')}?{urlencode(params, doseq=True)}"
 
 
 def _denied(request, code: str, area: Area | None):
@@ -58,6 +61,38 @@ def _denied(request, code: str, area: Area | None):
         purpose=PURPOSE,
     )
     raise Http404
+
+
+def _chosen_areas(request) -> ChosenAreas | None:
+    """Two or more areas asked for (`?omrade=` repeated), each within the user's scope (else a
+    logged 404), as a group to sum; None when fewer are asked for."""
+    codes = sorted({code.strip() for code in request.GET.getlist("omrade") if code.strip()})
+    if len(codes) < 2:
+        return None
+    area_ids = aggregate_area_ids(request.user)
+    chosen = []
+    for code in codes:
+        area = Area.objects.filter(code=code).first() if AREA_CODE.match(code) else None
+        if area is None or (area_ids is not None and area.pk not in area_ids):
+            _denied(request, code, area)
+        chosen.append(area)
+    return ChosenAreas(areas=tuple(sorted(chosen, key=lambda area: area.name)))
+
+
+def _group_choices(user, board) -> list[tuple[str, str, bool]]:
+    """The areas the user may sum, for the form (only for those who see two or more):
+    (code, name, chosen now)."""
+    area_ids = aggregate_area_ids(user)
+    if area_ids is not None and len(area_ids) < 2:
+        return []  # one area or none: nothing to sum (and no query)
+    areas = Area.objects.filter(is_active=True).order_by("name")
+    if area_ids is not None:
+        areas = areas.filter(pk__in=area_ids)
+    rows = list(areas.values_list("code", "name"))
+    if len(rows) < 2:
+        return []
+    shown = {area.code for area in board.region_areas} if board and board.chosen else set()
+    return [(code, name, code in shown) for code, name in rows]
 
 
 def _chosen_area(request):
@@ -138,7 +173,7 @@ def _place(board) -> str:
         return ""
     if board.region is not None:
         names = ", ".join(area.name for area in board.region_areas)
-        return f"{board.region.name} ({names})"
+        return f"{board.region.name} ({names})" if not board.chosen else names
     return board.area.name if board.area else _("Hela riket")
 
 
@@ -156,6 +191,8 @@ def _subject(board) -> str:
         return "-"
     if board.region is not None:
         codes = ", ".join(sorted(area.code for area in board.region_areas))
+        if board.chosen:
+            return f"valda områden ({codes})"
         return f"region {board.code} (områdena {codes})"
     return board.code
 
@@ -173,7 +210,8 @@ def overview(request):
         )
         area = None
     else:
-        area = _chosen_area(request)
+        region = _chosen_areas(request)
+        area = None if region is not None else _chosen_area(request)
     wanted_csv = request.GET.get("csv")
     # The day-365 share over rolling windows of report months (?fonster=3 or 12, the sizes
     # suppression knows), for a small area whose single months are mostly hidden; anything
@@ -251,6 +289,8 @@ def overview(request):
         {
             "national": board is not None and board.national,
             "region": region,
+            "chosen": board is not None and board.chosen,
+            "group_choices": _group_choices(request.user, board),
             "empty_region": empty_region,
             "region_links": _region_links(request.user, region),
             "may_see_nation": scope.national_aggregates,
