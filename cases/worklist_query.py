@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
@@ -265,9 +265,10 @@ def _page_models() -> tuple[Loaded, Loaded]:
 
 
 class WorklistRows:
-    """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows)
-    with `flag` (a flag code, or None) and `overdue` applied, ordered by `sort` (a key of
-    cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows by case id).
+    """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows, or
+    a function making it) with `flag` (a flag code, or None) and `overdue` applied, ordered by
+    `sort` (a key of cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows
+    by case id).
 
     Two queries whatever the number of cases: the ids in order with the number overdue, and
     the cases of the page with their people and facts; then the flags in full for those
@@ -286,7 +287,7 @@ class WorklistRows:
         self,
         *,
         user,
-        cases: QuerySet,
+        cases: QuerySet | Callable[[], QuerySet],
         today: dt.date,
         sort: str,
         flag: str | None = None,
@@ -305,12 +306,15 @@ class WorklistRows:
 
     def _cases_sql(self) -> tuple[str, tuple]:
         if self._cases is None:
+
+            def build():
+                # a function making the query: built only when its SQL is not kept
+                return _cases_sql(self.cases() if callable(self.cases) else self.cases)
+
             if self.cases_key is None:
-                self._cases = _cases_sql(self.cases)
+                self._cases = build()
             else:
-                self._cases = kept(
-                    _CASES_SQL, self.cases_key, lambda: _cases_sql(self.cases), most=4096
-                )
+                self._cases = kept(_CASES_SQL, self.cases_key, build, most=4096)
         return self._cases
 
     def _frame(self, build, **inputs) -> Frame:

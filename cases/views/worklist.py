@@ -187,7 +187,7 @@ def worklist(request):
     # full only for the rows shown (cases.worklist_query).
     rows = WorklistRows(
         user=request.user,
-        cases=_worklist_cases(request.user, scope, data, today),
+        cases=lambda: _worklist_cases(request.user, scope, data, today),
         today=today,
         sort=sort,
         flag=data.get("flag") or None,
