@@ -20,6 +20,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Hashable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone, translation
@@ -126,8 +127,12 @@ def _base(
 
 
 def _cases_sql(cases: QuerySet) -> tuple[str, tuple]:
-    """SQL and params: the ids of the cases of the query `cases`."""
-    sql, params = cases.order_by().values("pk").query.sql_with_params()
+    """SQL and params: the ids of the cases of the query `cases` (none: a reader with case
+    access and no area yet)."""
+    try:
+        sql, params = cases.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL::integer WHERE FALSE", ()
     return sql, tuple(params)
 
 

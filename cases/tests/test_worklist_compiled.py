@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.tests.factories import staff
 from cases import worklist_state
 from cases.models import Case, CaseWorklistState, FlagDismissal, Person, RuleSet, TargetGroup
 from cases.tests.factories import CaseFactory, PersonFactory
@@ -145,3 +146,10 @@ def test_the_sort_by_target_group_follows_the_reader_s_language(area, fk_officer
     assert listed("sv") == [sick.pk, uninsured.pk]
     assert listed("en") == [uninsured.pk, sick.pk]
     assert listed("sv") == [sick.pk, uninsured.pk]
+
+
+@pytest.mark.parametrize("role", ["fk_officer", "coordinator"])
+def test_a_reader_without_an_area_yet_sees_an_empty_list(role, area, fk_officer, login):
+    CaseFactory(person=PersonFactory(area=area), fk_officer=fk_officer)
+    newcomer = staff(role, areas=[], username=f"ny.{role}")
+    assert rows(login(newcomer).get(reverse("home"))) == []

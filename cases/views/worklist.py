@@ -89,6 +89,7 @@ def _area_officers_sql(scope) -> tuple[str, tuple]:
     profiles = (
         StaffProfile.objects.filter(areas__in=scope.area_ids, role__is_officer=True)
         .distinct()
+        .order_by()  # by name, in Python
         .values_list(
             "user_id", "user__first_name", "user__last_name", "user__username", "agency__code"
         )
