@@ -125,6 +125,19 @@ def case_fact_annotations() -> dict[str, Any]:
     return annotations
 
 
+def case_fact_names() -> tuple[str, ...]:
+    """The names of the registered facts. Building their expressions to learn the names costs
+    about a millisecond, and a page of the worklist asks them several times: kept per process
+    for the providers registered (the names do not depend on the data or the day)."""
+    providers = tuple(_fact_providers)
+    if _fact_names[0] != providers:
+        _fact_names[:] = [providers, tuple(case_fact_annotations())]
+    return _fact_names[1]
+
+
+_fact_names: list = [None, ()]  # [the providers, their facts' names]
+
+
 def with_case_facts(cases):
     """`cases` (a query) annotated with the registered facts, read by `case_flag_inputs`."""
     return cases.annotate(**case_fact_annotations())
@@ -133,15 +146,14 @@ def with_case_facts(cases):
 def _layer_facts(cases: list[Case]) -> dict[int, dict[str, Any]]:
     """The registered facts per case: from the cases when `with_case_facts` annotated them,
     else in one query."""
-    annotations = case_fact_annotations()
-    if not annotations:
+    names = case_fact_names()
+    if not names:
         return {}
-    names = list(annotations)
     if all(hasattr(case, name) for case in cases for name in names):
         return {case.pk: {name: getattr(case, name) for name in names} for case in cases}
     rows = (
         Case.objects.filter(pk__in=[case.pk for case in cases])
-        .annotate(**annotations)
+        .annotate(**case_fact_annotations())
         .values("pk", *names)
     )
     return {row.pop("pk"): row for row in rows}
@@ -160,13 +172,22 @@ def case_flag_inputs(
         for pk, facts in _layer_facts(cases).items():
             inputs[pk].update(facts)
         dismissed: dict[int, set[str]] = {}
-        for pk, code in FlagDismissal.objects.filter(case_id__in=list(inputs)).values_list(
-            "case_id", "code"
-        ):
+        for pk, code in _dismissals(cases):
             dismissed.setdefault(pk, set()).add(code)
         for pk, codes in dismissed.items():
             inputs[pk]["dismissed"] = frozenset(codes)
     return inputs
+
+
+def _dismissals(cases: list[Case]):
+    """(case id, code) of the suggestions marked not relevant: from the cases when the query
+    that read them brought their codes (`dismissed_codes`, cases.worklist_query), else in one
+    query."""
+    if all(hasattr(case, "dismissed_codes") for case in cases):
+        return [(case.pk, code) for case in cases for code in case.dismissed_codes]
+    return FlagDismissal.objects.filter(case_id__in=[case.pk for case in cases]).values_list(
+        "case_id", "code"
+    )
 
 
 def rules_for(case: Case, sets: list[RuleSet] | None = None) -> RuleSet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -253,14 +254,34 @@ def worklist_rows_of(*, user, cases: list, today: dt.date) -> list[dict]:
 
 def with_officers(cases: list) -> None:
     """The officers of the cases shown, both agencies' in one query (worklist_rows leaves them
-    out)."""
-    from django.contrib.auth import get_user_model
+    out). Its SQL is made once per process: the list asks it on every page."""
+    from django.db import connection
 
-    ids = {pk for case in cases for pk in (case.fk_officer_id, case.af_officer_id) if pk}
-    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    ids = sorted({pk for case in cases for pk in (case.fk_officer_id, case.af_officer_id) if pk})
+    users = {}
+    if ids:
+        loaded, sql = _officers_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids])
+            for row in cursor.fetchall():
+                user = loaded.load(row)
+                users[user.pk] = user
     for case in cases:
         case.fk_officer = users.get(case.fk_officer_id)
         case.af_officer = users.get(case.af_officer_id)
+
+
+@functools.cache
+def _officers_sql():
+    """The users whose ids are the one param, read as the ORM reads them (cases.kept_sql)."""
+    from django.contrib.auth import get_user_model
+
+    from .kept_sql import Loaded
+
+    model = get_user_model()
+    loaded = Loaded(model, "u")
+    table, pk = model._meta.db_table, model._meta.pk.column
+    return loaded, f'SELECT {loaded.columns} FROM {table} u WHERE u."{pk}" = ANY(%s)'  # noqa: S608
 
 
 def caseload_by_officer(*, area_ids, today: dt.date):

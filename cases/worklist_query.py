@@ -16,25 +16,29 @@ for any number of cases."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable, Hashable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.scoping import scope_for
 
 from .deadlines import with_intervention_facts, with_rule_set
-from .flag_rules import DUE, FLAG_CODES, FLAG_RULES, OVERDUE, days_in_samverkan
+from .flag_rules import FLAG_CODES, FLAG_RULES, days_in_samverkan
+from .flag_summary import flag_summary, listed, sort_columns
 from .flag_terms import SqlTerms, sql_literal
-from .flags import case_fact_annotations
+from .flags import case_fact_annotations, case_fact_names
+from .kept_sql import CASES_SLOT, Frame, Loaded, kept
 from .models import (
     CLOSING_DOC_DUE,
-    TARGET_GROUP_SHORT,
     Case,
     CaseWorklistState,
     FlagDismissal,
-    Phase,
+    Person,
     RuleSet,
 )
 from .secrecy import fk_facts_visible, shares_on
@@ -58,7 +62,7 @@ CASE_COLUMNS = (
 # The facts read beside each case, by the flags of the rows shown too (cases.selectors.
 # worklist_rows_of): the case's interventions, the layer above's, and whether sharing is covered.
 def _fact_names() -> list[str]:
-    return ["intervention_current", "last_intervention_end", *case_fact_annotations()]
+    return ["intervention_current", "last_intervention_end", *case_fact_names()]
 
 
 def _facts(*, today: dt.date, agency_code: str | None) -> tuple[str, tuple]:
@@ -98,21 +102,38 @@ def _facts(*, today: dt.date, agency_code: str | None) -> tuple[str, tuple]:
 _FACTS_SQL: dict[tuple, tuple[str, tuple]] = {}
 
 
-def _base(
-    cases: QuerySet, *, today: dt.date, agency_code: str | None, unstored: bool = False
-) -> tuple[str, list]:
-    """SQL and params: `_facts` of the cases of the query `cases` (`unstored`: of those only
-    without a stored summary of `today`, cases.worklist_state)."""
+def _base_frame(
+    *, today: dt.date, agency_code: str | None, unstored: bool = False
+) -> tuple[str, tuple]:
+    """`_base` with `CASES_SLOT` in the place of the cases' SQL, and its params before it."""
     facts, facts_params = _facts(today=today, agency_code=agency_code)
-    scoped, scoped_params = cases.order_by().values("pk").query.sql_with_params()
-    sql = f"SELECT f.* FROM ({facts}) f WHERE f.id IN ({scoped})"  # noqa: S608
+    sql = f"SELECT f.* FROM ({facts}) f WHERE f.id IN ({CASES_SLOT})"  # noqa: S608
     if unstored:
         table = CaseWorklistState._meta.db_table
         sql += (
             f" AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.case_id = f.id "  # noqa: S608
             f"AND {_fresh(today)})"
         )
-    return sql, [*facts_params, *scoped_params]
+    return sql, facts_params
+
+
+def _base(
+    cases: QuerySet, *, today: dt.date, agency_code: str | None, unstored: bool = False
+) -> tuple[str, list]:
+    """SQL and params: `_facts` of the cases of the query `cases` (`unstored`: of those only
+    without a stored summary of `today`, cases.worklist_state)."""
+    frame = Frame.of(*_base_frame(today=today, agency_code=agency_code, unstored=unstored))
+    return frame.fill(_cases_sql(cases))
+
+
+def _cases_sql(cases: QuerySet) -> tuple[str, tuple]:
+    """SQL and params: the ids of the cases of the query `cases` (none: a reader with case
+    access and no area yet)."""
+    try:
+        sql, params = cases.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL::integer WHERE FALSE", ()
+    return sql, tuple(params)
 
 
 def _fresh(today: dt.date) -> str:
@@ -163,63 +184,6 @@ def rules_key() -> str:
 _RULES_KEY: str | None = None
 
 
-def _sort_columns() -> dict[str, list[str]]:
-    """Per sort of the worklist, what it orders by (over the columns of `_listed`)."""
-    phases = " ".join(f"WHEN {sql_literal(p.value)} THEN {i}" for i, p in enumerate(Phase))
-    # The target groups by their short label in the reader's language, as shown.
-    labels = {value: str(label) for value, label in TARGET_GROUP_SHORT.items()}
-    ranks = {label: rank for rank, label in enumerate(sorted({*labels.values(), "~"}))}
-    groups = " ".join(
-        f"WHEN {sql_literal(str(value))} THEN {ranks[label]}" for value, label in labels.items()
-    )
-    return {
-        "deadline": ["(x.nearest IS NULL)", "x.nearest"],
-        "name": ['LOWER(x.person_last_name) COLLATE "C"', 'LOWER(x.person_first_name) COLLATE "C"'],
-        "phase": [f"(CASE x.phase {phases} ELSE 99 END)"],
-        "days": ["(x.days IS NULL)", "x.days"],
-        "target_group": [f"(CASE x.target_group {groups} ELSE {ranks['~']} END)"],
-    }
-
-
-def flag_summary(terms: SqlTerms) -> dict:
-    """What the list reads of a case's flags, as SQL in `terms`, from their declarations
-    (cases.flag_rules): `applies`, per flag code, whether it applies; `nearest`, the nearest
-    date a flag is due by; `overdue`, whether a flag is overdue. The list evaluates it as it is
-    asked for and cases.worklist_state stores it for a day: one evaluation for both."""
-    applies = {rule.code: rule.applies(terms) for rule in FLAG_RULES}
-    dates = [
-        f"(CASE WHEN {applies[rule.code]} THEN {rule.date(terms)} END)::date"
-        for rule in FLAG_RULES
-        if rule.date_kind == DUE
-    ]
-    overdue = " OR ".join(
-        f"({applies[rule.code]} AND {rule.level(terms, rule.date(terms))} = {sql_literal(OVERDUE)})"
-        for rule in FLAG_RULES
-    )
-    return {
-        "applies": applies,
-        "nearest": f"LEAST({', '.join(dates)})",
-        "overdue": f"COALESCE(({overdue}), FALSE)",
-    }
-
-
-def _listed(terms: SqlTerms, flag: str | None) -> str:
-    """The columns the list reads of each case, over the row `c` and its rule set `r`."""
-    summary = flag_summary(terms)
-    columns = [
-        "c.id",
-        "c.phase",
-        "c.target_group",
-        "c.person_last_name",
-        "c.person_first_name",
-        f"{days_in_samverkan(terms)} AS days",
-        f"{summary['nearest']} AS nearest",
-        f"{summary['overdue']} AS overdue",
-        f"{summary['applies'][flag] if flag else 'TRUE'} AS has_flag",
-    ]
-    return ", ".join(columns)
-
-
 def _listing_columns() -> str:
     """What the list reads of each case: all but whether sharing is covered (the rows shown
     need it; the rules read the reader's view of FK's facts, `fk_visible`)."""
@@ -227,24 +191,113 @@ def _listing_columns() -> str:
     return ", ".join(f'b."{name}"' for name in [*names, "person_last_name", "person_first_name"])
 
 
-class WorklistRows:
-    """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows)
-    with `flag` (a flag code, or None) and `overdue` applied, ordered by `sort` (a key of
-    cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows by case id).
+# The SQL of the cases each view shows, per key of everything its query is built from (the
+# view's `cases_key`).
+_CASES_SQL: dict[Hashable, tuple[str, tuple]] = {}
+# The SQL around them: the list's per day, reader's agency, time zone and language, sort and
+# filters; the page's per day, agency and time zone.
+_FRAMES: dict[tuple, Frame] = {}
 
-    Three queries whatever the number of cases: the ids in order with the number overdue, the
-    facts of the cases of the page, and the cases of the page with their people; then the
-    flags in full for those (cases.selectors.worklist_rows_of)."""
+
+def _listing_frame(
+    *, today: dt.date, agency_code: str | None, sort: str, flag: str | None, overdue: bool
+) -> Frame:
+    """WorklistRows' list (the ids of every case kept by the filters, in the list's order, and
+    how many of them are overdue) around the cases' SQL. A case whose summary is stored for
+    today (cases.worklist_state) is read from it; the others are evaluated from the
+    declarations."""
+    live, live_params = _base_frame(today=today, agency_code=agency_code, unstored=True)
+    light, light_params = _light(today=today, agency_code=agency_code)
+    terms = SqlTerms(today=today, case="c", rules="r", dismissals=FlagDismissal._meta.db_table)
+
+    def reading(shown: str, hidden: str) -> str:
+        return f"(CASE WHEN c.fk_visible THEN s.{shown} ELSE s.{hidden} END)"
+
+    has_flag = (
+        f"({sql_literal(flag)} = ANY{reading('flags_shown', 'flags_hidden')})" if flag else "TRUE"
+    )
+    stored = ", ".join(
+        [
+            "c.id",
+            "c.phase",
+            "c.target_group",
+            "c.person_last_name",
+            "c.person_first_name",
+            f"{days_in_samverkan(terms)} AS days",
+            f"{reading('nearest_shown', 'nearest_hidden')} AS nearest",
+            f"{reading('overdue_shown', 'overdue_hidden')} AS overdue",
+            f"{has_flag} AS has_flag",
+        ]
+    )
+    where = "x.has_flag" + (" AND x.overdue" if overdue else "")
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    order = [f"{key} {direction}" for key in sort_columns()[sort.lstrip("-")]]
+    sql = (
+        f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
+        f"count(*) FILTER (WHERE x.overdue) FROM ("
+        # the cases whose summary is stored for today: read
+        f"SELECT {stored} FROM ({light}) c "
+        f"JOIN {CaseWorklistState._meta.db_table} s ON s.case_id = c.id "
+        f"AND {_fresh(today)} WHERE c.id IN ({CASES_SLOT}) "
+        # the others: evaluated; OFFSET 0, each case's facts read once, not once per
+        # flag that reads them
+        f"UNION ALL SELECT {listed(terms, flag)} FROM (SELECT {_listing_columns()} "
+        f"FROM ({live}) b OFFSET 0) c "
+        f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
+    )
+    return Frame.of(sql, light_params, live_params)
+
+
+def _page_frame(*, today: dt.date, agency_code: str | None) -> Frame:
+    """The cases of one page (the ids: the last param) with their people, the facts their flags
+    read (as the list's) and the suggestions marked not relevant, around the cases' SQL."""
+    base, params = _base_frame(today=today, agency_code=agency_code)
+    case, person = _page_models()
+    facts = ", ".join(f'b."{name}"' for name in [*_fact_names(), "shares_today"])
+    sql = (
+        f"SELECT {case.columns}, {person.columns}, {facts}, "  # noqa: S608
+        f"ARRAY(SELECT d.code FROM {FlagDismissal._meta.db_table} d WHERE d.case_id = b.id) "
+        f"FROM ({base}) b JOIN {Case._meta.db_table} c ON c.id = b.id "
+        f"JOIN {Person._meta.db_table} p ON p.id = c.person_id WHERE b.id = ANY(%s)"
+    )
+    return Frame.of(sql, params)
+
+
+@functools.cache
+def _page_models() -> tuple[Loaded, Loaded]:
+    """What the page reads of each case beside its facts: the case's and its person's own."""
+    return Loaded(Case, "c"), Loaded(Person, "p")
+
+
+class WorklistRows:
+    """The rows of the worklist, for Paginator: `cases` (a query of the cases the view shows, or
+    a function making it) with `flag` (a flag code, or None) and `overdue` applied, ordered by
+    `sort` (a key of cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows
+    by case id).
+
+    Two queries whatever the number of cases: the ids in order with the number overdue, and
+    the cases of the page with their people and facts; then the flags in full for those
+    (cases.selectors.worklist_rows_of).
+
+    The SQL is kept per process. Around the cases' SQL it is a function of the day, the time
+    zone, the reader's agency and language (the sort by target group follows the labels as
+    shown), the sort and the filters only: the declarations read the rule sets and the
+    suggestions marked not relevant by a join and a subquery, never as values put into the
+    text, so an edited rule set shows on the next page. The cases' SQL is kept under
+    `cases_key`, which the caller gives: a key of everything the query `cases` is built from
+    (cases.views.worklist: the reader, their scope and team, the day and the view's filters);
+    None keeps nothing."""
 
     def __init__(
         self,
         *,
         user,
-        cases: QuerySet,
+        cases: QuerySet | Callable[[], QuerySet],
         today: dt.date,
         sort: str,
         flag: str | None = None,
         overdue: bool = False,
+        cases_key: Hashable | None = None,
     ):
         if sort.lstrip("-") not in WORKLIST_SORTS:
             raise ValueError(sort)
@@ -252,71 +305,52 @@ class WorklistRows:
             raise ValueError(flag)
         self.user, self.cases, self.today = user, cases, today
         self.sort, self.flag, self.overdue = sort, flag, overdue
-        self._base: tuple[str, list] | None = None
+        self.cases_key = cases_key
+        self._cases: tuple[str, tuple] | None = None
         self._listing: tuple[list[int], int] | None = None
 
-    def _base_sql(self) -> tuple[str, list]:
-        if self._base is None:
-            sql, params = _base(
-                self.cases, today=self.today, agency_code=scope_for(self.user).agency_code
-            )
-            self._base = (sql, list(params))
-        return self._base
+    def _cases_sql(self) -> tuple[str, tuple]:
+        if self._cases is None:
+
+            def build():
+                # a function making the query: built only when its SQL is not kept
+                return _cases_sql(self.cases() if callable(self.cases) else self.cases)
+
+            if self.cases_key is None:
+                self._cases = build()
+            else:
+                self._cases = kept(_CASES_SQL, self.cases_key, build, most=4096)
+        return self._cases
+
+    def _frame(self, build, **inputs) -> Frame:
+        """The frame `build(today, agency_code, **inputs)`, kept under everything it is built
+        from: those, the time zone and the language (labels sorted as shown)."""
+        agency_code = scope_for(self.user).agency_code
+        key = (
+            build.__name__,
+            self.today,
+            agency_code,
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            *sorted(inputs.items()),
+        )
+        return kept(
+            _FRAMES,
+            key,
+            lambda: build(today=self.today, agency_code=agency_code, **inputs),
+            most=256,
+        )
 
     def _read_listing(self) -> tuple[list[int], int]:
         """The ids of every case kept by the filters, in the list's order, and how many of them
-        are overdue: one query. A case whose summary is stored for today (cases.worklist_state)
-        is read from it; the others are evaluated from the declarations."""
+        are overdue: one query (`_listing_frame`)."""
         if self._listing is None:
-            agency_code = scope_for(self.user).agency_code
-            live, live_params = _base(
-                self.cases, today=self.today, agency_code=agency_code, unstored=True
+            frame = self._frame(
+                _listing_frame, sort=self.sort, flag=self.flag, overdue=self.overdue
             )
-            light, light_params = _light(today=self.today, agency_code=agency_code)
-            scoped, scoped_params = self.cases.order_by().values("pk").query.sql_with_params()
-            terms = SqlTerms(
-                today=self.today, case="c", rules="r", dismissals=FlagDismissal._meta.db_table
-            )
-
-            def reading(shown: str, hidden: str) -> str:
-                return f"(CASE WHEN c.fk_visible THEN s.{shown} ELSE s.{hidden} END)"
-
-            has_flag = (
-                f"({sql_literal(self.flag)} = ANY{reading('flags_shown', 'flags_hidden')})"
-                if self.flag
-                else "TRUE"
-            )
-            stored = ", ".join(
-                [
-                    "c.id",
-                    "c.phase",
-                    "c.target_group",
-                    "c.person_last_name",
-                    "c.person_first_name",
-                    f"{days_in_samverkan(terms)} AS days",
-                    f"{reading('nearest_shown', 'nearest_hidden')} AS nearest",
-                    f"{reading('overdue_shown', 'overdue_hidden')} AS overdue",
-                    f"{has_flag} AS has_flag",
-                ]
-            )
-            where = "x.has_flag" + (" AND x.overdue" if self.overdue else "")
-            direction = "DESC" if self.sort.startswith("-") else "ASC"
-            order = [f"{key} {direction}" for key in _sort_columns()[self.sort.lstrip("-")]]
-            sql = (
-                f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
-                f"count(*) FILTER (WHERE x.overdue) FROM ("
-                # the cases whose summary is stored for today: read
-                f"SELECT {stored} FROM ({light}) c "
-                f"JOIN {CaseWorklistState._meta.db_table} s ON s.case_id = c.id "
-                f"AND {_fresh(self.today)} WHERE c.id IN ({scoped}) "
-                # the others: evaluated; OFFSET 0, each case's facts read once, not once per
-                # flag that reads them
-                f"UNION ALL SELECT {_listed(terms, self.flag)} FROM (SELECT {_listing_columns()} "
-                f"FROM ({live}) b OFFSET 0) c "
-                f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
-            )
+            sql, params = frame.fill(self._cases_sql())
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*light_params, *scoped_params, *live_params])
+                cursor.execute(sql, params)
                 ids, overdue = cursor.fetchone()
             self._listing = (ids or [], overdue)
         return self._listing
@@ -335,17 +369,23 @@ class WorklistRows:
         """The ids of the cases of one page, in the list's order."""
         return self._read_listing()[0][offset : offset + limit]
 
-    def _page_facts(self, ids: list[int]) -> dict[int, dict]:
-        """The facts of the cases `ids`, from the same SQL as the list's."""
-        base, params = self._base_sql()
-        names = [*_fact_names(), "shares_today"]
-        columns = ", ".join(f'c."{name}"' for name in names)
+    def _page_cases(self, ids: list[int]) -> list[Case]:
+        """The cases `ids` with their people, their facts (`shares_today` too) and the codes of
+        their suggestions marked not relevant (`dismissed_codes`), from the same SQL as the
+        list's: one query (`_page_frame`)."""
+        sql, params = self._frame(_page_frame).fill(self._cases_sql(), ids)
+        case, person = _page_models()
+        names = [*_fact_names(), "shares_today", "dismissed_codes"]
+        found = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT c.id, {columns} FROM ({base}) c WHERE c.id = ANY(%s)",  # noqa: S608
-                [*params, ids],
-            )
-            return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+            cursor.execute(sql, params)
+            for row in cursor.fetchall():
+                loaded = case.load(row[: case.width])
+                loaded.person = person.load(row[case.width : case.width + person.width])
+                for name, value in zip(names, row[case.width + person.width :], strict=True):
+                    setattr(loaded, name, value)
+                found.append(loaded)
+        return found
 
     def __getitem__(self, index: slice) -> list[dict]:
         from .selectors import worklist_rows_of
@@ -355,11 +395,7 @@ class WorklistRows:
         ids = self._read_listing()[0][index]
         if not ids:
             return []
-        facts = self._page_facts(ids)
-        cases = list(self.cases.filter(pk__in=ids).select_related(None).select_related("person"))
-        for case in cases:
-            for name, value in facts[case.pk].items():
-                setattr(case, name, value)
+        cases = self._page_cases(ids)
         position = {pk: i for i, pk in enumerate(ids)}
         rows = worklist_rows_of(user=self.user, cases=cases, today=self.today)
         return sorted(rows, key=lambda row: position[row["case"].pk])

@@ -31,10 +31,10 @@ TODAY = dt.date.today()
 
 # The most queries each page may take (see the module's docstring for what they are).
 # The worklist's own reads (cases.worklist_query), whatever the number of cases in the view: the
-# ids in order with the number overdue (every case evaluated in SQL), the facts of the page's
-# cases, the page's cases with their people, the rule sets, the suggestions marked not relevant,
-# and the officers of the rows shown (cases.selectors.with_officers).
-WORKLIST_CEILING = 14
+# ids in order with the number overdue (every case evaluated in SQL), the page's cases with their
+# people, their facts and their suggestions marked not relevant, the rule sets, and the officers
+# of the rows shown (cases.selectors.with_officers).
+WORKLIST_CEILING = 12
 CASE_PAGE_CEILING = 37
 PERSON_PAGE_CEILING = 23
 PERSON_OVERVIEW_CEILING = 31

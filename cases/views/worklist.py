@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from samverkan.throttling import PersonSearchThrottle, person_search_refusal, wa
 from .. import selectors
 from ..flags import FLAG_LABELS
 from ..forms import BreakGlassForm, PersonSearchForm
+from ..kept_sql import kept
 from ..models import (
     CLOSING_DOC_DUE,
     PHASE_SHORT,
@@ -61,17 +63,52 @@ def _open_or_awaiting_doc(cases, today):
 
 
 def _area_officers(scope) -> list[tuple[int, str]]:
-    """(user id, name) of the officers of the coordinator's areas, by name."""
-    profiles = (
-        StaffProfile.objects.filter(areas__in=scope.area_ids, role__is_officer=True)
-        .select_related("user", "agency")
-        .distinct()
+    """(user id, name) of the officers of the coordinator's areas, by name. The query is
+    compiled once per process for the areas (it is asked on every page of the list); the
+    officers are read each time."""
+    sql, params = kept(
+        _AREA_OFFICERS_SQL, frozenset(scope.area_ids), lambda: _area_officers_sql(scope), most=1024
     )
+    if not sql:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     officers = [
-        (p.user_id, f"{p.user.get_full_name() or p.user.get_username()} ({p.agency.code})")
-        for p in profiles
+        # User.get_full_name() or get_username(), with the agency's code
+        (user_id, f"{f'{first} {last}'.strip() or username} ({agency})")
+        for user_id, first, last, username, agency in rows
     ]
     return sorted(officers, key=lambda officer: officer[1])
+
+
+_AREA_OFFICERS_SQL: dict = {}  # the areas -> (SQL, params)
+
+
+def _area_officers_sql(scope) -> tuple[str, tuple]:
+    profiles = (
+        StaffProfile.objects.filter(areas__in=scope.area_ids, role__is_officer=True)
+        .distinct()
+        .order_by()  # by name, in Python
+        .values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username", "agency__code"
+        )
+    )
+    try:
+        sql, params = profiles.query.sql_with_params()
+    except EmptyResultSet:  # no areas
+        return "", ()
+    return sql, tuple(params)
+
+
+def _worklist_cases_key(user, scope, data, today) -> tuple:
+    """Everything `_worklist_cases` builds its query from: the reader, their scope (areas,
+    role), their team's members where the view reads them, the day (and the time zone it is
+    the day of) and the view's filters. The list's SQL is kept per process under it
+    (cases.worklist_query.WorklistRows)."""
+    team = None if scope.area_wide else frozenset(selectors.team_user_ids(user))
+    filters = tuple(sorted(data.items()))
+    return (user.pk, scope, team, today, timezone.get_current_timezone_name(), filters)
 
 
 def _worklist_cases(user, scope, data, today):
@@ -151,11 +188,12 @@ def worklist(request):
     # full only for the rows shown (cases.worklist_query).
     rows = WorklistRows(
         user=request.user,
-        cases=_worklist_cases(request.user, scope, data, today),
+        cases=lambda: _worklist_cases(request.user, scope, data, today),
         today=today,
         sort=sort,
         flag=data.get("flag") or None,
         overdue=bool(data.get("overdue")),
+        cases_key=_worklist_cases_key(request.user, scope, data, today),
     )
     page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_officers([row["case"] for row in page.object_list])
