@@ -5,9 +5,8 @@ evaluated in SQL from their declarations (cases.flag_rules), only as far as the 
 are built in Python for the rows shown (cases.selectors.worklist_rows).
 
 `WorklistRows` is what the view pages with Django's Paginator: `count()` is the number of rows
-(and `overdue_count` those overdue, read in the same query), a slice is one page of rows.
-
-What the list needs of a case's flags (`flag_summary`) is read from the case's summary stored for
+(and `overdue_count` those overdue, read in the same query), a slice is one page of rows. What
+the list needs of a case's flags (`flag_summary`) is read from the case's summary stored for
 today (cases.worklist_state) where there is one made by the declarations as they are (the key
 `rules_key`), and evaluated in SQL case by case for the others, a few hundredths of a millisecond
 each, in the same query; what the page builds in Python, and the queries it asks, are the same
