@@ -53,9 +53,9 @@ def flag_summary(terms: SqlTerms) -> dict:
     }
 
 
-def listed(terms: SqlTerms, flag: str | None) -> str:
-    """The columns the list reads of each case, over the row `c` and its rule set `r`."""
-    summary = flag_summary(terms)
+def listed_columns(terms: SqlTerms, *, nearest: str, overdue: str, has_flag: str) -> str:
+    """The columns the list reads of each case (the row `c`), its flags' summary given as SQL:
+    evaluated from the declarations (`listed`) or read from the summary stored for the day."""
     columns = [
         "c.id",
         "c.phase",
@@ -63,8 +63,20 @@ def listed(terms: SqlTerms, flag: str | None) -> str:
         "c.person_last_name",
         "c.person_first_name",
         f"{days_in_samverkan(terms)} AS days",
-        f"{summary['nearest']} AS nearest",
-        f"{summary['overdue']} AS overdue",
-        f"{summary['applies'][flag] if flag else 'TRUE'} AS has_flag",
+        f"{nearest} AS nearest",
+        f"{overdue} AS overdue",
+        f"{has_flag} AS has_flag",
     ]
     return ", ".join(columns)
+
+
+def listed(terms: SqlTerms, flag: str | None) -> str:
+    """The columns the list reads of each case, evaluated over the row `c` and its rule set
+    `r`."""
+    summary = flag_summary(terms)
+    return listed_columns(
+        terms,
+        nearest=summary["nearest"],
+        overdue=summary["overdue"],
+        has_flag=summary["applies"][flag] if flag else "TRUE",
+    )

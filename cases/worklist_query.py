@@ -27,8 +27,8 @@ from django.utils import timezone, translation
 from accounts.scoping import scope_for
 
 from .deadlines import with_intervention_facts, with_rule_set
-from .flag_rules import FLAG_CODES, FLAG_RULES, days_in_samverkan
-from .flag_summary import flag_summary, listed, sort_columns
+from .flag_rules import FLAG_CODES, FLAG_RULES
+from .flag_summary import flag_summary, listed, listed_columns, sort_columns
 from .flag_terms import SqlTerms, sql_literal
 from .flags import case_fact_annotations, case_fact_names
 from .kept_sql import CASES_SLOT, Frame, Loaded, kept
@@ -215,18 +215,11 @@ def _listing_frame(
     has_flag = (
         f"({sql_literal(flag)} = ANY{reading('flags_shown', 'flags_hidden')})" if flag else "TRUE"
     )
-    stored = ", ".join(
-        [
-            "c.id",
-            "c.phase",
-            "c.target_group",
-            "c.person_last_name",
-            "c.person_first_name",
-            f"{days_in_samverkan(terms)} AS days",
-            f"{reading('nearest_shown', 'nearest_hidden')} AS nearest",
-            f"{reading('overdue_shown', 'overdue_hidden')} AS overdue",
-            f"{has_flag} AS has_flag",
-        ]
+    stored = listed_columns(
+        terms,
+        nearest=reading("nearest_shown", "nearest_hidden"),
+        overdue=reading("overdue_shown", "overdue_hidden"),
+        has_flag=has_flag,
     )
     where = "x.has_flag" + (" AND x.overdue" if overdue else "")
     direction = "DESC" if sort.startswith("-") else "ASC"
