@@ -2,15 +2,13 @@
 once per process and run with each user's id. Each role's scope read exactly, and a later
 reader's scope costs its query but no compiling."""
 
-from unittest import mock
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models.sql.compiler import SQLCompiler
 
 from accounts.models import Agency, Region
 from accounts.scoping import scope_for
 from accounts.tests.factories import AreaFactory, UserFactory, staff
+from samverkan.tests.compiling import Compiling
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +53,8 @@ def test_every_role_reads_its_own_scope(area, other_area, team, fk_officer):
 
 def test_a_later_readers_scope_compiles_no_sql(area, fk_officer, af_officer):
     scope_for(_fresh(fk_officer))  # the process's first: compiles the query
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
     reader = _fresh(af_officer)
-    with mock.patch.object(SQLCompiler, "as_sql", counting):
+    with Compiling() as compiling:
         scope = scope_for(reader)
-    assert compiled == []
+    assert compiling.compiled == []
     assert scope.area_ids == {area.pk} and scope.agency_code == "AF"

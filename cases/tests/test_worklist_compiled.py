@@ -6,10 +6,8 @@ never put into it, so an admin's edit shows on the next page."""
 
 import datetime as dt
 import re
-from unittest import mock
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,30 +17,12 @@ from cases import worklist_state
 from cases.models import Case, CaseWorklistState, FlagDismissal, Person, RuleSet, TargetGroup
 from cases.tests.factories import CaseFactory, PersonFactory
 from cases.worklist_query import WorklistRows
+from samverkan.tests.compiling import Compiling
 
 pytestmark = pytest.mark.django_db
 
 # What the list reads, compiled by the ORM when its SQL is not kept.
 LIST_MODELS = {Case, Person, FlagDismissal, CaseWorklistState}
-
-
-class Compiling:
-    """The models of the SQL the ORM compiles while it is entered."""
-
-    def __enter__(self):
-        self.compiled = []
-        original = SQLCompiler.as_sql
-
-        def counting(compiler, *args, **kwargs):
-            self.compiled.append(compiler.query.model)
-            return original(compiler, *args, **kwargs)
-
-        self.patch = mock.patch.object(SQLCompiler, "as_sql", counting)
-        self.patch.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.patch.stop()
 
 
 def rows(response) -> list[int]:

@@ -10,15 +10,9 @@ from django.urls import reverse
 
 from audit.models import AccessLog
 
+from .regions import entries, nacka, region
 from .test_dashboard import table
-from .test_region_dashboard import (
-    entries,
-    nacka,
-    no_suppression,
-    region,
-    regional_manager,
-    two_areas,
-)
+from .test_region_dashboard import no_suppression, two_areas
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +20,7 @@ URL = reverse("reporting:overview")
 CHOSEN = {"omrade": ["sdt", "nacka"]}
 
 # The region's fixtures, used here by name.
-__all__ = ["nacka", "no_suppression", "region", "regional_manager", "two_areas"]
+__all__ = ["nacka", "no_suppression", "region", "two_areas"]
 
 
 def test_chosen_areas_are_summed_as_the_region_of_the_same_areas(

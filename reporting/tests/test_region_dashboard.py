@@ -10,50 +10,22 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Agency, Region
-from accounts.tests.factories import AreaFactory, staff
+from accounts.tests.factories import AreaFactory
 from audit.models import AccessLog
 from cases.models import RuleSet
 from reporting.models import DeviationReport, WorkPlan
 from reporting.snapshot_sums import summed_parts
 
+from .regions import entries, nacka, north, region
 from .test_dashboard import FEB, JAN, MAR, snapshots, started, table
 from .test_metrics_given import case, person, status
 
 pytestmark = pytest.mark.django_db
 
+# The regions' fixtures, used here by name.
+__all__ = ["nacka", "north", "region"]
+
 URL = reverse("reporting:overview")
-
-
-def entries():
-    return AccessLog.objects.exclude(action=AccessLog.Action.LOGIN).order_by("id")
-
-
-@pytest.fixture
-def nacka(db):
-    return AreaFactory(code="nacka", name="Nacka")
-
-
-@pytest.fixture
-def region(area, nacka):
-    region = Region.objects.create(
-        agency=Agency.objects.get(code="FK"), code="vo-sthlm", name="VO Stockholm"
-    )
-    region.areas.set([area, nacka])
-    return region
-
-
-@pytest.fixture
-def north(other_area):
-    region = Region.objects.create(
-        agency=Agency.objects.get(code="FK"), code="vo-norr", name="VO Norr"
-    )
-    region.areas.set([other_area])
-    return region
-
-
-@pytest.fixture
-def regional_manager(region):
-    return staff("fk_regional_manager", regions=[region], username="vo.chef")
 
 
 @pytest.fixture

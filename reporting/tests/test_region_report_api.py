@@ -13,45 +13,16 @@ from accounts.models import Agency, Region
 from accounts.tests.factories import AreaFactory, staff
 from audit.models import AccessLog
 
+from .regions import entries, nacka, north, region
 from .test_dashboard import started
 from .test_report_api import get
+
+# The regions' fixtures, used here by name.
+__all__ = ["nacka", "north", "region"]
 
 pytestmark = pytest.mark.django_db
 
 JANUARY = {"from": "2025-01", "to": "2025-01"}
-
-
-def entries():
-    """The access log without the login entries of the test clients."""
-    return AccessLog.objects.exclude(action=AccessLog.Action.LOGIN).order_by("id")
-
-
-@pytest.fixture
-def nacka(db):
-    return AreaFactory(code="nacka", name="Nacka")
-
-
-@pytest.fixture
-def region(area, nacka):
-    region = Region.objects.create(
-        agency=Agency.objects.get(code="FK"), code="vo-sthlm", name="VO Stockholm"
-    )
-    region.areas.set([area, nacka])
-    return region
-
-
-@pytest.fixture
-def north(other_area):
-    region = Region.objects.create(
-        agency=Agency.objects.get(code="FK"), code="vo-norr", name="VO Norr"
-    )
-    region.areas.set([other_area])
-    return region
-
-
-@pytest.fixture
-def regional_manager(region):
-    return staff("fk_regional_manager", regions=[region], username="vo.chef")
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 scope, their team and the day, and run again at once (todo.selectors.todo_count). What it counts
 is read by the query each time, so a new to-do shows at once; a changed team is a new query."""
 
-from unittest import mock
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models.sql.compiler import SQLCompiler
 
 from accounts.scoping import scope_for
 from accounts.tests.factories import TeamFactory, staff
@@ -14,6 +11,7 @@ from cases.models import CaseAssignment, Phase
 from cases.selectors import team_user_ids
 from cases.tests.factories import CaseFactory, PersonFactory
 from mapping.tests.test_services_mappings import decide, hold_meeting, request_mapping
+from samverkan.tests.compiling import Compiling
 from todo.selectors import todo_count
 
 pytestmark = pytest.mark.django_db
@@ -22,25 +20,6 @@ pytestmark = pytest.mark.django_db
 def _request(user):
     """The user as a new request loads it (the scope and team are kept on the user object)."""
     return get_user_model().objects.get(pk=user.pk)
-
-
-class Compiling:
-    """Counts the SQL the ORM compiles while it is entered."""
-
-    def __enter__(self):
-        self.compiled = []
-        original = SQLCompiler.as_sql
-
-        def counting(compiler, *args, **kwargs):
-            self.compiled.append(compiler.query.model)
-            return original(compiler, *args, **kwargs)
-
-        self.patch = mock.patch.object(SQLCompiler, "as_sql", counting)
-        self.patch.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.patch.stop()
 
 
 def test_a_new_to_do_counts_on_the_next_page_without_compiling(area, person, fk_officer):
