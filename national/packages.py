@@ -46,7 +46,7 @@ from reporting.snapshot_sums import summed
 from reporting.views import report_tables
 from reporting.views.dashboard_tables import Table
 from reporting.views.table_xlsx import xlsx_bytes
-from samverkan.dates import add_months
+from samverkan.dates import add_months, month_starts
 from samverkan.services import AccessContext, actor, log_access
 
 from .models import ReportPackage
@@ -71,14 +71,6 @@ def period_of(kind: str, year: int, tertial: int = 0) -> tuple[dt.date, dt.date]
     if kind == Kind.ANNUAL:
         return dt.date(year, 1, 1), dt.date(year, 12, 1)
     raise ValidationError({"kind": _("Okänd rapport.")})
-
-
-def months_of(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def default_groups() -> list[list]:
@@ -195,7 +187,7 @@ KINDS = ("mappings", "inflow", "outcomes", "average_days")
 def package_content(
     package: ReportPackage, step: Callable[[str], None] | None = None
 ) -> PackageContent:
-    months = months_of(package.first_month, package.last_month)
+    months = month_starts(package.first_month, package.last_month)
     areas = list(Area.objects.filter(is_active=True).order_by("name"))
     published = published_snapshots(months=months, area_ids=[a.pk for a in areas])
     figures = {a.code: [s.figures for s in published.get(a.pk, {}).values()] for a in areas}

@@ -31,7 +31,7 @@ from audit.models import AccessLog
 from audit.services import access_log_record
 from cases.models import Benefit
 from cases.registration import models_in_period
-from samverkan.dates import add_months
+from samverkan.dates import month_starts
 from samverkan.dbrouter import replica_reads
 
 from . import metrics
@@ -61,11 +61,7 @@ class Period:
 
     @property
     def months(self) -> list[dt.date]:
-        months, month = [], self.first
-        while month is not None and month <= self.last:
-            months.append(month)
-            month = add_months(month, 1)
-        return months
+        return month_starts(self.first, self.last) if self.first is not None else []
 
     def describe(self) -> str:
         if self.day is not None:

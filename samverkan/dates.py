@@ -43,6 +43,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
 
+def months_apart(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from `earlier`'s month to `later`'s (the days are not counted)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months `first`..`last` (first days of months), both included."""
+    return [add_months(first, n) for n in range(months_apart(first, last) + 1)]
+
+
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Whole years; someone born 29 February turns a year older on 1 March in common years
     (relativedelta would say 28 February)."""

@@ -18,7 +18,7 @@ from rest_framework import exceptions
 
 from reporting.computed import Period
 from reporting.snapshots import previous_month
-from samverkan.dates import EARLIEST_DAY, LATEST_DAY
+from samverkan.dates import EARLIEST_DAY, LATEST_DAY, months_apart
 
 # A longer period is refused: three years of months is what the dashboards show (24-month trend)
 # with room to spare, and it bounds the work a single live request can ask of the database.
@@ -62,7 +62,7 @@ def parse_day(text: str) -> dt.date:
 
 def months_between(first: dt.date, last: dt.date) -> int:
     """Whole months first..last, both included."""
-    return (last.year - first.year) * 12 + last.month - first.month + 1
+    return months_apart(first, last) + 1
 
 
 def period_from_query(query, *, allow_day: bool = False, today: dt.date | None = None) -> Period:

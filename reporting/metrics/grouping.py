@@ -14,7 +14,7 @@ from operator import itemgetter
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, IntegerField, QuerySet, Value
 
-from samverkan.dates import add_months
+from samverkan.dates import add_months, months_apart
 from samverkan.dbrouter import read_connection
 
 from .base import month_ranges
@@ -94,7 +94,7 @@ def grouping_sets_of_period(
     if len(ranges) != 1:
         return _grouped_rows(_grouping(**build(months)), None, named=False)
     first, end = ranges[0]
-    length = _months_between(first, end)
+    length = months_apart(first, end)
     key = (shape, length, dt.date.today())
     kept = _PERIOD_SQL.get(key, _UNKNOWN)
     if kept is _UNKNOWN:
@@ -105,7 +105,7 @@ def grouping_sets_of_period(
     if kept is None:
         return _grouped_rows(_grouping(**build(months)), None, named=False)
     grouping, dated, template_first = kept
-    moved = _months_between(template_first, first)
+    moved = months_apart(template_first, first)
     params = list(grouping.params)
     for at in dated:
         params[at] = add_months(params[at], moved)
@@ -121,10 +121,6 @@ def _keep(key, value) -> None:
     if len(_PERIOD_SQL) >= _PERIOD_SQL_KEPT:  # a few shapes per area at most; never unbounded
         _PERIOD_SQL.clear()
     _PERIOD_SQL[key] = value
-
-
-def _months_between(first: dt.date, later: dt.date) -> int:
-    return (later.year - first.year) * 12 + later.month - first.month
 
 
 def _period_template(grouping: _Grouping, months: list[dt.date], build):

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Area, Region
 from cases.registration import mix_note, models_in_period
-from samverkan.dates import add_months
+from samverkan.dates import add_months, month_starts
 
 from .. import suppression
 from ..computed import region_areas
@@ -226,14 +226,6 @@ def _region_snapshots(areas: list[Area]) -> list[dict]:
     return result
 
 
-def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, day = [], first
-    while day <= last:
-        months.append(day)
-        day = add_months(day, 1)
-    return months
-
-
 def _open_deviations(user, area_ids: list[int] | None) -> list[DeviationReport]:
     today = timezone.localdate()
     reports = DeviationReport.objects.visible_to(user).open()
@@ -303,7 +295,7 @@ def dashboard_load(
         stored = {row["month"]: row for row in _snapshots(area, until)}
     # A region's month without every member area's snapshot has no figures: a gap.
     summed = {day: row for day, row in stored.items() if "part_inflow" in row}
-    days = _months_between(min(stored), max(stored)) if stored else []
+    days = month_starts(min(stored), max(stored)) if stored else []
     targets = board_targets(area=area, region_areas=members, months=days) if days else None
     months = []
     for day in days:
