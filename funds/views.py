@@ -26,8 +26,8 @@ from accounts.models import Area
 from accounts.scoping import aggregate_area_ids, scope_for
 from reporting import computed
 from reporting.computed import Period
-from reporting.forms.reports import ReportForm
 from reporting.views.dashboard_tables import csv_response
+from reporting.views.reports import place_of, report_form
 from reporting.views.table_xlsx import xlsx_response
 from samverkan.services import AccessContext, ConcurrentEditError
 
@@ -50,16 +50,8 @@ def follow_up(request):
         return render(request, "funds/follow_up.html", {**context, "no_area": True})
 
     today = timezone.localdate()
-    choices = Area.objects.filter(is_active=True).order_by("name")
-    if allowed is not None:
-        choices = choices.filter(pk__in=allowed)
     national = allowed is None
-    query = request.GET.copy()
-    if "fran" not in query and "till" not in query:
-        query.update(ReportForm.default_query(today))
-    form = ReportForm(
-        query, today=today, areas=choices.values_list("code", "name"), national=national
-    )
+    form = report_form(request, allowed=allowed, today=today)
     context["form"] = form
     if not form.is_valid():
         return render(request, "funds/follow_up.html", context)
@@ -100,7 +92,7 @@ def follow_up(request):
     computed.log_report_read(**log)
     context.update(
         period=period,
-        place=_place(areas, codes, national),
+        place=place_of(areas, codes, national),
         data=data,
         summary=page_tables[0],
         agency_tables=page_tables[1:-1],
@@ -113,16 +105,6 @@ def follow_up(request):
         xlsx_url=f"{base}?{urlencode([*params, ('format', 'xlsx')])}",
     )
     return render(request, "funds/follow_up.html", context)
-
-
-def _place(areas, codes, national: bool) -> str:
-    if areas.area is not None:
-        return areas.area.name
-    if areas.national:
-        return _("hela riket")
-    if not codes and not national:
-        return _("alla dina områden") if len(areas.names) > 1 else ", ".join(areas.names)
-    return ", ".join(areas.names)
 
 
 # --- the coordinator's entry ----------------------------------------------------------------

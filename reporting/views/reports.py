@@ -195,22 +195,15 @@ def report_page(request, slug: str):
         return render(request, "reporting/report.html", {**context, "no_area": True})
 
     today = timezone.localdate()
-    choices = Area.objects.filter(is_active=True).order_by("name")
-    if allowed is not None:
-        choices = choices.filter(pk__in=allowed)
     national = allowed is None
-    query = request.GET.copy()
-    if "fran" not in query and "till" not in query:
-        query.update(ReportForm.default_query(today))
     benefits = None
     if page.report == computed.MAPPINGS and not fk_dimensions_hidden(user):
         benefits = [(b, str(level_label("benefit", b))) for b in computed.BENEFITS]
     regions = {region.code: region for region in Region.objects.visible_to(user)}
-    form = ReportForm(
-        query,
+    form = report_form(
+        request,
+        allowed=allowed,
         today=today,
-        areas=choices.values_list("code", "name"),
-        national=national,
         benefits=benefits,
         regions=[(code, region.name) for code, region in regions.items()],
     )
@@ -239,7 +232,7 @@ def report_page(request, slug: str):
     data = computed.report_figures(
         user=user, report=page.report, period=period, areas=areas, filters=filters
     )
-    place = _place_of(areas, codes, national)
+    place = place_of(areas, codes, national)
     if region is not None:
         extra = [
             name
@@ -301,7 +294,27 @@ def _download(request, log: dict, tables: list[Table], stem: str, *, title: str)
     return None
 
 
-def _place_of(areas: ReportAreas, codes: list[str], national: bool) -> str:
+def report_form(request, *, allowed: frozenset[int] | None, today, **extra) -> ReportForm:
+    """The period and areas asked for on a report page (the reports, the funds' follow-up):
+    the areas among `allowed` (None: every area, the nation too), the last complete months
+    when neither end is asked for; `extra` as ReportForm takes it."""
+    choices = Area.objects.filter(is_active=True).order_by("name")
+    if allowed is not None:
+        choices = choices.filter(pk__in=allowed)
+    query = request.GET.copy()
+    if "fran" not in query and "till" not in query:
+        query.update(ReportForm.default_query(today))
+    return ReportForm(
+        query,
+        today=today,
+        areas=choices.values_list("code", "name"),
+        national=allowed is None,
+        **extra,
+    )
+
+
+def place_of(areas: ReportAreas, codes: list[str], national: bool) -> str:
+    """What a report's captions name: an area, the nation, "all your areas" or the areas."""
     if areas.area is not None:
         return areas.area.name
     if areas.national:
