@@ -4,18 +4,21 @@ the text is the same for every request with the same inputs.
 
 - `Frame`: SQL around the SQL of the cases a view shows (`CASES_SLOT` marks its places), kept
   per day, reader and filters, and filled with the cases' SQL kept per view;
-- `kept`: a dict kept per process under a key of everything the kept value is built from,
-  bounded;
+- `kept` (samverkan.kept, re-exported here): a dict kept per process under a key of everything
+  the kept value is built from, bounded;
 - `Loaded`: model instances from the rows of such SQL, as the ORM would load them: every
   concrete field read in the model's order, through the converters the ORM applies, and made by
   `Model.from_db` (the documented way the ORM creates an instance from the database)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection
+
+from samverkan.kept import kept
+
+__all__ = ["CASES_SLOT", "Frame", "Loaded", "kept"]
 
 # Where the SQL of the cases a view shows goes in a `Frame`'s SQL.
 CASES_SLOT = "/*the cases*/"
@@ -46,17 +49,6 @@ class Frame(NamedTuple):
         for piece_params in self.params[1:]:
             params += [*cases_params, *piece_params]
         return sql.join(self.pieces), [*params, *after]
-
-
-def kept(store: dict, key: Hashable, build: Callable, *, most: int):
-    """`store[key]`, built by `build()` when missing. `store` is kept per process, so `key`
-    must name everything `build` reads; it is emptied when it holds `most` (never unbounded)."""
-    found = store.get(key)
-    if found is None:
-        if len(store) >= most:
-            store.clear()
-        found = store[key] = build()
-    return found
 
 
 class Loaded:

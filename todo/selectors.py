@@ -21,6 +21,7 @@ from cases.models import CLOSING_DOC_DUE, Case, CaseAssignment, Consent, Phase, 
 from cases.selectors import person_list_on_caseload, team_user_ids
 from mapping.models import ClosingDocument, JointMapping, PlanVersion
 from reporting.models import DeviationAction, QualityReviewItem
+from samverkan.kept import kept
 
 from . import follow_through
 from .base import Todo
@@ -179,13 +180,8 @@ def todo_count(user) -> int:
     SQL is kept per process for that key and the next page runs it at once; a changed scope or
     team, or a new day, is a new key."""
     key = (user.pk, scope_for(user), frozenset(team_user_ids(user)), timezone.localdate())
-    compiled = _COUNT_SQL.get(key)
-    if compiled is None:
-        compiled = _count_sql(user)
-        if len(_COUNT_SQL) >= _COUNT_SQL_KEPT:  # a few thousand officers; never unbounded
-            _COUNT_SQL.clear()
-        _COUNT_SQL[key] = compiled
-    sql, params = compiled
+    # A few thousand officers at most.
+    sql, params = kept(_COUNT_SQL, key, lambda: _count_sql(user), most=_COUNT_SQL_KEPT)
     if not sql:
         return 0
     with connection.cursor() as cursor:
