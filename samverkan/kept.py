@@ -1,6 +1,6 @@
 """Values kept per process under a key of everything they are built from: the SQL of a query
 asked on every request, whose building and compiling costs more than PostgreSQL's answer (the
-worklist, cases.kept_sql; the navigation's to-do count, todo.selectors)."""
+worklist, cases.kept_sql; the navigation's to-do count, todo.selectors). ADR 0032."""
 
 from __future__ import annotations
 
