@@ -310,6 +310,10 @@ def test_the_compilation_page_is_national(login, national, management, deadline)
     # figures grouped by thousands, as Swedish is written (a no-break space)
     total = re.search(r'data-testid="compilation-total">(.*?)</tr>', page.content.decode()).group(1)
     assert "15\xa0000" in total
+    # a target group the year sets no target for reads as a dash, never as "None"
+    body = page.content.decode()
+    assert ">None<" not in body
+    assert re.search(r"Arbetslös ung med aktivitetsersättning</th><td[^>]*>0</td><td[^>]*>–<", body)
     assert login(management).get(reverse("reporting:work_plan_compilation")).status_code == 403
     bad = login(national).get(reverse("reporting:work_plan_compilation"), {"ar": "x\x00"})
     assert bad.status_code == 200 and bad.context["form"].errors
