@@ -146,7 +146,8 @@ class _Page:
             f"{self.label(row['target_short'] or '–')}</td>\n      ",
         ]
         if self.is_coordinator:
-            parts.append(f'<td class="cell-clip">{_text(row["officers"] or "–")}</td>')
+            officers = _text(row["officers"] or "–")
+            parts.append(f'<td class="cell-clip" title="{officers}">{officers}</td>')
         parts.append('\n      <td class="cell-flags"><div class="chips">')
         flags = row["flags"]
         for place, flag in enumerate(flags[:CHIPS_SHOWN], start=1):

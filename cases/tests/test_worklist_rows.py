@@ -39,7 +39,7 @@ TEMPLATE_ROWS = (
     '      <td class="num">{{ row.days|default_if_none:"–" }}</td>\n'
     '      <td class="cell-clip" title="{{ row.target_title }}">'
     '{{ row.target_short|default:"–" }}</td>\n'
-    '      {% if is_coordinator %}<td class="cell-clip">{{ row.officers|default:"–" }}</td>'
+    '      {% if is_coordinator %}<td class="cell-clip" title="{{ row.officers|default:"–" }}">{{ row.officers|default:"–" }}</td>'
     "{% endif %}\n"
     '      <td class="cell-flags"><div class="chips">{% for flag in row.flags|slice:":3" %}'
     '<span class="chip chip-{{ flag.level }}" tabindex="0" data-flag="{{ flag.code }}" '

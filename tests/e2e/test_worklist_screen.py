@@ -39,3 +39,7 @@ def test_first_screen_shows_twenty_cases_one_line_each(page, live_server, login_
         ".map(t => t.getBoundingClientRect().height)"
     )
     assert date_heights and max(date_heights) < ONE_LINE_PX * 0.8, date_heights
+    # Nothing of the list lies beyond the screen's right edge (the coordinator's has one column
+    # more: the officers).
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= VIEWPORT["width"], f"sidan är {width} px bred"
