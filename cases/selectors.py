@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from accounts.scoping import scope_for
+from samverkan.kept import Marked, kept
 
 from .models import Case, Person
 from .validators import parse_identity_number
@@ -122,27 +123,45 @@ def person_list_on_caseload(*, user) -> QuerySet[Person]:
 
 def person_relation(*, user, person: Person) -> str | None:
     """Why the user may open this person without stating a reason, or None (break the glass):
-    the first reason of the caseload that holds, asked in one query."""
+    the first reason of the caseload that holds, asked in one query.
+
+    Asked on every page about a person. Its SQL is a function of the user, their scope, their
+    team's members and the day only (the caseload's 30 days), so it is compiled once per process
+    for that key and run with the person's id in the place of a mark (ADR 0032)."""
     scope = scope_for(user)
     if not scope.case_access or person.area_id not in scope.area_ids:
         return None
     if scope.area_wide:
         return "area_wide"
+    key = (user.pk, scope, frozenset(team_user_ids(user)), timezone.localdate())
+    compiled = kept(_RELATION_SQL, key, lambda: _relation_query(user), most=_RELATION_SQL_KEPT)
+    found = compiled.first(person=person.pk)
+    if found is None:
+        return None
+    return next((reason for reason in compiled.names if found[reason]), None)
+
+
+# Stands for the person's id while the query is compiled (no person has it: ids are positive).
+_PERSON_MARK = -434343
+_RELATION_SQL: dict = {}  # (user id, scope, team's user ids, day) -> Marked
+_RELATION_SQL_KEPT = 4096  # a few thousand officers at most
+
+
+def _relation_query(user) -> Marked:
+    """person_relation's query: each reason of the caseload as a column, in their order."""
     reasons = _caseload_reasons(user)
-    found = (
-        Person.objects.filter(pk=person.pk)
+    return Marked(
+        Person.objects.filter(pk=_PERSON_MARK)
+        .order_by()
         .annotate(
             **{
                 reason: ExpressionWrapper(condition, output_field=BooleanField())
                 for reason, condition in reasons
             }
         )
-        .values(*[reason for reason, _condition in reasons])
-        .first()
+        .values(*[reason for reason, _condition in reasons]),
+        person=_PERSON_MARK,
     )
-    if found is None:
-        return None
-    return next((reason for reason, _condition in reasons if found[reason]), None)
 
 
 def my_open_cases(*, user) -> QuerySet[Case]:

@@ -1,0 +1,65 @@
+"""The entries of a list or search result are written in one statement, straight from their
+values (audit.services): every column as the ORM would have written it, nothing personal in the
+free text, and nothing written for an empty list."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AccessLog
+from audit.services import access_log_record_many, access_log_record_subjects
+from cases.tests.factories import CaseFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user, path="/arenden/"):
+    request = RequestFactory().get(path, REMOTE_ADDR="10.1.2.3")
+    request.user = user
+    return request
+
+
+def test_a_page_of_cases_is_one_statement_with_every_column(area, fk_officer):
+    cases = [CaseFactory(person=PersonFactory(area=area)) for _ in range(3)]
+    outside = cases[1].person_id
+    no_objects = mock.patch.object(AccessLog, "__init__", side_effect=AssertionError("object"))
+    with CaptureQueriesContext(connection) as captured, no_objects:
+        written = access_log_record_many(
+            action=AccessLog.Action.VIEW,
+            request=_request(fk_officer),
+            objects=cases,
+            purpose="ärendelista 19850505-4242",
+            outside_ids={outside},
+        )
+    assert written == 3
+    # one INSERT, no model objects, no transaction of its own around it
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    rows = AccessLog.objects.filter(object_type="case").order_by("object_id")
+    assert [(r.object_id, r.person_id, r.area_id, r.outside_caseload, r.purpose) for r in rows] == [
+        (str(c.pk), c.person_id, area.pk, c.person_id == outside, "ärendelista [personnummer]")
+        for c in sorted(cases, key=lambda c: str(c.pk))
+    ]
+    first = rows[0]
+    assert (first.user_id, first.username, first.action) == (fk_officer.pk, "fk.sdt", "view")
+    assert (first.ip_address, first.path) == ("10.1.2.3", "/arenden/")
+    assert len({r.occurred_at for r in rows}) == 1 and first.occurred_at.tzinfo is not None
+
+
+def test_subjects_without_a_user_and_an_empty_list(area):
+    with CaptureQueriesContext(connection) as captured:
+        assert access_log_record_subjects(action="export", subjects=[], username="x") == 0
+    assert captured.captured_queries == []
+    written = access_log_record_subjects(
+        action=AccessLog.Action.EXPORT,
+        subjects=[("person", 7, 7, area.pk, "x" * 10), ("case", "8", None, None, "")],
+        username="kommandoraden",
+        path="/kommando",
+    )
+    assert written == 2
+    entries = {e.object_id: e for e in AccessLog.objects.filter(username="kommandoraden")}
+    assert entries["7"].person_id == 7 and entries["7"].user_id is None
+    assert entries["8"].person_id is None and entries["8"].area_id is None
+    assert entries["8"].ip_address is None and entries["8"].path == "/kommando"
