@@ -45,6 +45,12 @@ def served():
             "-m",
             "gunicorn",
             "samverkan.wsgi:application",
+            # the production unit's settings (deploy/gunicorn.conf.py), with the bench's
+            # processes and threads and without an access line per request
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

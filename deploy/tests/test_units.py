@@ -178,3 +178,16 @@ def test_samverkan_manage_runs_manage_py_as_the_units_do():
     assert f". {web.get('EnvironmentFile')}" in script
     assert f"DJANGO_SETTINGS_MODULE={web.environment()['DJANGO_SETTINGS_MODULE']}" in script
     assert f"cd {web.get('WorkingDirectory')}" in script
+
+
+def test_a_gunicorn_worker_moves_what_it_loaded_out_of_the_collectors_reach():
+    import gc
+    import runpy
+
+    settings = runpy.run_path(str(ROOT / "deploy/gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 1000  # the modules and settings loaded by now
+    finally:
+        gc.unfreeze()
