@@ -99,6 +99,11 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def active_areas(self) -> models.QuerySet:
+        """The areas the region reports: its active ones, by code (the dashboard's and the
+        API's sums, the national group's packages)."""
+        return self.areas.filter(is_active=True).order_by("code")
+
 
 class OfficeUnit(models.Model):
     """An AF arbetsmarknadsområde (AMO) or an FK lokalt försäkringscenter (LFC) in one area."""

@@ -143,7 +143,7 @@ def region_areas(region: Region) -> list[Area]:
     """The areas a region sums: its active areas, by code. A region without one raises
     ValidationError on the field `region`, in Swedish (nothing to sum; an empty sum would read
     as a region where nothing happened)."""
-    areas = list(region.areas.filter(is_active=True).order_by("code"))
+    areas = list(region.active_areas())
     if not areas:
         raise ValidationError(
             {
