@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
-
-from samverkan.kept import Marked
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ ROLE_FIELDS = (
 )
 # Stands for the user's id while the scope's query is compiled (no user has it: ids are positive).
 _USER_MARK = -424242
-_compiled: Marked | None = None
+_compiled: tuple[str, list, int, list[str]] | None = None
 
 
 def _profile_query(user_id: int):
@@ -140,8 +139,21 @@ def _profile_row(user_id: int) -> dict | None:
     user's id in the place of the mark; nothing else in it depends on the data or the user."""
     global _compiled
     if _compiled is None:
-        _compiled = Marked(_profile_query(_USER_MARK), user=_USER_MARK)
-    return _compiled.first(user=user_id)
+        query = _profile_query(_USER_MARK)
+        sql, params = query.query.sql_with_params()
+        params = list(params)
+        if params.count(_USER_MARK) != 1:  # a changed query must still name the user once
+            raise RuntimeError("the scope's query must name the user exactly once")
+        # The columns in the order Django's values() reads them.
+        names = [*query.query.values_select, *query.query.annotation_select]
+        _compiled = (sql, params, params.index(_USER_MARK), names)
+    sql, params, where, names = _compiled
+    params = [*params]
+    params[where] = user_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else dict(zip(names, row, strict=True))
 
 
 def scope_for(user) -> Scope:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("personer/<int:pk>/status/ny/", views.status_entry_create, name="status_entry_create"),
     path("personer/<int:pk>/arenden/nytt/", views.case_open, name="case_open"),
     path("arenden/<int:pk>/", views.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/historik/", views.case_history, name="case_history"),
     path("arenden/<int:pk>/andra/", views.case_edit, name="case_edit"),
     path("arenden/<int:pk>/fas/", views.case_transition, name="case_transition"),
     path("arenden/<int:pk>/avsluta/", views.case_close, name="case_close"),

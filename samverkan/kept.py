@@ -1,7 +1,7 @@
 """Values kept per process under a key of everything they are built from: the SQL of a query
 asked on every request, whose building and compiling costs more than PostgreSQL's answer (the
-worklist, cases.kept_sql; the navigation's to-do count, todo.selectors; the reader's scope and
-caseload, `Marked`). ADR 0032."""
+worklist, cases.kept_sql; the navigation's to-do count, todo.selectors; whether a person is on the
+reader's caseload, `Marked`). ADR 0032."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class Marked:
 
     Each mark must stand exactly once among the compiled parameters: a changed query that named
     a value twice, or not at all, would otherwise be run with the wrong one, so it is refused
-    when compiled. A mark is a value no row can hold (a negative id)."""
+    when compiled. A mark is a value no row can hold (a negative id). The reader's scope does the
+    same by itself (accounts.scoping._profile_row): the organisation sits below this package."""
 
     def __init__(self, queryset, **marks):
         sql, params = queryset.query.sql_with_params()

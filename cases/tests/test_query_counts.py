@@ -4,9 +4,10 @@ pages for a case with one status entry, meeting, intervention, plan version, con
 as for one with fifteen of each. Each page also stays within a stated number of queries.
 
 What a page's queries are, besides its own reads: the session, the user and their second factor
-(3), the user's scope (staff profile, areas, teams: 3), the team's members (1, read once per
-request: cases.selectors.team_user_ids), the access log (BEGIN, INSERT, COMMIT), the navigation
-(the areas' names and the to-do count: 2) and the session saved again (3)."""
+(3), the user's scope (1: accounts.scoping), the team's members (1, read once per request:
+cases.selectors.team_user_ids), the access log's INSERT, and the navigation (the areas' names and
+the to-do count: 2). The case's change history is a page of its own (cases:case_history): the
+case page links to it instead of reading five histories."""
 
 import datetime as dt
 
@@ -35,7 +36,9 @@ TODAY = dt.date.today()
 # people, their facts and their suggestions marked not relevant, the rule sets, and the officers
 # of the rows shown (cases.selectors.with_officers).
 WORKLIST_CEILING = 12
-CASE_PAGE_CEILING = 37
+CASE_PAGE_CEILING = 24
+# The case's history on its own page: the case, the access check and log, and the five histories.
+CASE_HISTORY_CEILING = 17
 PERSON_PAGE_CEILING = 23
 PERSON_OVERVIEW_CEILING = 31
 
@@ -228,6 +231,7 @@ def one_and_fifteen(area, fk_officer, af_officer):
     ("page", "of_person", "ceiling"),
     [
         ("cases:case_detail", False, CASE_PAGE_CEILING),
+        ("cases:case_history", False, CASE_HISTORY_CEILING),
         ("cases:person_detail", True, PERSON_PAGE_CEILING),
         ("mapping:person_overview", True, PERSON_OVERVIEW_CEILING),
     ],

@@ -194,14 +194,17 @@ def _secret_bits(case):
 def test_af_officer_without_consent_sees_no_fk_facts_on_the_page_or_in_the_history(
     started, af_officer, login
 ):
-    body = login(af_officer).get(url("cases:case_detail", started)).content.decode()
+    client = login(af_officer)
+    body = client.get(url("cases:case_detail", started)).content.decode()
+    history = client.get(url("cases:case_history", started)).content.decode()
 
     for secret in _secret_bits(started):
         assert secret not in body, secret
+        assert secret not in history, secret
     assert "FK:s uppgifter om ersättning visas inte: samtycke eller rättslig grund saknas" in body
     # the history is there, just without FK's fields; a change of only those is left out
-    assert "Målgrupp: – → Sjukskriven arbetslös" in body
-    assert "Ärende: Ändrad" not in body
+    assert "Målgrupp: – → Sjukskriven arbetslös" in history
+    assert "Ärende: Ändrad" not in history
 
 
 def test_af_officer_sees_fk_facts_while_a_consent_covers_sharing(started, af_officer, login):
@@ -212,11 +215,13 @@ def test_af_officer_sees_fk_facts_while_a_consent_covers_sharing(started, af_off
         covers_follow_up=False,
         context=AccessContext.system("test"),
     )
-    body = login(af_officer).get(url("cases:case_detail", started)).content.decode()
+    client = login(af_officer)
+    body = client.get(url("cases:case_detail", started)).content.decode()
 
     for secret in _secret_bits(started):
         assert secret in body, secret
-    history = body[body.index('data-testid="history"') :]
+    page = client.get(url("cases:case_history", started)).content.decode()
+    history = page[page.index('data-testid="history"') :]
     assert f"FK:s anteckningar: – → {BENEFIT_NOTE}" in history
     assert "Ärende: Ändrad" in history
     assert "visas inte" not in body
@@ -242,7 +247,12 @@ def test_history_shows_who_changed_what_old_and_new(started, fk_officer, login):
         data={"target_group": "exhausted_insurance"},
         context=AccessContext.for_user(fk_officer),
     )
-    body = login(fk_officer).get(url("cases:case_detail", started)).content.decode()
+    client = login(fk_officer)
+    case_page = client.get(url("cases:case_detail", started)).content.decode()
+    # the case page links to its history, which is a page of its own
+    assert url("cases:case_history", started) in case_page
+    assert 'data-testid="history"' not in case_page
+    body = client.get(url("cases:case_history", started)).content.decode()
     history = body[body.index('data-testid="history"') :]
     assert "Målgrupp: Sjukskriven arbetslös → Utan rätt till ersättning" in history
     assert fk_officer.get_full_name() in history

@@ -14,7 +14,7 @@ from .case_actions import (
     flag_dismiss,
     situation_edit,
 )
-from .case_page import case_detail
+from .case_page import case_detail, case_history
 from .people import (
     case_open,
     consent_confirm,
@@ -32,6 +32,7 @@ from .worklist import caseload, home, person_reason, person_search, worklist
 __all__ = [
     "case_close",
     "case_detail",
+    "case_history",
     "case_edit",
     "case_move",
     "case_open",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import scope_for
 from samverkan.dates import days_between
@@ -177,8 +177,30 @@ def case_detail(request, pk):
             "transitions": list(case.transitions.select_related("by")),
             "situations": _situation_rows(case),
             "parts": case_page_parts(request=request, case=case, today=today),
-            "history": _history(case=case, hidden=hidden),
             "can_change_phase": case.is_open and bool(next_phases(case)),
             "can_move": case.is_open and scope.area_wide,
+        },
+    )
+
+
+@reason_required
+@require_safe
+def case_history(request, pk):
+    """The case's change history on a page of its own (SPEC §7): the case, its person, the
+    person's status entries, the suggestions marked not relevant and the situations. Read when
+    a change is in question, so the case page, opened many times a day, links to it instead of
+    reading five histories each time. Scoped and logged as the case page is."""
+    case, purpose = case_for_page(request, pk)
+    today = timezone.localdate()
+    hidden = hidden_case_fields(user=request.user, person=case.person, on=today)
+    return render(
+        request,
+        "cases/case_history.html",
+        {
+            "case": case,
+            "person": case.person,
+            "purpose": purpose,
+            "anonymous": case.person.is_anonymous_on(today),
+            "history": _history(case=case, hidden=hidden),
         },
     )

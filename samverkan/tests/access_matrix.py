@@ -199,6 +199,7 @@ ROUTES = {
     "cases:case_close": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_detail": R("case", GET=CASE_PAGE, probe=("POST", READ_ONLY_POST)),
     "cases:case_edit": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
+    "cases:case_history": R("case", GET=CASE_PAGE, probe=("POST", NOT_ALLOWED)),
     "cases:case_move": R("case", GET=CASE_MOVE, POST=CASE_MOVE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_open": R("person", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),
     "cases:case_transition": R("case", GET=CASE_PAGE, POST=CASE_PAGE, probe=("DELETE", NOT_ALLOWED)),

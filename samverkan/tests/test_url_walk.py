@@ -60,6 +60,7 @@ OBJECT_OF = {
     "cases:person_detail": "person",
     "cases:person_reason": "person",
     "cases:case_detail": "case",
+    "cases:case_history": "case",
     "cases:person_edit": "person",
     "cases:consent_create": "person",
     "cases:consent_withdraw": "person",

@@ -312,6 +312,8 @@ def test_the_coordinator_gives_a_case_to_another_officer(
     # and the case's history shows who gave it to whom
     _click(page, page.get_by_test_id("worklist").get_by_role("link", name=name))
     tour.check("ärendet")
+    _click(page, page.get_by_test_id("history-link"))
+    tour.check("ärendets historik")
     change = page.get_by_test_id("history").locator("tbody tr").filter(has_text="Petra Lund")
     expect(change).to_have_count(1)
     expect(change).to_contain_text("Sara Ström")
