@@ -79,20 +79,24 @@ def access_log_record(
             area_id = area_id if area_id is not None else subject_area
     if area_id is None and person_id is None:
         area_id = _default_area_id(user)
-    return AccessLog.objects.create(
-        occurred_at=timezone.now(),
-        user=user,
-        username=clean_log_text(username or (user.get_username() if user else ""), 150),
-        action=action,
-        object_type=clean_log_text(object_type, 50),
-        object_id=clean_log_text(object_id, 64),
-        person_id=person_id,
-        area_id=area_id,
-        purpose=clean_log_text(purpose),
-        outside_caseload=outside_caseload,
-        ip_address=client_address(request) if request is not None else client_ip,
-        path=clean_log_text(request.path if request is not None else path, 300),
+    row = (
+        timezone.now(),
+        user.pk if user else None,
+        clean_log_text(username or (user.get_username() if user else ""), 150),
+        action,
+        clean_log_text(object_type, 50),
+        clean_log_text(object_id, 64),
+        person_id,
+        area_id,
+        clean_log_text(purpose),
+        outside_caseload,
+        client_address(request) if request is not None else client_ip,
+        clean_log_text(request.path if request is not None else path, 300),
     )
+    entry_id = _insert_one(row)
+    # the entry as written, as if read (every page's access writes one: no second query)
+    names = ["id", *(AccessLog._meta.get_field(name).attname for name in _COLUMNS)]
+    return AccessLog.from_db(connection.alias, names, [entry_id, *row])
 
 
 # The columns an entry is written with, in the order of the rows `_insert` takes.
@@ -115,7 +119,8 @@ _INSERT_SQL: list[str] = []  # compiled once per process from the model (`_inser
 
 def _insert_sql() -> str:
     """One INSERT of any number of entries: each column as an array of its values, unnested in
-    PostgreSQL. Its names and types are read from the model."""
+    PostgreSQL. Its names and types are read from the model. The SQL is the same for any number
+    of entries, so it is made once per process."""
     if not _INSERT_SQL:
         quote = connection.ops.quote_name
         fields = [AccessLog._meta.get_field(name) for name in _COLUMNS]
@@ -129,14 +134,21 @@ def _insert_sql() -> str:
 
 
 def _insert(rows: list[tuple]) -> int:
-    """Write entries given as rows of `_COLUMNS`' values, in one statement. The ORM's
-    bulk_create makes a model object of each entry and prepares each of its values, which for a
-    page of fifty rows cost more than PostgreSQL's writing them. One statement is written whole
-    or not at all, so it needs no transaction of its own."""
+    """Write entries given as rows of `_COLUMNS`' values, in one statement; the number written.
+    The ORM's bulk_create makes a model object of each entry and prepares each of its values,
+    which for a page of fifty rows cost more than PostgreSQL's writing them. One statement is
+    written whole or not at all, so it needs no transaction of its own."""
     if rows:
         with connection.cursor() as cursor:
             cursor.execute(_insert_sql(), [list(column) for column in zip(*rows, strict=True)])
     return len(rows)
+
+
+def _insert_one(row: tuple) -> int:
+    """Write one entry as `_insert` does; its id."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_insert_sql()} RETURNING id", [[value] for value in row])
+        return cursor.fetchone()[0]
 
 
 def access_log_record_many(

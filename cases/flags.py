@@ -143,6 +143,15 @@ def with_case_facts(cases):
     return cases.annotate(**case_fact_annotations())
 
 
+def with_flag_inputs(cases, *, today: dt.date):
+    """`cases` (a query) annotated with everything `case_flag_inputs` reads beyond the case and
+    its suggestions marked not relevant: their interventions (cases.deadlines) and the layer
+    above's facts. A page that reads its cases so asks no query of its own for them."""
+    from .deadlines import with_intervention_facts
+
+    return with_case_facts(with_intervention_facts(cases, today=today))
+
+
 def _layer_facts(cases: list[Case]) -> dict[int, dict[str, Any]]:
     """The registered facts per case: from the cases when `with_case_facts` annotated them,
     else in one query."""

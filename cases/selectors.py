@@ -207,17 +207,14 @@ def worklist_rows(*, user, cases, today: dt.date):
     with_intervention_facts) and the facts of the layer above (cases.flags.with_case_facts) in
     one, the rule sets and the suggestions marked not relevant in one each. The worklist asks it
     for the rows it shows only (cases.worklist_query)."""
-    from .deadlines import with_intervention_facts
-    from .flags import with_case_facts
+    from .flags import with_flag_inputs
     from .secrecy import shares_on
 
     # The people come along (sorting by name, the young priority); the officers only for the
     # rows shown (`with_officers`).
     cases = list(
-        with_case_facts(
-            with_intervention_facts(
-                cases.select_related(None).select_related("person"), today=today
-            )
+        with_flag_inputs(
+            cases.select_related(None).select_related("person"), today=today
         ).annotate(shares_today=shares_on(today, "person_id"))
     )
     rows = worklist_rows_of(user=user, cases=cases, today=today)

@@ -63,3 +63,22 @@ def test_subjects_without_a_user_and_an_empty_list(area):
     assert entries["7"].person_id == 7 and entries["7"].user_id is None
     assert entries["8"].person_id is None and entries["8"].area_id is None
     assert entries["8"].ip_address is None and entries["8"].path == "/kommando"
+
+
+def test_one_entry_is_written_by_the_same_statement_and_returned_as_read(area, fk_officer):
+    from audit.services import access_log_record
+
+    person = PersonFactory(area=area)
+    with CaptureQueriesContext(connection) as captured:
+        entry = access_log_record(
+            action=AccessLog.Action.VIEW,
+            request=_request(fk_officer, "/personer/1/"),
+            obj=person,
+            purpose="eget ärendebestånd",
+        )
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    assert "RETURNING" in captured.captured_queries[0]["sql"]
+    stored = AccessLog.objects.get(pk=entry.pk)
+    fields = [f.attname for f in AccessLog._meta.concrete_fields]
+    assert [getattr(entry, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert not entry._state.adding and (stored.person_id, stored.area_id) == (person.pk, area.pk)

@@ -36,7 +36,7 @@ TODAY = dt.date.today()
 # people, their facts and their suggestions marked not relevant, the rule sets, and the officers
 # of the rows shown (cases.selectors.with_officers).
 WORKLIST_CEILING = 12
-CASE_PAGE_CEILING = 24
+CASE_PAGE_CEILING = 22
 # The case's history on its own page: the case, the access check and log, and the five histories.
 CASE_HISTORY_CEILING = 17
 PERSON_PAGE_CEILING = 23

@@ -130,12 +130,12 @@ def _situation_rows(case: Case) -> list[dict]:
 def case_detail(request, pk):
     # POST reaches the access check, so that an outsider's POST answers 404 like their GET;
     # the page itself only shows.
-    case, purpose = case_for_page(request, pk)
+    today = timezone.localdate()
+    case, purpose = case_for_page(request, pk, flag_inputs_on=today)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     # A case given to this officer leaves their to-do list once they open it.
     services.assignments_seen(case=case, user=request.user)
-    today = timezone.localdate()
     person = case.person
     hidden = hidden_case_fields(user=request.user, person=person, on=today)
     rules = rules_for(case)

@@ -17,6 +17,7 @@ from audit.access import ReasonRequired, get_visible_or_404
 
 from .. import selectors
 from ..access import log_person_access
+from ..flags import with_flag_inputs
 from ..models import Case, Person
 
 FORM_PAGE = "cases/form_page.html"
@@ -52,19 +53,23 @@ def person_for_page(request, pk) -> tuple[Person, str]:
     return person, purpose
 
 
-def visible_case(request, pk) -> Case:
+def visible_case(request, pk, *, flag_inputs_on=None) -> Case:
     """The case, if the user may see it (else 404); its access is not logged yet."""
+    cases = selectors.case_list_visible_to(user=request.user)
+    if flag_inputs_on is not None:
+        cases = with_flag_inputs(cases, today=flag_inputs_on)
     return get_visible_or_404(
         request=request,
-        queryset=selectors.case_list_visible_to(user=request.user),
+        queryset=cases,
         pk=pk,
         object_type="case",
     )
 
 
-def case_for_page(request, pk) -> tuple[Case, str]:
-    """The case, as `person_for_page` fetches a person."""
-    case = visible_case(request, pk)
+def case_for_page(request, pk, *, flag_inputs_on=None) -> tuple[Case, str]:
+    """The case, as `person_for_page` fetches a person; with `flag_inputs_on` (a day) read with
+    what its flags need (cases.flags.with_flag_inputs), in the same query."""
+    case = visible_case(request, pk, flag_inputs_on=flag_inputs_on)
     purpose = log_person_access(request=request, obj=case, person=case.person)
     return case, purpose
 
