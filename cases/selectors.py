@@ -213,9 +213,9 @@ def worklist_rows(*, user, cases, today: dt.date):
     # The people come along (sorting by name, the young priority); the officers only for the
     # rows shown (`with_officers`).
     cases = list(
-        with_flag_inputs(
-            cases.select_related(None).select_related("person"), today=today
-        ).annotate(shares_today=shares_on(today, "person_id"))
+        with_flag_inputs(cases.select_related(None).select_related("person"), today=today).annotate(
+            shares_today=shares_on(today, "person_id")
+        )
     )
     rows = worklist_rows_of(user=user, cases=cases, today=today)
     rows.sort(key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["case"].pk))
