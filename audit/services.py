@@ -79,28 +79,25 @@ def access_log_record(
             area_id = area_id if area_id is not None else subject_area
     if area_id is None and person_id is None:
         area_id = _default_area_id(user)
-    row = (
+    row = _entry(
         timezone.now(),
-        user.pk if user else None,
-        clean_log_text(username or (user.get_username() if user else ""), 150),
+        user,
+        username,
         action,
-        clean_log_text(object_type, 50),
-        clean_log_text(object_id, 64),
-        person_id,
-        area_id,
-        clean_log_text(purpose),
+        (object_type, object_id, person_id, area_id, purpose),
         outside_caseload,
         client_address(request) if request is not None else client_ip,
-        clean_log_text(request.path if request is not None else path, 300),
+        request.path if request is not None else path,
     )
     entry_id = _insert_one(row)
     # the entry as written, as if read (every page's access writes one: no second query)
-    names = ["id", *(AccessLog._meta.get_field(name).attname for name in _COLUMNS)]
+    names = ["id", *(AccessLog._meta.get_field(name).attname for name in LOG_COLUMNS)]
     return AccessLog.from_db(connection.alias, names, [entry_id, *row])
 
 
-# The columns an entry is written with, in the order of the rows `_insert` takes.
-_COLUMNS = (
+# The columns an entry is written with, in the order of the rows `_insert` takes (and of the
+# full-identity export's INSERT … SELECT, exports.services.csvfile).
+LOG_COLUMNS = (
     "occurred_at",
     "user",
     "username",
@@ -123,7 +120,7 @@ def _insert_sql() -> str:
     of entries, so it is made once per process."""
     if not _INSERT_SQL:
         quote = connection.ops.quote_name
-        fields = [AccessLog._meta.get_field(name) for name in _COLUMNS]
+        fields = [AccessLog._meta.get_field(name) for name in LOG_COLUMNS]
         names = ", ".join(quote(field.column) for field in fields)
         arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
         _INSERT_SQL.append(
@@ -133,8 +130,28 @@ def _insert_sql() -> str:
     return _INSERT_SQL[0]
 
 
+def _entry(now, user, username, action, subject, outside, ip, path) -> tuple:
+    """One entry's row of `LOG_COLUMNS`: `subject` is (object_type, object_id, person_id,
+    area_id, purpose); the free text cleaned (audit.logfilters) and cut to the columns."""
+    object_type, object_id, person_id, area_id, purpose = subject
+    return (
+        now,
+        user.pk if user else None,
+        clean_log_text(username or (user.get_username() if user else ""), 150),
+        action,
+        clean_log_text(object_type, 50),
+        clean_log_text(object_id, 64),
+        person_id,
+        area_id,
+        clean_log_text(purpose),
+        outside,
+        ip,
+        clean_log_text(path, 300),
+    )
+
+
 def _insert(rows: list[tuple]) -> int:
-    """Write entries given as rows of `_COLUMNS`' values, in one statement; the number written.
+    """Write entries given as rows of `LOG_COLUMNS`' values, in one statement; the number written.
     The ORM's bulk_create makes a model object of each entry and prepares each of its values,
     which for a page of fifty rows cost more than PostgreSQL's writing them. One statement is
     written whole or not at all, so it needs no transaction of its own."""
@@ -206,25 +223,10 @@ def access_log_record_subjects(
         user = None
     now = timezone.now()
     ip = client_address(request) if request is not None else client_ip
-    path = clean_log_text(request.path if request is not None else path, 300)
-    name = clean_log_text(username or (user.get_username() if user else ""), 150)
-    user_id = user.pk if user else None
+    path = request.path if request is not None else path
     return _insert(
         [
-            (
-                now,
-                user_id,
-                name,
-                action,
-                clean_log_text(object_type, 50),
-                clean_log_text(object_id, 64),
-                person_id,
-                area_id,
-                clean_log_text(purpose),
-                person_id in outside_ids,
-                ip,
-                path,
-            )
-            for object_type, object_id, person_id, area_id, purpose in subjects
+            _entry(now, user, username, action, subject, subject[2] in outside_ids, ip, path)
+            for subject in subjects
         ]
     )

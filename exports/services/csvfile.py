@@ -26,7 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AccessLog
-from audit.services import clean_log_text
+from audit.services import LOG_COLUMNS, clean_log_text
 from samverkan import csvfiles
 
 from .. import formats
@@ -36,22 +36,6 @@ from ..pseudonyms import PersonKey
 from ..selectors.csvsql import export_csv_sql, export_source, export_source_types
 from ..selectors.queries import LOGGED_AS, ROW_ID
 
-# What one log entry holds, in the access log's column order of audit.services.
-_LOG_FIELDS = [
-    "occurred_at",
-    "user",
-    "username",
-    "action",
-    "object_type",
-    "object_id",
-    "person_id",
-    "area",
-    "purpose",
-    "outside_caseload",
-    "ip_address",
-    "path",
-]
-
 
 def _log_sql(run, source_sql: str, source_params: tuple) -> tuple[str, tuple]:
     """`INSERT … SELECT` of one EXPORT entry per row of the export, in the file's order, as
@@ -60,7 +44,7 @@ def _log_sql(run, source_sql: str, source_params: tuple) -> tuple[str, tuple]:
     user = context.user if context.user is not None and context.user.is_authenticated else None
     username = clean_log_text(context.username or (user.get_username() if user else ""), 150)
     meta = AccessLog._meta
-    fields = [meta.get_field(name) for name in _LOG_FIELDS]
+    fields = [meta.get_field(name) for name in LOG_COLUMNS]
 
     def typed(name: str) -> str:
         return f"%s::{meta.get_field(name).cast_db_type(connection)}"
