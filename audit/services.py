@@ -91,8 +91,10 @@ def access_log_record(
     )
     entry_id = _insert_one(row)
     # the entry as written, as if read (every page's access writes one: no second query)
-    names = ["id", *(AccessLog._meta.get_field(name).attname for name in LOG_COLUMNS)]
-    return AccessLog.from_db(connection.alias, names, [entry_id, *row])
+    columns = [AccessLog._meta.get_field(name).attname for name in LOG_COLUMNS]
+    written = {"id": entry_id, **dict(zip(columns, row, strict=True))}
+    fields = [field.attname for field in AccessLog._meta.concrete_fields]
+    return AccessLog.from_db(connection.alias, fields, [written[name] for name in fields])
 
 
 # The columns an entry is written with, in the order of the rows `_insert` takes (and of the
