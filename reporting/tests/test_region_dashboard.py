@@ -314,3 +314,16 @@ def test_a_regions_table_downloads_as_csv_with_the_regions_name(
     assert export.purpose == (
         "uppföljning: statistik: CSV inflode, region vo-sthlm (områdena nacka, sdt)"
     )
+
+
+def test_a_regional_manager_lands_on_their_region_and_may_still_choose_an_area(
+    login, regional_manager, area, nacka, region, two_areas, no_suppression
+):
+    client = login(regional_manager)
+
+    landing = client.get(URL)
+    chosen = client.get(URL, {"omrade": area.code})
+
+    assert landing.context["board"].query == {"region": "vo-sthlm"}
+    assert landing.context["region_links"][0][2] is True  # the region shown, not a link
+    assert chosen.context["board"].query == {"omrade": area.code}

@@ -79,6 +79,17 @@ def _chosen_areas(request) -> ChosenAreas | None:
     return ChosenAreas(areas=tuple(sorted(chosen, key=lambda area: area.name)))
 
 
+def _home_region(request) -> Region | None:
+    """Where a regional manager's dashboard opens when no area is asked for: their region (the
+    first by name when they lead several), the level they answer for. Anyone else opens on
+    their first area, or the nation."""
+    if not scope_for(request.user).regional_manager or any(
+        code.strip() for code in request.GET.getlist("omrade")
+    ):
+        return None
+    return Region.objects.visible_to(request.user).order_by("name").first()
+
+
 def _group_choices(user, board) -> list[tuple[str, str, bool]]:
     """The areas the user may sum, for the form (only for those who see two or more):
     (code, name, chosen now)."""
@@ -210,7 +221,7 @@ def overview(request):
         )
         area = None
     else:
-        region = _chosen_areas(request)
+        region = _chosen_areas(request) or _home_region(request)
         area = None if region is not None else _chosen_area(request)
     wanted_csv = request.GET.get("csv")
     # The day-365 share over rolling windows of report months (?fonster=3 or 12, the sizes
