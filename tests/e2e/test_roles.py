@@ -103,7 +103,7 @@ ROLES = [
         role_name="Verksamhetsområdeschef (FK)",
         areas="Göteborg Nordost, Södertörn",
         path="/statistik/",
-        heading="Områdesöversikt",
+        heading="Regionöversikt",  # a regional manager lands on their region
         landmark="area-overview",
         nav=AGGREGATE_NAV,
     ),
