@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .metrics.base import half_up_mean
+from .metrics.base import FINE_CATEGORIES, half_up_mean
 from .metrics.outcomes import outcome_row
 from .metrics.printing import printed_share
 from .metrics.timeliness_sql import ACTIVE_DAYS_KEY, DEADLINE_MEASURES
@@ -33,15 +33,6 @@ PARTS = {
     "timeliness": "timeliness",
     "caseload": "caseload",
 }
-FINE = (
-    "work_unsubsidised",
-    "work_subsidised",
-    "education",
-    "self_employed",
-    "labour_market_programme",
-    "openly_unemployed",
-    "other",
-)
 
 
 def _ordered_union(lists: Iterable[list]) -> list:
@@ -66,10 +57,10 @@ def sum_outcomes(parts: list[dict]) -> dict:
     for name, known in levels.items():
         rows[name] = {}
         for level in known:
-            fine = {category: 0 for category in FINE}
+            fine = {category: 0 for category in FINE_CATEGORIES}
             for part in parts:
                 counts = part.get("rows", {}).get(name, {}).get(level, {}).get("counts", {})
-                for category in FINE:
+                for category in FINE_CATEGORIES:
                     fine[category] += counts.get(category) or 0
             rows[name][level] = outcome_row(fine)
     first = parts[0] if parts else {}
