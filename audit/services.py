@@ -147,7 +147,7 @@ def _entry(now, user, username, action, subject, outside, ip, path) -> tuple:
         area_id,
         clean_log_text(purpose),
         outside,
-        ip,
+        ip or None,  # no address is NULL, as the ORM wrote it (an empty text is no inet)
         clean_log_text(path, 300),
     )
 

@@ -82,3 +82,11 @@ def test_one_entry_is_written_by_the_same_statement_and_returned_as_read(area, f
     fields = [f.attname for f in AccessLog._meta.concrete_fields]
     assert [getattr(entry, f) for f in fields] == [getattr(stored, f) for f in fields]
     assert not entry._state.adding and (stored.person_id, stored.area_id) == (person.pk, area.pk)
+
+
+def test_an_empty_address_is_written_as_none(area):
+    from audit.services import access_log_record
+
+    entry = access_log_record(action=AccessLog.Action.EXPORT, username="jobb", client_ip="")
+    assert entry.ip_address is None
+    assert AccessLog.objects.get(pk=entry.pk).ip_address is None
