@@ -93,15 +93,17 @@ def _create(owner: Database, name: str) -> None:
 
 
 def database_drop(owner: Database, name: str, *, attempts: int = 3) -> None:
-    """DROP DATABASE … WITH (FORCE). A session slow to leave (an autovacuum worker on a busy
-    server) is waited for, up to `attempts` times; a session of another role (the running
-    application's) the owner may not end, and PostgreSQL refuses."""
+    """DROP DATABASE … WITH (FORCE). A session of another role (the running application's) the
+    owner may not end, and PostgreSQL refuses; so it does for a session slow to leave (an
+    autovacuum worker on a busy server, the backend of an application just stopped, which
+    ends a moment after its client has gone). Both are waited for, up to `attempts` times;
+    a session that stays is the refusal reported."""
     for attempt in range(attempts):
         try:
             with _maintenance(owner) as conn, conn.cursor() as cur:
                 cur.execute(f"DROP DATABASE IF EXISTS {dbroles.ident(name)} WITH (FORCE)")
             return
-        except psycopg2.errors.ObjectInUse:
+        except (psycopg2.errors.ObjectInUse, psycopg2.errors.InsufficientPrivilege):
             if attempt == attempts - 1:
                 raise
             time.sleep(1)

@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 import json
 import secrets
+import threading
 from io import StringIO
 
 import psycopg2
@@ -204,6 +205,26 @@ def test_a_database_that_is_not_empty_is_refused_unless_overwritten(tmp_path, re
     with contextlib.closing(owner_database("postgres").connect()) as conn, conn.cursor() as cur:
         cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{target[:40]}%"])
         assert [row[0] for row in cur.fetchall()] == [target]  # no database left beside it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_application_session_that_leaves_during_the_drop_is_waited_for(tmp_path, restored_names):
+    # given a restored database the application is connected to, and stops using half a
+    # second after the drop has begun (a backend ends a moment after its client has gone)
+    target = restored_names()
+    backup_restore(path=backup_create(directory=tmp_path).path, database=target)
+    conn = application_database().other(target).connect()
+    leaving = threading.Timer(0.5, conn.close)
+    leaving.start()
+    # when the owner drops it, the drop waits for the session rather than refusing
+    try:
+        database_drop(owner_database("postgres"), target)
+    finally:
+        leaving.join()
+    # then the database is gone
+    with contextlib.closing(owner_database("postgres").connect()) as owner, owner.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+        assert cur.fetchone() is None
 
 
 @pytest.mark.django_db(transaction=True)
