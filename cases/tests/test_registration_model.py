@@ -98,6 +98,8 @@ def test_a_period_mixes_the_models_when_its_cases_were_registered_under_both(
     assert models(dt.date(2010, 11, 1), dt.date(2010, 11, 1), None) == [INTRO, NEEDS]
     # before any start
     assert models(dt.date(2009, 1, 1), dt.date(2009, 2, 1), None) == []
+    # no areas at all: nothing, without asking
+    assert models(dt.date(2010, 3, 1), dt.date(2010, 3, 1), []) == []
     assert mix_note([INTRO, NEEDS]) and not mix_note([NEEDS])
 
 

@@ -6,7 +6,9 @@ hidden cells of small tables (the possible values a reader could find), and a ra
 here in rational arithmetic on equations written here from the reports' meaning (not taken from
 the module)."""
 
+import datetime as dt
 import itertools
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -17,7 +19,7 @@ from reporting.metrics.base import CATEGORY_KEYS, FINE_CATEGORIES, WORK_OR_EDUCA
 from reporting.metrics.inflow import _young_row
 from reporting.metrics.outcomes import outcome_row
 from reporting.metrics.status import empty_status_row as _empty_row
-from reporting.suppression import Table, hidden_counts, suppress_report
+from reporting.suppression import Table, _copied, hidden_counts, suppress_report
 from reporting.suppression.equations import determined
 
 
@@ -292,6 +294,22 @@ def test_the_input_report_is_left_as_it_was():
     )
     before = repr(report)
     suppress_report("outcomes", report)
+    assert repr(report) == before
+
+
+def test_the_copy_changed_by_suppression_shares_nothing_changeable_with_the_input():
+    # the copy made before hiding (reporting.suppression._copied): dicts and lists new at any
+    # depth, a tuple's contents too; only the values nobody can change are shared
+    report = {
+        "rows": {"total": {"total": [{"n": 4, "day": dt.date(2024, 2, 1)}]}},
+        "months": ({"count": [1, 2]},),
+        "mean": Decimal("2.5"),
+    }
+    before = repr(report)
+    copied = _copied(report)
+    assert copied == report
+    copied["rows"]["total"]["total"][0]["n"] = None
+    copied["months"][0]["count"].append(3)
     assert repr(report) == before
 
 
