@@ -108,16 +108,21 @@ def _profile_query(user_id: int):
         .order_by()
         .annotate(
             active_area_ids=ArraySubquery(
-                Area.objects.filter(staff=OuterRef("pk"), is_active=True).values("pk")
+                Area.objects.filter(staff=OuterRef("pk"), is_active=True).order_by().values("pk")
             ),
-            team_id_list=ArraySubquery(Team.objects.filter(members=OuterRef("pk")).values("pk")),
+            team_id_list=ArraySubquery(
+                Team.objects.filter(members=OuterRef("pk")).order_by().values("pk")
+            ),
             region_id_list=ArraySubquery(
-                Region.objects.filter(managers=OuterRef("pk"), is_active=True).values("pk")
+                Region.objects.filter(managers=OuterRef("pk"), is_active=True)
+                .order_by()
+                .values("pk")
             ),
             region_area_id_list=ArraySubquery(
                 Area.objects.filter(
                     regions__managers=OuterRef("pk"), regions__is_active=True, is_active=True
                 )
+                .order_by()
                 .values("pk")
                 .distinct()
             ),
