@@ -97,7 +97,8 @@ _compiled: tuple[str, list, int, list[str]] | None = None
 
 def _profile_query(user_id: int):
     """The one query of every request: the profile's role and agency, its active areas and
-    teams, and a regional manager's regions with their active areas."""
+    teams, and a regional manager's regions with their active areas. Its lists are sets, asked
+    in no order and without DISTINCT: sorting only made it dearer to plan on every request."""
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
 
@@ -123,8 +124,7 @@ def _profile_query(user_id: int):
                     regions__managers=OuterRef("pk"), regions__is_active=True, is_active=True
                 )
                 .order_by()
-                .values("pk")
-                .distinct()
+                .values("pk")  # an area of two of the manager's regions twice: a set in Python
             ),
         )
         .values(
