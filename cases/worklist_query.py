@@ -8,187 +8,38 @@ are built in Python for the rows shown (cases.selectors.worklist_rows).
 (and `overdue_count` those overdue, read in the same query), a slice is one page of rows. What
 the list needs of a case's flags (`flag_summary`) is read from the case's summary stored for
 today (cases.worklist_state) where there is one made by the declarations as they are (the key
-`rules_key`), and evaluated in SQL case by case for the others, a few hundredths of a millisecond
-each, in the same query; what the page builds in Python, and the queries it asks, are the same
-for any number of cases."""
+`rules_key`, cases.worklist_facts), and evaluated in SQL case by case for the others, a few
+hundredths of a millisecond each. When every case has its summary (a normal day: the nightly
+pass writes them, the services keep them) the list is one query that reads them; when one has
+none, a second query reads the stored and evaluates the rest. What the page builds in Python,
+and the queries it asks, are the same for any number of cases."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Callable, Hashable
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from accounts.scoping import scope_for
 
-from .deadlines import with_intervention_facts, with_rule_set
-from .flag_rules import FLAG_CODES, FLAG_RULES
-from .flag_summary import flag_summary, listed, listed_columns, sort_columns
+from .flag_rules import FLAG_RULES
+from .flag_summary import listed, listed_columns, sort_columns
 from .flag_terms import SqlTerms, sql_literal
-from .flags import case_fact_annotations, case_fact_names
 from .kept_sql import CASES_SLOT, Frame, Loaded, kept
-from .models import (
-    CLOSING_DOC_DUE,
-    Case,
-    CaseWorklistState,
-    FlagDismissal,
-    Person,
-    RuleSet,
+from .models import Case, CaseWorklistState, FlagDismissal, Person, RuleSet
+from .worklist_facts import (
+    base_frame,
+    cases_sql,
+    fact_names,
+    fresh,
+    light,
+    listing_columns,
 )
-from .secrecy import fk_facts_visible, shares_on
 from .worklist_forms import WORKLIST_SORTS
-
-# The case's own columns the rules read (cases.flag_rules) and the list sorts by.
-CASE_COLUMNS = (
-    "id",
-    "phase",
-    "referral_date",
-    "start_date",
-    "end_date",
-    "benefit",
-    "benefit_end_date",
-    "sick_leave_start",
-    "return_unlikely_before_181",
-    "target_group",
-)
-
-
-# The facts read beside each case, by the flags of the rows shown too (cases.selectors.
-# worklist_rows_of): the case's interventions, the layer above's, and whether sharing is covered.
-def _fact_names() -> list[str]:
-    return ["intervention_current", "last_intervention_end", *case_fact_names()]
-
-
-def _facts(*, today: dt.date, agency_code: str | None) -> tuple[str, tuple]:
-    """SQL and params: one row per case, its columns, its facts, its rule set, whether sharing
-    is covered today and the reader's view of FK's facts, named as cases.flag_rules.SqlTerms
-    reads them. The same for every request of a day and reader's agency, so made once per
-    process and day: building it is the larger part of the page's own work in Python."""
-    key = (today, agency_code, timezone.get_current_timezone_name())
-    found = _FACTS_SQL.get(key)
-    if found is None:
-        annotated = with_rule_set(with_intervention_facts(Case.objects.all(), today=today))
-        annotated = annotated.annotate(
-            **case_fact_annotations(),
-            shares_today=shares_on(today, "person_id"),
-            fk_visible=fk_facts_visible(agency_code=agency_code, day=today),
-            closing_doc_pending=ExpressionWrapper(CLOSING_DOC_DUE, output_field=BooleanField()),
-            person_last_name=F("person__last_name"),
-            person_first_name=F("person__first_name"),
-        )
-        names = [
-            *CASE_COLUMNS,
-            *_fact_names(),
-            "shares_today",
-            "fk_visible",
-            "closing_doc_pending",
-            "rule_set_pk",
-            "person_last_name",
-            "person_first_name",
-        ]
-        sql, params = annotated.order_by().values(*names).query.sql_with_params()
-        if len(_FACTS_SQL) > 32:  # yesterday's
-            _FACTS_SQL.clear()
-        found = _FACTS_SQL[key] = (sql, tuple(params))
-    return found
-
-
-_FACTS_SQL: dict[tuple, tuple[str, tuple]] = {}
-
-
-def _base_frame(
-    *, today: dt.date, agency_code: str | None, unstored: bool = False
-) -> tuple[str, tuple]:
-    """`_base` with `CASES_SLOT` in the place of the cases' SQL, and its params before it."""
-    facts, facts_params = _facts(today=today, agency_code=agency_code)
-    sql = f"SELECT f.* FROM ({facts}) f WHERE f.id IN ({CASES_SLOT})"  # noqa: S608
-    if unstored:
-        table = CaseWorklistState._meta.db_table
-        sql += (
-            f" AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.case_id = f.id "  # noqa: S608
-            f"AND {_fresh(today)})"
-        )
-    return sql, facts_params
-
-
-def _base(
-    cases: QuerySet, *, today: dt.date, agency_code: str | None, unstored: bool = False
-) -> tuple[str, list]:
-    """SQL and params: `_facts` of the cases of the query `cases` (`unstored`: of those only
-    without a stored summary of `today`, cases.worklist_state)."""
-    frame = Frame.of(*_base_frame(today=today, agency_code=agency_code, unstored=unstored))
-    return frame.fill(_cases_sql(cases))
-
-
-def _cases_sql(cases: QuerySet) -> tuple[str, tuple]:
-    """SQL and params: the ids of the cases of the query `cases` (none: a reader with case
-    access and no area yet)."""
-    try:
-        sql, params = cases.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:
-        return "SELECT NULL::integer WHERE FALSE", ()
-    return sql, tuple(params)
-
-
-def _fresh(today: dt.date) -> str:
-    """SQL: the stored summary `s` is of `today` and made by the declarations as they are
-    (cases.worklist_state)."""
-    return f"s.day = {sql_literal(today)} AND s.rules_key = {sql_literal(rules_key())}"
-
-
-def _light(*, today: dt.date, agency_code: str | None) -> tuple[str, tuple]:
-    """SQL and params: what the list reads of a case whose summary is stored: its own columns,
-    the person's name and the reader's view of FK's facts. Made once per process and day."""
-    key = (today, agency_code, "light")
-    found = _FACTS_SQL.get(key)
-    if found is None:
-        light = Case.objects.annotate(
-            fk_visible=fk_facts_visible(agency_code=agency_code, day=today),
-            person_last_name=F("person__last_name"),
-            person_first_name=F("person__first_name"),
-        )
-        names = [
-            "id",
-            "phase",
-            "target_group",
-            "start_date",
-            "end_date",
-            "fk_visible",
-            "person_last_name",
-            "person_first_name",
-        ]
-        sql, params = light.order_by().values(*names).query.sql_with_params()
-        found = _FACTS_SQL[key] = (sql, tuple(params))
-    return found
-
-
-def rules_key() -> str:
-    """A short fingerprint of the summary's SQL as the declarations give it (`flag_summary` over
-    `_facts`): a summary stored under another key was made by other rules and is not read."""
-    global _RULES_KEY
-    if _RULES_KEY is None:
-        day = dt.date(2000, 1, 1)
-        terms = SqlTerms(today=day, case="c", rules="r", dismissals="d")
-        facts, params = _facts(today=day, agency_code=None)
-        text = repr((flag_summary(terms), facts, params, FLAG_CODES))
-        _RULES_KEY = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return _RULES_KEY
-
-
-_RULES_KEY: str | None = None
-
-
-def _listing_columns() -> str:
-    """What the list reads of each case: all but whether sharing is covered (the rows shown
-    need it; the rules read the reader's view of FK's facts, `fk_visible`)."""
-    names = [*CASE_COLUMNS, *_fact_names(), "fk_visible", "closing_doc_pending", "rule_set_pk"]
-    return ", ".join(f'b."{name}"' for name in [*names, "person_last_name", "person_first_name"])
-
 
 # The SQL of the cases each view shows, per key of everything its query is built from (the
 # view's `cases_key`).
@@ -199,14 +50,24 @@ _FRAMES: dict[tuple, Frame] = {}
 
 
 def _listing_frame(
-    *, today: dt.date, agency_code: str | None, sort: str, flag: str | None, overdue: bool
+    *,
+    today: dt.date,
+    agency_code: str | None,
+    sort: str,
+    flag: str | None,
+    overdue: bool,
+    stored_only: bool = False,
 ) -> Frame:
     """WorklistRows' list (the ids of every case kept by the filters, in the list's order, and
     how many of them are overdue) around the cases' SQL. A case whose summary is stored for
     today (cases.worklist_state) is read from it; the others are evaluated from the
-    declarations."""
-    live, live_params = _base_frame(today=today, agency_code=agency_code, unstored=True)
-    light, light_params = _light(today=today, agency_code=agency_code)
+    declarations.
+
+    `stored_only`: the list as the stored summaries give it, and a third column saying whether
+    any case has none (then the list is not whole, and the full one is asked). The declarations
+    are neither planned nor run in it: after the nightly pass, and with the services keeping
+    the summaries of the cases they change, that is the list of a normal day."""
+    light_sql, light_params = light(today=today, agency_code=agency_code)
     terms = SqlTerms(today=today, case="c", rules="r", dismissals=FlagDismissal._meta.db_table)
 
     def reading(shown: str, hidden: str) -> str:
@@ -223,17 +84,30 @@ def _listing_frame(
     )
     where = "x.has_flag" + (" AND x.overdue" if overdue else "")
     direction = "DESC" if sort.startswith("-") else "ASC"
-    order = [f"{key} {direction}" for key in sort_columns()[sort.lstrip("-")]]
+    order = ", ".join(f"{key} {direction}" for key in sort_columns()[sort.lstrip("-")])
+    state = CaseWorklistState._meta.db_table
+    if stored_only:
+        kept_rows = f"NOT x.missing AND {where}"
+        sql = (
+            f"SELECT array_agg(x.id ORDER BY {order}, x.id ASC) FILTER (WHERE {kept_rows}), "  # noqa: S608
+            f"count(*) FILTER (WHERE {kept_rows} AND x.overdue), coalesce(bool_or(x.missing), "
+            f"FALSE) FROM (SELECT {stored}, s.case_id IS NULL AS missing FROM "
+            # OFFSET 0: the reader's view of FK's facts found once per case, not once per reading
+            f"(SELECT * FROM ({light_sql}) l WHERE l.id IN ({CASES_SLOT}) OFFSET 0) c "
+            f"LEFT JOIN {state} s ON s.case_id = c.id AND {fresh(today)}) x"
+        )
+        return Frame.of(sql, light_params)
+    live, live_params = base_frame(today=today, agency_code=agency_code, unstored=True)
     sql = (
-        f"SELECT array_agg(x.id ORDER BY {', '.join(order)}, x.id ASC), "  # noqa: S608
-        f"count(*) FILTER (WHERE x.overdue) FROM ("
+        f"SELECT array_agg(x.id ORDER BY {order}, x.id ASC), "  # noqa: S608
+        f"count(*) FILTER (WHERE x.overdue), FALSE FROM ("
         # the cases whose summary is stored for today: read
-        f"SELECT {stored} FROM ({light}) c "
-        f"JOIN {CaseWorklistState._meta.db_table} s ON s.case_id = c.id "
-        f"AND {_fresh(today)} WHERE c.id IN ({CASES_SLOT}) "
+        f"SELECT {stored} FROM ({light_sql}) c "
+        f"JOIN {state} s ON s.case_id = c.id "
+        f"AND {fresh(today)} WHERE c.id IN ({CASES_SLOT}) "
         # the others: evaluated; OFFSET 0, each case's facts read once, not once per
         # flag that reads them
-        f"UNION ALL SELECT {listed(terms, flag)} FROM (SELECT {_listing_columns()} "
+        f"UNION ALL SELECT {listed(terms, flag)} FROM (SELECT {listing_columns()} "
         f"FROM ({live}) b OFFSET 0) c "
         f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
     )
@@ -243,9 +117,9 @@ def _listing_frame(
 def _page_frame(*, today: dt.date, agency_code: str | None) -> Frame:
     """The cases of one page (the ids: the last param) with their people, the facts their flags
     read (as the list's) and the suggestions marked not relevant, around the cases' SQL."""
-    base, params = _base_frame(today=today, agency_code=agency_code)
+    base, params = base_frame(today=today, agency_code=agency_code)
     case, person = _page_models()
-    facts = ", ".join(f'b."{name}"' for name in [*_fact_names(), "shares_today"])
+    facts = ", ".join(f'b."{name}"' for name in [*fact_names(), "shares_today"])
     sql = (
         f"SELECT {case.columns}, {person.columns}, {facts}, "  # noqa: S608
         f"ARRAY(SELECT d.code FROM {FlagDismissal._meta.db_table} d WHERE d.case_id = b.id) "
@@ -306,7 +180,7 @@ class WorklistRows:
 
             def build():
                 # a function making the query: built only when its SQL is not kept
-                return _cases_sql(self.cases() if callable(self.cases) else self.cases)
+                return cases_sql(self.cases() if callable(self.cases) else self.cases)
 
             if self.cases_key is None:
                 self._cases = build()
@@ -337,13 +211,20 @@ class WorklistRows:
         """The ids of every case kept by the filters, in the list's order, and how many of them
         are overdue: one query (`_listing_frame`)."""
         if self._listing is None:
-            frame = self._frame(
-                _listing_frame, sort=self.sort, flag=self.flag, overdue=self.overdue
-            )
-            sql, params = frame.fill(self._cases_sql())
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                ids, overdue = cursor.fetchone()
+            for stored_only in (True, False):
+                frame = self._frame(
+                    _listing_frame,
+                    sort=self.sort,
+                    flag=self.flag,
+                    overdue=self.overdue,
+                    stored_only=stored_only,
+                )
+                sql, params = frame.fill(self._cases_sql())
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    ids, overdue, missing = cursor.fetchone()
+                if not missing:
+                    break
             self._listing = (ids or [], overdue)
         return self._listing
 
@@ -367,7 +248,7 @@ class WorklistRows:
         list's: one query (`_page_frame`)."""
         sql, params = self._frame(_page_frame).fill(self._cases_sql(), ids)
         case, person = _page_models()
-        names = [*_fact_names(), "shares_today", "dismissed_codes"]
+        names = [*fact_names(), "shares_today", "dismissed_codes"]
         found = []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -5,7 +5,7 @@ and as they are hidden. The worklist reads it instead of evaluating every open c
 evaluated there as before, so the stored summary saves time and never decides the list.
 
 It is a second place for the rules' results, never a second place for the rules: the summary is
-the same SQL the list evaluates (cases.worklist_query.flag_summary over the declarations of
+the same SQL the list evaluates (cases.flag_summary.flag_summary over the declarations of
 cases.flag_rules), written here for a day. What keeps it equal to the declarations:
 
 - the services that change what the flags read call `cases_changed` or `persons_changed`
@@ -15,7 +15,7 @@ cases.flag_rules), written here for a day. What keeps it equal to the declaratio
 - the passing of time: a summary is of one day; the nightly pass (cases.tasks.
   worklist_summaries_refresh, a beat entry) writes the new day's for every case the worklist
   can show, and until it has, the list evaluates;
-- a change of the declarations changes the key (cases.worklist_query.rules_key): summaries
+- a change of the declarations changes the key (cases.worklist_facts.rules_key): summaries
   made by other rules are not read.
 
 Tests: cases/tests/test_worklist_state.py (after each kind of change, through the services and
@@ -31,9 +31,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .flag_summary import flag_summary
 from .flag_terms import SqlTerms, sql_literal
 from .models import CLOSING_DOC_DUE, Case, CaseWorklistState, FlagDismissal, Phase, RuleSet
-from .worklist_query import _base, flag_summary, rules_key
+from .worklist_facts import facts_of, rules_key
 
 # The columns of a summary, per reading: shown (FK's facts shown to the reader) and hidden.
 READINGS = ("shown", "hidden")
@@ -53,7 +54,7 @@ class _Reading(SqlTerms):
 def _summaries_sql(cases: QuerySet, today: dt.date) -> tuple[str, list]:
     """SQL and params: one row per case of `cases`, its summary of `today` in the columns of
     CaseWorklistState."""
-    base, params = _base(cases, today=today, agency_code=None)
+    base, params = facts_of(cases, today=today, agency_code=None)
     columns = ["c.id", sql_literal(today), sql_literal(rules_key())]
     for reading in READINGS:
         terms = _Reading(
