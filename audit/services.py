@@ -113,23 +113,44 @@ LOG_COLUMNS = (
     "ip_address",
     "path",
 )
-_INSERT_SQL: list[str] = []  # compiled once per process from the model (`_insert_sql`)
+_INSERT_SQL: dict[tuple[bool, ...], str] = {}  # per set of columns written as one value
 
 
-def _insert_sql() -> str:
-    """One INSERT of any number of entries: each column as an array of its values, unnested in
-    PostgreSQL. Its names and types are read from the model. The SQL is the same for any number
-    of entries, so it is made once per process."""
-    if not _INSERT_SQL:
+def _insert_sql(shared: tuple[bool, ...]) -> str:
+    """One INSERT of any number of entries: a column the same in every entry (`shared`, per
+    column of LOG_COLUMNS: the time, the user, the address of a page's fifty entries) as one
+    value, each other column as an array of its values, unnested in PostgreSQL. Its names and
+    types are read from the model. The SQL depends only on which columns are shared, so each
+    form is made once per process."""
+    found = _INSERT_SQL.get(shared)
+    if found is None:
         quote = connection.ops.quote_name
         fields = [AccessLog._meta.get_field(name) for name in LOG_COLUMNS]
         names = ", ".join(quote(field.column) for field in fields)
-        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-        _INSERT_SQL.append(
+        values, arrays, aliases = [], [], []
+        for at, field in enumerate(fields):
+            kind = field.db_type(connection)
+            if shared[at]:
+                values.append(f"%s::{kind}")
+            else:
+                values.append(f"u.c{at}")
+                arrays.append(f"%s::{kind}[]")
+                aliases.append(f"c{at}")
+        source = f" FROM unnest({', '.join(arrays)}) AS u({', '.join(aliases)})" if arrays else ""
+        found = _INSERT_SQL[shared] = (
             f"INSERT INTO {quote(AccessLog._meta.db_table)} ({names}) "  # noqa: S608 (model's names)
-            f"SELECT * FROM unnest({arrays})"
+            f"SELECT {', '.join(values)}{source}"
         )
-    return _INSERT_SQL[0]
+    return found
+
+
+def _insert_statement(rows: list[tuple]) -> tuple[str, list]:
+    """`_insert_sql` for `rows` and its params: the shared columns' values, then the arrays."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    shared = tuple(all(value == column[0] for value in column) for column in columns)
+    one = [column[0] for column, alike in zip(columns, shared, strict=True) if alike]
+    many = [column for column, alike in zip(columns, shared, strict=True) if not alike]
+    return _insert_sql(shared), [*one, *many]
 
 
 def _entry(now, user, username, action, subject, outside, ip, path) -> tuple:
@@ -159,14 +180,15 @@ def _insert(rows: list[tuple]) -> int:
     written whole or not at all, so it needs no transaction of its own."""
     if rows:
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(), [list(column) for column in zip(*rows, strict=True)])
+            cursor.execute(*_insert_statement(rows))
     return len(rows)
 
 
 def _insert_one(row: tuple) -> int:
     """Write one entry as `_insert` does; its id."""
+    sql, params = _insert_statement([row])
     with connection.cursor() as cursor:
-        cursor.execute(f"{_insert_sql()} RETURNING id", [[value] for value in row])
+        cursor.execute(f"{sql} RETURNING id", params)
         return cursor.fetchone()[0]
 
 

@@ -37,6 +37,10 @@ def test_a_page_of_cases_is_one_statement_with_every_column(area, fk_officer):
     assert written == 3
     # one INSERT, no model objects, no transaction of its own around it
     assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    # what every entry shares (the time, who, the address, the path, the purpose) is sent once
+    sql = captured.captured_queries[0]["sql"]
+    assert sql.count("'/arenden/'") == 1 and sql.count("'10.1.2.3'") == 1
+    assert sql.count("'ärendelista [personnummer]'") == 1
     rows = AccessLog.objects.filter(object_type="case").order_by("object_id")
     assert [(r.object_id, r.person_id, r.area_id, r.outside_caseload, r.purpose) for r in rows] == [
         (str(c.pk), c.person_id, area.pk, c.person_id == outside, "ärendelista [personnummer]")
