@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import StaffProfile
+from cases import worklist_state
 from cases.models import Case
 
 from .database import ROOT
@@ -166,6 +167,10 @@ def _log_share(client, path: str, repeats: int = 15) -> tuple[float, float]:
 
 
 def pages(requests: int) -> list[dict]:
+    # The day's worklist summaries, as the nightly pass (cases.tasks.worklist_summaries_refresh)
+    # has written them on any working day: a dataset made on an earlier day has only that day's.
+    nightly = worklist_state.refresh_all(repair=False)
+    print(f"arbetslistans sammanfattningar för i dag: {nightly['written']} skrivna", flush=True)
     officer, officer_cases = officer_with(60)
     coordinator, area_cases = coordinator_with(300)
     case = _case_of(officer)
