@@ -85,7 +85,6 @@ def _listing_frame(
     where = "x.has_flag" + (" AND x.overdue" if overdue else "")
     direction = "DESC" if sort.startswith("-") else "ASC"
     order = ", ".join(f"{key} {direction}" for key in sort_columns()[sort.lstrip("-")])
-    state = CaseWorklistState._meta.db_table
     if stored_only:
         kept_rows = f"NOT x.missing AND {where}"
         sql = (
@@ -94,7 +93,7 @@ def _listing_frame(
             f"FALSE) FROM (SELECT {stored}, s.case_id IS NULL AS missing FROM "
             # OFFSET 0: the reader's view of FK's facts found once per case, not once per reading
             f"(SELECT * FROM ({light_sql}) l WHERE l.id IN ({CASES_SLOT}) OFFSET 0) c "
-            f"LEFT JOIN {state} s ON s.case_id = c.id AND {fresh(today)}) x"
+            f"LEFT JOIN LATERAL ({_summary_of_case(today)}) s ON TRUE) x"
         )
         return Frame.of(sql, light_params)
     live, live_params = base_frame(today=today, agency_code=agency_code, unstored=True)
@@ -103,8 +102,7 @@ def _listing_frame(
         f"count(*) FILTER (WHERE x.overdue), FALSE FROM ("
         # the cases whose summary is stored for today: read
         f"SELECT {stored} FROM ({light_sql}) c "
-        f"JOIN {state} s ON s.case_id = c.id "
-        f"AND {fresh(today)} WHERE c.id IN ({CASES_SLOT}) "
+        f"JOIN LATERAL ({_summary_of_case(today)}) s ON TRUE WHERE c.id IN ({CASES_SLOT}) "
         # the others: evaluated; OFFSET 0, each case's facts read once, not once per
         # flag that reads them
         f"UNION ALL SELECT {listed(terms, flag)} FROM (SELECT {listing_columns()} "
@@ -112,6 +110,15 @@ def _listing_frame(
         f"LEFT JOIN {RuleSet._meta.db_table} r ON r.id = c.rule_set_pk) x WHERE {where}"
     )
     return Frame.of(sql, light_params, live_params)
+
+
+def _summary_of_case(today: dt.date) -> str:
+    """SQL: the summary of the case `c` stored for `today`, looked up by the case (its key) one
+    case at a time. A join of the table would be planned from its statistics, which between
+    the nightly pass and the next ANALYZE still hold yesterday's day: PostgreSQL then expected
+    no summary of today and compared every case with every summary (90 ms for 337 cases)."""
+    table = CaseWorklistState._meta.db_table
+    return f"SELECT * FROM {table} s WHERE s.case_id = c.id AND {fresh(today)} LIMIT 1"  # noqa: S608
 
 
 def _page_frame(*, today: dt.date, agency_code: str | None) -> Frame:

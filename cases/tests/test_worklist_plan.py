@@ -118,3 +118,30 @@ def test_the_area_worklist_reads_the_open_cases_by_their_partial_indexes(
         (plan,) = cursor.fetchone()[0]
     plan = plan if isinstance(plan, dict) else json.loads(plan)
     assert {"case_open_area", "case_doc_due_area"} <= _indexes(plan["Plan"])
+
+
+def test_the_days_summaries_are_read_by_case_even_before_their_statistics_are_new(
+    area, other_area, coordinator, fk_officer, login
+):
+    # given yesterday's summaries ANALYZEd, and today's written over them by the nightly pass
+    # with no ANALYZE since (autovacuum gets to it a minute later): the statistics say no
+    # summary is of today
+    _history(area, other_area, fk_officer)
+    refresh_all(today=dt.date.today() - dt.timedelta(days=1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case, cases_person, cases_caseworkliststate")
+    refresh_all()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = login(coordinator).get(reverse("home"))
+    assert f"{CASES // 20} ärenden" in response.content.decode()
+    (sql,) = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT array_agg(")
+    ]
+    # then each case's summary is looked up by its key, not joined by the stale statistics
+    # (which compared every case with every summary)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        (plan,) = cursor.fetchone()[0]
+    plan = plan if isinstance(plan, dict) else json.loads(plan)
+    assert "cases_caseworkliststate_pkey" in _indexes(plan["Plan"])
