@@ -224,3 +224,30 @@ def test_the_worklist_links_to_the_caseload_for_coordinators_only(coordinator, f
     link = f'href="{reverse("cases:caseload")}"'
     assert link in login(coordinator).get(reverse("home")).content.decode()
     assert link not in login(fk_officer).get(reverse("home")).content.decode()
+
+
+def test_the_filter_form_is_written_once_and_follows_the_officers_and_the_address(
+    cases, coordinator, area, login
+):
+    # The form's HTML is kept per process under the language, the officers offered and the
+    # address's values (cases.views.worklist._filter_form_html).
+    client = login(coordinator)
+    first = client.get(reverse("home"), {"phase": "referred"})
+    again = client.get(reverse("home"), {"phase": "referred"})
+    used = [template.name for template in again.templates]
+    assert "includes/form_fields.html" not in used  # not written again
+    form_of = lambda response: re.search(  # noqa: E731
+        r'<form method="get".*?</form>', response.content.decode(), re.S
+    ).group(0)
+    assert form_of(again) == form_of(first)
+    assert '<option value="referred" selected>' in form_of(again)
+    # a new officer of the area is offered on the next page; another address is its own form
+    from accounts.tests.factories import staff
+
+    newcomer = staff("fk_officer", areas=[area], username="ny.handlaggare")
+    newcomer.first_name, newcomer.last_name = "Nina", "Nykomling"
+    newcomer.save()
+    assert "Nina Nykomling" in form_of(client.get(reverse("home"), {"phase": "referred"}))
+    wrong = client.get(reverse("home"), {"phase": "closed"})
+    assert 'id="id_phase_error"' in form_of(wrong)
+    assert '<option value="referred" selected>' not in form_of(wrong)
