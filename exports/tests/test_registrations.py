@@ -5,11 +5,14 @@ the same scoping, access log and coarsening as the other kinds."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AccessLog
 from cases.models import Case, Situation
 from cases.tests.factories import CaseFactory, PersonFactory
+from mapping.models import Intervention
 from mapping.tests.factories import InterventionFactory, JointMappingFactory
+from national.models import RegistrationPoint
 
 from .conftest import body, json_rows
 
@@ -64,7 +67,7 @@ def test_each_registration_point_is_one_row_as_worked_out_by_hand(
 ):
     p = participation
     case, mapping = p["case"], p["mapping"]
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = json_rows(login(coordinator).get(URL, {"format": "json"}))
     # (an empty cell is null in JSON)
     got = {(r["point"], r["point_date"], r["category"], r["ended_how"]) for r in rows}
@@ -160,3 +163,14 @@ def test_a_coarsened_export_shows_five_alike_by_month_under_their_case_rows_grad
     }
     # the same person key in both files
     assert {r["person_key"] for r in rows} == {c["person_key"] for c in cases}
+
+
+def test_a_planned_intervention_waits_from_the_swedish_day_it_was_registered(participation):
+    # registered at 00:30 in Stockholm on 8 December, which is still 7 December in UTC
+    Intervention.objects.filter(pk=participation["i3"].pk).update(
+        created_at=dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)
+    )
+    waiting = RegistrationPoint.objects.get(
+        intervention_id=participation["i3"].pk, point="waiting_intervention"
+    )
+    assert waiting.date == dt.date(2026, 12, 8)
