@@ -148,6 +148,10 @@ def _insert_statement(rows: list[tuple]) -> tuple[str, list]:
     """`_insert_sql` for `rows` and its params: the shared columns' values, then the arrays."""
     columns = [list(column) for column in zip(*rows, strict=True)]
     shared = tuple(all(value == column[0] for value in column) for column in columns)
+    if len(rows) > 1 and all(shared):
+        # Entries alike in every column (one case under two to-dos of the inbox) are entries
+        # each: one array keeps their number, which a SELECT of plain values would make one.
+        shared = (False, *shared[1:])
     one = [column[0] for column, alike in zip(columns, shared, strict=True) if alike]
     many = [column for column, alike in zip(columns, shared, strict=True) if not alike]
     return _insert_sql(shared), [*one, *many]

@@ -94,3 +94,15 @@ def test_an_empty_address_is_written_as_none(area):
     entry = access_log_record(action=AccessLog.Action.EXPORT, username="jobb", client_ip="")
     assert entry.ip_address is None
     assert AccessLog.objects.get(pk=entry.pk).ip_address is None
+
+
+def test_entries_alike_in_every_column_are_each_written(area, fk_officer):
+    # one case shown under two kinds of to-do: two entries, as many as were given
+    case = CaseFactory(person=PersonFactory(area=area))
+    request = _request(fk_officer, path="/att-gora/")
+    before = AccessLog.objects.count()
+    written = access_log_record_many(
+        action=AccessLog.Action.VIEW, request=request, objects=[case, case], purpose="att göra"
+    )
+    assert written == 2
+    assert AccessLog.objects.count() - before == 2
