@@ -148,9 +148,9 @@ class WorklistRows:
     `sort` (a key of cases.worklist_forms.WORKLIST_SORTS, "-" before it descending; equal rows
     by case id).
 
-    Two queries whatever the number of cases: the ids in order with the number overdue, and
-    the cases of the page with their people and facts; then the flags in full for those
-    (cases.selectors.worklist_rows_of).
+    Two queries whatever the number of cases (three when a case has no summary stored for the
+    day): the ids in order with the number overdue, and the cases of the page with their people
+    and facts; then the flags in full for those (cases.selectors.worklist_rows_of).
 
     The SQL is kept per process. Around the cases' SQL it is a function of the day, the time
     zone, the reader's agency and language (the sort by target group follows the labels as
@@ -216,7 +216,8 @@ class WorklistRows:
 
     def _read_listing(self) -> tuple[list[int], int]:
         """The ids of every case kept by the filters, in the list's order, and how many of them
-        are overdue: one query (`_listing_frame`)."""
+        are overdue: one query from the stored summaries (`_listing_frame`, `stored_only`), and
+        the full one after it when a case has none."""
         if self._listing is None:
             for stored_only in (True, False):
                 frame = self._frame(

@@ -99,7 +99,9 @@ def test_a_period_mixes_the_models_when_its_cases_were_registered_under_both(
     # before any start
     assert models(dt.date(2009, 1, 1), dt.date(2009, 2, 1), None) == []
     # no areas at all: nothing, without asking
-    assert models(dt.date(2010, 3, 1), dt.date(2010, 3, 1), []) == []
+    with CaptureQueriesContext(connection) as asked:
+        assert models(dt.date(2010, 3, 1), dt.date(2010, 3, 1), []) == []
+    assert asked.captured_queries == []
     assert mix_note([INTRO, NEEDS]) and not mix_note([NEEDS])
 
 
