@@ -202,29 +202,32 @@ def access_log_record_many(
     """One entry per object shown in a list or search result (one INSERT for all of them).
     `outside_ids` are the person ids shown although they are outside the user's caseload."""
     user = request.user if request.user.is_authenticated else None
-    now = timezone.now()
-    ip = client_address(request)
-    path = clean_log_text(request.path, 300)
-    username = clean_log_text(user.get_username() if user else "", 150)
-    user_id = user.pk if user else None
-    purpose = clean_log_text(purpose)
+    # One entry made by `_entry` (who, when, where, why: the same for every object, cleaned
+    # once), then each object's own columns put in its place.
+    shared = _entry(
+        timezone.now(),
+        user,
+        "",
+        action,
+        ("", "", None, None, purpose),
+        False,
+        client_address(request),
+        request.path,
+    )
+    head, purpose_text, tail = shared[:4], shared[8], shared[10:]
     rows = []
     for obj in objects:
         person_id, area_id = obj.audit_subject()
         rows.append(
             (
-                now,
-                user_id,
-                username,
-                action,
+                *head,
                 obj._meta.model_name,
                 str(obj.pk),
                 person_id,
                 area_id,
-                purpose,
+                purpose_text,
                 person_id in outside_ids,
-                ip,
-                path,
+                *tail,
             )
         )
     return _insert(rows)
